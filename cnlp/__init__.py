@@ -1,0 +1,131 @@
+"""cnlp: classical Chinese NLP. The one-call API lives here.
+
+>>> from cnlp import segment
+>>> "".join(segment("商品和服务")) == "商品和服务"
+True
+"""
+from __future__ import annotations
+
+import threading
+from typing import Iterable, Iterator
+
+from .errors import CnlpError, CorpusFormatError, ModelFormatError, NotFittedError, check_str
+from . import registry
+
+__version__ = "0.1.0"
+__all__ = ["segment", "tokenize", "segment_many", "get_segmenter", "add_word", "del_word",
+           "load_user_dict", "warmup", "CnlpError", "CorpusFormatError", "ModelFormatError",
+           "NotFittedError", "__version__"]
+
+_lock = threading.RLock()
+_segmenters: dict = {}
+_user_dict = None          # the process-wide user dictionary behind add_word / del_word
+_path_dicts: dict = {}     # user_dict given as a path -> (mtime, UserDictionary)
+
+
+def _default_user_dict():
+    global _user_dict
+    if _user_dict is None:
+        with _lock:
+            if _user_dict is None:
+                from .dictionary import UserDictionary
+                _user_dict = UserDictionary()
+    return _user_dict
+
+
+def get_segmenter(algorithm: str | None = None):
+    """The shared default segmenter for ``algorithm`` (loaded once, thread-safe).
+
+    It decodes with the process-wide user dictionary that :func:`add_word` edits.
+    """
+    name = registry.DEFAULT_SEGMENTER if algorithm is None else algorithm
+    seg = _segmenters.get(name)
+    if seg is None:
+        factory = registry.resolve(registry.SEGMENTERS, name, "algorithm")
+        with _lock:
+            seg = _segmenters.get(name)
+            if seg is None:
+                seg = factory(user_dict=_default_user_dict())
+                _segmenters[name] = seg
+    return seg
+
+
+def _with_user_dict(seg, user_dict):
+    if user_dict is None:
+        return seg
+    import os
+    if isinstance(user_dict, (str, os.PathLike)):
+        from .dictionary import UserDictionary
+        key = os.fspath(user_dict)
+        mtime = os.stat(key).st_mtime_ns
+        with _lock:
+            hit = _path_dicts.get(key)
+            if hit is None or hit[0] != mtime:
+                hit = (mtime, UserDictionary.load(key))
+                _path_dicts[key] = hit
+        user_dict = hit[1]
+    return seg.with_user_dict(user_dict)
+
+
+def segment(text: str, *, algorithm: str | None = None, user_dict=None) -> list[str]:
+    """Segment ``text`` into a list of words (``"".join(words) == text`` always).
+
+    Parameters
+    ----------
+    text : str
+    algorithm : str, optional
+        One of ``cnlp.registry.SEGMENTERS`` (``"fmm"``, ``"bmm"``, ``"bimm"``, ``"bigram"``,
+        ``"hmm"``, ``"hmm2"``, ``"perceptron"``, ``"crf"``); default: the most accurate
+        shipped model.
+    user_dict : UserDictionary, path or iterable of words, optional
+        Extra words layered over the model's dictionary for this call.
+
+    Raises
+    ------
+    TypeError
+        ``text`` is not a ``str``.
+    ValueError
+        Unknown ``algorithm`` (the message lists the valid ones).
+    """
+    check_str(text, "segment")
+    return _with_user_dict(get_segmenter(algorithm), user_dict).segment(text)
+
+
+def tokenize(text: str, *, algorithm: str | None = None, user_dict=None) -> Iterator[tuple[str, int, int]]:
+    """Yield ``(word, start, end)`` for each word, with ``text[start:end] == word``."""
+    check_str(text, "tokenize")
+    return _with_user_dict(get_segmenter(algorithm), user_dict).tokenize(text)
+
+
+def segment_many(lines: Iterable[str], *, algorithm: str | None = None, user_dict=None) -> Iterator[list[str]]:
+    """Segment each line of ``lines`` in order (generator; one result per line)."""
+    seg = _with_user_dict(get_segmenter(algorithm), user_dict)
+    for line in lines:
+        yield seg.segment(line)
+
+
+def add_word(word: str, freq: int | None = None, pos: str | None = None, *, mode: str = "suggest") -> None:
+    """Add ``word`` to the process-wide user dictionary used by :func:`segment`.
+
+    ``mode="force"`` makes the word appear whenever it occurs (unless it crosses another
+    forced word); ``mode="suggest"`` only raises its weight.
+    """
+    check_str(word, "add_word")
+    _default_user_dict().add_word(word, freq=freq, pos=pos, mode=mode)
+
+
+def del_word(word: str) -> None:
+    """Remove ``word`` from the process-wide user dictionary (no error if absent)."""
+    check_str(word, "del_word")
+    _default_user_dict().del_word(word)
+
+
+def load_user_dict(path) -> None:
+    """Load a user dictionary file into the process-wide user dictionary."""
+    _default_user_dict().update_from_file(path)
+
+
+def warmup(algorithms: Iterable[str] | None = None) -> None:
+    """Load the default models and compile their Numba kernels now rather than on first use."""
+    for name in algorithms or [registry.DEFAULT_SEGMENTER]:
+        get_segmenter(name).warmup()

@@ -1,0 +1,161 @@
+"""Command line: ``cnlp segment | eval | train TASK | discover | keywords | summarize | classify``.
+
+Sub-commands other than ``segment`` and ``eval`` are registered in :mod:`cnlp.registry`
+and imported only when used.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from typing import Iterator, TextIO
+
+from . import registry
+from .errors import CnlpError, CorpusFormatError
+
+
+def iter_lines(paths: list[str], stdin: TextIO | None = None) -> Iterator[str]:
+    """Yield the lines (without line terminator) of ``paths`` (``-`` or none: stdin), in order.
+
+    Invalid UTF-8 raises :class:`CorpusFormatError` naming the file and line.
+    """
+    if not paths:
+        paths = ["-"]
+    for path in paths:
+        if path == "-":
+            stream = (stdin or sys.stdin).buffer
+            name = "<stdin>"
+        else:
+            stream = open(path, "rb")
+            name = path
+        try:
+            for lineno, raw in enumerate(stream, 1):
+                try:
+                    line = raw.decode("utf-8")
+                except UnicodeDecodeError as e:
+                    raise CorpusFormatError(name, lineno, f"not valid UTF-8 ({e.reason} at byte {e.start})") from None
+                if lineno == 1 and line.startswith("\ufeff"):
+                    line = line[1:]
+                if line.endswith("\n"):
+                    line = line[:-1]
+                    if line.endswith("\r"):
+                        line = line[:-1]
+                yield line
+        finally:
+            if path != "-":
+                stream.close()
+
+
+def _build_segmenter(args):
+    from . import get_segmenter
+    if args.dictionary:
+        from .dictionary import Dictionary
+        from .segment.maxmatch import MaxMatchSegmenter
+        algo = args.algorithm or "bimm"
+        if algo not in ("fmm", "bmm", "bimm"):
+            raise SystemExit(f"cnlp segment: --dictionary replaces the dictionary of the max-match "
+                             f"segmenters (fmm, bmm, bimm), not of {algo!r}")
+        seg = MaxMatchSegmenter(Dictionary.load_text(args.dictionary), direction=algo[:-2] or "both",
+                                atoms=not args.pure)
+    else:
+        seg = get_segmenter(args.algorithm)
+    for path in args.user_dict or []:
+        seg = seg.with_user_dict(path) if seg.user_dict is None else seg.with_user_dict(
+            seg.user_dict.merged_with_file(path))
+    return seg
+
+
+def cmd_segment(args) -> int:
+    seg = _build_segmenter(args)
+    out = sys.stdout
+    sep = args.delimiter
+    for line in iter_lines(args.files):
+        words = seg.segment(line)
+        if not args.keep_spaces:
+            words = [w for w in words if not w.isspace()]
+        out.write(sep.join(words))
+        out.write("\n")
+    out.flush()
+    return 0
+
+
+def cmd_eval(args) -> int:
+    from .evaluate import evaluate_files
+    if args.task != "cws":
+        raise SystemExit(f"cnlp eval: unknown task {args.task!r}; choose one of ['cws']")
+    res = evaluate_files(args.gold, args.pred, args.words)
+    for k in ("precision", "recall", "f1", "oov_rate", "oov_recall", "iv_recall"):
+        print(f"{k:11s} {res[k]:.4f}")
+    print(f"{'words':11s} gold={res['gold_words']} pred={res['pred_words']} correct={res['correct']}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="cnlp", description="Classical Chinese NLP toolkit.")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    s = sub.add_parser("segment", help="segment text, one output line per input line")
+    s.add_argument("files", nargs="*", help="input files (default: stdin)")
+    s.add_argument("-a", "--algorithm", choices=sorted(registry.SEGMENTERS), default=None,
+                   help=f"segmentation algorithm (default: {registry.DEFAULT_SEGMENTER})")
+    s.add_argument("--dictionary", help="dictionary file replacing the default (max-match algorithms)")
+    s.add_argument("--user-dict", action="append", metavar="PATH", help="user dictionary (repeatable)")
+    s.add_argument("--pure", action="store_true", help="max-match without digit/Latin atoms (SIGHAN baseline)")
+    s.add_argument("-d", "--delimiter", default=" ", help="word delimiter in the output (default: one space)")
+    s.add_argument("--keep-spaces", action="store_true", help="also print whitespace tokens")
+    s.set_defaults(func=cmd_segment)
+
+    e = sub.add_parser("eval", help="score predictions against gold (SIGHAN P/R/F1, OOV/IV recall)")
+    e.add_argument("task", choices=["cws"])
+    e.add_argument("--gold", required=True)
+    e.add_argument("--pred", required=True)
+    e.add_argument("--words", help="training word list defining OOV")
+    e.set_defaults(func=cmd_eval)
+
+    t = sub.add_parser("train", help="train a model")
+    tsub = t.add_subparsers(dest="task", required=True)
+    for task, module in registry.TRAIN_TASKS.items():
+        tp = tsub.add_parser(task, help=f"train the {task} model")
+        tp.set_defaults(_module=module, _entry="train_main", _adder="add_train_arguments")
+    for cmd, module in registry.COMMANDS.items():
+        cp = sub.add_parser(cmd, help=f"{cmd} (see `cnlp {cmd} --help`)")
+        cp.set_defaults(_module=module, _entry="cli_main", _adder="add_cli_arguments")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser()
+    # Lazily let the chosen module add its own arguments, then parse again.
+    args, _ = parser.parse_known_args(argv)
+    if getattr(args, "_module", None):
+        mod = importlib.import_module(args._module)
+        sp = _find_subparser(parser, argv)
+        getattr(mod, args._adder)(sp)
+        args = parser.parse_args(argv)
+        func = getattr(mod, args._entry)
+    else:
+        args = parser.parse_args(argv)
+        func = args.func
+    try:
+        return func(args) or 0
+    except (CnlpError, OSError) as e:
+        print(f"cnlp: error: {e}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return 0
+
+
+def _find_subparser(parser, argv):
+    """The innermost sub-parser selected by ``argv`` (``train TASK`` or a command)."""
+    action = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    sp = action.choices[next(x for x in argv if x in action.choices)]
+    if argv[argv.index(next(x for x in argv if x in action.choices))] == "train":
+        inner = next(a for a in sp._actions if isinstance(a, argparse._SubParsersAction))
+        rest = argv[argv.index("train") + 1:]
+        sp = inner.choices[next(x for x in rest if x in inner.choices)]
+    return sp
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,45 @@
+"""Exception types shared by every cnlp module."""
+from __future__ import annotations
+
+
+class CnlpError(Exception):
+    """Base class of all cnlp errors."""
+
+
+class ModelFormatError(CnlpError):
+    """A model, dictionary or statistics file is missing, truncated or malformed.
+
+    The message always names the file.
+    """
+
+    def __init__(self, path, reason: str):
+        self.path = str(path)
+        self.reason = reason
+        super().__init__(f"{self.path}: {reason}")
+
+
+class CorpusFormatError(CnlpError, ValueError):
+    """A line of a corpus or dictionary file cannot be parsed.
+
+    The message names the file and the 1-based line number.
+    """
+
+    def __init__(self, path, lineno: int, reason: str, line: str | None = None):
+        self.path = str(path)
+        self.lineno = lineno
+        self.reason = reason
+        self.line = line
+        shown = "" if line is None else f": {line[:80]!r}"
+        super().__init__(f"{self.path}:{lineno}: {reason}{shown}")
+
+
+class NotFittedError(CnlpError, ValueError):
+    """A model was used before ``fit()`` or ``load()``."""
+
+
+def check_str(value, func: str = "segment") -> str:
+    """Return ``value`` if it is a ``str``; otherwise raise a TypeError naming the expected type."""
+    if isinstance(value, str):
+        return value
+    hint = " (decode bytes first, e.g. data.decode('utf-8'))" if isinstance(value, (bytes, bytearray)) else ""
+    raise TypeError(f"{func}() expects str, got {type(value).__name__}{hint}")

@@ -1,0 +1,166 @@
+"""Character classes, width folding and str -> int32 code-point arrays.
+
+Everything that decodes text works on the int32 array made by :func:`to_codes`; the
+caller's ``str`` is never modified, and output is always cut from the original text.
+Width folding produces a *parallel* array of the same length, used only for lookups
+and features.
+"""
+from __future__ import annotations
+
+import unicodedata
+
+import numpy as np
+from numba import njit
+
+# Character classes (int8). Kept small and stable: feature templates use them.
+OTHER, HAN, DIGIT, LATIN, SPACE, PUNCT, CN_NUM, SYMBOL = range(8)
+CLASS_NAMES = ("other", "han", "digit", "latin", "space", "punct", "cn_num", "symbol")
+
+# Chinese numerals (also classed HAN for lexical purposes, but CN_NUM lets models see them)
+CN_NUMERALS = "〇○零一二三四五六七八九十百千万亿两壹贰叁肆伍陆柒捌玖拾佰仟"
+
+
+def to_codes(text: str) -> np.ndarray:
+    """Return the code points of ``text`` as a C-contiguous int32 array (one entry per ``str`` index).
+
+    Lone surrogates are kept as their code point, so ``len(to_codes(t)) == len(t)`` always.
+    """
+    if not text:
+        return np.zeros(0, np.int32)
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4").astype(np.int32)
+
+
+def from_codes(codes) -> str:
+    """Inverse of :func:`to_codes`."""
+    return np.asarray(codes, dtype="<u4").tobytes().decode("utf-32-le", "surrogatepass")
+
+
+def _build_bmp_table() -> np.ndarray:
+    table = np.zeros(0x10000, np.int8)
+    for cp in range(0x10000):
+        if 0xD800 <= cp <= 0xDFFF:
+            continue
+        ch = chr(cp)
+        cat = unicodedata.category(ch)
+        if ch.isspace() or cat in ("Zs", "Zl", "Zp"):
+            table[cp] = SPACE
+        elif ch in CN_NUMERALS:
+            table[cp] = CN_NUM
+        elif cat == "Lo" and ("\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
+                              or "\uf900" <= ch <= "\ufaff" or ch == "\u3007"):
+            table[cp] = HAN
+        elif cat == "Nd":
+            table[cp] = DIGIT
+        elif cat in ("Lu", "Ll", "Lt", "Lm") or (cat == "Lo" and cp < 0x3000):
+            table[cp] = LATIN
+        elif cat.startswith("P"):
+            table[cp] = PUNCT
+        elif cat.startswith("S"):
+            table[cp] = SYMBOL
+    return table
+
+
+_BMP_TABLE = _build_bmp_table()
+
+
+@njit(cache=True, nogil=True)
+def _classify(codes, table, out):
+    """codes: int32[n]; table: int8[65536]; out: int8[n] (written). O(n)."""
+    for i in range(codes.shape[0]):
+        c = codes[i]
+        if 0 <= c < 65536:
+            out[i] = table[c]
+        elif 0x20000 <= c <= 0x3FFFF:      # CJK extension planes
+            out[i] = 1
+        else:
+            out[i] = 0
+    return out
+
+
+def char_classes(codes: np.ndarray) -> np.ndarray:
+    """int8 class (``HAN``, ``DIGIT``, ...) of each code point."""
+    codes = np.ascontiguousarray(codes, dtype=np.int32)
+    return _classify(codes, _BMP_TABLE, np.empty(codes.shape[0], np.int8))
+
+
+@njit(cache=True, nogil=True)
+def _fold(codes, out):
+    for i in range(codes.shape[0]):
+        c = codes[i]
+        if 0xFF01 <= c <= 0xFF5E:          # full-width ASCII
+            c -= 0xFEE0
+        elif c == 0x3000:                  # ideographic space
+            c = 0x20
+        if 65 <= c <= 90:                  # ASCII upper -> lower
+            c += 32
+        out[i] = c
+    return out
+
+
+def fold_width(codes: np.ndarray) -> np.ndarray:
+    """Parallel array with full-width ASCII folded to half width and ASCII letters lower-cased."""
+    codes = np.ascontiguousarray(codes, dtype=np.int32)
+    return _fold(codes, np.empty_like(codes))
+
+
+def fold_str(text: str) -> str:
+    """:func:`fold_width` on a ``str`` (used to normalise dictionary and corpus words)."""
+    return from_codes(fold_width(to_codes(text)))
+
+
+@njit(cache=True, nogil=True)
+def _atom_ends(classes, out):
+    """For each i, out[i] = end of the atom starting at i, or i + 1 if i starts none.
+
+    An atom is a maximal run of DIGIT/LATIN characters (with '.', '%' etc. handled by
+    callers) or a maximal run of SPACE. classes: int8[n]; out: int32[n]. O(n).
+    """
+    n = classes.shape[0]
+    i = n - 1
+    while i >= 0:
+        c = classes[i]
+        if c == 2 or c == 3:
+            if i + 1 < n and (classes[i + 1] == 2 or classes[i + 1] == 3):
+                out[i] = out[i + 1]
+            else:
+                out[i] = i + 1
+        elif c == 4:
+            if i + 1 < n and classes[i + 1] == 4:
+                out[i] = out[i + 1]
+            else:
+                out[i] = i + 1
+        else:
+            out[i] = i + 1
+        i -= 1
+    return out
+
+
+def atom_ends(classes: np.ndarray) -> np.ndarray:
+    """int32 array: end offset of the atom (digit/Latin run or whitespace run) starting at each index."""
+    classes = np.ascontiguousarray(classes, dtype=np.int8)
+    return _atom_ends(classes, np.empty(classes.shape[0], np.int32))
+
+
+_SENT_END = set("。！？!?；;…\n")
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Split ``text`` into sentence spans ``(start, end)`` covering it exactly.
+
+    A sentence ends after a run of 。！？!?；;…, or a newline; closing quotes and brackets
+    that follow stay with the sentence.
+    """
+    spans, start, i, n = [], 0, 0, len(text)
+    closers = set("”’」』）)】\"'")
+    while i < n:
+        if text[i] in _SENT_END:
+            j = i + 1
+            while j < n and (text[j] in _SENT_END or text[j] in closers):
+                j += 1
+            spans.append((start, j))
+            start = i = j
+        else:
+            i += 1
+    if start < n:
+        spans.append((start, n))
+    return spans
