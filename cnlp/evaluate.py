@@ -6,7 +6,7 @@ not in the training word list.
 """
 from __future__ import annotations
 
-from pathlib import Path
+from itertools import zip_longest
 from typing import Iterable
 
 from .errors import CorpusFormatError
@@ -88,14 +88,12 @@ def evaluate_files(gold_path, pred_path, words_path=None) -> dict:
     """Score a whitespace-segmented prediction file against a gold file, line by line."""
     ev = SegEvaluator(read_word_list(words_path) if words_path else None)
     with open(gold_path, encoding="utf-8-sig") as g, open(pred_path, encoding="utf-8-sig") as p:
-        lineno = 0
-        for lineno, (gl, pl) in enumerate(zip(g, p), 1):
+        for lineno, (gl, pl) in enumerate(zip_longest(g, p), 1):
+            if gl is None or pl is None:
+                longer = gold_path if pl is None else pred_path
+                raise CorpusFormatError(longer, lineno, "files have different numbers of lines")
             try:
-                ev.add(gl.split(), pl.split(), where="")
+                ev.add(gl.split(), pl.split())
             except ValueError as e:
                 raise CorpusFormatError(pred_path, lineno, str(e)) from None
-        rest_g, rest_p = g.readline(), p.readline()
-        if rest_g or rest_p:
-            longer = gold_path if rest_g else pred_path
-            raise CorpusFormatError(longer, lineno + 1, "files have different numbers of lines")
     return ev.result()

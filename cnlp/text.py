@@ -72,6 +72,8 @@ def _classify(codes, table, out):
             out[i] = table[c]
         elif 0x20000 <= c <= 0x3FFFF:      # CJK extension planes
             out[i] = 1
+        elif 0x1F000 <= c <= 0x1FAFF:      # emoji, pictographs, playing cards
+            out[i] = 7
         else:
             out[i] = 0
     return out

@@ -1,0 +1,91 @@
+"""Segmentation speed of cnlp's segmenters vs jieba, in one run, on the raw text of 199801.txt.
+
+    taskset -c 0 python benchmarks/bench_segment.py [--algorithms bimm bigram ...] [--repeat 3] [--lines N]
+
+End-to-end = str in, list[str] out, per line. Prints chars/s (best of N) and the ratio to
+jieba.lcut(HMM=False) and jieba.lcut (default, DAG + HMM) measured in the same run. Model load
+and first-call (Numba compile / cache load) times are measured in fresh subprocesses, with a cold
+(empty) and a warm Numba cache.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from common import best_of, pd98_raw_lines
+
+import cnlp
+from cnlp import registry
+
+ROOT = Path(__file__).resolve().parent.parent
+
+_FIRST_CALL = """
+import time, json
+t0 = time.perf_counter(); import cnlp; seg = cnlp.get_segmenter({algo!r}); t1 = time.perf_counter()
+seg.segment("中文分词测试，１９９８年。"); t2 = time.perf_counter()
+print(json.dumps({{"load": t1 - t0, "first_call": t2 - t1}}))
+"""
+
+
+def first_call(algo: str, cache_dir: str) -> dict:
+    env = dict(os.environ, NUMBA_CACHE_DIR=cache_dir)
+    out = subprocess.run([sys.executable, "-c", _FIRST_CALL.format(algo=algo)], cwd=ROOT, env=env,
+                         capture_output=True, text=True, check=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--algorithms", nargs="*", default=None)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--lines", type=int, default=None, help="only the first N paragraphs")
+    ap.add_argument("--no-compile-times", action="store_true")
+    args = ap.parse_args()
+    lines = pd98_raw_lines(args.lines)
+    nchars = sum(map(len, lines))
+    print(f"input: 199801.txt raw, {len(lines)} lines, {nchars} chars; best of {args.repeat}")
+
+    import jieba
+    jieba.setLogLevel(60)
+    jieba.initialize()
+    results = {}
+    t = best_of(lambda: [jieba.lcut(l, HMM=False) for l in lines], args.repeat)
+    results["jieba lcut(HMM=False)"] = nchars / t
+    t = best_of(lambda: [jieba.lcut(l) for l in lines], args.repeat)
+    results["jieba lcut (default)"] = nchars / t
+
+    algos = args.algorithms or list(registry.SEGMENTERS)
+    compile_rows = []
+    for algo in algos:
+        try:
+            seg = cnlp.get_segmenter(algo).warmup()
+        except Exception as e:
+            print(f"{algo}: not available ({type(e).__name__}: {e})")
+            continue
+        t = best_of(lambda: [seg.segment(l) for l in lines], args.repeat)
+        results[f"cnlp {algo}"] = nchars / t
+        if not args.no_compile_times:
+            with tempfile.TemporaryDirectory() as cache:
+                cold = first_call(algo, cache)
+                warm = first_call(algo, cache)
+            compile_rows.append((algo, cold, warm))
+
+    base1, base2 = results["jieba lcut(HMM=False)"], results["jieba lcut (default)"]
+    print("\n| segmenter | chars/s | × jieba HMM=False | × jieba default |")
+    print("|---|---|---|---|")
+    for name, cps in results.items():
+        print(f"| {name} | {cps:,.0f} | {cps / base1:.2f} | {cps / base2:.2f} |")
+    if compile_rows:
+        print("\n| algorithm | load s (cold cache) | first call s (cold: compile) | load s (warm) | first call s (warm cache) |")
+        print("|---|---|---|---|---|")
+        for algo, cold, warm in compile_rows:
+            print(f"| {algo} | {cold['load']:.2f} | {cold['first_call']:.2f} | {warm['load']:.2f} | {warm['first_call']:.3f} |")
+
+
+if __name__ == "__main__":
+    main()
