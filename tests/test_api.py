@@ -1,0 +1,76 @@
+"""The one-call API: every registered segmenter over its shipped model."""
+import threading
+
+import pytest
+from hypothesis import given, settings, strategies as st, HealthCheck
+
+import cnlp
+from cnlp import registry
+
+ALGOS = sorted(registry.SEGMENTERS)
+
+NASTY = ["", " ", "\n", "\t\r\n", "😀👍🏽", "e\u0301", "\x00\x01\x7f", "a\ud800b", "\udfff",
+         "ＡＢＣ１２３", "中文English混合123", "１９９８年１２月３１日", "二○○一年", "  多个  空格 ",
+         "[(（《》）)]", "一" * 300, "ab" * 200, "中\u200b文", "\ufeff开头"]
+
+
+def test_type_errors():
+    with pytest.raises(TypeError, match="expects str, got NoneType"):
+        cnlp.segment(None)
+    with pytest.raises(TypeError, match="bytes"):
+        cnlp.segment(b"\xe4\xb8\xad")
+    with pytest.raises(TypeError, match="expects str"):
+        list(cnlp.tokenize(123))
+
+
+def test_unknown_algorithm_lists_choices():
+    with pytest.raises(ValueError, match=r"unknown algorithm 'nope'.*'bimm'"):
+        cnlp.segment("中文", algorithm="nope")
+
+
+@pytest.mark.parametrize("algo", ALGOS)
+def test_lossless_nasty_inputs(algo):
+    for s in NASTY:
+        words = cnlp.segment(s, algorithm=algo)
+        assert "".join(words) == s
+        assert all(words)
+        assert [w for w, _, _ in cnlp.tokenize(s, algorithm=algo)] == words
+
+
+@pytest.mark.parametrize("algo", ALGOS)
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(s=st.text(alphabet=st.characters(codec=None, exclude_categories=()), max_size=60)
+       | st.text(alphabet="中国人民银行研究生命起源的一二三〇１２3a ，。、", max_size=60))
+def test_lossless_property(algo, s):
+    assert "".join(cnlp.segment(s, algorithm=algo)) == s
+
+
+@pytest.mark.parametrize("algo", ALGOS)
+def test_one_megabyte_line(algo):
+    s = ("中华人民共和国研究生命起源的问题" * 70000)[:1_000_000]
+    words = cnlp.segment(s, algorithm=algo)
+    assert "".join(words) == s
+    assert len(words) > 100_000
+
+
+def test_tokenize_offsets():
+    s = "我们研究生命起源。ABC 123"
+    for w, a, b in cnlp.tokenize(s):
+        assert s[a:b] == w
+
+
+def test_segment_many_keeps_order_and_count():
+    lines = ["第一行", "", "第三行 abc", "😀"]
+    out = list(cnlp.segment_many(lines))
+    assert ["".join(w) for w in out] == lines
+
+
+def test_default_loads_once_under_threads():
+    cnlp._segmenters.clear()
+    seen = []
+    def work():
+        seen.append(id(cnlp.get_segmenter()))
+    ts = [threading.Thread(target=work) for _ in range(8)]
+    [t.start() for t in ts]
+    [t.join() for t in ts]
+    assert len(set(seen)) == 1

@@ -1,0 +1,74 @@
+import io
+import subprocess
+import sys
+
+import pytest
+
+from cnlp.cli import iter_lines, main
+from cnlp.errors import CorpusFormatError
+
+
+def run(argv, stdin_bytes=b"", capsys=None, monkeypatch=None):
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin_bytes), encoding="utf-8"))
+    code = main(argv)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_segment_one_line_per_input_line(capsys, monkeypatch):
+    text = "商品和服务\n\n  \n研究生命起源\r\n最后一行无换行"
+    code, out, _ = run(["segment"], text.encode(), capsys, monkeypatch)
+    assert code == 0
+    lines = out.split("\n")
+    assert lines[-1] == "" and len(lines) - 1 == 5
+    assert lines[1] == "" and lines[2] == ""
+    assert lines[0].replace(" ", "") == "商品和服务"
+    assert lines[4].replace(" ", "") == "最后一行无换行"
+
+
+@pytest.mark.parametrize("algo", ["fmm", "bmm", "bimm"])
+def test_segment_algorithms(algo, capsys, monkeypatch):
+    code, out, _ = run(["segment", "--algorithm", algo], "研究生命起源\n".encode(), capsys, monkeypatch)
+    assert code == 0 and out.replace(" ", "") == "研究生命起源\n"
+
+
+def test_bad_utf8_names_file_and_line(tmp_path):
+    p = tmp_path / "bad.txt"
+    p.write_bytes("好\n好\n".encode() + b"\xff\xfe\n")
+    with pytest.raises(CorpusFormatError, match=r"bad.txt:3"):
+        list(iter_lines([str(p)]))
+
+
+def test_bad_file_exit_code(tmp_path, capsys):
+    p = tmp_path / "bad.txt"
+    p.write_bytes(b"ok\n\xff\n")
+    assert main(["segment", str(p)]) == 2
+    assert "bad.txt:2" in capsys.readouterr().err
+
+
+def test_dictionary_option_replaces_default(tmp_path, capsys, monkeypatch):
+    d = tmp_path / "words.txt"
+    d.write_text("研究生\n命\n起源\n", "utf-8")
+    code, out, _ = run(["segment", "-a", "fmm", "--dictionary", str(d)], "研究生命起源\n".encode(),
+                       capsys, monkeypatch)
+    assert code == 0 and out == "研究生 命 起源\n"
+
+
+def test_user_dict_option(tmp_path, capsys, monkeypatch):
+    u = tmp_path / "user.txt"
+    u.write_text("命起源 10\n", "utf-8")
+    code, out, _ = run(["segment", "-a", "fmm", "--user-dict", str(u)], "生命起源\n".encode(), capsys, monkeypatch)
+    assert code == 0 and out.replace(" ", "") == "生命起源\n"
+
+
+def test_eval_cli(tmp_path, capsys):
+    g = tmp_path / "g"; p = tmp_path / "p"
+    g.write_text("共同  创造\n", "utf-8"); p.write_text("共同 创造\n", "utf-8")
+    assert main(["eval", "cws", "--gold", str(g), "--pred", str(p)]) == 0
+    assert "f1          1.0000" in capsys.readouterr().out
+
+
+def test_python_dash_m(tmp_path):
+    r = subprocess.run([sys.executable, "-m", "cnlp", "segment", "-a", "fmm"], input="中文\n".encode(),
+                       capture_output=True, check=True)
+    assert r.stdout.decode().replace(" ", "") == "中文\n"
