@@ -1,0 +1,321 @@
+"""Streaming readers and writers for the corpus formats cnlp trains on (PD98, SIGHAN, char/tag, CoNLL-U).
+
+Every reader is a generator over a UTF-8 file (a leading BOM and ``\\r\\n`` endings are accepted)
+and reports a malformed line as :class:`cnlp.errors.CorpusFormatError` with the file and the
+1-based line number. Writers produce files that the matching reader reads back unchanged.
+"""
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from ..errors import CorpusFormatError
+from ..io import corpora_dir
+
+__all__ = ["read_pd98", "parse_pd98_line", "write_pd98", "read_sighan", "write_sighan",
+           "read_tagged_chars", "write_tagged_chars", "read_conllu", "write_conllu",
+           "words_to_bmes", "bmes_to_words", "corpus_path", "iter_lines", "CONLLU_FIELDS"]
+
+CONLLU_FIELDS = ("id", "form", "lemma", "upos", "xpos", "feats", "head", "deprel", "deps", "misc")
+
+_SPACES = re.compile(r"[ \t]+")
+# closing token of a compound: ``人民/n]nt`` -> word, inner tag, compound tag
+_CLOSE = re.compile(r"^(.+)/([^/\]\s]+)\]([^\]/\s]+)$")
+
+
+def corpus_path(*parts) -> Path:
+    """Path of a file in the shared corpora (:func:`cnlp.io.corpora_dir`).
+
+    Raises
+    ------
+    FileNotFoundError
+        If the file does not exist (the message says how to point cnlp at the corpora).
+    """
+    p = corpora_dir().joinpath(*parts)
+    if not p.exists():
+        raise FileNotFoundError(f"corpus file {p} not found; set CNLP_CORPORA to the directory "
+                                f"holding the shared corpora (see /work/shared/corpora/README.md)")
+    return p
+
+
+def iter_lines(path) -> Iterator[tuple[int, str]]:
+    """Yield ``(lineno, line)`` of a UTF-8 file, without the line terminator (1-based numbers).
+
+    A BOM on the first line is dropped. Invalid UTF-8 raises :class:`CorpusFormatError`.
+    """
+    name = os.fspath(path)
+    with open(name, "rb") as f:
+        for lineno, raw in enumerate(f, 1):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as e:
+                raise CorpusFormatError(name, lineno, f"not valid UTF-8 ({e.reason} at byte {e.start})") from None
+            if lineno == 1 and line.startswith("\ufeff"):
+                line = line[1:]
+            if line.endswith("\n"):
+                line = line[:-1]
+            if line.endswith("\r"):
+                line = line[:-1]
+            yield lineno, line
+
+
+# ---------------------------------------------------------------------------------- PD98
+def _split_token(tok: str) -> tuple[str, str] | None:
+    word, slash, tag = tok.rpartition("/")
+    if not slash or not word or not tag:
+        return None
+    return word, tag
+
+
+def parse_pd98_line(line: str, *, compounds: str = "flatten", path="<string>",
+                    lineno: int = 1) -> list[tuple[str, str]]:
+    """Parse one People's Daily line ``word/TAG  word/TAG ...`` into ``[(word, tag), ...]``.
+
+    Parameters
+    ----------
+    line : str
+        Tokens separated by runs of spaces/tabs. Compound brackets ``[中国/ns  人民/n]nt``
+        are accepted.
+    compounds : {"flatten", "merge"}
+        ``"flatten"`` keeps the inner words (``中国/ns``, ``人民/n``); ``"merge"`` yields one
+        token ``("中国人民", "nt")``.
+    path, lineno
+        Used in error messages only.
+
+    Raises
+    ------
+    CorpusFormatError
+        A token without ``/TAG``, an unclosed or unopened bracket.
+
+    Examples
+    --------
+    >>> parse_pd98_line("[中国/ns  人民/n]nt  好/a", compounds="merge")
+    [('中国人民', 'nt'), ('好', 'a')]
+    """
+    if compounds not in ("flatten", "merge"):
+        raise ValueError(f"compounds must be 'flatten' or 'merge', got {compounds!r}")
+    out: list[tuple[str, str]] = []
+    group: list[tuple[str, str]] | None = None
+    for tok in _SPACES.split(line.strip(" \t\r\n")):
+        if not tok:
+            continue
+        if tok[0] == "[" and len(tok) > 1 and tok[1] != "/":      # "[/w" is the bracket itself
+            if group is not None:
+                raise CorpusFormatError(path, lineno, f"nested '[' in token {tok!r}", line)
+            group = []
+            tok = tok[1:]
+        m = _CLOSE.match(tok) if group is not None else None
+        if m is not None:
+            group.append((m.group(1), m.group(2)))
+            if compounds == "merge":
+                out.append(("".join(w for w, _ in group), m.group(3)))
+            else:
+                out.extend(group)
+            group = None
+            continue
+        pair = _split_token(tok)
+        if pair is None:
+            raise CorpusFormatError(path, lineno, f"token {tok!r} is not word/TAG", line)
+        (group if group is not None else out).append(pair)
+    if group is not None:
+        raise CorpusFormatError(path, lineno, "compound bracket '[' is never closed", line)
+    return out
+
+
+def read_pd98(path, *, compounds: str = "flatten") -> Iterator[list[tuple[str, str]]]:
+    """Yield one ``[(word, tag), ...]`` list per non-blank line of a PD98 file (blank lines are skipped).
+
+    See :func:`parse_pd98_line` for ``compounds``.
+    """
+    name = os.fspath(path)
+    for lineno, line in iter_lines(name):
+        if line.strip():
+            yield parse_pd98_line(line, compounds=compounds, path=name, lineno=lineno)
+
+
+def write_pd98(sentences: Iterable[Iterable[tuple[str, str]]], path) -> int:
+    """Write ``[(word, tag), ...]`` sentences as PD98 lines (two spaces between tokens); return the count."""
+    n = 0
+    with open(path, "w", encoding="utf-8", newline="\n") as f:
+        for sent in sentences:
+            toks = []
+            for w, t in sent:
+                if not w or not t or any(c in w for c in " \t\n\r") or "/" in t:
+                    raise ValueError(f"cannot write token {w!r}/{t!r} in PD98 format")
+                toks.append(f"{w}/{t}")
+            if not toks:
+                raise ValueError("cannot write an empty sentence in PD98 format (read_pd98 skips blank lines)")
+            f.write("  ".join(toks) + "\n")
+            n += 1
+    return n
+
+
+# ---------------------------------------------------------------------------------- SIGHAN
+def read_sighan(path) -> Iterator[list[str]]:
+    """Yield the whitespace-separated words of each line of a segmented (SIGHAN) file.
+
+    Blank lines yield ``[]`` so that the i-th item always belongs to line i + 1 (this keeps
+    predictions and gold aligned line by line, as the SIGHAN scorer expects).
+    """
+    for _, line in iter_lines(path):
+        yield line.split()
+
+
+def write_sighan(sentences: Iterable[Iterable[str]], path, sep: str = "  ") -> int:
+    """Write one line per sentence, words joined by ``sep``; return the number of lines."""
+    n = 0
+    with open(path, "w", encoding="utf-8", newline="\n") as f:
+        for words in sentences:
+            words = list(words)
+            for w in words:
+                if not w or any(c.isspace() for c in w):
+                    raise ValueError(f"cannot write word {w!r} in SIGHAN format (empty or contains whitespace)")
+            f.write(sep.join(words) + "\n")
+            n += 1
+    return n
+
+
+# ---------------------------------------------------------------------------------- char/tag
+def read_tagged_chars(path) -> Iterator[tuple[list[str], list[str]]]:
+    """Yield ``(chars, tags)`` per sentence of a ``char<TAB>tag`` file (blank line between sentences).
+
+    The tag is everything after the last tab, so a space character can be a token.
+    """
+    name = os.fspath(path)
+    chars: list[str] = []
+    tags: list[str] = []
+    for lineno, line in iter_lines(name):
+        if not line.strip():
+            if chars:
+                yield chars, tags
+                chars, tags = [], []
+            continue
+        ch, tab, tag = line.rpartition("\t")
+        if not tab or not ch or not tag.strip():
+            raise CorpusFormatError(name, lineno, "expected 'char<TAB>tag'", line)
+        chars.append(ch)
+        tags.append(tag.strip())
+    if chars:
+        yield chars, tags
+
+
+def write_tagged_chars(sentences: Iterable[tuple[Iterable[str], Iterable[str]]], path) -> int:
+    """Write ``(chars, tags)`` sentences as ``char<TAB>tag`` lines with a blank line after each."""
+    n = 0
+    with open(path, "w", encoding="utf-8", newline="\n") as f:
+        for chars, tags in sentences:
+            chars, tags = list(chars), list(tags)
+            if len(chars) != len(tags):
+                raise ValueError(f"sentence {n}: {len(chars)} chars but {len(tags)} tags")
+            if not chars:
+                continue
+            for c, t in zip(chars, tags):
+                if not c or "\n" in c or "\t" in t or not t.strip():
+                    raise ValueError(f"cannot write {c!r}/{t!r} as char<TAB>tag")
+                f.write(f"{c}\t{t}\n")
+            f.write("\n")
+            n += 1
+    return n
+
+
+# ---------------------------------------------------------------------------------- CoNLL-U
+def read_conllu(path) -> Iterator[list[dict]]:
+    """Yield one list of token dicts per CoNLL-U sentence.
+
+    Keys are :data:`CONLLU_FIELDS`; ``id`` and ``head`` are ints (``head`` None when ``_``),
+    the other fields are strings (``_`` kept verbatim). Comment lines and multiword /
+    empty-node lines (``1-2``, ``1.1``) are skipped.
+    """
+    name = os.fspath(path)
+    sent: list[dict] = []
+    for lineno, line in iter_lines(name):
+        if not line.strip():
+            if sent:
+                yield sent
+                sent = []
+            continue
+        if line.startswith("#"):
+            continue
+        cols = line.split("\t")
+        if len(cols) != 10:
+            raise CorpusFormatError(name, lineno, f"expected 10 tab-separated columns, got {len(cols)}", line)
+        if "-" in cols[0] or "." in cols[0]:
+            continue
+        try:
+            tid = int(cols[0])
+            head = None if cols[6] == "_" else int(cols[6])
+        except ValueError:
+            raise CorpusFormatError(name, lineno, "ID and HEAD must be integers", line) from None
+        tok = dict(zip(CONLLU_FIELDS, cols))
+        tok["id"], tok["head"] = tid, head
+        sent.append(tok)
+    if sent:
+        yield sent
+
+
+def write_conllu(sentences: Iterable[list[dict]], path) -> int:
+    """Write token-dict sentences (as from :func:`read_conllu`) in CoNLL-U; missing fields become ``_``."""
+    n = 0
+    with open(path, "w", encoding="utf-8", newline="\n") as f:
+        for sent in sentences:
+            for i, tok in enumerate(sent, 1):
+                vals = []
+                for k in CONLLU_FIELDS:
+                    v = tok.get(k, i if k == "id" else None)
+                    v = "_" if v is None or v == "" else str(v)
+                    if "\t" in v or "\n" in v:
+                        raise ValueError(f"field {k}={v!r} contains a tab or newline")
+                    vals.append(v)
+                f.write("\t".join(vals) + "\n")
+            f.write("\n")
+            n += 1
+    return n
+
+
+# ---------------------------------------------------------------------------------- BMES
+def words_to_bmes(words: Iterable[str]) -> list[str]:
+    """Per-character BMES labels of a word sequence.
+
+    >>> words_to_bmes(["中国", "人", "研究生"])
+    ['B', 'E', 'S', 'B', 'M', 'E']
+    """
+    out: list[str] = []
+    for w in words:
+        n = len(w)
+        if n == 1:
+            out.append("S")
+        elif n > 1:
+            out.append("B")
+            out.extend("M" * (n - 2))
+            out.append("E")
+    return out
+
+
+def bmes_to_words(chars, labels) -> list[str]:
+    """Join characters into words following BMES labels; lenient for ill-formed sequences.
+
+    A word starts at every ``B`` or ``S`` and after every ``E`` or ``S``; any other label
+    continues the current word. So ``"".join(result) == "".join(chars)`` always.
+
+    >>> bmes_to_words("商品和服务", "BESBE")
+    ['商品', '和', '服务']
+    >>> bmes_to_words("abc", "MMB")
+    ['ab', 'c']
+    """
+    chars, labels = list(chars), list(labels)
+    if len(chars) != len(labels):
+        raise ValueError(f"{len(chars)} chars but {len(labels)} labels")
+    words: list[str] = []
+    cur: list[str] = []
+    prev = "S"
+    for c, lab in zip(chars, labels):
+        if cur and (lab in ("B", "S") or prev in ("E", "S")):
+            words.append("".join(cur))
+            cur = []
+        cur.append(c)
+        prev = lab
+    if cur:
+        words.append("".join(cur))
+    return words

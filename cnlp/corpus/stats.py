@@ -1,0 +1,354 @@
+"""CorpusStats: word, char, word-bigram, POS-tag, tag-transition and word→tag counts from one pass.
+
+Words are interned into the ids of a marisa ``Trie`` (stored exactly as in the corpus, no
+folding; :mod:`cnlp.dictionary` folds). All counts live in numpy arrays indexed by those ids,
+so downstream builders (dictionary, lattice bigrams, POS HMM) read arrays, not dicts.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import time
+from array import array
+from collections import Counter
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import marisa_trie
+import numpy as np
+
+from ..errors import ModelFormatError
+from ..io import load_bundle, save_bundle
+from .readers import read_pd98, read_sighan
+
+__all__ = ["CorpusStats", "add_train_arguments", "train_main"]
+
+KIND = "corpus_stats"
+_REQUIRED = {"word_counts": "i", "bigram_keys": "i", "bigram_counts": "i", "char_codes": "i",
+             "char_counts": "i", "tag_counts": "i", "transitions": "i", "emit_indptr": "i",
+             "emit_tags": "i", "emit_counts": "i"}
+
+
+class CorpusStats:
+    """Counts over a corpus of ``[(word, tag), ...]`` sentences (tag may be None).
+
+    Ids: a word's id is ``trie[word]`` (``0..n_words-1``); ``BOS = n_words`` and
+    ``EOS = n_words + 1`` are the sentence markers of the bigram table. Tag ids index
+    :attr:`tag_names`; in :attr:`transitions` (shape ``(n_tags + 2, n_tags + 2)``) row/column
+    ``n_tags`` is BOS and ``n_tags + 1`` is EOS.
+
+    Attributes
+    ----------
+    trie : marisa_trie.Trie
+        The word vocabulary.
+    word_counts : int64[n_words]
+        Count by word id.
+    bigram_keys, bigram_counts : int64[m]
+        Sorted keys ``prev * (n_words + 2) + next`` (ids including BOS/EOS) and counts.
+    char_codes : int32[c], char_counts : int64[c]
+        Sorted code points and their counts.
+    tag_names : list of str; tag_counts : int64[n_tags]; transitions : int64[n_tags+2, n_tags+2]
+    emit_indptr : int64[n_words+1]; emit_tags : int32[e]; emit_counts : int64[e]
+        CSR of word id -> (tag id, count).
+    n_sentences : int
+    """
+
+    def __init__(self, trie, word_counts, bigram_keys, bigram_counts, char_codes, char_counts,
+                 tag_names, tag_counts, transitions, emit_indptr, emit_tags, emit_counts,
+                 n_sentences: int, meta: dict | None = None):
+        self.trie = trie
+        self.word_counts = word_counts
+        self.bigram_keys = bigram_keys
+        self.bigram_counts = bigram_counts
+        self.char_codes = char_codes
+        self.char_counts = char_counts
+        self.tag_names = list(tag_names)
+        self.tag_counts = tag_counts
+        self.transitions = transitions
+        self.emit_indptr = emit_indptr
+        self.emit_tags = emit_tags
+        self.emit_counts = emit_counts
+        self.n_sentences = int(n_sentences)
+        self.meta = dict(meta or {})
+        self._tag_index = {t: i for i, t in enumerate(self.tag_names)}
+
+    # ------------------------------------------------------------------ construction
+    @classmethod
+    def build(cls, sentences: Iterable[Iterable[tuple[str, str | None]]], *, meta: dict | None = None
+              ) -> "CorpusStats":
+        """Count everything in one pass over ``sentences`` (each a list of ``(word, tag)``; tag may be None).
+
+        Plain word lists (SIGHAN) are accepted too: a ``str`` item is read as ``(word, None)``.
+        Empty sentences count as sentences but add nothing else.
+        """
+        wid: dict[str, int] = {}
+        tid: dict[str, int] = {}
+        wcount = array("q")
+        prevs = array("q")          # provisional ids; -1 = BOS, -2 = EOS
+        nexts = array("q")
+        pair_w = array("q")
+        pair_t = array("q")
+        tag_seq = array("q")        # tag ids of fully tagged sentences, -1 separating sentences
+        chars: Counter = Counter()
+        n_sent = 0
+        for sent in sentences:
+            n_sent += 1
+            prev = -1
+            tagged = True
+            tids = []
+            for item in sent:
+                if isinstance(item, str):
+                    w, t = item, None
+                else:
+                    w, t = item
+                if not isinstance(w, str) or not w:
+                    raise ValueError(f"sentence {n_sent}: word must be a non-empty str, got {w!r}")
+                i = wid.get(w)
+                if i is None:
+                    i = wid[w] = len(wcount)
+                    wcount.append(0)
+                wcount[i] += 1
+                prevs.append(prev)
+                nexts.append(i)
+                prev = i
+                if t is None:
+                    tagged = False
+                else:
+                    j = tid.get(t)
+                    if j is None:
+                        j = tid[t] = len(tid)
+                    pair_w.append(i)
+                    pair_t.append(j)
+                    tids.append(j)
+                chars.update(w)
+            if prev != -1:
+                prevs.append(prev)
+                nexts.append(-2)
+            if tagged and tids:
+                tag_seq.extend(tids)
+                tag_seq.append(-1)
+        return cls._finish(wid, tid, wcount, prevs, nexts, pair_w, pair_t, tag_seq, chars, n_sent, meta)
+
+    @classmethod
+    def _finish(cls, wid, tid, wcount, prevs, nexts, pair_w, pair_t, tag_seq, chars, n_sent, meta):
+        words = list(wid)
+        trie = marisa_trie.Trie(words)
+        nw = len(words)
+        # marisa assigns its own ids: remap provisional id -> trie id
+        remap = np.fromiter((trie[w] for w in words), dtype=np.int64, count=nw)
+        word_counts = np.zeros(nw, np.int64)
+        word_counts[remap] = np.frombuffer(wcount, dtype=np.int64) if nw else 0
+        stride = nw + 2
+        full = np.concatenate([remap, [nw + 1, nw]])       # index -2 -> EOS, -1 -> BOS
+        p = full[np.frombuffer(prevs, np.int64)] if len(prevs) else np.zeros(0, np.int64)
+        q = full[np.frombuffer(nexts, np.int64)] if len(nexts) else np.zeros(0, np.int64)
+        bigram_keys, bigram_counts = np.unique(p * stride + q, return_counts=True)
+        # tags: sort names, remap provisional tag ids
+        tag_names = sorted(tid)
+        nt = len(tag_names)
+        tmap = np.array([tag_names.index(t) for t in tid], dtype=np.int64) if nt else np.zeros(0, np.int64)
+        pw = remap[np.frombuffer(pair_w, np.int64)] if len(pair_w) else np.zeros(0, np.int64)
+        pt = tmap[np.frombuffer(pair_t, np.int64)] if len(pair_t) else np.zeros(0, np.int64)
+        tag_counts = np.bincount(pt, minlength=nt).astype(np.int64)
+        ekeys, ecounts = np.unique(pw * max(nt, 1) + pt, return_counts=True)
+        emit_w = ekeys // max(nt, 1)
+        emit_indptr = np.zeros(nw + 1, np.int64)
+        np.cumsum(np.bincount(emit_w, minlength=nw), out=emit_indptr[1:])
+        # transitions over fully tagged sentences (BOS = nt, EOS = nt + 1)
+        transitions = np.zeros((nt + 2, nt + 2), np.int64)
+        seq = np.frombuffer(tag_seq, np.int64)
+        if seq.size:
+            mapped = np.where(seq >= 0, tmap[np.maximum(seq, 0)], -1)
+            # prepend a separator so every sentence is "-1 t1 ... tk -1"
+            s = np.concatenate([[-1], mapped])
+            a, b = s[:-1], s[1:]
+            a = np.where(a < 0, nt, a)                  # after a separator: BOS
+            b = np.where(b < 0, nt + 1, b)              # a separator as next: EOS
+            np.add.at(transitions, (a, b), 1)
+        codes = np.array(sorted(ord(c) for c in chars), dtype=np.int32)
+        ccounts = np.array([chars[chr(c)] for c in codes.tolist()], dtype=np.int64)
+        return cls(trie, word_counts, bigram_keys.astype(np.int64), bigram_counts.astype(np.int64),
+                   codes, ccounts, tag_names, tag_counts, transitions, emit_indptr,
+                   (ekeys % max(nt, 1)).astype(np.int32), ecounts.astype(np.int64), n_sent, meta)
+
+    @classmethod
+    def from_pd98(cls, path, *, compounds: str = "flatten") -> "CorpusStats":
+        """Build from a People's Daily file (see :func:`cnlp.corpus.readers.read_pd98`)."""
+        return cls.build(read_pd98(path, compounds=compounds),
+                         meta={"sources": [_source_info(path, "pd98")]})
+
+    @classmethod
+    def from_sighan(cls, path) -> "CorpusStats":
+        """Build from a segmented (SIGHAN) file; no tag counts. Blank lines count as sentences."""
+        return cls.build(read_sighan(path), meta={"sources": [_source_info(path, "sighan")]})
+
+    # ------------------------------------------------------------------ accessors
+    @property
+    def n_words(self) -> int:
+        """Number of word types."""
+        return int(self.word_counts.shape[0])
+
+    @property
+    def total_words(self) -> int:
+        """Number of word tokens."""
+        return int(self.word_counts.sum())
+
+    @property
+    def bos(self) -> int:
+        return self.n_words
+
+    @property
+    def eos(self) -> int:
+        return self.n_words + 1
+
+    def word_id(self, word: str) -> int:
+        """Trie id of ``word``, or -1 if it never occurred."""
+        return self.trie.get(word, -1) if isinstance(word, str) else -1
+
+    def word_count(self, word: str) -> int:
+        i = self.word_id(word)
+        return int(self.word_counts[i]) if i >= 0 else 0
+
+    def __contains__(self, word) -> bool:
+        return self.word_id(word) >= 0
+
+    def __len__(self) -> int:
+        return self.n_words
+
+    def words(self) -> Iterator[str]:
+        """All word types, in trie-id order."""
+        return (self.trie.restore_key(i) for i in range(self.n_words))
+
+    def word_items(self) -> Iterator[tuple[str, int]]:
+        """``(word, count)`` for every word type, in trie-id order."""
+        wc = self.word_counts.tolist()
+        return ((self.trie.restore_key(i), wc[i]) for i in range(self.n_words))
+
+    def tags_of(self, word: str) -> dict[str, int]:
+        """``{tag: count}`` of ``word`` (empty if unknown or untagged)."""
+        i = self.word_id(word)
+        if i < 0:
+            return {}
+        a, b = int(self.emit_indptr[i]), int(self.emit_indptr[i + 1])
+        return {self.tag_names[t]: int(c) for t, c in zip(self.emit_tags[a:b].tolist(),
+                                                            self.emit_counts[a:b].tolist())}
+
+    def tag_id(self, tag: str) -> int:
+        return self._tag_index.get(tag, -1)
+
+    def tag_count(self, tag: str) -> int:
+        i = self.tag_id(tag)
+        return int(self.tag_counts[i]) if i >= 0 else 0
+
+    def _bigram_id(self, w) -> int:
+        if w is None:
+            raise ValueError("use the strings '<s>' / '</s>' or ids bos/eos for sentence markers")
+        if isinstance(w, (int, np.integer)):
+            return int(w)
+        if w == "<s>":
+            return self.bos
+        if w == "</s>":
+            return self.eos
+        return self.word_id(w)
+
+    def bigram_count(self, w1, w2) -> int:
+        """Count of ``w1`` followed by ``w2`` (``"<s>"`` / ``"</s>"`` or ids :attr:`bos`/:attr:`eos` for markers).
+
+        A literal corpus word ``<s>`` is shadowed by the marker; pass its id to reach it.
+        """
+        a, b = self._bigram_id(w1), self._bigram_id(w2)
+        if a < 0 or b < 0:
+            return 0
+        key = a * (self.n_words + 2) + b
+        k = int(np.searchsorted(self.bigram_keys, key))
+        if k < self.bigram_keys.shape[0] and self.bigram_keys[k] == key:
+            return int(self.bigram_counts[k])
+        return 0
+
+    def char_count(self, ch: str) -> int:
+        if not isinstance(ch, str) or len(ch) != 1:
+            raise TypeError(f"char_count() expects a one-character str, got {ch!r}")
+        k = int(np.searchsorted(self.char_codes, ord(ch)))
+        if k < self.char_codes.shape[0] and self.char_codes[k] == ord(ch):
+            return int(self.char_counts[k])
+        return 0
+
+    # ------------------------------------------------------------------ persistence
+    def save(self, directory) -> Path:
+        meta = {**self.meta, "n_words": self.n_words, "tag_names": self.tag_names,
+                "n_sentences": self.n_sentences, "total_words": self.total_words}
+        arrays = {"word_counts": self.word_counts, "bigram_keys": self.bigram_keys,
+                  "bigram_counts": self.bigram_counts, "char_codes": self.char_codes,
+                  "char_counts": self.char_counts, "tag_counts": self.tag_counts,
+                  "transitions": self.transitions, "emit_indptr": self.emit_indptr,
+                  "emit_tags": self.emit_tags, "emit_counts": self.emit_counts}
+        return save_bundle(directory, KIND, meta, arrays, {"words": self.trie})
+
+    @classmethod
+    def load(cls, directory) -> "CorpusStats":
+        """Load a bundle written by :meth:`save`; any inconsistency raises :class:`ModelFormatError`."""
+        meta, a, tries = load_bundle(directory, KIND, _REQUIRED, ("words",))
+        trie = tries["words"]
+        npz = Path(directory) / "arrays.npz"
+        tag_names = meta.get("tag_names")
+        nw, nt = a["word_counts"].shape[0], len(tag_names or [])
+        checks = [
+            (isinstance(tag_names, list), "meta.json lacks tag_names"),
+            (len(trie) == nw == meta.get("n_words"), f"trie has {len(trie)} words, arrays {nw}"),
+            (a["transitions"].shape == (nt + 2, nt + 2), "transitions shape does not match tag_names"),
+            (a["tag_counts"].shape == (nt,), "tag_counts shape does not match tag_names"),
+            (a["emit_indptr"].shape == (nw + 1,), "emit_indptr shape"),
+            (a["emit_tags"].shape == a["emit_counts"].shape, "emit_tags/emit_counts shapes differ"),
+            (a["bigram_keys"].shape == a["bigram_counts"].shape, "bigram arrays shapes differ"),
+            (a["char_codes"].shape == a["char_counts"].shape, "char arrays shapes differ"),
+        ]
+        for ok, reason in checks:
+            if not ok:
+                raise ModelFormatError(npz, reason)
+        if nw and int(a["emit_indptr"][-1]) != a["emit_tags"].shape[0]:
+            raise ModelFormatError(npz, "emit_indptr does not end at len(emit_tags)")
+        return cls(trie, a["word_counts"].astype(np.int64), a["bigram_keys"].astype(np.int64),
+                   a["bigram_counts"].astype(np.int64), a["char_codes"].astype(np.int32),
+                   a["char_counts"].astype(np.int64), tag_names, a["tag_counts"].astype(np.int64),
+                   a["transitions"].astype(np.int64), a["emit_indptr"].astype(np.int64),
+                   a["emit_tags"].astype(np.int32), a["emit_counts"].astype(np.int64),
+                   int(meta.get("n_sentences", 0)),
+                   {k: v for k, v in meta.items() if k == "sources"})
+
+    def __repr__(self) -> str:
+        return (f"CorpusStats(n_words={self.n_words}, total_words={self.total_words}, "
+                f"n_tags={len(self.tag_names)}, n_sentences={self.n_sentences})")
+
+
+def _source_info(path, fmt: str) -> dict:
+    p = Path(path)
+    h = hashlib.sha256()
+    with open(p, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return {"path": p.name, "format": fmt, "sha256": h.hexdigest()}
+
+
+# ---------------------------------------------------------------------------------- CLI
+def add_train_arguments(parser: argparse.ArgumentParser) -> None:
+    """Arguments of ``cnlp train stats``."""
+    parser.add_argument("--corpus", action="append", required=True, metavar="PATH",
+                        help="training corpus (repeatable)")
+    parser.add_argument("--format", choices=["pd98", "sighan"], default="pd98")
+    parser.add_argument("--out", required=True, metavar="DIR", help="output directory")
+
+
+def train_main(args) -> int:
+    """``cnlp train stats --corpus PATH [--corpus PATH] --format pd98|sighan --out DIR``."""
+    t0 = time.perf_counter()
+    reader = read_pd98 if args.format == "pd98" else read_sighan
+
+    def stream():
+        for path in args.corpus:
+            yield from reader(path)
+
+    stats = CorpusStats.build(stream(), meta={"sources": [_source_info(p, args.format) for p in args.corpus]})
+    stats.save(args.out)
+    print(f"{stats!r} -> {os.fspath(args.out)} in {time.perf_counter() - t0:.1f}s")
+    return 0
