@@ -1,0 +1,241 @@
+"""HMMSegmenter: word segmentation as BMES character tagging with :class:`cnlp.sequence.hmm.HMMTagger`.
+
+Observations are width-folded code points (:func:`cnlp.text.fold_width`), except that every
+digit, every Latin letter and every whitespace character is mapped to one class symbol each,
+so ``1998年`` and ``１９９８年`` look alike and unseen numbers still tag as one word. Whitespace
+is always a single-character word. A user dictionary constrains decoding: forced words become
+a BMES mask (``B M* E`` / ``S`` over their span), suggested words add a log-score bonus.
+"""
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+from typing import Iterable
+
+import numpy as np
+
+from ..errors import ModelFormatError
+from ..io import load_bundle, model_path, save_bundle
+from ..sequence.hmm import HMMTagger
+from ..text import DIGIT, LATIN, SPACE, char_classes, fold_width, to_codes
+from .base import Segmenter
+
+__all__ = ["HMMSegmenter", "default_hmm", "default_hmm2", "add_train_arguments", "train_main"]
+
+KIND = "hmm_segmenter"
+B, M, E, S = 0, 1, 2, 3
+LABELS = "BMES"
+#: pseudo code points of the class symbols (negative, so they never collide with a real character)
+SYM_DIGIT, SYM_LATIN, SYM_SPACE = -2, -3, -4
+
+
+def symbols(codes: np.ndarray) -> np.ndarray:
+    """int32 observation symbols of code points: folded code point, or a class symbol for digits/Latin/space."""
+    codes = np.ascontiguousarray(codes, dtype=np.int32)
+    cls = char_classes(codes)
+    sym = fold_width(codes)
+    sym[cls == DIGIT] = SYM_DIGIT
+    sym[cls == LATIN] = SYM_LATIN
+    sym[cls == SPACE] = SYM_SPACE
+    return sym
+
+
+def _bmes_of_lengths(lengths: np.ndarray) -> np.ndarray:
+    """int8 BMES labels of consecutive words with the given lengths (all >= 1)."""
+    total = int(lengths.sum())
+    lab = np.full(total, M, np.int8)
+    ends = np.cumsum(lengths)
+    starts = ends - lengths
+    lab[starts] = B
+    lab[ends - 1] = E
+    lab[starts[lengths == 1]] = S
+    return lab
+
+
+class HMMSegmenter(Segmenter):
+    """Character BMES HMM segmenter (first or second order).
+
+    Parameters
+    ----------
+    order : {1, 2}
+        Passed to :class:`HMMTagger`.
+    emission_alpha : float
+        Emission smoothing of the tagger.
+    suggest_bonus : float
+        Log-score bonus per character for labels that agree with a suggested user word.
+    user_dict : UserDictionary, optional
+
+    Examples
+    --------
+    >>> seg = HMMSegmenter().fit([["商品", "和", "服务"], ["研究", "生命"]] * 5)
+    >>> seg.segment("商品和服务")
+    ['商品', '和', '服务']
+    """
+
+    def __init__(self, *, order: int = 1, emission_alpha: float = 0.01, suggest_bonus: float = 3.0,
+                 user_dict=None):
+        self.order = order
+        self.emission_alpha = emission_alpha
+        self.suggest_bonus = suggest_bonus
+        self.user_dict = user_dict
+
+    # ------------------------------------------------------------------ training
+    def fit(self, sentences: Iterable[Iterable]) -> "HMMSegmenter":
+        """Train on segmented sentences: lists of words or of ``(word, tag)`` pairs (tags ignored)."""
+        texts: list[str] = []
+        lengths: list[int] = []
+        sent_chars: list[int] = []
+        for sent in sentences:
+            n0 = len(lengths)
+            for item in sent:
+                w = item if isinstance(item, str) else item[0]
+                if not isinstance(w, str) or not w:
+                    raise ValueError(f"words must be non-empty str, got {w!r}")
+                texts.append(w)
+                lengths.append(len(w))
+            if len(lengths) > n0:
+                sent_chars.append(sum(lengths[n0:]))
+        if not texts:
+            raise ValueError("fit() needs at least one non-empty sentence")
+        sym = symbols(to_codes("".join(texts)))
+        labels = _bmes_of_lengths(np.asarray(lengths, np.int64))
+        vocab, obs = np.unique(sym, return_inverse=True)
+        self.obs_codes_ = vocab.astype(np.int32)
+        cut = np.cumsum(sent_chars)[:-1]
+        seqs = zip(np.split(obs.astype(np.int32), cut), np.split(labels.astype(np.int32), cut))
+        self.tagger_ = HMMTagger(order=self.order, emission_alpha=self.emission_alpha,
+                                 strict_transitions=True).fit(seqs, n_obs=vocab.shape[0], n_tags=4)
+        return self
+
+    # ------------------------------------------------------------------ decoding
+    def _obs_ids(self, sym: np.ndarray) -> np.ndarray:
+        idx = np.searchsorted(self.obs_codes_, sym)
+        idx = np.minimum(idx, self.obs_codes_.shape[0] - 1)
+        return np.where(self.obs_codes_[idx] == sym, idx, -1).astype(np.int32)
+
+    def _user_constraints(self, n: int, folded: np.ndarray):
+        """(allowed bool (n,4) or None, bonus float32 (n,4) or None) from the user dictionary."""
+        ud = self.user_dict
+        if ud is None:
+            return None, None
+        starts, ends, force = ud.constraints(folded)
+        starts = np.asarray(starts, np.int64)
+        if starts.shape[0] == 0:
+            return None, None
+        ends = np.asarray(ends, np.int64)
+        force = np.asarray(force, bool)
+        allowed = None
+        if force.any():
+            from ..dictionary.user import bmes_mask
+            allowed = np.asarray(bmes_mask(n, starts.astype(np.int32), ends.astype(np.int32), force), bool)
+        bonus = None
+        s, e = starts[~force], ends[~force]
+        if s.shape[0] and self.suggest_bonus:
+            bonus = np.zeros((n, 4), np.float32)
+            single = (e - s) == 1
+            np.add.at(bonus[:, S], s[single], 1.0)
+            s, e = s[~single], e[~single]
+            np.add.at(bonus[:, B], s, 1.0)
+            np.add.at(bonus[:, E], e - 1, 1.0)
+            diff = np.zeros(n + 1, np.float32)            # interior M positions s+1 .. e-2
+            np.add.at(diff, s + 1, 1.0)
+            np.add.at(diff, e - 1, -1.0)
+            bonus[:, M] += np.cumsum(diff[:n])
+            bonus *= self.suggest_bonus
+        return allowed, bonus
+
+    def _bounds(self, codes: np.ndarray) -> np.ndarray:
+        if not hasattr(self, "tagger_"):
+            from ..errors import NotFittedError
+            raise NotFittedError("call fit() or load() first")
+        n = codes.shape[0]
+        sym = symbols(codes)
+        allowed, bonus = self._user_constraints(n, fold_width(codes))
+        space = sym == SYM_SPACE
+        if space.any():
+            if allowed is None:
+                allowed = np.ones((n, 4), bool)
+            allowed[space] = (False, False, False, True)
+        labels = self.tagger_.predict(self._obs_ids(sym), allowed=allowed, bonus=bonus)
+        return labels_to_bounds(labels)
+
+    # ------------------------------------------------------------------ persistence
+    def save(self, directory) -> Path:
+        meta, arrays = self.tagger_.to_bundle()
+        meta.update(labels=LABELS, segmenter={"suggest_bonus": self.suggest_bonus},
+                    symbols={"digit": SYM_DIGIT, "latin": SYM_LATIN, "space": SYM_SPACE})
+        meta.update(getattr(self, "train_info_", {}))
+        arrays["obs_codes"] = self.obs_codes_
+        return save_bundle(directory, KIND, meta, arrays)
+
+    @classmethod
+    def load(cls, directory, *, user_dict=None) -> "HMMSegmenter":
+        meta, arrays, _ = load_bundle(directory, KIND, {"log_trans": "f", "log_emit": "f", "obs_codes": "i"})
+        npz = Path(directory) / "arrays.npz"
+        tagger = HMMTagger.from_bundle(meta, arrays, npz)
+        codes = arrays["obs_codes"]
+        if tagger.n_tags_ != 4 or codes.shape != (tagger.n_obs_,) or np.any(np.diff(codes) <= 0):
+            raise ModelFormatError(npz, "obs_codes / tag count inconsistent with a BMES model")
+        self = cls(order=tagger.order, emission_alpha=tagger.emission_alpha,
+                   suggest_bonus=float(meta.get("segmenter", {}).get("suggest_bonus", 3.0)), user_dict=user_dict)
+        self.tagger_ = tagger
+        self.obs_codes_ = np.ascontiguousarray(codes, dtype=np.int32)
+        return self
+
+    def __repr__(self) -> str:
+        return f"HMMSegmenter(order={self.order})"
+
+
+def labels_to_bounds(labels: np.ndarray) -> np.ndarray:
+    """int32 cut offsets from BMES label ids (lenient: a word starts at B/S or after E/S)."""
+    labels = np.asarray(labels)
+    n = labels.shape[0]
+    start = np.zeros(n, bool)
+    start[0] = True
+    start[1:] = (labels[1:] == B) | (labels[1:] == S) | (labels[:-1] == E) | (labels[:-1] == S)
+    return np.append(np.flatnonzero(start), n).astype(np.int32)
+
+
+# ---------------------------------------------------------------------------------- factories / CLI
+def _default(order: int, user_dict=None, **kw) -> HMMSegmenter:
+    return HMMSegmenter.load(model_path(f"hmm/order{order}"), user_dict=user_dict)
+
+
+def default_hmm(user_dict=None, **kw) -> HMMSegmenter:
+    """The shipped first-order BMES HMM (``data/hmm/order1``, trained on PD98 199801)."""
+    return _default(1, user_dict)
+
+
+def default_hmm2(user_dict=None, **kw) -> HMMSegmenter:
+    """The shipped second-order BMES HMM (``data/hmm/order2``)."""
+    return _default(2, user_dict)
+
+
+def add_train_arguments(parser: argparse.ArgumentParser) -> None:
+    """Arguments of ``cnlp train hmm``."""
+    parser.add_argument("--corpus", action="append", required=True, metavar="PATH", help="training corpus (repeatable)")
+    parser.add_argument("--format", choices=["pd98", "sighan"], default="pd98")
+    parser.add_argument("--out", required=True, metavar="DIR")
+    parser.add_argument("--order", type=int, choices=[1, 2], default=1)
+    parser.add_argument("--emission-alpha", type=float, default=0.01)
+
+
+def train_main(args) -> int:
+    """``cnlp train hmm --corpus PATH --out DIR [--order 1|2]``."""
+    from ..corpus.readers import read_pd98, read_sighan
+    from ..corpus.stats import _source_info
+    reader = read_pd98 if args.format == "pd98" else read_sighan
+    t0 = time.perf_counter()
+
+    def stream():
+        for p in args.corpus:
+            yield from reader(p)
+
+    seg = HMMSegmenter(order=args.order, emission_alpha=args.emission_alpha).fit(stream())
+    seg.train_info_ = {"sources": [_source_info(p, args.format) for p in args.corpus],
+                       "train_command": f"cnlp train hmm --order {args.order} --format {args.format}"}
+    seg.save(args.out)
+    print(f"{seg!r}: {seg.obs_codes_.shape[0]} symbols, lambdas={seg.tagger_.lambdas_.round(3).tolist()} "
+          f"-> {args.out} in {time.perf_counter() - t0:.1f}s")
+    return 0
