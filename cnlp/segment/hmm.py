@@ -127,7 +127,10 @@ class HMMSegmenter(Segmenter):
         force = np.asarray(force, bool)
         allowed = None
         if force.any():
-            from ..dictionary.user import bmes_mask
+            try:
+                from ..dictionary.user import bmes_mask
+            except ImportError:                 # the dictionary package is optional for this module
+                bmes_mask = force_mask
             allowed = np.asarray(bmes_mask(n, starts.astype(np.int32), ends.astype(np.int32), force), bool)
         bonus = None
         s, e = starts[~force], ends[~force]
@@ -185,6 +188,24 @@ class HMMSegmenter(Segmenter):
 
     def __repr__(self) -> str:
         return f"HMMSegmenter(order={self.order})"
+
+
+def force_mask(n: int, starts, ends, force) -> np.ndarray:
+    """bool (n, 4) BMES mask allowing only ``B M* E`` / ``S`` over each forced span ``[start, end)``."""
+    starts = np.asarray(starts, np.int64)[np.asarray(force, bool)]
+    ends = np.asarray(ends, np.int64)[np.asarray(force, bool)]
+    allowed = np.ones((n, 4), bool)
+    single = (ends - starts) == 1
+    allowed[starts[single]] &= np.array([False, False, False, True])
+    s, e = starts[~single], ends[~single]
+    allowed[s] &= np.array([True, False, False, False])
+    allowed[e - 1] &= np.array([False, False, True, False])
+    diff = np.zeros(n + 1, np.int64)
+    np.add.at(diff, s + 1, 1)
+    np.add.at(diff, e - 1, -1)
+    inner = np.cumsum(diff[:n]) > 0
+    allowed[inner] &= np.array([False, True, False, False])
+    return allowed
 
 
 def labels_to_bounds(labels: np.ndarray) -> np.ndarray:

@@ -140,7 +140,6 @@ class HMMTagger:
 
     def _interpolate(self, tri, bi):
         """TnT deleted interpolation: returns P(c | a, b) of shape (T+1, T+1, T+1)."""
-        T1 = tri.shape[0]
         uni = bi.sum(axis=0).astype(np.float64)           # count of each tag as a bigram target (incl. EOS)
         N = uni.sum()
         hist2 = tri.sum(axis=2)                            # count of (a, b) as a trigram history
@@ -158,10 +157,10 @@ class HMMTagger:
         self.lambdas_ = lam
         p1 = uni / max(N, 1)
         with np.errstate(divide="ignore", invalid="ignore"):
-            p2 = np.where(hist1[:, None] > 0, bi / np.maximum(hist1[:, None], 1), 0.0)
-            p3 = np.where(hist2[:, :, None] > 0, tri / np.maximum(hist2[:, :, None], 1), 0.0)
+            # unseen histories back off to the lower order, so every row sums to 1
+            p2 = np.where(hist1[:, None] > 0, bi / np.maximum(hist1[:, None], 1), p1[None, :])
+            p3 = np.where(hist2[:, :, None] > 0, tri / np.maximum(hist2[:, :, None], 1), p2[None, :, :])
         p = lam[0] * p1[None, None, :] + lam[1] * p2[None, :, :] + lam[2] * p3
-        del T1
         return p
 
     # ------------------------------------------------------------------ decoding

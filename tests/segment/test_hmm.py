@@ -1,0 +1,167 @@
+"""Tests of cnlp.segment.hmm.HMMSegmenter (BMES character HMM)."""
+from __future__ import annotations
+
+import argparse
+
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from cnlp.corpus.readers import read_pd98, read_sighan
+from cnlp.errors import ModelFormatError
+from cnlp.segment.hmm import (HMMSegmenter, add_train_arguments, default_hmm, default_hmm2, force_mask,
+                              labels_to_bounds, train_main)
+
+
+class FakeUserDict:
+    """Minimal stand-in for cnlp.dictionary.UserDictionary.constraints()."""
+
+    def __init__(self, force=(), suggest=()):
+        self.items = [(w, True) for w in force] + [(w, False) for w in suggest]
+
+    def constraints(self, folded):
+        text = "".join(map(chr, folded))
+        s, e, f = [], [], []
+        for w, forced in self.items:
+            i = text.find(w)
+            while i >= 0:
+                s.append(i), e.append(i + len(w)), f.append(forced)
+                i = text.find(w, i + len(w))
+        return np.array(s, np.int32), np.array(e, np.int32), np.array(f, bool)
+
+
+@pytest.fixture(params=[1, 2])
+def seg(request, tiny_pd98):
+    return HMMSegmenter(order=request.param).fit(list(read_pd98(tiny_pd98)) * 3)
+
+
+def test_reproduces_training_sentences(seg, tiny_pd98):
+    for sent in read_pd98(tiny_pd98):
+        words = [w for w, _ in sent]
+        assert seg.segment("".join(words)) == words
+
+
+def test_labels_to_bounds_lenient():
+    assert labels_to_bounds(np.array([0, 2, 3, 0, 1, 2])).tolist() == [0, 2, 3, 6]
+    assert labels_to_bounds(np.array([1, 1, 0])).tolist() == [0, 2, 3]
+
+
+def test_spaces_are_single_words(seg):
+    words = seg.segment("我们  研究")
+    assert "".join(words) == "我们  研究"
+    assert [w for w in words if w.isspace()] == [" ", " "]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=()), max_size=40)
+       | st.text(alphabet="商品和服务研究生命的起源 \t\n1２aＢ😀\x00\ud800。", max_size=40))
+def test_lossless_property(text):
+    s = _SEGS[len(text) % 2]
+    words = s.segment(text)
+    assert "".join(words) == text and all(words)
+
+
+def test_lossless_long_line(seg):
+    text = "研究生命起源商品和服务abc123" * 40000                # ~0.8 M chars, no punctuation
+    assert "".join(seg.segment(text)) == text
+
+
+def test_forced_word_is_honoured(seg):
+    text = "研究生命的起源"
+    assert "究生" not in seg.segment(text)
+    forced = _with(seg, FakeUserDict(force=["究生"]))
+    words = forced.segment(text)
+    assert "究生" in words and "".join(words) == text
+    single = _with(seg, FakeUserDict(force=["生"])).segment(text)
+    assert "生" in single
+    # the original segmenter is untouched
+    assert "究生" not in seg.segment(text)
+
+
+def test_suggested_word_gets_a_bonus(seg):
+    text = "研究生命的起源"
+    plain = seg.segment(text)
+    sug = _with(seg, FakeUserDict(suggest=["究生命的起"]))
+    sug.suggest_bonus = 50.0
+    assert "究生命的起" in sug.segment(text) and "究生命的起" not in plain
+
+
+def test_force_mask_helper():
+    m = force_mask(5, np.array([0, 3]), np.array([3, 4]), np.array([True, True]))
+    assert m.tolist() == [[True, False, False, False], [False, True, False, False],
+                          [False, False, True, False], [False, False, False, True], [True] * 4]
+
+
+def test_save_load_identical(seg, tmp_path):
+    seg.save(tmp_path / "m")
+    r = HMMSegmenter.load(tmp_path / "m")
+    assert r.order == seg.order
+    for t in ["研究生命的起源", "江泽民说商品和服务都很好。", "未知字符龘靐 abc 123"]:
+        assert r.segment(t) == seg.segment(t)
+
+
+def test_truncated_or_bad_model(seg, tmp_path):
+    seg.save(tmp_path / "m")
+    npz = tmp_path / "m" / "arrays.npz"
+    data = npz.read_bytes()
+    npz.write_bytes(data[:len(data) // 3])
+    with pytest.raises(ModelFormatError, match="arrays.npz"):
+        HMMSegmenter.load(tmp_path / "m")
+    seg.save(tmp_path / "m2")
+    a = dict(np.load(tmp_path / "m2" / "arrays.npz"))
+    a["obs_codes"] = a["obs_codes"][::-1].copy()
+    np.savez(tmp_path / "m2" / "arrays.npz", **a)
+    with pytest.raises(ModelFormatError, match="arrays.npz"):
+        HMMSegmenter.load(tmp_path / "m2")
+    with pytest.raises(ModelFormatError, match="meta.json"):
+        HMMSegmenter.load(tmp_path / "nothing")
+
+
+def test_train_cli_sighan(tmp_path):
+    corpus = tmp_path / "c.txt"
+    corpus.write_text("商品  和  服务\n\n研究  生命\n", encoding="utf-8")
+    p = argparse.ArgumentParser()
+    add_train_arguments(p)
+    args = p.parse_args(["--corpus", str(corpus), "--format", "sighan", "--order", "2", "--out", str(tmp_path / "o")])
+    assert train_main(args) == 0
+    r = HMMSegmenter.load(tmp_path / "o")
+    assert r.order == 2 and r.segment("商品和服务") == ["商品", "和", "服务"]
+    assert list(read_sighan(corpus))[1] == []
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize("factory", [default_hmm, default_hmm2])
+def test_shipped_models_on_pku_sample(factory, corpora):
+    from cnlp.evaluate import evaluate_files
+    seg = factory()
+    gold = (corpora / "sighan2005" / "pku_test_gold.utf8").read_text("utf-8").splitlines()[:300]
+    raw = (corpora / "sighan2005" / "pku_test.utf8").read_text("utf-8").splitlines()[:300]
+    pred = ["  ".join(w for w in seg.segment(line) if not w.isspace()) for line in raw]
+    import tempfile, os
+    with tempfile.TemporaryDirectory() as d:
+        g, p = os.path.join(d, "g"), os.path.join(d, "p")
+        open(g, "w", encoding="utf-8").write("\n".join(gold) + "\n")
+        open(p, "w", encoding="utf-8").write("\n".join(pred) + "\n")
+        res = evaluate_files(g, p, str(corpora / "sighan2005" / "pku_training_words.utf8"))
+    assert res["f1"] > 0.75 and res["oov_recall"] > 0.3
+
+
+def _with(seg, ud):
+    import copy
+    clone = copy.copy(seg)
+    clone.user_dict = ud
+    return clone
+
+
+def _build_segs():
+    from pathlib import Path
+    import tempfile
+    from conftest import TINY_PD98
+    with tempfile.TemporaryDirectory() as d:
+        p = Path(d) / "t.txt"
+        p.write_text(TINY_PD98, encoding="utf-8")
+        sents = list(read_pd98(p))
+    return [HMMSegmenter(order=1).fit(sents), HMMSegmenter(order=2).fit(sents)]
+
+
+_SEGS = _build_segs()
