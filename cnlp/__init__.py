@@ -11,6 +11,10 @@ from typing import Iterable, Iterator
 
 from .errors import CnlpError, CorpusFormatError, ModelFormatError, NotFittedError, check_str
 from . import registry
+# Import the sub-package ``cnlp.segment`` *before* defining the function ``segment`` below: the
+# import system binds a sub-package to its parent's attribute when it is first loaded, which would
+# otherwise replace the function the first time any ``cnlp.segment.*`` module is imported.
+from . import segment as _segment_pkg  # noqa: F401
 
 __version__ = "0.1.0"
 __all__ = ["segment", "tokenize", "segment_many", "get_segmenter", "add_word", "del_word",

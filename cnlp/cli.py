@@ -127,7 +127,10 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     parser = build_parser()
     # Lazily let the chosen module add its own arguments, then parse again.
-    args, _ = parser.parse_known_args(argv)
+    try:   # first pass without --help, so a lazily loaded module can add its options first
+        args, _ = parser.parse_known_args([a for a in argv if a not in ("-h", "--help")])
+    except SystemExit:
+        args = parser.parse_args(argv)
     if getattr(args, "_module", None):
         mod = importlib.import_module(args._module)
         sp = _find_subparser(parser, argv)

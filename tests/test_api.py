@@ -74,3 +74,11 @@ def test_default_loads_once_under_threads():
     [t.start() for t in ts]
     [t.join() for t in ts]
     assert len(set(seen)) == 1
+
+
+def test_segment_stays_a_function_after_submodule_imports():
+    import importlib
+    importlib.import_module("cnlp.segment.base")
+    importlib.import_module("cnlp.segment.hmm")
+    assert callable(cnlp.segment)
+    assert "".join(cnlp.segment("中文")) == "中文"
