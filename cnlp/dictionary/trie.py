@@ -1,0 +1,326 @@
+"""Dictionary: folded words in a marisa-trie, frequency and POS distribution in numpy arrays.
+
+marisa assigns its own ids ``0..n-1``; ``freq[id]`` and the POS CSR (``pos_offsets``,
+``pos_ids``, ``pos_counts`` over ``pos_names``) are indexed by them. For the Numba kernels the
+words are also stored as two array tries (forward, and over reversed words for backward
+matching), saved in the bundle so loading costs no rebuild.
+"""
+from __future__ import annotations
+
+import re
+import warnings
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import marisa_trie
+import numpy as np
+
+from ..errors import CorpusFormatError, ModelFormatError
+from ..io import load_bundle, save_bundle
+from ..text import fold_str, fold_width, to_codes
+from ._kernels import TrieArrays, count_matches, empty_trie, fill_matches
+
+__all__ = ["Dictionary", "build_trie_arrays"]
+KIND = "dictionary"
+_INT = re.compile(r"^\d+(\.\d+)?$")
+
+
+def build_trie_arrays(words: list[str], ids, *, reverse: bool = False) -> TrieArrays:
+    """Array trie over ``words`` (``word[node]`` = ``ids[k]`` for the k-th word)."""
+    if not words:
+        return empty_trie()
+    keys = [w[::-1] if reverse else w for w in words]
+    order = sorted(range(len(keys)), key=keys.__getitem__)
+    parents, codes, children = [], [], []
+    node_word = [-1]
+    path_nodes = [0]            # node at each depth of the current path
+    prev = ""
+    for k in order:
+        key = keys[k]
+        # common prefix with the previous key (sorted order => shared path)
+        lcp = 0
+        lim = min(len(prev), len(key))
+        while lcp < lim and prev[lcp] == key[lcp]:
+            lcp += 1
+        del path_nodes[lcp + 1:]
+        for ch in key[lcp:]:
+            node = len(node_word)
+            node_word.append(-1)
+            parents.append(path_nodes[-1])
+            codes.append(ord(ch))
+            children.append(node)
+            path_nodes.append(node)
+        node_word[path_nodes[len(key)]] = int(ids[k])
+        prev = key
+    parents = np.asarray(parents, np.int32)
+    codes = np.asarray(codes, np.int32)
+    children = np.asarray(children, np.int32)
+    srt = np.lexsort((codes, parents))
+    parents, codes, children = parents[srt], codes[srt], children[srt]
+    n_nodes = len(node_word)
+    first = np.zeros(n_nodes + 1, np.int32)
+    np.cumsum(np.bincount(parents, minlength=n_nodes), out=first[1:])
+    root = np.full(65536, -1, np.int32)
+    rsel = (parents == 0) & (codes < 65536) & (codes >= 0)
+    root[codes[rsel]] = children[rsel]
+    return TrieArrays(root, first, codes, children, np.asarray(node_word, np.int32))
+
+
+class Dictionary:
+    """Read-only word dictionary: folded word -> frequency and POS distribution.
+
+    Build with :meth:`from_counts`, :meth:`from_stats` or :meth:`load_text`; persist with
+    :meth:`save` / :meth:`load`.
+
+    >>> d = Dictionary.from_counts({"研究": 5, "生命": 3})
+    >>> "研究" in d, d.freq("生命"), d.freq("起源")
+    (True, 3, 0)
+    """
+
+    def __init__(self, trie: marisa_trie.Trie, freq: np.ndarray, pos_offsets: np.ndarray,
+                 pos_ids: np.ndarray, pos_counts: np.ndarray, pos_names: list[str],
+                 fwd: TrieArrays | None = None, bwd: TrieArrays | None = None, meta: dict | None = None):
+        self.trie = trie
+        self.freq_ = np.asarray(freq, np.int64)
+        self.pos_offsets = np.asarray(pos_offsets, np.int64)
+        self.pos_ids = np.asarray(pos_ids, np.int32)
+        self.pos_counts = np.asarray(pos_counts, np.int64)
+        self.pos_names = list(pos_names)
+        self.meta = dict(meta or {})
+        if fwd is None or bwd is None:
+            words = list(trie.keys())
+            ids = [trie[w] for w in words]
+            fwd = build_trie_arrays(words, ids)
+            bwd = build_trie_arrays(words, ids, reverse=True)
+        self.fwd, self.bwd = fwd, bwd
+        self.total = int(self.freq_.sum())
+        self.max_len = max((len(w) for w in trie.keys()), default=0) if "max_len" not in self.meta \
+            else int(self.meta["max_len"])
+
+    # ---- construction ------------------------------------------------------------------
+    @classmethod
+    def from_entries(cls, entries: Iterable[tuple[str, int, dict | None]], meta: dict | None = None) -> "Dictionary":
+        """From ``(word, freq, {pos: count} | None)``; words are folded and duplicates merged."""
+        freq: dict[str, int] = {}
+        pos: dict[str, dict[str, int]] = {}
+        for word, f, dist in entries:
+            w = fold_str(word)
+            if not w:
+                continue
+            freq[w] = freq.get(w, 0) + int(f)
+            if dist:
+                d = pos.setdefault(w, {})
+                for p, c in dist.items():
+                    d[p] = d.get(p, 0) + int(c)
+        trie = marisa_trie.Trie(freq.keys())
+        n = len(trie)
+        fr = np.zeros(n, np.int64)
+        names = sorted({p for d in pos.values() for p in d})
+        pid = {p: i for i, p in enumerate(names)}
+        rows: list[list[tuple[int, int]]] = [[] for _ in range(n)]
+        for w, f in freq.items():
+            i = trie[w]
+            fr[i] = f
+            if w in pos:
+                rows[i] = sorted(((pid[p], c) for p, c in pos[w].items()), key=lambda x: -x[1])
+        offsets = np.zeros(n + 1, np.int64)
+        np.cumsum([len(r) for r in rows], out=offsets[1:])
+        flat = [x for r in rows for x in r]
+        pids = np.asarray([x[0] for x in flat], np.int32)
+        pcs = np.asarray([x[1] for x in flat], np.int64)
+        meta = dict(meta or {})
+        meta["max_len"] = max((len(w) for w in freq), default=0)
+        return cls(trie, fr, offsets, pids, pcs, names, meta=meta)
+
+    @classmethod
+    def from_counts(cls, counts) -> "Dictionary":
+        """From ``{word: freq}`` or an iterable of words (freq 1 each)."""
+        if isinstance(counts, dict):
+            return cls.from_entries((w, f, None) for w, f in counts.items())
+        return cls.from_entries((w, 1, None) for w in counts)
+
+    @classmethod
+    def from_stats(cls, stats) -> "Dictionary":
+        """From a :class:`cnlp.corpus.stats.CorpusStats` (word counts and tag distributions)."""
+        return cls.from_entries(((w, c, stats.tags_of(w)) for w, c in stats.word_items()),
+                                meta={"source": stats.meta.get("source") if hasattr(stats, "meta") else None})
+
+    @classmethod
+    def load_text(cls, path, *, format: str = "auto", lenient: bool = False) -> "Dictionary":
+        """Load a text dictionary.
+
+        Formats: ``words`` (one word per line), ``jieba`` (``word freq [pos]``), ``hanlp``
+        (``word pos freq [pos freq ...]``); ``auto`` decides from the first entry. A BOM is
+        stripped; ``#`` starts a comment line. A malformed line raises
+        :class:`CorpusFormatError` with file and line number, or is skipped with a warning
+        when ``lenient=True``.
+        """
+        return cls.from_entries(read_dictionary_text(path, format=format, lenient=lenient),
+                                meta={"source": str(path)})
+
+    # ---- persistence -------------------------------------------------------------------
+    def save(self, directory) -> Path:
+        arrays = {"freq": self.freq_, "pos_offsets": self.pos_offsets, "pos_ids": self.pos_ids,
+                  "pos_counts": self.pos_counts}
+        for name, t in (("fwd", self.fwd), ("bwd", self.bwd)):
+            for field, arr in zip(t._fields, t):
+                arrays[f"{name}_{field}"] = arr
+        meta = {**self.meta, "pos_names": self.pos_names, "n_words": len(self), "total": self.total,
+                "max_len": self.max_len}
+        return save_bundle(directory, KIND, meta, arrays, {"words": self.trie})
+
+    @classmethod
+    def load(cls, directory) -> "Dictionary":
+        req = {"freq": "i", "pos_offsets": "i", "pos_ids": "i", "pos_counts": "i"}
+        for name in ("fwd", "bwd"):
+            req.update({f"{name}_{f}": "i" for f in TrieArrays._fields})
+        meta, a, tries = load_bundle(directory, KIND, req, ("words",))
+        trie = tries["words"]
+        if len(trie) != a["freq"].shape[0]:
+            raise ModelFormatError(Path(directory) / "arrays.npz",
+                                   f"{a['freq'].shape[0]} frequencies for {len(trie)} words")
+        fwd = TrieArrays(*(np.ascontiguousarray(a[f"fwd_{f}"], np.int32) for f in TrieArrays._fields))
+        bwd = TrieArrays(*(np.ascontiguousarray(a[f"bwd_{f}"], np.int32) for f in TrieArrays._fields))
+        return cls(trie, a["freq"], a["pos_offsets"], a["pos_ids"], a["pos_counts"],
+                   meta.get("pos_names", []), fwd, bwd, meta)
+
+    # ---- lookups -----------------------------------------------------------------------
+    def __len__(self) -> int:
+        return len(self.trie)
+
+    def __contains__(self, word) -> bool:
+        return isinstance(word, str) and fold_str(word) in self.trie
+
+    def word_id(self, word: str) -> int:
+        """Id of ``word`` (folded), or -1."""
+        return self.trie.get(fold_str(word), -1)
+
+    def freq(self, word: str) -> int:
+        i = self.word_id(word)
+        return int(self.freq_[i]) if i >= 0 else 0
+
+    def pos_of_id(self, i: int) -> dict[str, int]:
+        a, b = self.pos_offsets[i], self.pos_offsets[i + 1]
+        return {self.pos_names[p]: int(c) for p, c in zip(self.pos_ids[a:b], self.pos_counts[a:b])}
+
+    def get(self, word: str):
+        """``(freq, {pos: count})`` of ``word`` or None."""
+        i = self.word_id(word)
+        return None if i < 0 else (int(self.freq_[i]), self.pos_of_id(i))
+
+    def top_pos(self, word: str) -> str | None:
+        """The most frequent POS tag of ``word`` or None."""
+        i = self.word_id(word)
+        if i < 0 or self.pos_offsets[i] == self.pos_offsets[i + 1]:
+            return None
+        return self.pos_names[self.pos_ids[self.pos_offsets[i]]]
+
+    def words(self) -> Iterator[str]:
+        return iter(self.trie.keys())
+
+    def find_matches(self, folded_codes: np.ndarray):
+        """All dictionary words at each position of ``folded_codes`` (int32, already folded).
+
+        Returns ``(offsets int32[n+1], ends int32[m], ids int32[m])``: the words starting at i end
+        at ``ends[offsets[i]:offsets[i+1]]`` (ascending) and have ids ``ids[...]``.
+        """
+        codes = np.ascontiguousarray(folded_codes, dtype=np.int32)
+        m = count_matches(self.fwd, codes)
+        offsets = np.empty(codes.shape[0] + 1, np.int32)
+        ends = np.empty(m, np.int32)
+        ids = np.empty(m, np.int32)
+        fill_matches(self.fwd, codes, offsets, ends, ids)
+        return offsets, ends, ids
+
+    def matches_in(self, text: str):
+        """:meth:`find_matches` on a ``str`` (folded here)."""
+        return self.find_matches(fold_width(to_codes(text)))
+
+    def __repr__(self) -> str:
+        return f"Dictionary({len(self)} words, total freq {self.total})"
+
+
+def read_dictionary_text(path, *, format: str = "auto", lenient: bool = False,
+                         extra_columns: bool = False) -> Iterator[tuple]:
+    """Yield ``(word, freq, {pos: count} | None)`` from a text dictionary file (see load_text).
+
+    With ``extra_columns=True`` a trailing ``force``/``suggest`` column is accepted and yielded
+    as a 4th element (user dictionaries).
+    """
+    if format not in ("auto", "words", "jieba", "hanlp"):
+        raise ValueError(f"unknown dictionary format {format!r}; choose one of "
+                         f"['auto', 'hanlp', 'jieba', 'words']")
+    path = Path(path)
+    fmt = format
+    try:
+        f = open(path, "rb")
+    except OSError as e:
+        raise FileNotFoundError(f"{path}: cannot open dictionary ({e.strerror})") from None
+    with f:
+        for lineno, raw in enumerate(f, 1):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as e:
+                err = CorpusFormatError(path, lineno, f"not valid UTF-8 ({e.reason})")
+                if lenient:
+                    warnings.warn(str(err), stacklevel=3)
+                    continue
+                raise err from None
+            if lineno == 1:
+                line = line.lstrip("\ufeff")
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+            cols = line.split()
+            mode = None
+            if extra_columns and cols[-1] in ("force", "suggest") and len(cols) > 1:
+                mode = cols.pop()
+            if fmt == "auto":
+                if len(cols) == 1:
+                    fmt = "words"
+                elif _INT.match(cols[1]):
+                    fmt = "jieba"
+                else:
+                    fmt = "hanlp"
+            try:
+                entry = _parse(cols, fmt, extra_columns)
+            except ValueError as e:
+                err = CorpusFormatError(path, lineno, f"{e} (format {fmt!r})", line)
+                if lenient:
+                    warnings.warn(str(err), stacklevel=3)
+                    continue
+                raise err from None
+            yield (*entry, mode) if extra_columns else entry
+
+
+def _parse(cols: list[str], fmt: str, loose: bool):
+    word = cols[0]
+    if fmt == "words":
+        if len(cols) != 1 and not loose:
+            raise ValueError(f"expected one word per line, got {len(cols)} columns")
+        if loose and len(cols) > 1:       # user dictionaries: word [freq] [pos]
+            return _parse(cols, "jieba", True)
+        return word, 1, None
+    if fmt == "jieba":
+        if len(cols) > 3:
+            raise ValueError("expected 'word freq [pos]'")
+        if len(cols) == 1:
+            if not loose:
+                raise ValueError("expected 'word freq [pos]', missing frequency")
+            return word, 1, None
+        if not _INT.match(cols[1]):
+            if loose and len(cols) == 2:   # word pos
+                return word, 1, {cols[1]: 1}
+            raise ValueError(f"frequency {cols[1]!r} is not a number")
+        f = int(float(cols[1]))
+        return word, f, ({cols[2]: f} if len(cols) == 3 else None)
+    # hanlp: word pos freq [pos freq ...]
+    rest = cols[1:]
+    if not rest or len(rest) % 2:
+        raise ValueError("expected 'word pos freq [pos freq ...]'")
+    dist = {}
+    for p, c in zip(rest[::2], rest[1::2]):
+        if not _INT.match(c):
+            raise ValueError(f"frequency {c!r} is not a number")
+        dist[p] = dist.get(p, 0) + int(float(c))
+    return word, sum(dist.values()), dist

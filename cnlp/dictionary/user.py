@@ -1,0 +1,210 @@
+"""User dictionaries: a small mutable word set layered over a model, with force/suggest modes.
+
+Every decoder asks :meth:`UserDictionary.constraints` for the user words occurring in a text and
+applies them *inside* decoding: forced words are fixed spans (B M* E / S in BMES decoders, fixed
+lattice edges, uncrossable spans in max-match); suggested words only gain weight.
+"""
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import numpy as np
+from numba import njit
+
+from ..errors import check_str
+from ..text import fold_str
+from ._kernels import TrieArrays, count_matches, fill_matches
+from .trie import build_trie_arrays, read_dictionary_text
+
+__all__ = ["UserDictionary", "as_user_dictionary", "bmes_mask", "MODES"]
+MODES = ("force", "suggest")
+
+
+class UserDictionary:
+    """Mutable set of user words, each with ``freq`` (or None), ``pos`` (or None) and ``mode``.
+
+    ``freq=None`` means "whatever it takes for the word to win" (decoders give it the weight
+    of a frequent word). File format, one entry per line: ``word [freq] [pos] [force|suggest]``
+    (``#`` comments; BOM stripped). Thread-safe for concurrent readers and writers.
+
+    >>> ud = UserDictionary(); ud.add_word("命起源", mode="force")
+    >>> ud.constraints_in("生命起源")
+    [(1, 4, True)]
+    """
+
+    def __init__(self, words: Iterable[str] = (), *, mode: str = "suggest"):
+        self._entries: dict[str, tuple[int | None, str | None, str]] = {}
+        self._lock = threading.RLock()
+        self.version = 0
+        self._cache = None            # (version, fwd TrieArrays, mode_by_id bool[])
+        for w in words:
+            self.add_word(w, mode=mode)
+
+    # ---- editing -----------------------------------------------------------------------
+    def add_word(self, word: str, freq: int | None = None, pos: str | None = None, *,
+                 mode: str = "suggest") -> None:
+        check_str(word, "add_word")
+        if mode not in MODES:
+            raise ValueError(f"unknown mode {mode!r}; choose one of {list(MODES)}")
+        if freq is not None and (not isinstance(freq, (int, np.integer)) or freq < 0):
+            raise ValueError(f"freq must be a non-negative int or None, got {freq!r}")
+        w = fold_str(word)
+        if not w:
+            raise ValueError("cannot add an empty word")
+        with self._lock:
+            self._entries[w] = (None if freq is None else int(freq), pos, mode)
+            self.version += 1
+
+    def del_word(self, word: str) -> None:
+        check_str(word, "del_word")
+        with self._lock:
+            if self._entries.pop(fold_str(word), None) is not None:
+                self.version += 1
+
+    @classmethod
+    def load(cls, path, *, mode: str = "suggest", lenient: bool = False) -> "UserDictionary":
+        ud = cls()
+        ud.update_from_file(path, mode=mode, lenient=lenient)
+        return ud
+
+    def update_from_file(self, path, *, mode: str = "suggest", lenient: bool = False) -> None:
+        """Add the entries of a ``word [freq] [pos] [force|suggest]`` file (``mode`` is the default)."""
+        path = os.fspath(path)
+        for word, freq, dist, m in read_dictionary_text(path, format="words", lenient=lenient,
+                                                        extra_columns=True):
+            pos = next(iter(dist)) if dist else None
+            self.add_word(word, freq if freq != 1 or dist else None, pos, mode=m or mode)
+
+    def merged_with_file(self, path) -> "UserDictionary":
+        """A new UserDictionary with this one's entries plus those of ``path``."""
+        ud = UserDictionary()
+        with self._lock:
+            ud._entries = dict(self._entries)
+        ud.update_from_file(path)
+        return ud
+
+    # ---- queries -----------------------------------------------------------------------
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __contains__(self, word) -> bool:
+        return isinstance(word, str) and fold_str(word) in self._entries
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(list(self._entries))
+
+    def items(self) -> list[tuple[str, int | None, str | None, str]]:
+        with self._lock:
+            return [(w, f, p, m) for w, (f, p, m) in self._entries.items()]
+
+    def get(self, word: str):
+        """``(freq, pos, mode)`` or None."""
+        return self._entries.get(fold_str(word))
+
+    def arrays(self):
+        """``(fwd TrieArrays, force bool[n_ids], freq int64[n_ids] (-1 = None), words)``, cached per version."""
+        c = self._cache
+        if c is not None and c[0] == self.version:
+            return c[1]
+        with self._lock:
+            version = self.version
+            words = list(self._entries)
+            fwd = build_trie_arrays(words, range(len(words)))
+            force = np.array([self._entries[w][2] == "force" for w in words], dtype=np.bool_)
+            freq = np.array([-1 if self._entries[w][0] is None else self._entries[w][0] for w in words],
+                            dtype=np.int64)
+            out = (fwd, force, freq, words)
+            self._cache = (version, out)
+        return out
+
+    def constraints(self, folded_codes: np.ndarray):
+        """User words occurring in ``folded_codes`` (int32, folded with :func:`cnlp.text.fold_width`).
+
+        Returns ``(starts int32[k], ends int32[k], force bool[k])`` sorted by start then end.
+        Suggested words: every occurrence. Forced words: a non-overlapping set chosen
+        leftmost-longest, so forced spans never cross each other.
+        """
+        codes = np.ascontiguousarray(folded_codes, dtype=np.int32)
+        if not self._entries or codes.shape[0] == 0:
+            z = np.zeros(0, np.int32)
+            return z, z.copy(), np.zeros(0, np.bool_)
+        fwd, force, _, _ = self.arrays()
+        m = count_matches(fwd, codes)
+        offsets = np.empty(codes.shape[0] + 1, np.int32)
+        ends = np.empty(m, np.int32)
+        ids = np.empty(m, np.int32)
+        fill_matches(fwd, codes, offsets, ends, ids)
+        keep = np.empty(m, np.bool_)
+        _select(offsets, ends, force[ids], keep)
+        starts = np.repeat(np.arange(codes.shape[0], dtype=np.int32), np.diff(offsets))
+        return starts[keep], ends[keep], force[ids][keep]
+
+    def constraints_in(self, text: str) -> list[tuple[int, int, bool]]:
+        """:meth:`constraints` on a ``str``, as a list of ``(start, end, force)``."""
+        from ..text import fold_width, to_codes
+        s, e, f = self.constraints(fold_width(to_codes(text)))
+        return list(zip(s.tolist(), e.tolist(), f.tolist()))
+
+    def __repr__(self) -> str:
+        n_force = sum(1 for v in self._entries.values() if v[2] == "force")
+        return f"UserDictionary({len(self)} words, {n_force} forced)"
+
+
+@njit(cache=True, nogil=True)
+def _select(offsets, ends, is_force, keep):
+    """Keep every suggested match; keep forced ones leftmost-longest and non-overlapping."""
+    n = offsets.shape[0] - 1
+    covered_to = 0
+    for i in range(n):
+        best = -1
+        for p in range(offsets[i], offsets[i + 1]):
+            keep[p] = not is_force[p]
+            if is_force[p] and i >= covered_to:
+                best = p                # ends ascending: the last forced one is the longest
+        if best >= 0:
+            keep[best] = True
+            covered_to = ends[best]
+
+
+def bmes_mask(n: int, starts, ends, force) -> np.ndarray:
+    """Allowed BMES labels (columns B, M, E, S) for a sentence of length ``n`` under forced spans.
+
+    A forced word is fixed to ``S`` (one char) or ``B M* E``; the character before it must end
+    a word (E or S) and the one after it must start one (B or S).
+    """
+    mask = np.ones((n, 4), np.bool_)
+    for s, e, f in zip(np.asarray(starts).tolist(), np.asarray(ends).tolist(), np.asarray(force).tolist()):
+        if not f:
+            continue
+        mask[s:e] = False
+        if e - s == 1:
+            mask[s, 3] = True
+        else:
+            mask[s, 0] = True
+            mask[s + 1:e - 1, 1] = True
+            mask[e - 1, 2] = True
+        if s > 0:
+            mask[s - 1, 0] = mask[s - 1, 1] = False
+        if e < n:
+            mask[e, 1] = mask[e, 2] = False
+    bad = ~mask.any(axis=1)          # two forced words touching in conflicting ways cannot happen
+    mask[bad] = True                 # (forced spans never overlap), but never leave a row empty
+    return mask
+
+
+def as_user_dictionary(x) -> UserDictionary | None:
+    """Coerce a UserDictionary, a path to a user dictionary file, or an iterable of words."""
+    if x is None or isinstance(x, UserDictionary):
+        return x
+    if isinstance(x, (str, os.PathLike)):
+        return UserDictionary.load(x)
+    if isinstance(x, (bytes, bytearray)):
+        raise TypeError("user_dict expects a UserDictionary, a path or an iterable of str, got bytes")
+    try:
+        return UserDictionary(list(x))
+    except TypeError:
+        raise TypeError(f"user_dict expects a UserDictionary, a path or an iterable of str, "
+                        f"got {type(x).__name__}") from None
