@@ -55,7 +55,8 @@ def _build_segmenter(args):
         if algo not in ("fmm", "bmm", "bimm"):
             raise SystemExit(f"cnlp segment: --dictionary replaces the dictionary of the max-match "
                              f"segmenters (fmm, bmm, bimm), not of {algo!r}")
-        seg = MaxMatchSegmenter(Dictionary.load_text(args.dictionary), direction=algo[:-2] or "both",
+        seg = MaxMatchSegmenter(Dictionary.load_text(args.dictionary, fold=not args.pure),
+                               direction={"fmm": "forward", "bmm": "backward"}.get(algo, "both"),
                                 atoms=not args.pure)
     else:
         seg = get_segmenter(args.algorithm)
@@ -100,7 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help=f"segmentation algorithm (default: {registry.DEFAULT_SEGMENTER})")
     s.add_argument("--dictionary", help="dictionary file replacing the default (max-match algorithms)")
     s.add_argument("--user-dict", action="append", metavar="PATH", help="user dictionary (repeatable)")
-    s.add_argument("--pure", action="store_true", help="max-match without digit/Latin atoms (SIGHAN baseline)")
+    s.add_argument("--pure", action="store_true", help="with --dictionary: no atoms and no width folding (the SIGHAN max-match baseline)")
     s.add_argument("-d", "--delimiter", default=" ", help="word delimiter in the output (default: one space)")
     s.add_argument("--keep-spaces", action="store_true", help="also print whitespace tokens")
     s.set_defaults(func=cmd_segment)

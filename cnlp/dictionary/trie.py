@@ -94,17 +94,24 @@ class Dictionary:
             bwd = build_trie_arrays(words, ids, reverse=True)
         self.fwd, self.bwd = fwd, bwd
         self.total = int(self.freq_.sum())
+        self.folded = bool(self.meta.get("folded", True))
         self.max_len = max((len(w) for w in trie.keys()), default=0) if "max_len" not in self.meta \
             else int(self.meta["max_len"])
 
     # ---- construction ------------------------------------------------------------------
     @classmethod
-    def from_entries(cls, entries: Iterable[tuple[str, int, dict | None]], meta: dict | None = None) -> "Dictionary":
-        """From ``(word, freq, {pos: count} | None)``; words are folded and duplicates merged."""
+    def from_entries(cls, entries: Iterable[tuple[str, int, dict | None]], meta: dict | None = None,
+                     *, fold: bool = True) -> "Dictionary":
+        """From ``(word, freq, {pos: count} | None)``; duplicates merged.
+
+        With ``fold=True`` (default) words are width-folded and lower-cased
+        (:func:`cnlp.text.fold_str`) and matched against folded text; ``fold=False`` keeps them
+        verbatim and matches them against the raw text (the SIGHAN baseline setting).
+        """
         freq: dict[str, int] = {}
         pos: dict[str, dict[str, int]] = {}
         for word, f, dist in entries:
-            w = fold_str(word)
+            w = fold_str(word) if fold else word
             if not w:
                 continue
             freq[w] = freq.get(w, 0) + int(f)
@@ -130,6 +137,7 @@ class Dictionary:
         pcs = np.asarray([x[1] for x in flat], np.int64)
         meta = dict(meta or {})
         meta["max_len"] = max((len(w) for w in freq), default=0)
+        meta["folded"] = bool(fold)
         return cls(trie, fr, offsets, pids, pcs, names, meta=meta)
 
     @classmethod
@@ -146,7 +154,7 @@ class Dictionary:
                                 meta={"source": stats.meta.get("source") if hasattr(stats, "meta") else None})
 
     @classmethod
-    def load_text(cls, path, *, format: str = "auto", lenient: bool = False) -> "Dictionary":
+    def load_text(cls, path, *, format: str = "auto", lenient: bool = False, fold: bool = True) -> "Dictionary":
         """Load a text dictionary.
 
         Formats: ``words`` (one word per line), ``jieba`` (``word freq [pos]``), ``hanlp``
@@ -156,7 +164,7 @@ class Dictionary:
         when ``lenient=True``.
         """
         return cls.from_entries(read_dictionary_text(path, format=format, lenient=lenient),
-                                meta={"source": str(path)})
+                                meta={"source": str(path)}, fold=fold)
 
     # ---- persistence -------------------------------------------------------------------
     def save(self, directory) -> Path:
@@ -189,11 +197,14 @@ class Dictionary:
         return len(self.trie)
 
     def __contains__(self, word) -> bool:
-        return isinstance(word, str) and fold_str(word) in self.trie
+        return isinstance(word, str) and self._key(word) in self.trie
+
+    def _key(self, word: str) -> str:
+        return fold_str(word) if self.folded else word
 
     def word_id(self, word: str) -> int:
-        """Id of ``word`` (folded), or -1."""
-        return self.trie.get(fold_str(word), -1)
+        """Id of ``word`` (folded if the dictionary is), or -1."""
+        return self.trie.get(self._key(word), -1)
 
     def freq(self, word: str) -> int:
         i = self.word_id(word)
@@ -233,8 +244,9 @@ class Dictionary:
         return offsets, ends, ids
 
     def matches_in(self, text: str):
-        """:meth:`find_matches` on a ``str`` (folded here)."""
-        return self.find_matches(fold_width(to_codes(text)))
+        """:meth:`find_matches` on a ``str`` (folded here if the dictionary is folded)."""
+        codes = to_codes(text)
+        return self.find_matches(fold_width(codes) if self.folded else codes)
 
     def __repr__(self) -> str:
         return f"Dictionary({len(self)} words, total freq {self.total})"

@@ -148,10 +148,12 @@ class MaxMatchSegmenter(Segmenter):
 
     def _bounds(self, codes: np.ndarray) -> np.ndarray:
         n = codes.shape[0]
+        d = self.dictionary
         folded = _fold(codes, np.empty(n, np.int32))
         cls = _classify(codes, _BMP_TABLE, np.empty(n, np.int8))
         span_end, extra_end, span_start, extra_start = self._spans(folded)
-        d = self.dictionary
+        if not d.folded:
+            folded = codes
         if self.direction != "backward":
             fo = np.empty(n + 1, np.int32)
             fo = fo[:fmm_kernel(folded, cls, d.fwd, span_end, extra_end, self.atoms, fo)]
