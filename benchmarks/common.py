@@ -36,6 +36,12 @@ def pku_test() -> tuple[list[str], list[list[str]], set[str]]:
     return raw, gold, words
 
 
+def run_lines(segment, lines) -> None:
+    """Segment every line, discarding the results (as a streaming batch job would)."""
+    for line in lines:
+        segment(line)
+
+
 def best_of(fn, n: int = 3) -> float:
     """Best wall time of ``n`` calls of ``fn()`` in seconds."""
     best = float("inf")

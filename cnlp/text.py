@@ -27,7 +27,8 @@ def to_codes(text: str) -> np.ndarray:
     """
     if not text:
         return np.zeros(0, np.int32)
-    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4").astype(np.int32)
+    # code points are < 0x110000, so the little-endian UTF-32 bytes are valid int32 values
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<i4").copy()
 
 
 def from_codes(codes) -> str:

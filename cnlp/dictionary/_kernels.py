@@ -2,13 +2,19 @@
 
 A trie is passed as a :class:`TrieArrays` namedtuple of int32 arrays:
 
-* ``root``  (65536,)  child node of the root for each BMP code point, -1 if none
+* ``root``  (65536,)  child node of the root for each BMP code point: 0 if none, negated when
+  a word ends at that child
 * ``first`` (n_nodes + 1,) children of node v are edges ``first[v]:first[v+1]``
 * ``code``  (n_edges,) edge code points, ascending within a node
 * ``child`` (n_edges,) node reached by each edge
 * ``word``  (n_nodes,) word id ending at node, -1 if none
+* ``htab``  (2^k,) int64 open-addressing hash of the edges below the root: each slot packs
+  ``(node << 21 | code) << 21 | child`` in one word (0 = empty; negated when a word ends at the
+  child), so a probe touches one cache line and the walk needs no ``word`` lookup.
+  Hence the limit of 2^21 nodes (about a million words).
 
-Walking from position i costs O(L log b) for a word of length L (b = branching).
+Below the root, a step is one hash probe (expected O(1)); the CSR arrays remain for
+enumeration. Walking from position i costs O(L) for a word of length L.
 """
 from __future__ import annotations
 
@@ -17,78 +23,145 @@ from collections import namedtuple
 import numpy as np
 from numba import njit
 
-TrieArrays = namedtuple("TrieArrays", "root first code child word")
+TrieArrays = namedtuple("TrieArrays", "root first code child word htab")
+MAX_NODES = 1 << 21
+_MULT = np.uint64(0x9E3779B97F4A7C15)
 
 
 def empty_trie() -> TrieArrays:
-    return TrieArrays(np.full(65536, -1, np.int32), np.zeros(2, np.int32), np.zeros(0, np.int32),
-                      np.zeros(0, np.int32), np.full(1, -1, np.int32))
+    return TrieArrays(np.zeros(65536, np.int32), np.zeros(2, np.int32), np.zeros(0, np.int32),
+                      np.zeros(0, np.int32), np.full(1, -1, np.int32), np.zeros(16, np.int64))
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _step(t, node, c):
-    """Child of ``node`` along code point ``c`` or -1 (binary search over the node's edges)."""
-    if node == 0 and 0 <= c < 65536:
-        return t.root[c]
-    lo = t.first[node]
-    hi = t.first[node + 1]
-    while lo < hi:
-        mid = (lo + hi) >> 1
-        v = t.code[mid]
-        if v < c:
-            lo = mid + 1
-        elif v > c:
-            hi = mid
-        else:
-            return t.child[mid]
-    return -1
+def _slot(key, mask):
+    return np.int64((np.uint64(key) * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(40)) & mask
 
 
 @njit(cache=True, nogil=True)
-def longest_forward(t, codes, i, lim):
-    """End of the longest word of ``t`` in ``codes[i:lim]`` starting at i, or -1."""
+def build_hash(parents, codes, children, node_word, htab):
+    """Fill the edge hash (linear probing). htab must be zeros, of power-of-two size."""
+    mask = htab.shape[0] - 1
+    for e in range(parents.shape[0]):
+        key = (np.int64(parents[e]) << 21) | np.int64(codes[e] & 0x1FFFFF)
+        h = _slot(key, mask)
+        while htab[h] != 0:
+            h = (h + 1) & mask
+        v = (key << 21) | np.int64(children[e])
+        htab[h] = -v if node_word[children[e]] >= 0 else v
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _step(root, htab, node, c):
+    """Child of ``node`` along code point ``c`` or -1 (for the less hot enumeration kernels)."""
+    if node == 0 and 0 <= c < 65536:
+        r = root[c]
+        return -1 if r == 0 else abs(r)
+    key = (np.int64(node) << 21) | np.int64(c & 0x1FFFFF)
+    mask = htab.shape[0] - 1
+    h = np.int64((np.uint64(key) * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(40)) & mask
+    while True:
+        e = htab[h]
+        if e == 0:
+            return -1
+        a = -e if e < 0 else e
+        if (a >> 21) == key:
+            return np.int32(a & 0x1FFFFF)
+        h = (h + 1) & mask
+
+
+# The two walks below repeat the probe of ``_step`` inline on purpose: a nested call per step
+# (arrays passed by value, with reference counting) made them about 3x slower.
+@njit(cache=True, nogil=True)
+def walk_forward(root, htab, word, codes, i, lim):
+    """End of the longest word in ``codes[i:lim]`` starting at i, or -1 (arrays of a TrieArrays)."""
     node = 0
     best = -1
+    isw = False
     j = i
+    mask = htab.shape[0] - 1
     while j < lim:
-        node = _step(t, node, codes[j])
+        c = codes[j]
+        if node == 0 and 0 <= c < 65536:
+            r = root[c]
+            if r == 0:
+                break
+            isw = r < 0
+            node = -r if isw else r
+        else:
+            key = (np.int64(node) << 21) | np.int64(c & 0x1FFFFF)
+            h = np.int64((np.uint64(key) * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(40)) & mask
+            while True:
+                e = htab[h]
+                if e == 0:
+                    node = -1
+                    break
+                a = -e if e < 0 else e
+                if (a >> 21) == key:
+                    node = np.int32(a & 0x1FFFFF)
+                    isw = e < 0
+                    break
+                h = (h + 1) & mask
         if node < 0:
             break
         j += 1
-        if t.word[node] >= 0:
+        if isw:
             best = j
     return best
 
 
 @njit(cache=True, nogil=True)
-def longest_backward(t, codes, j, lim):
-    """Start of the longest word of reversed trie ``t`` in ``codes[lim:j]`` ending at j, or -1."""
+def walk_backward(root, htab, word, codes, j, lim):
+    """Start of the longest word (of a reversed-word trie) in ``codes[lim:j]`` ending at j, or -1."""
     node = 0
     best = -1
+    isw = False
     i = j
+    mask = htab.shape[0] - 1
     while i > lim:
-        node = _step(t, node, codes[i - 1])
+        c = codes[i - 1]
+        if node == 0 and 0 <= c < 65536:
+            r = root[c]
+            if r == 0:
+                break
+            isw = r < 0
+            node = -r if isw else r
+        else:
+            key = (np.int64(node) << 21) | np.int64(c & 0x1FFFFF)
+            h = np.int64((np.uint64(key) * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(40)) & mask
+            while True:
+                e = htab[h]
+                if e == 0:
+                    node = -1
+                    break
+                a = -e if e < 0 else e
+                if (a >> 21) == key:
+                    node = np.int32(a & 0x1FFFFF)
+                    isw = e < 0
+                    break
+                h = (h + 1) & mask
         if node < 0:
             break
         i -= 1
-        if t.word[node] >= 0:
+        if isw:
             best = i
     return best
 
 
 @njit(cache=True, nogil=True)
 def count_matches(t, codes):
+    root, htab, word = t.root, t.htab, t.word
     n = codes.shape[0]
     m = 0
     for i in range(n):
         node = 0
         j = i
         while j < n:
-            node = _step(t, node, codes[j])
+            node = _step(root, htab, node, codes[j])
             if node < 0:
                 break
             j += 1
-            if t.word[node] >= 0:
+            if word[node] >= 0:
                 m += 1
     return m
 
@@ -96,6 +169,7 @@ def count_matches(t, codes):
 @njit(cache=True, nogil=True)
 def fill_matches(t, codes, offsets, ends, ids):
     """All words starting at each position: ``ends[offsets[i]:offsets[i+1]]`` ascending. O(n L)."""
+    root, htab, word = t.root, t.htab, t.word
     n = codes.shape[0]
     m = 0
     for i in range(n):
@@ -103,11 +177,11 @@ def fill_matches(t, codes, offsets, ends, ids):
         node = 0
         j = i
         while j < n:
-            node = _step(t, node, codes[j])
+            node = _step(root, htab, node, codes[j])
             if node < 0:
                 break
             j += 1
-            w = t.word[node]
+            w = word[node]
             if w >= 0:
                 ends[m] = j
                 ids[m] = w

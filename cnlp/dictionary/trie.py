@@ -18,7 +18,7 @@ import numpy as np
 from ..errors import CorpusFormatError, ModelFormatError
 from ..io import load_bundle, save_bundle
 from ..text import fold_str, fold_width, to_codes
-from ._kernels import TrieArrays, count_matches, empty_trie, fill_matches
+from ._kernels import MAX_NODES, TrieArrays, build_hash, count_matches, empty_trie, fill_matches
 
 __all__ = ["Dictionary", "build_trie_arrays"]
 KIND = "dictionary"
@@ -60,10 +60,17 @@ def build_trie_arrays(words: list[str], ids, *, reverse: bool = False) -> TrieAr
     n_nodes = len(node_word)
     first = np.zeros(n_nodes + 1, np.int32)
     np.cumsum(np.bincount(parents, minlength=n_nodes), out=first[1:])
-    root = np.full(65536, -1, np.int32)
+    node_word = np.asarray(node_word, np.int32)
+    root = np.zeros(65536, np.int32)
     rsel = (parents == 0) & (codes < 65536) & (codes >= 0)
-    root[codes[rsel]] = children[rsel]
-    return TrieArrays(root, first, codes, children, np.asarray(node_word, np.int32))
+    root[codes[rsel]] = np.where(node_word[children[rsel]] >= 0, -children[rsel], children[rsel])
+    if n_nodes > MAX_NODES:
+        raise ValueError(f"dictionary too large for the array trie: {n_nodes} nodes > {MAX_NODES}")
+    size = 1 << max(4, int(len(codes) / 0.7).bit_length())     # load factor <= 0.7
+    htab = np.zeros(size, np.int64)
+    hsel = ~rsel                      # edges below the root, and non-BMP root edges
+    build_hash(parents[hsel], codes[hsel], children[hsel], node_word, htab)
+    return TrieArrays(root, first, codes, children, node_word, htab)
 
 
 class Dictionary:
@@ -187,8 +194,12 @@ class Dictionary:
         if len(trie) != a["freq"].shape[0]:
             raise ModelFormatError(Path(directory) / "arrays.npz",
                                    f"{a['freq'].shape[0]} frequencies for {len(trie)} words")
-        fwd = TrieArrays(*(np.ascontiguousarray(a[f"fwd_{f}"], np.int32) for f in TrieArrays._fields))
-        bwd = TrieArrays(*(np.ascontiguousarray(a[f"bwd_{f}"], np.int32) for f in TrieArrays._fields))
+        fwd = TrieArrays(*(np.ascontiguousarray(a[f"fwd_{f}"]) for f in TrieArrays._fields))
+        bwd = TrieArrays(*(np.ascontiguousarray(a[f"bwd_{f}"]) for f in TrieArrays._fields))
+        for t in (fwd, bwd):
+            if t.htab.dtype != np.int64 or t.word.dtype != np.int32 or t.htab.shape[0] & (t.htab.shape[0] - 1) \
+                    or t.root.shape != (65536,):
+                raise ModelFormatError(Path(directory) / "arrays.npz", "trie arrays have wrong dtypes or sizes")
         return cls(trie, a["freq"], a["pos_offsets"], a["pos_ids"], a["pos_counts"],
                    meta.get("pos_names", []), fwd, bwd, meta)
 

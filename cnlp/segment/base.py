@@ -7,13 +7,57 @@ segmenter cannot lose, add or reorder characters.
 from __future__ import annotations
 
 import copy
+from itertools import pairwise
 from abc import ABC, abstractmethod
 from typing import Iterable, Iterator
 
 import numpy as np
+from numba import njit
 
 from ..errors import CnlpError, check_str
 from ..text import to_codes
+
+
+_SEP = "\uffff"          # a Unicode noncharacter; texts containing it take the slicing path
+
+
+@njit(cache=True, nogil=True)
+def _interleave(codes, b, sep):
+    """codes with ``sep`` inserted at every inner cut offset of ``b`` (int32[n + k - 1])."""
+    n = codes.shape[0]
+    out = np.empty(n + b.shape[0] - 2, np.int32)
+    p = 0
+    q = 1
+    for i in range(n):
+        if i == b[q] and i > 0:
+            out[p] = sep
+            p += 1
+            q += 1
+        out[p] = codes[i]
+        p += 1
+    return out
+
+
+def cut(text: str, codes: np.ndarray, b: np.ndarray) -> list[str]:
+    """The words of ``text`` between valid cut offsets ``b`` (``codes = to_codes(text)``).
+
+    For more than a few words, the text is rebuilt once with a separator at each cut and split in
+    C (about 1.5x faster than slicing word by word); texts that contain the separator are sliced.
+    """
+    if b.shape[0] > 6 and _SEP not in text:
+        return _interleave(codes, b, 0xFFFF).tobytes().decode("utf-32-le", "surrogatepass").split(_SEP)
+    return [text[i:j] for i, j in pairwise(b.tolist())]
+
+
+@njit(cache=True, nogil=True)
+def _valid_bounds(b, n):
+    """True when int32 ``b`` goes from 0 to n in strictly increasing steps."""
+    if b.shape[0] < 2 or b[0] != 0 or b[b.shape[0] - 1] != n:
+        return False
+    for i in range(1, b.shape[0]):
+        if b[i] <= b[i - 1]:
+            return False
+    return True
 
 
 class Segmenter(ABC):
@@ -25,6 +69,9 @@ class Segmenter(ABC):
     """
 
     user_dict = None
+    #: True only for segmenters whose kernels produce valid offsets by construction (every step
+    #: advances by at least one character and the last offset is n); others are checked per call.
+    _exact_bounds = False
 
     @abstractmethod
     def _bounds(self, codes: np.ndarray) -> np.ndarray:
@@ -37,22 +84,36 @@ class Segmenter(ABC):
         n = len(text)
         if n == 0:
             return np.zeros(1, np.int32)
-        b = np.asarray(self._bounds(to_codes(text)), dtype=np.int32)
-        if b.shape[0] < 2 or b[0] != 0 or b[-1] != n or np.any(b[1:] <= b[:-1]):
-            raise CnlpError(f"{type(self).__name__} produced invalid cut offsets for a text of "
-                            f"length {n}: {b[:10]}... (this is a bug in cnlp; please report it)")
+        b = self._bounds(to_codes(text))
+        if b.dtype != np.int32 or not b.flags.c_contiguous:
+            b = np.ascontiguousarray(b, dtype=np.int32)
+        if not _valid_bounds(b, n):
+            self._invalid(b, n)
         return b
+
+    def _invalid(self, b, n):
+        raise CnlpError(f"{type(self).__name__} produced invalid cut offsets for a text of "
+                        f"length {n}: {b[:10]}... (this is a bug in cnlp; please report it)")
 
     def segment(self, text: str) -> list[str]:
         """Split ``text`` into words; ``"".join(result) == text`` always."""
-        b = self.bounds(text).tolist()
-        return [text[b[i]:b[i + 1]] for i in range(len(b) - 1)]
+        if type(text) is not str:
+            check_str(text, "segment")
+        n = len(text)
+        if n == 0:
+            return []
+        codes = to_codes(text)
+        b = self._bounds(codes)
+        if b.dtype != np.int32 or not b.flags.c_contiguous:
+            b = np.ascontiguousarray(b, dtype=np.int32)
+        if not (self._exact_bounds or _valid_bounds(b, n)):
+            self._invalid(b, n)
+        return cut(text, codes, b)
 
     def tokenize(self, text: str) -> Iterator[tuple[str, int, int]]:
         """Yield ``(word, start, end)`` with ``text[start:end] == word``."""
-        b = self.bounds(text).tolist()
-        for i in range(len(b) - 1):
-            yield text[b[i]:b[i + 1]], b[i], b[i + 1]
+        for i, j in pairwise(self.bounds(text).tolist()):
+            yield text[i:j], i, j
 
     def segment_many(self, lines: Iterable[str]) -> Iterator[list[str]]:
         """Segment each line in order (a generator; one result per input, never dropped)."""

@@ -11,13 +11,14 @@ import numpy as np
 from numba import njit
 
 from ..dictionary import Dictionary
-from ..dictionary._kernels import longest_backward, longest_forward
+from ..dictionary._kernels import walk_backward, walk_forward
 from ..io import model_path
-from ..text import _BMP_TABLE, _classify, _fold
+from ..text import _BMP_TABLE, _fold
 from .base import Segmenter
 
 __all__ = ["MaxMatchSegmenter", "default_fmm", "default_bmm", "default_bimm"]
 DIRECTIONS = ("forward", "backward", "both")
+_NONE = np.zeros(0, np.int32)
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -28,72 +29,111 @@ def _same_atom(a, b):
 
 
 @njit(cache=True, nogil=True)
-def fmm_kernel(codes, cls, t, span_end, extra_end, atoms, out):
-    """Forward maximum matching. codes: folded int32[n]; cls: int8[n]; span_end[i]: end of the
-    forced span starting at i or -1; extra_end[i]: end of a suggested user word or -1;
-    out: int32[n+1] receives the cut offsets. Returns the number of offsets. O(n·L)."""
+def prepare(raw, table, fold):
+    """(codes to match, classes): folded (if ``fold``) int32[n] and int8[n] char classes, in one pass."""
+    n = raw.shape[0]
+    codes = np.empty(n, np.int32)
+    cls = np.empty(n, np.int8)
+    for i in range(n):
+        c = raw[i]
+        if 0 <= c < 65536:
+            cls[i] = table[c]
+        elif 0x20000 <= c <= 0x3FFFF:
+            cls[i] = 1
+        elif 0x1F000 <= c <= 0x1FAFF:
+            cls[i] = 7
+        else:
+            cls[i] = 0
+        if fold:
+            if 0xFF01 <= c <= 0xFF5E:
+                c -= 0xFEE0
+            elif c == 0x3000:
+                c = 0x20
+            if 65 <= c <= 90:
+                c += 32
+        codes[i] = c
+    return codes, cls
+
+
+@njit(cache=True, nogil=True)
+def fmm_kernel(raw, table, fold, root, htab, word, span_end, extra_end, atoms):
+    """Forward maximum matching. raw: int32[n] code points; table: int8[65536] char classes;
+    fold: match width-folded codes; root, htab, word: arrays of the forward TrieArrays; span_end[i]: end of the
+    forced span starting at i or -1; extra_end[i]: end of a suggested user word or -1 (both may
+    be empty arrays: no user words). Returns int32 cut offsets. O(n·L).
+
+    (Trie arrays are passed one by one: a namedtuple argument costs ~1 µs more per call.)"""
+    codes, cls = prepare(raw, table, fold)
     n = codes.shape[0]
-    nxt = np.empty(n + 1, np.int32)
-    nxt[n] = n
-    for i in range(n - 1, -1, -1):
-        nxt[i] = i if span_end[i] >= 0 else nxt[i + 1]
+    out = np.empty(n + 1, np.int32)
+    user = span_end.shape[0] > 0
+    nxt = np.empty(n + 1 if user else 0, np.int32)
+    if user:
+        nxt[n] = n
+        for i in range(n - 1, -1, -1):
+            nxt[i] = i if span_end[i] >= 0 else nxt[i + 1]
     out[0] = 0
     k = 0
     i = 0
     while i < n:
-        e = span_end[i]
+        e = span_end[i] if user else -1
         if e < 0:
-            lim = nxt[i]
+            lim = nxt[i] if user else n
             e = i + 1
             c = cls[i]
             if atoms and (c == 2 or c == 3 or c == 4):
                 while e < lim and _same_atom(c, cls[e]):
                     e += 1
-            w = longest_forward(t, codes, i, lim)
+            w = walk_forward(root, htab, word, codes, i, lim)
             if w > e:
                 e = w
-            x = extra_end[i]
-            if x > e and x <= lim:
-                e = x
+            if user:
+                x = extra_end[i]
+                if x > e and x <= lim:
+                    e = x
         k += 1
         out[k] = e
         i = e
-    return k + 1
+    return out[:k + 1]
 
 
 @njit(cache=True, nogil=True)
-def bmm_kernel(codes, cls, t, span_start, extra_start, atoms, out):
-    """Backward maximum matching over the reversed-word trie ``t``. span_start[j]: start of the
-    forced span ending at j or -1 (length n+1); extra_start likewise for suggested words.
-    out: int32[n+1] receives the cut offsets in ascending order. Returns their number."""
+def bmm_kernel(raw, table, fold, root, htab, word, span_start, extra_start, atoms):
+    """Backward maximum matching over the reversed-word trie arrays. span_start[j]: start of the
+    forced span ending at j or -1 (length n+1, or empty); extra_start likewise for suggested
+    words. Returns int32 cut offsets in ascending order. O(n·L)."""
+    codes, cls = prepare(raw, table, fold)
     n = codes.shape[0]
-    prv = np.empty(n + 1, np.int32)
-    prv[0] = 0
-    for j in range(1, n + 1):
-        prv[j] = j if span_start[j] >= 0 else prv[j - 1]
+    out = np.empty(n + 1, np.int32)
+    user = span_start.shape[0] > 0
+    prv = np.empty(n + 1 if user else 0, np.int32)
+    if user:
+        prv[0] = 0
+        for j in range(1, n + 1):
+            prv[j] = j if span_start[j] >= 0 else prv[j - 1]
     k = 0
     out[0] = n
     j = n
     while j > 0:
-        s = span_start[j]
+        s = span_start[j] if user else -1
         if s < 0:
-            lim = prv[j]
+            lim = prv[j] if user else 0
             s = j - 1
             c = cls[j - 1]
             if atoms and (c == 2 or c == 3 or c == 4):
                 while s > lim and _same_atom(c, cls[s - 1]):
                     s -= 1
-            w = longest_backward(t, codes, j, lim)
+            w = walk_backward(root, htab, word, codes, j, lim)
             if 0 <= w < s:
                 s = w
-            x = extra_start[j]
-            if 0 <= x < s and x >= lim:
-                s = x
+            if user:
+                x = extra_start[j]
+                if 0 <= x < s and x >= lim:
+                    s = x
         k += 1
         out[k] = s
         j = s
-    out[:k + 1] = out[:k + 1][::-1].copy()
-    return k + 1
+    return out[:k + 1][::-1].copy()
 
 
 class MaxMatchSegmenter(Segmenter):
@@ -116,6 +156,8 @@ class MaxMatchSegmenter(Segmenter):
     ['研究', '生命', '起源']
     """
 
+    _exact_bounds = True     # fmm/bmm kernels advance >= 1 char per step and end at n
+
     def __init__(self, dictionary: Dictionary, *, direction: str = "both", atoms: bool = True,
                  user_dict=None):
         if not isinstance(dictionary, Dictionary):
@@ -128,39 +170,41 @@ class MaxMatchSegmenter(Segmenter):
         from ..dictionary import as_user_dictionary
         self.user_dict = as_user_dictionary(user_dict)
 
-    def _spans(self, folded: np.ndarray):
-        n = folded.shape[0]
+    def _spans(self, codes: np.ndarray):
+        ud = self.user_dict
+        n = codes.shape[0]
+        folded = _fold(codes, np.empty(n, np.int32))
         span_end = np.full(n, -1, np.int32)
         extra_end = np.full(n, -1, np.int32)
         span_start = np.full(n + 1, -1, np.int32)
         extra_start = np.full(n + 1, -1, np.int32)
-        ud = self.user_dict
-        if ud is not None and len(ud):
-            s, e, f = ud.constraints(folded)
-            span_end[s[f]] = e[f]
-            span_start[e[f]] = s[f]
-            sg = ~f
-            # longest suggested word per start / earliest start per end (later writes win: ends ascending)
-            extra_end[s[sg]] = e[sg]
-            order = np.argsort(-s[sg], kind="stable")
-            extra_start[e[sg][order]] = s[sg][order]
+        s, e, f = ud.constraints(folded)
+        span_end[s[f]] = e[f]
+        span_start[e[f]] = s[f]
+        sg = ~f
+        # longest suggested word per start / earliest start per end (later writes win: ends ascending)
+        extra_end[s[sg]] = e[sg]
+        order = np.argsort(-s[sg], kind="stable")
+        extra_start[e[sg][order]] = s[sg][order]
         return span_end, extra_end, span_start, extra_start
 
     def _bounds(self, codes: np.ndarray) -> np.ndarray:
         n = codes.shape[0]
         d = self.dictionary
-        folded = _fold(codes, np.empty(n, np.int32))
-        cls = _classify(codes, _BMP_TABLE, np.empty(n, np.int8))
-        span_end, extra_end, span_start, extra_start = self._spans(folded)
-        if not d.folded:
-            folded = codes
+        ud = self.user_dict
+        if ud is None or not ud._entries:          # the common, fast path
+            span_end = extra_end = span_start = extra_start = _NONE
+        else:
+            span_end, extra_end, span_start, extra_start = self._spans(codes)
         if self.direction != "backward":
-            fo = np.empty(n + 1, np.int32)
-            fo = fo[:fmm_kernel(folded, cls, d.fwd, span_end, extra_end, self.atoms, fo)]
+            f = d.fwd
+            fo = fmm_kernel(codes, _BMP_TABLE, d.folded, f.root, f.htab, f.word,
+                            span_end, extra_end, self.atoms)
             if self.direction == "forward":
                 return fo
-        bo = np.empty(n + 1, np.int32)
-        bo = bo[:bmm_kernel(folded, cls, d.bwd, span_start, extra_start, self.atoms, bo)]
+        b = d.bwd
+        bo = bmm_kernel(codes, _BMP_TABLE, d.folded, b.root, b.htab, b.word,
+                        span_start, extra_start, self.atoms)
         if self.direction == "backward":
             return bo
         if fo.shape[0] != bo.shape[0]:

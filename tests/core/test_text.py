@@ -53,3 +53,20 @@ def test_sentence_spans_cover_text(s):
 def test_sentence_spans_keep_closing_quote():
     s = "他说：“好。”然后走了。"
     assert [s[a:b] for a, b in T.sentence_spans(s)] == ["他说：“好。”", "然后走了。"]
+
+
+@given(st.text(max_size=80), st.data())
+def test_cut_equals_slicing(s, data):
+    from cnlp.segment.base import cut
+    n = len(s)
+    inner = sorted(set(data.draw(st.lists(st.integers(1, max(1, n - 1)), max_size=40)))) if n > 1 else []
+    b = np.array([0, *inner, n] if n else [0], np.int32)
+    words = [s[i:j] for i, j in zip(b[:-1], b[1:])]
+    assert cut(s, T.to_codes(s), b) == words
+
+
+def test_cut_with_separator_in_text():
+    from cnlp.segment.base import cut
+    s = "a\uffffb中文字符串测试"
+    b = np.array([0, 1, 2, 3, 4, 5, 6, 7, 8, 10], np.int32)
+    assert cut(s, T.to_codes(s), b) == [s[i:j] for i, j in zip(b[:-1], b[1:])]
