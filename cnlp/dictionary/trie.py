@@ -321,7 +321,7 @@ def _parse(cols: list[str], fmt: str, loose: bool):
     if fmt == "words":
         if len(cols) != 1 and not loose:
             raise ValueError(f"expected one word per line, got {len(cols)} columns")
-        if loose and len(cols) > 1:       # user dictionaries: word [freq] [pos]
+        if loose:                         # user dictionaries: word [freq] [pos]; freq None if absent
             return _parse(cols, "jieba", True)
         return word, 1, None
     if fmt == "jieba":
@@ -330,10 +330,10 @@ def _parse(cols: list[str], fmt: str, loose: bool):
         if len(cols) == 1:
             if not loose:
                 raise ValueError("expected 'word freq [pos]', missing frequency")
-            return word, 1, None
+            return word, None, None
         if not _INT.match(cols[1]):
             if loose and len(cols) == 2:   # word pos
-                return word, 1, {cols[1]: 1}
+                return word, None, {cols[1]: 1}
             raise ValueError(f"frequency {cols[1]!r} is not a number")
         f = int(float(cols[1]))
         return word, f, ({cols[2]: f} if len(cols) == 3 else None)

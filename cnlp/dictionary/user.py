@@ -76,7 +76,7 @@ class UserDictionary:
         for word, freq, dist, m in read_dictionary_text(path, format="words", lenient=lenient,
                                                         extra_columns=True):
             pos = next(iter(dist)) if dist else None
-            self.add_word(word, freq if freq != 1 or dist else None, pos, mode=m or mode)
+            self.add_word(word, freq, pos, mode=m or mode)
 
     def merged_with_file(self, path) -> "UserDictionary":
         """A new UserDictionary with this one's entries plus those of ``path``."""

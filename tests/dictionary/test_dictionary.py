@@ -1,0 +1,117 @@
+import warnings
+
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from cnlp.dictionary import Dictionary, UserDictionary, as_user_dictionary, bmes_mask
+from cnlp.errors import CorpusFormatError, ModelFormatError
+from cnlp.text import fold_width, to_codes
+
+
+def test_formats(tmp_path):
+    (tmp_path / "w.txt").write_text("\ufeff研究\n生命\n\n# comment\n", "utf-8")
+    (tmp_path / "j.txt").write_text("研究 10 v\n生命 5 n\nAT&T 3 nz\n", "utf-8")
+    (tmp_path / "h.txt").write_text("研究 v 8 vn 2\n生命 n 5\n", "utf-8")
+    w = Dictionary.load_text(tmp_path / "w.txt")
+    assert len(w) == 2 and "研究" in w and w.freq("研究") == 1
+    j = Dictionary.load_text(tmp_path / "j.txt")
+    assert j.get("研究") == (10, {"v": 10}) and "at&t" in j and "ＡＴ＆Ｔ" in j
+    h = Dictionary.load_text(tmp_path / "h.txt", format="hanlp")
+    assert h.get("研究") == (10, {"v": 8, "vn": 2}) and h.top_pos("研究") == "v"
+
+
+def test_malformed_line_names_file_and_line(tmp_path):
+    p = tmp_path / "bad.txt"
+    p.write_text("研究 10 v\n生命 many n\n起源 3 n\n", "utf-8")
+    with pytest.raises(CorpusFormatError, match=r"bad.txt:2: frequency 'many'"):
+        Dictionary.load_text(p)
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        d = Dictionary.load_text(p, lenient=True)
+    assert len(d) == 2 and any("bad.txt:2" in str(x.message) for x in w)
+    p.write_bytes(b"ok 1\n\xff\xfe 2\n")
+    with pytest.raises(CorpusFormatError, match=r"bad.txt:2"):
+        Dictionary.load_text(p)
+    with pytest.raises(ValueError, match="unknown dictionary format"):
+        Dictionary.load_text(p, format="xml")
+
+
+def test_save_load_and_truncation(tmp_path, tiny_words):
+    d = Dictionary.from_counts({w: i + 1 for i, w in enumerate(tiny_words)})
+    d.save(tmp_path / "d")
+    e = Dictionary.load(tmp_path / "d")
+    assert sorted(e.words()) == sorted(d.words()) and e.freq("研究生") == d.freq("研究生")
+    text = "我们研究生命的起源"
+    assert [a.tolist() for a in e.matches_in(text)] == [a.tolist() for a in d.matches_in(text)]
+    npz = tmp_path / "d" / "arrays.npz"
+    npz.write_bytes(npz.read_bytes()[:500])
+    with pytest.raises(ModelFormatError, match="arrays.npz"):
+        Dictionary.load(tmp_path / "d")
+    (tmp_path / "d" / "words.marisa").write_bytes(b"\0" * 10)
+    with pytest.raises(ModelFormatError):
+        Dictionary.load(tmp_path / "d")
+
+
+@settings(max_examples=80, deadline=None)
+@given(words=st.lists(st.text(alphabet="研究生命起源的a1😀", min_size=1, max_size=4), min_size=1, max_size=15),
+       text=st.text(alphabet="研究生命起源的a1😀x", max_size=30))
+def test_find_matches_brute_force(words, text):
+    d = Dictionary.from_counts(words)
+    off, ends, ids = d.matches_in(text)
+    keys = set(d.words())
+    for i in range(len(text)):
+        expect = [j for j in range(i + 1, len(text) + 1) if text[i:j] in keys]
+        got = ends[off[i]:off[i + 1]].tolist()
+        assert got == expect
+        assert [d.trie.restore_key(k) for k in ids[off[i]:off[i + 1]].tolist()] == [text[i:j] for j in expect]
+
+
+def test_user_dictionary_runtime_and_file(tmp_path):
+    ud = UserDictionary()
+    v = ud.version
+    ud.add_word("命起源", mode="force")
+    ud.add_word("生命")
+    assert ud.version > v and "命起源" in ud and len(ud) == 2
+    assert ud.constraints_in("生命起源") == [(0, 2, False), (1, 4, True)]
+    ud.del_word("命起源")
+    assert ud.constraints_in("生命起源") == [(0, 2, False)]
+    with pytest.raises(ValueError, match="unknown mode"):
+        ud.add_word("x", mode="always")
+    with pytest.raises(TypeError, match="expects str"):
+        ud.add_word(b"x")
+    p = tmp_path / "u.txt"
+    p.write_text("云计算 100 n force\n区块链\n大数据 n\n", "utf-8")
+    u2 = UserDictionary.load(p)
+    assert u2.get("云计算") == (100, "n", "force") and u2.get("区块链") == (None, None, "suggest")
+    assert u2.get("大数据") == (None, "n", "suggest")
+    assert as_user_dictionary(["甲乙"]).get("甲乙")[2] == "suggest"
+    with pytest.raises(TypeError):
+        as_user_dictionary(b"abc")
+
+
+def test_forced_spans_never_overlap():
+    ud = UserDictionary(["ab", "bc", "abc", "cd"], mode="force")
+    s, e, f = ud.constraints(fold_width(to_codes("abcd")))
+    spans = list(zip(s.tolist(), e.tolist()))
+    assert spans == [(0, 3)]          # leftmost-longest; 'cd' would cross it
+    assert f.all()
+
+
+def test_bmes_mask():
+    m = bmes_mask(6, np.array([1, 4]), np.array([4, 5]), np.array([True, True]))
+    B, M, E, S = range(4)
+    assert m[1].tolist() == [True, False, False, False]
+    assert m[2].tolist() == [False, True, False, False]
+    assert m[3].tolist() == [False, False, True, False]
+    assert m[4].tolist() == [False, False, False, True]
+    assert not m[0, B] and not m[0, M] and m[0, E] and m[0, S]
+    assert not m[5, M] and not m[5, E]
+
+
+@pytest.mark.corpus
+def test_jieba_dictionary_loads(corpora):
+    d = Dictionary.load_text(corpora / "dicts" / "jieba_dict.txt")
+    assert len(d) > 340_000
+    assert d.top_pos("北京") == "ns"
+    assert ["北京", "天安门"] == [w for w in ("北京", "天安门") if w in d]

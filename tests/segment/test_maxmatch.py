@@ -1,0 +1,113 @@
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from cnlp.dictionary import Dictionary, UserDictionary
+from cnlp.segment.maxmatch import MaxMatchSegmenter, bmm_kernel, fmm_kernel, _NONE
+from cnlp.text import _BMP_TABLE, to_codes
+
+
+@pytest.fixture
+def d(tiny_words):
+    return Dictionary.from_counts(tiny_words)
+
+
+def test_directions(d):
+    s = "研究生命起源"
+    assert MaxMatchSegmenter(d, direction="forward").segment(s) == ["研究生", "命", "起源"]
+    assert MaxMatchSegmenter(d, direction="backward").segment(s) == ["研究", "生命", "起源"]
+    assert MaxMatchSegmenter(d, direction="both").segment(s) == ["研究", "生命", "起源"]
+
+
+def test_bimm_tie_prefers_fewer_singles_then_backward():
+    d = Dictionary.from_counts(["和服", "服务", "商品", "和"])
+    # FMM: 商品 和服 务 ; BMM: 商品 和 服务 -> same count, same singles -> backward
+    assert MaxMatchSegmenter(d, direction="both").segment("商品和服务") == ["商品", "和", "服务"]
+
+
+def test_atoms(d):
+    seg = MaxMatchSegmenter(d, direction="forward")
+    assert seg.segment("研究abc123  起源") == ["研究", "abc123", "  ", "起源"]
+    pure = MaxMatchSegmenter(d, direction="forward", atoms=False)
+    assert pure.segment("ab 12") == ["a", "b", " ", "1", "2"]
+
+
+def test_folding():
+    d = Dictionary.from_counts(["１２月", "ＡＢＣ公司"])
+    seg = MaxMatchSegmenter(d, direction="forward")
+    assert seg.segment("12月abc公司") == ["12月", "abc公司"]
+    raw = Dictionary.from_counts(["１２月"]).__class__.from_entries([("１２月", 1, None)], fold=False)
+    assert MaxMatchSegmenter(raw, direction="forward", atoms=False).segment("12月") == ["1", "2", "月"]
+
+
+def test_user_dict_force_and_suggest(d):
+    ud = UserDictionary()
+    ud.add_word("命起", mode="force")
+    for direction in ("forward", "backward", "both"):
+        out = MaxMatchSegmenter(d, direction=direction, user_dict=ud).segment("研究生命起源")
+        assert "命起" in out and "".join(out) == "研究生命起源"
+    sug = UserDictionary(["生命起源"])
+    assert MaxMatchSegmenter(d, direction="forward", user_dict=sug).segment("生命起源") == ["生命起源"]
+    # the with_user_dict copy leaves the original untouched
+    base = MaxMatchSegmenter(d, direction="forward")
+    assert base.with_user_dict(["生命起源"]).segment("生命起源") == ["生命起源"]
+    assert base.segment("生命起源") == ["生命", "起源"]
+
+
+def test_forced_word_splits_atom(d):
+    ud = UserDictionary()
+    ud.add_word("c1", mode="force")
+    assert MaxMatchSegmenter(d, user_dict=ud).segment("abc123") == ["ab", "c1", "23"]
+
+
+@pytest.mark.parametrize("direction", ["forward", "backward", "both"])
+@settings(max_examples=150, deadline=None)
+@given(s=st.text(max_size=50) | st.text(alphabet="研究生命起源的 a1😀\u0301\x00", max_size=50))
+def test_lossless(direction, s, ):
+    d = Dictionary.from_counts(["研究", "研究生", "生命", "起源", "命", "a1", "究生命"])
+    ud = UserDictionary(["命起", "1😀"])
+    ud.add_word("究生", mode="force")
+    for u in (None, ud):
+        assert "".join(MaxMatchSegmenter(d, direction=direction, user_dict=u).segment(s)) == s
+
+
+def test_kernels_match_py_func(d):
+    codes = to_codes("研究生命起源abc 12的问题")
+    f, b = d.fwd, d.bwd
+    a1 = fmm_kernel(codes, _BMP_TABLE, True, f.root, f.htab, f.word, _NONE, _NONE, True)
+    a2 = fmm_kernel.py_func(codes, _BMP_TABLE, True, f.root, f.htab, f.word, _NONE, _NONE, True)
+    assert np.array_equal(a1, a2)
+    b1 = bmm_kernel(codes, _BMP_TABLE, True, b.root, b.htab, b.word, _NONE, _NONE, True)
+    b2 = bmm_kernel.py_func(codes, _BMP_TABLE, True, b.root, b.htab, b.word, _NONE, _NONE, True)
+    assert np.array_equal(b1, b2)
+
+
+@pytest.mark.parametrize("direction", ["forward", "backward", "both"])
+def test_one_megabyte_line(d, direction):
+    s = "研究生命起源的" * 150_000
+    out = MaxMatchSegmenter(d, direction=direction).segment(s)
+    assert "".join(out) == s and len(out) > 400_000
+
+
+def test_bad_arguments(d):
+    with pytest.raises(ValueError, match="unknown direction"):
+        MaxMatchSegmenter(d, direction="sideways")
+    with pytest.raises(TypeError, match="Dictionary"):
+        MaxMatchSegmenter({"a": 1})
+
+
+@pytest.mark.corpus
+def test_sighan_baseline_reproduced(corpora):
+    from cnlp.evaluate import SegEvaluator
+    sig = corpora / "sighan2005"
+    words = [w.strip() for w in open(sig / "pku_training_words.utf8", encoding="utf-8") if w.strip()]
+    d = Dictionary.from_entries(((w, 1, None) for w in words), fold=False)
+    seg = MaxMatchSegmenter(d, direction="forward", atoms=False)
+    ev = SegEvaluator(words)
+    raw = open(sig / "pku_test.utf8", encoding="utf-8").read().splitlines()
+    gold = open(sig / "pku_test_gold.utf8", encoding="utf-8").read().splitlines()
+    for r, g in zip(raw, gold):
+        ev.add(g.split(), seg.segment(r))
+    res = ev.result()
+    assert 0.869 <= res["f1"] <= 0.875
+    assert 0.904 <= res["recall"] <= 0.907 and 0.836 <= res["precision"] <= 0.843
