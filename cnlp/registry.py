@@ -13,11 +13,10 @@ SEGMENTERS: dict[str, str] = {
     "fmm": "cnlp.segment.maxmatch:default_fmm",
     "bmm": "cnlp.segment.maxmatch:default_bmm",
     "bimm": "cnlp.segment.maxmatch:default_bimm",
-    "bigram": "cnlp.segment.lattice:default_bigram",
     "hmm": "cnlp.segment.hmm:default_hmm",
     "hmm2": "cnlp.segment.hmm:default_hmm2",
-    "perceptron": "cnlp.segment.tagging:default_perceptron",
-    "crf": "cnlp.segment.tagging:default_crf",
+    # added when their models ship: "bigram" (cnlp.segment.lattice:default_bigram),
+    # "perceptron" / "crf" (cnlp.segment.tagging:default_perceptron / default_crf)
 }
 
 #: the algorithm ``cnlp.segment()`` uses when none is given (the most accurate shipped model)
@@ -27,19 +26,11 @@ DEFAULT_SEGMENTER = "bimm"
 TRAIN_TASKS: dict[str, str] = {
     "dict": "cnlp.dictionary.build",
     "stats": "cnlp.corpus.stats",
-    "bigram": "cnlp.segment.lattice",
     "hmm": "cnlp.segment.hmm",
-    "cws": "cnlp.segment.tagging",
-    "idf": "cnlp.extract.keywords",
 }
 
 #: other top-level CLI commands -> module exposing ``add_cli_arguments(parser)`` and ``cli_main(args)``
-COMMANDS: dict[str, str] = {
-    "discover": "cnlp.extract.newwords",
-    "keywords": "cnlp.extract.keywords",
-    "summarize": "cnlp.extract.summary",
-    "classify": "cnlp.classify.chi2",
-}
+COMMANDS: dict[str, str] = {}
 
 
 def resolve(table: dict[str, str], name: str, what: str = "algorithm"):
