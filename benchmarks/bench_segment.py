@@ -77,11 +77,30 @@ def main() -> None:
                 warm = first_call(algo, cache)
             compile_rows.append((algo, cold, warm))
 
+    kernel_rows = []
+    mm = [a for a in algos if a in ("fmm", "bmm")]
+    if mm:
+        import numpy as np
+        from cnlp.segment.maxmatch import _NONE, bmm_kernel, fmm_kernel
+        from cnlp.text import _BMP_TABLE, to_codes
+        codes = np.concatenate([to_codes(l) for l in lines])
+        for algo in mm:
+            d = cnlp.get_segmenter(algo).dictionary
+            kern, t = (fmm_kernel, d.fwd) if algo == "fmm" else (bmm_kernel, d.bwd)
+            sec = best_of(lambda: kern(codes, _BMP_TABLE, True, t.root, t.htab, t.word, _NONE, _NONE, True),
+                          args.repeat)
+            kernel_rows.append((algo, codes.shape[0] / sec))
+
     base1, base2 = results["jieba lcut(HMM=False)"], results["jieba lcut (default)"]
     print("\n| segmenter | chars/s | × jieba HMM=False | × jieba default |")
     print("|---|---|---|---|")
     for name, cps in results.items():
         print(f"| {name} | {cps:,.0f} | {cps / base1:.2f} | {cps / base2:.2f} |")
+    if kernel_rows:
+        print("\n| kernel only (all text as one int32 array) | chars/s |")
+        print("|---|---|")
+        for algo, cps in kernel_rows:
+            print(f"| {algo} | {cps:,.0f} |")
     if compile_rows:
         print("\n| algorithm | load s (cold cache) | first call s (cold: compile) | load s (warm) | first call s (warm cache) |")
         print("|---|---|---|---|---|")
