@@ -13,10 +13,10 @@ SEGMENTERS: dict[str, str] = {
     "fmm": "cnlp.segment.maxmatch:default_fmm",
     "bmm": "cnlp.segment.maxmatch:default_bmm",
     "bimm": "cnlp.segment.maxmatch:default_bimm",
+    "bigram": "cnlp.segment.lattice:default_bigram",
     "hmm": "cnlp.segment.hmm:default_hmm",
     "hmm2": "cnlp.segment.hmm:default_hmm2",
-    # added when their models ship: "bigram" (cnlp.segment.lattice:default_bigram),
-    # "perceptron" / "crf" (cnlp.segment.tagging:default_perceptron / default_crf)
+    # added when their models ship: "perceptron" / "crf" (cnlp.segment.tagging:default_perceptron / default_crf)
 }
 
 #: the algorithm ``cnlp.segment()`` uses when none is given (the most accurate shipped model)
@@ -26,6 +26,7 @@ DEFAULT_SEGMENTER = "bimm"
 TRAIN_TASKS: dict[str, str] = {
     "dict": "cnlp.dictionary.build",
     "stats": "cnlp.corpus.stats",
+    "bigram": "cnlp.segment.lattice",
     "hmm": "cnlp.segment.hmm",
 }
 

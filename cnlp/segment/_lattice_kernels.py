@@ -1,0 +1,221 @@
+"""Numba kernel of the bigram word-lattice segmenter: lattice construction + Viterbi in one call.
+
+Ids: ``0..n_dict-1`` dictionary words, then the class ids below. Bigram counts live in an
+open-addressing int64 table whose slots pack ``(a * n_vocab + b) << 32 | count`` (0 = empty).
+"""
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from ..dictionary._kernels import walk_forward  # noqa: F401  (documented dependency)
+from .maxmatch import prepare
+
+# class ids are offsets from n_dict
+BOS, NUM, TIME, LAT, UNK, SP = range(6)
+N_CLASSES = 6
+SUFFIXES = np.array(sorted(map(ord, "年月日时分秒号点")), np.int32)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _is_num(c):
+    return c == 2 or c == 6
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _bigram(bg, key):
+    mask = bg.shape[0] - 1
+    h = np.int64((np.uint64(key) * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(40)) & mask
+    while True:
+        e = bg[h]
+        if e == 0:
+            return 0
+        if (e >> 32) == key:
+            return e & 0xFFFFFFFF
+        h = (h + 1) & mask
+
+
+@njit(cache=True, nogil=True)
+def build_bigram_table(keys, counts, table):
+    mask = table.shape[0] - 1
+    for k in range(keys.shape[0]):
+        key = keys[k]
+        h = np.int64((np.uint64(key) * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(40)) & mask
+        while table[h] != 0:
+            h = (h + 1) & mask
+        table[h] = (key << 32) | counts[k]
+
+
+@njit(cache=True, nogil=True)
+def lattice_viterbi(raw, table, root, htab, word, present, suffixes, uni, hist, bg, lam,
+                    span_end, span_id, extra_end, extra_id, bonus):
+    """Best segmentation of ``raw`` (int32 code points) under the interpolated bigram model.
+
+    word: trie node -> dict id; present: bool[n_dict] (word usable in the lattice);
+    uni: float64[n_vocab] smoothed P(w); hist: float64[n_vocab] history counts c(a);
+    bg: packed bigram table; span_end/span_id: forced spans (or empty arrays);
+    extra_end/extra_id: suggested user words (or empty); bonus: log-score bonus of suggested words.
+    Returns int32 cut offsets. Time O(n · L · P) for L words per start and P per end.
+    """
+    codes, cls = prepare(raw, table, True)
+    n = codes.shape[0]
+    nv = uni.shape[0]
+    nd = nv - 6
+    forced = span_end.shape[0] > 0
+    # next hard boundary (forced span or whitespace run start) after each position
+    nxt = np.empty(n + 1, np.int32)
+    nxt[n] = n
+    for i in range(n - 1, -1, -1):
+        hard = (forced and span_end[i] >= 0) or (cls[i] == 4 and (i == 0 or cls[i - 1] != 4))
+        nxt[i] = i if hard else nxt[i + 1]
+    cap = 2 * n + 16
+    ns = np.empty(cap, np.int32)
+    ne = np.empty(cap, np.int32)
+    nid = np.empty(cap, np.int32)
+    nb = np.zeros(cap, np.float64)
+    m = 0
+    mask = htab.shape[0] - 1
+    i = 0
+    skip_to = 0
+    for i in range(n):
+        if m + 128 > cap:  # grow
+            cap = cap * 2 + 64
+            ns2 = np.empty(cap, np.int32); ns2[:m] = ns[:m]; ns = ns2
+            ne2 = np.empty(cap, np.int32); ne2[:m] = ne[:m]; ne = ne2
+            ni2 = np.empty(cap, np.int32); ni2[:m] = nid[:m]; nid = ni2
+            nb2 = np.zeros(cap, np.float64); nb2[:m] = nb[:m]; nb = nb2
+        if i < skip_to:
+            continue
+        if forced and span_end[i] >= 0:
+            ns[m] = i; ne[m] = span_end[i]; nid[m] = span_id[i]; m += 1
+            skip_to = span_end[i]
+            continue
+        c = cls[i]
+        if c == 4:
+            j = i + 1
+            while j < n and cls[j] == 4 and not (forced and span_end[j] >= 0):
+                j += 1
+            ns[m] = i; ne[m] = j; nid[m] = nd + SP; m += 1
+            skip_to = j
+            continue
+        lim = nxt[i + 1] if i + 1 <= n else n
+        # dictionary words
+        single = False
+        node = 0
+        j = i
+        while j < lim:
+            cc = codes[j]
+            if node == 0 and 0 <= cc < 65536:
+                r = root[cc]
+                node = -1 if r == 0 else (r if r > 0 else -r)
+            else:
+                key = (np.int64(node) << 21) | np.int64(cc & 0x1FFFFF)
+                h = np.int64((np.uint64(key) * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(40)) & mask
+                while True:
+                    e = htab[h]
+                    if e == 0:
+                        node = -1
+                        break
+                    a = -e if e < 0 else e
+                    if (a >> 21) == key:
+                        node = np.int32(a & 0x1FFFFF)
+                        break
+                    h = (h + 1) & mask
+            if node < 0:
+                break
+            j += 1
+            w = word[node]
+            if w >= 0 and present[w]:
+                if m + 8 > cap:
+                    break
+                ns[m] = i; ne[m] = j; nid[m] = w; m += 1
+                if j == i + 1:
+                    single = True
+        if not single:
+            ns[m] = i; ne[m] = i + 1; nid[m] = nd + UNK; m += 1
+        # numbers, dates, Latin runs (only at the start of a run)
+        if _is_num(c) and (i == 0 or not _is_num(cls[i - 1])):
+            j = i + 1
+            while j < lim and (_is_num(cls[j]) or (codes[j] == 46 and j + 1 < lim and cls[j + 1] == 2)):
+                j += 1
+            ns[m] = i; ne[m] = j; nid[m] = nd + NUM; m += 1
+            if j < lim and codes[j] == 37:
+                ns[m] = i; ne[m] = j + 1; nid[m] = nd + NUM; m += 1
+            elif j < lim:
+                k = np.searchsorted(suffixes, codes[j])
+                if k < suffixes.shape[0] and suffixes[k] == codes[j]:
+                    ns[m] = i; ne[m] = j + 1; nid[m] = nd + TIME; m += 1
+        elif c == 3 and (i == 0 or (cls[i - 1] != 3 and cls[i - 1] != 2)):
+            j = i + 1
+            while j < lim and (cls[j] == 3 or cls[j] == 2):
+                j += 1
+            ns[m] = i; ne[m] = j; nid[m] = nd + LAT; m += 1
+        if extra_end.shape[0] > 0 and extra_end[i] > i + 1 and extra_end[i] <= lim:
+            ns[m] = i; ne[m] = extra_end[i]; nid[m] = extra_id[i]; nb[m] = bonus; m += 1
+    # CSR of nodes by end position
+    cnt = np.zeros(n + 2, np.int32)
+    for k in range(m):
+        cnt[ne[k] + 1] += 1
+    for p in range(n + 1):
+        cnt[p + 1] += cnt[p]
+    by_end = np.empty(m, np.int32)
+    fill = cnt[:n + 1].copy()
+    for k in range(m):
+        by_end[fill[ne[k]]] = k
+        fill[ne[k]] += 1
+    best = np.full(m, np.inf)
+    back = np.full(m, -1, np.int32)
+    bos = nd + BOS
+    for k in range(m):       # nodes are in order of start
+        b = nid[k]
+        s = ns[k]
+        ub = (1.0 - lam) * uni[b]
+        if s == 0:
+            p = ub
+            ca = hist[bos]
+            if ca > 0:
+                cab = _bigram(bg, np.int64(bos) * nv + b)
+                if cab > 0:
+                    p += lam * cab / ca
+            best[k] = -np.log(p) - nb[k]
+            continue
+        for q in range(cnt[s], cnt[s + 1]):
+            pk = by_end[q]
+            if best[pk] == np.inf:
+                continue
+            a = nid[pk]
+            p = ub
+            ca = hist[a]
+            if ca > 0:
+                cab = _bigram(bg, np.int64(a) * nv + b)
+                if cab > 0:
+                    p += lam * cab / ca
+            v = best[pk] - np.log(p) - nb[k]
+            if v < best[k]:
+                best[k] = v
+                back[k] = pk
+    # end of sentence
+    final = -1
+    fv = np.inf
+    for q in range(cnt[n], cnt[n + 1]):
+        pk = by_end[q]
+        a = nid[pk]
+        p = (1.0 - lam) * uni[bos]
+        ca = hist[a]
+        if ca > 0:
+            cab = _bigram(bg, np.int64(a) * nv + bos)
+            if cab > 0:
+                p += lam * cab / ca
+        v = best[pk] - np.log(p)
+        if v < fv:
+            fv = v
+            final = pk
+    out = np.empty(n + 1, np.int32)
+    k = 0
+    out[0] = n
+    node = final
+    while node >= 0:
+        k += 1
+        out[k] = ns[node]
+        node = back[node]
+    return out[:k + 1][::-1].copy()

@@ -1,0 +1,204 @@
+"""Bigram word-lattice segmenter: ``P(w_t|w_{t-1}) = λ·P_ML(w_t|w_{t-1}) + (1−λ)·P(w_t)``.
+
+The lattice holds every dictionary word at each position, every single character (unknown ones
+as the class ``UNK``), number / date expressions (``NUM``: digit or Chinese-numeral runs,
+decimals, percentages; ``TIME``: a number run plus 年月日时分秒号点) and Latin runs (``LAT``);
+whitespace runs are fixed nodes. Counts come from :class:`cnlp.corpus.stats.CorpusStats`
+with words width-folded and numeric/Latin words mapped to their class, so ``１９９８年`` in
+training and ``2001年`` in a test share the statistics of ``TIME``.
+"""
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+import numpy as np
+
+from ..dictionary import Dictionary, as_user_dictionary
+from ..errors import ModelFormatError
+from ..io import load_bundle, model_path, save_bundle
+from ..text import CN_NUMERALS, fold_str
+from . import _lattice_kernels as K
+from .base import Segmenter
+
+__all__ = ["BigramModel", "LatticeSegmenter", "default_bigram", "word_class"]
+KIND = "bigram"
+_NUM = set("0123456789") | set(CN_NUMERALS)
+_SUFFIX = set("年月日时分秒号点")
+
+
+def word_class(w: str) -> int:
+    """Class offset (``K.NUM``, ``K.TIME``, ``K.LAT``) of a folded word, or -1 for an ordinary word."""
+    if not w:
+        return -1
+    core = w[:-1] if w[-1] == "%" and len(w) > 1 else w
+    if all(ch in _NUM or ch == "." for ch in core) and core[0] in _NUM and core[-1] in _NUM:
+        return K.NUM
+    if len(w) > 1 and w[-1] in _SUFFIX and all(ch in _NUM for ch in w[:-1]):
+        return K.TIME
+    if w.isascii() and w.isalnum() and not w.isdigit():
+        return K.LAT
+    return -1
+
+
+class BigramModel:
+    """Counts behind the lattice: a vocabulary :class:`Dictionary` (folded ordinary words),
+    unigram counts per id (words, then the 6 classes), and bigram counts."""
+
+    def __init__(self, vocab: Dictionary, counts: np.ndarray, bigram_keys: np.ndarray,
+                 bigram_counts: np.ndarray, *, lam: float, alpha: float, unk_p: float, meta=None):
+        self.vocab = vocab
+        self.counts = np.asarray(counts, np.float64)
+        self.bigram_keys = np.asarray(bigram_keys, np.int64)
+        self.bigram_counts = np.asarray(bigram_counts, np.int64)
+        self.meta = dict(meta or {})
+        self.set_params(lam=lam, alpha=alpha, unk_p=unk_p)
+        size = 1 << max(4, int(self.bigram_keys.shape[0] / 0.6).bit_length())
+        self.table = np.zeros(size, np.int64)
+        K.build_bigram_table(self.bigram_keys, np.minimum(self.bigram_counts, 2**31 - 1), self.table)
+        nv = self.counts.shape[0]
+        a = self.bigram_keys // nv
+        self.hist = np.bincount(a, weights=self.bigram_counts, minlength=nv).astype(np.float64)
+        self.present = np.ones(len(vocab), np.bool_)
+
+    def set_params(self, *, lam: float, alpha: float, unk_p: float) -> None:
+        if not 0.0 <= lam < 1.0:
+            raise ValueError(f"lam must be in [0, 1), got {lam}")
+        self.lam, self.alpha, self.unk_p = float(lam), float(alpha), float(unk_p)
+        c = self.counts
+        nd = len(self.vocab)
+        total = c[:nd + 6].sum() - c[nd + K.BOS]
+        uni = (c + alpha) / (total + alpha * c.shape[0])
+        uni[nd + K.UNK] = unk_p
+        uni[nd + K.SP] = 1.0
+        uni[nd + K.BOS] = c[nd + K.BOS] / total
+        self.uni = uni
+
+    @classmethod
+    def from_stats(cls, stats, *, lam: float = 0.8, alpha: float = 0.01, unk_p: float = 1e-7) -> "BigramModel":
+        words = list(stats.words())
+        wc = np.asarray(stats.word_counts, np.int64)
+        folded = [fold_str(w) for w in words]
+        klass = [word_class(f) for f in folded]
+        vocab = Dictionary.from_entries(((f, int(c), None) for f, c, k in zip(folded, wc.tolist(), klass) if k < 0))
+        nd = len(vocab)
+        nv = nd + K.N_CLASSES
+        idmap = np.empty(len(words) + 2, np.int64)
+        for i, (f, k) in enumerate(zip(folded, klass)):
+            idmap[i] = nd + k if k >= 0 else vocab.trie[f]
+        idmap[len(words)] = idmap[len(words) + 1] = nd + K.BOS        # stats' BOS and EOS
+        counts = np.zeros(nv, np.float64)
+        np.add.at(counts, idmap[:len(words)], wc)
+        counts[nd + K.BOS] = stats.n_sentences
+        base = len(words) + 2
+        keys = idmap[stats.bigram_keys // base] * nv + idmap[stats.bigram_keys % base]
+        ukeys, inv = np.unique(keys, return_inverse=True)
+        ucounts = np.bincount(inv, weights=stats.bigram_counts).astype(np.int64)
+        return cls(vocab, counts, ukeys, ucounts, lam=lam, alpha=alpha, unk_p=unk_p,
+                   meta={"n_sentences": int(stats.n_sentences), "source": stats.meta.get("source")})
+
+    def save(self, directory) -> Path:
+        d = Path(directory)
+        self.vocab.save(d / "vocab")
+        meta = {**self.meta, "lam": self.lam, "alpha": self.alpha, "unk_p": self.unk_p}
+        return save_bundle(d, KIND, meta, {"counts": self.counts, "bigram_keys": self.bigram_keys,
+                                           "bigram_counts": self.bigram_counts})
+
+    @classmethod
+    def load(cls, directory) -> "BigramModel":
+        d = Path(directory)
+        meta, a, _ = load_bundle(d, KIND, {"counts": "f", "bigram_keys": "i", "bigram_counts": "i"})
+        vocab = Dictionary.load(d / "vocab")
+        if a["counts"].shape[0] != len(vocab) + K.N_CLASSES:
+            raise ModelFormatError(d / "arrays.npz", "counts do not match the vocabulary")
+        return cls(vocab, a["counts"], a["bigram_keys"], a["bigram_counts"], lam=meta["lam"],
+                   alpha=meta["alpha"], unk_p=meta["unk_p"], meta=meta)
+
+
+_NONE = np.zeros(0, np.int32)
+
+
+class LatticeSegmenter(Segmenter):
+    """Viterbi over the word lattice with the interpolated bigram model.
+
+    User words: forced ones are the only node over their span and no node crosses them;
+    suggested ones are extra nodes with a log-score bonus (``suggest_bonus``).
+    """
+
+    def __init__(self, model: BigramModel, *, user_dict=None, suggest_bonus: float = 10.0):
+        self.model = model
+        self.user_dict = as_user_dictionary(user_dict)
+        self.suggest_bonus = float(suggest_bonus)
+
+    def _spans(self, codes):
+        from ..text import fold_width
+        ud = self.user_dict
+        n = codes.shape[0]
+        s, e, f = ud.constraints(fold_width(codes))
+        unk = len(self.model.vocab) + K.UNK
+        words = ud.arrays()[3]
+        span_end = np.full(n, -1, np.int32)
+        span_id = np.full(n, unk, np.int32)
+        extra_end = np.full(n, -1, np.int32)
+        extra_id = np.full(n, unk, np.int32)
+        vocab = self.model.vocab.trie
+        for a, b, force in zip(s.tolist(), e.tolist(), f.tolist()):
+            from ..text import from_codes
+            wid = vocab.get(from_codes(fold_width(codes[a:b])), unk)
+            if force:
+                span_end[a], span_id[a] = b, wid
+            elif b > extra_end[a]:
+                extra_end[a], extra_id[a] = b, wid
+        return span_end, span_id, extra_end, extra_id
+
+    def _bounds(self, codes: np.ndarray) -> np.ndarray:
+        m = self.model
+        ud = self.user_dict
+        if ud is None or not ud._entries:
+            se = si = ee = ei = _NONE
+        else:
+            se, si, ee, ei = self._spans(codes)
+        t = m.vocab.fwd
+        from ..text import _BMP_TABLE
+        return K.lattice_viterbi(codes, _BMP_TABLE, t.root, t.htab, t.word, m.present, K.SUFFIXES,
+                                 m.uni, m.hist, m.table, m.lam, se, si, ee, ei, self.suggest_bonus)
+
+    @classmethod
+    def load(cls, directory, **kw) -> "LatticeSegmenter":
+        return cls(BigramModel.load(directory), **kw)
+
+
+_DEFAULT = None
+
+
+def default_bigram(user_dict=None, **kw) -> LatticeSegmenter:
+    global _DEFAULT
+    if _DEFAULT is None:
+        _DEFAULT = BigramModel.load(model_path("bigram"))
+    return LatticeSegmenter(_DEFAULT, user_dict=user_dict, **kw)
+
+
+def add_train_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--corpus", required=True, action="append", metavar="PATH", help="PD98 corpus (repeatable)")
+    parser.add_argument("--out", required=True, metavar="DIR")
+    parser.add_argument("--lam", type=float, default=None, help="λ (default: the tuned value in docs/models.md)")
+    parser.add_argument("--alpha", type=float, default=None)
+    parser.add_argument("--unk-p", type=float, default=None)
+
+
+TUNED = {"lam": 0.8, "alpha": 0.01, "unk_p": 1e-7}
+
+
+def train_main(args) -> int:
+    from ..corpus.readers import read_pd98
+    from ..corpus.stats import CorpusStats
+    t0 = time.perf_counter()
+    stats = CorpusStats.build(s for p in args.corpus for s in read_pd98(p))
+    params = {k: (getattr(args, k) if getattr(args, k) is not None else v) for k, v in TUNED.items()}
+    model = BigramModel.from_stats(stats, **params)
+    model.meta["command"] = "cnlp train bigram " + " ".join(f"--corpus {p}" for p in args.corpus) + f" --out {args.out}"
+    model.save(args.out)
+    print(f"bigram model: {len(model.vocab)} words, {model.bigram_keys.shape[0]} bigrams -> {args.out} "
+          f"in {time.perf_counter() - t0:.1f}s")
+    return 0
