@@ -154,7 +154,11 @@ class HMMSegmenter(Segmenter):
             raise NotFittedError("call fit() or load() first")
         n = codes.shape[0]
         sym = symbols(codes)
-        allowed, bonus = self._user_constraints(n, fold_width(codes))
+        ud = self.user_dict
+        if ud is None or not len(ud):                 # the common case: skip folding
+            allowed = bonus = None
+        else:
+            allowed, bonus = self._user_constraints(n, fold_width(codes))
         space = sym == SYM_SPACE
         if space.any():
             if allowed is None:
