@@ -8,7 +8,6 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from ..dictionary._kernels import walk_forward  # noqa: F401  (documented dependency)
 from .maxmatch import prepare
 
 # class ids are offsets from n_dict
@@ -33,17 +32,6 @@ def _bigram(bg, key):
         if (e >> 32) == key:
             return e & 0xFFFFFFFF
         h = (h + 1) & mask
-
-
-@njit(cache=True, nogil=True)
-def build_bigram_table(keys, counts, table):
-    mask = table.shape[0] - 1
-    for k in range(keys.shape[0]):
-        key = keys[k]
-        h = np.int64((np.uint64(key) * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(40)) & mask
-        while table[h] != 0:
-            h = (h + 1) & mask
-        table[h] = (key << 32) | counts[k]
 
 
 @njit(cache=True, nogil=True)

@@ -1,0 +1,56 @@
+"""Tune the bigram lattice's smoothing constants on a dev split of 199801.txt (never the test set).
+
+    python scripts/tune_bigram.py [--dev-ratio 0.1]
+
+Trains CorpusStats on the first 90 % of the paragraphs, decodes the last 10 % (raw text = the
+gold words joined) and prints dev F1 for a grid of λ, α and the unknown-character probability,
+then the best setting. The shipped model (`cnlp train bigram`) uses the values in
+cnlp/segment/lattice.py:TUNED, copied from this script's output.
+"""
+from __future__ import annotations
+
+import argparse
+import itertools
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from cnlp.corpus.readers import read_pd98  # noqa: E402
+from cnlp.corpus.stats import CorpusStats  # noqa: E402
+from cnlp.evaluate import SegEvaluator  # noqa: E402
+from cnlp.io import corpora_dir  # noqa: E402
+from cnlp.segment.lattice import BigramModel, LatticeSegmenter  # noqa: E402
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--dev-ratio", type=float, default=0.1)
+    args = ap.parse_args()
+    sents = list(read_pd98(corpora_dir() / "pd1998" / "199801.txt"))
+    cut = int(len(sents) * (1 - args.dev_ratio))
+    train, dev = sents[:cut], sents[cut:]
+    stats = CorpusStats.build(train)
+    train_words = {w for s in train for w, _ in s}
+    gold = [[w for w, _ in s] for s in dev]
+    raw = ["".join(g) for g in gold]
+    model = BigramModel.from_stats(stats)
+    print(f"train {len(train)} paragraphs, dev {len(dev)} paragraphs ({sum(map(len, raw))} chars)")
+    print("| λ | α | unk_p | dev F1 | dev OOV-R |")
+    print("|---|---|---|---|---|")
+    best = None
+    for lam, alpha, unk in itertools.product((0.2, 0.3, 0.4, 0.5, 0.7, 0.9), (0.1, 1.0, 3.0, 10.0), (1e-7,)):
+        model.set_params(lam=lam, alpha=alpha, unk_p=unk)
+        seg = LatticeSegmenter(model)
+        ev = SegEvaluator(train_words)
+        for g, r in zip(gold, raw):
+            ev.add(g, seg.segment(r))
+        res = ev.result()
+        print(f"| {lam} | {alpha} | {unk:g} | {res['f1']:.4f} | {res['oov_recall']:.4f} |", flush=True)
+        if best is None or res["f1"] > best[0]:
+            best = (res["f1"], lam, alpha, unk)
+    print(f"best dev F1 {best[0]:.4f}: lam={best[1]} alpha={best[2]} unk_p={best[3]:g}")
+
+
+if __name__ == "__main__":
+    main()

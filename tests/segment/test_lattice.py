@@ -1,0 +1,116 @@
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from cnlp.corpus.stats import CorpusStats
+from cnlp.dictionary import UserDictionary
+from cnlp.errors import ModelFormatError
+from cnlp.segment import _lattice_kernels as K
+from cnlp.segment.lattice import BigramModel, LatticeSegmenter, bigram_table, word_class
+from cnlp.text import _BMP_TABLE, to_codes
+
+SENTS = [
+    "我们 研究 生命 的 起源 。",
+    "商品 和 服务 都 很 好 。",
+    "他 说 的 确实 在理 。",
+    "研究生 们 研究 问题 。",
+    "１９９８年 １２月 ３１日 ， 江 泽民 发表 讲话 。",
+    "我们 的 研究 很 好 。",
+]
+
+
+@pytest.fixture(scope="module")
+def model():
+    stats = CorpusStats.build([[(w, None) for w in s.split()] for s in SENTS])
+    return BigramModel.from_stats(stats, lam=0.4, alpha=1.0, unk_p=1e-7)
+
+
+def test_word_class():
+    assert word_class("1998") == K.NUM and word_class("一九九八") == K.NUM and word_class("3.5%") == K.NUM
+    assert word_class("1998年") == K.TIME and word_class("十二月") == K.TIME
+    assert word_class("abc") == K.LAT and word_class("研究") == -1 and word_class("一些") == -1
+
+
+def test_segments_known_sentences(model):
+    seg = LatticeSegmenter(model)
+    assert seg.segment("我们研究生命的起源。") == ["我们", "研究", "生命", "的", "起源", "。"]
+    assert seg.segment("二○○一年12月31日") == ["二○○一年", "12月", "31日"]
+    assert seg.segment("ABC公司") == ["ABC", "公", "司"]
+
+
+def test_force_and_suggest(model):
+    base = LatticeSegmenter(model)
+    s = "我们研究生命的起源。"
+    forced = UserDictionary()
+    forced.add_word("命的起", mode="force")
+    out = base.with_user_dict(forced).segment(s)
+    assert "命的起" in out and "".join(out) == s
+    # a suggested word only wins where the model does not strongly prefer something else
+    sug = UserDictionary(["生命的"])
+    out2 = base.with_user_dict(sug).segment(s)
+    assert "".join(out2) == s
+    assert base.segment(s) == ["我们", "研究", "生命", "的", "起源", "。"]      # original untouched
+    weak = LatticeSegmenter(model, suggest_bonus=0.0).with_user_dict(UserDictionary(["命的起"]))
+    assert "命的起" not in weak.segment(s)
+
+
+@settings(max_examples=120, deadline=None)
+@given(s=st.text(max_size=60) | st.text(alphabet="我们研究生命的起源。１２3a 二○年\u3000😀", max_size=60))
+def test_lossless(model, s):
+    ud = UserDictionary(["生命的"])
+    ud.add_word("究生", mode="force")
+    for seg in (LatticeSegmenter(model), LatticeSegmenter(model, user_dict=ud)):
+        assert "".join(seg.segment(s)) == s
+
+
+def test_one_megabyte_line(model):
+    s = "我们研究生命的起源商品和服务" * 75_000
+    out = LatticeSegmenter(model).segment(s)
+    assert "".join(out) == s and len(out) > 300_000
+
+
+def test_kernel_matches_py_func(model):
+    codes = to_codes("我们研究生命的起源 abc 1998年。")
+    t, z = model.vocab.fwd, np.zeros(0, np.int32)
+    args = (codes, _BMP_TABLE, t.root, t.htab, t.word, model.present, K.SUFFIXES, model.uni, model.hist,
+            model.table, model.lam, z, z, z, z, 10.0)
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)   # uint64 wrap-around in the pure-Python hash
+        assert np.array_equal(K.lattice_viterbi(*args), K.lattice_viterbi.py_func(*args))
+
+
+def test_bigram_table_lookup():
+    rng = np.random.default_rng(0)
+    keys = np.unique(rng.integers(1, 10**9, 5000))
+    counts = rng.integers(1, 100, keys.shape[0])
+    tab = bigram_table(keys, counts)
+    for k, c in zip(keys[:500].tolist(), counts[:500].tolist()):
+        assert K._bigram(tab, k) == c
+    assert K._bigram(tab, 10**9 + 7) == 0
+
+
+def test_save_load(tmp_path, model):
+    model.save(tmp_path / "m")
+    m2 = BigramModel.load(tmp_path / "m")
+    s = "我们研究生命的起源。商品和服务"
+    assert LatticeSegmenter(m2).segment(s) == LatticeSegmenter(model).segment(s)
+    npz = tmp_path / "m" / "arrays.npz"
+    npz.write_bytes(npz.read_bytes()[:100])
+    with pytest.raises(ModelFormatError, match="arrays.npz"):
+        BigramModel.load(tmp_path / "m")
+
+
+@pytest.mark.corpus
+def test_pku_sample_f1_floor(corpora):
+    """Shipped model on the first 300 PKU test lines; full-test F1 is 0.929 (docs/models.md)."""
+    from cnlp.evaluate import SegEvaluator
+    from cnlp.segment.lattice import default_bigram
+    sig = corpora / "sighan2005"
+    raw = (sig / "pku_test.utf8").read_text("utf-8").splitlines()[:300]
+    gold = (sig / "pku_test_gold.utf8").read_text("utf-8").splitlines()[:300]
+    seg = default_bigram()
+    ev = SegEvaluator()
+    for r, g in zip(raw, gold):
+        ev.add(g.split(), seg.segment(r))
+    assert ev.result()["f1"] > 0.91
