@@ -13,21 +13,13 @@ from cnlp.segment.hmm import (HMMSegmenter, add_train_arguments, default_hmm, de
                               labels_to_bounds, train_main)
 
 
-class FakeUserDict:
-    """Minimal stand-in for cnlp.dictionary.UserDictionary.constraints()."""
-
-    def __init__(self, force=(), suggest=()):
-        self.items = [(w, True) for w in force] + [(w, False) for w in suggest]
-
-    def constraints(self, folded):
-        text = "".join(map(chr, folded))
-        s, e, f = [], [], []
-        for w, forced in self.items:
-            i = text.find(w)
-            while i >= 0:
-                s.append(i), e.append(i + len(w)), f.append(forced)
-                i = text.find(w, i + len(w))
-        return np.array(s, np.int32), np.array(e, np.int32), np.array(f, bool)
+def FakeUserDict(force=(), suggest=()):
+    """A real UserDictionary with the given forced and suggested words."""
+    from cnlp.dictionary import UserDictionary
+    ud = UserDictionary(suggest)
+    for w in force:
+        ud.add_word(w, mode="force")
+    return ud
 
 
 @pytest.fixture(params=[1, 2])
