@@ -4,7 +4,8 @@
 
 Trains CorpusStats on the first 90 % of the paragraphs, decodes the last 10 % (raw text = the
 gold words joined) and prints dev F1 for a grid of λ, α and the unknown-character probability,
-then the best setting. The shipped model (`cnlp train bigram`) uses the values in
+then the best setting. The grid also chooses which words become class nodes (all numeric, digit-only, or
+only Latin words). The shipped model (`cnlp train bigram`) uses the values in
 cnlp/segment/lattice.py:TUNED, copied from this script's output.
 """
 from __future__ import annotations
@@ -34,22 +35,23 @@ def main() -> None:
     train_words = {w for s in train for w, _ in s}
     gold = [[w for w, _ in s] for s in dev]
     raw = ["".join(g) for g in gold]
-    model = BigramModel.from_stats(stats)
+    models = {c: BigramModel.from_stats(stats, classes=c) for c in ("all", "digits", "latin")}
     print(f"train {len(train)} paragraphs, dev {len(dev)} paragraphs ({sum(map(len, raw))} chars)")
-    print("| λ | α | unk_p | dev F1 | dev OOV-R |")
-    print("|---|---|---|---|---|")
+    print("| classes | λ | α | unk_p | dev F1 | dev OOV-R |")
+    print("|---|---|---|---|---|---|")
     best = None
-    for lam, alpha, unk in itertools.product((0.2, 0.3, 0.4, 0.5, 0.7, 0.9), (0.1, 1.0, 3.0, 10.0), (1e-7,)):
+    for classes, lam, alpha, unk in itertools.product(models, (0.3, 0.4, 0.5, 0.7), (0.1, 1.0, 10.0), (1e-7,)):
+        model = models[classes]
         model.set_params(lam=lam, alpha=alpha, unk_p=unk)
         seg = LatticeSegmenter(model)
         ev = SegEvaluator(train_words)
         for g, r in zip(gold, raw):
             ev.add(g, seg.segment(r))
         res = ev.result()
-        print(f"| {lam} | {alpha} | {unk:g} | {res['f1']:.4f} | {res['oov_recall']:.4f} |", flush=True)
+        print(f"| {classes} | {lam} | {alpha} | {unk:g} | {res['f1']:.4f} | {res['oov_recall']:.4f} |", flush=True)
         if best is None or res["f1"] > best[0]:
-            best = (res["f1"], lam, alpha, unk)
-    print(f"best dev F1 {best[0]:.4f}: lam={best[1]} alpha={best[2]} unk_p={best[3]:g}")
+            best = (res["f1"], classes, lam, alpha, unk)
+    print(f"best dev F1 {best[0]:.4f}: classes={best[1]} lam={best[2]} alpha={best[3]} unk_p={best[4]:g}")
 
 
 if __name__ == "__main__":
