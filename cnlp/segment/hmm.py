@@ -15,11 +15,12 @@ from pathlib import Path
 from typing import Iterable
 
 import numpy as np
+from numba import njit
 
 from ..errors import ModelFormatError
 from ..io import load_bundle, model_path, save_bundle
 from ..sequence.hmm import HMMTagger
-from ..text import LATIN, SPACE, char_classes, fold_width, to_codes
+from ..text import _BMP_TABLE, LATIN, SPACE, char_classes, fold_width, to_codes
 from .base import Segmenter
 
 __all__ = ["HMMSegmenter", "default_hmm", "default_hmm2", "add_train_arguments", "train_main"]
@@ -39,6 +40,61 @@ def symbols(codes: np.ndarray) -> np.ndarray:
     sym[cls == LATIN] = SYM_LATIN
     sym[cls == SPACE] = SYM_SPACE
     return sym
+
+
+@njit(cache=True, nogil=True)
+def _observe(codes, table, obs_codes):
+    """Observation ids (-1 = unknown) of code points, and whether any is whitespace, in one pass.
+
+    Same mapping as ``_obs_ids(symbols(codes))``: folded code point, or the Latin / space symbol,
+    looked up in the sorted ``obs_codes`` by binary search.
+    """
+    n = codes.shape[0]
+    out = np.empty(n, np.int32)
+    space = False
+    m = obs_codes.shape[0]
+    for i in range(n):
+        c = codes[i]
+        k = table[c] if 0 <= c < 65536 else (1 if 0x20000 <= c <= 0x3FFFF else 0)
+        if k == 3:
+            sym = -3
+        elif k == 4:
+            sym = -4
+            space = True
+        else:
+            if 0xFF01 <= c <= 0xFF5E:
+                c -= 0xFEE0
+            elif c == 0x3000:
+                c = 0x20
+            if 65 <= c <= 90:
+                c += 32
+            sym = c
+        lo, hi = 0, m
+        while lo < hi:
+            mid = (lo + hi) >> 1
+            if obs_codes[mid] < sym:
+                lo = mid + 1
+            else:
+                hi = mid
+        out[i] = lo if lo < m and obs_codes[lo] == sym else -1
+    return out, space
+
+
+@njit(cache=True, nogil=True)
+def _labels_to_bounds(labels):
+    """int32 cut offsets from BMES label ids (lenient: a word starts at B/S or after E/S)."""
+    n = labels.shape[0]
+    out = np.empty(n + 1, np.int32)
+    k = 0
+    out[0] = 0
+    for i in range(1, n):
+        a, b = labels[i - 1], labels[i]
+        if b == 0 or b == 3 or a == 2 or a == 3:
+            k += 1
+            out[k] = i
+    k += 1
+    out[k] = n
+    return out[:k + 1]
 
 
 def _bmes_of_lengths(lengths: np.ndarray) -> np.ndarray:
@@ -153,19 +209,19 @@ class HMMSegmenter(Segmenter):
             from ..errors import NotFittedError
             raise NotFittedError("call fit() or load() first")
         n = codes.shape[0]
-        sym = symbols(codes)
+        obs, has_space = _observe(codes, _BMP_TABLE, self.obs_codes_)
         ud = self.user_dict
         if ud is None or not len(ud):                 # the common case: skip folding
             allowed = bonus = None
         else:
             allowed, bonus = self._user_constraints(n, fold_width(codes))
-        space = sym == SYM_SPACE
-        if space.any():
+        if has_space:
+            space = symbols(codes) == SYM_SPACE
             if allowed is None:
                 allowed = np.ones((n, 4), bool)
             allowed[space] = (False, False, False, True)
-        labels = self.tagger_.predict(self._obs_ids(sym), allowed=allowed, bonus=bonus)
-        return labels_to_bounds(labels)
+        labels = self.tagger_.predict(obs, allowed=allowed, bonus=bonus)
+        return _labels_to_bounds(labels)
 
     # ------------------------------------------------------------------ persistence
     def save(self, directory) -> Path:

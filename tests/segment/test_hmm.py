@@ -157,3 +157,21 @@ def _build_segs():
 
 
 _SEGS = _build_segs()
+
+
+def test_fused_kernels_match_numpy_path(seg):
+    from hypothesis import given, settings, strategies as st
+    from cnlp.segment.hmm import SYM_SPACE, _labels_to_bounds, _observe, symbols
+    from cnlp.text import to_codes
+    from cnlp.text import _BMP_TABLE
+
+    @settings(max_examples=100, deadline=None)
+    @given(st.text(max_size=40), st.lists(st.integers(0, 3), min_size=1, max_size=40))
+    def check(s, labels):
+        codes = to_codes(s)
+        obs, space = _observe(codes, _BMP_TABLE, seg.obs_codes_)
+        assert obs.tolist() == seg._obs_ids(symbols(codes)).tolist()
+        assert space == bool((symbols(codes) == SYM_SPACE).any())
+        lab = np.asarray(labels, np.int32)
+        assert _labels_to_bounds(lab).tolist() == labels_to_bounds(lab).tolist()
+    check()
