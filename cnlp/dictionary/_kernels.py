@@ -149,6 +149,31 @@ def walk_backward(root, htab, word, codes, j, lim):
 
 
 @njit(cache=True, nogil=True)
+def nb_prefix_matches(root, htab, word, codes, i, lim, ends, ids):
+    """All words of the trie in ``codes[i:lim]`` starting at i, for use *inside* other kernels.
+
+    Writes their end offsets (ascending) to ``ends[:k]`` and word ids to ``ids[:k]`` and returns
+    k. ``ends``/``ids`` need room for ``max_len`` entries (the dictionary's longest word); extra
+    matches are dropped. ``root, htab, word`` are fields of a :class:`TrieArrays`. O(L).
+    """
+    node = 0
+    k = 0
+    cap = ends.shape[0]
+    j = i
+    while j < lim:
+        node = _step(root, htab, node, codes[j])
+        if node < 0:
+            break
+        j += 1
+        w = word[node]
+        if w >= 0 and k < cap:
+            ends[k] = j
+            ids[k] = w
+            k += 1
+    return k
+
+
+@njit(cache=True, nogil=True)
 def count_matches(t, codes):
     root, htab, word = t.root, t.htab, t.word
     n = codes.shape[0]

@@ -18,9 +18,12 @@ import numpy as np
 from ..errors import CorpusFormatError, ModelFormatError
 from ..io import load_bundle, save_bundle
 from ..text import fold_str, fold_width, to_codes
-from ._kernels import MAX_NODES, TrieArrays, build_hash, count_matches, empty_trie, fill_matches
+from ._kernels import (MAX_NODES, TrieArrays, build_hash, count_matches, empty_trie, fill_matches,
+                       nb_prefix_matches, walk_backward, walk_forward)
 
-__all__ = ["Dictionary", "build_trie_arrays"]
+__all__ = ["Dictionary", "build_trie_arrays", "nb_prefix_matches", "walk_forward", "walk_backward",
+           "TrieArrays"]
+_CSR = ("first", "code", "child", "word")
 KIND = "dictionary"
 _INT = re.compile(r"^\d+(\.\d+)?$")
 
@@ -58,19 +61,41 @@ def build_trie_arrays(words: list[str], ids, *, reverse: bool = False) -> TrieAr
     srt = np.lexsort((codes, parents))
     parents, codes, children = parents[srt], codes[srt], children[srt]
     n_nodes = len(node_word)
-    first = np.zeros(n_nodes + 1, np.int32)
-    np.cumsum(np.bincount(parents, minlength=n_nodes), out=first[1:])
-    node_word = np.asarray(node_word, np.int32)
-    root = np.zeros(65536, np.int32)
-    rsel = (parents == 0) & (codes < 65536) & (codes >= 0)
-    root[codes[rsel]] = np.where(node_word[children[rsel]] >= 0, -children[rsel], children[rsel])
     if n_nodes > MAX_NODES:
         raise ValueError(f"dictionary too large for the array trie: {n_nodes} nodes > {MAX_NODES}")
-    size = 1 << max(4, int(len(codes) / 0.7).bit_length())     # load factor <= 0.7
-    htab = np.zeros(size, np.int64)
+    first = np.zeros(n_nodes + 1, np.int32)
+    np.cumsum(np.bincount(parents, minlength=n_nodes), out=first[1:])
+    return trie_from_csr(first, codes, children, np.asarray(node_word, np.int32))
+
+
+def check_trie_csr(first, code, child, word, n_words: int) -> str | None:
+    """Why the CSR arrays of a stored trie are unsafe to walk, or None when they are consistent."""
+    if any(a.dtype != np.int32 or a.ndim != 1 for a in (first, code, child, word)):
+        return "trie arrays must be 1-d int32"
+    n_nodes = word.shape[0]
+    if n_nodes < 1 or n_nodes > MAX_NODES or first.shape[0] != n_nodes + 1:
+        return f"trie has {n_nodes} nodes but {first.shape[0]} child offsets"
+    if first[0] != 0 or first[-1] != code.shape[0] or code.shape != child.shape or np.any(np.diff(first) < 0):
+        return "trie child offsets are not monotone from 0 to the number of edges"
+    if code.shape[0] and (code.min() < 0 or code.max() > 0x10FFFF or child.min() < 1 or child.max() >= n_nodes):
+        return "trie edge code points or child nodes out of range"
+    if word.min() < -1 or word.max() >= n_words:
+        return "trie word ids out of range"
+    return None
+
+
+def trie_from_csr(first, code, child, word) -> TrieArrays:
+    """Complete :class:`TrieArrays` (root table and edge hash) from validated CSR arrays."""
+    n_nodes = word.shape[0]
+    parents = np.repeat(np.arange(n_nodes, dtype=np.int32), np.diff(first))
+    root = np.zeros(65536, np.int32)
+    rsel = (parents == 0) & (code < 65536)
+    root[code[rsel]] = np.where(word[child[rsel]] >= 0, -child[rsel], child[rsel])
     hsel = ~rsel                      # edges below the root, and non-BMP root edges
-    build_hash(parents[hsel], codes[hsel], children[hsel], node_word, htab)
-    return TrieArrays(root, first, codes, children, node_word, htab)
+    size = 1 << max(4, int(hsel.sum() / 0.7).bit_length())     # load factor <= 0.7
+    htab = np.zeros(size, np.int64)
+    build_hash(parents[hsel], code[hsel], child[hsel], word, htab)
+    return TrieArrays(root, first, code, child, word, htab)
 
 
 class Dictionary:
@@ -178,8 +203,8 @@ class Dictionary:
         arrays = {"freq": self.freq_, "pos_offsets": self.pos_offsets, "pos_ids": self.pos_ids,
                   "pos_counts": self.pos_counts}
         for name, t in (("fwd", self.fwd), ("bwd", self.bwd)):
-            for field, arr in zip(t._fields, t):
-                arrays[f"{name}_{field}"] = arr
+            for field in _CSR:                      # root table and edge hash are rebuilt on load
+                arrays[f"{name}_{field}"] = getattr(t, field)
         meta = {**self.meta, "pos_names": self.pos_names, "n_words": len(self), "total": self.total,
                 "max_len": self.max_len}
         return save_bundle(directory, KIND, meta, arrays, {"words": self.trie})
@@ -188,20 +213,36 @@ class Dictionary:
     def load(cls, directory) -> "Dictionary":
         req = {"freq": "i", "pos_offsets": "i", "pos_ids": "i", "pos_counts": "i"}
         for name in ("fwd", "bwd"):
-            req.update({f"{name}_{f}": "i" for f in TrieArrays._fields})
+            req.update({f"{name}_{f}": "i" for f in _CSR})
         meta, a, tries = load_bundle(directory, KIND, req, ("words",))
         trie = tries["words"]
-        if len(trie) != a["freq"].shape[0]:
-            raise ModelFormatError(Path(directory) / "arrays.npz",
-                                   f"{a['freq'].shape[0]} frequencies for {len(trie)} words")
-        fwd = TrieArrays(*(np.ascontiguousarray(a[f"fwd_{f}"]) for f in TrieArrays._fields))
-        bwd = TrieArrays(*(np.ascontiguousarray(a[f"bwd_{f}"]) for f in TrieArrays._fields))
-        for t in (fwd, bwd):
-            if t.htab.dtype != np.int64 or t.word.dtype != np.int32 or t.htab.shape[0] & (t.htab.shape[0] - 1) \
-                    or t.root.shape != (65536,):
-                raise ModelFormatError(Path(directory) / "arrays.npz", "trie arrays have wrong dtypes or sizes")
-        return cls(trie, a["freq"], a["pos_offsets"], a["pos_ids"], a["pos_counts"],
-                   meta.get("pos_names", []), fwd, bwd, meta)
+        npz = Path(directory) / "arrays.npz"
+        n = len(trie)
+        if a["freq"].shape != (n,):
+            raise ModelFormatError(npz, f"{a['freq'].shape[0]} frequencies for {n} words")
+        po, pids, names = a["pos_offsets"], a["pos_ids"], meta.get("pos_names", [])
+        if po.shape != (n + 1,) or po[0] != 0 or np.any(np.diff(po) < 0) or po[-1] != pids.shape[0] \
+                or pids.shape != a["pos_counts"].shape or (pids.size and (pids.min() < 0 or pids.max() >= len(names))):
+            raise ModelFormatError(npz, "POS distribution arrays are inconsistent")
+        tries_ = []
+        for name in ("fwd", "bwd"):
+            csr = [np.ascontiguousarray(a[f"{name}_{f}"]) for f in _CSR]
+            why = check_trie_csr(*csr, n)
+            if why:
+                raise ModelFormatError(npz, f"{name}: {why}")
+            tries_.append(trie_from_csr(*csr))
+        return cls(trie, a["freq"], po, pids, a["pos_counts"], names, *tries_, meta)
+
+    def kernel_arrays(self, direction: str = "forward") -> TrieArrays:
+        """The array trie for Numba kernels (``"backward"``: over reversed words).
+
+        Pass its fields one by one to :func:`cnlp.dictionary.trie.nb_prefix_matches` (all words
+        starting at a position) or :func:`walk_forward` / :func:`walk_backward` (longest word)
+        from inside your own ``@njit`` code; word ids index :attr:`freq_` and the POS arrays.
+        """
+        if direction not in ("forward", "backward"):
+            raise ValueError(f"direction must be 'forward' or 'backward', got {direction!r}")
+        return self.fwd if direction == "forward" else self.bwd
 
     # ---- lookups -----------------------------------------------------------------------
     def __len__(self) -> int:

@@ -17,9 +17,9 @@ from numba import njit
 from ..errors import check_str
 from ..text import fold_str
 from ._kernels import TrieArrays, count_matches, fill_matches
-from .trie import build_trie_arrays, read_dictionary_text
+from .trie import Dictionary, build_trie_arrays, read_dictionary_text
 
-__all__ = ["UserDictionary", "as_user_dictionary", "bmes_mask", "MODES"]
+__all__ = ["UserDictionary", "LayeredDictionary", "as_user_dictionary", "bmes_mask", "suggest_freq", "MODES"]
 MODES = ("force", "suggest")
 
 
@@ -208,3 +208,110 @@ def as_user_dictionary(x) -> UserDictionary | None:
     except TypeError:
         raise TypeError(f"user_dict expects a UserDictionary, a path or an iterable of str, "
                         f"got {type(x).__name__}") from None
+
+
+def suggest_freq(dictionary, word: str) -> int:
+    """A frequency for ``word`` high enough to beat its split into the dictionary's words.
+
+    jieba's ``suggest_freq`` idea under a unigram model: the word must be more probable than
+    the product of the pieces of its forward-maximum-matching split (unknown characters count
+    as frequency 1), and more frequent than it already is.
+    """
+    w = fold_str(word) if dictionary.folded else word
+    total = max(int(dictionary.total), 1)
+    p = 1.0
+    i = 0
+    while i < len(w):
+        j = min(len(w), i + max(dictionary.max_len, 1))
+        while j > i + 1 and w[i:j] not in dictionary.trie:
+            j -= 1
+        if j - i == len(w):            # the word itself: split it into its best proper parts
+            j -= 1
+            while j > i + 1 and w[i:j] not in dictionary.trie:
+                j -= 1
+        p *= max(dictionary.freq(w[i:j]), 1) / total
+        i = j
+    return max(int(p * total) + 1, dictionary.freq(w) + 1)
+
+
+class LayeredDictionary:
+    """A base :class:`Dictionary` with layers on top; later layers win.
+
+    A layer is a :class:`UserDictionary` or another :class:`Dictionary`. Lookups
+    (``in``, :meth:`get`, :meth:`freq`) look through the layers from the top; user words
+    without a frequency get :func:`suggest_freq` against the base. :meth:`flatten` merges
+    everything into one :class:`Dictionary` (cached until a user layer changes), which is what
+    :class:`cnlp.segment.maxmatch.MaxMatchSegmenter` uses when given a LayeredDictionary.
+    Force/suggest modes are not part of a dictionary: pass a UserDictionary as ``user_dict``
+    to a segmenter to have forced words honoured.
+
+    >>> base = Dictionary.from_counts({"生命": 5}); ud = UserDictionary(["生命起源"])
+    >>> ld = LayeredDictionary(base, ud); "生命起源" in ld, ld.freq("生命")
+    (True, 5)
+    """
+
+    def __init__(self, base: Dictionary, *layers):
+        if not isinstance(base, Dictionary):
+            raise TypeError(f"LayeredDictionary expects a Dictionary as base, got {type(base).__name__}")
+        for x in layers:
+            if not isinstance(x, (Dictionary, UserDictionary)):
+                raise TypeError(f"a layer must be a Dictionary or UserDictionary, got {type(x).__name__}")
+        self.base = base
+        self.layers = tuple(layers)
+        self._flat = None
+
+    def _state(self):
+        return tuple(getattr(x, "version", 0) for x in self.layers)
+
+    def _user_entry(self, ud: UserDictionary, word: str):
+        e = ud.get(word)
+        if e is None:
+            return None
+        f, pos, _ = e
+        f = suggest_freq(self.base, word) if f is None else f
+        return f, ({pos: f} if pos else {})
+
+    def get(self, word: str):
+        """``(freq, {pos: count})`` from the topmost layer that has ``word``, or None."""
+        check_str(word, "get")
+        for layer in reversed(self.layers):
+            r = self._user_entry(layer, word) if isinstance(layer, UserDictionary) else layer.get(word)
+            if r is not None:
+                return r
+        return self.base.get(word)
+
+    def __contains__(self, word) -> bool:
+        return isinstance(word, str) and self.get(word) is not None
+
+    def freq(self, word: str) -> int:
+        r = self.get(word)
+        return 0 if r is None else r[0]
+
+    def flatten(self) -> Dictionary:
+        """One :class:`Dictionary` holding the base and every layer (cached per layer version)."""
+        state = self._state()
+        if self._flat is not None and self._flat[0] == state:
+            return self._flat[1]
+        b = self.base
+        merged = {w: (int(b.freq_[i]), b.pos_of_id(i)) for w, i in b.trie.items()}
+        for layer in self.layers:
+            if isinstance(layer, UserDictionary):
+                for w, f, pos, _ in layer.items():
+                    f = suggest_freq(b, w) if f is None else f
+                    merged[fold_str(w) if b.folded else w] = (f, {pos: f} if pos else {})
+            else:
+                for w, i in layer.trie.items():
+                    merged[fold_str(w) if b.folded else w] = (int(layer.freq_[i]), layer.pos_of_id(i))
+        flat = Dictionary.from_entries(((w, f, d) for w, (f, d) in merged.items()),
+                                       meta={"source": "layered"}, fold=b.folded)
+        self._flat = (state, flat)
+        return flat
+
+    def __len__(self) -> int:
+        return len(self.flatten())
+
+    def words(self):
+        return self.flatten().words()
+
+    def __repr__(self) -> str:
+        return f"LayeredDictionary({self.base!r}, {len(self.layers)} layers)"

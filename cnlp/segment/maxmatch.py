@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from ..dictionary import Dictionary
+from ..dictionary import Dictionary, LayeredDictionary
 from ..dictionary._kernels import walk_backward, walk_forward
 from ..io import model_path
 from ..text import _BMP_TABLE, _fold
@@ -141,7 +141,8 @@ class MaxMatchSegmenter(Segmenter):
 
     Parameters
     ----------
-    dictionary : Dictionary
+    dictionary : Dictionary or LayeredDictionary
+        Words to match (a LayeredDictionary is flattened, and re-flattened when a layer changes).
     direction : {"forward", "backward", "both"}
         ``both`` (BiMM): fewer words wins, then fewer single characters, then backward.
     atoms : bool
@@ -160,8 +161,9 @@ class MaxMatchSegmenter(Segmenter):
 
     def __init__(self, dictionary: Dictionary, *, direction: str = "both", atoms: bool = True,
                  user_dict=None):
-        if not isinstance(dictionary, Dictionary):
-            raise TypeError(f"MaxMatchSegmenter expects a cnlp.dictionary.Dictionary, got {type(dictionary).__name__}")
+        if not isinstance(dictionary, (Dictionary, LayeredDictionary)):
+            raise TypeError(f"MaxMatchSegmenter expects a cnlp.dictionary.Dictionary or LayeredDictionary, "
+                            f"got {type(dictionary).__name__}")
         if direction not in DIRECTIONS:
             raise ValueError(f"unknown direction {direction!r}; choose one of {list(DIRECTIONS)}")
         self.dictionary = dictionary
@@ -189,8 +191,9 @@ class MaxMatchSegmenter(Segmenter):
         return span_end, extra_end, span_start, extra_start
 
     def _bounds(self, codes: np.ndarray) -> np.ndarray:
-        n = codes.shape[0]
         d = self.dictionary
+        if type(d) is not Dictionary:
+            d = d.flatten()                        # LayeredDictionary: cached until a layer changes
         ud = self.user_dict
         if ud is None or not ud._entries:          # the common, fast path
             span_end = extra_end = span_start = extra_start = _NONE

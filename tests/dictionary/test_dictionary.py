@@ -115,3 +115,96 @@ def test_jieba_dictionary_loads(corpora):
     assert len(d) > 340_000
     assert d.top_pos("北京") == "ns"
     assert ["北京", "天安门"] == [w for w in ("北京", "天安门") if w in d]
+
+
+def test_auto_format_detection(tmp_path):
+    (tmp_path / "j.txt").write_text("研究 10\n生命 5 n\n", "utf-8")
+    (tmp_path / "h.txt").write_text("研究 v 8\n", "utf-8")
+    assert Dictionary.load_text(tmp_path / "j.txt").get("研究") == (10, {})
+    assert Dictionary.load_text(tmp_path / "h.txt").get("研究") == (8, {"v": 8})
+    (tmp_path / "bad.txt").write_text("研究 v 8\n生命 n\n", "utf-8")
+    with pytest.raises(CorpusFormatError, match=r"bad.txt:2"):
+        Dictionary.load_text(tmp_path / "bad.txt")
+    (tmp_path / "w.txt").write_text("研究\n生命 5\n", "utf-8")
+    with pytest.raises(CorpusFormatError, match=r"w.txt:2: expected one word"):
+        Dictionary.load_text(tmp_path / "w.txt")
+
+
+def test_corrupt_trie_arrays_rejected(tmp_path, tiny_words):
+    Dictionary.from_counts(tiny_words).save(tmp_path / "d")
+    npz = tmp_path / "d" / "arrays.npz"
+    with np.load(npz) as z:
+        arrays = {k: z[k] for k in z.files}
+    arrays["fwd_child"] = arrays["fwd_child"].copy()
+    arrays["fwd_child"][0] = 10**6                      # would index out of bounds in a kernel
+    np.savez(npz, **arrays)
+    with pytest.raises(ModelFormatError, match="arrays.npz.*fwd: trie edge code points or child nodes"):
+        Dictionary.load(tmp_path / "d")
+    (tmp_path / "d" / "words.marisa").write_bytes(b"\0" * 10)
+    with pytest.raises(ModelFormatError, match="words.marisa"):
+        Dictionary.load(tmp_path / "d")
+
+
+def test_kernel_api_from_user_njit(tiny_words):
+    from numba import njit
+    from cnlp.dictionary import nb_prefix_matches
+
+    @njit
+    def all_matches(root, htab, word, codes, max_len):
+        ends = np.empty(max_len, np.int32)
+        ids = np.empty(max_len, np.int32)
+        out = []
+        for i in range(codes.shape[0]):
+            k = nb_prefix_matches(root, htab, word, codes, i, codes.shape[0], ends, ids)
+            for j in range(k):
+                out.append((i, ends[j], ids[j]))
+        return out
+
+    d = Dictionary.from_counts(tiny_words)
+    t = d.kernel_arrays()
+    codes = fold_width(to_codes("我们研究生命的起源和服务"))
+    got = all_matches(t.root, t.htab, t.word, codes, d.max_len)
+    off, ends, ids = d.find_matches(codes)
+    expect = [(i, int(e), int(w)) for i in range(len(codes)) for e, w in
+              zip(ends[off[i]:off[i + 1]], ids[off[i]:off[i + 1]])]
+    assert [(int(a), int(b), int(c)) for a, b, c in got] == expect and len(expect) > 5
+    with pytest.raises(ValueError):
+        d.kernel_arrays("sideways")
+
+
+def test_find_matches_one_megabyte_line(tiny_words):
+    d = Dictionary.from_counts(tiny_words)
+    s = "研究生命起源的" * 150_000
+    off, ends, ids = d.matches_in(s)
+    assert off.shape == (len(s) + 1,) and off[-1] == ends.shape[0] == 6 * 150_000
+
+
+def test_layered_dictionary():
+    from cnlp.dictionary import LayeredDictionary, suggest_freq
+    base = Dictionary.from_counts({"生命": 5, "起源": 3, "研究": 4})
+    top = Dictionary.from_counts({"研究": 40})
+    ud = UserDictionary(["生命起源"])
+    ld = LayeredDictionary(base, top, ud)
+    assert ld.freq("研究") == 40 and ld.freq("生命") == 5 and "起源" in ld and "命起" not in ld
+    f = ld.freq("生命起源")
+    assert f == suggest_freq(base, "生命起源") and f / base.total > (5 / base.total) * (3 / base.total)
+    flat = ld.flatten()
+    assert len(flat) == 4 and flat.freq("研究") == 40 and ld.flatten() is flat
+    ud.add_word("生命", freq=99)                      # a user layer wins, and invalidates the cache
+    assert ld.freq("生命") == 99 and ld.flatten() is not flat and ld.flatten().freq("生命") == 99
+    ud.del_word("生命")
+    assert ld.freq("生命") == 5
+    with pytest.raises(TypeError):
+        LayeredDictionary(base, {"x": 1})
+
+
+def test_from_stats_and_train_command(tiny_pd98, tmp_path):
+    from cnlp.cli import main
+    assert main(["train", "dict", "--corpus", str(tiny_pd98), "--format", "pd98", "--out", str(tmp_path / "d")]) == 0
+    d = Dictionary.load(tmp_path / "d")
+    assert d.get("研究") == (1, {"v": 1}) and d.freq("。") == 3 and "江泽民" not in d
+    assert d.top_pos("服务") == "vn" and "command" in d.meta
+    (tmp_path / "w.txt").write_text("甲乙 3 n\n", "utf-8")
+    assert main(["train", "dict", "--corpus", str(tmp_path / "w.txt"), "--format", "jieba",
+                 "--out", str(tmp_path / "e")]) == 0
+    assert Dictionary.load(tmp_path / "e").get("甲乙") == (3, {"n": 3})

@@ -62,8 +62,11 @@ def test_forced_word_splits_atom(d):
 
 @pytest.mark.parametrize("direction", ["forward", "backward", "both"])
 @settings(max_examples=150, deadline=None)
-@given(s=st.text(max_size=50) | st.text(alphabet="研究生命起源的 a1😀\u0301\x00", max_size=50))
-def test_lossless(direction, s, ):
+@given(s=st.text(max_size=50) | st.text(alphabet="研究生命起源的 a1😀\u0301\x00", max_size=50)
+       | st.lists(st.integers(0, 0x10FFFF), max_size=40).map(lambda cps: "".join(map(chr, cps)))
+       | st.lists(st.sampled_from([0xD800, 0xDFFF, 0x7814, 0x7A76, 0x1F600, 0x41, 0xFF21, 0x3000, 0x0A]),
+                  max_size=40).map(lambda cps: "".join(map(chr, cps))))
+def test_lossless(direction, s):
     d = Dictionary.from_counts(["研究", "研究生", "生命", "起源", "命", "a1", "究生命"])
     ud = UserDictionary(["命起", "1😀"])
     ud.add_word("究生", mode="force")
@@ -111,3 +114,59 @@ def test_sighan_baseline_reproduced(corpora):
     res = ev.result()
     assert 0.869 <= res["f1"] <= 0.875
     assert 0.904 <= res["recall"] <= 0.907 and 0.836 <= res["precision"] <= 0.843
+
+
+@pytest.mark.parametrize("atoms", [True, False])
+def test_one_megabyte_atom_and_forced_words(d, atoms):
+    s = "ab12" * 250_000
+    for direction in ("forward", "backward", "both"):
+        out = MaxMatchSegmenter(d, direction=direction, atoms=atoms).segment(s)
+        assert "".join(out) == s and len(out) == (1 if atoms else len(s))
+    ud = UserDictionary()
+    ud.add_word("2a", mode="force")
+    out = MaxMatchSegmenter(d, direction="both", atoms=atoms, user_dict=ud).segment(s[:400_000])
+    assert "".join(out) == s[:400_000] and out.count("2a") == 99_999
+
+
+def test_user_dict_edits_at_runtime(d):
+    ud = UserDictionary()
+    seg = MaxMatchSegmenter(d, direction="forward", user_dict=ud)
+    assert seg.segment("生命起源") == ["生命", "起源"]
+    ud.add_word("命起", mode="force")
+    assert seg.segment("生命起源") == ["生", "命起", "源"]
+    ud.del_word("命起")
+    assert seg.segment("生命起源") == ["生命", "起源"]
+    ud.add_word("命起源")                 # suggested and longer than the dictionary match at 命
+    assert seg.segment("命起源") == ["命起源"]
+
+
+def test_forced_beats_longer_dictionary_word(d):
+    ud = UserDictionary()
+    ud.add_word("究生", mode="force")
+    for direction in ("forward", "backward", "both"):
+        assert MaxMatchSegmenter(d, direction=direction, user_dict=ud).segment("研究生命") == ["研", "究生", "命"]
+
+
+def test_layered_dictionary_segmenter(d):
+    from cnlp.dictionary import LayeredDictionary
+    ud = UserDictionary()
+    seg = MaxMatchSegmenter(LayeredDictionary(d, ud), direction="forward")
+    assert seg.segment("生命起源") == ["生命", "起源"]
+    ud.add_word("生命起源")
+    assert seg.segment("生命起源") == ["生命起源"]
+
+
+def test_default_factories():
+    from cnlp.io import model_path
+    from cnlp.segment.maxmatch import default_bimm, default_bmm, default_fmm
+    try:
+        model_path("dict")
+    except Exception:
+        pytest.skip("data/dict not shipped")
+    text = "迈向充满希望的新世纪——一九九八年新年讲话，ＡＢＣ123"
+    for factory in (default_fmm, default_bmm, default_bimm):
+        out = factory().segment(text)
+        assert "".join(out) == text and "希望" in out and "新世纪" in out and "ＡＢＣ123" in out
+    ud = UserDictionary()
+    ud.add_word("望的新", mode="force")
+    assert "望的新" in default_fmm(user_dict=ud).segment(text)
