@@ -36,13 +36,13 @@ def _bigram(bg, key):
 
 @njit(cache=True, nogil=True)
 def lattice_viterbi(raw, table, root, htab, word, present, suffixes, uni, hist, bg, lam,
-                    span_end, span_id, extra_end, extra_id, bonus):
+                    span_end, span_id, extra_end, extra_id, extra_bonus):
     """Best segmentation of ``raw`` (int32 code points) under the interpolated bigram model.
 
     word: trie node -> dict id; present: bool[n_dict] (word usable in the lattice);
     uni: float64[n_vocab] smoothed P(w); hist: float64[n_vocab] history counts c(a);
     bg: packed bigram table; span_end/span_id: forced spans (or empty arrays);
-    extra_end/extra_id: suggested user words (or empty); bonus: log-score bonus of suggested words.
+    extra_end/extra_id/extra_bonus: suggested user words and their log-score bonus (or empty).
     Returns int32 cut offsets. Time O(n · L · P) for L words per start and P per end.
     """
     codes, cls = prepare(raw, table, True)
@@ -139,7 +139,7 @@ def lattice_viterbi(raw, table, root, htab, word, present, suffixes, uni, hist, 
                 j += 1
             ns[m] = i; ne[m] = j; nid[m] = nd + LAT; m += 1
         if extra_end.shape[0] > 0 and extra_end[i] > i + 1 and extra_end[i] <= lim:
-            ns[m] = i; ne[m] = extra_end[i]; nid[m] = extra_id[i]; nb[m] = bonus; m += 1
+            ns[m] = i; ne[m] = extra_end[i]; nid[m] = extra_id[i]; nb[m] = extra_bonus[i]; m += 1
     # CSR of nodes by end position
     cnt = np.zeros(n + 2, np.int32)
     for k in range(m):

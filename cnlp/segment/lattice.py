@@ -125,6 +125,7 @@ class BigramModel:
 
 
 _NONE = np.zeros(0, np.int32)
+_NONE_F = np.zeros(0, np.float64)
 
 
 def bigram_table(keys: np.ndarray, counts: np.ndarray) -> np.ndarray:
@@ -158,46 +159,57 @@ class LatticeSegmenter(Segmenter):
     """Viterbi over the word lattice with the interpolated bigram model.
 
     User words: forced ones are the only node over their span and no node crosses them;
-    suggested ones are extra nodes with a log-score bonus (``suggest_bonus``).
+    suggested ones are extra nodes scored as a word of their user frequency (``freq`` given to
+    ``add_word``, else ``suggest_count`` occurrences in the training corpus) when that is more than
+    the model gives them, plus ``suggest_bonus`` (log scale).
     """
 
-    def __init__(self, model: BigramModel, *, user_dict=None, suggest_bonus: float = 10.0):
+    def __init__(self, model: BigramModel, *, user_dict=None, suggest_bonus: float = 1.0,
+                 suggest_count: int = 100):
         self.model = model
         self.user_dict = as_user_dictionary(user_dict)
         self.suggest_bonus = float(suggest_bonus)
+        self.suggest_count = int(suggest_count)
 
     def _spans(self, codes):
         from ..text import fold_width
         ud = self.user_dict
         n = codes.shape[0]
         s, e, f = ud.constraints(fold_width(codes))
-        unk = len(self.model.vocab) + K.UNK
-        words = ud.arrays()[3]
+        from ..text import from_codes
+        m = self.model
+        unk = len(m.vocab) + K.UNK
         span_end = np.full(n, -1, np.int32)
         span_id = np.full(n, unk, np.int32)
         extra_end = np.full(n, -1, np.int32)
         extra_id = np.full(n, unk, np.int32)
-        vocab = self.model.vocab.trie
+        extra_bonus = np.zeros(n, np.float64)
+        total = m.counts.sum()
+        folded = fold_width(codes)
         for a, b, force in zip(s.tolist(), e.tolist(), f.tolist()):
-            from ..text import from_codes
-            wid = vocab.get(from_codes(fold_width(codes[a:b])), unk)
+            w = from_codes(folded[a:b])
+            wid = m.vocab.trie.get(w, unk)
             if force:
                 span_end[a], span_id[a] = b, wid
             elif b > extra_end[a]:
+                freq = ud.get(w)[0]
+                p_user = (freq if freq is not None else self.suggest_count) / total
                 extra_end[a], extra_id[a] = b, wid
-        return span_end, span_id, extra_end, extra_id
+                extra_bonus[a] = self.suggest_bonus + max(0.0, float(np.log(p_user / m.uni[wid])))
+        return span_end, span_id, extra_end, extra_id, extra_bonus
 
     def _bounds(self, codes: np.ndarray) -> np.ndarray:
         m = self.model
         ud = self.user_dict
         if ud is None or not ud._entries:
             se = si = ee = ei = _NONE
+            eb = _NONE_F
         else:
-            se, si, ee, ei = self._spans(codes)
+            se, si, ee, ei, eb = self._spans(codes)
         t = m.vocab.fwd
         from ..text import _BMP_TABLE
         return K.lattice_viterbi(codes, _BMP_TABLE, t.root, t.htab, t.word, m.present, K.SUFFIXES,
-                                 m.uni, m.hist, m.table, m.lam, se, si, ee, ei, self.suggest_bonus)
+                                 m.uni, m.hist, m.table, m.lam, se, si, ee, ei, eb)
 
     @classmethod
     def load(cls, directory, **kw) -> "LatticeSegmenter":

@@ -45,13 +45,18 @@ def test_force_and_suggest(model):
     forced.add_word("命的起", mode="force")
     out = base.with_user_dict(forced).segment(s)
     assert "命的起" in out and "".join(out) == s
-    # a suggested word only wins where the model does not strongly prefer something else
-    sug = UserDictionary(["生命的"])
-    out2 = base.with_user_dict(sug).segment(s)
-    assert "".join(out2) == s
+    # a suggested new word wins by default (scored as a frequent word) ...
+    out2 = base.with_user_dict(UserDictionary(["生命的"])).segment(s)
+    assert "生命的" in out2 and "".join(out2) == s
     assert base.segment(s) == ["我们", "研究", "生命", "的", "起源", "。"]      # original untouched
-    weak = LatticeSegmenter(model, suggest_bonus=0.0).with_user_dict(UserDictionary(["命的起"]))
-    assert "命的起" not in weak.segment(s)
+    # ... but it only gains weight: suggested with a tiny frequency, it loses to the model's words
+    rare = UserDictionary()
+    rare.add_word("生命的", freq=0)
+    assert "生命的" not in LatticeSegmenter(model, suggest_bonus=0.0).with_user_dict(rare).segment(s)
+    # a forced word wins even where a suggestion of the same word would not
+    forced2 = UserDictionary()
+    forced2.add_word("生命的", freq=0, mode="force")
+    assert "生命的" in LatticeSegmenter(model, suggest_bonus=0.0).with_user_dict(forced2).segment(s)
 
 
 @settings(max_examples=120, deadline=None)
@@ -73,7 +78,7 @@ def test_kernel_matches_py_func(model):
     codes = to_codes("我们研究生命的起源 abc 1998年。")
     t, z = model.vocab.fwd, np.zeros(0, np.int32)
     args = (codes, _BMP_TABLE, t.root, t.htab, t.word, model.present, K.SUFFIXES, model.uni, model.hist,
-            model.table, model.lam, z, z, z, z, 10.0)
+            model.table, model.lam, z, z, z, z, np.zeros(0))
     import warnings
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)   # uint64 wrap-around in the pure-Python hash
@@ -114,3 +119,10 @@ def test_pku_sample_f1_floor(corpora):
     for r, g in zip(raw, gold):
         ev.add(g.split(), seg.segment(r))
     assert ev.result()["f1"] > 0.91
+
+
+def test_cli_train_bigram(tiny_pd98, tmp_path):
+    from cnlp.cli import main
+    assert main(["train", "bigram", "--corpus", str(tiny_pd98), "--out", str(tmp_path / "b")]) == 0
+    seg = LatticeSegmenter.load(tmp_path / "b")
+    assert seg.segment("商品和服务都很好。") == ["商品", "和", "服务", "都", "很", "好", "。"]
