@@ -1,6 +1,7 @@
 """Forward, backward and bidirectional maximum matching over the dictionary's array tries.
 
-One ``@njit`` kernel per direction walks the trie from each position (O(n·L)). Runs of digits and
+One ``@njit`` kernel per direction walks the trie from each position (O(n·L)); BiMM runs both
+in one kernel call and applies its rule there. Runs of digits and
 Latin letters, and runs of whitespace, are kept whole ("atoms") unless ``atoms=False`` (the pure
 SIGHAN baseline). User words: forced ones are spans no other word may cross; suggested ones are
 extra candidates.
@@ -16,7 +17,7 @@ from ..io import model_path
 from ..text import _BMP_TABLE, _fold
 from .base import Segmenter
 
-__all__ = ["MaxMatchSegmenter", "default_fmm", "default_bmm", "default_bimm"]
+__all__ = ["MaxMatchSegmenter", "fmm_kernel", "bmm_kernel", "bimm_kernel", "default_fmm", "default_bmm", "default_bimm"]
 DIRECTIONS = ("forward", "backward", "both")
 _NONE = np.zeros(0, np.int32)
 
@@ -64,6 +65,11 @@ def fmm_kernel(raw, table, fold, root, htab, word, span_end, extra_end, atoms):
 
     (Trie arrays are passed one by one: a namedtuple argument costs ~1 µs more per call.)"""
     codes, cls = prepare(raw, table, fold)
+    return _fmm(codes, cls, root, htab, word, span_end, extra_end, atoms)
+
+
+@njit(cache=True, nogil=True)
+def _fmm(codes, cls, root, htab, word, span_end, extra_end, atoms):
     n = codes.shape[0]
     out = np.empty(n + 1, np.int32)
     user = span_end.shape[0] > 0
@@ -103,6 +109,11 @@ def bmm_kernel(raw, table, fold, root, htab, word, span_start, extra_start, atom
     forced span ending at j or -1 (length n+1, or empty); extra_start likewise for suggested
     words. Returns int32 cut offsets in ascending order. O(n·L)."""
     codes, cls = prepare(raw, table, fold)
+    return _bmm(codes, cls, root, htab, word, span_start, extra_start, atoms)
+
+
+@njit(cache=True, nogil=True)
+def _bmm(codes, cls, root, htab, word, span_start, extra_start, atoms):
     n = codes.shape[0]
     out = np.empty(n + 1, np.int32)
     user = span_start.shape[0] > 0
@@ -134,6 +145,25 @@ def bmm_kernel(raw, table, fold, root, htab, word, span_start, extra_start, atom
         out[k] = s
         j = s
     return out[:k + 1][::-1].copy()
+
+
+@njit(cache=True, nogil=True)
+def bimm_kernel(raw, table, fold, froot, fhtab, fword, broot, bhtab, bword,
+                span_end, extra_end, span_start, extra_start, atoms):
+    """Bidirectional maximum matching: FMM and BMM over one prepared array, then the BiMM rule
+    (fewer words, then fewer single characters, then backward). Arguments as for
+    :func:`fmm_kernel` (forward trie arrays) and :func:`bmm_kernel` (backward ones). O(n·L)."""
+    codes, cls = prepare(raw, table, fold)
+    fo = _fmm(codes, cls, froot, fhtab, fword, span_end, extra_end, atoms)
+    bo = _bmm(codes, cls, broot, bhtab, bword, span_start, extra_start, atoms)
+    if fo.shape[0] != bo.shape[0]:
+        return fo if fo.shape[0] < bo.shape[0] else bo
+    sf = 0
+    sb = 0
+    for k in range(1, fo.shape[0]):
+        sf += fo[k] - fo[k - 1] == 1
+        sb += bo[k] - bo[k - 1] == 1
+    return fo if sf < sb else bo
 
 
 class MaxMatchSegmenter(Segmenter):
@@ -199,22 +229,14 @@ class MaxMatchSegmenter(Segmenter):
             span_end = extra_end = span_start = extra_start = _NONE
         else:
             span_end, extra_end, span_start, extra_start = self._spans(codes)
-        if self.direction != "backward":
-            f = d.fwd
-            fo = fmm_kernel(codes, _BMP_TABLE, d.folded, f.root, f.htab, f.word,
-                            span_end, extra_end, self.atoms)
-            if self.direction == "forward":
-                return fo
-        b = d.bwd
-        bo = bmm_kernel(codes, _BMP_TABLE, d.folded, b.root, b.htab, b.word,
-                        span_start, extra_start, self.atoms)
+        f, b = d.fwd, d.bwd
+        if self.direction == "forward":
+            return fmm_kernel(codes, _BMP_TABLE, d.folded, f.root, f.htab, f.word, span_end, extra_end, self.atoms)
         if self.direction == "backward":
-            return bo
-        if fo.shape[0] != bo.shape[0]:
-            return fo if fo.shape[0] < bo.shape[0] else bo
-        single_f = int(np.count_nonzero(np.diff(fo) == 1))
-        single_b = int(np.count_nonzero(np.diff(bo) == 1))
-        return fo if single_f < single_b else bo
+            return bmm_kernel(codes, _BMP_TABLE, d.folded, b.root, b.htab, b.word,
+                              span_start, extra_start, self.atoms)
+        return bimm_kernel(codes, _BMP_TABLE, d.folded, f.root, f.htab, f.word, b.root, b.htab, b.word,
+                           span_end, extra_end, span_start, extra_start, self.atoms)
 
     def __repr__(self) -> str:
         return (f"MaxMatchSegmenter({self.dictionary!r}, direction={self.direction!r}, "

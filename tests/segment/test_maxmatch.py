@@ -170,3 +170,18 @@ def test_default_factories():
     ud = UserDictionary()
     ud.add_word("望的新", mode="force")
     assert "望的新" in default_fmm(user_dict=ud).segment(text)
+
+
+@settings(max_examples=100, deadline=None)
+@given(s=st.text(alphabet="研究生命起源的和服务商品 a1", max_size=40))
+def test_bimm_rule(s):
+    from conftest import TINY_WORDS
+    d = Dictionary.from_counts(TINY_WORDS)
+    ud = UserDictionary(["命起", "服务商"])
+    ud.add_word("的和", mode="force")
+    for u in (None, ud):
+        fw = MaxMatchSegmenter(d, direction="forward", user_dict=u).segment(s)
+        bw = MaxMatchSegmenter(d, direction="backward", user_dict=u).segment(s)
+        singles = lambda ws: sum(len(w) == 1 for w in ws)
+        expect = min((len(fw), singles(fw), 1, fw), (len(bw), singles(bw), 0, bw))[3]
+        assert MaxMatchSegmenter(d, direction="both", user_dict=u).segment(s) == expect
