@@ -39,6 +39,44 @@ def _slot(key, mask):
 
 
 @njit(cache=True, nogil=True)
+def build_edges(codes, offsets, ids, parents, ecodes, children, node_word, path):
+    """Trie edges of keys given in sorted order (``codes[offsets[k]:offsets[k+1]]`` is key k).
+
+    Consecutive sorted keys share the path of their longest common prefix, so each key adds one
+    node per character past it. Writes edges ``(parents, ecodes, children)`` and
+    ``node_word[node]`` (= ``ids[k]`` at the end of key k, else -1); ``path`` is scratch of
+    length max key length + 1. Returns ``(n_nodes, n_edges)``. O(total characters).
+    """
+    n_nodes = 1
+    node_word[0] = -1
+    m = 0
+    path[0] = 0
+    ps = 0
+    pe = 0
+    for k in range(offsets.shape[0] - 1):
+        s = offsets[k]
+        e = offsets[k + 1]
+        L = e - s
+        lim = min(L, pe - ps)
+        lcp = 0
+        while lcp < lim and codes[s + lcp] == codes[ps + lcp]:
+            lcp += 1
+        for d in range(lcp, L):
+            node_word[n_nodes] = -1
+            parents[m] = path[d]
+            ecodes[m] = codes[s + d]
+            children[m] = n_nodes
+            path[d + 1] = n_nodes
+            n_nodes += 1
+            m += 1
+        if L > 0:
+            node_word[path[L]] = ids[k]
+        ps = s
+        pe = e
+    return n_nodes, m
+
+
+@njit(cache=True, nogil=True)
 def build_hash(parents, codes, children, node_word, htab):
     """Fill the edge hash (linear probing). htab must be zeros, of power-of-two size."""
     mask = htab.shape[0] - 1

@@ -17,8 +17,8 @@ import numpy as np
 
 from ..errors import CorpusFormatError, ModelFormatError
 from ..io import load_bundle, save_bundle
-from ..text import fold_str, fold_width, to_codes
-from ._kernels import (MAX_NODES, TrieArrays, build_hash, count_matches, empty_trie, fill_matches,
+from ..text import fold_width, to_codes
+from ._kernels import (MAX_NODES, TrieArrays, build_edges, build_hash, count_matches, empty_trie, fill_matches,
                        nb_prefix_matches, walk_backward, walk_forward)
 
 __all__ = ["Dictionary", "build_trie_arrays", "nb_prefix_matches", "walk_forward", "walk_backward",
@@ -26,46 +26,45 @@ __all__ = ["Dictionary", "build_trie_arrays", "nb_prefix_matches", "walk_forward
 _CSR = ("first", "code", "child", "word")
 KIND = "dictionary"
 _INT = re.compile(r"^\d+(\.\d+)?$")
+# str.translate form of cnlp.text.fold_str (full-width ASCII -> half width, ideographic space ->
+# space, ASCII upper -> lower): ~10x faster per word than the array round trip
+_FOLD = {c: c + 32 for c in range(65, 91)}
+_FOLD.update({c: _FOLD.get(c - 0xFEE0, c - 0xFEE0) for c in range(0xFF01, 0xFF5F)})
+_FOLD[0x3000] = 0x20
+
+
+def fold_key(word: str) -> str:
+    """``cnlp.text.fold_str(word)``, computed with ``str.translate``."""
+    return word.translate(_FOLD)
 
 
 def build_trie_arrays(words: list[str], ids, *, reverse: bool = False) -> TrieArrays:
     """Array trie over ``words`` (``word[node]`` = ``ids[k]`` for the k-th word)."""
     if not words:
         return empty_trie()
-    keys = [w[::-1] if reverse else w for w in words]
+    keys = [w[::-1] for w in words] if reverse else list(words)
     order = sorted(range(len(keys)), key=keys.__getitem__)
-    parents, codes, children = [], [], []
-    node_word = [-1]
-    path_nodes = [0]            # node at each depth of the current path
-    prev = ""
-    for k in order:
-        key = keys[k]
-        # common prefix with the previous key (sorted order => shared path)
-        lcp = 0
-        lim = min(len(prev), len(key))
-        while lcp < lim and prev[lcp] == key[lcp]:
-            lcp += 1
-        del path_nodes[lcp + 1:]
-        for ch in key[lcp:]:
-            node = len(node_word)
-            node_word.append(-1)
-            parents.append(path_nodes[-1])
-            codes.append(ord(ch))
-            children.append(node)
-            path_nodes.append(node)
-        node_word[path_nodes[len(key)]] = int(ids[k])
-        prev = key
-    parents = np.asarray(parents, np.int32)
-    codes = np.asarray(codes, np.int32)
-    children = np.asarray(children, np.int32)
+    skeys = [keys[k] for k in order]
+    lens = np.fromiter(map(len, skeys), np.int64, len(skeys))
+    offsets = np.zeros(len(skeys) + 1, np.int64)
+    np.cumsum(lens, out=offsets[1:])
+    codes_all = to_codes("".join(skeys))
+    total = int(offsets[-1])
+    sids = np.asarray(ids, np.int32)[np.asarray(order, np.int64)] if len(order) else np.zeros(0, np.int32)
+    parents = np.empty(total, np.int32)
+    codes = np.empty(total, np.int32)
+    children = np.empty(total, np.int32)
+    node_word = np.empty(total + 1, np.int32)
+    n_nodes, m = build_edges(codes_all, offsets, sids, parents, codes, children, node_word,
+                             np.zeros(int(lens.max()) + 1, np.int32))
+    parents, codes, children, node_word = parents[:m], codes[:m], children[:m], node_word[:n_nodes]
     srt = np.lexsort((codes, parents))
     parents, codes, children = parents[srt], codes[srt], children[srt]
-    n_nodes = len(node_word)
     if n_nodes > MAX_NODES:
         raise ValueError(f"dictionary too large for the array trie: {n_nodes} nodes > {MAX_NODES}")
     first = np.zeros(n_nodes + 1, np.int32)
     np.cumsum(np.bincount(parents, minlength=n_nodes), out=first[1:])
-    return trie_from_csr(first, codes, children, np.asarray(node_word, np.int32))
+    return trie_from_csr(first, codes, children, node_word)
 
 
 def check_trie_csr(first, code, child, word, n_words: int) -> str | None:
@@ -120,8 +119,9 @@ class Dictionary:
         self.pos_names = list(pos_names)
         self.meta = dict(meta or {})
         if fwd is None or bwd is None:
-            words = list(trie.keys())
-            ids = [trie[w] for w in words]
+            items = trie.items()
+            words = [w for w, _ in items]
+            ids = [i for _, i in items]
             fwd = build_trie_arrays(words, ids)
             bwd = build_trie_arrays(words, ids, reverse=True)
         self.fwd, self.bwd = fwd, bwd
@@ -141,32 +141,36 @@ class Dictionary:
         verbatim and matches them against the raw text (the SIGHAN baseline setting).
         """
         freq: dict[str, int] = {}
-        pos: dict[str, dict[str, int]] = {}
+        pw: list[str] = []              # (word, pos, count) of every POS entry, merged below
+        pp: list[str] = []
+        pc: list[int] = []
         for word, f, dist in entries:
-            w = fold_str(word) if fold else word
+            w = word.translate(_FOLD) if fold else word
             if not w:
                 continue
             freq[w] = freq.get(w, 0) + int(f)
             if dist:
-                d = pos.setdefault(w, {})
                 for p, c in dist.items():
-                    d[p] = d.get(p, 0) + int(c)
+                    pw.append(w)
+                    pp.append(p)
+                    pc.append(int(c))
         trie = marisa_trie.Trie(freq.keys())
         n = len(trie)
+        wid = dict(trie.items())
         fr = np.zeros(n, np.int64)
-        names = sorted({p for d in pos.values() for p in d})
+        fr[np.fromiter(map(wid.__getitem__, freq), np.int64, len(freq))] = np.fromiter(freq.values(), np.int64, len(freq))
+        names = sorted(set(pp))
         pid = {p: i for i, p in enumerate(names)}
-        rows: list[list[tuple[int, int]]] = [[] for _ in range(n)]
-        for w, f in freq.items():
-            i = trie[w]
-            fr[i] = f
-            if w in pos:
-                rows[i] = sorted(((pid[p], c) for p, c in pos[w].items()), key=lambda x: -x[1])
+        ids = np.fromiter(map(wid.__getitem__, pw), np.int64, len(pw))
+        key = ids * max(len(names), 1) + np.fromiter(map(pid.__getitem__, pp), np.int64, len(pp))
+        ukey, inv = np.unique(key, return_inverse=True)
+        counts = np.zeros(ukey.shape[0], np.int64)
+        np.add.at(counts, inv.reshape(-1), np.asarray(pc, np.int64))
+        rid, rpos = np.divmod(ukey, max(len(names), 1))
+        srt = np.lexsort((rpos, -counts, rid))          # per word: most frequent POS first
+        pids, pcs = rpos[srt].astype(np.int32), counts[srt]
         offsets = np.zeros(n + 1, np.int64)
-        np.cumsum([len(r) for r in rows], out=offsets[1:])
-        flat = [x for r in rows for x in r]
-        pids = np.asarray([x[0] for x in flat], np.int32)
-        pcs = np.asarray([x[1] for x in flat], np.int64)
+        np.cumsum(np.bincount(rid, minlength=n), out=offsets[1:])
         meta = dict(meta or {})
         meta["max_len"] = max((len(w) for w in freq), default=0)
         meta["folded"] = bool(fold)
@@ -252,7 +256,7 @@ class Dictionary:
         return isinstance(word, str) and self._key(word) in self.trie
 
     def _key(self, word: str) -> str:
-        return fold_str(word) if self.folded else word
+        return word.translate(_FOLD) if self.folded else word
 
     def word_id(self, word: str) -> int:
         """Id of ``word`` (folded if the dictionary is), or -1."""

@@ -208,3 +208,11 @@ def test_from_stats_and_train_command(tiny_pd98, tmp_path):
     assert main(["train", "dict", "--corpus", str(tmp_path / "w.txt"), "--format", "jieba",
                  "--out", str(tmp_path / "e")]) == 0
     assert Dictionary.load(tmp_path / "e").get("甲乙") == (3, {"n": 3})
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text() | st.text(alphabet="ＡａZz０９！～\u3000\uff5f\uff00 Σé"))
+def test_fold_key_equals_fold_str(s):
+    from cnlp.dictionary.trie import fold_key
+    from cnlp.text import fold_str
+    assert fold_key(s) == fold_str(s)
