@@ -8,6 +8,8 @@ extra candidates.
 """
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 from numba import njit
 
@@ -244,13 +246,16 @@ class MaxMatchSegmenter(Segmenter):
 
 
 _DEFAULT_DICT = None
+_DEFAULT_LOCK = threading.Lock()
 
 
 def default_dictionary() -> Dictionary:
-    """The shipped default dictionary (``data/dict``), loaded once."""
+    """The shipped default dictionary (``data/dict``), loaded once per process (thread-safe)."""
     global _DEFAULT_DICT
     if _DEFAULT_DICT is None:
-        _DEFAULT_DICT = Dictionary.load(model_path("dict"))
+        with _DEFAULT_LOCK:
+            if _DEFAULT_DICT is None:
+                _DEFAULT_DICT = Dictionary.load(model_path("dict"))
     return _DEFAULT_DICT
 
 

@@ -185,3 +185,21 @@ def test_bimm_rule(s):
         singles = lambda ws: sum(len(w) == 1 for w in ws)
         expect = min((len(fw), singles(fw), 1, fw), (len(bw), singles(bw), 0, bw))[3]
         assert MaxMatchSegmenter(d, direction="both", user_dict=u).segment(s) == expect
+
+
+def test_threads_with_concurrent_user_dict_edits(d):
+    from concurrent.futures import ThreadPoolExecutor
+    ud = UserDictionary()
+    seg = MaxMatchSegmenter(d, direction="both", user_dict=ud)
+    text = "研究生命起源的问题和服务商品" * 20
+
+    def work(k):
+        if k % 5 == 0:
+            ud.add_word(f"命起{k % 3}", mode="force" if k % 2 else "suggest")
+            ud.add_word("命起", mode="force")
+        return seg.segment(text)
+
+    with ThreadPoolExecutor(4) as ex:
+        outs = list(ex.map(work, range(200)))
+    assert all("".join(o) == text for o in outs)
+    assert seg.segment(text).count("命起") == 20
