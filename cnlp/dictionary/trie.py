@@ -1,9 +1,10 @@
 """Dictionary: folded words in a marisa-trie, frequency and POS distribution in numpy arrays.
 
-marisa assigns its own ids ``0..n-1``; ``freq[id]`` and the POS CSR (``pos_offsets``,
+marisa assigns its own ids ``0..n-1``; ``freq_[id]`` and the POS CSR (``pos_offsets``,
 ``pos_ids``, ``pos_counts`` over ``pos_names``) are indexed by them. For the Numba kernels the
-words are also stored as two array tries (forward, and over reversed words for backward
-matching), saved in the bundle so loading costs no rebuild.
+words are also kept as two array tries (forward, and over reversed words for backward
+matching). The bundle stores their CSR arrays only; on load they are validated (a kernel must
+never index out of bounds) and the root table and edge hash are rebuilt (a few ms).
 """
 from __future__ import annotations
 
