@@ -21,29 +21,14 @@ def iter_lines(paths: list[str], stdin: TextIO | None = None) -> Iterator[str]:
     """
     if not paths:
         paths = ["-"]
+    from .corpus.readers import iter_lines as _file_lines, iter_stream_lines
     for path in paths:
         if path == "-":
-            stream = (stdin or sys.stdin).buffer
-            name = "<stdin>"
+            lines = iter_stream_lines((stdin or sys.stdin).buffer, "<stdin>")
         else:
-            stream = open(path, "rb")
-            name = path
-        try:
-            for lineno, raw in enumerate(stream, 1):
-                try:
-                    line = raw.decode("utf-8")
-                except UnicodeDecodeError as e:
-                    raise CorpusFormatError(name, lineno, f"not valid UTF-8 ({e.reason} at byte {e.start})") from None
-                if lineno == 1 and line.startswith("\ufeff"):
-                    line = line[1:]
-                if line.endswith("\n"):
-                    line = line[:-1]
-                    if line.endswith("\r"):
-                        line = line[:-1]
-                yield line
-        finally:
-            if path != "-":
-                stream.close()
+            lines = _file_lines(path)
+        for _, line in lines:
+            yield line
 
 
 def _build_segmenter(args):

@@ -86,17 +86,22 @@ def char_classes(codes: np.ndarray) -> np.ndarray:
     return _classify(codes, _BMP_TABLE, np.empty(codes.shape[0], np.int8))
 
 
+@njit(cache=True, nogil=True, inline="always")
+def fold_code(c):
+    """Width-fold one code point: full-width ASCII -> half width, U+3000 -> space, A-Z -> a-z."""
+    if 0xFF01 <= c <= 0xFF5E:          # full-width ASCII
+        c -= 0xFEE0
+    elif c == 0x3000:                  # ideographic space
+        c = 0x20
+    if 65 <= c <= 90:                  # ASCII upper -> lower
+        c += 32
+    return c
+
+
 @njit(cache=True, nogil=True)
 def _fold(codes, out):
     for i in range(codes.shape[0]):
-        c = codes[i]
-        if 0xFF01 <= c <= 0xFF5E:          # full-width ASCII
-            c -= 0xFEE0
-        elif c == 0x3000:                  # ideographic space
-            c = 0x20
-        if 65 <= c <= 90:                  # ASCII upper -> lower
-            c += 32
-        out[i] = c
+        out[i] = fold_code(codes[i])
     return out
 
 

@@ -47,18 +47,23 @@ def iter_lines(path) -> Iterator[tuple[int, str]]:
     """
     name = os.fspath(path)
     with open(name, "rb") as f:
-        for lineno, raw in enumerate(f, 1):
-            try:
-                line = raw.decode("utf-8")
-            except UnicodeDecodeError as e:
-                raise CorpusFormatError(name, lineno, f"not valid UTF-8 ({e.reason} at byte {e.start})") from None
-            if lineno == 1 and line.startswith("\ufeff"):
-                line = line[1:]
-            if line.endswith("\n"):
-                line = line[:-1]
-            if line.endswith("\r"):
-                line = line[:-1]
-            yield lineno, line
+        yield from iter_stream_lines(f, name)
+
+
+def iter_stream_lines(stream, name: str) -> Iterator[tuple[int, str]]:
+    """:func:`iter_lines` over an open binary stream; ``name`` is used in error messages."""
+    for lineno, raw in enumerate(stream, 1):
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as e:
+            raise CorpusFormatError(name, lineno, f"not valid UTF-8 ({e.reason} at byte {e.start})") from None
+        if lineno == 1 and line.startswith("\ufeff"):
+            line = line[1:]
+        if line.endswith("\n"):
+            line = line[:-1]
+        if line.endswith("\r"):
+            line = line[:-1]
+        yield lineno, line
 
 
 # ---------------------------------------------------------------------------------- PD98

@@ -20,7 +20,7 @@ from numba import njit
 from ..errors import ModelFormatError
 from ..io import load_bundle, model_path, save_bundle
 from ..sequence.hmm import HMMTagger
-from ..text import _BMP_TABLE, LATIN, SPACE, char_classes, fold_width, to_codes
+from ..text import _BMP_TABLE, LATIN, SPACE, char_classes, fold_code, fold_width, to_codes
 from .base import Segmenter
 
 __all__ = ["HMMSegmenter", "default_hmm", "default_hmm2", "add_train_arguments", "train_main"]
@@ -62,13 +62,7 @@ def _observe(codes, table, obs_codes):
             sym = -4
             space = True
         else:
-            if 0xFF01 <= c <= 0xFF5E:
-                c -= 0xFEE0
-            elif c == 0x3000:
-                c = 0x20
-            if 65 <= c <= 90:
-                c += 32
-            sym = c
+            sym = fold_code(c)
         lo, hi = 0, m
         while lo < hi:
             mid = (lo + hi) >> 1

@@ -16,7 +16,7 @@ from numba import njit
 from ..dictionary import Dictionary, LayeredDictionary
 from ..dictionary._kernels import walk_backward, walk_forward
 from ..io import model_path
-from ..text import _BMP_TABLE, _fold
+from ..text import _BMP_TABLE, _fold, fold_code
 from .base import Segmenter
 
 __all__ = ["MaxMatchSegmenter", "fmm_kernel", "bmm_kernel", "bimm_kernel", "default_fmm", "default_bmm", "default_bimm"]
@@ -47,14 +47,7 @@ def prepare(raw, table, fold):
             cls[i] = 7
         else:
             cls[i] = 0
-        if fold:
-            if 0xFF01 <= c <= 0xFF5E:
-                c -= 0xFEE0
-            elif c == 0x3000:
-                c = 0x20
-            if 65 <= c <= 90:
-                c += 32
-        codes[i] = c
+        codes[i] = fold_code(c) if fold else c
     return codes, cls
 
 
