@@ -16,11 +16,12 @@ SEGMENTERS: dict[str, str] = {
     "bigram": "cnlp.segment.lattice:default_bigram",
     "hmm": "cnlp.segment.hmm:default_hmm",
     "hmm2": "cnlp.segment.hmm:default_hmm2",
-    # added when their models ship: "perceptron" / "crf" (cnlp.segment.tagging:default_perceptron / default_crf)
+    "perceptron": "cnlp.segment.tagging:default_perceptron",
+    # added when its model ships: "crf" (cnlp.segment.tagging:default_crf)
 }
 
 #: the algorithm ``cnlp.segment()`` uses when none is given (the most accurate shipped model)
-DEFAULT_SEGMENTER = "bigram"
+DEFAULT_SEGMENTER = "perceptron"
 
 #: ``cnlp train TASK`` -> module exposing ``add_train_arguments(parser)`` and ``train_main(args)``
 TRAIN_TASKS: dict[str, str] = {
@@ -28,6 +29,7 @@ TRAIN_TASKS: dict[str, str] = {
     "stats": "cnlp.corpus.stats",
     "bigram": "cnlp.segment.lattice",
     "hmm": "cnlp.segment.hmm",
+    "cws": "cnlp.segment.tagging",
 }
 
 #: other top-level CLI commands -> module exposing ``add_cli_arguments(parser)`` and ``cli_main(args)``

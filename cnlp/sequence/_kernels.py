@@ -1,0 +1,117 @@
+"""Numba kernels of the linear sequence models: Viterbi over hashed features, perceptron epochs.
+
+Shapes: X int32 (n, T) feature ids; W float (F, L) weights; trans float (L, L); start float (L,);
+allowed bool (n, L) or (0, L) for "no constraint". All labels are ints in [0, L).
+"""
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+
+@njit(cache=True, nogil=True)
+def emissions(X, W, out):
+    """out[t, y] = sum_k W[X[t, k], y] (ids < 0 are skipped). O(n·T·L)."""
+    n, T = X.shape
+    L = W.shape[1]
+    for t in range(n):
+        for y in range(L):
+            out[t, y] = 0.0
+        for k in range(T):
+            f = X[t, k]
+            if f >= 0:
+                for y in range(L):
+                    out[t, y] += W[f, y]
+    return out
+
+
+@njit(cache=True, nogil=True)
+def viterbi(X, W, trans, start, allowed):
+    """Best label sequence (int32[n]) under emissions from (X, W), transitions and start scores."""
+    n = X.shape[0]
+    L = W.shape[1]
+    out = np.zeros(n, np.int32)
+    if n == 0:
+        return out
+    em = emissions(X, W, np.empty((n, L), np.float64))
+    masked = allowed.shape[0] == n
+    NEG = -1e30
+    score = np.empty((n, L), np.float64)
+    back = np.zeros((n, L), np.int32)
+    for y in range(L):
+        score[0, y] = start[y] + em[0, y] if (not masked or allowed[0, y]) else NEG
+    for t in range(1, n):
+        for y in range(L):
+            if masked and not allowed[t, y]:
+                score[t, y] = NEG
+                continue
+            best = NEG * 2
+            arg = 0
+            for p in range(L):
+                v = score[t - 1, p] + trans[p, y]
+                if v > best:
+                    best = v
+                    arg = p
+            score[t, y] = best + em[t, y]
+            back[t, y] = arg
+    arg = 0
+    for y in range(1, L):
+        if score[n - 1, y] > score[n - 1, arg]:
+            arg = y
+    out[n - 1] = arg
+    for t in range(n - 1, 0, -1):
+        out[t - 1] = back[t, out[t]]
+    return out
+
+
+@njit(cache=True, nogil=True)
+def perceptron_epoch(X, y, offsets, order, W, U, trans, transU, start, startU, step):
+    """One pass of the structured perceptron over sentences ``order`` (indices into ``offsets``).
+
+    Updates W/trans/start in place; U/transU/startU accumulate ``step * delta`` so that the
+    averaged weights are ``W - U / step`` (the lazy averaging trick). Returns (step, mistakes).
+    """
+    L = W.shape[1]
+    T = X.shape[1]
+    no_mask = np.zeros((0, L), np.bool_)
+    mistakes = 0
+    for s in order:
+        a, b = offsets[s], offsets[s + 1]
+        if b <= a:
+            continue
+        step += 1
+        xs = X[a:b]
+        gold = y[a:b]
+        pred = viterbi(xs, W, trans, start, no_mask)
+        wrong = False
+        for t in range(b - a):
+            if pred[t] != gold[t]:
+                wrong = True
+                break
+        if not wrong:
+            continue
+        mistakes += 1
+        for t in range(b - a):
+            g, p = gold[t], pred[t]
+            if g != p:
+                for k in range(T):
+                    f = xs[t, k]
+                    if f >= 0:
+                        W[f, g] += 1.0
+                        U[f, g] += step
+                        W[f, p] -= 1.0
+                        U[f, p] -= step
+            if t == 0:
+                if g != p:
+                    start[g] += 1.0
+                    startU[g] += step
+                    start[p] -= 1.0
+                    startU[p] -= step
+            else:
+                gp, pp = gold[t - 1], pred[t - 1]
+                if gp != pp or g != p:
+                    trans[gp, g] += 1.0
+                    transU[gp, g] += step
+                    trans[pp, p] -= 1.0
+                    transU[pp, p] -= step
+    return step, mistakes

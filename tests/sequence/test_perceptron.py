@@ -1,0 +1,119 @@
+import itertools
+import warnings
+
+import numpy as np
+import pytest
+
+from cnlp.dictionary import Dictionary, UserDictionary
+from cnlp.errors import ModelFormatError
+from cnlp.sequence._kernels import emissions, viterbi
+from cnlp.sequence.features import N_TEMPLATES, CharFeatures, dict_features, extract_kernel
+from cnlp.sequence.perceptron import PerceptronTagger
+from cnlp.segment.tagging import TaggingSegmenter, _labels
+from cnlp.text import _BMP_TABLE, to_codes
+
+SENTS = [s.split() for s in [
+    "我们 研究 生命 的 起源 。", "商品 和 服务 都 很 好 。", "他 说 的 确实 在理 。",
+    "研究生 们 研究 问题 。", "我们 的 研究 很 好 。", "他 们 说 问题 都 很 好 。",
+]]
+
+
+def test_features_deterministic_and_in_range():
+    f = CharFeatures(bits=16)
+    codes = to_codes("中文ＡＢ12，研究")
+    X = f.transform_codes(codes)
+    assert X.shape == (len(codes), N_TEMPLATES) and X.min() >= 0 and X.max() < 2 ** 16
+    assert np.array_equal(X, f.transform_codes(codes))
+    out = np.empty_like(X)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        assert np.array_equal(X, extract_kernel.py_func(codes, _BMP_TABLE, 16, out))
+    # full-width and half-width text get the same features (width folding)
+    assert np.array_equal(f.transform_codes(to_codes("ＡＢ12")), f.transform_codes(to_codes("ab12")))
+
+
+def test_dictionary_features_by_hand():
+    d = Dictionary.from_counts(["研究", "研究生", "生命"])
+    f = CharFeatures(bits=16, dictionary=d)
+    X = f.transform_codes(to_codes("研究生命"))
+    assert X.shape[1] == f.n_templates
+    # same (Dstart) feature where the longest word starting here has the same length
+    Xs = CharFeatures(bits=16, dictionary=Dictionary.from_counts(["甲乙丙", "丁戊"])).transform_codes(to_codes("甲乙丙丁戊"))
+    col = N_TEMPLATES
+    assert X[0, col] == Xs[0, col]          # both: a 3-char word starts here
+    assert X[2, col] == Xs[3, col]          # both: a 2-char word starts here
+
+
+def test_viterbi_matches_brute_force():
+    rng = np.random.default_rng(0)
+    for n in (1, 2, 4):
+        X = rng.integers(0, 20, (n, 3)).astype(np.int32)
+        W = rng.normal(size=(20, 3))
+        T = rng.normal(size=(3, 3))
+        S = rng.normal(size=3)
+        em = emissions(X, W, np.empty((n, 3)))
+        best = max(itertools.product(range(3), repeat=n),
+                   key=lambda p: S[p[0]] + sum(em[t, p[t]] for t in range(n)) + sum(T[p[t - 1], p[t]] for t in range(1, n)))
+        assert viterbi(X, W, T, S, np.zeros((0, 3), np.bool_)).tolist() == list(best)
+        allowed = np.ones((n, 3), np.bool_)
+        allowed[0] = [False, False, True]
+        assert viterbi(X, W, T, S, allowed)[0] == 2
+        assert np.array_equal(viterbi(X, W, T, S, allowed), viterbi.py_func(X, W, T, S, allowed))
+
+
+@pytest.fixture(scope="module")
+def seg():
+    feats = CharFeatures(bits=16)
+    X = [feats.transform_codes(to_codes("".join(s))) for s in SENTS]
+    y = [_labels(s) for s in SENTS]
+    tagger = PerceptronTagger(n_labels=4, n_features=feats.n_features, n_iter=20).fit(X, y)
+    return TaggingSegmenter(tagger, feats)
+
+
+def test_learns_training_sentences(seg):
+    for s in SENTS:
+        assert seg.segment("".join(s)) == s
+
+
+def test_save_load_identical_and_truncated(seg, tmp_path):
+    seg.save(tmp_path / "m")
+    seg2 = TaggingSegmenter.load(tmp_path / "m")
+    for text in ("我们研究生命的起源。", "他们说商品很好", "abc 12"):
+        assert seg2.segment(text) == seg.segment(text)
+    npz = tmp_path / "m" / "arrays.npz"
+    npz.write_bytes(npz.read_bytes()[:200])
+    with pytest.raises(ModelFormatError, match="arrays.npz"):
+        TaggingSegmenter.load(tmp_path / "m")
+
+
+def test_forced_words_and_spaces(seg):
+    ud = UserDictionary()
+    ud.add_word("究生命", mode="force")
+    out = seg.with_user_dict(ud).segment("我们研究生命的起源。")
+    assert "究生命" in out and "".join(out) == "我们研究生命的起源。"
+    assert seg.segment("我们  研究") [1] == "  "
+
+
+def test_partial_fit_fixes_a_sentence(seg):
+    import copy
+    s = seg.with_user_dict(None)
+    s.tagger = copy.deepcopy(seg.tagger)
+    target = ["他们", "研究", "商品", "。"]
+    assert s.segment("他们研究商品。") != target          # the tiny model gets it wrong first
+    s.learn(target, n_iter=10)
+    assert s.segment("他们研究商品。") == target
+    assert seg.segment("他们研究商品。") != target        # the original model is untouched
+
+
+@pytest.mark.corpus
+def test_shipped_model_pku_sample(corpora):
+    from cnlp.evaluate import SegEvaluator
+    from cnlp.segment.tagging import default_perceptron
+    sig = corpora / "sighan2005"
+    raw = (sig / "pku_test.utf8").read_text("utf-8").splitlines()[:300]
+    gold = (sig / "pku_test_gold.utf8").read_text("utf-8").splitlines()[:300]
+    seg = default_perceptron()
+    ev = SegEvaluator()
+    for r, g in zip(raw, gold):
+        ev.add(g.split(), seg.segment(r))
+    assert ev.result()["f1"] > 0.93          # full test: 0.954 (docs/models.md)
