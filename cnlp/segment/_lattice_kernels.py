@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from ..dictionary._kernels import nb_prefix_matches
 from .maxmatch import prepare
 
 # class ids are offsets from n_dict
@@ -62,11 +63,12 @@ def lattice_viterbi(raw, table, root, htab, word, present, suffixes, uni, hist, 
     nid = np.empty(cap, np.int32)
     nb = np.zeros(cap, np.float64)
     m = 0
-    mask = htab.shape[0] - 1
+    mends = np.empty(64, np.int32)     # words starting at one position (longer lists are cut)
+    mids = np.empty(64, np.int32)
     i = 0
     skip_to = 0
     for i in range(n):
-        if m + 128 > cap:  # grow
+        if m + 80 > cap:  # grow: up to 64 words + 4 other nodes per position
             cap = cap * 2 + 64
             ns2 = np.empty(cap, np.int32); ns2[:m] = ns[:m]; ns = ns2
             ne2 = np.empty(cap, np.int32); ne2[:m] = ne[:m]; ne = ne2
@@ -88,36 +90,13 @@ def lattice_viterbi(raw, table, root, htab, word, present, suffixes, uni, hist, 
             continue
         lim = nxt[i + 1] if i + 1 <= n else n
         # dictionary words
+        k = nb_prefix_matches(root, htab, word, codes, i, lim, mends, mids)
         single = False
-        node = 0
-        j = i
-        while j < lim:
-            cc = codes[j]
-            if node == 0 and 0 <= cc < 65536:
-                r = root[cc]
-                node = -1 if r == 0 else (r if r > 0 else -r)
-            else:
-                key = (np.int64(node) << 21) | np.int64(cc & 0x1FFFFF)
-                h = np.int64((np.uint64(key) * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(40)) & mask
-                while True:
-                    e = htab[h]
-                    if e == 0:
-                        node = -1
-                        break
-                    a = -e if e < 0 else e
-                    if (a >> 21) == key:
-                        node = np.int32(a & 0x1FFFFF)
-                        break
-                    h = (h + 1) & mask
-            if node < 0:
-                break
-            j += 1
-            w = word[node]
-            if w >= 0 and present[w]:
-                if m + 8 > cap:
-                    break
-                ns[m] = i; ne[m] = j; nid[m] = w; m += 1
-                if j == i + 1:
+        for q in range(k):
+            w = mids[q]
+            if present[w]:
+                ns[m] = i; ne[m] = mends[q]; nid[m] = w; m += 1
+                if mends[q] == i + 1:
                     single = True
         if not single:
             ns[m] = i; ne[m] = i + 1; nid[m] = nd + UNK; m += 1
