@@ -195,7 +195,8 @@ class LatticeSegmenter(Segmenter):
                 freq = ud.get(w)[0]
                 p_user = (freq if freq is not None else self.suggest_count) / total
                 extra_end[a], extra_id[a] = b, wid
-                extra_bonus[a] = self.suggest_bonus + max(0.0, float(np.log(p_user / m.uni[wid])))
+                gain = float(np.log(p_user / m.uni[wid])) if p_user > 0 else 0.0
+                extra_bonus[a] = self.suggest_bonus + max(0.0, gain)
         return span_end, span_id, extra_end, extra_id, extra_bonus
 
     def _bounds(self, codes: np.ndarray) -> np.ndarray:
