@@ -14,7 +14,7 @@ import numpy as np
 
 from ..dictionary import Dictionary, as_user_dictionary, bmes_mask
 from ..io import load_meta, model_path
-from ..sequence.features import CharFeatures
+from ..sequence.features import NON_LEXICAL, CharFeatures
 from ..sequence.perceptron import PerceptronTagger
 from ..text import SPACE, char_classes, fold_width
 from .base import Segmenter
@@ -60,10 +60,17 @@ class TaggingSegmenter(Segmenter):
         labels = self.tagger.predict_single(X, self._mask(codes))
         return _labels_to_bounds(labels)
 
-    def learn(self, words: list[str], *, n_iter: int = 3) -> "TaggingSegmenter":
-        """Correct the model online from one segmented sentence (``partial_fit``)."""
-        self.tagger.partial_fit([self.features.transform_codes(_codes("".join(words)))],
-                                [_labels(words)], n_iter=n_iter)
+    def learn(self, sentences, *, n_iter: int = 10, step: float = 1.0) -> "TaggingSegmenter":
+        """Correct the model online from segmented sentences (``partial_fit``).
+
+        ``sentences``: one sentence as a list of words, or a list of such sentences; they are
+        learned jointly (passes over all of them until all are right or ``n_iter`` passes).
+        """
+        if sentences and isinstance(sentences[0], str):
+            sentences = [sentences]
+        X = [self.features.transform_codes(_codes("".join(w))) for w in sentences]
+        frozen = [c for c in NON_LEXICAL if c < self.features.n_templates]   # update character features only
+        self.tagger.partial_fit(X, [_labels(w) for w in sentences], n_iter=n_iter, step=step, frozen=frozen)
         return self
 
     def save(self, directory, *, meta: dict | None = None) -> Path:

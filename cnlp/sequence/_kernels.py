@@ -65,8 +65,10 @@ def viterbi(X, W, trans, start, allowed):
 
 
 @njit(cache=True, nogil=True)
-def perceptron_epoch(X, y, offsets, order, W, U, trans, transU, start, startU, step):
+def perceptron_epoch(X, y, offsets, order, W, U, trans, transU, start, startU, step, frozen):
     """One pass of the structured perceptron over sentences ``order`` (indices into ``offsets``).
+
+    ``frozen``: bool[T] feature columns that are used for decoding but never updated (or empty).
 
     Updates W/trans/start in place; U/transU/startU accumulate ``step * delta`` so that the
     averaged weights are ``W - U / step`` (the lazy averaging trick). Returns (step, mistakes).
@@ -74,6 +76,7 @@ def perceptron_epoch(X, y, offsets, order, W, U, trans, transU, start, startU, s
     L = W.shape[1]
     T = X.shape[1]
     no_mask = np.zeros((0, L), np.bool_)
+    use_frozen = frozen.shape[0] == T
     mistakes = 0
     for s in order:
         a, b = offsets[s], offsets[s + 1]
@@ -96,7 +99,7 @@ def perceptron_epoch(X, y, offsets, order, W, U, trans, transU, start, startU, s
             if g != p:
                 for k in range(T):
                     f = xs[t, k]
-                    if f >= 0:
+                    if f >= 0 and not (use_frozen and frozen[k]):
                         W[f, g] += 1.0
                         U[f, g] += step
                         W[f, p] -= 1.0

@@ -24,6 +24,9 @@ TEMPLATES = ("C0", "C-1", "C1", "C-2", "C2", "C-1C0", "C0C1", "C-2C-1", "C1C2", 
 #: covering this character with the character's role in it, and the start/end pair
 DICT_TEMPLATES = ("Dstart", "Dend", "Dcover", "Dstart,Dend", "C0,Dstart", "C0,Dend", "C0,Dcover")
 N_TEMPLATES = len(TEMPLATES)
+#: column indices of templates that do not name a character (classes, dictionary lengths): they fire
+#: almost everywhere, so online corrections (``learn``) leave them alone
+NON_LEXICAL = (10, 11, 12, 13, N_TEMPLATES, N_TEMPLATES + 1, N_TEMPLATES + 2, N_TEMPLATES + 3)
 BOS_CODE, EOS_CODE = -1, -2
 
 

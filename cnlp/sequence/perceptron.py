@@ -17,6 +17,7 @@ from ..io import load_bundle, save_bundle
 from ._kernels import perceptron_epoch, viterbi
 
 KIND = "perceptron"
+_NO_FROZEN = np.zeros(0, np.bool_)
 
 
 def concat(X_list: Sequence[np.ndarray], y_list: Sequence[np.ndarray] | None = None):
@@ -91,7 +92,7 @@ class PerceptronTagger:
         for epoch in trange(self.n_iter, disable=not self.verbose, desc="perceptron"):
             rng.shuffle(order)
             self._step, mistakes = perceptron_epoch(X, y, offsets, order, self._W, self._U, self._T,
-                                                    self._TU, self._S, self._SU, self._step)
+                                                    self._TU, self._S, self._SU, self._step, _NO_FROZEN)
             self._average()
             entry = {"epoch": epoch + 1, "sentence_errors": int(mistakes)}
             if dev_score is not None:
@@ -111,26 +112,36 @@ class PerceptronTagger:
             self.W_, self.trans_, self.start_ = best_state
         return self
 
-    def partial_fit(self, X_list, y_list, *, n_iter: int = 1):
+    def partial_fit(self, X_list, y_list, *, n_iter: int = 1, step: float = 1.0, frozen=()):
         """Online correction from a few annotated sentences (HanLP's ``learn``).
 
         Perceptron updates are applied directly to the current (averaged) weights, up to
         ``n_iter`` passes or until the sentences are tagged correctly. They are not averaged: with
-        lazy averaging an update in the last step would contribute nothing.
+        lazy averaging an update in the last step would contribute nothing. ``step`` scales each
+        update (the weights are divided by it, updated by ±1 and multiplied back), so small steps
+        change the model only as much as the corrected sentences need. Transition and start
+        scores are not updated (they are shared by every sentence; updating them cost 0.01 PKU F1),
+        nor are the feature columns listed in ``frozen`` (they still take part in decoding).
         """
         self._check()
+        if step <= 0:
+            raise ValueError(f"step must be > 0, got {step}")
         L = self.n_labels
-        W = self.W_.astype(np.float64)
-        T = self.trans_.astype(np.float64)
-        S = self.start_.astype(np.float64)
+        W = self.W_.astype(np.float64) / step
+        T = self.trans_.astype(np.float64) / step
+        S = self.start_.astype(np.float64) / step
         U, TU, SU = np.zeros_like(W), np.zeros((L, L)), np.zeros(L)
         X, y, offsets = concat(X_list, y_list)
         order = np.arange(len(X_list), dtype=np.int64)
-        for _ in range(n_iter):
-            _, mistakes = perceptron_epoch(X, y, offsets, order, W, U, T, TU, S, SU, 0)
+        fz = np.zeros(X.shape[1], np.bool_)
+        fz[list(frozen)] = True
+        for _ in range(n_iter):     # transitions stay frozen: they are shared by every sentence
+            _, mistakes = perceptron_epoch(X, y, offsets, order, W, U, T.copy(), TU, S.copy(), SU, 0, fz)
             if mistakes == 0:
                 break
-        self.W_, self.trans_, self.start_ = W.astype(np.float32), T.astype(np.float32), S.astype(np.float32)
+        self.W_ = (W * step).astype(np.float32)
+        self.trans_ = (T * step).astype(np.float32)
+        self.start_ = (S * step).astype(np.float32)
         return self
 
     # ------------------------------------------------------------------ prediction
