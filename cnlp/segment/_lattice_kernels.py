@@ -9,6 +9,8 @@ import numpy as np
 from numba import njit
 
 from ..dictionary._kernels import nb_prefix_matches
+from ..sequence._hmm_kernels import viterbi1
+from .hmm import _labels_to_bounds, _observe
 from .maxmatch import prepare
 
 # class ids are offsets from n_dict
@@ -36,14 +38,30 @@ def _bigram(bg, key):
 
 
 @njit(cache=True, nogil=True)
+def _grow(ns, ne, nid, nb, m):
+    cap = ns.shape[0] * 2 + 64
+    ns2 = np.empty(cap, np.int32); ns2[:m] = ns[:m]
+    ne2 = np.empty(cap, np.int32); ne2[:m] = ne[:m]
+    ni2 = np.empty(cap, np.int32); ni2[:m] = nid[:m]
+    nb2 = np.zeros(cap, np.float64); nb2[:m] = nb[:m]
+    return ns2, ne2, ni2, nb2
+
+
+@njit(cache=True, nogil=True)
 def lattice_viterbi(raw, table, root, htab, word, present, suffixes, uni, hist, bg, lam,
-                    span_end, span_id, extra_end, extra_id, extra_bonus):
+                    span_end, span_id, ex_off, ex_end, ex_id, ex_bonus,
+                    hmm_codes, log_trans, log_emit, cand_maxlen, cand_cost):
     """Best segmentation of ``raw`` (int32 code points) under the interpolated bigram model.
 
     word: trie node -> dict id; present: bool[n_dict] (word usable in the lattice);
     uni: float64[n_vocab] smoothed P(w); hist: float64[n_vocab] history counts c(a);
     bg: packed bigram table; span_end/span_id: forced spans (or empty arrays);
-    extra_end/extra_id/extra_bonus: suggested user words and their log-score bonus (or empty).
+    ex_off/ex_end/ex_id/ex_bonus: extra nodes (suggested user words, candidate words) as CSR by
+    start position, ``ex_off`` int32[n+1] (or empty), with their log-score bonus;
+    hmm_codes/log_trans/log_emit: a first-order BMES character HMM (its observation code points
+    and float32 log tables, as in :class:`cnlp.segment.hmm.HMMSegmenter`; empty = none): each word
+    of 2..cand_maxlen Han characters in its segmentation that is not a dictionary word becomes an
+    unknown-word node of cost ``cand_cost`` (-log P).
     Returns int32 cut offsets. Time O(n · L · P) for L words per start and P per end.
     """
     codes, cls = prepare(raw, table, True)
@@ -57,6 +75,24 @@ def lattice_viterbi(raw, table, root, htab, word, present, suffixes, uni, hist, 
     for i in range(n - 1, -1, -1):
         hard = (forced and span_end[i] >= 0) or (cls[i] == 4 and (i == 0 or cls[i - 1] != 4))
         nxt[i] = i if hard else nxt[i + 1]
+    cand_end = np.full(n + 1, -1, np.int32)
+    cand = np.zeros(0, np.int32)
+    if hmm_codes.shape[0] > 0 and n > 0:
+        obs, _ = _observe(raw, table, hmm_codes)
+        labels = np.empty(n, np.int32)
+        viterbi1(obs, log_trans, log_emit, np.zeros((0, 4), np.float32), labels)
+        cand = _labels_to_bounds(labels)
+    for q in range(cand.shape[0] - 1):
+        a, b = cand[q], cand[q + 1]
+        if 2 <= b - a <= cand_maxlen:
+            han = True
+            for j in range(a, b):
+                if cls[j] != 1:
+                    han = False
+                    break
+            if han:
+                cand_end[a] = b
+    cand_bonus = -np.log((1.0 - lam) * uni[nd + UNK]) - cand_cost
     cap = 2 * n + 16
     ns = np.empty(cap, np.int32)
     ne = np.empty(cap, np.int32)
@@ -68,12 +104,8 @@ def lattice_viterbi(raw, table, root, htab, word, present, suffixes, uni, hist, 
     i = 0
     skip_to = 0
     for i in range(n):
-        if m + 80 > cap:  # grow: up to 64 words + 4 other nodes per position
-            cap = cap * 2 + 64
-            ns2 = np.empty(cap, np.int32); ns2[:m] = ns[:m]; ns = ns2
-            ne2 = np.empty(cap, np.int32); ne2[:m] = ne[:m]; ne = ne2
-            ni2 = np.empty(cap, np.int32); ni2[:m] = nid[:m]; nid = ni2
-            nb2 = np.zeros(cap, np.float64); nb2[:m] = nb[:m]; nb = nb2
+        if m + 80 > ns.shape[0]:  # grow: up to 64 words + 4 other nodes per position
+            ns, ne, nid, nb = _grow(ns, ne, nid, nb, m)
         if i < skip_to:
             continue
         if forced and span_end[i] >= 0:
@@ -100,6 +132,14 @@ def lattice_viterbi(raw, table, root, htab, word, present, suffixes, uni, hist, 
                     single = True
         if not single:
             ns[m] = i; ne[m] = i + 1; nid[m] = nd + UNK; m += 1
+        ce = cand_end[i]
+        if ce > 0 and ce <= lim:
+            for q in range(k):
+                if mends[q] == ce and present[mids[q]]:
+                    ce = -1
+                    break
+            if ce > 0:
+                ns[m] = i; ne[m] = ce; nid[m] = nd + UNK; nb[m] = cand_bonus; m += 1
         # numbers, dates, Latin runs (only at the start of a run)
         if _is_num(c) and (i == 0 or not _is_num(cls[i - 1])):
             j = i + 1
@@ -117,8 +157,12 @@ def lattice_viterbi(raw, table, root, htab, word, present, suffixes, uni, hist, 
             while j < lim and (cls[j] == 3 or cls[j] == 2):
                 j += 1
             ns[m] = i; ne[m] = j; nid[m] = nd + LAT; m += 1
-        if extra_end.shape[0] > 0 and extra_end[i] > i + 1 and extra_end[i] <= lim:
-            ns[m] = i; ne[m] = extra_end[i]; nid[m] = extra_id[i]; nb[m] = extra_bonus[i]; m += 1
+        if ex_off.shape[0] > 0:
+            for q in range(ex_off[i], ex_off[i + 1]):
+                if ex_end[q] > i + 1 and ex_end[q] <= lim:
+                    if m >= ns.shape[0]:
+                        ns, ne, nid, nb = _grow(ns, ne, nid, nb, m)
+                    ns[m] = i; ne[m] = ex_end[q]; nid[m] = ex_id[q]; nb[m] = ex_bonus[q]; m += 1
     # CSR of nodes by end position
     cnt = np.zeros(n + 2, np.int32)
     for k in range(m):
@@ -146,18 +190,19 @@ def lattice_viterbi(raw, table, root, htab, word, present, suffixes, uni, hist, 
                     p += lam * cab / ca
             best[k] = -np.log(p) - nb[k]
             continue
+        cu = -np.log(ub) - nb[k]        # cost without a bigram: one log per node, not per edge
         for q in range(cnt[s], cnt[s + 1]):
             pk = by_end[q]
-            if best[pk] == np.inf:
+            bp = best[pk]
+            if bp == np.inf:
                 continue
             a = nid[pk]
-            p = ub
+            v = bp + cu
             ca = hist[a]
             if ca > 0:
                 cab = _bigram(bg, np.int64(a) * nv + b)
                 if cab > 0:
-                    p += lam * cab / ca
-            v = best[pk] - np.log(p) - nb[k]
+                    v = bp - np.log(ub + lam * cab / ca) - nb[k]
             if v < best[k]:
                 best[k] = v
                 back[k] = pk

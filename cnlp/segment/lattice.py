@@ -67,6 +67,25 @@ class BigramModel:
         a = self.bigram_keys // nv
         self.hist = np.bincount(a, weights=self.bigram_counts, minlength=nv).astype(np.float64)
         self.present = np.ones(len(vocab), np.bool_)
+        self.set_candidates(None, 0.0)
+
+    def set_candidates(self, hmm, cost: float, maxlen: int = 4) -> None:
+        """Propose unknown words: each word of 2..``maxlen`` Han characters in ``hmm``'s segmentation
+        (an :class:`cnlp.segment.hmm.HMMSegmenter`) that is not in the vocabulary becomes a lattice
+        node of cost ``cost`` (= -log P, no bigram context). ``hmm=None`` or ``cost=0`` turns this off."""
+        if hmm is not None and not hasattr(hmm, "_bounds"):
+            raise TypeError(f"hmm must be an HMMSegmenter, got {type(hmm).__name__}")
+        if cost < 0 or not 2 <= int(maxlen) <= 64:
+            raise ValueError(f"need cost >= 0 and 2 <= maxlen <= 64, got {cost}, {maxlen}")
+        if hmm is not None and hmm.order != 1:
+            raise ValueError("candidate words need a first-order HMM")
+        self.hmm, self.cand_cost, self.cand_maxlen = hmm, float(cost), int(maxlen)
+        if hmm is None or cost == 0:
+            self.hmm_arrays = (_NONE, _NONE_F2, _NONE_F2)
+        else:
+            tg = hmm.tagger_
+            self.hmm_arrays = (hmm.obs_codes_, np.ascontiguousarray(tg.log_trans_, np.float32),
+                               np.ascontiguousarray(tg.log_emit_, np.float32))
 
     def set_params(self, *, lam: float, alpha: float, unk_p: float) -> None:
         if not 0.0 <= lam < 1.0:
@@ -110,6 +129,10 @@ class BigramModel:
         d = Path(directory)
         self.vocab.save(d / "vocab")
         meta = {**self.meta, "lam": self.lam, "alpha": self.alpha, "unk_p": self.unk_p}
+        meta.pop("candidates", None)
+        if self.hmm is not None:
+            self.hmm.save(d / "hmm")
+            meta["candidates"] = {"cost": self.cand_cost, "maxlen": self.cand_maxlen}
         return save_bundle(d, KIND, meta, {"counts": self.counts, "bigram_keys": self.bigram_keys,
                                            "bigram_counts": self.bigram_counts})
 
@@ -120,12 +143,18 @@ class BigramModel:
         vocab = Dictionary.load(d / "vocab")
         if a["counts"].shape[0] != len(vocab) + K.N_CLASSES:
             raise ModelFormatError(d / "arrays.npz", "counts do not match the vocabulary")
-        return cls(vocab, a["counts"], a["bigram_keys"], a["bigram_counts"], lam=meta["lam"],
+        self = cls(vocab, a["counts"], a["bigram_keys"], a["bigram_counts"], lam=meta["lam"],
                    alpha=meta["alpha"], unk_p=meta["unk_p"], meta=meta)
+        cand = meta.get("candidates")
+        if cand is not None:
+            from .hmm import HMMSegmenter
+            self.set_candidates(HMMSegmenter.load(d / "hmm"), cand["cost"], cand["maxlen"])
+        return self
 
 
 _NONE = np.zeros(0, np.int32)
 _NONE_F = np.zeros(0, np.float64)
+_NONE_F2 = np.zeros((0, 0), np.float32)
 
 
 def bigram_table(keys: np.ndarray, counts: np.ndarray) -> np.ndarray:
@@ -171,46 +200,54 @@ class LatticeSegmenter(Segmenter):
         self.suggest_bonus = float(suggest_bonus)
         self.suggest_count = int(suggest_count)
 
-    def _spans(self, codes):
-        from ..text import fold_width
-        ud = self.user_dict
-        n = codes.shape[0]
-        s, e, f = ud.constraints(fold_width(codes))
+    def _user_nodes(self, codes, folded):
+        """Forced spans (per-position arrays) and suggested words (lists of start, end, id, bonus)."""
         from ..text import from_codes
+        ud = self.user_dict
         m = self.model
+        n = codes.shape[0]
         unk = len(m.vocab) + K.UNK
+        s, e, f = ud.constraints(folded)
         span_end = np.full(n, -1, np.int32)
         span_id = np.full(n, unk, np.int32)
-        extra_end = np.full(n, -1, np.int32)
-        extra_id = np.full(n, unk, np.int32)
-        extra_bonus = np.zeros(n, np.float64)
+        sug = []
         total = m.counts.sum()
-        folded = fold_width(codes)
         for a, b, force in zip(s.tolist(), e.tolist(), f.tolist()):
             w = from_codes(folded[a:b])
             wid = m.vocab.trie.get(w, unk)
             if force:
                 span_end[a], span_id[a] = b, wid
-            elif b > extra_end[a]:
+            elif b > a + 1:
                 freq = ud.get(w)[0]
                 p_user = (freq if freq is not None else self.suggest_count) / total
-                extra_end[a], extra_id[a] = b, wid
                 gain = float(np.log(p_user / m.uni[wid])) if p_user > 0 else 0.0
-                extra_bonus[a] = self.suggest_bonus + max(0.0, gain)
-        return span_end, span_id, extra_end, extra_id, extra_bonus
+                sug.append((a, b, wid, self.suggest_bonus + max(0.0, gain)))
+        if not f.any():
+            span_end = span_id = _NONE
+        return span_end, span_id, sug
 
     def _bounds(self, codes: np.ndarray) -> np.ndarray:
         m = self.model
         ud = self.user_dict
-        if ud is None or not ud._entries:
-            se = si = ee = ei = _NONE
-            eb = _NONE_F
+        se = si = _NONE
+        extra = []
+        if ud is not None and ud._entries:
+            from ..text import fold_width
+            folded = fold_width(codes)
+            se, si, extra = self._user_nodes(codes, folded)
+        if extra:
+            extra.sort()
+            a = np.asarray(extra, np.float64)
+            off = np.searchsorted(a[:, 0], np.arange(codes.shape[0] + 1)).astype(np.int32)
+            ee, ei, eb = a[:, 1].astype(np.int32), a[:, 2].astype(np.int32), a[:, 3].copy()
         else:
-            se, si, ee, ei, eb = self._spans(codes)
+            off = ee = ei = _NONE
+            eb = _NONE_F
         t = m.vocab.fwd
         from ..text import _BMP_TABLE
         return K.lattice_viterbi(codes, _BMP_TABLE, t.root, t.htab, t.word, m.present, K.SUFFIXES,
-                                 m.uni, m.hist, m.table, m.lam, se, si, ee, ei, eb)
+                                 m.uni, m.hist, m.table, m.lam, se, si, off, ee, ei, eb,
+                                 *m.hmm_arrays, m.cand_maxlen, m.cand_cost)
 
     @classmethod
     def load(cls, directory, **kw) -> "LatticeSegmenter":
@@ -235,19 +272,27 @@ def add_train_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--unk-p", type=float, default=None)
     parser.add_argument("--classes", choices=["all", "digits", "latin"], default=None,
                         help="which training words become class nodes (see word_class)")
+    parser.add_argument("--cand-cost", type=float, default=None,
+                        help="-log P of an unknown word proposed by the character HMM (0 = no HMM candidates)")
+    parser.add_argument("--cand-maxlen", type=int, default=None, help="longest HMM candidate word")
 
 
 #: chosen by scripts/tune_bigram.py on a dev split of 199801.txt (best dev F1 0.9363)
-TUNED = {"lam": 0.3, "alpha": 1.0, "unk_p": 1e-7, "classes": "latin"}
+TUNED = {"lam": 0.3, "alpha": 1.0, "unk_p": 1e-7, "classes": "latin", "cand_cost": 19.0, "cand_maxlen": 4}
+_STATS_PARAMS = ("lam", "alpha", "unk_p", "classes")
 
 
 def train_main(args) -> int:
     from ..corpus.readers import read_pd98
     from ..corpus.stats import CorpusStats
+    from .hmm import HMMSegmenter
     t0 = time.perf_counter()
-    stats = CorpusStats.build(s for p in args.corpus for s in read_pd98(p))
-    params = {k: (getattr(args, k) if getattr(args, k) is not None else v) for k, v in TUNED.items()}
-    model = BigramModel.from_stats(stats, **params)
+    sents = [s for p in args.corpus for s in read_pd98(p)]
+    stats = CorpusStats.build(sents)
+    params = {k: (getattr(args, k, None) if getattr(args, k, None) is not None else v) for k, v in TUNED.items()}
+    model = BigramModel.from_stats(stats, **{k: params[k] for k in _STATS_PARAMS})
+    if params["cand_cost"] > 0:
+        model.set_candidates(HMMSegmenter().fit(sents), params["cand_cost"], params["cand_maxlen"])
     model.meta["command"] = "cnlp train bigram " + " ".join(f"--corpus {p}" for p in args.corpus) + f" --out {args.out}"
     model.save(args.out)
     print(f"bigram model: {len(model.vocab)} words, {model.bigram_keys.shape[0]} bigrams -> {args.out} "

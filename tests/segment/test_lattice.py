@@ -78,7 +78,7 @@ def test_kernel_matches_py_func(model):
     codes = to_codes("我们研究生命的起源 abc 1998年。")
     t, z = model.vocab.fwd, np.zeros(0, np.int32)
     args = (codes, _BMP_TABLE, t.root, t.htab, t.word, model.present, K.SUFFIXES, model.uni, model.hist,
-            model.table, model.lam, z, z, z, z, np.zeros(0))
+            model.table, model.lam, z, z, z, z, z, np.zeros(0), *model.hmm_arrays, 4, 0.0)
     import warnings
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)   # uint64 wrap-around in the pure-Python hash
@@ -95,11 +95,38 @@ def test_bigram_table_lookup():
     assert K._bigram(tab, 10**9 + 7) == 0
 
 
+def _with_candidates(model, cost):
+    """A copy of ``model`` whose HMM knows 小平 (the bigram vocabulary does not)."""
+    from cnlp.segment.hmm import HMMSegmenter
+    m = BigramModel(model.vocab, model.counts, model.bigram_keys, model.bigram_counts,
+                    lam=model.lam, alpha=model.alpha, unk_p=model.unk_p)
+    hmm = HMMSegmenter().fit([s.split() for s in SENTS] + [["邓", "小平", "说", "。"]] * 5)
+    m.set_candidates(hmm, cost, 4)
+    return m
+
+
+def test_hmm_candidates(model):
+    s = "邓小平说研究。"
+    assert "小平" not in model.vocab
+    assert LatticeSegmenter(model).segment(s)[:3] == ["邓", "小", "平"]
+    assert LatticeSegmenter(_with_candidates(model, 5.0)).segment(s)[:3] == ["邓", "小平", "说"]
+    # too expensive a candidate loses to the single characters; a dictionary word is never re-proposed
+    assert LatticeSegmenter(_with_candidates(model, 60.0)).segment(s)[:3] == ["邓", "小", "平"]
+    assert LatticeSegmenter(_with_candidates(model, 5.0)).segment("我们研究生命。")[:2] == ["我们", "研究"]
+    with pytest.raises(TypeError, match="HMMSegmenter"):
+        model.set_candidates("hmm", 5.0)
+
+
 def test_save_load(tmp_path, model):
     model.save(tmp_path / "m")
     m2 = BigramModel.load(tmp_path / "m")
     s = "我们研究生命的起源。商品和服务"
     assert LatticeSegmenter(m2).segment(s) == LatticeSegmenter(model).segment(s)
+    mc = _with_candidates(model, 5.0)
+    mc.save(tmp_path / "c")
+    s = "邓小平说研究生命的起源。"
+    assert LatticeSegmenter(BigramModel.load(tmp_path / "c")).segment(s) == LatticeSegmenter(mc).segment(s)
+    assert "小平" in LatticeSegmenter(mc).segment(s)
     npz = tmp_path / "m" / "arrays.npz"
     npz.write_bytes(npz.read_bytes()[:100])
     with pytest.raises(ModelFormatError, match="arrays.npz"):
