@@ -18,7 +18,7 @@ from . import segment as _segment_pkg  # noqa: F401
 
 __version__ = "0.1.0"
 __all__ = ["segment", "tokenize", "segment_many", "get_segmenter", "add_word", "del_word",
-           "load_user_dict", "warmup", "CnlpError", "CorpusFormatError", "ModelFormatError",
+           "load_user_dict", "warmup", "discover_words", "keywords", "summarize", "CnlpError", "CorpusFormatError", "ModelFormatError",
            "NotFittedError", "__version__"]
 
 _lock = threading.RLock()
@@ -133,3 +133,22 @@ def warmup(algorithms: Iterable[str] | None = None) -> None:
     """Load the default models and compile their Numba kernels now rather than on first use."""
     for name in algorithms or [registry.DEFAULT_SEGMENTER]:
         get_segmenter(name).warmup()
+
+
+# ------------------------------------------------------------------ extraction (imported lazily)
+def discover_words(texts, **kwargs):
+    """New-word discovery over an iterable of texts; see :func:`cnlp.extract.discover.discover_words`."""
+    from .extract.discover import discover_words as _discover
+    return _discover(texts, **kwargs)
+
+
+def keywords(text: str, top_k: int = 10, **kwargs):
+    """Keywords of ``text`` (TF-IDF or TextRank); see :func:`cnlp.extract.keywords.keywords`."""
+    from .extract.keywords import keywords as _keywords
+    return _keywords(text, top_k=top_k, **kwargs)
+
+
+def summarize(text: str, top_k: int = 3, **kwargs):
+    """Key sentences of ``text`` in document order; see :func:`cnlp.extract.summarize.summarize`."""
+    from .extract.summarize import summarize as _summarize
+    return _summarize(text, top_k=top_k, **kwargs)

@@ -30,10 +30,16 @@ TRAIN_TASKS: dict[str, str] = {
     "bigram": "cnlp.segment.lattice",
     "hmm": "cnlp.segment.hmm",
     "cws": "cnlp.segment.tagging",
+    "idf": "cnlp.extract.idf",
 }
 
 #: other top-level CLI commands -> module exposing ``add_cli_arguments(parser)`` and ``cli_main(args)``
-COMMANDS: dict[str, str] = {}
+COMMANDS: dict[str, str] = {
+    "discover": "cnlp.extract.discover",
+    "keywords": "cnlp.extract.keywords",
+    "summarize": "cnlp.extract.summarize",
+    "classify": "cnlp.classify.cli",
+}
 
 
 def resolve(table: dict[str, str], name: str, what: str = "algorithm"):
