@@ -1,0 +1,228 @@
+"""Inverse document frequencies for TF-IDF keywords.
+
+Formula (the smoothed IDF also used by scikit-learn's ``TfidfVectorizer(smooth_idf=True)``)::
+
+    idf(w) = ln((N + 1) / (df(w) + 1)) + 1
+
+where ``N`` is the number of documents and ``df(w)`` the number of documents containing ``w`` at
+least once. The ``+1`` inside the ratio acts as one extra document holding every word (so no
+division by zero and no negative values); the ``+1`` outside keeps words that occur in every
+document at weight 1 instead of 0.
+
+Unseen words get :attr:`IDFTable.default_idf`, the **median** idf over the vocabulary's word types.
+Not the maximum: words missing from the table are mostly segmentation fragments, numbers and names the
+segmenter glued differently from the training corpus, and giving them the highest weight of all lets
+such fragments dominate TF-IDF rankings. Because most word types are rare, the median sits close to
+the idf of a word seen in two or three documents, i.e. an unseen word is still treated as rare.
+
+Words are width-folded (full-width ASCII -> half width, ASCII lower-cased, the same folding as
+:mod:`cnlp.dictionary`) both when counting and when looking up, so the People's Daily ``１９９８年``
+and the test input's ``1998年`` are the same entry.
+
+Document frequencies are computed here: :class:`cnlp.corpus.stats.CorpusStats` counts word tokens
+and bigrams over the whole corpus but keeps no per-document counts.
+
+Bundle (:func:`cnlp.io.save_bundle`, kind ``"idf"``): ``words.marisa`` (folded words) and
+``arrays.npz`` with ``df`` (int32, by marisa id) and ``idf`` (float32, by marisa id); ``meta.json``
+holds ``n_docs``, ``default_idf`` and the source.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import threading
+import time
+from pathlib import Path
+from typing import Iterable
+
+import marisa_trie
+import numpy as np
+
+from ..errors import ModelFormatError
+from ..io import load_bundle, model_path, save_bundle
+
+__all__ = ["IDFTable", "default_idf", "fold_word", "add_train_arguments", "train_main"]
+
+KIND = "idf"
+
+_FOLD = {c: c + 32 for c in range(65, 91)}
+_FOLD.update({c: _FOLD.get(c - 0xFEE0, c - 0xFEE0) for c in range(0xFF01, 0xFF5F)})
+_FOLD[0x3000] = 0x20
+
+
+def fold_word(word: str) -> str:
+    """Width-fold ``word`` as the dictionaries do (full-width ASCII -> ASCII, A-Z -> a-z)."""
+    return word.translate(_FOLD)
+
+
+def idf_formula(df, n_docs: int) -> np.ndarray:
+    """``ln((n_docs + 1) / (df + 1)) + 1`` elementwise (float64)."""
+    df = np.asarray(df, np.float64)
+    return np.log((n_docs + 1.0) / (df + 1.0)) + 1.0
+
+
+class IDFTable:
+    """Word -> idf, built from segmented documents.
+
+    >>> t = IDFTable.fit([["猫", "狗"], ["猫"], ["鱼"]])
+    >>> round(t["猫"], 4), round(t["鱼"], 4)      # ln(4/3)+1, ln(4/2)+1
+    (1.2877, 1.6931)
+
+    Attributes
+    ----------
+    trie : marisa_trie.Trie
+        Folded words; a word's id is ``trie[word]``.
+    df_ : int32[n_words]
+        Document frequency by word id.
+    idf_ : float32[n_words]
+        idf by word id.
+    n_docs_ : int
+        Number of documents (empty documents included).
+    default_idf : float
+        idf returned for words not in the table (the median of ``idf_``; settable).
+    """
+
+    def __init__(self, trie: marisa_trie.Trie, df: np.ndarray, n_docs: int,
+                 default_idf: float | None = None, meta: dict | None = None):
+        self.trie = trie
+        self.df_ = np.ascontiguousarray(df, np.int32)
+        self.n_docs_ = int(n_docs)
+        self.idf_ = idf_formula(self.df_, self.n_docs_).astype(np.float32)
+        if default_idf is None:
+            default_idf = float(np.median(self.idf_)) if self.idf_.size else float(idf_formula(0, self.n_docs_))
+        self.default_idf = float(default_idf)
+        self.meta = dict(meta or {})
+
+    # ------------------------------------------------------------------ construction
+    @classmethod
+    def fit(cls, documents: Iterable[Iterable[str]], *, meta: dict | None = None) -> "IDFTable":
+        """Count document frequencies over ``documents`` (each an iterable of words).
+
+        Whitespace-only and empty words are ignored; a document counts even if it is empty.
+        """
+        df: dict[str, int] = {}
+        n = 0
+        for doc in documents:
+            if isinstance(doc, str):
+                raise TypeError("IDFTable.fit() expects an iterable of word lists, got a str document "
+                                "(segment it first, e.g. cnlp.segment(text))")
+            n += 1
+            seen = set()
+            for w in doc:
+                if not isinstance(w, str):
+                    raise TypeError(f"IDFTable.fit() expects words as str, got {type(w).__name__}")
+                if w and not w.isspace():
+                    seen.add(w.translate(_FOLD))
+            for w in seen:
+                df[w] = df.get(w, 0) + 1
+        trie = marisa_trie.Trie(df.keys())
+        arr = np.zeros(len(trie), np.int32)
+        if df:
+            ids = np.fromiter(map(trie.__getitem__, df), np.int64, len(df))
+            arr[ids] = np.fromiter(df.values(), np.int64, len(df))
+        return cls(trie, arr, n, meta=meta)
+
+    @classmethod
+    def from_pd98(cls, path) -> "IDFTable":
+        """One document per paragraph (line) of a People's Daily file, gold words."""
+        from ..corpus.readers import read_pd98
+        docs = ([w for w, _ in sent] for sent in read_pd98(path))
+        return cls.fit(docs, meta={"source": os.path.basename(os.fspath(path)), "format": "pd98"})
+
+    @classmethod
+    def from_raw(cls, path, *, algorithm: str | None = None) -> "IDFTable":
+        """One document per line of a raw UTF-8 text file, segmented with :func:`cnlp.segment`."""
+        from .. import get_segmenter
+        from ..corpus.readers import iter_lines
+        seg = get_segmenter(algorithm)
+        docs = (seg.segment(line) for _, line in iter_lines(path))
+        return cls.fit(docs, meta={"source": os.path.basename(os.fspath(path)), "format": "raw",
+                                   "segmenter": algorithm or "default"})
+
+    # ------------------------------------------------------------------ lookups
+    def __len__(self) -> int:
+        return len(self.trie)
+
+    def __contains__(self, word) -> bool:
+        return isinstance(word, str) and word.translate(_FOLD) in self.trie
+
+    def __getitem__(self, word: str) -> float:
+        return self.idf(word)
+
+    def idf(self, word: str) -> float:
+        """idf of ``word`` (folded), or :attr:`default_idf` if unseen."""
+        i = self.trie.get(word.translate(_FOLD), -1)
+        return float(self.idf_[i]) if i >= 0 else self.default_idf
+
+    def idf_many(self, words: Iterable[str]) -> np.ndarray:
+        """float64 array of :meth:`idf` for each word."""
+        get = self.trie.get
+        ids = np.fromiter((get(w.translate(_FOLD), -1) for w in words), np.int64)
+        out = np.full(ids.shape[0], self.default_idf, np.float64)
+        hit = ids >= 0
+        out[hit] = self.idf_[ids[hit]]
+        return out
+
+    def df(self, word: str) -> int:
+        """Document frequency of ``word`` (0 if unseen)."""
+        i = self.trie.get(word.translate(_FOLD), -1)
+        return int(self.df_[i]) if i >= 0 else 0
+
+    # ------------------------------------------------------------------ persistence
+    def save(self, directory) -> Path:
+        meta = {**self.meta, "n_docs": self.n_docs_, "n_words": len(self), "default_idf": self.default_idf,
+                "formula": "ln((N+1)/(df+1))+1", "default": "median"}
+        return save_bundle(directory, KIND, meta, {"df": self.df_, "idf": self.idf_}, {"words": self.trie})
+
+    @classmethod
+    def load(cls, directory) -> "IDFTable":
+        meta, a, tries = load_bundle(directory, KIND, {"df": "i", "idf": "f"}, ("words",))
+        trie = tries["words"]
+        npz = Path(directory) / "arrays.npz"
+        n = len(trie)
+        df = a["df"]
+        if df.shape != (n,) or a["idf"].shape != (n,):
+            raise ModelFormatError(npz, f"{df.shape} df / {a['idf'].shape} idf values for {n} words")
+        n_docs = meta.get("n_docs")
+        if not isinstance(n_docs, int) or n_docs < 0 or (n and (df.min() < 1 or df.max() > n_docs)):
+            raise ModelFormatError(Path(directory) / "meta.json",
+                                   f"n_docs {n_docs!r} inconsistent with document frequencies")
+        default = meta.get("default_idf")
+        if not isinstance(default, (int, float)):
+            raise ModelFormatError(Path(directory) / "meta.json", "missing numeric 'default_idf'")
+        keep = {k: v for k, v in meta.items() if k in ("source", "format", "segmenter")}
+        return cls(trie, df, n_docs, float(default), keep)
+
+    def __repr__(self) -> str:
+        return f"IDFTable({len(self)} words, {self.n_docs_} documents, default_idf={self.default_idf:.3f})"
+
+
+_DEFAULT = None
+_LOCK = threading.Lock()
+
+
+def default_idf() -> IDFTable:
+    """The shipped table (``data/idf``, People's Daily 1998-01 paragraphs), loaded once (thread-safe)."""
+    global _DEFAULT
+    if _DEFAULT is None:
+        with _LOCK:
+            if _DEFAULT is None:
+                _DEFAULT = IDFTable.load(model_path("idf"))
+    return _DEFAULT
+
+
+# ---------------------------------------------------------------------- CLI: cnlp train idf
+def add_train_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--corpus", required=True, help="training file")
+    parser.add_argument("--format", choices=["pd98", "raw"], default="pd98",
+                        help="pd98: one document per paragraph, gold words (default); "
+                             "raw: one document per line, segmented with cnlp.segment")
+    parser.add_argument("--out", required=True, help="output model directory")
+
+
+def train_main(args) -> int:
+    t0 = time.perf_counter()
+    table = IDFTable.from_pd98(args.corpus) if args.format == "pd98" else IDFTable.from_raw(args.corpus)
+    table.save(args.out)
+    print(f"{table!r} -> {args.out} ({time.perf_counter() - t0:.1f} s)")
+    return 0
