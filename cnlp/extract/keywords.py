@@ -1,0 +1,364 @@
+"""TF-IDF and TextRank keywords.
+
+Candidates
+----------
+The text is segmented (default: :func:`cnlp.segment`'s segmenter) and a word is a *candidate* when
+
+* it has at least 2 characters and at least one letter (Han or Latin): single characters, numbers
+  and punctuation never qualify;
+* it is not a stopword. The default stopword set (:func:`default_stopwords`) is derived by cnlp from
+  the shipped dictionary (``data/dict``, People's Daily 1998-01 counts): every word whose most
+  frequent PKU POS tag is a function-word tag (:data:`STOP_TAGS`: auxiliaries ``u``, prepositions
+  ``p``, conjunctions ``c``, modal particles ``y``, interjections ``e``, onomatopoeia ``o``,
+  punctuation ``w``, numerals ``m``, measure words ``q``, pronouns ``r``, adverbs ``d``, locality
+  words ``f``, affixes ``h``/``k`` and the morphemes ``Dg``/``Mg``/``Rg``/``Yg``), plus, by the rule above,
+  every single character. No third-party stopword list is used;
+* with ``pos`` given (default :data:`DEFAULT_POS`), its POS is in ``pos``. The POS of a word is the
+  dictionary's most frequent tag (:meth:`cnlp.dictionary.Dictionary.top_pos`). A word missing from
+  the dictionary is tagged ``n`` (noun) if it has at least 2 Han characters (mostly names and new
+  compounds), ``nx`` if it is a run of 2+ Latin letters (``WTO``), and is dropped otherwise.
+
+Scores
+------
+``tfidf``: ``tf(w) * idf(w)`` where ``tf(w) = count(w) / number of non-space tokens`` and ``idf`` is
+:class:`cnlp.extract.idf.IDFTable` (default: the shipped table).
+
+``textrank`` (Mihalcea & Tarau 2004): vertices are the distinct candidates; an undirected edge joins
+two candidates that occur within ``window`` consecutive positions *of the candidate sequence* (the
+text's candidates in order; a candidate is linked to the next ``window - 1`` candidates), weighted by
+the number of such co-occurrences. Scores solve
+
+    S(V_i) = (1 - d) + d * sum_{j in In(i)} w_ji / sum_{k in Out(j)} w_jk * S(V_j),   d = 0.85
+
+by power iteration (:func:`textrank`, sparse matrix-vector products, no Python loop over edges).
+
+Ties are broken by first occurrence in the text; the returned words are the text's own strings.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import threading
+from collections import Counter
+from typing import Iterable
+
+import numpy as np
+import scipy.sparse as sp
+
+from ..errors import check_str
+
+__all__ = ["keywords", "textrank", "default_stopwords", "DEFAULT_POS", "STOP_TAGS", "ALGORITHMS",
+           "candidate_tag", "add_cli_arguments", "cli_main"]
+
+ALGORITHMS = ("tfidf", "textrank")
+
+#: PKU tags whose words make up the default stopword set
+STOP_TAGS = frozenset({"u", "p", "c", "y", "e", "o", "w", "m", "q", "r", "d", "f", "h", "k",
+                       "Dg", "Mg", "Rg", "Yg"})
+
+#: POS tags kept by default: nouns (common, person, place, organisation, other proper, foreign),
+#: nominal verbs and adjectives, abbreviations, idioms and fixed expressions, verbs
+DEFAULT_POS = frozenset({"n", "nr", "ns", "nt", "nz", "nx", "vn", "an", "j", "i", "l", "v"})
+
+_FOLD = {c: c + 32 for c in range(65, 91)}
+_FOLD.update({c: _FOLD.get(c - 0xFEE0, c - 0xFEE0) for c in range(0xFF01, 0xFF5F)})
+_FOLD[0x3000] = 0x20
+
+
+class _Lexicon:
+    """Stopwords and most-frequent POS of the shipped dictionary (built once per process)."""
+
+    def __init__(self, dictionary):
+        self.dictionary = dictionary
+        offs = dictionary.pos_offsets
+        top = np.full(len(dictionary), -1, np.int64)
+        has = offs[1:] > offs[:-1]
+        top[has] = dictionary.pos_ids[offs[:-1][has]]
+        self.top = top
+        self.names = list(dictionary.pos_names)
+        stop_ids = np.array([i for i, t in enumerate(self.names) if t in STOP_TAGS], np.int64)
+        is_stop = np.isin(top, stop_ids)
+        self.stopwords = frozenset(w for w, i in dictionary.trie.items() if is_stop[i])
+
+    def tag(self, key: str) -> str | None:
+        i = self.dictionary.trie.get(key, -1)
+        if i >= 0 and self.top[i] >= 0:
+            return self.names[self.top[i]]
+        return None
+
+
+_LEX = None
+_LOCK = threading.Lock()
+
+
+def _lexicon() -> _Lexicon:
+    global _LEX
+    if _LEX is None:
+        with _LOCK:
+            if _LEX is None:
+                from ..segment.maxmatch import default_dictionary
+                _LEX = _Lexicon(default_dictionary())
+    return _LEX
+
+
+def default_stopwords() -> frozenset:
+    """The default stopword set (folded words of the shipped dictionary whose top POS is in :data:`STOP_TAGS`).
+
+    Single characters are not listed: they are never candidates anyway.
+    """
+    return _lexicon().stopwords
+
+
+def _is_han(ch: str) -> bool:
+    c = ord(ch)
+    return 0x4E00 <= c <= 0x9FFF or 0x3400 <= c <= 0x4DBF or 0x20000 <= c <= 0x3FFFF or 0xF900 <= c <= 0xFAFF
+
+
+def candidate_tag(word: str) -> str | None:
+    """POS used for candidate filtering: the dictionary's top tag, else ``n`` / ``nx`` / None (see module doc)."""
+    key = word.translate(_FOLD)
+    tag = _lexicon().tag(key)
+    if tag is not None:
+        return tag
+    if sum(map(_is_han, word)) >= 2:
+        return "n"
+    if len(key) >= 2 and key.isascii() and key.isalpha():
+        return "nx"
+    return None
+
+
+# ------------------------------------------------------------------------------ TextRank
+def textrank(weights, d: float = 0.85, *, tol: float = 1e-6, max_iter: int = 200) -> np.ndarray:
+    """Solve ``S = (1 - d) + d * W^T (S / out)`` by power iteration.
+
+    Parameters
+    ----------
+    weights : (n, n) scipy.sparse matrix or ndarray
+        ``weights[j, i]`` = weight of the edge j -> i (symmetric for an undirected graph).
+        ``out[j] = sum_k weights[j, k]``; vertices without out-edges pass nothing on.
+    d : float
+        Damping factor in (0, 1).
+    tol : float
+        Stop when the largest change of a score is below ``tol``.
+    max_iter : int
+
+    Returns
+    -------
+    float64[n]
+    """
+    if not 0.0 < d < 1.0:
+        raise ValueError(f"damping factor d must be in (0, 1), got {d!r}")
+    n = weights.shape[0]
+    if weights.shape != (n, n):
+        raise ValueError(f"weights must be square, got shape {weights.shape}")
+    out = np.asarray(weights.sum(axis=1), np.float64).ravel()
+    inv = np.divide(1.0, out, out=np.zeros_like(out), where=out > 0)
+    wt = weights.T.tocsr() if sp.issparse(weights) else np.ascontiguousarray(np.asarray(weights, np.float64).T)
+    s = np.ones(n, np.float64)
+    for _ in range(max_iter):
+        new = (1.0 - d) + d * np.asarray(wt @ (s * inv)).ravel()
+        delta = np.abs(new - s).max() if n else 0.0
+        s = new
+        if delta < tol:
+            break
+    return s
+
+
+def cooccurrence_graph(ids: np.ndarray, n: int, window: int) -> sp.csr_matrix:
+    """Symmetric weighted graph: ``W[a, b]`` = times a and b occur within ``window`` positions of ``ids``."""
+    rows, cols = [], []
+    for k in range(1, min(window, ids.shape[0])):       # one vectorised slice per offset, not per edge
+        a, b = ids[:-k], ids[k:]
+        keep = a != b
+        rows.append(a[keep])
+        cols.append(b[keep])
+    if rows:
+        r = np.concatenate(rows + cols)
+        c = np.concatenate(cols + rows)
+    else:
+        r = c = np.zeros(0, np.int64)
+    return sp.csr_matrix((np.ones(r.shape[0], np.float64), (r, c)), shape=(n, n))
+
+
+# ------------------------------------------------------------------------------ helpers
+def _check_int(value, name: str, func: str, minimum: int, allow_none: bool = False):
+    if value is None and allow_none:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{func}() expects {name} as int{' or None' if allow_none else ''}, "
+                        f"got {type(value).__name__}")
+    if value < minimum:
+        raise ValueError(f"{func}() expects {name} >= {minimum}, got {value}")
+    return int(value)
+
+
+def _tag_set(pos, func: str):
+    if pos is None:
+        return None
+    if isinstance(pos, str):
+        return frozenset({pos})
+    try:
+        tags = frozenset(pos)
+    except TypeError:
+        raise TypeError(f"{func}() expects pos as an iterable of POS tags (str) or None, "
+                        f"got {type(pos).__name__}") from None
+    if not all(isinstance(t, str) for t in tags):
+        raise TypeError(f"{func}() expects pos as an iterable of str tags")
+    return tags
+
+
+def _stop_set(stopwords, func: str):
+    if stopwords is None:
+        return default_stopwords()
+    if isinstance(stopwords, str):
+        raise TypeError(f"{func}() expects stopwords as an iterable of words (set, list), got str")
+    try:
+        words = list(stopwords)
+    except TypeError:
+        raise TypeError(f"{func}() expects stopwords as an iterable of str or None, "
+                        f"got {type(stopwords).__name__}") from None
+    if not all(isinstance(w, str) for w in words):
+        raise TypeError(f"{func}() expects stopwords as an iterable of str")
+    return frozenset(w.translate(_FOLD) for w in words)
+
+
+def _segment_fn(segmenter, func: str):
+    """``text -> list of words`` from None (default segmenter), an algorithm name, an object with
+    ``.segment`` or a callable."""
+    if segmenter is None or isinstance(segmenter, str):
+        from .. import get_segmenter
+        return get_segmenter(segmenter).segment
+    seg = getattr(segmenter, "segment", None)
+    if callable(seg):
+        return seg
+    if callable(segmenter):
+        return segmenter
+    raise TypeError(f"{func}() expects segmenter as None, an algorithm name, a Segmenter or a callable "
+                    f"text -> list of str, got {type(segmenter).__name__}")
+
+
+def _idf_table(idf, func: str):
+    from .idf import IDFTable, default_idf
+    if idf is None:
+        return default_idf()
+    if not isinstance(idf, IDFTable):
+        raise TypeError(f"{func}() expects idf as an IDFTable or None, got {type(idf).__name__}")
+    return idf
+
+
+class _Filter:
+    """Candidate test with a per-call memo (a text repeats its words)."""
+
+    def __init__(self, stop: frozenset, tags):
+        self.stop, self.tags, self.memo = stop, tags, {}
+
+    def __call__(self, w: str) -> bool:
+        ok = self.memo.get(w)
+        if ok is None:
+            ok = self.memo[w] = self._check(w)
+        return ok
+
+    def _check(self, w: str) -> bool:
+        if len(w) < 2 or not any(ch.isalpha() for ch in w):
+            return False
+        if w.translate(_FOLD) in self.stop:
+            return False
+        return self.tags is None or candidate_tag(w) in self.tags
+
+
+# ------------------------------------------------------------------------------ public API
+def keywords(text: str, top_k: int | None = 10, *, algorithm: str = "tfidf", pos=DEFAULT_POS,
+             stopwords=None, with_weight: bool = False, window: int = 5, idf=None, segmenter=None):
+    """The ``top_k`` keywords of ``text``, best first.
+
+    Parameters
+    ----------
+    text : str
+    top_k : int or None
+        Number of keywords (None: all candidates).
+    algorithm : {"tfidf", "textrank"}
+    pos : iterable of str or None
+        Allowed POS tags (PKU tag set); None disables POS filtering.
+    stopwords : iterable of str or None
+        Words never returned; None uses :func:`default_stopwords`. A given set *replaces* the
+        default (pass ``default_stopwords() | {...}`` to extend it).
+    with_weight : bool
+        Return ``[(word, score), ...]`` instead of ``[word, ...]``.
+    window : int
+        TextRank co-occurrence window (>= 2) over the candidate sequence.
+    idf : IDFTable or None
+        TF-IDF table; None: the shipped one (:func:`cnlp.extract.idf.default_idf`).
+    segmenter : None, algorithm name, Segmenter, or callable text -> list of str
+
+    Raises
+    ------
+    TypeError
+        ``text`` is not a str, or an argument has the wrong type.
+    ValueError
+        Unknown ``algorithm`` (the message lists the choices), ``top_k < 0`` or ``window < 2``.
+    """
+    check_str(text, "keywords")
+    top_k = _check_int(top_k, "top_k", "keywords", 0, allow_none=True)
+    if not isinstance(algorithm, str) or algorithm not in ALGORITHMS:
+        raise ValueError(f"unknown algorithm {algorithm!r}; choose one of {list(ALGORITHMS)}")
+    window = _check_int(window, "window", "keywords", 2)
+    if not isinstance(with_weight, bool):
+        raise TypeError(f"keywords() expects with_weight as bool, got {type(with_weight).__name__}")
+    accept = _Filter(_stop_set(stopwords, "keywords"), _tag_set(pos, "keywords"))
+    table = _idf_table(idf, "keywords") if algorithm == "tfidf" else None
+    words = _segment_fn(segmenter, "keywords")(text)
+
+    if algorithm == "tfidf":
+        counts = Counter(words)                          # insertion order = first occurrence
+        n_tokens = sum(c for w, c in counts.items() if not w.isspace()) or 1
+        cands = [w for w in counts if accept(w)]
+        if not cands:
+            return []
+        tf = np.fromiter((counts[w] for w in cands), np.float64, len(cands)) / n_tokens
+        scores = tf * table.idf_many(cands)
+    else:
+        seq = [w for w in words if accept(w)]
+        if not seq:
+            return []
+        index: dict[str, int] = {}
+        ids = np.fromiter((index.setdefault(w, len(index)) for w in seq), np.int64, len(seq))
+        cands = list(index)                              # first-occurrence order
+        scores = textrank(cooccurrence_graph(ids, len(cands), window))
+    order = np.lexsort((np.arange(len(cands)), -scores))
+    if top_k is not None:
+        order = order[:top_k]
+    if with_weight:
+        return [(cands[i], float(scores[i])) for i in order]
+    return [cands[i] for i in order]
+
+
+# ------------------------------------------------------------------------------ CLI
+def add_cli_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("files", nargs="+", metavar="FILE", help="UTF-8 text files (one document each; - for stdin)")
+    parser.add_argument("-k", "--top-k", type=int, default=10, help="keywords per document (default 10)")
+    parser.add_argument("-a", "--algorithm", choices=list(ALGORITHMS), default="tfidf")
+    parser.add_argument("--with-weight", action="store_true", help="print word:score")
+    parser.add_argument("--per-line", action="store_true", help="one document per input line (one output line each)")
+    parser.add_argument("--all-pos", action="store_true", help="no POS filter (stopwords only)")
+
+
+def _documents(args):
+    from ..cli import iter_lines
+    for path in args.files:
+        if args.per_line:
+            for line in iter_lines([path]):
+                yield path, line
+        else:
+            yield path, "\n".join(iter_lines([path]))
+
+
+def cli_main(args) -> int:
+    out = sys.stdout
+    prefix = len(args.files) > 1 and not args.per_line
+    for path, doc in _documents(args):
+        kw = keywords(doc, args.top_k, algorithm=args.algorithm, with_weight=args.with_weight,
+                      pos=None if args.all_pos else DEFAULT_POS)
+        items = [f"{w}:{s:.4f}" for w, s in kw] if args.with_weight else kw
+        out.write((f"{path}\t" if prefix else "") + " ".join(items) + "\n")
+    out.flush()
+    return 0
