@@ -19,7 +19,7 @@ from ..text import fold_str
 from ._kernels import TrieArrays, count_matches, fill_matches
 from .trie import Dictionary, build_trie_arrays, read_dictionary_text
 
-__all__ = ["UserDictionary", "LayeredDictionary", "as_user_dictionary", "bmes_mask", "suggest_freq", "MODES"]
+__all__ = ["UserDictionary", "LayeredDictionary", "as_user_dictionary", "bmes_mask", "bmes_bias", "suggest_freq", "MODES"]
 MODES = ("force", "suggest")
 
 
@@ -167,6 +167,31 @@ def _select(offsets, ends, is_force, keep):
         if best >= 0:
             keep[best] = True
             covered_to = ends[best]
+
+
+def bmes_bias(n: int, starts, ends, strength: float) -> np.ndarray:
+    """Additive BMES label scores (float64 (n, 4), columns B, M, E, S) for suggested words.
+
+    Each span ``[s, e)`` adds ``strength`` to the labels that make it a word (``S`` for one
+    character, ``B M* E`` otherwise), so a decoder prefers the word by ``strength`` per character
+    but still overrides it when the model is more certain of another segmentation.
+    """
+    bias = np.zeros((n, 4), np.float64)
+    s = np.asarray(starts, np.int64)
+    e = np.asarray(ends, np.int64)
+    if s.size == 0:
+        return bias
+    one = e - s == 1
+    np.add.at(bias[:, 3], s[one], strength)
+    s2, e2 = s[~one], e[~one]
+    np.add.at(bias[:, 0], s2, strength)
+    np.add.at(bias[:, 2], e2 - 1, strength)
+    inner = e2 - s2 - 2                          # M positions s+1 .. e-2
+    if inner.sum() > 0:
+        first = np.repeat(s2 + 1, inner)
+        step = np.arange(first.size) - np.repeat(np.cumsum(inner) - inner, inner)
+        np.add.at(bias[:, 1], first + step, strength)
+    return bias
 
 
 def bmes_mask(n: int, starts, ends, force) -> np.ndarray:

@@ -1,7 +1,9 @@
 """Segmentation by BMES tagging with a linear sequence model (averaged perceptron; CRF next).
 
 User words constrain the Viterbi: forced words fix their characters to ``B M* E`` / ``S``
-(:func:`cnlp.dictionary.bmes_mask`), and whitespace runs are always words of their own.
+(:func:`cnlp.dictionary.bmes_mask`), suggested words add ``suggest_bias`` per character to the labels
+that make them words (:func:`cnlp.dictionary.bmes_bias`), and whitespace runs are always words of
+their own.
 """
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..dictionary import Dictionary, as_user_dictionary, bmes_mask
+from ..dictionary import Dictionary, as_user_dictionary, bmes_bias, bmes_mask
 from ..io import load_meta, model_path
 from ..sequence.features import NON_LEXICAL, CharFeatures
 from ..sequence.perceptron import PerceptronTagger
@@ -23,22 +25,37 @@ from .hmm import _bmes_of_lengths, _labels_to_bounds
 __all__ = ["TaggingSegmenter", "default_perceptron", "add_train_arguments", "train_main"]
 
 
-class TaggingSegmenter(Segmenter):
-    """BMES tagger → segmenter. ``tagger`` has ``predict_single(X, allowed)``; ``features`` has
-    ``transform_codes(codes) -> int32 (n, T)``."""
+#: label-score bonus per character of a suggested user word, in units of the model's mean absolute
+#: transition score (so it means the same for perceptron and CRF weights). Chosen with
+#: benchmarks/user_dict_check.py on the PKU test: high enough that suggested words are followed,
+#: low enough that a large third-party dictionary of another standard (jieba's) does not hurt.
+SUGGEST_BIAS = 0.35
 
-    def __init__(self, tagger, features: CharFeatures, *, user_dict=None):
+
+class TaggingSegmenter(Segmenter):
+    """BMES tagger → segmenter. ``tagger`` has ``predict_single(X, allowed, bias)`` and ``trans_``;
+    ``features`` has ``transform_codes(codes) -> int32 (n, T)``. ``suggest_bias``: score added per
+    character to the labels of a suggested user word, as a multiple of the mean absolute transition
+    score (forced words are hard constraints)."""
+
+    def __init__(self, tagger, features: CharFeatures, *, user_dict=None, suggest_bias: float = SUGGEST_BIAS):
         self.tagger = tagger
         self.features = features
         self.user_dict = as_user_dictionary(user_dict)
+        self.suggest_bias = float(suggest_bias)
 
-    def _mask(self, codes: np.ndarray):
+    def _constraints(self, codes: np.ndarray):
+        """(allowed bool (n, 4) or None, bias float (n, 4) or None) from the user dictionary."""
         n = codes.shape[0]
         ud = self.user_dict
         starts, ends, force = [], [], []
+        bias = None
         if ud is not None and len(ud):
             s, e, f = ud.constraints(fold_width(codes))
             starts, ends, force = s[f].tolist(), e[f].tolist(), [True] * int(f.sum())
+            if self.suggest_bias and not f.all():
+                scale = float(np.abs(self.tagger.trans_).mean()) or 1.0
+                bias = bmes_bias(n, s[~f], e[~f], self.suggest_bias * scale)
         cls = char_classes(codes)
         if (cls == SPACE).any():        # whitespace runs are words of their own
             sp = np.flatnonzero(cls == SPACE)
@@ -52,12 +69,13 @@ class TaggingSegmenter(Segmenter):
                 if not taken[a:b].any():
                     starts.append(a), ends.append(b), force.append(True)
         if not starts:
-            return None
-        return bmes_mask(n, np.array(starts), np.array(ends), np.array(force, bool))
+            return None, bias
+        return bmes_mask(n, np.array(starts), np.array(ends), np.array(force, bool)), bias
 
     def _bounds(self, codes: np.ndarray) -> np.ndarray:
         X = self.features.transform_codes(codes)
-        labels = self.tagger.predict_single(X, self._mask(codes))
+        allowed, bias = self._constraints(codes)
+        labels = self.tagger.predict_single(X, allowed, bias)
         return _labels_to_bounds(labels)
 
     def learn(self, sentences, *, n_iter: int = 10, step: float = 1.0) -> "TaggingSegmenter":
@@ -107,7 +125,8 @@ def default_perceptron(user_dict=None, **kw) -> TaggingSegmenter:
         if "perceptron" not in _DEFAULT:
             _DEFAULT["perceptron"] = TaggingSegmenter.load(model_path("cws"))
     base = _DEFAULT["perceptron"]
-    return TaggingSegmenter(base.tagger, base.features, user_dict=user_dict)
+    return TaggingSegmenter(base.tagger, base.features, user_dict=user_dict,
+                            suggest_bias=kw.get("suggest_bias", SUGGEST_BIAS))
 
 
 # ---------------------------------------------------------------------------------- training

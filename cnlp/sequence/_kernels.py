@@ -1,7 +1,8 @@
 """Numba kernels of the linear sequence models: Viterbi over hashed features, perceptron epochs.
 
 Shapes: X int32 (n, T) feature ids; W float (F, L) weights; trans float (L, L); start float (L,);
-allowed bool (n, L) or (0, L) for "no constraint". All labels are ints in [0, L).
+allowed bool (n, L) or (0, L) for "no constraint"; bias float (n, L) added to the emissions, or (0, L)
+for none. All labels are ints in [0, L).
 """
 from __future__ import annotations
 
@@ -26,14 +27,18 @@ def emissions(X, W, out):
 
 
 @njit(cache=True, nogil=True)
-def viterbi(X, W, trans, start, allowed):
-    """Best label sequence (int32[n]) under emissions from (X, W), transitions and start scores."""
+def viterbi(X, W, trans, start, allowed, bias):
+    """Best label sequence (int32[n]) under emissions from (X, W) (+ ``bias``), transitions and start scores."""
     n = X.shape[0]
     L = W.shape[1]
     out = np.zeros(n, np.int32)
     if n == 0:
         return out
     em = emissions(X, W, np.empty((n, L), np.float64))
+    if bias.shape[0] == n:
+        for t in range(n):
+            for y in range(L):
+                em[t, y] += bias[t, y]
     masked = allowed.shape[0] == n
     NEG = -1e30
     score = np.empty((n, L), np.float64)
@@ -76,6 +81,7 @@ def perceptron_epoch(X, y, offsets, order, W, U, trans, transU, start, startU, s
     L = W.shape[1]
     T = X.shape[1]
     no_mask = np.zeros((0, L), np.bool_)
+    no_bias = np.zeros((0, L), np.float64)
     use_frozen = frozen.shape[0] == T
     mistakes = 0
     for s in order:
@@ -85,7 +91,7 @@ def perceptron_epoch(X, y, offsets, order, W, U, trans, transU, start, startU, s
         step += 1
         xs = X[a:b]
         gold = y[a:b]
-        pred = viterbi(xs, W, trans, start, no_mask)
+        pred = viterbi(xs, W, trans, start, no_mask, no_bias)
         wrong = False
         for t in range(b - a):
             if pred[t] != gold[t]:

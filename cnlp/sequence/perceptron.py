@@ -149,13 +149,17 @@ class PerceptronTagger:
         if not hasattr(self, "W_"):
             raise NotFittedError(f"{type(self).__name__}: call fit() or load() first")
 
-    def predict_single(self, X: np.ndarray, allowed: np.ndarray | None = None) -> np.ndarray:
-        """int32 labels for one sentence; ``allowed`` bool (n, L) forbids labels where False."""
+    def predict_single(self, X: np.ndarray, allowed: np.ndarray | None = None,
+                       bias: np.ndarray | None = None) -> np.ndarray:
+        """int32 labels for one sentence; ``allowed`` bool (n, L) forbids labels where False;
+        ``bias`` float (n, L) is added to the label scores (e.g. suggested user words)."""
         self._check()
         X = np.ascontiguousarray(X, np.int32)
         if allowed is None:
             allowed = np.zeros((0, self.n_labels), np.bool_)
-        return viterbi(X, self.W_, self.trans_, self.start_, allowed)
+        if bias is None:
+            bias = np.zeros((0, self.n_labels), np.float64)
+        return viterbi(X, self.W_, self.trans_, self.start_, allowed, np.ascontiguousarray(bias, np.float64))
 
     # ------------------------------------------------------------------ persistence
     def save(self, directory, *, meta: dict | None = None, prune: float = 1e-3) -> Path:

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from cnlp.dictionary import Dictionary, UserDictionary, as_user_dictionary, bmes_mask
+from cnlp.dictionary import Dictionary, UserDictionary, as_user_dictionary, bmes_bias, bmes_mask
 from cnlp.errors import CorpusFormatError, ModelFormatError
 from cnlp.text import fold_width, to_codes
 
@@ -216,3 +216,12 @@ def test_fold_key_equals_fold_str(s):
     from cnlp.dictionary.trie import fold_key
     from cnlp.text import fold_str
     assert fold_key(s) == fold_str(s)
+
+
+def test_bmes_bias_by_hand():
+    b = bmes_bias(7, [0, 2, 6], [4, 3, 7], 2.0)          # 4-char word, 1-char word inside it, last char
+    expect = np.zeros((7, 4))
+    expect[0, 0] = expect[1, 1] = expect[2, 1] = expect[3, 2] = 2.0   # B M M E
+    expect[2, 3] = expect[6, 3] = 2.0                                  # S, S
+    assert np.array_equal(b, expect)
+    assert not bmes_bias(3, [], [], 1.0).any()

@@ -44,6 +44,9 @@ def test_dictionary_features_by_hand():
     assert X[2, col] == Xs[3, col]          # both: a 2-char word starts here
 
 
+NB = np.zeros((0, 3), np.float64)
+
+
 def test_viterbi_matches_brute_force():
     rng = np.random.default_rng(0)
     for n in (1, 2, 4):
@@ -54,11 +57,18 @@ def test_viterbi_matches_brute_force():
         em = emissions(X, W, np.empty((n, 3)))
         best = max(itertools.product(range(3), repeat=n),
                    key=lambda p: S[p[0]] + sum(em[t, p[t]] for t in range(n)) + sum(T[p[t - 1], p[t]] for t in range(1, n)))
-        assert viterbi(X, W, T, S, np.zeros((0, 3), np.bool_)).tolist() == list(best)
+        assert viterbi(X, W, T, S, np.zeros((0, 3), np.bool_), NB).tolist() == list(best)
         allowed = np.ones((n, 3), np.bool_)
         allowed[0] = [False, False, True]
-        assert viterbi(X, W, T, S, allowed)[0] == 2
-        assert np.array_equal(viterbi(X, W, T, S, allowed), viterbi.py_func(X, W, T, S, allowed))
+        assert viterbi(X, W, T, S, allowed, NB)[0] == 2
+        assert np.array_equal(viterbi(X, W, T, S, allowed, NB), viterbi.py_func(X, W, T, S, allowed, NB))
+        # a large bias on label 1 at the last position wins; a bias equal to the emissions doubles them
+        bias = np.zeros((n, 3))
+        bias[-1, 1] = 1e6
+        assert viterbi(X, W, T, S, np.zeros((0, 3), np.bool_), bias)[-1] == 1
+        best2 = max(itertools.product(range(3), repeat=n),
+                    key=lambda p: S[p[0]] + sum(2 * em[t, p[t]] for t in range(n)) + sum(T[p[t - 1], p[t]] for t in range(1, n)))
+        assert viterbi(X, W, T, S, np.zeros((0, 3), np.bool_), em.copy()).tolist() == list(best2)
 
 
 @pytest.fixture(scope="module")
@@ -117,3 +127,15 @@ def test_shipped_model_pku_sample(corpora):
     for r, g in zip(raw, gold):
         ev.add(g.split(), seg.segment(r))
     assert ev.result()["f1"] > 0.93          # full test: 0.954 (docs/models.md)
+
+
+def test_suggested_words_bias_the_shipped_model():
+    from cnlp.segment.tagging import default_perceptron
+    text = "他们研究蓝牙耳机"
+    ud = UserDictionary(["蓝牙耳机"], mode="suggest")
+    assert "蓝牙耳机" not in default_perceptron().segment(text)           # the model alone splits it
+    assert "蓝牙耳机" in default_perceptron(user_dict=ud).segment(text)     # a suggestion joins it
+    assert "蓝牙耳机" not in default_perceptron(user_dict=ud, suggest_bias=0).segment(text)
+    # a suggestion is soft: with an absurd suggested word the model still segments sensibly
+    ud2 = UserDictionary(["们研"], mode="suggest")
+    assert default_perceptron(user_dict=ud2).segment(text)[0] == "他们"
