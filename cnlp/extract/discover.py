@@ -1,0 +1,463 @@
+"""New-word discovery: frequent, cohesive, freely combining character n-grams of a raw corpus.
+
+For every character n-gram ``w`` (``2 <= len(w) <= max_len``) inside a *run* of Han characters
+(classes ``HAN`` and ``CN_NUM`` of :func:`cnlp.text.char_classes`; punctuation, digits, Latin
+letters, spaces and every other character end a run) the corpus is scanned once for
+
+* ``freq``: occurrences of ``w``;
+* ``left_entropy`` / ``right_entropy``: ``H = -sum_x p(x) log p(x)`` over the characters ``x`` seen
+  immediately before / after ``w`` (natural log). An occurrence at the edge of a run has no
+  neighbour character; each such occurrence counts as a *distinct* neighbour of its own
+  (probability ``1/freq``), because a run edge (punctuation, a space, the end of a text) is itself
+  evidence of a word boundary and must not look like one fixed neighbour;
+* ``mi``: cohesion, the pointwise mutual information of the weakest binary split
+  ``min_k log(p(w) / (p(w[:k]) p(w[k:])))`` with ``p(x) = count(x) / N`` and ``N`` the number of
+  run characters in the corpus;
+* ``score = log(freq) + min(left_entropy, right_entropy) + mi`` (nats). Formula and default
+  thresholds were chosen by the top-200 precision measured by ``benchmarks/discover_words.py``
+  (see docs/discover.md).
+
+Counting works level by level on one dense-id array of the whole corpus (text is read once,
+streamed, in chunks of about a million characters): level ``n+1`` keys are
+``index_of_n_gram * (V + 1) + next_char`` (``V`` distinct characters), only for n-grams that are
+themselves frequent (an n-gram can be no more frequent than its prefix), sorted and grouped in
+Numba. Memory is ``O(corpus chars * max_len)`` 4-byte indexes plus one sort buffer: about 0.7 GB
+peak for 10 M characters (measured, docs/discover.md).
+"""
+from __future__ import annotations
+
+import math
+import os
+from pathlib import Path
+from typing import Iterable, NamedTuple
+
+import numpy as np
+from numba import njit
+
+from ..text import CN_NUM, HAN, char_classes, from_codes, to_codes
+
+__all__ = ["NewWord", "discover_words", "add_cli_arguments", "cli_main", "DEFAULT_MIN_ENTROPY",
+           "DEFAULT_MIN_MI"]
+
+#: default thresholds (chosen on the 199801 raw text, benchmarks/discover_words.py)
+DEFAULT_MIN_ENTROPY = 1.0
+DEFAULT_MIN_MI = 2.0
+
+_CHUNK = 1 << 20          # characters joined per to_codes call
+_MAX_LEN_LIMIT = 12
+
+
+class NewWord(NamedTuple):
+    """One discovered word with its statistics (entropies and ``mi`` in nats)."""
+    word: str
+    score: float
+    freq: int
+    mi: float
+    left_entropy: float
+    right_entropy: float
+
+
+# ----------------------------------------------------------------------------- kernels
+@njit(cache=True, nogil=True)
+def _map_ids(codes, classes, table, inv, nxt, out):
+    """Dense character ids for one chunk: out[i] = id (>= 1) of a run character, 0 otherwise.
+
+    table: int32[0x110000] code point -> id (0 = unseen, updated); inv: int32[0x110001] id -> code
+    point (updated); nxt: int64[1] next free id (updated).
+    """
+    for i in range(codes.shape[0]):
+        c = classes[i]
+        if c == 1 or c == 6:                    # HAN, CN_NUM
+            cp = codes[i]
+            v = table[cp]
+            if v == 0:
+                v = nxt[0]
+                nxt[0] = v + 1
+                table[cp] = v
+                inv[v] = cp
+            out[i] = v
+        else:
+            out[i] = 0
+    return out
+
+
+@njit(cache=True, nogil=True)
+def _next_keys(ids, prev_idx, n, v1):
+    """Keys of the (n+1)-grams that extend a kept n-gram: prev_idx[i] * v1 + ids[i + n].
+
+    Returns (keys int64[m], positions int32[m]) for the m positions where prev_idx[i] >= 0 and
+    ids[i + n] != 0.
+    """
+    L = ids.shape[0]
+    m = 0
+    for i in range(L - n):
+        if prev_idx[i] >= 0 and ids[i + n] != 0:
+            m += 1
+    keys = np.empty(m, np.int64)
+    pos = np.empty(m, np.int32)
+    m = 0
+    for i in range(L - n):
+        if prev_idx[i] >= 0 and ids[i + n] != 0:
+            keys[m] = prev_idx[i] * v1 + ids[i + n]
+            pos[m] = i
+            m += 1
+    return keys, pos
+
+
+@njit(cache=True, nogil=True)
+def _fill_left_keys(ids, idx, v1, keys):
+    m = 0
+    for i in range(ids.shape[0] - 1):
+        if idx[i + 1] >= 0 and ids[i] != 0:
+            keys[m] = idx[i + 1] * v1 + ids[i]
+            m += 1
+    return m
+
+
+@njit(cache=True, nogil=True)
+def _count_left(ids, idx):
+    m = 0
+    for i in range(ids.shape[0] - 1):
+        if idx[i + 1] >= 0 and ids[i] != 0:
+            m += 1
+    return m
+
+
+@njit(cache=True, nogil=True)
+def _group(keys, order, pos, min_freq, out_idx):
+    """Group sorted keys: vocabulary, counts, first positions; write kept group ids to out_idx.
+
+    keys[order] is sorted. out_idx[pos[t]] = group of keys[t] if its count >= min_freq, else -1
+    (out_idx must be -1 everywhere on entry).
+    """
+    m = keys.shape[0]
+    g = 0
+    for t in range(1, m):
+        if keys[order[t]] != keys[order[t - 1]]:
+            g += 1
+    ng = g + 1 if m > 0 else 0
+    vocab = np.empty(ng, np.int64)
+    counts = np.zeros(ng, np.int64)
+    first = np.empty(ng, np.int32)
+    gid = np.empty(m, np.int32)
+    g = -1
+    prev = np.int64(-1)
+    for t in range(m):
+        o = order[t]
+        k = keys[o]
+        if g < 0 or k != prev:
+            g += 1
+            vocab[g] = k
+            first[g] = pos[o]
+            prev = k
+        counts[g] += 1
+        if pos[o] < first[g]:
+            first[g] = pos[o]
+        gid[o] = g
+    for t in range(m):
+        if counts[gid[t]] >= min_freq:
+            out_idx[pos[t]] = gid[t]
+    return vocab, counts, first
+
+
+@njit(cache=True, nogil=True)
+def _neighbour_sums(sorted_keys, v1, sum_c, sum_clogc):
+    """For sorted (owner * v1 + neighbour) keys: per owner, add the number of occurrences with a
+    neighbour character and sum over neighbours of c log c."""
+    m = sorted_keys.shape[0]
+    t = 0
+    while t < m:
+        k = sorted_keys[t]
+        u = t + 1
+        while u < m and sorted_keys[u] == k:
+            u += 1
+        c = u - t
+        owner = k // v1
+        sum_c[owner] += c
+        sum_clogc[owner] += c * math.log(c)
+        t = u
+
+
+@njit(cache=True, nogil=True)
+def _right_sums(vocab_next, counts_next, v1, sum_c, sum_clogc):
+    for g in range(vocab_next.shape[0]):
+        c = counts_next[g]
+        owner = vocab_next[g] // v1
+        sum_c[owner] += c
+        sum_clogc[owner] += c * math.log(c)
+
+
+# ----------------------------------------------------------------------------- helpers
+def _check_int(name, value, lo, hi=None):
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"discover_words() expects an int for {name}, got {type(value).__name__}")
+    if value < lo or (hi is not None and value > hi):
+        rng = f">= {lo}" if hi is None else f"in [{lo}, {hi}]"
+        raise ValueError(f"discover_words(): {name} must be {rng}, got {value}")
+    return int(value)
+
+
+def _check_float(name, value):
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"discover_words() expects a number for {name}, got {type(value).__name__}")
+    return float(value)
+
+
+def _excluder(exclude):
+    """A membership test for ``exclude`` (None/False, True, Dictionary-like, or a collection of str)."""
+    if exclude is None or exclude is False:
+        return None
+    if exclude is True:
+        from ..dictionary import Dictionary
+        from ..io import model_path
+        return Dictionary.load(model_path("dict")).__contains__
+    from ..dictionary import Dictionary, LayeredDictionary, UserDictionary
+    if isinstance(exclude, (Dictionary, LayeredDictionary, UserDictionary)):
+        return exclude.__contains__
+    if isinstance(exclude, (str, bytes)):
+        raise TypeError("discover_words(): exclude must be a Dictionary, a set of words or True, got "
+                        f"{type(exclude).__name__} (load a dictionary file with Dictionary.load_text)")
+    if isinstance(exclude, (set, frozenset, list, tuple, dict)):
+        words = set(exclude)
+        bad = next((w for w in words if not isinstance(w, str)), None)
+        if bad is not None:
+            raise TypeError(f"discover_words(): exclude must contain str words, got {type(bad).__name__}")
+        return words.__contains__
+    raise TypeError("discover_words(): exclude must be None, True, a cnlp Dictionary or a set of words, "
+                    f"got {type(exclude).__name__}")
+
+
+def _corpus_ids(texts):
+    """Stream ``texts`` into one int32 array of dense character ids (0 = not in a run).
+
+    Returns (ids, inv) where inv[id] is the code point of id.
+    """
+    if isinstance(texts, (str, bytes, bytearray)):
+        raise TypeError(f"discover_words() expects an iterable of str (a corpus), got "
+                        f"{type(texts).__name__}; wrap a single text in a list")
+    try:
+        it = iter(texts)
+    except TypeError:
+        raise TypeError(f"discover_words() expects an iterable of str, got {type(texts).__name__}") from None
+    table = np.zeros(0x110000, np.int32)
+    inv = np.zeros(0x110001, np.int32)
+    nxt = np.ones(1, np.int64)
+    parts = [np.zeros(1, np.int32)]
+    buf, size, total = [], 0, 1
+
+    def flush():
+        nonlocal buf, size, total
+        if not buf:
+            return
+        buf.append("")                          # the joined chunk ends with a separator
+        codes = to_codes("\n".join(buf))
+        parts.append(_map_ids(codes, char_classes(codes), table, inv, nxt, np.empty(codes.shape[0], np.int32)))
+        total += codes.shape[0]
+        buf, size = [], 0
+
+    for k, t in enumerate(it):
+        if not isinstance(t, str):
+            hint = " (decode bytes first)" if isinstance(t, (bytes, bytearray)) else ""
+            raise TypeError(f"discover_words() expects an iterable of str; item {k} is "
+                            f"{type(t).__name__}{hint}")
+        buf.append(t)
+        size += len(t) + 1
+        if size >= _CHUNK:
+            flush()
+            if total >= 2**31 - 2 * _CHUNK:
+                raise ValueError("discover_words(): corpus too large (more than 2^31 characters)")
+    flush()
+    ids = np.concatenate(parts) if len(parts) > 1 else parts[0]
+    return ids, inv[:int(nxt[0])].copy()
+
+
+def _entropy(freq, sum_c, sum_clogc):
+    """H with each run-edge occurrence a distinct neighbour: log N - sum_x c_x log c_x / N."""
+    f = freq.astype(np.float64)
+    return np.log(f) - sum_clogc / f
+
+
+def _score(freq, mi, hl, hr):
+    return np.log(freq) + np.minimum(hl, hr) + mi
+
+
+# ----------------------------------------------------------------------------- public API
+def discover_words(texts: Iterable[str], *, max_len: int = 4, min_freq: int = 5,
+                   min_entropy: float = DEFAULT_MIN_ENTROPY, min_mi: float = DEFAULT_MIN_MI,
+                   top: int | None = None, exclude=None) -> list[NewWord]:
+    """Find word candidates in a raw corpus by frequency, neighbour entropy and cohesion.
+
+    Parameters
+    ----------
+    texts : iterable of str
+        The corpus (lines, paragraphs or documents), consumed once; texts never join across
+        items.
+    max_len : int
+        Longest candidate, in characters (2..12).
+    min_freq : int
+        Candidates occurring fewer times are ignored.
+    min_entropy : float
+        Keep a candidate only if both its left and its right neighbour entropy (nats) reach this.
+    min_mi : float
+        Keep a candidate only if its weakest-split pointwise mutual information (nats) reaches this.
+    top : int or None
+        Return only the best ``top`` candidates (after exclusion).
+    exclude : None, True, Dictionary or set of str
+        Drop candidates found in it (``True``: the shipped default dictionary ``data/dict``).
+
+    Returns
+    -------
+    list of NewWord
+        ``(word, score, freq, mi, left_entropy, right_entropy)``, best score first (ties: higher
+        frequency, then the word).
+
+    Examples
+    --------
+    >>> ctx = ["我", "你", "他", "她", "谁", "又", "都", "也"]
+    >>> texts = [a + "喵呜嗷" + b for a in ctx for b in ctx]
+    >>> discover_words(texts, min_freq=3)[0].word
+    '喵呜嗷'
+    """
+    max_len = _check_int("max_len", max_len, 2, _MAX_LEN_LIMIT)
+    min_freq = _check_int("min_freq", min_freq, 1)
+    min_entropy = _check_float("min_entropy", min_entropy)
+    min_mi = _check_float("min_mi", min_mi)
+    if top is not None:
+        top = _check_int("top", top, 0)
+    excluded = _excluder(exclude)
+
+    ids, inv = _corpus_ids(texts)
+    v1 = np.int64(inv.shape[0])                   # ids are 1..V, so V + 1 key slots per char
+    L = ids.shape[0]
+    n_chars = int(np.count_nonzero(ids))
+    if n_chars == 0:
+        return []
+
+    # level 1: characters
+    counts1 = np.bincount(ids, minlength=int(v1)).astype(np.int64)
+    counts1[0] = 0
+    idx = np.where(counts1[ids] >= min_freq, ids, -1).astype(np.int32)
+    levels_idx = [None, idx]                      # levels_idx[n][i]: kept n-gram at i, or -1
+    levels_cnt = [None, counts1]
+    counts_n, first_n = counts1, None
+    found = []                                    # per level n >= 2: (n, first pos, freq, mi, hl, hr)
+    log_n = math.log(n_chars)
+    for n in range(1, max_len + 1):
+        # (n+1)-grams extending kept n-grams: vocabulary, counts, first positions, kept ids
+        keys, pos = _next_keys(ids, levels_idx[n], n, v1)
+        order = np.argsort(keys, kind="stable")
+        nxt_idx = np.full(L, -1, np.int32)
+        vocab_next, counts_next, first_next = _group(keys, order, pos, min_freq, nxt_idx)
+        del keys, pos, order
+        if n >= 2:
+            n_own = counts_n.shape[0]
+            kept = np.flatnonzero(counts_n >= min_freq)
+            # right neighbours: the (n+1)-grams with prefix w
+            rc, rl = np.zeros(n_own, np.int64), np.zeros(n_own, np.float64)
+            _right_sums(vocab_next, counts_next, v1, rc, rl)
+            # left neighbours: characters before kept n-grams
+            m = _count_left(ids, levels_idx[n])
+            lkeys = np.empty(m, np.int64)
+            _fill_left_keys(ids, levels_idx[n], v1, lkeys)
+            lkeys.sort()
+            lc, ll = np.zeros(n_own, np.int64), np.zeros(n_own, np.float64)
+            _neighbour_sums(lkeys, v1, lc, ll)
+            del lkeys
+            f = counts_n[kept]
+            hr = _entropy(f, rc[kept], rl[kept])
+            hl = _entropy(f, lc[kept], ll[kept])
+            # cohesion: weakest split, via the first occurrence of each kept n-gram
+            p0 = first_n[kept]
+            mi = np.full(kept.shape[0], np.inf)
+            for k in range(1, n):
+                ca = levels_cnt[k][levels_idx[k][p0]]
+                cb = levels_cnt[n - k][levels_idx[n - k][p0 + k]]
+                mi = np.minimum(mi, np.log(f) + log_n - np.log(ca) - np.log(cb))
+            ok = (hl >= min_entropy) & (hr >= min_entropy) & (mi >= min_mi)
+            found.append((n, p0[ok], f[ok], mi[ok], hl[ok], hr[ok]))
+        if n == max_len:
+            break
+        levels_idx.append(nxt_idx)
+        counts_n, first_n = counts_next, first_next
+        levels_cnt.append(counts_n)
+        if not np.any(counts_n >= min_freq):
+            break
+    del levels_idx
+
+    out = []
+    for n, p0, f, mi, hl, hr in found:
+        sc = _score(f, mi, hl, hr)
+        chars = inv[ids[p0[:, None] + np.arange(n)]]          # (m, n) code points
+        words = from_codes(chars.ravel())
+        for j in range(p0.shape[0]):
+            w = words[j * n:(j + 1) * n]
+            if excluded is not None and excluded(w):
+                continue
+            out.append(NewWord(w, float(sc[j]), int(f[j]), float(mi[j]), float(hl[j]), float(hr[j])))
+    out.sort(key=lambda r: (-r.score, -r.freq, r.word))
+    return out if top is None else out[:top]
+
+
+# ----------------------------------------------------------------------------- CLI
+def add_cli_arguments(parser) -> None:
+    parser.description = ("New-word discovery: print word<TAB>score<TAB>freq<TAB>mi<TAB>left_H<TAB>right_H, "
+                          "best first.")
+    parser.add_argument("files", nargs="+", metavar="FILE", help="UTF-8 text files (the corpus)")
+    parser.add_argument("--top", type=int, default=None, metavar="N", help="print only the best N")
+    parser.add_argument("--max-len", type=int, default=4, metavar="K", help="longest candidate (default 4)")
+    parser.add_argument("--min-freq", type=int, default=5, metavar="F", help="minimum frequency (default 5)")
+    parser.add_argument("--min-entropy", type=float, default=DEFAULT_MIN_ENTROPY, metavar="H",
+                        help=f"minimum left and right neighbour entropy, nats (default {DEFAULT_MIN_ENTROPY})")
+    parser.add_argument("--min-mi", type=float, default=DEFAULT_MIN_MI, metavar="MI",
+                        help=f"minimum cohesion (weakest-split PMI), nats (default {DEFAULT_MIN_MI})")
+    parser.add_argument("--exclude-dict", action="store_true",
+                        help="print only words absent from the shipped default dictionary")
+    parser.add_argument("--dict", action="append", metavar="PATH",
+                        help="print only words absent from this dictionary (a saved bundle directory or a "
+                             "text dictionary: words / jieba / hanlp format; repeatable)")
+
+
+def _load_dict(path):
+    from ..dictionary import Dictionary
+    p = Path(path)
+    return Dictionary.load(p) if p.is_dir() else Dictionary.load_text(p)
+
+
+def cli_main(args) -> int:
+    import sys
+    from ..corpus.readers import iter_lines
+
+    tests = []
+    if args.exclude_dict:
+        tests.append(_excluder(True))
+    for path in args.dict or []:
+        tests.append(_load_dict(path).__contains__)
+    exclude = None
+    if tests:
+        class _Any:                               # membership in any of the dictionaries
+            def __contains__(self, w):
+                return any(t(w) for t in tests)
+        exclude = _Any()
+
+    def lines():
+        for path in args.files:
+            for _, line in iter_lines(path):
+                yield line
+
+    try:
+        res = discover_words(lines(), max_len=args.max_len, min_freq=args.min_freq,
+                             min_entropy=args.min_entropy, min_mi=args.min_mi, top=None,
+                             exclude=None)
+    except ValueError as e:
+        raise SystemExit(f"cnlp discover: {e}")
+    out = sys.stdout
+    k = 0
+    for r in res:
+        if exclude is not None and r.word in exclude:
+            continue
+        if args.top is not None and k >= args.top:
+            break
+        out.write(f"{r.word}\t{r.score:.4f}\t{r.freq}\t{r.mi:.4f}\t{r.left_entropy:.4f}\t{r.right_entropy:.4f}\n")
+        k += 1
+    out.flush()
+    return 0
