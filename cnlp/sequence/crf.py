@@ -1,0 +1,252 @@
+"""Linear-chain CRF over hashed feature ids (same scores as the perceptron), trained with L-BFGS.
+
+Objective (summed over sentences, as CRFsuite does):
+``sum_s (log Z_s - score(gold_s)) + c2 * ||theta||^2`` over all weights (emissions, transitions,
+start). The gradient is ``E_model[counts] - gold counts + 2 c2 theta``; gold counts are constant
+and computed once, expected counts come from one parallel forward-backward pass per evaluation
+(:mod:`cnlp.sequence._crf_kernels`).
+
+Only feature ids that occur in the training data get parameters: they are renumbered 0..F'-1 by
+decreasing frequency (frequent rows sit together in cache) before optimising, and expanded back
+to ``W_`` (n_features, n_labels) at the end. L1 (``c1``) would need OWL-QN, which scipy does not
+have; it is not implemented.
+"""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from ..errors import ModelFormatError, NotFittedError
+from ..io import load_bundle, save_bundle
+from ._crf_kernels import corpus_posteriors, gold_counts, scatter_partitioned, scatter_serial, sentence_marginals
+from ._kernels import viterbi
+from .perceptron import concat
+
+KIND = "crf"
+_PARAMS = ("n_labels", "n_features", "c2", "c1", "max_iter", "tol", "dev_every")
+
+
+class CRFTagger:
+    """Linear-chain CRF, L2-regularised, L-BFGS (``scipy.optimize.minimize(method="L-BFGS-B")``).
+
+    Parameters
+    ----------
+    n_labels, n_features : int
+        Label count and size of the feature-id space (e.g. ``CharFeatures.n_features``).
+    c2 : float
+        L2 coefficient: ``c2 * ||theta||^2`` is added to the summed negative log-likelihood
+        (CRFsuite's convention, so the same ``c2`` means the same objective).
+    c1 : float
+        Must be 0 (L1 needs OWL-QN; not implemented).
+    max_iter : int
+        Maximum L-BFGS iterations.
+    tol : float
+        Stop when the relative objective decrease of an iteration is below ``tol`` (L-BFGS-B ``ftol``).
+    dev_every : int
+        With ``dev_score``, score the dev set every this many iterations (and at the end).
+    verbose : bool
+        tqdm progress bar and one line per iteration.
+    """
+
+    def __init__(self, *, n_labels: int, n_features: int, c2: float = 1.0, c1: float = 0.0,
+                 max_iter: int = 100, tol: float = 1e-7, dev_every: int = 10, verbose: bool = False):
+        self.n_labels = n_labels
+        self.n_features = n_features
+        self.c2 = c2
+        self.c1 = c1
+        self.max_iter = max_iter
+        self.tol = tol
+        self.dev_every = dev_every
+        self.verbose = verbose
+
+    # ------------------------------------------------------------------ training
+    @staticmethod
+    def compact(X: np.ndarray, n_features: int):
+        """(Xc, used): ``Xc`` with ids renumbered by decreasing frequency (-1 stays -1) and
+        ``used`` int64 (F',) the original id of each new id. One bincount, no sort of X."""
+        valid = X >= 0
+        counts = np.bincount(X.ravel() if valid.all() else X[valid], minlength=n_features)
+        used = np.flatnonzero(counts)
+        used = used[np.argsort(-counts[used], kind="stable")]
+        mapping = np.full(n_features + 1, -1, np.int32)     # the extra slot maps -1 to -1
+        mapping[used] = np.arange(used.size, dtype=np.int32)
+        Xc = mapping[np.where(valid, X, n_features)]
+        return np.ascontiguousarray(Xc, np.int32), used
+
+    def _split(self, theta, n_rows):
+        L = self.n_labels
+        nW = n_rows * L
+        return theta[:nW].reshape(n_rows, L), theta[nW:nW + L * L].reshape(L, L), theta[nW + L * L:]
+
+    def objective(self, theta, X, offsets, emp, *, scatter: str = "partitioned", work=None):
+        """(f, grad) of the regularised NLL at ``theta`` for compacted ``X``; ``emp`` = gold counts."""
+        L = self.n_labels
+        n_rows = (theta.size - L * L - L) // L
+        W, trans, start = self._split(theta, n_rows)
+        S = offsets.shape[0] - 1
+        if work is None:
+            work = (np.empty((X.shape[0], L)), np.empty((S, L, L)), np.empty(S))
+        marg, pair, logz = work
+        corpus_posteriors(X, offsets, W, trans, start, marg, pair, logz)
+        grad = np.zeros_like(theta)
+        gW, gT, gS = self._split(grad, n_rows)
+        if scatter == "serial":
+            scatter_serial(X, marg, gW)
+        else:
+            scatter_partitioned(X, marg, gW, 2)
+        gT += pair.sum(axis=0)
+        firsts = offsets[:-1][offsets[1:] > offsets[:-1]]
+        gS += marg[firsts].sum(axis=0)
+        grad -= emp
+        f = float(logz.sum()) - float(theta @ emp)
+        if self.c2:
+            f += self.c2 * float(theta @ theta)
+            grad += 2.0 * self.c2 * theta
+        return f, grad
+
+    def _set_weights(self, theta, used):
+        W, trans, start = self._split(theta, used.size)
+        self.W_ = np.zeros((self.n_features, self.n_labels), np.float32)
+        self.W_[used] = W
+        self.trans_ = trans.astype(np.float32)
+        self.start_ = start.astype(np.float32)
+
+    def fit(self, X_list, y_list, *, dev_score: Callable[["CRFTagger"], float] | None = None):
+        """Train on per-sentence ``X`` (int32 (n, T)) and ``y`` (int (n,)) arrays.
+
+        ``dev_score(self)`` is called every ``dev_every`` iterations (weights in place) and logged.
+        The final weights are kept (choose ``c2``/``max_iter`` on dev).
+        """
+        from scipy.optimize import minimize
+        from tqdm import tqdm
+
+        if self.c1:
+            raise NotImplementedError("L1 (c1 > 0) needs OWL-QN, which is not implemented; use c2")
+        X, y, offsets = concat(X_list, y_list)
+        L = self.n_labels
+        if y.size and (y.min() < 0 or y.max() >= L):
+            raise ValueError(f"labels must be in [0, {L})")
+        if X.size and X.max() >= self.n_features:
+            raise ValueError(f"feature ids must be < n_features={self.n_features}")
+        t0 = time.perf_counter()
+        Xc, used = self.compact(X, self.n_features)
+        del X
+        R = used.size
+        emp = np.zeros(R * L + L * L + L)
+        eW, eT, eS = self._split(emp, R)
+        gold_counts(Xc, y, offsets, eW, eT, eS)
+        S = offsets.shape[0] - 1
+        work = (np.empty((Xc.shape[0], L)), np.empty((S, L, L)), np.empty(S))
+        self.n_params_ = emp.size
+        self.training_log_ = []
+        prep = time.perf_counter() - t0
+        state = {"f": None, "t": time.perf_counter(), "evals": 0, "it": 0, "dev_time": 0.0}
+        bar = tqdm(total=self.max_iter, disable=not self.verbose, desc="crf L-BFGS")
+
+        def fun(theta):
+            state["evals"] += 1
+            f, g = self.objective(theta, Xc, offsets, emp, work=work)
+            state["f"] = f
+            return f, g
+
+        def callback(intermediate_result):
+            now = time.perf_counter()
+            state["it"] += 1
+            entry = {"iter": state["it"], "objective": round(state["f"], 4),
+                     "seconds": round(now - state["t"], 4), "evals": state["evals"]}
+            state["evals"] = 0
+            if dev_score is not None and state["it"] % self.dev_every == 0:
+                self._set_weights(intermediate_result.x, used)
+                entry["dev"] = float(dev_score(self))
+                state["dev_time"] += time.perf_counter() - now
+            self.training_log_.append(entry)
+            bar.update(1)
+            if self.verbose:
+                bar.write(str(entry))
+            state["t"] = time.perf_counter()
+
+        theta0 = np.zeros_like(emp)
+        res = minimize(fun, theta0, jac=True, method="L-BFGS-B", callback=callback,
+                       options={"maxiter": self.max_iter, "maxfun": self.max_iter * 4 + 20,
+                                "ftol": self.tol, "gtol": 0.0, "maxcor": 10})
+        bar.close()
+        self._set_weights(res.x, used)
+        self.n_iter_ = int(res.nit)
+        self.n_used_features_ = int(R)
+        secs = [e["seconds"] for e in self.training_log_]
+        self.time_per_iteration_ = float(np.mean(secs)) if secs else float("nan")
+        self.fit_info_ = {"message": str(res.message), "objective": float(res.fun), "n_params": int(emp.size),
+                          "prepare_seconds": round(prep, 2), "n_evals": int(res.nfev)}
+        if dev_score is not None and (not self.training_log_ or "dev" not in self.training_log_[-1]):
+            self.training_log_.append({"iter": self.n_iter_, "dev": float(dev_score(self))})
+        return self
+
+    # ------------------------------------------------------------------ prediction
+    def _check(self):
+        if not hasattr(self, "W_"):
+            raise NotFittedError(f"{type(self).__name__}: call fit() or load() first")
+
+    def predict_single(self, X: np.ndarray, allowed: np.ndarray | None = None,
+                       bias: np.ndarray | None = None) -> np.ndarray:
+        """int32 Viterbi labels for one sentence; ``allowed`` bool (n, L) forbids labels where False;
+        ``bias`` float (n, L) is added to the label scores (e.g. suggested user words)."""
+        self._check()
+        X = np.ascontiguousarray(X, np.int32)
+        if allowed is None:
+            allowed = np.zeros((0, self.n_labels), np.bool_)
+        if bias is None:
+            bias = np.zeros((0, self.n_labels), np.float64)
+        return viterbi(X, self.W_, self.trans_, self.start_, allowed, np.ascontiguousarray(bias, np.float64))
+
+    def marginals(self, X: np.ndarray) -> np.ndarray:
+        """float64 (n, L): P(y_t = y | sentence) for one sentence's features ``X`` (n, T)."""
+        self._check()
+        X = np.ascontiguousarray(X, np.int32)
+        return sentence_marginals(X, self.W_, self.trans_.astype(np.float64), self.start_.astype(np.float64))[1]
+
+    def log_partition(self, X: np.ndarray) -> float:
+        """log Z of one sentence."""
+        self._check()
+        X = np.ascontiguousarray(X, np.int32)
+        return float(sentence_marginals(X, self.W_, self.trans_.astype(np.float64),
+                                        self.start_.astype(np.float64))[0])
+
+    # ------------------------------------------------------------------ persistence
+    def save(self, directory, *, meta: dict | None = None, prune: float = 1e-3) -> Path:
+        """Save the rows with ``|w| > prune`` somewhere in the row, as float16 (PerceptronTagger's format)."""
+        self._check()
+        keep = np.flatnonzero(np.abs(self.W_).max(axis=1) > prune).astype(np.int32)
+        params = {k: getattr(self, k) for k in _PARAMS}
+        info = {"training_log": getattr(self, "training_log_", []), "prune": prune,
+                "n_iter": getattr(self, "n_iter_", None),
+                "time_per_iteration": getattr(self, "time_per_iteration_", None),
+                "fit_info": getattr(self, "fit_info_", {})}
+        return save_bundle(directory, KIND, {"params": params, **info, **(meta or {})},
+                           {"rows": keep, "weights": self.W_[keep].astype(np.float16),
+                            "trans": self.trans_, "start": self.start_})
+
+    @classmethod
+    def load(cls, directory) -> "CRFTagger":
+        meta, a, _ = load_bundle(directory, KIND, {"rows": "i", "weights": "f", "trans": "f", "start": "f"})
+        p = meta.get("params")
+        if not isinstance(p, dict) or not all(k in p for k in _PARAMS):
+            raise ModelFormatError(Path(directory) / "meta.json", f"'params' must hold {list(_PARAMS)}")
+        self = cls(**{k: p[k] for k in _PARAMS})
+        L, F = self.n_labels, self.n_features
+        rows, w = a["rows"], a["weights"]
+        bad = (w.shape != (rows.shape[0], L) or a["trans"].shape != (L, L) or a["start"].shape != (L,)
+               or (rows.size and (rows.min() < 0 or rows.max() >= F)))
+        if bad:
+            raise ModelFormatError(Path(directory) / "arrays.npz", "array shapes do not match the parameters")
+        self.W_ = np.zeros((F, L), np.float32)
+        self.W_[rows] = w
+        self.trans_ = np.ascontiguousarray(a["trans"], np.float32)
+        self.start_ = np.ascontiguousarray(a["start"], np.float32)
+        self.training_log_ = meta.get("training_log", [])
+        self.n_iter_ = meta.get("n_iter")
+        self.time_per_iteration_ = meta.get("time_per_iteration")
+        self.meta_ = meta
+        return self

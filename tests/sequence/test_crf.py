@@ -1,0 +1,187 @@
+import itertools
+
+import numpy as np
+import pytest
+
+from cnlp.errors import ModelFormatError, NotFittedError
+from cnlp.sequence._crf_kernels import (corpus_posteriors, forward_backward, gold_counts, scatter_partitioned,
+                                        scatter_serial, sentence_marginals)
+from cnlp.sequence._kernels import emissions
+from cnlp.sequence.crf import CRFTagger
+from cnlp.sequence.perceptron import concat
+
+L = 3
+
+
+def _random(rng, n, F=12, T=3, scale=1.0):
+    X = rng.integers(-1, F, (n, T)).astype(np.int32)       # -1: skipped feature
+    return X, rng.normal(scale=scale, size=(F, L)), rng.normal(scale=scale, size=(L, L)), rng.normal(size=L)
+
+
+def _brute(X, W, trans, start):
+    """log Z, node marginals, pairwise marginal counts, by enumerating all L^n paths."""
+    n = X.shape[0]
+    em = emissions(X, W, np.empty((n, L)))
+    paths = list(itertools.product(range(L), repeat=n))
+    scores = np.array([start[p[0]] + sum(em[t, p[t]] for t in range(n)) + sum(trans[p[t - 1], p[t]] for t in range(1, n))
+                       for p in paths])
+    logz = np.logaddexp.reduce(scores)
+    prob = np.exp(scores - logz)
+    marg = np.zeros((n, L))
+    pair = np.zeros((L, L))
+    for p, w in zip(paths, prob):
+        for t in range(n):
+            marg[t, p[t]] += w
+            if t:
+                pair[p[t - 1], p[t]] += w
+    return logz, marg, pair, dict(zip(paths, scores))
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 5])
+def test_partition_and_marginals_match_enumeration(n):
+    rng = np.random.default_rng(n)
+    for scale in (1.0, 30.0):            # 30: scores far outside exp's comfortable range
+        X, W, T, S = _random(rng, n, scale=scale)
+        logz, marg, pair, _ = _brute(X, W, T, S)
+        lz, m, p = sentence_marginals(X, W, T, S)
+        assert lz == pytest.approx(logz, rel=1e-10, abs=1e-9)
+        np.testing.assert_allclose(m, marg, atol=1e-9)
+        np.testing.assert_allclose(p, pair, atol=1e-9)
+        np.testing.assert_allclose(m.sum(axis=1), 1.0)
+        lz2, m2, p2 = sentence_marginals.py_func(X, W, T, S)
+        assert lz2 == pytest.approx(lz)
+
+
+def _corpus(rng, lengths, F=12):
+    X_list = [rng.integers(-1, F, (n, 3)).astype(np.int32) for n in lengths]
+    y_list = [rng.integers(0, L, n).astype(np.int32) for n in lengths]
+    return X_list, y_list
+
+
+def test_corpus_posteriors_and_scatters_agree():
+    rng = np.random.default_rng(1)
+    X_list, y_list = _corpus(rng, [3, 1, 0, 5, 2] * 20)
+    X, y, off = concat(X_list, y_list)
+    _, W, T, S = _random(rng, 1)
+    marg = np.empty((X.shape[0], L))
+    pair = np.empty((len(X_list), L, L))
+    logz = np.empty(len(X_list))
+    corpus_posteriors(X, off, W, T, S, marg, pair, logz)
+    for s, x in enumerate(X_list):
+        lz, m, p = sentence_marginals(x, W, T, S)
+        assert logz[s] == pytest.approx(lz)
+        np.testing.assert_allclose(marg[off[s]:off[s + 1]], m)
+        np.testing.assert_allclose(pair[s], p, atol=1e-12)
+    g1, g2 = np.zeros((12, L)), np.zeros((12, L))
+    scatter_serial(X, marg, g1)
+    scatter_partitioned(X, marg, g2, 2)
+    np.testing.assert_allclose(g1, g2)
+    cW, cT, cS = np.zeros((12, L)), np.zeros((L, L)), np.zeros(L)
+    gold_counts(X, y, off, cW, cT, cS)
+    assert cS.sum() == sum(1 for x in X_list if len(x)) and cT.sum() == sum(max(len(x) - 1, 0) for x in X_list)
+    assert cW.sum() == (X >= 0).sum()
+
+
+def test_nll_and_gradient_against_enumeration_and_finite_differences():
+    rng = np.random.default_rng(2)
+    X_list, y_list = _corpus(rng, [4, 1, 3, 2], F=6)
+    X, y, off = concat(X_list, y_list)
+    crf = CRFTagger(n_labels=L, n_features=6, c2=0.3)
+    R = 6
+    emp = np.zeros(R * L + L * L + L)
+    eW, eT, eS = crf._split(emp, R)
+    gold_counts(X, y, off, eW, eT, eS)
+    theta = rng.normal(size=emp.size)
+    f, g = crf.objective(theta, X, off, emp)
+    W, T, S = crf._split(theta, R)
+    nll = 0.0
+    for x, yy in zip(X_list, y_list):
+        logz, _, _, scores = _brute(x, W, T, S)
+        nll += logz - scores[tuple(yy.tolist())]
+    assert f == pytest.approx(nll + 0.3 * theta @ theta, rel=1e-10)
+    eps = 1e-5
+    num = np.empty_like(theta)
+    for i in range(theta.size):
+        d = np.zeros_like(theta)
+        d[i] = eps
+        num[i] = (crf.objective(theta + d, X, off, emp)[0] - crf.objective(theta - d, X, off, emp)[0]) / (2 * eps)
+    np.testing.assert_allclose(g, num, rtol=1e-6, atol=1e-6)
+    f2, g2 = crf.objective(theta, X, off, emp, scatter="serial")
+    assert f2 == f and np.allclose(g2, g)
+
+
+def test_compact_renumbers_by_frequency():
+    X = np.array([[5, 7], [5, -1], [9, 5]], np.int32)
+    Xc, used = CRFTagger.compact(X, 16)
+    assert used.tolist()[0] == 5 and sorted(used.tolist()) == [5, 7, 9]
+    assert np.array_equal(np.where(X >= 0, used[np.maximum(Xc, 0)], -1), X)
+
+
+@pytest.fixture(scope="module")
+def fitted():
+    rng = np.random.default_rng(3)
+    # labels are a function of the column-0 feature; column 1 is noise
+    X_list, y_list = [], []
+    for _ in range(40):
+        n = int(rng.integers(1, 7))
+        x = np.stack([rng.integers(0, 12, n), rng.integers(12, 20, n)], axis=1).astype(np.int32)
+        yy = (x[:, 0] % L).astype(np.int32)
+        X_list.append(x), y_list.append(yy)
+    crf = CRFTagger(n_labels=L, n_features=32, c2=0.01, max_iter=200).fit(X_list, y_list)
+    return crf, X_list, y_list
+
+
+def test_learns_training_set(fitted):
+    crf, X_list, y_list = fitted
+    assert crf.n_iter_ >= 1 and crf.time_per_iteration_ > 0 and crf.n_used_features_ <= 20
+    assert crf.W_.shape == (32, L) and not crf.W_[20:].any()           # unused ids keep zero weight
+    for x, yy in zip(X_list, y_list):
+        assert crf.predict_single(x).tolist() == yy.tolist()
+        m = crf.marginals(x)
+        assert m.shape == (len(x), L) and np.allclose(m.sum(axis=1), 1) and (m.argmax(axis=1) == yy).all()
+    obj = [e["objective"] for e in crf.training_log_]
+    assert obj[-1] < obj[0]
+    allowed = np.ones((len(X_list[0]), L), np.bool_)
+    allowed[0] = False
+    allowed[0, (y_list[0][0] + 1) % L] = True
+    assert crf.predict_single(X_list[0], allowed)[0] == (y_list[0][0] + 1) % L
+
+
+def test_dev_score_logged_and_c1_rejected():
+    X_list, y_list = [np.array([[0], [1]], np.int32)], [np.array([0, 1], np.int32)]
+    calls = []
+    crf = CRFTagger(n_labels=2, n_features=4, max_iter=6, dev_every=2)
+    crf.fit(X_list, y_list, dev_score=lambda t: calls.append(t.W_.shape) or 0.5)
+    assert calls and all(s == (4, 2) for s in calls) and "dev" in crf.training_log_[-1]
+    with pytest.raises(NotImplementedError):
+        CRFTagger(n_labels=2, n_features=4, c1=0.1).fit(X_list, y_list)
+    with pytest.raises(NotFittedError):
+        CRFTagger(n_labels=2, n_features=4).predict_single(X_list[0])
+    with pytest.raises(ValueError):
+        CRFTagger(n_labels=2, n_features=4).fit(X_list, [np.array([0, 2], np.int32)])
+
+
+def test_save_load_round_trip_and_corrupt(fitted, tmp_path):
+    crf, X_list, _ = fitted
+    crf.save(tmp_path / "m", meta={"note": "x"})
+    crf2 = CRFTagger.load(tmp_path / "m")
+    assert crf2.c2 == crf.c2 and crf2.meta_["note"] == "x" and crf2.meta_["kind"] == "crf"
+    np.testing.assert_allclose(crf2.W_, crf.W_, atol=2e-3 + 1e-3 * np.abs(crf.W_).max())
+    for x in X_list:
+        assert np.array_equal(crf2.predict_single(x), crf.predict_single(x))
+        np.testing.assert_allclose(crf2.marginals(x), crf.marginals(x), atol=1e-2)
+    npz = tmp_path / "m" / "arrays.npz"
+    npz.write_bytes(npz.read_bytes()[:100])
+    with pytest.raises(ModelFormatError, match="arrays.npz"):
+        CRFTagger.load(tmp_path / "m")
+    (tmp_path / "m" / "meta.json").write_text("{not json", "utf-8")
+    with pytest.raises(ModelFormatError, match="meta.json"):
+        CRFTagger.load(tmp_path / "m")
+
+
+def test_perceptron_bundle_is_not_a_crf(tmp_path):
+    from cnlp.sequence.perceptron import PerceptronTagger
+    p = PerceptronTagger(n_labels=2, n_features=4, n_iter=1).fit([np.array([[0]], np.int32)], [np.array([1], np.int32)])
+    p.save(tmp_path / "p")
+    with pytest.raises(ModelFormatError, match="perceptron"):
+        CRFTagger.load(tmp_path / "p")
