@@ -314,9 +314,9 @@ def discover_words(texts: Iterable[str], *, max_len: int = 4, min_freq: int = 5,
     Examples
     --------
     >>> ctx = ["我", "你", "他", "她", "谁", "又", "都", "也"]
-    >>> texts = [a + "喵呜嗷" + b for a in ctx for b in ctx]
-    >>> discover_words(texts, min_freq=3)[0].word
-    '喵呜嗷'
+    >>> texts = [a + "喵呜嗷" + b + "。甲乙丙丁戊己" for a in ctx for b in ctx]
+    >>> [(w.word, w.freq) for w in discover_words(texts)]
+    [('喵呜嗷', 64)]
     """
     max_len = _check_int("max_len", max_len, 2, _MAX_LEN_LIMIT)
     min_freq = _check_int("min_freq", min_freq, 1)
@@ -426,6 +426,7 @@ def _load_dict(path):
 def cli_main(args) -> int:
     import sys
     from ..corpus.readers import iter_lines
+    from ..errors import CnlpError
 
     tests = []
     if args.exclude_dict:
@@ -448,6 +449,8 @@ def cli_main(args) -> int:
         res = discover_words(lines(), max_len=args.max_len, min_freq=args.min_freq,
                              min_entropy=args.min_entropy, min_mi=args.min_mi, top=None,
                              exclude=None)
+    except CnlpError:
+        raise                                     # unreadable file: reported by cnlp.cli.main
     except ValueError as e:
         raise SystemExit(f"cnlp discover: {e}")
     out = sys.stdout
