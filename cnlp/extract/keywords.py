@@ -246,8 +246,25 @@ def _idf_table(idf, func: str):
     return idf
 
 
+_INFO: dict = {}              # word -> (folded key or None if the word's shape disqualifies it, POS)
+_INFO_MAX = 200_000
+
+
+def _word_info(w: str):
+    info = _INFO.get(w)
+    if info is None:
+        if len(w) < 2 or not any(ch.isalpha() for ch in w):
+            info = (None, None)
+        else:
+            info = (w.translate(_FOLD), candidate_tag(w))
+        if len(_INFO) >= _INFO_MAX:           # bounded: start over rather than grow without limit
+            _INFO.clear()
+        _INFO[w] = info
+    return info
+
+
 class _Filter:
-    """Candidate test with a per-call memo (a text repeats its words)."""
+    """Candidate test; word shape and POS are memoised process-wide (:func:`_word_info`)."""
 
     def __init__(self, stop: frozenset, tags):
         self.stop, self.tags, self.memo = stop, tags, {}
@@ -255,15 +272,10 @@ class _Filter:
     def __call__(self, w: str) -> bool:
         ok = self.memo.get(w)
         if ok is None:
-            ok = self.memo[w] = self._check(w)
+            key, tag = _word_info(w)
+            ok = self.memo[w] = key is not None and key not in self.stop and (
+                self.tags is None or tag in self.tags)
         return ok
-
-    def _check(self, w: str) -> bool:
-        if len(w) < 2 or not any(ch.isalpha() for ch in w):
-            return False
-        if w.translate(_FOLD) in self.stop:
-            return False
-        return self.tags is None or candidate_tag(w) in self.tags
 
 
 # ------------------------------------------------------------------------------ public API
