@@ -255,3 +255,26 @@ def test_cli_keywords(tmp_path, capsys):
     assert len(lines) == 2 and lines[0].startswith(f"{a}\t经济:") and lines[1].startswith(f"{b}\t改革:")
     assert main(["keywords", str(a), "--per-line", "-k", "1"]) == 0
     assert capsys.readouterr().out.splitlines() == ["经济", "经济"]
+
+
+@pytest.mark.corpus
+def test_shipped_idf_matches_pd98(corpora):
+    """data/idf was built from 199801.txt: one document per non-blank paragraph, gold words."""
+    from cnlp.corpus.readers import read_pd98
+    t = default_idf()
+    docs = 0
+    with_jingji = 0
+    for sent in read_pd98(corpora / "pd1998" / "199801.txt"):
+        docs += 1
+        with_jingji += any(w == "经济" for w, _ in sent)
+    assert t.n_docs_ == docs and t.df("经济") == with_jingji
+
+
+@pytest.mark.corpus
+def test_pku_test_keywords_are_candidates(corpora):
+    lines = (corpora / "sighan2005" / "pku_test.utf8").read_text("utf-8").splitlines()[:40]
+    text = "\n".join(lines)
+    stop = default_stopwords()
+    for algorithm in ("tfidf", "textrank"):
+        kw = keywords(text, 20, algorithm=algorithm)
+        assert len(kw) == 20 and all(w in text and w not in stop and len(w) >= 2 for w in kw)
