@@ -3,11 +3,12 @@
 Same parameterisation as the perceptron (:mod:`cnlp.sequence._kernels`): label y at position t
 scores ``sum_k W[X[t, k], y]`` (ids < 0 skipped) + ``trans[y_prev, y]`` (+ ``start[y]`` at t = 0).
 
-Log space without L² exponentials per position: alpha/beta are kept as logs, and one step is
-``alpha[t, y] = em[t, y] + m + tmax + log(sum_p exp(alpha[t-1, p] - m) * E[p, y])`` with
-``m = max_p alpha[t-1, p]`` and ``E = exp(trans - tmax)`` computed once per sentence, i.e. L
-exponentials and L logarithms per position instead of L² (both factors are <= 1, so nothing
-overflows; an underflow only zeroes a path weight that is below e^-700 anyway).
+Two implementations of the same posteriors: :func:`_posteriors` runs the textbook log-space
+(log-sum-exp) recursions, L^2 exp/log per position; :func:`_posteriors_scaled` normalises each
+position instead (shift by the max emission, scale alpha to sum 1, keep the logs of the shifts),
+which needs L exps and one log per position and is what training uses. Where the scaled path
+would underflow (label scores ~700 apart) it reports NaN and the log-space one is used, so the
+result is always exact; tests check both against enumeration of all paths.
 
 Corpus layout: X int32 (N, T) of all sentences concatenated, offsets int64 (S+1,).
 """
@@ -19,51 +20,50 @@ from numba import njit, prange
 from ._kernels import emissions
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _lse2(a, b):
+    if a < b:
+        a, b = b, a
+    if b == -np.inf:
+        return a
+    return a + np.log1p(np.exp(b - a))
+
+
 @njit(cache=True, nogil=True)
 def forward_backward(em, trans, start, alpha, beta):
-    """Fill log alpha/beta (n, L) for emissions ``em`` (n, L); return log Z."""
+    """Log-space recursions: fill log alpha/beta (n, L) for emissions ``em`` (n, L); return log Z.
+
+    ``alpha[t, y] = em[t, y] + logsumexp_p(alpha[t-1, p] + trans[p, y])``; every exponent is <= 0,
+    so nothing overflows whatever the scale of the scores (L^2 exp/log per position: the exact
+    fallback of :func:`_posteriors_scaled`).
+    """
     n, L = em.shape
-    tmax = trans.max()
-    E = np.exp(trans - tmax)
-    e = np.empty(L)
     for y in range(L):
         alpha[0, y] = start[y] + em[0, y]
     for t in range(1, n):
-        m = alpha[t - 1, 0]
-        for p in range(1, L):
-            m = max(m, alpha[t - 1, p])
-        for p in range(L):
-            e[p] = np.exp(alpha[t - 1, p] - m)
         for y in range(L):
-            s = 0.0
+            acc = -np.inf
             for p in range(L):
-                s += e[p] * E[p, y]
-            alpha[t, y] = em[t, y] + m + tmax + np.log(s)
+                acc = _lse2(acc, alpha[t - 1, p] + trans[p, y])
+            alpha[t, y] = em[t, y] + acc
     for y in range(L):
         beta[n - 1, y] = 0.0
     for t in range(n - 2, -1, -1):
-        m = em[t + 1, 0] + beta[t + 1, 0]
-        for y in range(1, L):
-            m = max(m, em[t + 1, y] + beta[t + 1, y])
-        for y in range(L):
-            e[y] = np.exp(em[t + 1, y] + beta[t + 1, y] - m)
         for p in range(L):
-            s = 0.0
+            acc = -np.inf
             for y in range(L):
-                s += E[p, y] * e[y]
-            beta[t, p] = m + tmax + np.log(s)
-    m = alpha[n - 1, 0]
-    for y in range(1, L):
-        m = max(m, alpha[n - 1, y])
-    s = 0.0
+                acc = _lse2(acc, trans[p, y] + em[t + 1, y] + beta[t + 1, y])
+            beta[t, p] = acc
+    logz = -np.inf
     for y in range(L):
-        s += np.exp(alpha[n - 1, y] - m)
-    return m + np.log(s)
+        logz = _lse2(logz, alpha[n - 1, y])
+    return logz
 
 
 @njit(cache=True, nogil=True)
 def _posteriors(em, trans, start, marg, pair):
-    """log Z; ``marg`` (n, L) gets P(y_t = y); ``pair`` (L, L) *accumulates* sum_t P(y_t-1 = p, y_t = y)."""
+    """Log-space: log Z; ``marg`` (n, L) gets P(y_t = y); ``pair`` (L, L) *accumulates*
+    sum_t P(y_t-1 = p, y_t = y)."""
     n, L = em.shape
     alpha = np.empty((n, L))
     beta = np.empty((n, L))
@@ -71,23 +71,94 @@ def _posteriors(em, trans, start, marg, pair):
     for t in range(n):
         for y in range(L):
             marg[t, y] = np.exp(alpha[t, y] + beta[t, y] - logz)
-    tmax = trans.max()
-    E = np.exp(trans - tmax)
-    a = np.empty(L)
-    b = np.empty(L)
     for t in range(1, n):
-        ma = alpha[t - 1, 0]
-        mb = em[t, 0] + beta[t, 0]
-        for y in range(1, L):
-            ma = max(ma, alpha[t - 1, y])
-            mb = max(mb, em[t, y] + beta[t, y])
-        for y in range(L):
-            a[y] = np.exp(alpha[t - 1, y] - ma)
-            b[y] = np.exp(em[t, y] + beta[t, y] - mb)
-        c = np.exp(ma + mb + tmax - logz)
         for p in range(L):
             for y in range(L):
-                pair[p, y] += c * a[p] * E[p, y] * b[y]
+                pair[p, y] += np.exp(alpha[t - 1, p] + trans[p, y] + em[t, y] + beta[t, y] - logz)
+    return logz
+
+
+@njit(cache=True, nogil=True)
+def _posteriors_scaled(em, trans, start, marg, pair):
+    """Fast path of :func:`_posteriors`: per-position normalised (Rabiner-scaled) recursions.
+
+    Each position's emission scores are shifted by their maximum before ``exp`` and every
+    forward vector is normalised to sum 1; the logs of the shifts and normalisers add up to
+    log Z. That is L exponentials and one log per position (the log-space recursion needs 2L
+    exponentials and 2L logs for alpha/beta alone, plus more for the marginals). All factors stay
+    in [0, 1]; if a normaliser still underflows (scores ~700 apart) it returns NaN, ``pair``
+    untouched, and the caller falls back to the log-space recursion.
+    """
+    n, L = em.shape
+    tmax = trans.max()
+    E = np.exp(trans - tmax)
+    P = np.empty((n, L))
+    a = np.empty((n, L))
+    b = np.empty((n, L))
+    c = np.empty(n)
+    logz = 0.0
+    for t in range(n):
+        m = em[t, 0]
+        for y in range(1, L):
+            m = max(m, em[t, y])
+        for y in range(L):
+            P[t, y] = np.exp(em[t, y] - m)
+        logz += m
+    smax = start.max()
+    s = 0.0
+    for y in range(L):
+        a[0, y] = np.exp(start[y] - smax) * P[0, y]
+        s += a[0, y]
+    if not (s > 0.0) or s == np.inf:
+        return np.nan
+    c[0] = s
+    for y in range(L):
+        a[0, y] /= s
+    logz += smax + np.log(s)
+    for t in range(1, n):
+        s = 0.0
+        for y in range(L):
+            v = 0.0
+            for p in range(L):
+                v += a[t - 1, p] * E[p, y]
+            v *= P[t, y]
+            a[t, y] = v
+            s += v
+        if not (s > 0.0) or s == np.inf:
+            return np.nan
+        c[t] = s
+        inv = 1.0 / s
+        for y in range(L):
+            a[t, y] *= inv
+        logz += tmax + np.log(s)
+    for y in range(L):
+        b[n - 1, y] = 1.0
+    for t in range(n - 2, -1, -1):
+        inv = 1.0 / c[t + 1]
+        for p in range(L):
+            v = 0.0
+            for y in range(L):
+                v += E[p, y] * P[t + 1, y] * b[t + 1, y]
+            b[t, p] = v * inv
+    for t in range(n):
+        for y in range(L):
+            marg[t, y] = a[t, y] * b[t, y]
+    for t in range(1, n):
+        inv = 1.0 / c[t]
+        for p in range(L):
+            ap = a[t - 1, p] * inv
+            for y in range(L):
+                pair[p, y] += ap * E[p, y] * P[t, y] * b[t, y]
+    return logz
+
+
+@njit(cache=True, nogil=True)
+def posteriors(em, trans, start, marg, pair):
+    """log Z, marginals into ``marg`` and expected transitions added into ``pair``: the scaled
+    fast path, or the log-space recursion where that underflows."""
+    logz = _posteriors_scaled(em, trans, start, marg, pair)
+    if np.isnan(logz):
+        logz = _posteriors(em, trans, start, marg, pair)
     return logz
 
 
@@ -101,7 +172,7 @@ def sentence_marginals(X, W, trans, start):
     if n == 0:
         return 0.0, marg, pair
     em = emissions(X, W, np.empty((n, L)))
-    logz = _posteriors(em, trans, start, marg, pair)
+    logz = posteriors(em, trans, start, marg, pair)
     return logz, marg, pair
 
 
@@ -119,7 +190,7 @@ def corpus_posteriors(X, offsets, W, trans, start, marg, pair, logz):
             logz[s] = 0.0
             continue
         em = emissions(X[a:b], W, np.empty((b - a, L)))
-        logz[s] = _posteriors(em, trans, start, marg[a:b], pair[s])
+        logz[s] = posteriors(em, trans, start, marg[a:b], pair[s])
 
 
 @njit(cache=True, nogil=True)
@@ -136,19 +207,36 @@ def scatter_serial(X, marg, gW):
 
 
 @njit(cache=True, nogil=True, parallel=True)
-def scatter_partitioned(X, marg, gW, n_parts):
-    """Same sum as :func:`scatter_serial`, in parallel: part j owns the rows whose 8-row block
-    index is j modulo ``n_parts`` (no write conflicts, no false sharing, balanced even when
-    frequent features have small ids); each part scans all of X."""
+def scatter_buffers(X, marg, gW, buf):
+    """Same sum as :func:`scatter_serial` in ``1 + buf.shape[0]`` parallel parts: part 0 adds
+    into ``gW``, part j > 0 into the zeroed buffer ``buf[j - 1]`` (same shape as gW), each over
+    a contiguous block of positions; the buffers are then added into gW (rows split in parallel).
+    (A conflict-free split by feature id, each part scanning all of X, measured 2x slower.)"""
     N, T = X.shape
     L = gW.shape[1]
-    for j in prange(n_parts):
-        for t in range(N):
+    P = 1 + buf.shape[0]
+    for j in prange(P):
+        lo = N * j // P
+        hi = N * (j + 1) // P
+        if j > 0:
+            G = buf[j - 1]
+            G[:, :] = 0.0
+        else:
+            G = gW
+        for t in range(lo, hi):
             for k in range(T):
                 f = X[t, k]
-                if f >= 0 and (f >> 3) % n_parts == j:
+                if f >= 0:
                     for y in range(L):
-                        gW[f, y] += marg[t, y]
+                        G[f, y] += marg[t, y]
+    R = gW.shape[0]
+    for j in prange(P):
+        lo = R * j // P
+        hi = R * (j + 1) // P
+        for q in range(buf.shape[0]):
+            for r in range(lo, hi):
+                for y in range(L):
+                    gW[r, y] += buf[q, r, y]
 
 
 @njit(cache=True, nogil=True)

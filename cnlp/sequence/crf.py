@@ -21,7 +21,7 @@ import numpy as np
 
 from ..errors import ModelFormatError, NotFittedError
 from ..io import load_bundle, save_bundle
-from ._crf_kernels import corpus_posteriors, gold_counts, scatter_partitioned, scatter_serial, sentence_marginals
+from ._crf_kernels import corpus_posteriors, gold_counts, scatter_buffers, scatter_serial, sentence_marginals
 from ._kernels import viterbi
 from .perceptron import concat
 
@@ -47,12 +47,18 @@ class CRFTagger:
         Stop when the relative objective decrease of an iteration is below ``tol`` (L-BFGS-B ``ftol``).
     dev_every : int
         With ``dev_score``, score the dev set every this many iterations (and at the end).
+    scatter : "buffers" or "serial"
+        How expected feature counts are added into the gradient: one buffer per Numba thread
+        (parallel) or one serial pass.
     verbose : bool
         tqdm progress bar and one line per iteration.
     """
 
     def __init__(self, *, n_labels: int, n_features: int, c2: float = 1.0, c1: float = 0.0,
-                 max_iter: int = 100, tol: float = 1e-7, dev_every: int = 10, verbose: bool = False):
+                 max_iter: int = 100, tol: float = 1e-7, dev_every: int = 10, scatter: str = "buffers",
+                 verbose: bool = False):
+        if scatter not in ("buffers", "serial"):
+            raise ValueError(f"scatter must be 'buffers' or 'serial', got {scatter!r}")
         self.n_labels = n_labels
         self.n_features = n_features
         self.c2 = c2
@@ -60,6 +66,7 @@ class CRFTagger:
         self.max_iter = max_iter
         self.tol = tol
         self.dev_every = dev_every
+        self.scatter = scatter
         self.verbose = verbose
 
     # ------------------------------------------------------------------ training
@@ -81,22 +88,31 @@ class CRFTagger:
         nW = n_rows * L
         return theta[:nW].reshape(n_rows, L), theta[nW:nW + L * L].reshape(L, L), theta[nW + L * L:]
 
-    def objective(self, theta, X, offsets, emp, *, scatter: str = "partitioned", work=None):
+    def workspace(self, X, offsets, n_rows, *, scatter: str = "buffers") -> dict:
+        """Arrays reused by every :meth:`objective` call (marginals, pairwise counts, log Z, and
+        one gradient buffer per extra thread for ``scatter="buffers"``)."""
+        import numba
+        L = self.n_labels
+        S = offsets.shape[0] - 1
+        parts = numba.get_num_threads() if scatter == "buffers" else 1
+        return {"marg": np.empty((X.shape[0], L)), "pair": np.empty((S, L, L)), "logz": np.empty(S),
+                "buf": np.empty((max(parts - 1, 0), n_rows, L)), "scatter": scatter}
+
+    def objective(self, theta, X, offsets, emp, *, work: dict | None = None):
         """(f, grad) of the regularised NLL at ``theta`` for compacted ``X``; ``emp`` = gold counts."""
         L = self.n_labels
         n_rows = (theta.size - L * L - L) // L
         W, trans, start = self._split(theta, n_rows)
-        S = offsets.shape[0] - 1
         if work is None:
-            work = (np.empty((X.shape[0], L)), np.empty((S, L, L)), np.empty(S))
-        marg, pair, logz = work
+            work = self.workspace(X, offsets, n_rows)
+        marg, pair, logz = work["marg"], work["pair"], work["logz"]
         corpus_posteriors(X, offsets, W, trans, start, marg, pair, logz)
         grad = np.zeros_like(theta)
         gW, gT, gS = self._split(grad, n_rows)
-        if scatter == "serial":
+        if work["scatter"] == "serial" or work["buf"].shape[0] == 0:
             scatter_serial(X, marg, gW)
         else:
-            scatter_partitioned(X, marg, gW, 2)
+            scatter_buffers(X, marg, gW, work["buf"])
         gT += pair.sum(axis=0)
         firsts = offsets[:-1][offsets[1:] > offsets[:-1]]
         gS += marg[firsts].sum(axis=0)
@@ -138,8 +154,7 @@ class CRFTagger:
         emp = np.zeros(R * L + L * L + L)
         eW, eT, eS = self._split(emp, R)
         gold_counts(Xc, y, offsets, eW, eT, eS)
-        S = offsets.shape[0] - 1
-        work = (np.empty((Xc.shape[0], L)), np.empty((S, L, L)), np.empty(S))
+        work = self.workspace(Xc, offsets, R, scatter=self.scatter)
         self.n_params_ = emp.size
         self.training_log_ = []
         prep = time.perf_counter() - t0
