@@ -19,6 +19,7 @@
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import math
 import os
@@ -96,9 +97,13 @@ def part_held(gold):
 
 
 def part_sweep(gold):
+    import cnlp.extract.discover as D
     print("== (sweep) score formula x thresholds, precision at top 200 / 1000 / 3000")
-    for name, texts in (("199801", pd98_raw_lines()), ("sentiment", sentiment_reviews())):
+    for (name, texts), edges in itertools.product((("199801", pd98_raw_lines()),
+                                                   ("sentiment", sentiment_reviews())), (True, False)):
+        D._EDGES_DISTINCT = edges
         res = discover_words(texts, min_entropy=-math.inf, min_mi=-math.inf)
+        D._EDGES_DISTINCT = False
         f = np.array([r.freq for r in res], float)
         mi = np.array([r.mi for r in res])
         hm = np.minimum([r.left_entropy for r in res], [r.right_entropy for r in res])
@@ -107,7 +112,8 @@ def part_sweep(gold):
         formulas = {"log f + minH + MI": lf + hm + mi, "minH + MI": hm + mi,
                     "log f * (minH + MI)": lf * (hm + mi), "log f * minH * MI": lf * hm * np.maximum(mi, 0),
                     "minH * MI": hm * np.maximum(mi, 0), "log f * minH": lf * hm, "freq": f}
-        print(f"  {name}: {len(res)} candidates (min_freq 5)")
+        print(f"  {name}, run edges {'distinct neighbours' if edges else 'one boundary symbol'}: "
+              f"{len(res)} candidates (min_freq 5)")
         for me, mm in ((0, -math.inf), (1, 1), (1, 2), (1, 3), (1.5, 2)):
             keep = (hm >= me) & (mi >= mm)
             cells = []
@@ -135,7 +141,7 @@ def child(target, repeat):
     discover_words(["喵呜嗷", "甲乙丙"], min_freq=1)
     first = time.perf_counter() - t0
     rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    times, nres = [], 0
+    times, nres, top = [], 0, []
     for _ in range(repeat):
         t0 = time.perf_counter()
         res = discover_words(ten_million(target))
@@ -150,7 +156,9 @@ def child(target, repeat):
 
 def run_child(args, env=None):
     out = subprocess.run([sys.executable, str(HERE), "--child", *map(str, args)], capture_output=True,
-                         text=True, env=env, check=True)
+                         text=True, env=env)
+    if out.returncode:
+        raise SystemExit(f"child failed:\n{out.stderr}")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -204,7 +212,8 @@ def counter_discover(texts, max_len=4, min_freq=5, min_entropy=1.0, min_mi=2.0):
             continue
         hs = []
         for cs in (left.get(w, []), right.get(w, [])):
-            hs.append(math.log(f) - sum(c * math.log(c) for c in cs) / f)
+            b = f - sum(cs)                      # run-edge occurrences: one boundary symbol
+            hs.append(math.log(f) - (sum(c * math.log(c) for c in cs) + (b * math.log(b) if b else 0)) / f)
         mi = min(math.log(f * n_chars / (cnt[w[:k]] * cnt[w[k:]])) for k in range(1, len(w)))
         if min(hs) >= min_entropy and mi >= min_mi:
             out.append((w, math.log(f) + min(hs) + mi, f, mi, hs[0], hs[1]))

@@ -48,11 +48,9 @@ def reference(texts, max_len, min_freq):
                 left.setdefault(w, []).append(r[i - 1] if i > 0 else None)
                 right.setdefault(w, []).append(r[i + n] if i + n < len(r) else None)
 
-    def ent(neigh):
+    def ent(neigh):      # run edges (None) are one boundary symbol
         f = len(neigh)
-        c = Counter(x for x in neigh if x is not None)
-        b = f - sum(c.values())
-        return -sum(v / f * math.log(v / f) for v in c.values()) - b * (1 / f) * math.log(1 / f)
+        return -sum(v / f * math.log(v / f) for v in Counter(neigh).values())
 
     out = {}
     for w in left:
@@ -123,19 +121,21 @@ def test_frequent_non_cohesive_pair_ranks_below_word():
     assert "的是" not in {r.word for r in discover_words(texts)}       # default min_mi drops it
 
 
-def test_hand_computed_entropy_and_mi():
+def test_hand_computed_entropy_and_mi(monkeypatch):
     texts = ["丙甲乙丙", "丙甲乙丁", "甲乙丙", "丁甲乙"]        # 14 run characters
     res = as_dict(discover_words(texts, min_freq=1, **OFF))
     f, mi, hl, hr = res["甲乙"]
-    # left neighbours 丙 丙 丁 <edge>; right 丙 丁 丙 <edge>: counts 2, 1, 1 -> 1.5 log 2
+    # left neighbours 丙 丙 <edge> 丁; right 丙 丁 丙 <edge>: counts 2, 1, 1 -> 1.5 log 2
     assert f == 4
     assert hl == pytest.approx(1.5 * math.log(2)) and hr == pytest.approx(1.5 * math.log(2))
     assert mi == pytest.approx(math.log(4 * 14 / (4 * 4)))
     f, mi, hl, hr = res["丙甲乙"]
     # c(丙) = 4: splits 丙|甲乙: log(2*14/(4*4)); 丙甲|乙: log(2*14/(2*4)) -> the weaker is the first
     assert f == 2 and mi == pytest.approx(math.log(28 / 16))
-    assert hl == pytest.approx(math.log(2))          # two edge occurrences, each distinct
+    assert hl == pytest.approx(0.0)                  # two run-edge occurrences: one boundary symbol
     assert hr == pytest.approx(math.log(2))          # 丙, 丁
+    monkeypatch.setattr(D, "_EDGES_DISTINCT", True)
+    assert as_dict(discover_words(texts, min_freq=1, **OFF))["丙甲乙"][2] == pytest.approx(math.log(2))
 
 
 def test_runs_split_at_non_han_and_texts_do_not_join():
