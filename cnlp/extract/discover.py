@@ -450,6 +450,8 @@ def cli_main(args) -> int:
     from ..corpus.readers import iter_lines
     from ..errors import CnlpError
 
+    if args.top is not None and args.top < 0:
+        raise SystemExit(f"cnlp discover: --top must be >= 0, got {args.top}")
     tests = []
     if args.exclude_dict:
         tests.append(_excluder(True))
