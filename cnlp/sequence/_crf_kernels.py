@@ -256,3 +256,83 @@ def gold_counts(X, y, offsets, cW, ctrans, cstart):
                     cW[f, y[t]] += 1.0
             if t > a:
                 ctrans[y[t - 1], y[t]] += 1.0
+
+
+@njit(cache=True, nogil=True, parallel=True)
+def nll_gradient(X, offsets, bounds, W, trans, start, emp, theta, c2, grad, buf, marg, pair, logz):
+    """Regularised corpus NLL and its gradient in one fused pass (what training calls).
+
+    Sentences are split into ``P = 1 + buf.shape[0]`` contiguous blocks ``bounds`` (int64 (P+1,),
+    sentence indices, about equal positions each), one per thread. Each block runs, sentence by
+    sentence, emissions -> posteriors -> scatter of the marginals into its own gradient rows (block
+    0 into ``grad``'s emission part, block j into ``buf[j-1]``), while the sentence's features and
+    marginals are still in cache. Then one parallel pass over the flat parameter vector adds the
+    buffers, subtracts the gold counts ``emp`` and adds ``2 c2 theta``.
+
+    ``theta``/``grad``: flat (R*L + L*L + L,), W/trans/start are views of theta. Returns f.
+    """
+    N, T = X.shape
+    R, L = W.shape
+    P = bounds.shape[0] - 1
+    nW = R * L
+    gW = grad[:nW].reshape((R, L))
+    for j in prange(P):
+        if j > 0:
+            G = buf[j - 1]
+        else:
+            G = gW
+        G[:, :] = 0.0
+        for s in range(bounds[j], bounds[j + 1]):
+            a, b = offsets[s], offsets[s + 1]
+            for p in range(L):
+                for y in range(L):
+                    pair[s, p, y] = 0.0
+            if b <= a:
+                logz[s] = 0.0
+                continue
+            em = emissions(X[a:b], W, np.empty((b - a, L)))
+            logz[s] = posteriors(em, trans, start, marg[a:b], pair[s])
+            for t in range(a, b):
+                for k in range(T):
+                    f = X[t, k]
+                    if f >= 0:
+                        for y in range(L):
+                            G[f, y] += marg[t, y]
+    # transitions and start (small, serial)
+    S = offsets.shape[0] - 1
+    for q in range(nW, grad.shape[0]):
+        grad[q] = 0.0
+    for s in range(S):
+        a, b = offsets[s], offsets[s + 1]
+        if b > a:
+            for y in range(L):
+                grad[nW + L * L + y] += marg[a, y]
+            for p in range(L):
+                for y in range(L):
+                    grad[nW + p * L + y] += pair[s, p, y]
+    # reduce buffers, gold counts, L2; dot products per block
+    K = grad.shape[0]
+    dots = np.zeros((P, 2))
+    nb = buf.shape[0]
+    for j in prange(P):
+        lo = K * j // P
+        hi = K * (j + 1) // P
+        de = 0.0
+        dt = 0.0
+        for q in range(lo, hi):
+            g = grad[q]
+            if q < nW:
+                for m in range(nb):
+                    g += buf[m, q // L, q % L]
+            th = theta[q]
+            de += th * emp[q]
+            dt += th * th
+            grad[q] = g - emp[q] + 2.0 * c2 * th
+        dots[j, 0] = de
+        dots[j, 1] = dt
+    f = 0.0
+    for s in range(S):
+        f += logz[s]
+    for j in range(P):
+        f += -dots[j, 0] + c2 * dots[j, 1]
+    return f

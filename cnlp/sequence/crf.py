@@ -21,7 +21,7 @@ import numpy as np
 
 from ..errors import ModelFormatError, NotFittedError
 from ..io import load_bundle, save_bundle
-from ._crf_kernels import corpus_posteriors, gold_counts, scatter_buffers, scatter_serial, sentence_marginals
+from ._crf_kernels import corpus_posteriors, gold_counts, nll_gradient, scatter_serial, sentence_marginals
 from ._kernels import viterbi
 from .perceptron import concat
 
@@ -45,6 +45,7 @@ class CRFTagger:
         Maximum L-BFGS iterations.
     tol : float
         Stop when the relative objective decrease of an iteration is below ``tol`` (L-BFGS-B ``ftol``).
+        L-BFGS keeps 6 correction pairs (CRFsuite's default ``num_memories``).
     dev_every : int
         With ``dev_score``, score the dev set every this many iterations (and at the end).
     scatter : "buffers" or "serial"
@@ -88,31 +89,41 @@ class CRFTagger:
         nW = n_rows * L
         return theta[:nW].reshape(n_rows, L), theta[nW:nW + L * L].reshape(L, L), theta[nW + L * L:]
 
-    def workspace(self, X, offsets, n_rows, *, scatter: str = "buffers") -> dict:
-        """Arrays reused by every :meth:`objective` call (marginals, pairwise counts, log Z, and
-        one gradient buffer per extra thread for ``scatter="buffers"``)."""
+    def workspace(self, X, offsets, n_rows, *, scatter: str = "buffers", parts: int | None = None) -> dict:
+        """Arrays reused by every :meth:`objective` call: marginals, pairwise counts, log Z, one
+        gradient buffer per extra Numba thread and the sentence blocks of the threads."""
         import numba
         L = self.n_labels
         S = offsets.shape[0] - 1
-        parts = numba.get_num_threads() if scatter == "buffers" else 1
+        if parts is None:
+            parts = numba.get_num_threads() if scatter == "buffers" else 1
+        # blocks of whole sentences with about equal numbers of positions
+        cut = np.searchsorted(offsets, np.arange(1, parts) * offsets[-1] / parts)
+        bounds = np.r_[0, np.clip(cut, 0, S), S].astype(np.int64)
         return {"marg": np.empty((X.shape[0], L)), "pair": np.empty((S, L, L)), "logz": np.empty(S),
-                "buf": np.empty((max(parts - 1, 0), n_rows, L)), "scatter": scatter}
+                "buf": np.empty((parts - 1, n_rows, L)), "bounds": bounds, "scatter": scatter}
 
     def objective(self, theta, X, offsets, emp, *, work: dict | None = None):
-        """(f, grad) of the regularised NLL at ``theta`` for compacted ``X``; ``emp`` = gold counts."""
+        """(f, grad) of the regularised NLL at ``theta`` for compacted ``X``; ``emp`` = gold counts.
+
+        ``work["scatter"] == "buffers"``: the fused kernel (:func:`nll_gradient`); ``"serial"``:
+        a parallel posterior pass, then one serial scatter pass (kept to measure the difference).
+        """
         L = self.n_labels
         n_rows = (theta.size - L * L - L) // L
         W, trans, start = self._split(theta, n_rows)
         if work is None:
             work = self.workspace(X, offsets, n_rows)
         marg, pair, logz = work["marg"], work["pair"], work["logz"]
+        if work["scatter"] == "buffers":
+            grad = np.empty_like(theta)
+            f = nll_gradient(X, offsets, work["bounds"], W, trans, start, emp, theta, float(self.c2),
+                             grad, work["buf"], marg, pair, logz)
+            return float(f), grad
         corpus_posteriors(X, offsets, W, trans, start, marg, pair, logz)
         grad = np.zeros_like(theta)
         gW, gT, gS = self._split(grad, n_rows)
-        if work["scatter"] == "serial" or work["buf"].shape[0] == 0:
-            scatter_serial(X, marg, gW)
-        else:
-            scatter_buffers(X, marg, gW, work["buf"])
+        scatter_serial(X, marg, gW)
         gT += pair.sum(axis=0)
         firsts = offsets[:-1][offsets[1:] > offsets[:-1]]
         gS += marg[firsts].sum(axis=0)
@@ -186,7 +197,7 @@ class CRFTagger:
         theta0 = np.zeros_like(emp)
         res = minimize(fun, theta0, jac=True, method="L-BFGS-B", callback=callback,
                        options={"maxiter": self.max_iter, "maxfun": self.max_iter * 4 + 20,
-                                "ftol": self.tol, "gtol": 0.0, "maxcor": 10})
+                                "ftol": self.tol, "gtol": 0.0, "maxcor": 6})
         bar.close()
         self._set_weights(res.x, used)
         self.n_iter_ = int(res.nit)

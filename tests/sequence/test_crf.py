@@ -114,8 +114,10 @@ def test_nll_and_gradient_against_enumeration_and_finite_differences():
         d[i] = eps
         num[i] = (crf.objective(theta + d, X, off, emp)[0] - crf.objective(theta - d, X, off, emp)[0]) / (2 * eps)
     np.testing.assert_allclose(g, num, rtol=1e-6, atol=1e-6)
-    f2, g2 = crf.objective(theta, X, off, emp, work=crf.workspace(X, off, R, scatter="serial"))
-    assert f2 == f and np.allclose(g2, g)
+    for work in (crf.workspace(X, off, R, scatter="serial"), crf.workspace(X, off, R, parts=1),
+                 crf.workspace(X, off, R, parts=3)):
+        f2, g2 = crf.objective(theta, X, off, emp, work=work)
+        assert f2 == pytest.approx(f, rel=1e-12) and np.allclose(g2, g, rtol=1e-12, atol=1e-12)
 
 
 def test_compact_renumbers_by_frequency():
