@@ -1,4 +1,4 @@
-"""Segmentation by BMES tagging with a linear sequence model (averaged perceptron; CRF next).
+"""Segmentation by BMES tagging with a linear sequence model (averaged perceptron or linear-chain CRF).
 
 User words constrain the Viterbi: forced words fix their characters to ``B M* E`` / ``S``
 (:func:`cnlp.dictionary.bmes_mask`), suggested words add ``suggest_bias`` per character to the labels
@@ -15,14 +15,22 @@ from pathlib import Path
 import numpy as np
 
 from ..dictionary import Dictionary, as_user_dictionary, bmes_bias, bmes_mask
+from ..errors import ModelFormatError
 from ..io import load_meta, model_path
 from ..sequence.features import NON_LEXICAL, CharFeatures
+from ..sequence.crf import CRFTagger
 from ..sequence.perceptron import PerceptronTagger
 from ..text import SPACE, char_classes, fold_width
 from .base import Segmenter
 from .hmm import _bmes_of_lengths, _labels_to_bounds
 
-__all__ = ["TaggingSegmenter", "default_perceptron", "add_train_arguments", "train_main"]
+__all__ = ["TaggingSegmenter", "default_perceptron", "default_crf", "add_train_arguments", "train_main"]
+
+#: CRF defaults of ``cnlp train cws --algorithm crf`` (chosen on the dev split, docs/benchmarks.md)
+CRF_C2, CRF_MAX_ITER, CRF_PRUNE = 1.0, 150, 1e-3
+
+#: bundle kind -> tagger class
+TAGGERS = {"perceptron": PerceptronTagger, "crf": CRFTagger}
 
 
 #: label-score bonus per character of a suggested user word, in units of the model's mean absolute
@@ -91,20 +99,25 @@ class TaggingSegmenter(Segmenter):
         self.tagger.partial_fit(X, [_labels(w) for w in sentences], n_iter=n_iter, step=step, frozen=frozen)
         return self
 
-    def save(self, directory, *, meta: dict | None = None) -> Path:
+    def save(self, directory, *, meta: dict | None = None, prune: float = 1e-3) -> Path:
         """Tagger bundle in ``directory``; the feature dictionary (if any) in ``directory/dict``."""
         if self.features.dictionary is not None:
             self.features.dictionary.save(Path(directory) / "dict")
         return self.tagger.save(directory, meta={"features": self.features.get_params(), "labels": "BMES",
-                                                 **(meta or {})})
+                                                 **(meta or {})}, prune=prune)
 
     @classmethod
-    def load(cls, directory, *, user_dict=None) -> "TaggingSegmenter":
-        meta = load_meta(directory, "perceptron")
+    def load(cls, directory, *, user_dict=None, **kw) -> "TaggingSegmenter":
+        """Load a saved segmenter; the tagger class (perceptron or CRF) is chosen by the bundle's kind."""
+        meta = load_meta(directory)
+        tagger_cls = TAGGERS.get(meta.get("kind"))
+        if tagger_cls is None:
+            raise ModelFormatError(Path(directory) / "meta.json",
+                                   f"holds a {meta.get('kind')!r} model, expected one of {sorted(TAGGERS)}")
         fp = meta.get("features", {})
         dictionary = Dictionary.load(Path(directory) / "dict") if fp.get("dict_templates") else None
         feats = CharFeatures(bits=fp.get("bits", 22), dictionary=dictionary)
-        return cls(PerceptronTagger.load(directory), feats, user_dict=user_dict)
+        return cls(tagger_cls.load(directory), feats, user_dict=user_dict, **kw)
 
 
 def _codes(text: str) -> np.ndarray:
@@ -120,21 +133,38 @@ _lock = threading.Lock()
 _DEFAULT = {}
 
 
-def default_perceptron(user_dict=None, **kw) -> TaggingSegmenter:
+def _default(name: str, model: str, user_dict, kw) -> TaggingSegmenter:
     with _lock:
-        if "perceptron" not in _DEFAULT:
-            _DEFAULT["perceptron"] = TaggingSegmenter.load(model_path("cws"))
-    base = _DEFAULT["perceptron"]
+        if name not in _DEFAULT:
+            _DEFAULT[name] = TaggingSegmenter.load(model_path(model))
+    base = _DEFAULT[name]
     return TaggingSegmenter(base.tagger, base.features, user_dict=user_dict,
                             suggest_bias=kw.get("suggest_bias", SUGGEST_BIAS))
+
+
+def default_perceptron(user_dict=None, **kw) -> TaggingSegmenter:
+    """The shipped averaged-perceptron segmenter (``data/cws``), loaded once."""
+    return _default("perceptron", "cws", user_dict, kw)
+
+
+def default_crf(user_dict=None, **kw) -> TaggingSegmenter:
+    """The shipped linear-chain CRF segmenter (``data/crf``), loaded once."""
+    return _default("crf", "crf", user_dict, kw)
 
 
 # ---------------------------------------------------------------------------------- training
 def add_train_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--corpus", required=True, action="append", metavar="PATH", help="PD98 corpus (repeatable)")
     parser.add_argument("--out", required=True, metavar="DIR")
-    parser.add_argument("--algorithm", choices=["perceptron"], default="perceptron")
-    parser.add_argument("--n-iter", type=int, default=10)
+    parser.add_argument("--algorithm", choices=["perceptron", "crf"], default="perceptron")
+    parser.add_argument("--n-iter", type=int, default=10, help="perceptron: epochs")
+    parser.add_argument("--c2", type=float, default=CRF_C2, help="crf: L2 coefficient (c2 * ||w||^2, CRFsuite's convention)")
+    parser.add_argument("--max-iter", type=int, default=CRF_MAX_ITER, help="crf: L-BFGS iterations")
+    parser.add_argument("--tol", type=float, default=1e-7, help="crf: stop below this relative objective decrease")
+    parser.add_argument("--dev-every", type=int, default=10, help="crf: dev F1 every this many iterations")
+    parser.add_argument("--prune", type=float, default=None,
+                        help="drop feature rows whose largest |weight| is at most this (default: perceptron 1e-3, crf %g)"
+                             % CRF_PRUNE)
     parser.add_argument("--dev-ratio", type=float, default=0.05, help="last fraction of paragraphs held out for dev F1")
     parser.add_argument("--bits", type=int, default=22, help="log2 of the hashed feature space")
     parser.add_argument("--seed", type=int, default=0)
@@ -169,23 +199,29 @@ def _jackknife_features(sents, bits: int, min_count: int, folds: int) -> list[np
     return X
 
 
-def train_main(args) -> int:
+def training_data(corpus, *, dev_ratio: float = 0.05, bits: int = 22, dict_features: bool = True,
+                  dict_min_count: int = 1, folds: int = 5):
+    """(train words, dev words, features, X, y, dev_X) exactly as ``cnlp train cws`` builds them:
+    the last ``dev_ratio`` of the paragraphs held out, the dictionary of the training split, and
+    jackknifed dictionary features for the training sentences."""
     from ..corpus.readers import read_pd98
-    from ..evaluate import SegEvaluator
-    t0 = time.perf_counter()
-    sents = [[w for w, _ in s] for p in args.corpus for s in read_pd98(p) if s]
-    n_dev = int(len(sents) * args.dev_ratio)
+    sents = [[w for w, _ in s] for p in corpus for s in read_pd98(p) if s]
+    n_dev = int(len(sents) * dev_ratio)
     train, dev = sents[:len(sents) - n_dev], sents[len(sents) - n_dev:]
-    dictionary = None
-    if not args.no_dict_features:       # closed track: the words of the training split only
-        dictionary = _dictionary(train, args.dict_min_count)
-    feats = CharFeatures(bits=args.bits, dictionary=dictionary)
+    dictionary = _dictionary(train, dict_min_count) if dict_features else None   # closed track
+    feats = CharFeatures(bits=bits, dictionary=dictionary)
     if dictionary is None:
         X = [feats.transform_codes(_codes("".join(s))) for s in train]
     else:
-        X = _jackknife_features(train, args.bits, args.dict_min_count, args.folds)
+        X = _jackknife_features(train, bits, dict_min_count, folds)
     y = [_labels(s) for s in train]
     dev_X = [feats.transform_codes(_codes("".join(s))) for s in dev]
+    return train, dev, feats, X, y, dev_X
+
+
+def dev_scorer(dev, dev_X):
+    """``f(tagger) -> F1`` of the tagger's Viterbi output on the dev words."""
+    from ..evaluate import SegEvaluator
 
     def dev_f1(tagger) -> float:
         ev = SegEvaluator()
@@ -194,24 +230,41 @@ def train_main(args) -> int:
             b = _labels_to_bounds(tagger.predict_single(x)).tolist()
             ev.add(words, [text[i:j] for i, j in zip(b, b[1:])])
         return ev.result()["f1"]
+    return dev_f1
 
-    taggers = []
-    for k in range(args.seeds):
-        t = PerceptronTagger(n_labels=4, n_features=feats.n_features, n_iter=args.n_iter,
-                             random_state=args.seed + k, verbose=True)
-        taggers.append(t.fit(X, y, dev_score=dev_f1 if dev else None))
-    tagger = taggers[0]
-    if len(taggers) > 1:           # parameter averaging over shuffle orders (dev F1 0.9577 -> 0.9581)
-        for name in ("W_", "trans_", "start_"):
-            setattr(tagger, name, (sum(getattr(t, name) for t in taggers) / len(taggers)).astype(np.float32))
-        if dev:
-            tagger.training_log_ = [t.training_log_ for t in taggers] + [{"averaged_dev": dev_f1(tagger)}]
-    seg = TaggingSegmenter(tagger, feats)
+
+def train_main(args) -> int:
+    t0 = time.perf_counter()
+    train, dev, feats, X, y, dev_X = training_data(
+        args.corpus, dev_ratio=args.dev_ratio, bits=args.bits, dict_features=not args.no_dict_features,
+        dict_min_count=args.dict_min_count, folds=args.folds)
+    dev_f1 = dev_scorer(dev, dev_X) if dev else None
     cmd = (f"cnlp train cws --algorithm {args.algorithm} " + " ".join(f"--corpus {p}" for p in args.corpus)
-           + f" --out {args.out} --n-iter {args.n_iter} --dev-ratio {args.dev_ratio} --bits {args.bits}"
-           + f" --seeds {args.seeds}")
+           + f" --out {args.out} --dev-ratio {args.dev_ratio} --bits {args.bits}")
+    if args.algorithm == "crf":
+        tagger = CRFTagger(n_labels=4, n_features=feats.n_features, c2=args.c2, max_iter=args.max_iter,
+                           tol=args.tol, dev_every=args.dev_every, verbose=True).fit(X, y, dev_score=dev_f1)
+        cmd += f" --c2 {args.c2} --max-iter {args.max_iter} --tol {args.tol}"
+        prune = CRF_PRUNE if args.prune is None else args.prune
+    else:
+        taggers = []
+        for k in range(args.seeds):
+            t = PerceptronTagger(n_labels=4, n_features=feats.n_features, n_iter=args.n_iter,
+                                 random_state=args.seed + k, verbose=True)
+            taggers.append(t.fit(X, y, dev_score=dev_f1))
+        tagger = taggers[0]
+        if len(taggers) > 1:           # parameter averaging over shuffle orders (dev F1 0.9577 -> 0.9581)
+            for name in ("W_", "trans_", "start_"):
+                setattr(tagger, name, (sum(getattr(t, name) for t in taggers) / len(taggers)).astype(np.float32))
+            if dev:
+                tagger.training_log_ = [t.training_log_ for t in taggers] + [{"averaged_dev": dev_f1(tagger)}]
+        cmd += f" --n-iter {args.n_iter} --seeds {args.seeds}"
+        prune = 1e-3 if args.prune is None else args.prune
     cmd += " --no-dict-features" if args.no_dict_features else f" --dict-min-count {args.dict_min_count} --folds {args.folds}"
-    seg.save(args.out, meta={"command": cmd, "train_seconds": round(time.perf_counter() - t0, 1)})
-    print(f"perceptron CWS: {len(train)} train / {len(dev)} dev paragraphs, log {tagger.training_log_}, "
+    if args.prune is not None:
+        cmd += f" --prune {args.prune}"
+    seg = TaggingSegmenter(tagger, feats)
+    seg.save(args.out, meta={"command": cmd, "train_seconds": round(time.perf_counter() - t0, 1)}, prune=prune)
+    print(f"{args.algorithm} CWS: {len(train)} train / {len(dev)} dev paragraphs, log {tagger.training_log_}, "
           f"{time.perf_counter() - t0:.0f}s -> {args.out}")
     return 0

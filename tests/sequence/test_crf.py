@@ -195,3 +195,23 @@ def test_perceptron_bundle_is_not_a_crf(tmp_path):
     p.save(tmp_path / "p")
     with pytest.raises(ModelFormatError, match="perceptron"):
         CRFTagger.load(tmp_path / "p")
+
+
+def test_train_cws_crf_cli_and_load_by_kind(tiny_pd98, tmp_path, capsys):
+    from cnlp.cli import main
+    from cnlp.dictionary import UserDictionary
+    from cnlp.segment.tagging import TaggingSegmenter
+    out = tmp_path / "crf"
+    assert main(["train", "cws", "--algorithm", "crf", "--corpus", str(tiny_pd98), "--out", str(out),
+                 "--dev-ratio", "0.2", "--bits", "16", "--c2", "0.01", "--max-iter", "60", "--dev-every", "5"]) == 0
+    seg = TaggingSegmenter.load(out)
+    assert isinstance(seg.tagger, CRFTagger) and seg.tagger.meta_["command"].startswith("cnlp train cws --algorithm crf")
+    assert any("dev" in e for e in seg.tagger.training_log_)
+    for line in ["我们  研究  生命  的  起源  。", "商品  和  服务  都  很  好  。"]:      # training lines
+        assert seg.segment(line.replace("  ", "")) == line.split()
+    ud = UserDictionary()
+    ud.add_word("究生命", mode="force")
+    assert "究生命" in seg.with_user_dict(ud).segment("我们研究生命的起源。")
+    (out / "meta.json").write_text((out / "meta.json").read_text("utf-8").replace('"kind": "crf"', '"kind": "hmm"'), "utf-8")
+    with pytest.raises(ModelFormatError, match="meta.json"):
+        TaggingSegmenter.load(out)
