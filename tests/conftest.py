@@ -5,8 +5,14 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from cnlp.io import corpora_dir
+
+# No per-example deadline: the first example of a run may include Numba compilation (a fresh
+# checkout has no kernel cache) and CI machines are shared; a deadline there fails at random.
+settings.register_profile("cnlp", deadline=None)
+settings.load_profile("cnlp")
 
 CORPORA = corpora_dir()
 HAVE_CORPORA = (CORPORA / "pd1998" / "199801.txt").is_file()
