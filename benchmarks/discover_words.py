@@ -78,8 +78,8 @@ def part_a(gold):
     print(f"== (a) 199801 raw text: {len(lines)} lines, {n} chars; discover_words() defaults "
           f"{t:.2f} s (best of 3), {len(res)} candidates")
     precision(res, gold, 200)
-    for k in (1000, 3000):
-        precision(res, gold, k, show=False)
+    precision(res, gold, 1000)
+    precision(res, gold, 3000, show=False)
     print("  top 50: " + " ".join(r.word for r in res[:50]))
     return res
 
