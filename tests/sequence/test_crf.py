@@ -157,14 +157,14 @@ def test_learns_training_set(fitted):
     assert crf.predict_single(X_list[0], allowed)[0] == (y_list[0][0] + 1) % L
 
 
-def test_dev_score_logged_and_c1_rejected():
+def test_dev_score_logged_and_bad_arguments():
     X_list, y_list = [np.array([[0], [1]], np.int32)], [np.array([0, 1], np.int32)]
     calls = []
     crf = CRFTagger(n_labels=2, n_features=4, max_iter=6, dev_every=2)
     crf.fit(X_list, y_list, dev_score=lambda t: calls.append(t.W_.shape) or 0.5)
     assert calls and all(s == (4, 2) for s in calls) and "dev" in crf.training_log_[-1]
-    with pytest.raises(NotImplementedError):
-        CRFTagger(n_labels=2, n_features=4, c1=0.1).fit(X_list, y_list)
+    with pytest.raises(ValueError):
+        CRFTagger(n_labels=2, n_features=4, c1=-0.1).fit(X_list, y_list)
     with pytest.raises(NotFittedError):
         CRFTagger(n_labels=2, n_features=4).predict_single(X_list[0])
     with pytest.raises(ValueError):
@@ -215,3 +215,27 @@ def test_train_cws_crf_cli_and_load_by_kind(tiny_pd98, tmp_path, capsys):
     (out / "meta.json").write_text((out / "meta.json").read_text("utf-8").replace('"kind": "crf"', '"kind": "hmm"'), "utf-8")
     with pytest.raises(ModelFormatError, match="meta.json"):
         TaggingSegmenter.load(out)
+
+
+def test_l1_owlqn_reaches_a_sparse_optimum(fitted):
+    from cnlp.sequence.crf import owlqn
+    _, X_list, y_list = fitted
+    X, y, off = concat(X_list, y_list)
+    crf = CRFTagger(n_labels=L, n_features=32, c2=0.0)
+    Xc, used = crf.compact(X, 32)
+    R = used.size
+    emp = np.zeros(R * L + L * L + L)
+    eW, eT, eS = crf._split(emp, R)
+    gold_counts(Xc, y, off, eW, eT, eS)
+    fun = lambda th: crf.objective(th, Xc, off, emp)      # noqa: E731
+    c1 = 2.0
+    res = owlqn(fun, np.zeros_like(emp), c1, max_iter=300, tol=1e-12)
+    x = res.x
+    f0 = fun(np.zeros_like(emp))[0]
+    assert res.fun < f0 and (x == 0).sum() > 0.2 * x.size
+    g = fun(x)[1]      # optimality: |g| <= c1 where x = 0, g = -c1 sign(x) elsewhere
+    assert np.all(np.abs(g[x == 0]) <= c1 + 1e-3)
+    np.testing.assert_allclose(g[x != 0], -c1 * np.sign(x[x != 0]), atol=1e-2)
+    fitted_l1 = CRFTagger(n_labels=L, n_features=32, c1=c1, c2=0.0, max_iter=300, tol=1e-12).fit(X_list, y_list)
+    assert fitted_l1.training_log_[-1]["objective"] == pytest.approx(res.fun, rel=1e-6)
+    assert (fitted_l1.W_ == 0).sum() > (fitted[0].W_[:20] == 0).sum()
