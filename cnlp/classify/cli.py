@@ -1,0 +1,155 @@
+"""``cnlp classify train | predict``.
+
+    cnlp classify train --data FILE [--data FILE ...] [--class LABEL=FILE ...] --out DIR
+                        [--k K|all] [--model nb|linear] [--char-ngrams LO-HI|none] [--C C] [--alpha A]
+    cnlp classify predict --model DIR FILE...
+
+``--data`` files hold ``label<TAB>text`` per line (blank lines are skipped); ``--class LABEL=FILE``
+files hold one text of class LABEL per line (blank lines are skipped). ``predict`` prints
+``label<TAB>probability`` for every input line of every file, in order — empty lines included.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+from ..errors import CorpusFormatError
+
+_BATCH = 20000
+
+
+def _k(value: str):
+    if value == "all":
+        return "all"
+    try:
+        k = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer or 'all', got {value!r}") from None
+    if k < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer or 'all', got {value!r}")
+    return k
+
+
+def _range(value: str):
+    if value.lower() == "none":
+        return None
+    try:
+        lo, _, hi = value.partition("-")
+        r = (int(lo), int(hi or lo))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected LO-HI (e.g. 1-3) or 'none', got {value!r}") from None
+    if not 1 <= r[0] <= r[1]:
+        raise argparse.ArgumentTypeError(f"expected 1 <= LO <= HI, got {value!r}")
+    return r
+
+
+def _class_spec(value: str):
+    label, eq, path = value.partition("=")
+    if not eq or not label or not path:
+        raise argparse.ArgumentTypeError(f"expected LABEL=FILE, got {value!r}")
+    return label, path
+
+
+def add_cli_arguments(parser: argparse.ArgumentParser) -> None:
+    sub = parser.add_subparsers(dest="action", required=True)
+    t = sub.add_parser("train", help="train a text classifier and save it to a directory")
+    t.add_argument("--data", action="append", default=[], metavar="FILE",
+                   help="training file, 'label<TAB>text' per line (repeatable)")
+    t.add_argument("--class", dest="classes", action="append", default=[], type=_class_spec,
+                   metavar="LABEL=FILE", help="training file whose every line is a text of class LABEL (repeatable)")
+    t.add_argument("--out", required=True, metavar="DIR", help="model directory to write")
+    t.add_argument("--k", type=_k, default=None, help="number of chi-square terms kept, or 'all'")
+    t.add_argument("--model", choices=["nb", "linear"], default="linear",
+                   help="naive Bayes or logistic regression (default: linear)")
+    t.add_argument("--ngrams", type=_range, default=(1, 2), metavar="LO-HI",
+                   help="word n-gram orders (default 1-2; 'none' for characters only)")
+    t.add_argument("--char-ngrams", type=_range, default=None, metavar="LO-HI",
+                   help="character n-gram orders (default: none)")
+    t.add_argument("--min-df", type=int, default=1, help="drop terms seen in fewer texts (default 1)")
+    t.add_argument("--C", type=float, default=None, help="logistic-regression inverse regularisation")
+    t.add_argument("--alpha", type=float, default=None, help="naive Bayes smoothing")
+    t.add_argument("-a", "--algorithm", default=None, help="cnlp segmentation algorithm (default: cnlp's default)")
+
+    p = sub.add_parser("predict", help="print 'label<TAB>probability' for each input line")
+    p.add_argument("--model", required=True, metavar="DIR", help="model directory written by 'train'")
+    p.add_argument("files", nargs="+", metavar="FILE", help="input files, one text per line")
+
+
+def read_labelled(path) -> tuple[list[str], list[str]]:
+    """``(texts, labels)`` of a ``label<TAB>text`` file; blank lines are skipped."""
+    from ..corpus.readers import iter_lines
+    texts, labels = [], []
+    for lineno, line in iter_lines(path):
+        if not line.strip():
+            continue
+        label, tab, text = line.partition("\t")
+        if not tab:
+            raise CorpusFormatError(path, lineno, "expected 'label<TAB>text' (no tab found)", line)
+        label = label.strip()
+        if not label:
+            raise CorpusFormatError(path, lineno, "empty label before the tab", line)
+        texts.append(text)
+        labels.append(label)
+    return texts, labels
+
+
+def _train(args) -> int:
+    from ..corpus.readers import iter_lines
+    from .classifier import TextClassifier
+    if not args.data and not args.classes:
+        raise SystemExit("cnlp classify train: give training data with --data FILE or --class LABEL=FILE")
+    texts: list[str] = []
+    labels: list[str] = []
+    for path in args.data:
+        t, y = read_labelled(path)
+        texts += t
+        labels += y
+    for label, path in args.classes:
+        for _, line in iter_lines(path):
+            if line.strip():
+                texts.append(line)
+                labels.append(label)
+    if len(set(labels)) < 2:
+        raise SystemExit(f"cnlp classify train: need at least two classes, got {sorted(set(labels))}")
+    params = {"model": args.model, "ngram_range": args.ngrams, "char_ngram_range": args.char_ngrams,
+              "min_df": args.min_df, "algorithm": args.algorithm}
+    for name in ("k", "C", "alpha"):
+        if getattr(args, name) is not None:
+            params[name] = getattr(args, name)
+    t0 = time.perf_counter()
+    clf = TextClassifier(**params).fit(texts, labels)
+    clf.save(args.out)
+    f = clf.features_
+    print(f"trained {args.model} on {len(texts)} texts, {len(clf.classes_)} classes, "
+          f"{f.n_features_out_} of {f.n_terms_total_} terms kept, {time.perf_counter() - t0:.1f} s -> {args.out}",
+          file=sys.stderr)
+    return 0
+
+
+def _predict(args) -> int:
+    from ..corpus.readers import iter_lines
+    from .classifier import TextClassifier
+    clf = TextClassifier.load(args.model)
+    out = sys.stdout
+    batch: list[str] = []
+
+    def flush():
+        proba = clf.predict_proba(batch)
+        best = proba.argmax(axis=1)
+        out.writelines(f"{clf.classes_[j]}\t{proba[i, j]:.4f}\n" for i, j in enumerate(best))
+        batch.clear()
+
+    for path in args.files:
+        for _, line in iter_lines(path):
+            batch.append(line)
+            if len(batch) >= _BATCH:
+                flush()
+    if batch:
+        flush()
+    out.flush()
+    return 0
+
+
+def cli_main(args) -> int:
+    return _train(args) if args.action == "train" else _predict(args)
