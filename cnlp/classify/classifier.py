@@ -148,6 +148,7 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
 
     def predict(self, texts) -> np.ndarray:
         """The most probable class of each text."""
+        self._check_fitted()
         return self.classes_[np.argmax(self.predict_proba(texts), axis=1)]
 
     def score(self, texts, labels, sample_weight=None) -> float:
