@@ -19,6 +19,7 @@ Term strings
 """
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 
 import numpy as np
@@ -154,14 +155,18 @@ class ChiSquareBagOfWords(TransformerMixin, BaseEstimator):
         """CSR count matrix of ``docs`` over ``vocab`` (new terms added when ``grow``)."""
         indptr = [0]
         indices: list[int] = []
-        for terms in docs:
-            if grow:
-                for t in terms:
-                    indices.append(vocab.setdefault(t, len(vocab)))
-            else:
-                get = vocab.get
+        if grow:    # a defaultdict numbering new keys in order, looked up by map() at C speed
+            d = defaultdict(None, vocab)
+            d.default_factory = d.__len__
+            for terms in docs:
+                indices.extend(map(d.__getitem__, terms))
+                indptr.append(len(indices))
+            vocab.update(d)
+        else:
+            get = vocab.get
+            for terms in docs:
                 indices.extend(j for j in map(get, terms) if j is not None)
-            indptr.append(len(indices))
+                indptr.append(len(indices))
         ind = np.asarray(indices, dtype=np.int64)
         X = sp.csr_matrix((np.ones(len(ind), dtype=np.float64), ind, np.asarray(indptr, dtype=np.int64)),
                           shape=(len(docs), len(vocab)))
