@@ -35,7 +35,10 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
     Parameters
     ----------
     k, ngram_range, char_ngram_range, min_df, sublinear_tf, use_idf, binary, norm, algorithm
-        Passed to :class:`ChiSquareBagOfWords` (``k="all"``: no chi-square selection).
+        Passed to :class:`ChiSquareBagOfWords` (``k="all"``: no chi-square selection). The defaults
+        (100,000 chi-square terms of word 1-2-grams and character 1-3-grams seen in >= 2 texts,
+        logistic regression with ``C=10``) are the best cross-validated setting of
+        ``benchmarks/classify_sentiment.py`` within its fold spread (see docs/classify.md).
     model : "nb" or "linear"
         ``"nb"``: multinomial naive Bayes (smoothing ``alpha``); ``"linear"``: L2 logistic
         regression (inverse regularisation ``C``).
@@ -56,7 +59,7 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         The weights every prediction uses (see the module docstring).
     """
 
-    def __init__(self, *, k=20000, model="linear", ngram_range=(1, 2), char_ngram_range=None, min_df=1,
+    def __init__(self, *, k=100000, model="linear", ngram_range=(1, 2), char_ngram_range=(1, 3), min_df=2,
                  sublinear_tf=True, use_idf=True, binary=False, norm="l2", algorithm=None,
                  alpha=0.1, C=10.0, max_iter=2000):
         self.k = k

@@ -59,14 +59,14 @@ def add_cli_arguments(parser: argparse.ArgumentParser) -> None:
     t.add_argument("--class", dest="classes", action="append", default=[], type=_class_spec,
                    metavar="LABEL=FILE", help="training file whose every line is a text of class LABEL (repeatable)")
     t.add_argument("--out", required=True, metavar="DIR", help="model directory to write")
-    t.add_argument("--k", type=_k, default=None, help="number of chi-square terms kept, or 'all'")
+    t.add_argument("--k", type=_k, default=None, help="number of chi-square terms kept, or 'all' (default 100000)")
     t.add_argument("--model", choices=["nb", "linear"], default="linear",
                    help="naive Bayes or logistic regression (default: linear)")
     t.add_argument("--ngrams", type=_range, default=(1, 2), metavar="LO-HI",
                    help="word n-gram orders (default 1-2; 'none' for characters only)")
-    t.add_argument("--char-ngrams", type=_range, default=None, metavar="LO-HI",
-                   help="character n-gram orders (default: none)")
-    t.add_argument("--min-df", type=int, default=1, help="drop terms seen in fewer texts (default 1)")
+    t.add_argument("--char-ngrams", type=_range, default=(1, 3), metavar="LO-HI",
+                   help="character n-gram orders (default 1-3; 'none' for words only)")
+    t.add_argument("--min-df", type=int, default=2, help="drop terms seen in fewer texts (default 2)")
     t.add_argument("--C", type=float, default=None, help="logistic-regression inverse regularisation")
     t.add_argument("--alpha", type=float, default=None, help="naive Bayes smoothing")
     t.add_argument("-a", "--algorithm", default=None, help="cnlp segmentation algorithm (default: cnlp's default)")

@@ -88,10 +88,14 @@ def test_pipeline_clone_get_set_params(data):
     assert clf.set_params(k=7).k == 7
 
 
-@pytest.mark.parametrize("model", ["nb", "linear"])
-def test_classifier_learns_and_round_trips(data, tmp_path, model):
+@pytest.mark.parametrize("model,params", [
+    ("nb", dict(k=6, ngram_range=(1, 1), char_ngram_range=None, min_df=1)),
+    ("linear", dict(k=6, ngram_range=(1, 1), char_ngram_range=None, min_df=1)),
+    ("linear", dict(k="all")),           # the default features: words 1-2 + characters 1-3, min_df=2
+])
+def test_classifier_learns_and_round_trips(data, tmp_path, model, params):
     texts, labels = data
-    clf = TextClassifier(k=6, model=model, ngram_range=(1, 1), C=100.0).fit(texts, labels)
+    clf = TextClassifier(model=model, C=100.0, **params).fit(texts, labels)
     assert list(clf.classes_) == ["neg", "pos"]
     test = ["我们很满意", "非常失望", "这个酒店我喜欢", "很后悔"]
     assert list(clf.predict(test)) == ["pos", "neg", "pos", "neg"]
@@ -188,7 +192,7 @@ def test_cli_train_predict_round_trip(data, tmp_path, capsys):
     extra.write_text("我们很满意\n\n朋友推荐的\n", "utf-8")
     out = tmp_path / "model"
     assert main(["classify", "train", "--data", str(tsv), "--class", f"pos={extra}", "--out", str(out),
-                 "--k", "6", "--model", "nb", "--ngrams", "1-1"]) == 0
+                 "--k", "6", "--model", "nb", "--ngrams", "1-1", "--char-ngrams", "none", "--min-df", "1"]) == 0
     assert (out / "meta.json").is_file()
     inp1 = tmp_path / "in1.txt"
     inp1.write_text("非常满意\n\n很后悔，糟糕\n", "utf-8")
