@@ -23,6 +23,8 @@ TEMPLATES = ("C0", "C-1", "C1", "C-2", "C2", "C-1C0", "C0C1", "C-2C-1", "C1C2", 
 #: with a dictionary: length of the longest word starting / ending here, of the longest word
 #: covering this character with the character's role in it, and the start/end pair
 DICT_TEMPLATES = ("Dstart", "Dend", "Dcover", "Dstart,Dend", "C0,Dstart", "C0,Dend", "C0,Dcover")
+#: optional templates, appended after all others (so the column indices above never move)
+EXTRA_TEMPLATES = ("C-1C0C1",)
 N_TEMPLATES = len(TEMPLATES)
 #: column indices of templates that do not name a character (classes, dictionary lengths): they fire
 #: almost everywhere, so online corrections (``learn``) leave them alone
@@ -122,6 +124,20 @@ def dict_features(raw, root_f, htab_f, word_f, root_b, htab_b, word_b, bits, out
     return out
 
 
+@njit(cache=True, nogil=True)
+def trigram_features(raw, bits, out, col):
+    """Fill ``out[:, col]`` with the character trigram C-1C0C1 (folded code points)."""
+    n = raw.shape[0]
+    mask = (1 << bits) - 1
+    prev = np.int64(BOS_CODE)
+    cur = np.int64(fold_code(raw[0])) if n else np.int64(0)
+    for t in range(n):
+        nxt = np.int64(fold_code(raw[t + 1])) if t + 1 < n else np.int64(EOS_CODE)
+        out[t, col] = _fid(30, prev * 1114112 + cur, nxt, mask)
+        prev, cur = cur, nxt
+    return out
+
+
 class CharFeatures:
     """Hashed character-window features (see :data:`TEMPLATES`).
 
@@ -130,15 +146,16 @@ class CharFeatures:
     ((2, 14), True)
     """
 
-    def __init__(self, *, bits: int = 22, dictionary=None):
+    def __init__(self, *, bits: int = 22, dictionary=None, trigram: bool = False):
         if not 10 <= bits <= 30:
             raise ValueError(f"bits must be in [10, 30], got {bits}")
         self.bits = int(bits)
         self.dictionary = dictionary
+        self.trigram = bool(trigram)
 
     @property
     def n_templates(self) -> int:
-        return N_TEMPLATES + (len(DICT_TEMPLATES) if self.dictionary is not None else 0)
+        return N_TEMPLATES + (len(DICT_TEMPLATES) if self.dictionary is not None else 0) + int(self.trigram)
 
     @property
     def n_features(self) -> int:
@@ -152,8 +169,20 @@ class CharFeatures:
         if d is not None:
             f, b = d.fwd, d.bwd
             dict_features(codes, f.root, f.htab, f.word, b.root, b.htab, b.word, self.bits, out, N_TEMPLATES)
+        if self.trigram:
+            trigram_features(codes, self.bits, out, out.shape[1] - 1)
         return out
 
     def get_params(self) -> dict:
         return {"bits": self.bits, "templates": list(TEMPLATES),
-                "dict_templates": list(DICT_TEMPLATES) if self.dictionary is not None else []}
+                "dict_templates": list(DICT_TEMPLATES) if self.dictionary is not None else [],
+                "extra_templates": list(EXTRA_TEMPLATES) if self.trigram else []}
+
+    @classmethod
+    def from_params(cls, params: dict, dictionary=None) -> "CharFeatures":
+        """The features a saved model was trained with (``get_params()`` as stored in its meta)."""
+        extra = params.get("extra_templates", [])
+        unknown = set(extra) - set(EXTRA_TEMPLATES)
+        if unknown:
+            raise ValueError(f"unknown feature templates {sorted(unknown)}; this cnlp knows {list(EXTRA_TEMPLATES)}")
+        return cls(bits=params.get("bits", 22), dictionary=dictionary, trigram="C-1C0C1" in extra)

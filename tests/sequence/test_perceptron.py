@@ -139,3 +139,21 @@ def test_suggested_words_bias_the_shipped_model():
     # a suggestion is soft: with an absurd suggested word the model still segments sensibly
     ud2 = UserDictionary(["们研"], mode="suggest")
     assert default_perceptron(user_dict=ud2).segment(text)[0] == "他们"
+
+
+def test_trigram_template_and_params_round_trip():
+    from cnlp.sequence.features import trigram_features
+    f = CharFeatures(bits=16, trigram=True)
+    X = f.transform_codes(to_codes("研究生研究"))
+    assert X.shape == (5, N_TEMPLATES + 1)
+    assert np.array_equal(X[:, :N_TEMPLATES], CharFeatures(bits=16).transform_codes(to_codes("研究生研究")))
+    assert X[0, -1] != X[3, -1]                 # 研 after BOS vs after 生
+    out = np.empty((5, 1), np.int32)
+    assert np.array_equal(X[:, -1:], trigram_features.py_func(to_codes("研究生研究"), 16, out, 0))
+    assert np.array_equal(CharFeatures(bits=16, trigram=True).transform_codes(to_codes("ＡＢc")),
+                          CharFeatures(bits=16, trigram=True).transform_codes(to_codes("abc")))   # folded
+    g = CharFeatures.from_params(f.get_params())
+    assert g.trigram and g.bits == 16
+    assert not CharFeatures.from_params({"bits": 16}).trigram        # models saved before the option
+    with pytest.raises(ValueError, match="unknown feature templates"):
+        CharFeatures.from_params({"bits": 16, "extra_templates": ["C0C1C2C3"]})
