@@ -17,7 +17,7 @@ SEGMENTERS: dict[str, str] = {
     "hmm": "cnlp.segment.hmm:default_hmm",
     "hmm2": "cnlp.segment.hmm:default_hmm2",
     "perceptron": "cnlp.segment.tagging:default_perceptron",
-    # added when its model ships: "crf" (cnlp.segment.tagging:default_crf)
+    "crf": "cnlp.segment.tagging:default_crf",
 }
 
 #: the algorithm ``cnlp.segment()`` uses when none is given (the most accurate shipped model)
