@@ -239,3 +239,20 @@ def test_l1_owlqn_reaches_a_sparse_optimum(fitted):
     fitted_l1 = CRFTagger(n_labels=L, n_features=32, c1=c1, c2=0.0, max_iter=300, tol=1e-12).fit(X_list, y_list)
     assert fitted_l1.training_log_[-1]["objective"] == pytest.approx(res.fun, rel=1e-6)
     assert (fitted_l1.W_ == 0).sum() > (fitted[0].W_[:20] == 0).sum()
+
+
+@pytest.mark.corpus
+def test_shipped_crf_pku_sample(corpora):
+    from cnlp.evaluate import SegEvaluator
+    from cnlp.segment.tagging import default_crf
+    sig = corpora / "sighan2005"
+    raw = (sig / "pku_test.utf8").read_text("utf-8").splitlines()[:300]
+    gold = (sig / "pku_test_gold.utf8").read_text("utf-8").splitlines()[:300]
+    seg = default_crf()
+    assert isinstance(seg.tagger, CRFTagger)
+    ev = SegEvaluator()
+    for r, g in zip(raw, gold):
+        ev.add(g.split(), seg.segment(r))
+    assert ev.result()["f1"] > 0.93          # full test: 0.9544 (docs/benchmarks.md)
+    m = seg.tagger.marginals(seg.features.transform_codes(np.array([ord(c) for c in "我们研究生命"], np.int32)))
+    assert m.shape == (6, 4) and np.allclose(m.sum(axis=1), 1.0)
