@@ -17,7 +17,7 @@ import numpy as np
 from ..dictionary import Dictionary, as_user_dictionary, bmes_bias, bmes_mask
 from ..errors import ModelFormatError
 from ..io import load_meta, model_path
-from ..sequence.features import NON_LEXICAL, CharFeatures
+from ..sequence.features import DEFAULT_EXTRA, EXTRA_TEMPLATES, NON_LEXICAL, CharFeatures
 from ..sequence.crf import CRFTagger
 from ..sequence.perceptron import PerceptronTagger
 from ..text import SPACE, char_classes, fold_width
@@ -173,7 +173,9 @@ def add_train_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--seeds", type=int, default=3,
                         help="train this many models (shuffle seeds seed, seed+1, ...) and average their weights")
-    parser.add_argument("--trigram", action="store_true", help="add the character trigram template C-1C0C1")
+    parser.add_argument("--extra-templates", nargs="*", default=list(DEFAULT_EXTRA), metavar="T",
+                        choices=list(EXTRA_TEMPLATES),
+                        help=f"optional feature templates (default: {' '.join(DEFAULT_EXTRA)}; none: --extra-templates)")
     parser.add_argument("--no-dict-features", action="store_true",
                         help="no dictionary features (default: words of the training split, min count --dict-min-count)")
     parser.add_argument("--dict-min-count", type=int, default=1)
@@ -186,7 +188,7 @@ def _dictionary(sents, min_count: int) -> Dictionary:
     return Dictionary.from_counts({w: c for w, c in counts.items() if c >= min_count})
 
 
-def _jackknife_features(sents, bits: int, min_count: int, folds: int, trigram: bool = False) -> list[np.ndarray]:
+def _jackknife_features(sents, bits: int, min_count: int, folds: int, extra=()) -> list[np.ndarray]:
     """Features of each fold computed with a dictionary of the *other* folds' words.
 
     Built from the same sentences, dictionary features would mark every training word as known,
@@ -197,14 +199,14 @@ def _jackknife_features(sents, bits: int, min_count: int, folds: int, trigram: b
     fold_of = np.arange(len(sents)) % folds
     for k in range(folds):
         d = _dictionary([s for s, f in zip(sents, fold_of) if f != k], min_count)
-        feats = CharFeatures(bits=bits, dictionary=d, trigram=trigram)
+        feats = CharFeatures(bits=bits, dictionary=d, extra=extra)
         for i in np.flatnonzero(fold_of == k).tolist():
             X[i] = feats.transform_codes(_codes("".join(sents[i])))
     return X
 
 
 def training_data(corpus, *, dev_ratio: float = 0.05, bits: int = 22, dict_features: bool = True,
-                  dict_min_count: int = 1, folds: int = 5, trigram: bool = False):
+                  dict_min_count: int = 1, folds: int = 5, extra=()):
     """(train words, dev words, features, X, y, dev_X) exactly as ``cnlp train cws`` builds them:
     the last ``dev_ratio`` of the paragraphs held out, the dictionary of the training split, and
     jackknifed dictionary features for the training sentences."""
@@ -213,11 +215,11 @@ def training_data(corpus, *, dev_ratio: float = 0.05, bits: int = 22, dict_featu
     n_dev = int(len(sents) * dev_ratio)
     train, dev = sents[:len(sents) - n_dev], sents[len(sents) - n_dev:]
     dictionary = _dictionary(train, dict_min_count) if dict_features else None   # closed track
-    feats = CharFeatures(bits=bits, dictionary=dictionary, trigram=trigram)
+    feats = CharFeatures(bits=bits, dictionary=dictionary, extra=extra)
     if dictionary is None:
         X = [feats.transform_codes(_codes("".join(s))) for s in train]
     else:
-        X = _jackknife_features(train, bits, dict_min_count, folds, trigram)
+        X = _jackknife_features(train, bits, dict_min_count, folds, extra)
     y = [_labels(s) for s in train]
     dev_X = [feats.transform_codes(_codes("".join(s))) for s in dev]
     return train, dev, feats, X, y, dev_X
@@ -241,7 +243,7 @@ def train_main(args) -> int:
     t0 = time.perf_counter()
     train, dev, feats, X, y, dev_X = training_data(
         args.corpus, dev_ratio=args.dev_ratio, bits=args.bits, dict_features=not args.no_dict_features,
-        dict_min_count=args.dict_min_count, folds=args.folds, trigram=args.trigram)
+        dict_min_count=args.dict_min_count, folds=args.folds, extra=args.extra_templates)
     dev_f1 = dev_scorer(dev, dev_X) if dev else None
     cmd = (f"cnlp train cws --algorithm {args.algorithm} " + " ".join(f"--corpus {p}" for p in args.corpus)
            + f" --out {args.out} --dev-ratio {args.dev_ratio} --bits {args.bits}")
@@ -265,7 +267,7 @@ def train_main(args) -> int:
         cmd += f" --n-iter {args.n_iter} --seeds {args.seeds}"
         prune = 1e-3 if args.prune is None else args.prune
     cmd += " --no-dict-features" if args.no_dict_features else f" --dict-min-count {args.dict_min_count} --folds {args.folds}"
-    cmd += " --trigram" if args.trigram else ""
+    cmd += " --extra-templates" + "".join(" " + t for t in feats.extra)
     if args.prune is not None:
         cmd += f" --prune {args.prune}"
     seg = TaggingSegmenter(tagger, feats)

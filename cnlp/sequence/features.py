@@ -23,8 +23,12 @@ TEMPLATES = ("C0", "C-1", "C1", "C-2", "C2", "C-1C0", "C0C1", "C-2C-1", "C1C2", 
 #: with a dictionary: length of the longest word starting / ending here, of the longest word
 #: covering this character with the character's role in it, and the start/end pair
 DICT_TEMPLATES = ("Dstart", "Dend", "Dcover", "Dstart,Dend", "C0,Dstart", "C0,Dend", "C0,Dcover")
-#: optional templates, appended after all others (so the column indices above never move)
-EXTRA_TEMPLATES = ("C-1C0C1",)
+#: optional templates, appended after all others in this order (so the column indices above never
+#: move): the character trigram, and the character conjoined with its neighbours' classes
+#: (C0 with the class of C1, the class of C-1 with C0, and C0 between both classes)
+EXTRA_TEMPLATES = ("C-1C0C1", "C0T1", "T-1C0", "T-1C0T1")
+#: the optional templates ``cnlp train cws`` uses by default (chosen on the dev split, docs/models.md)
+DEFAULT_EXTRA = ("C0T1", "T-1C0", "T-1C0T1")
 N_TEMPLATES = len(TEMPLATES)
 #: column indices of templates that do not name a character (classes, dictionary lengths): they fire
 #: almost everywhere, so online corrections (``learn``) leave them alone
@@ -125,16 +129,39 @@ def dict_features(raw, root_f, htab_f, word_f, root_b, htab_b, word_b, bits, out
 
 
 @njit(cache=True, nogil=True)
-def trigram_features(raw, bits, out, col):
-    """Fill ``out[:, col]`` with the character trigram C-1C0C1 (folded code points)."""
+def extra_features(raw, table, bits, flags, out, col):
+    """Fill ``out[:, col:]`` with the optional templates whose ``flags[j]`` is set, in
+    :data:`EXTRA_TEMPLATES` order (folded code points, classes as in :func:`extract_kernel`)."""
     n = raw.shape[0]
     mask = (1 << bits) - 1
-    prev = np.int64(BOS_CODE)
-    cur = np.int64(fold_code(raw[0])) if n else np.int64(0)
+    c = np.empty(n + 2, np.int64)
+    k = np.empty(n + 2, np.int64)
+    c[0], c[n + 1] = BOS_CODE, EOS_CODE
+    k[0], k[n + 1] = 8, 9
+    for i in range(n):
+        x = raw[i]
+        c[i + 1] = fold_code(x)
+        if 0 <= x < 65536:
+            k[i + 1] = table[x]
+        elif 0x20000 <= x <= 0x3FFFF:
+            k[i + 1] = 1
+        else:
+            k[i + 1] = 0
     for t in range(n):
-        nxt = np.int64(fold_code(raw[t + 1])) if t + 1 < n else np.int64(EOS_CODE)
-        out[t, col] = _fid(30, prev * 1114112 + cur, nxt, mask)
-        prev, cur = cur, nxt
+        p = t + 1
+        j = col
+        if flags[0]:
+            out[t, j] = _fid(30, c[p - 1] * 1114112 + c[p], c[p + 1], mask)
+            j += 1
+        if flags[1]:
+            out[t, j] = _fid(31, c[p], k[p + 1], mask)
+            j += 1
+        if flags[2]:
+            out[t, j] = _fid(32, k[p - 1], c[p], mask)
+            j += 1
+        if flags[3]:
+            out[t, j] = _fid(33, c[p] * 16 + k[p - 1], k[p + 1], mask)
+            j += 1
     return out
 
 
@@ -146,16 +173,22 @@ class CharFeatures:
     ((2, 14), True)
     """
 
-    def __init__(self, *, bits: int = 22, dictionary=None, trigram: bool = False):
+    def __init__(self, *, bits: int = 22, dictionary=None, extra=()):
         if not 10 <= bits <= 30:
             raise ValueError(f"bits must be in [10, 30], got {bits}")
+        if isinstance(extra, str):
+            raise TypeError("extra must be a sequence of template names, not a str")
+        unknown = set(extra) - set(EXTRA_TEMPLATES)
+        if unknown:
+            raise ValueError(f"unknown feature templates {sorted(unknown)}; choose from {list(EXTRA_TEMPLATES)}")
         self.bits = int(bits)
         self.dictionary = dictionary
-        self.trigram = bool(trigram)
+        self.extra = tuple(t for t in EXTRA_TEMPLATES if t in set(extra))      # canonical order
+        self._flags = np.array([t in self.extra for t in EXTRA_TEMPLATES], np.bool_)
 
     @property
     def n_templates(self) -> int:
-        return N_TEMPLATES + (len(DICT_TEMPLATES) if self.dictionary is not None else 0) + int(self.trigram)
+        return N_TEMPLATES + (len(DICT_TEMPLATES) if self.dictionary is not None else 0) + len(self.extra)
 
     @property
     def n_features(self) -> int:
@@ -169,20 +202,20 @@ class CharFeatures:
         if d is not None:
             f, b = d.fwd, d.bwd
             dict_features(codes, f.root, f.htab, f.word, b.root, b.htab, b.word, self.bits, out, N_TEMPLATES)
-        if self.trigram:
-            trigram_features(codes, self.bits, out, out.shape[1] - 1)
+        if self.extra:
+            extra_features(codes, _BMP_TABLE, self.bits, self._flags, out, out.shape[1] - len(self.extra))
         return out
 
     def get_params(self) -> dict:
         return {"bits": self.bits, "templates": list(TEMPLATES),
                 "dict_templates": list(DICT_TEMPLATES) if self.dictionary is not None else [],
-                "extra_templates": list(EXTRA_TEMPLATES) if self.trigram else []}
+                "extra_templates": list(self.extra)}
 
     @classmethod
     def from_params(cls, params: dict, dictionary=None) -> "CharFeatures":
         """The features a saved model was trained with (``get_params()`` as stored in its meta)."""
-        extra = params.get("extra_templates", [])
-        unknown = set(extra) - set(EXTRA_TEMPLATES)
-        if unknown:
-            raise ValueError(f"unknown feature templates {sorted(unknown)}; this cnlp knows {list(EXTRA_TEMPLATES)}")
-        return cls(bits=params.get("bits", 22), dictionary=dictionary, trigram="C-1C0C1" in extra)
+        extra = list(params.get("extra_templates", []))
+        f = cls(bits=params.get("bits", 22), dictionary=dictionary, extra=extra)
+        if list(f.extra) != extra:
+            raise ValueError(f"extra_templates {extra} are not in the order {list(EXTRA_TEMPLATES)}")
+        return f

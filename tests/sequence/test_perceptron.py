@@ -141,19 +141,25 @@ def test_suggested_words_bias_the_shipped_model():
     assert default_perceptron(user_dict=ud2).segment(text)[0] == "他们"
 
 
-def test_trigram_template_and_params_round_trip():
-    from cnlp.sequence.features import trigram_features
-    f = CharFeatures(bits=16, trigram=True)
-    X = f.transform_codes(to_codes("研究生研究"))
-    assert X.shape == (5, N_TEMPLATES + 1)
-    assert np.array_equal(X[:, :N_TEMPLATES], CharFeatures(bits=16).transform_codes(to_codes("研究生研究")))
-    assert X[0, -1] != X[3, -1]                 # 研 after BOS vs after 生
-    out = np.empty((5, 1), np.int32)
-    assert np.array_equal(X[:, -1:], trigram_features.py_func(to_codes("研究生研究"), 16, out, 0))
-    assert np.array_equal(CharFeatures(bits=16, trigram=True).transform_codes(to_codes("ＡＢc")),
-                          CharFeatures(bits=16, trigram=True).transform_codes(to_codes("abc")))   # folded
+def test_extra_templates_and_params_round_trip():
+    from cnlp.sequence.features import EXTRA_TEMPLATES, extra_features
+    text = "研究生研究a1"
+    f = CharFeatures(bits=16, extra=("T-1C0", "C-1C0C1"))
+    assert f.extra == ("C-1C0C1", "T-1C0")                    # canonical order
+    X = f.transform_codes(to_codes(text))
+    assert X.shape == (len(text), N_TEMPLATES + 2)
+    assert np.array_equal(X[:, :N_TEMPLATES], CharFeatures(bits=16).transform_codes(to_codes(text)))
+    assert X[0, -2] != X[3, -2]                 # trigram: 研 after BOS vs 研 after 生
+    assert X[0, -1] != X[3, -1]                 # class of the previous char: BOS vs Han
+    out = np.empty((len(text), 2), np.int32)
+    flags = np.array([t in f.extra for t in EXTRA_TEMPLATES])
+    assert np.array_equal(X[:, -2:], extra_features.py_func(to_codes(text), _BMP_TABLE, 16, flags, out, 0))
+    every = CharFeatures(bits=16, extra=EXTRA_TEMPLATES)
+    assert np.array_equal(every.transform_codes(to_codes("ＡＢc")), every.transform_codes(to_codes("abc")))  # folded
     g = CharFeatures.from_params(f.get_params())
-    assert g.trigram and g.bits == 16
-    assert not CharFeatures.from_params({"bits": 16}).trigram        # models saved before the option
+    assert g.extra == f.extra and g.bits == 16
+    assert CharFeatures.from_params({"bits": 16}).extra == ()        # models saved before the option
     with pytest.raises(ValueError, match="unknown feature templates"):
         CharFeatures.from_params({"bits": 16, "extra_templates": ["C0C1C2C3"]})
+    with pytest.raises(TypeError):
+        CharFeatures(extra="C0T1")
