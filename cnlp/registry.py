@@ -21,7 +21,7 @@ SEGMENTERS: dict[str, str] = {
 }
 
 #: the algorithm ``cnlp.segment()`` uses when none is given (the most accurate shipped model)
-DEFAULT_SEGMENTER = "perceptron"
+DEFAULT_SEGMENTER = "crf"
 
 #: ``cnlp train TASK`` -> module exposing ``add_train_arguments(parser)`` and ``train_main(args)``
 TRAIN_TASKS: dict[str, str] = {

@@ -38,6 +38,10 @@ TAGGERS = {"perceptron": PerceptronTagger, "crf": CRFTagger}
 #: benchmarks/user_dict_check.py on the PKU test: high enough that suggested words are followed,
 #: low enough that a large third-party dictionary of another standard (jieba's) does not hurt.
 SUGGEST_BIAS = 0.35
+#: size of an online correction (``learn``) as a multiple of the mean absolute non-zero feature
+#: weight (1.52 for the shipped perceptron, 0.027 for the CRF, ~1 for small models);
+#: benchmarks/partial_fit_check.py checks both shipped models with it
+LEARN_STEP = 1.0
 
 
 class TaggingSegmenter(Segmenter):
@@ -86,17 +90,22 @@ class TaggingSegmenter(Segmenter):
         labels = self.tagger.predict_single(X, allowed, bias)
         return _labels_to_bounds(labels)
 
-    def learn(self, sentences, *, n_iter: int = 10, step: float = 1.0) -> "TaggingSegmenter":
+    def learn(self, sentences, *, n_iter: int = 10, step: float = LEARN_STEP) -> "TaggingSegmenter":
         """Correct the model online from segmented sentences (``partial_fit``).
 
         ``sentences``: one sentence as a list of words, or a list of such sentences; they are
         learned jointly (passes over all of them until all are right or ``n_iter`` passes).
+        ``step``: size of each update as a multiple of the model's mean absolute non-zero feature
+        weight, so that it means the same for perceptron and CRF weights.
         """
         if sentences and isinstance(sentences[0], str):
             sentences = [sentences]
         X = [self.features.transform_codes(_codes("".join(w))) for w in sentences]
         frozen = [c for c in NON_LEXICAL if c < self.features.n_templates]   # update character features only
-        self.tagger.partial_fit(X, [_labels(w) for w in sentences], n_iter=n_iter, step=step, frozen=frozen)
+        W = self.tagger.W_
+        nz = W[W != 0]
+        scale = float(np.abs(nz).mean()) if nz.size else 1.0
+        self.tagger.partial_fit(X, [_labels(w) for w in sentences], n_iter=n_iter, step=step * scale, frozen=frozen)
         return self
 
     def save(self, directory, *, meta: dict | None = None, prune: float = 1e-3) -> Path:

@@ -23,7 +23,7 @@ from ..errors import ModelFormatError, NotFittedError
 from ..io import load_bundle, save_bundle
 from ._crf_kernels import corpus_posteriors, gold_counts, nll_gradient, scatter_serial, sentence_marginals
 from ._kernels import viterbi
-from .perceptron import concat
+from .perceptron import PerceptronTagger, concat
 
 KIND = "crf"
 _PARAMS = ("n_labels", "n_features", "c2", "c1", "max_iter", "tol", "dev_every")
@@ -300,6 +300,13 @@ class CRFTagger:
     def _check(self):
         if not hasattr(self, "W_"):
             raise NotFittedError(f"{type(self).__name__}: call fit() or load() first")
+
+    def partial_fit(self, X_list, y_list, *, n_iter: int = 1, step: float = 1.0, frozen=()):
+        """Online correction from a few annotated sentences: mistake-driven (perceptron) updates of
+        size ``step`` on the CRF's weights, exactly as :meth:`PerceptronTagger.partial_fit` (any
+        linear chain model can be corrected this way; a likelihood step on a handful of sentences
+        would need a learning rate tuned per model just the same)."""
+        return PerceptronTagger.partial_fit(self, X_list, y_list, n_iter=n_iter, step=step, frozen=frozen)
 
     def predict_single(self, X: np.ndarray, allowed: np.ndarray | None = None,
                        bias: np.ndarray | None = None) -> np.ndarray:

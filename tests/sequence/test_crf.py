@@ -256,3 +256,15 @@ def test_shipped_crf_pku_sample(corpora):
     assert ev.result()["f1"] > 0.93          # full test: 0.9544 (docs/benchmarks.md)
     m = seg.tagger.marginals(seg.features.transform_codes(np.array([ord(c) for c in "我们研究生命"], np.int32)))
     assert m.shape == (6, 4) and np.allclose(m.sum(axis=1), 1.0)
+
+
+def test_partial_fit_corrects_a_sentence(fitted):
+    import copy
+    crf, X_list, y_list = fitted
+    c = copy.deepcopy(crf)
+    x = X_list[0]
+    target = ((y_list[0] + 1) % L).astype(np.int32)          # a labelling the model does not produce
+    assert c.predict_single(x).tolist() != target.tolist()
+    c.partial_fit([x], [target], n_iter=50, step=0.5)
+    assert c.predict_single(x).tolist() == target.tolist()
+    assert crf.predict_single(x).tolist() == y_list[0].tolist()  # the original is untouched
