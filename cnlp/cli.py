@@ -113,8 +113,11 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     parser = build_parser()
     # Lazily let the chosen module add its own arguments, then parse again.
+    rest = [a for a in argv if a not in ("-h", "--help")]
+    if not rest:            # bare `cnlp --help` (or nothing): argparse prints help / the usage error
+        args = parser.parse_args(argv)
     try:   # first pass without --help, so a lazily loaded module can add its options first
-        args, _ = parser.parse_known_args([a for a in argv if a not in ("-h", "--help")])
+        args, _ = parser.parse_known_args(rest)
     except SystemExit:
         args = parser.parse_args(argv)
     if getattr(args, "_module", None):

@@ -72,3 +72,12 @@ def test_python_dash_m(tmp_path):
     r = subprocess.run([sys.executable, "-m", "cnlp", "segment", "-a", "fmm"], input="中文\n".encode(),
                        capture_output=True, check=True)
     assert r.stdout.decode().replace(" ", "") == "中文\n"
+
+
+def test_bare_help_prints_no_error(capsys):
+    import pytest as _pytest
+    from cnlp.cli import main as _main
+    with _pytest.raises(SystemExit) as e:
+        _main(["--help"])
+    out, err = capsys.readouterr()
+    assert e.value.code == 0 and "segment" in out and err == ""
