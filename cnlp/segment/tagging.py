@@ -216,9 +216,10 @@ def _jackknife_features(sents, bits: int, min_count: int, folds: int, extra=()) 
 
 def training_data(corpus, *, dev_ratio: float = 0.05, bits: int = 22, dict_features: bool = True,
                   dict_min_count: int = 1, folds: int = 5, extra=()):
-    """(train words, dev words, features, X, y, dev_X) exactly as ``cnlp train cws`` builds them:
-    the last ``dev_ratio`` of the paragraphs held out, the dictionary of the training split, and
-    jackknifed dictionary features for the training sentences."""
+    """(train words, dev words, features, X, y, dev_X) as ``cnlp train cws`` builds them: the last
+    ``dev_ratio`` of the paragraphs held out, the dictionary of the training split, and jackknifed
+    dictionary features for the training sentences. Unlike the CLI (``DEFAULT_EXTRA``), ``extra``
+    defaults to no optional templates, the feature set of the python-crfsuite comparison."""
     from ..corpus.readers import read_pd98
     sents = [[w for w, _ in s] for p in corpus for s in read_pd98(p) if s]
     n_dev = int(len(sents) * dev_ratio)
