@@ -22,7 +22,6 @@ import numpy as np
 from ..errors import ModelFormatError, NotFittedError
 from ..io import load_bundle, save_bundle
 from ._crf_kernels import corpus_posteriors, gold_counts, nll_gradient, scatter_serial, sentence_marginals
-from ._kernels import viterbi
 from .perceptron import PerceptronTagger, concat
 
 KIND = "crf"
@@ -311,14 +310,9 @@ class CRFTagger:
     def predict_single(self, X: np.ndarray, allowed: np.ndarray | None = None,
                        bias: np.ndarray | None = None) -> np.ndarray:
         """int32 Viterbi labels for one sentence; ``allowed`` bool (n, L) forbids labels where False;
-        ``bias`` float (n, L) is added to the label scores (e.g. suggested user words)."""
-        self._check()
-        X = np.ascontiguousarray(X, np.int32)
-        if allowed is None:
-            allowed = np.zeros((0, self.n_labels), np.bool_)
-        if bias is None:
-            bias = np.zeros((0, self.n_labels), np.float64)
-        return viterbi(X, self.W_, self.trans_, self.start_, allowed, np.ascontiguousarray(bias, np.float64))
+        ``bias`` float (n, L) is added to the label scores (e.g. suggested user words). The same
+        decoder as :meth:`PerceptronTagger.predict_single` (both are linear chain scorers)."""
+        return PerceptronTagger.predict_single(self, X, allowed, bias)
 
     def marginals(self, X: np.ndarray) -> np.ndarray:
         """float64 (n, L): P(y_t = y | sentence) for one sentence's features ``X`` (n, T)."""

@@ -52,26 +52,34 @@ def _fid(tmpl, a, b, mask):
     return np.int32(h & np.uint64(mask))
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _padded(raw, table, pad):
+    """Folded code points ``c`` and classes ``k`` of ``raw`` with ``pad`` sentinels on each side
+    (code BOS_CODE / EOS_CODE, class 8 / 9); supplementary-plane Han (U+20000..3FFFF) is class 1."""
+    n = raw.shape[0]
+    c = np.empty(n + 2 * pad, np.int64)
+    k = np.empty(n + 2 * pad, np.int64)
+    for i in range(pad):
+        c[i], c[n + pad + i] = BOS_CODE, EOS_CODE
+        k[i], k[n + pad + i] = 8, 9
+    for i in range(n):
+        x = raw[i]
+        c[i + pad] = fold_code(x)
+        if 0 <= x < 65536:
+            k[i + pad] = table[x]
+        elif 0x20000 <= x <= 0x3FFFF:
+            k[i + pad] = 1
+        else:
+            k[i + pad] = 0
+    return c, k
+
+
 @njit(cache=True, nogil=True)
 def extract_kernel(raw, table, bits, out):
     """raw: int32[n] code points; table: int8[65536] classes; out: int32[n, N_TEMPLATES]."""
     n = raw.shape[0]
     mask = (1 << bits) - 1
-    c = np.empty(n + 4, np.int64)
-    k = np.empty(n + 4, np.int64)
-    c[0] = c[1] = -1
-    c[n + 2] = c[n + 3] = -2
-    k[0] = k[1] = 8
-    k[n + 2] = k[n + 3] = 9
-    for i in range(n):
-        x = raw[i]
-        c[i + 2] = fold_code(x)
-        if 0 <= x < 65536:
-            k[i + 2] = table[x]
-        elif 0x20000 <= x <= 0x3FFFF:
-            k[i + 2] = 1
-        else:
-            k[i + 2] = 0
+    c, k = _padded(raw, table, 2)
     for t in range(n):
         p = t + 2  # noqa
         cm2, cm1, c0, c1, c2 = c[p - 2], c[p - 1], c[p], c[p + 1], c[p + 2]
@@ -134,19 +142,7 @@ def extra_features(raw, table, bits, flags, out, col):
     :data:`EXTRA_TEMPLATES` order (folded code points, classes as in :func:`extract_kernel`)."""
     n = raw.shape[0]
     mask = (1 << bits) - 1
-    c = np.empty(n + 2, np.int64)
-    k = np.empty(n + 2, np.int64)
-    c[0], c[n + 1] = BOS_CODE, EOS_CODE
-    k[0], k[n + 1] = 8, 9
-    for i in range(n):
-        x = raw[i]
-        c[i + 1] = fold_code(x)
-        if 0 <= x < 65536:
-            k[i + 1] = table[x]
-        elif 0x20000 <= x <= 0x3FFFF:
-            k[i + 1] = 1
-        else:
-            k[i + 1] = 0
+    c, k = _padded(raw, table, 1)
     for t in range(n):
         p = t + 1
         j = col
