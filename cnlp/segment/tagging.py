@@ -20,7 +20,8 @@ from ..io import load_meta, model_path
 from ..sequence.features import DEFAULT_EXTRA, EXTRA_TEMPLATES, NON_LEXICAL, CharFeatures
 from ..sequence.crf import CRFTagger
 from ..sequence.perceptron import PerceptronTagger
-from ..text import SPACE, char_classes, fold_width
+from ..text import _BMP_TABLE, SPACE, char_classes, fold_width
+from ._tagging_kernels import tag_bounds
 from .base import Segmenter
 from .hmm import _bmes_of_lengths, _labels_to_bounds
 
@@ -50,11 +51,27 @@ class TaggingSegmenter(Segmenter):
     character to the labels of a suggested user word, as a multiple of the mean absolute transition
     score (forced words are hard constraints)."""
 
+    #: :func:`tag_bounds` returns valid offsets by construction
+    _exact_bounds = True
+
     def __init__(self, tagger, features: CharFeatures, *, user_dict=None, suggest_bias: float = SUGGEST_BIAS):
         self.tagger = tagger
         self.features = features
         self.user_dict = as_user_dictionary(user_dict)
         self.suggest_bias = float(suggest_bias)
+        self._kernel_args = self._feature_arrays(features)
+        self._none = (np.zeros((0, 4), np.bool_), np.zeros((0, 4), np.float64))
+
+    @staticmethod
+    def _feature_arrays(features: CharFeatures) -> tuple:
+        """The feature arguments of :func:`tag_bounds` (dummy trie arrays without a dictionary)."""
+        d = features.dictionary
+        if d is None:
+            e32, e64 = np.zeros(1, np.int32), np.zeros(1, np.int64)
+            tries = (False, e32, e64, e32, e32, e64, e32)
+        else:
+            tries = (True, d.fwd.root, d.fwd.htab, d.fwd.word, d.bwd.root, d.bwd.htab, d.bwd.word)
+        return (_BMP_TABLE, features.bits, SPACE, *tries, features._flags, len(features.extra))
 
     def _constraints(self, codes: np.ndarray):
         """(allowed bool (n, 4) or None, bias float (n, 4) or None) from the user dictionary."""
@@ -85,6 +102,19 @@ class TaggingSegmenter(Segmenter):
         return bmes_mask(n, np.array(starts), np.array(ends), np.array(force, bool)), bias
 
     def _bounds(self, codes: np.ndarray) -> np.ndarray:
+        allowed, bias = self._none
+        if self.user_dict is not None and len(self.user_dict):
+            a, b = self._constraints(codes)    # whitespace included; without user words the kernel does it
+            if a is not None:
+                allowed = a
+            if b is not None:
+                bias = b
+        t = self.tagger
+        return tag_bounds(codes, *self._kernel_args, t.W_, t.trans_, t.start_, allowed, bias)
+
+    def _bounds_stepwise(self, codes: np.ndarray) -> np.ndarray:
+        """:meth:`_bounds` kernel by kernel (features, constraints, Viterbi); the reference the
+        fused kernel is tested against."""
         X = self.features.transform_codes(codes)
         allowed, bias = self._constraints(codes)
         labels = self.tagger.predict_single(X, allowed, bias)
