@@ -1,6 +1,6 @@
 """Segmentation speed of cnlp's segmenters vs jieba, in one run, on the raw text of 199801.txt.
 
-    taskset -c 0 python benchmarks/bench_segment.py [--algorithms bimm bigram ...] [--repeat 3] [--lines N]
+    taskset -c 0 python benchmarks/bench_segment.py [--algorithms bimm bigram ...] [--repeat 3] [--lines N] [--model DIR]
 
 End-to-end = str in, list[str] out, per line (results discarded, as a streaming batch job does;
 both sides are timed the same way). Kernel-only = the code points of all lines concatenated, one
@@ -47,6 +47,8 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--lines", type=int, default=None, help="only the first N paragraphs")
     ap.add_argument("--no-compile-times", action="store_true")
+    ap.add_argument("--model", action="append", default=[], metavar="DIR",
+                    help="also time a saved tagging model (e.g. a candidate default) from DIR (repeatable)")
     args = ap.parse_args()
     lines = pd98_raw_lines(args.lines)
     nchars = sum(map(len, lines))
@@ -76,6 +78,12 @@ def main() -> None:
                 cold = first_call(algo, cache)
                 warm = first_call(algo, cache)
             compile_rows.append((algo, cold, warm))
+
+    from cnlp.segment.tagging import TaggingSegmenter
+    for d in args.model:
+        seg = TaggingSegmenter.load(d).warmup()
+        t = best_of(lambda: run_lines(seg.segment, lines), args.repeat)
+        results[f"cnlp {d}"] = nchars / t
 
     kernel_rows = []
     mm = [a for a in algos if a in ("fmm", "bmm")]
