@@ -17,7 +17,7 @@ import numpy as np
 from ..dictionary import Dictionary, as_user_dictionary, bmes_bias, bmes_mask
 from ..errors import ModelFormatError
 from ..io import load_meta, model_path
-from ..sequence.features import DEFAULT_EXTRA, EXTRA_TEMPLATES, NON_LEXICAL, CharFeatures
+from ..sequence.features import DEFAULT_EXTRA, DEFAULT_EXTRA_CRF, EXTRA_TEMPLATES, NON_LEXICAL, CharFeatures
 from ..sequence.crf import CRFTagger
 from ..sequence.perceptron import PerceptronTagger
 from ..text import _BMP_TABLE, SPACE, char_classes, fold_width
@@ -212,9 +212,9 @@ def add_train_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--seeds", type=int, default=3,
                         help="train this many models (shuffle seeds seed, seed+1, ...) and average their weights")
-    parser.add_argument("--extra-templates", nargs="*", default=list(DEFAULT_EXTRA), metavar="T",
-                        choices=list(EXTRA_TEMPLATES),
-                        help=f"optional feature templates (default: {' '.join(DEFAULT_EXTRA)}; none: --extra-templates)")
+    parser.add_argument("--extra-templates", nargs="*", default=None, metavar="T", choices=list(EXTRA_TEMPLATES),
+                        help=f"optional feature templates (default: perceptron {' '.join(DEFAULT_EXTRA)}, "
+                             f"crf {' '.join(DEFAULT_EXTRA_CRF)}; none: --extra-templates)")
     parser.add_argument("--no-dict-features", action="store_true",
                         help="no dictionary features (default: words of the training split, min count --dict-min-count)")
     parser.add_argument("--dict-min-count", type=int, default=1)
@@ -248,7 +248,7 @@ def training_data(corpus, *, dev_ratio: float = 0.05, bits: int = 22, dict_featu
                   dict_min_count: int = 1, folds: int = 5, extra=()):
     """(train words, dev words, features, X, y, dev_X) as ``cnlp train cws`` builds them: the last
     ``dev_ratio`` of the paragraphs held out, the dictionary of the training split, and jackknifed
-    dictionary features for the training sentences. Unlike the CLI (``DEFAULT_EXTRA``), ``extra``
+    dictionary features for the training sentences. Unlike the CLI (``DEFAULT_EXTRA``, ``DEFAULT_EXTRA_CRF``), ``extra``
     defaults to no optional templates, the feature set of the python-crfsuite comparison."""
     from ..corpus.readers import read_pd98
     sents = [[w for w, _ in s] for p in corpus for s in read_pd98(p) if s]
@@ -281,6 +281,8 @@ def dev_scorer(dev, dev_X):
 
 def train_main(args) -> int:
     t0 = time.perf_counter()
+    if args.extra_templates is None:
+        args.extra_templates = list(DEFAULT_EXTRA_CRF if args.algorithm == "crf" else DEFAULT_EXTRA)
     train, dev, feats, X, y, dev_X = training_data(
         args.corpus, dev_ratio=args.dev_ratio, bits=args.bits, dict_features=not args.no_dict_features,
         dict_min_count=args.dict_min_count, folds=args.folds, extra=args.extra_templates)

@@ -207,6 +207,8 @@ def test_train_cws_crf_cli_and_load_by_kind(tiny_pd98, tmp_path, capsys):
     seg = TaggingSegmenter.load(out)
     assert isinstance(seg.tagger, CRFTagger) and seg.tagger.meta_["command"].startswith("cnlp train cws --algorithm crf")
     assert any("dev" in e for e in seg.tagger.training_log_)
+    from cnlp.sequence.features import DEFAULT_EXTRA_CRF
+    assert seg.features.extra == DEFAULT_EXTRA_CRF            # the CRF's own default templates (the shipped ones)
     for line in ["我们  研究  生命  的  起源  。", "商品  和  服务  都  很  好  。"]:      # training lines
         assert seg.segment(line.replace("  ", "")) == line.split()
     ud = UserDictionary()
