@@ -19,8 +19,11 @@ Words are width-folded (full-width ASCII -> half width, ASCII lower-cased, the s
 :mod:`cnlp.dictionary`) both when counting and when looking up, so the People's Daily ``１９９８年``
 and the test input's ``1998年`` are the same entry.
 
-Document frequencies are computed here: :class:`cnlp.corpus.stats.CorpusStats` counts word tokens
-and bigrams over the whole corpus but keeps no per-document counts.
+Document frequencies come from :class:`cnlp.corpus.stats.CorpusStats` (one document = one sentence
+given to ``CorpusStats.build``; for PD98 one paragraph line): :meth:`IDFTable.from_stats` reads its
+``folded_doc_freqs``, the number of documents holding any word of a width-fold class, each document
+counted once. :meth:`IDFTable.fit`, :meth:`IDFTable.from_pd98` and :meth:`IDFTable.from_raw` all
+build a ``CorpusStats`` first.
 
 Bundle (:func:`cnlp.io.save_bundle`, kind ``"idf"``): ``words.marisa`` (folded words) and
 ``arrays.npz`` with ``df`` (int32, by marisa id) and ``idf`` (float32, by marisa id); ``meta.json``
@@ -99,35 +102,69 @@ class IDFTable:
         """Count document frequencies over ``documents`` (each an iterable of words).
 
         Whitespace-only and empty words are ignored; a document counts even if it is empty.
+        The documents go through :meth:`CorpusStats.build <cnlp.corpus.stats.CorpusStats.build>`
+        (one document per sentence) and :meth:`from_stats`.
         """
+        from ..corpus.stats import CorpusStats
+
+        def checked():
+            for doc in documents:
+                if isinstance(doc, str):
+                    raise TypeError("IDFTable.fit() expects an iterable of word lists, got a str document "
+                                    "(segment it first, e.g. cnlp.segment(text))")
+                words = []
+                for w in doc:
+                    if not isinstance(w, str):
+                        raise TypeError(f"IDFTable.fit() expects words as str, got {type(w).__name__}")
+                    if w and not w.isspace():
+                        words.append(w)
+                yield words
+
+        return cls.from_stats(CorpusStats.build(checked()), meta=meta)
+
+    @classmethod
+    def from_stats(cls, stats, *, meta: dict | None = None) -> "IDFTable":
+        """Table from a :class:`~cnlp.corpus.stats.CorpusStats`: one document per sentence it counted.
+
+        Words are width-folded (:func:`fold_word`); the df of a folded word is the stats'
+        ``folded_doc_freqs`` (documents holding any of its forms, each counted once).
+        Whitespace-only words are skipped. ``N`` is ``stats.n_docs`` (empty sentences included).
+
+        Raises
+        ------
+        TypeError
+            ``stats`` is not a CorpusStats.
+        ModelFormatError
+            ``stats`` was loaded from a bundle saved before document frequencies were counted.
+        """
+        from ..corpus.stats import CorpusStats
+
+        if not isinstance(stats, CorpusStats):
+            raise TypeError(f"IDFTable.from_stats() expects a CorpusStats, got {type(stats).__name__}")
+        stats._require_doc_freqs()
+        fdf = stats.folded_doc_freqs.tolist()
         df: dict[str, int] = {}
-        n = 0
-        for doc in documents:
-            if isinstance(doc, str):
-                raise TypeError("IDFTable.fit() expects an iterable of word lists, got a str document "
-                                "(segment it first, e.g. cnlp.segment(text))")
-            n += 1
-            seen = set()
-            for w in doc:
-                if not isinstance(w, str):
-                    raise TypeError(f"IDFTable.fit() expects words as str, got {type(w).__name__}")
-                if w and not w.isspace():
-                    seen.add(w.translate(_FOLD))
-            for w in seen:
-                df[w] = df.get(w, 0) + 1
+        for i, w in enumerate(stats.words()):             # trie-id order
+            if not w.isspace():
+                df.setdefault(w.translate(_FOLD), fdf[i])  # every form of a class holds the class df
         trie = marisa_trie.Trie(df.keys())
         arr = np.zeros(len(trie), np.int32)
         if df:
             ids = np.fromiter(map(trie.__getitem__, df), np.int64, len(df))
             arr[ids] = np.fromiter(df.values(), np.int64, len(df))
-        return cls(trie, arr, n, meta=meta)
+        if meta is None:
+            src = stats.meta.get("sources") or []
+            meta = {"source": ", ".join(str(x.get("path")) for x in src)} if src else {}
+            if src and len({x.get("format") for x in src}) == 1:
+                meta["format"] = src[0].get("format")
+        return cls(trie, arr, stats.n_docs, meta=meta)
 
     @classmethod
     def from_pd98(cls, path) -> "IDFTable":
-        """One document per paragraph (line) of a People's Daily file, gold words."""
-        from ..corpus.readers import read_pd98
-        docs = ([w for w, _ in sent] for sent in read_pd98(path))
-        return cls.fit(docs, meta={"source": os.path.basename(os.fspath(path)), "format": "pd98"})
+        """One document per paragraph (line) of a People's Daily file, gold words (via ``CorpusStats.from_pd98``)."""
+        from ..corpus.stats import CorpusStats
+        return cls.from_stats(CorpusStats.from_pd98(path),
+                              meta={"source": os.path.basename(os.fspath(path)), "format": "pd98"})
 
     @classmethod
     def from_raw(cls, path, *, algorithm: str | None = None) -> "IDFTable":

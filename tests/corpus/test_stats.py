@@ -96,3 +96,122 @@ def test_pd98_documented_totals(corpora):
     assert s.n_sentences == 19_484
     assert len(s.tag_names) == 44
     assert s.bigram_count("江", "泽民") > 0
+    assert s.n_docs == 19_484 and s.has_doc_freqs
+    assert np.all((1 <= s.doc_freqs) & (s.doc_freqs <= s.word_counts) & (s.doc_freqs <= s.folded_doc_freqs))
+    # the shipped IDF table (data/idf) is exactly what these counts give
+    from cnlp.extract.idf import IDFTable, default_idf
+    new, shipped = IDFTable.from_stats(s), default_idf()
+    assert new.n_docs_ == shipped.n_docs_ and list(new.trie.keys()) == list(shipped.trie.keys())
+    np.testing.assert_array_equal(new.df_, shipped.df_)
+    np.testing.assert_array_equal(new.idf_, shipped.idf_)
+
+
+# ------------------------------------------------------------------ document frequencies
+def _reference_doc_freqs(sentences, key=lambda w: w):
+    """Per-document sets, counted the slow obvious way."""
+    df = {}
+    for sent in sentences:
+        for k in {key(w if isinstance(w, str) else w[0]) for w in sent}:
+            df[k] = df.get(k, 0) + 1
+    return df
+
+
+def test_doc_freqs_repeated_word_counts_once():
+    s = CorpusStats.build([["猫", "狗", "猫"], ["猫"], [], ["狗", "鱼", "狗", "狗"]])
+    assert s.n_docs == s.n_sentences == 4                 # the empty sentence is a document
+    assert s.word_count("猫") == 3 and s.doc_freq("猫") == 2
+    assert s.word_count("狗") == 4 and s.doc_freq("狗") == 2
+    assert s.doc_freq("鱼") == 1 and s.doc_freq("象") == 0
+    np.testing.assert_array_equal(s.doc_freqs, s.folded_doc_freqs)   # no width-fold partners
+    assert s.doc_freqs[s.trie["猫"]] == 2
+
+
+def test_folded_doc_freqs_count_a_document_once():
+    # doc 0 holds two forms of WTO: once for the fold class, once for each exact form
+    sents = [["ＷＴＯ", "WTO", "ＷＴＯ"], ["wto", "猫"], ["WTO"], ["猫"]]
+    s = CorpusStats.build(sents)
+    assert s.n_words == 4                                  # CorpusStats itself does not fold words
+    assert (s.doc_freq("ＷＴＯ"), s.doc_freq("WTO"), s.doc_freq("wto")) == (1, 2, 1)
+    assert {s.doc_freq(w, folded=True) for w in ("ＷＴＯ", "WTO", "wto")} == {3}
+    assert s.doc_freq("猫", folded=True) == s.doc_freq("猫") == 2
+    # summing the exact forms would give 4 (doc 0 twice)
+    assert sum(s.doc_freq(w) for w in ("ＷＴＯ", "WTO", "wto")) == 4
+
+
+def test_doc_freqs_match_reference_on_tiny(tiny_pd98):
+    from cnlp.dictionary.trie import fold_key
+    s = CorpusStats.from_pd98(tiny_pd98)
+    sents = list(read_pd98(tiny_pd98))
+    ref = _reference_doc_freqs(sents)
+    assert {w: s.doc_freq(w) for w in s.words()} == ref
+    assert s.doc_freq("的") == 3 and s.doc_freq("。") == 3 and s.n_docs == 5
+    fref = _reference_doc_freqs(sents, fold_key)
+    assert {w: s.doc_freq(w, folded=True) for w in s.words()} == {w: fref[fold_key(w)] for w in s.words()}
+
+
+def test_doc_freqs_sighan_style_with_blank_lines(tmp_path):
+    p = tmp_path / "seg.txt"
+    p.write_text("Ａ  a  b  a\n\nA  c\n", encoding="utf-8")
+    s = CorpusStats.from_sighan(p)
+    assert s.n_docs == 3
+    assert s.doc_freq("a") == 1 and s.doc_freq("Ａ") == 1 and s.doc_freq("A") == 1
+    assert s.doc_freq("a", folded=True) == s.doc_freq("Ａ", folded=True) == s.doc_freq("A", folded=True) == 2
+
+
+def test_doc_freqs_empty_corpus():
+    s = CorpusStats.build([[], []])
+    assert s.n_docs == 2 and s.doc_freqs.shape == (0,) and s.folded_doc_freqs.shape == (0,)
+
+
+def test_doc_freqs_save_load(tmp_path):
+    s = CorpusStats.build([["ＷＴＯ", "WTO"], ["wto", "猫", "猫"]])
+    s.save(tmp_path / "st")
+    r = CorpusStats.load(tmp_path / "st")
+    assert r.has_doc_freqs
+    np.testing.assert_array_equal(r.doc_freqs, s.doc_freqs)
+    np.testing.assert_array_equal(r.folded_doc_freqs, s.folded_doc_freqs)
+    assert r.doc_freq("猫") == 1 and r.doc_freq("wto", folded=True) == 2
+
+
+def _rewrite_arrays(d, drop=(), change=None):
+    with np.load(d / "arrays.npz") as z:
+        arrays = {k: z[k] for k in z.files if k not in drop}
+    arrays.update(change or {})
+    np.savez_compressed(d / "arrays.npz", **arrays)
+
+
+def test_bundle_without_doc_freqs_still_loads(tmp_path, tiny_pd98):
+    """A bundle saved before document frequencies were counted: loads, and says so when they are asked for."""
+    d = tmp_path / "st"
+    CorpusStats.from_pd98(tiny_pd98).save(d)
+    _rewrite_arrays(d, drop=("doc_freqs", "folded_doc_freqs"))
+    r = CorpusStats.load(d)
+    assert not r.has_doc_freqs and r.doc_freqs is None and r.word_count("的") == 3 and r.n_docs == 5
+    with pytest.raises(ModelFormatError, match=r"arrays\.npz.*no document frequencies.*cnlp train stats"):
+        r.doc_freq("的")
+    r.save(tmp_path / "again")                            # re-saving keeps the old layout
+    assert not CorpusStats.load(tmp_path / "again").has_doc_freqs
+
+
+def test_built_without_doc_freqs_raises_value_error():
+    s = CorpusStats.build([["猫"]])
+    s.doc_freqs = s.folded_doc_freqs = None
+    with pytest.raises(ValueError, match="no document frequencies"):
+        s.doc_freq("猫")
+
+
+@pytest.mark.parametrize("drop, change, reason", [
+    (("folded_doc_freqs",), lambda s: {}, "without its partner"),
+    ((), lambda s: {"doc_freqs": np.ones(s.n_words + 1, np.int64)}, "shape"),
+    ((), lambda s: {"doc_freqs": np.ones(s.n_words, np.float64)}, "dtype"),
+    ((), lambda s: {"doc_freqs": np.zeros(s.n_words, np.int64)}, "inconsistent"),
+    ((), lambda s: {"doc_freqs": s.word_counts + 1}, "inconsistent"),
+    ((), lambda s: {"folded_doc_freqs": np.full(s.n_words, s.n_docs + 1, np.int64)}, "inconsistent"),
+])
+def test_corrupt_doc_freqs(tmp_path, tiny_pd98, drop, change, reason):
+    d = tmp_path / "st"
+    s = CorpusStats.from_pd98(tiny_pd98)
+    s.save(d)
+    _rewrite_arrays(d, drop=drop, change=change(s))
+    with pytest.raises(ModelFormatError, match=reason):
+        CorpusStats.load(d)
