@@ -28,7 +28,7 @@ from .hmm import _bmes_of_lengths, _labels_to_bounds
 __all__ = ["TaggingSegmenter", "default_perceptron", "default_crf", "add_train_arguments", "train_main"]
 
 #: CRF defaults of ``cnlp train cws --algorithm crf`` (chosen on the dev split, docs/benchmarks.md)
-CRF_C2, CRF_MAX_ITER, CRF_PRUNE = 1.0, 300, 1e-3
+CRF_C2, CRF_MAX_ITER, CRF_PRUNE = 0.5, 300, 1e-3
 
 #: bundle kind -> tagger class
 TAGGERS = {"perceptron": PerceptronTagger, "crf": CRFTagger}
