@@ -46,10 +46,12 @@ LEARN_STEP = 1.0
 
 
 class TaggingSegmenter(Segmenter):
-    """BMES tagger → segmenter. ``tagger`` has ``predict_single(X, allowed, bias)`` and ``trans_``;
-    ``features`` has ``transform_codes(codes) -> int32 (n, T)``. ``suggest_bias``: score added per
-    character to the labels of a suggested user word, as a multiple of the mean absolute transition
-    score (forced words are hard constraints)."""
+    """BMES tagger → segmenter. ``tagger`` is a linear model over hashed features with ``W_``
+    (n_features, 4), ``trans_`` (4, 4), ``start_`` (4,) and ``predict_single(X, allowed, bias)``
+    (perceptron or CRF); ``features`` is the :class:`CharFeatures` it was trained with. Decoding runs
+    the same templates, Viterbi and offsets in one Numba call per text (:func:`tag_bounds`).
+    ``suggest_bias``: score added per character to the labels of a suggested user word, as a multiple
+    of the mean absolute transition score (forced words are hard constraints)."""
 
     #: :func:`tag_bounds` returns valid offsets by construction
     _exact_bounds = True
