@@ -22,7 +22,7 @@ import numpy as np
 from ..errors import ModelFormatError, NotFittedError
 from ..io import load_bundle, save_bundle
 from ._crf_kernels import corpus_posteriors, gold_counts, nll_gradient, scatter_serial, sentence_marginals
-from .perceptron import PerceptronTagger, concat
+from .perceptron import WEIGHT_ARRAYS, PerceptronTagger, concat, dense_weights, weight_arrays
 
 KIND = "crf"
 _PARAMS = ("n_labels", "n_features", "c2", "c1", "max_iter", "tol", "dev_every")
@@ -331,33 +331,22 @@ class CRFTagger:
     def save(self, directory, *, meta: dict | None = None, prune: float = 1e-3) -> Path:
         """Save the rows with ``|w| > prune`` somewhere in the row, as float16 (PerceptronTagger's format)."""
         self._check()
-        keep = np.flatnonzero(np.abs(self.W_).max(axis=1) > prune).astype(np.int32)
         params = {k: getattr(self, k) for k in _PARAMS}
         info = {"training_log": getattr(self, "training_log_", []), "prune": prune,
                 "n_iter": getattr(self, "n_iter_", None),
                 "time_per_iteration": getattr(self, "time_per_iteration_", None),
                 "fit_info": getattr(self, "fit_info_", {})}
         return save_bundle(directory, KIND, {"params": params, **info, **(meta or {})},
-                           {"rows": keep, "weights": self.W_[keep].astype(np.float16),
-                            "trans": self.trans_, "start": self.start_})
+                           weight_arrays(self.W_, self.trans_, self.start_, prune))
 
     @classmethod
     def load(cls, directory) -> "CRFTagger":
-        meta, a, _ = load_bundle(directory, KIND, {"rows": "i", "weights": "f", "trans": "f", "start": "f"})
+        meta, a, _ = load_bundle(directory, KIND, WEIGHT_ARRAYS)
         p = meta.get("params")
         if not isinstance(p, dict) or not all(k in p for k in _PARAMS):
             raise ModelFormatError(Path(directory) / "meta.json", f"'params' must hold {list(_PARAMS)}")
         self = cls(**{k: p[k] for k in _PARAMS})
-        L, F = self.n_labels, self.n_features
-        rows, w = a["rows"], a["weights"]
-        bad = (w.shape != (rows.shape[0], L) or a["trans"].shape != (L, L) or a["start"].shape != (L,)
-               or (rows.size and (rows.min() < 0 or rows.max() >= F)))
-        if bad:
-            raise ModelFormatError(Path(directory) / "arrays.npz", "array shapes do not match the parameters")
-        self.W_ = np.zeros((F, L), np.float32)
-        self.W_[rows] = w
-        self.trans_ = np.ascontiguousarray(a["trans"], np.float32)
-        self.start_ = np.ascontiguousarray(a["start"], np.float32)
+        self.W_, self.trans_, self.start_ = dense_weights(directory, a, self.n_labels, self.n_features)
         self.training_log_ = meta.get("training_log", [])
         self.n_iter_ = meta.get("n_iter")
         self.time_per_iteration_ = meta.get("time_per_iteration")

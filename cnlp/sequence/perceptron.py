@@ -30,6 +30,30 @@ def concat(X_list: Sequence[np.ndarray], y_list: Sequence[np.ndarray] | None = N
     return X, y, offsets
 
 
+def weight_arrays(W, trans, start, prune: float) -> dict:
+    """The bundle arrays of a linear tagger: rows of ``W`` with ``|w| > prune`` somewhere, as float16."""
+    keep = np.flatnonzero(np.abs(W).max(axis=1) > prune).astype(np.int32)
+    return {"rows": keep, "weights": W[keep].astype(np.float16), "trans": trans, "start": start}
+
+
+#: array kinds :func:`cnlp.io.load_bundle` checks for :func:`weight_arrays`
+WEIGHT_ARRAYS = {"rows": "i", "weights": "f", "trans": "f", "start": "f"}
+
+
+def dense_weights(directory, a: dict, n_labels: int, n_features: int):
+    """(W float32 (F, L), trans, start) from :func:`weight_arrays` loaded from ``directory``;
+    ``ModelFormatError`` naming ``arrays.npz`` when the shapes do not match the parameters."""
+    L, F = n_labels, n_features
+    rows, w = a["rows"], a["weights"]
+    bad = (w.shape != (rows.shape[0], L) or a["trans"].shape != (L, L) or a["start"].shape != (L,)
+           or (rows.size and (rows.min() < 0 or rows.max() >= F)))
+    if bad:
+        raise ModelFormatError(Path(directory) / "arrays.npz", "array shapes do not match the parameters")
+    W = np.zeros((F, L), np.float32)
+    W[rows] = w
+    return W, np.ascontiguousarray(a["trans"], np.float32), np.ascontiguousarray(a["start"], np.float32)
+
+
 class PerceptronTagger:
     """Averaged structured perceptron.
 
@@ -165,29 +189,18 @@ class PerceptronTagger:
     def save(self, directory, *, meta: dict | None = None, prune: float = 1e-3) -> Path:
         """Save non-negligible feature rows only (``|w| > prune`` somewhere in the row), float16."""
         self._check()
-        keep = np.flatnonzero(np.abs(self.W_).max(axis=1) > prune).astype(np.int32)
         params = {"n_labels": self.n_labels, "n_features": self.n_features, "n_iter": self.n_iter,
                   "patience": self.patience, "random_state": self.random_state}
         return save_bundle(directory, KIND, {"params": params, "training_log": getattr(self, "training_log_", []),
                                              **(meta or {})},
-                           {"rows": keep, "weights": self.W_[keep].astype(np.float16),
-                            "trans": self.trans_, "start": self.start_})
+                           weight_arrays(self.W_, self.trans_, self.start_, prune))
 
     @classmethod
     def load(cls, directory) -> "PerceptronTagger":
-        meta, a, _ = load_bundle(directory, KIND, {"rows": "i", "weights": "f", "trans": "f", "start": "f"})
+        meta, a, _ = load_bundle(directory, KIND, WEIGHT_ARRAYS)
         p = meta["params"]
         self = cls(**{k: p[k] for k in ("n_labels", "n_features", "n_iter", "patience", "random_state")})
-        L, F = self.n_labels, self.n_features
-        rows, w = a["rows"], a["weights"]
-        bad = (w.shape != (rows.shape[0], L) or a["trans"].shape != (L, L) or a["start"].shape != (L,)
-               or (rows.size and (rows.min() < 0 or rows.max() >= F)))
-        if bad:
-            raise ModelFormatError(Path(directory) / "arrays.npz", "array shapes do not match the parameters")
-        self.W_ = np.zeros((F, L), np.float32)
-        self.W_[rows] = w
-        self.trans_ = np.ascontiguousarray(a["trans"], np.float32)
-        self.start_ = np.ascontiguousarray(a["start"], np.float32)
+        self.W_, self.trans_, self.start_ = dense_weights(directory, a, self.n_labels, self.n_features)
         self.training_log_ = meta.get("training_log", [])
         self.meta_ = meta
         return self
