@@ -28,7 +28,7 @@ import numpy as np
 from common import pku_test, score
 
 from cnlp.io import corpora_dir
-from cnlp.segment.hmm import _labels_to_bounds
+from cnlp._tagset_kernels import bmes_bounds as _labels_to_bounds
 from cnlp.segment.tagging import training_data
 from cnlp.sequence.crf import CRFTagger
 from cnlp.sequence.perceptron import PerceptronTagger

@@ -64,19 +64,24 @@ def _build_bmp_table() -> np.ndarray:
 _BMP_TABLE = _build_bmp_table()
 
 
+@njit(cache=True, nogil=True, inline="always")
+def char_class(c, table):
+    """The class of code point ``c`` (``table``: :data:`_BMP_TABLE`); the one definition every
+    kernel uses: BMP by table, CJK extension planes HAN, emoji and pictographs SYMBOL, else OTHER."""
+    if 0 <= c < 65536:
+        return table[c]
+    if 0x20000 <= c <= 0x3FFFF:        # CJK extension planes
+        return 1
+    if 0x1F000 <= c <= 0x1FAFF:        # emoji, pictographs, playing cards
+        return 7
+    return 0
+
+
 @njit(cache=True, nogil=True)
 def _classify(codes, table, out):
     """codes: int32[n]; table: int8[65536]; out: int8[n] (written). O(n)."""
     for i in range(codes.shape[0]):
-        c = codes[i]
-        if 0 <= c < 65536:
-            out[i] = table[c]
-        elif 0x20000 <= c <= 0x3FFFF:      # CJK extension planes
-            out[i] = 1
-        elif 0x1F000 <= c <= 0x1FAFF:      # emoji, pictographs, playing cards
-            out[i] = 7
-        else:
-            out[i] = 0
+        out[i] = char_class(codes[i], table)
     return out
 
 

@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 import numpy as np
+
+from .._tagset_kernels import force_spans
 from numba import njit
 
 from ..errors import check_str
@@ -198,26 +200,11 @@ def bmes_mask(n: int, starts, ends, force) -> np.ndarray:
     """Allowed BMES labels (columns B, M, E, S) for a sentence of length ``n`` under forced spans.
 
     A forced word is fixed to ``S`` (one char) or ``B M* E``; the character before it must end
-    a word (E or S) and the one after it must start one (B or S).
+    a word (E or S) and the one after it must start one (B or S)
+    (:func:`cnlp._tagset_kernels.force_spans`; forced spans never overlap).
     """
-    mask = np.ones((n, 4), np.bool_)
-    for s, e, f in zip(np.asarray(starts).tolist(), np.asarray(ends).tolist(), np.asarray(force).tolist()):
-        if not f:
-            continue
-        mask[s:e] = False
-        if e - s == 1:
-            mask[s, 3] = True
-        else:
-            mask[s, 0] = True
-            mask[s + 1:e - 1, 1] = True
-            mask[e - 1, 2] = True
-        if s > 0:
-            mask[s - 1, 0] = mask[s - 1, 1] = False
-        if e < n:
-            mask[e, 1] = mask[e, 2] = False
-    bad = ~mask.any(axis=1)          # two forced words touching in conflicting ways cannot happen
-    mask[bad] = True                 # (forced spans never overlap), but never leave a row empty
-    return mask
+    f = np.asarray(force, bool)
+    return force_spans(np.ones((n, 4), np.bool_), np.asarray(starts, np.int64)[f], np.asarray(ends, np.int64)[f])
 
 
 def as_user_dictionary(x) -> UserDictionary | None:

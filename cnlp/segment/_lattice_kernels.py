@@ -10,7 +10,8 @@ from numba import njit
 
 from ..dictionary._kernels import nb_prefix_matches
 from ..sequence._hmm_kernels import viterbi1
-from .hmm import _labels_to_bounds, _observe
+from .._tagset_kernels import bmes_bounds
+from .hmm import _observe
 from .maxmatch import prepare
 
 # class ids are offsets from n_dict
@@ -81,7 +82,7 @@ def lattice_viterbi(raw, table, root, htab, word, present, suffixes, uni, hist, 
         obs, _ = _observe(raw, table, hmm_codes)
         labels = np.empty(n, np.int32)
         viterbi1(obs, log_trans, log_emit, np.zeros((0, 4), np.float32), labels)
-        cand = _labels_to_bounds(labels)
+        cand = bmes_bounds(labels)
     for q in range(cand.shape[0] - 1):
         a, b = cand[q], cand[q + 1]
         if 2 <= b - a <= cand_maxlen:

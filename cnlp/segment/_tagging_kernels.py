@@ -11,74 +11,40 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from .._tagset_kernels import bmes_bounds, class_runs, force_spans
+from ..sequence._feature_kernels import CHAR_PAD, char_attributes, hash_templates
 from ..sequence._kernels import viterbi
-from ..sequence.features import N_TEMPLATES, dict_features, extra_features, extract_kernel
-from .hmm import _labels_to_bounds
-
-#: dictionary templates added when the model has a feature dictionary (len(DICT_TEMPLATES))
-N_DICT = 7
+from ..text import char_class
 
 
 @njit(cache=True, nogil=True)
 def space_mask(raw, table, space):
-    """Allowed BMES labels with every maximal run of class ``space`` forced to be one word,
-    as :func:`cnlp.dictionary.bmes_mask` builds it; shape (0, 4) when the text has no whitespace."""
+    """Allowed BMES labels with every maximal run of class ``space`` forced to be one word
+    (:func:`cnlp._tagset_kernels.force_spans`); shape (0, 4) when the text has no whitespace."""
     n = raw.shape[0]
-    is_sp = np.zeros(n, np.bool_)
-    found = False
+    cls = np.empty(n, np.int8)
     for i in range(n):
-        x = raw[i]
-        if 0 <= x < 65536 and table[x] == space:
-            is_sp[i] = True
-            found = True
-    if not found:
+        cls[i] = char_class(raw[i], table)
+    starts, ends = class_runs(cls, space)
+    if starts.shape[0] == 0:
         return np.zeros((0, 4), np.bool_)
-    mask = np.ones((n, 4), np.bool_)
-    i = 0
-    while i < n:
-        if not is_sp[i]:
-            i += 1
-            continue
-        s = i
-        while i < n and is_sp[i]:
-            i += 1
-        e = i
-        for p in range(s, e):
-            for y in range(4):
-                mask[p, y] = False
-        if e - s == 1:
-            mask[s, 3] = True
-        else:
-            mask[s, 0] = True
-            for p in range(s + 1, e - 1):
-                mask[p, 1] = True
-            mask[e - 1, 2] = True
-        if s > 0:
-            mask[s - 1, 0] = False
-            mask[s - 1, 1] = False
-        if e < n:
-            mask[e, 1] = False
-            mask[e, 2] = False
-    return mask
+    return force_spans(np.ones((n, 4), np.bool_), starts, ends)
 
 
 @njit(cache=True, nogil=True)
-def tag_bounds(raw, table, bits, space, use_dict, root_f, htab_f, word_f, root_b, htab_b, word_b,
-               flags, n_extra, W, trans, start, allowed, bias):
+def tag_bounds(raw, table, use_dict, tries, spec, bits, space, model, allowed, bias):
     """int32 cut offsets of ``raw`` (int32 code points) under a BMES linear model.
 
-    Feature columns as :meth:`cnlp.sequence.features.CharFeatures.transform_codes`; ``allowed``
-    (n, 4) from the caller (user words and whitespace) or (0, 4), in which case whitespace runs
-    are forced here; ``bias`` (n, 4) or (0, 4) as in :func:`cnlp.sequence._kernels.viterbi`.
+    Features as :meth:`cnlp.sequence.features.CharFeatures.transform_codes` (``table``,
+    ``use_dict``, ``tries``, ``spec``, ``bits`` from its ``kernel_args()``); ``model`` = (index,
+    weights, trans, start, end) as :meth:`cnlp.sequence.linear.LinearChainModel.decode_params`
+    gives them; ``allowed`` (n, 4) from the caller (user words and whitespace) or (0, 4), in which
+    case whitespace runs are forced here; ``bias`` (n, 4) or (0, 4).
     """
     n = raw.shape[0]
-    T = N_TEMPLATES + (N_DICT if use_dict else 0) + n_extra
-    X = np.empty((n, T), np.int32)
-    extract_kernel(raw, table, bits, X)
-    if use_dict:
-        dict_features(raw, root_f, htab_f, word_f, root_b, htab_b, word_b, bits, X, N_TEMPLATES)
-    if n_extra > 0:
-        extra_features(raw, table, bits, flags, X, T - n_extra)
+    A = char_attributes(raw, table, use_dict, tries)
+    X = hash_templates(A, CHAR_PAD, spec, bits, np.empty((n, spec[0].shape[0]), np.int32), 0)
     if allowed.shape[0] != n:
         allowed = space_mask(raw, table, space)
-    return _labels_to_bounds(viterbi(X, W, trans, start, allowed, bias))
+    index, W, trans, start, end = model
+    return bmes_bounds(viterbi(X, index, W, trans, start, end, allowed, bias))

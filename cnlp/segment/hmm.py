@@ -17,16 +17,18 @@ from typing import Iterable
 import numpy as np
 from numba import njit
 
+from .._tagset_kernels import bmes_bounds
+from ..dictionary.user import bmes_bias, bmes_mask
 from ..errors import ModelFormatError
 from ..io import load_bundle, model_path, save_bundle
 from ..sequence.hmm import HMMTagger
-from ..text import _BMP_TABLE, LATIN, SPACE, char_classes, fold_code, fold_width, to_codes
+from ..tagset import BMES
+from ..text import _BMP_TABLE, LATIN, SPACE, char_class, char_classes, fold_code, fold_width, to_codes
 from .base import Segmenter
 
 __all__ = ["HMMSegmenter", "default_hmm", "default_hmm2", "add_train_arguments", "train_main"]
 
 KIND = "hmm_segmenter"
-B, M, E, S = 0, 1, 2, 3
 LABELS = "BMES"
 #: pseudo code points of the class symbols (negative, so they never collide with a real character)
 SYM_LATIN, SYM_SPACE = -3, -4
@@ -55,7 +57,7 @@ def _observe(codes, table, obs_codes):
     m = obs_codes.shape[0]
     for i in range(n):
         c = codes[i]
-        k = table[c] if 0 <= c < 65536 else (1 if 0x20000 <= c <= 0x3FFFF else 0)
+        k = char_class(c, table)
         if k == 3:
             sym = -3
         elif k == 4:
@@ -74,33 +76,9 @@ def _observe(codes, table, obs_codes):
     return out, space
 
 
-@njit(cache=True, nogil=True)
-def _labels_to_bounds(labels):
-    """int32 cut offsets from BMES label ids (lenient: a word starts at B/S or after E/S)."""
-    n = labels.shape[0]
-    out = np.empty(n + 1, np.int32)
-    k = 0
-    out[0] = 0
-    for i in range(1, n):
-        a, b = labels[i - 1], labels[i]
-        if b == 0 or b == 3 or a == 2 or a == 3:
-            k += 1
-            out[k] = i
-    k += 1
-    out[k] = n
-    return out[:k + 1]
-
-
 def _bmes_of_lengths(lengths: np.ndarray) -> np.ndarray:
-    """int8 BMES labels of consecutive words with the given lengths (all >= 1)."""
-    total = int(lengths.sum())
-    lab = np.full(total, M, np.int8)
-    ends = np.cumsum(lengths)
-    starts = ends - lengths
-    lab[starts] = B
-    lab[ends - 1] = E
-    lab[starts[lengths == 1]] = S
-    return lab
+    """int32 BMES labels of consecutive words with the given lengths (all >= 1)."""
+    return BMES.encode_spans(int(lengths.sum()), np.r_[0, np.cumsum(lengths)])
 
 
 class HMMSegmenter(Segmenter):
@@ -175,27 +153,10 @@ class HMMSegmenter(Segmenter):
             return None, None
         ends = np.asarray(ends, np.int64)
         force = np.asarray(force, bool)
-        allowed = None
-        if force.any():
-            try:
-                from ..dictionary.user import bmes_mask
-            except ImportError:                 # the dictionary package is optional for this module
-                bmes_mask = force_mask
-            allowed = np.asarray(bmes_mask(n, starts.astype(np.int32), ends.astype(np.int32), force), bool)
+        allowed = bmes_mask(n, starts, ends, force) if force.any() else None
         bonus = None
-        s, e = starts[~force], ends[~force]
-        if s.shape[0] and self.suggest_bonus:
-            bonus = np.zeros((n, 4), np.float32)
-            single = (e - s) == 1
-            np.add.at(bonus[:, S], s[single], 1.0)
-            s, e = s[~single], e[~single]
-            np.add.at(bonus[:, B], s, 1.0)
-            np.add.at(bonus[:, E], e - 1, 1.0)
-            diff = np.zeros(n + 1, np.float32)            # interior M positions s+1 .. e-2
-            np.add.at(diff, s + 1, 1.0)
-            np.add.at(diff, e - 1, -1.0)
-            bonus[:, M] += np.cumsum(diff[:n])
-            bonus *= self.suggest_bonus
+        if (~force).any() and self.suggest_bonus:
+            bonus = bmes_bias(n, starts[~force], ends[~force], self.suggest_bonus).astype(np.float32)
         return allowed, bonus
 
     def _bounds(self, codes: np.ndarray) -> np.ndarray:
@@ -215,7 +176,7 @@ class HMMSegmenter(Segmenter):
                 allowed = np.ones((n, 4), bool)
             allowed[space] = (False, False, False, True)
         labels = self.tagger_.predict(obs, allowed=allowed, bonus=bonus)
-        return _labels_to_bounds(labels)
+        return bmes_bounds(labels)
 
     # ------------------------------------------------------------------ persistence
     def save(self, directory) -> Path:
@@ -242,34 +203,6 @@ class HMMSegmenter(Segmenter):
 
     def __repr__(self) -> str:
         return f"HMMSegmenter(order={self.order})"
-
-
-def force_mask(n: int, starts, ends, force) -> np.ndarray:
-    """bool (n, 4) BMES mask allowing only ``B M* E`` / ``S`` over each forced span ``[start, end)``."""
-    starts = np.asarray(starts, np.int64)[np.asarray(force, bool)]
-    ends = np.asarray(ends, np.int64)[np.asarray(force, bool)]
-    allowed = np.ones((n, 4), bool)
-    single = (ends - starts) == 1
-    allowed[starts[single]] &= np.array([False, False, False, True])
-    s, e = starts[~single], ends[~single]
-    allowed[s] &= np.array([True, False, False, False])
-    allowed[e - 1] &= np.array([False, False, True, False])
-    diff = np.zeros(n + 1, np.int64)
-    np.add.at(diff, s + 1, 1)
-    np.add.at(diff, e - 1, -1)
-    inner = np.cumsum(diff[:n]) > 0
-    allowed[inner] &= np.array([False, True, False, False])
-    return allowed
-
-
-def labels_to_bounds(labels: np.ndarray) -> np.ndarray:
-    """int32 cut offsets from BMES label ids (lenient: a word starts at B/S or after E/S)."""
-    labels = np.asarray(labels)
-    n = labels.shape[0]
-    start = np.zeros(n, bool)
-    start[0] = True
-    start[1:] = (labels[1:] == B) | (labels[1:] == S) | (labels[:-1] == E) | (labels[:-1] == S)
-    return np.append(np.flatnonzero(start), n).astype(np.int32)
 
 
 # ---------------------------------------------------------------------------------- factories / CLI

@@ -16,7 +16,7 @@ from numba import njit
 from ..dictionary import Dictionary, LayeredDictionary
 from ..dictionary._kernels import walk_backward, walk_forward
 from ..io import model_path
-from ..text import _BMP_TABLE, _fold, fold_code
+from ..text import _BMP_TABLE, _fold, char_class, fold_code
 from .base import Segmenter
 
 __all__ = ["MaxMatchSegmenter", "fmm_kernel", "bmm_kernel", "bimm_kernel", "default_fmm", "default_bmm", "default_bimm"]
@@ -39,14 +39,7 @@ def prepare(raw, table, fold):
     cls = np.empty(n, np.int8)
     for i in range(n):
         c = raw[i]
-        if 0 <= c < 65536:
-            cls[i] = table[c]
-        elif 0x20000 <= c <= 0x3FFFF:
-            cls[i] = 1
-        elif 0x1F000 <= c <= 0x1FAFF:
-            cls[i] = 7
-        else:
-            cls[i] = 0
+        cls[i] = char_class(c, table)
         codes[i] = fold_code(c) if fold else c
     return codes, cls
 

@@ -17,13 +17,14 @@ import numpy as np
 from ..dictionary import Dictionary, as_user_dictionary, bmes_bias, bmes_mask
 from ..errors import ModelFormatError
 from ..io import load_meta, model_path
-from ..sequence.features import DEFAULT_EXTRA, DEFAULT_EXTRA_CRF, EXTRA_TEMPLATES, NON_LEXICAL, CharFeatures
+from ..sequence.features import DEFAULT_EXTRA, DEFAULT_EXTRA_CRF, EXTRA_TEMPLATES, CharFeatures
 from ..sequence.crf import CRFTagger
+from ..sequence.linear import average_models
 from ..sequence.perceptron import PerceptronTagger
-from ..text import _BMP_TABLE, SPACE, char_classes, fold_width
+from ..tagset import BMES
+from ..text import SPACE, char_classes, fold_width
 from ._tagging_kernels import tag_bounds
 from .base import Segmenter
-from .hmm import _bmes_of_lengths, _labels_to_bounds
 
 __all__ = ["TaggingSegmenter", "default_perceptron", "default_crf", "add_train_arguments", "train_main"]
 
@@ -46,9 +47,8 @@ LEARN_STEP = 1.0
 
 
 class TaggingSegmenter(Segmenter):
-    """BMES tagger → segmenter. ``tagger`` is a linear model over hashed features with ``W_``
-    (n_features, 4), ``trans_`` (4, 4), ``start_`` (4,) and ``predict_single(X, allowed, bias)``
-    (perceptron or CRF); ``features`` is the :class:`CharFeatures` it was trained with. Decoding runs
+    """BMES tagger → segmenter. ``tagger`` is a :class:`cnlp.sequence.linear.LinearChainModel` with
+    4 labels (perceptron or CRF); ``features`` is the :class:`CharFeatures` it was trained with. Decoding runs
     the same templates, Viterbi and offsets in one Numba call per text (:func:`tag_bounds`).
     ``suggest_bias``: score added per character to the labels of a suggested user word, as a multiple
     of the mean absolute transition score (forced words are hard constraints)."""
@@ -61,19 +61,8 @@ class TaggingSegmenter(Segmenter):
         self.features = features
         self.user_dict = as_user_dictionary(user_dict)
         self.suggest_bias = float(suggest_bias)
-        self._kernel_args = self._feature_arrays(features)
+        self._kernel_args = (*features.kernel_args(), SPACE)
         self._none = (np.zeros((0, 4), np.bool_), np.zeros((0, 4), np.float64))
-
-    @staticmethod
-    def _feature_arrays(features: CharFeatures) -> tuple:
-        """The feature arguments of :func:`tag_bounds` (dummy trie arrays without a dictionary)."""
-        d = features.dictionary
-        if d is None:
-            e32, e64 = np.zeros(1, np.int32), np.zeros(1, np.int64)
-            tries = (False, e32, e64, e32, e32, e64, e32)
-        else:
-            tries = (True, d.fwd.root, d.fwd.htab, d.fwd.word, d.bwd.root, d.bwd.htab, d.bwd.word)
-        return (_BMP_TABLE, features.bits, SPACE, *tries, features._flags, len(features.extra))
 
     def _constraints(self, codes: np.ndarray):
         """(allowed bool (n, 4) or None, bias float (n, 4) or None) from the user dictionary."""
@@ -111,8 +100,7 @@ class TaggingSegmenter(Segmenter):
                 allowed = a
             if b is not None:
                 bias = b
-        t = self.tagger
-        return tag_bounds(codes, *self._kernel_args, t.W_, t.trans_, t.start_, allowed, bias)
+        return tag_bounds(codes, *self._kernel_args, self.tagger.decode_params(), allowed, bias)
 
     def _bounds_stepwise(self, codes: np.ndarray) -> np.ndarray:
         """:meth:`_bounds` kernel by kernel (features, constraints, Viterbi); the reference the
@@ -120,7 +108,7 @@ class TaggingSegmenter(Segmenter):
         X = self.features.transform_codes(codes)
         allowed, bias = self._constraints(codes)
         labels = self.tagger.predict_single(X, allowed, bias)
-        return _labels_to_bounds(labels)
+        return BMES.decode_spans(labels)
 
     def learn(self, sentences, *, n_iter: int = 10, step: float = LEARN_STEP) -> "TaggingSegmenter":
         """Correct the model online from segmented sentences (``partial_fit``).
@@ -133,8 +121,8 @@ class TaggingSegmenter(Segmenter):
         if sentences and isinstance(sentences[0], str):
             sentences = [sentences]
         X = [self.features.transform_codes(_codes("".join(w))) for w in sentences]
-        frozen = [c for c in NON_LEXICAL if c < self.features.n_templates]   # update character features only
-        W = self.tagger.W_
+        frozen = self.features.non_lexical             # update character features only
+        W = self.tagger.weights_
         nz = W[W != 0]
         scale = float(np.abs(nz).mean()) if nz.size else 1.0
         self.tagger.partial_fit(X, [_labels(w) for w in sentences], n_iter=n_iter, step=step * scale, frozen=frozen)
@@ -144,8 +132,9 @@ class TaggingSegmenter(Segmenter):
         """Tagger bundle in ``directory``; the feature dictionary (if any) in ``directory/dict``."""
         if self.features.dictionary is not None:
             self.features.dictionary.save(Path(directory) / "dict")
-        return self.tagger.save(directory, meta={"features": self.features.get_params(), "labels": "BMES",
-                                                 **(meta or {})}, prune=prune)
+        return self.tagger.save(directory, meta={"task": "cws", "features": self.features.get_params(),
+                                                 "labels": "BMES", "tagset": BMES.to_json(), **(meta or {})},
+                                prune=prune)
 
     @classmethod
     def load(cls, directory, *, user_dict=None, **kw) -> "TaggingSegmenter":
@@ -170,7 +159,8 @@ def _codes(text: str) -> np.ndarray:
 
 
 def _labels(words: list[str]) -> np.ndarray:
-    return _bmes_of_lengths(np.fromiter(map(len, words), np.int64, len(words))).astype(np.int32)
+    lengths = np.fromiter(map(len, words), np.int64, len(words))
+    return BMES.encode_spans(int(lengths.sum()), np.r_[0, np.cumsum(lengths)])
 
 
 _lock = threading.Lock()
@@ -275,7 +265,7 @@ def dev_scorer(dev, dev_X):
         ev = SegEvaluator()
         for words, x in zip(dev, dev_X):
             text = "".join(words)
-            b = _labels_to_bounds(tagger.predict_single(x)).tolist()
+            b = BMES.decode_spans(tagger.predict_single(x)).tolist()
             ev.add(words, [text[i:j] for i, j in zip(b, b[1:])])
         return ev.result()["f1"]
     return dev_f1
@@ -304,8 +294,7 @@ def train_main(args) -> int:
             taggers.append(t.fit(X, y, dev_score=dev_f1))
         tagger = taggers[0]
         if len(taggers) > 1:           # parameter averaging over shuffle orders (dev F1 0.9577 -> 0.9581)
-            for name in ("W_", "trans_", "start_"):
-                setattr(tagger, name, (sum(getattr(t, name) for t in taggers) / len(taggers)).astype(np.float32))
+            average_models(tagger, taggers)
             if dev:
                 tagger.training_log_ = [t.training_log_ for t in taggers] + [{"averaged_dev": dev_f1(tagger)}]
         cmd += f" --n-iter {args.n_iter} --seeds {args.seeds}"

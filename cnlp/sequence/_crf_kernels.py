@@ -163,15 +163,16 @@ def posteriors(em, trans, start, marg, pair):
 
 
 @njit(cache=True, nogil=True)
-def sentence_marginals(X, W, trans, start):
-    """(log Z, marginals (n, L), expected transition counts (L, L)) of one sentence."""
+def sentence_marginals(X, index, W, trans, start):
+    """(log Z, marginals (n, L), expected transition counts (L, L)) of one sentence; ``index`` as
+    in :func:`cnlp.sequence._kernels.emissions`."""
     n = X.shape[0]
     L = W.shape[1]
     marg = np.zeros((n, L))
     pair = np.zeros((L, L))
     if n == 0:
         return 0.0, marg, pair
-    em = emissions(X, W, np.empty((n, L)))
+    em = emissions(X, index, W, np.empty((n, L)))
     logz = posteriors(em, trans, start, marg, pair)
     return logz, marg, pair
 
@@ -189,7 +190,7 @@ def corpus_posteriors(X, offsets, W, trans, start, marg, pair, logz):
         if b <= a:
             logz[s] = 0.0
             continue
-        em = emissions(X[a:b], W, np.empty((b - a, L)))
+        em = emissions(X[a:b], np.zeros(0, np.int32), W, np.empty((b - a, L)))
         logz[s] = posteriors(em, trans, start, marg[a:b], pair[s])
 
 
@@ -290,7 +291,7 @@ def nll_gradient(X, offsets, bounds, W, trans, start, emp, theta, c2, grad, buf,
             if b <= a:
                 logz[s] = 0.0
                 continue
-            em = emissions(X[a:b], W, np.empty((b - a, L)))
+            em = emissions(X[a:b], np.zeros(0, np.int32), W, np.empty((b - a, L)))
             logz[s] = posteriors(em, trans, start, marg[a:b], pair[s])
             for t in range(a, b):
                 for k in range(T):

@@ -1,8 +1,9 @@
 """Numba kernels of the linear sequence models: Viterbi over hashed features, perceptron epochs.
 
-Shapes: X int32 (n, T) feature ids; W float (F, L) weights; trans float (L, L); start float (L,);
-allowed bool (n, L) or (0, L) for "no constraint"; bias float (n, L) added to the emissions, or (0, L)
-for none. All labels are ints in [0, L).
+Shapes: X int32 (n, T) feature ids; index int32 (F,) feature id -> weight row (-1: no row), or (0,)
+when the ids already are rows; W float (R, L) weight rows; trans float (L, L); start, end float (L,)
+(``end`` may be (0,): no end scores); allowed bool (n, L) or (0, L) for "no constraint"; bias float
+(n, L) added to the emissions, or (0, L) for none. All labels are ints in [0, L).
 """
 from __future__ import annotations
 
@@ -11,30 +12,35 @@ from numba import njit
 
 
 @njit(cache=True, nogil=True)
-def emissions(X, W, out):
-    """out[t, y] = sum_k W[X[t, k], y] (ids < 0 are skipped). O(n·T·L)."""
+def emissions(X, index, W, out):
+    """out[t, y] = sum_k W[row(X[t, k]), y], row = index[id] (or the id itself when ``index`` is
+    empty); ids < 0 and ids without a row are skipped. O(n·T·L)."""
     n, T = X.shape
     L = W.shape[1]
+    direct = index.shape[0] == 0
     for t in range(n):
         for y in range(L):
             out[t, y] = 0.0
         for k in range(T):
             f = X[t, k]
             if f >= 0:
-                for y in range(L):
-                    out[t, y] += W[f, y]
+                r = f if direct else index[f]
+                if r >= 0:
+                    for y in range(L):
+                        out[t, y] += W[r, y]
     return out
 
 
 @njit(cache=True, nogil=True)
-def viterbi(X, W, trans, start, allowed, bias):
-    """Best label sequence (int32[n]) under emissions from (X, W) (+ ``bias``), transitions and start scores."""
+def viterbi(X, index, W, trans, start, end, allowed, bias):
+    """Best label sequence (int32[n]) under emissions from (X, index, W) (+ ``bias``), transition,
+    start and end scores. O(n·(T·L + L²))."""
     n = X.shape[0]
     L = W.shape[1]
     out = np.zeros(n, np.int32)
     if n == 0:
         return out
-    em = emissions(X, W, np.empty((n, L), np.float64))
+    em = emissions(X, index, W, np.empty((n, L), np.float64))
     if bias.shape[0] == n:
         for t in range(n):
             for y in range(L):
@@ -59,6 +65,9 @@ def viterbi(X, W, trans, start, allowed, bias):
                     arg = p
             score[t, y] = best + em[t, y]
             back[t, y] = arg
+    if end.shape[0] == L:
+        for y in range(L):
+            score[n - 1, y] += end[y]
     arg = 0
     for y in range(1, L):
         if score[n - 1, y] > score[n - 1, arg]:
@@ -70,9 +79,11 @@ def viterbi(X, W, trans, start, allowed, bias):
 
 
 @njit(cache=True, nogil=True)
-def perceptron_epoch(X, y, offsets, order, W, U, trans, transU, start, startU, step, frozen):
+def perceptron_epoch(X, y, offsets, order, W, U, trans, transU, start, startU, pen, step, frozen):
     """One pass of the structured perceptron over sentences ``order`` (indices into ``offsets``).
 
+    ``X`` holds weight rows (compacted ids). ``pen``: (trans (L, L), start (L,), end (L,)) added to
+    the scores while decoding (0 or -1e30: the tag set's forbidden transitions), never updated.
     ``frozen``: bool[T] feature columns that are used for decoding but never updated (or empty).
 
     Updates W/trans/start in place; U/transU/startU accumulate ``step * delta`` so that the
@@ -82,7 +93,10 @@ def perceptron_epoch(X, y, offsets, order, W, U, trans, transU, start, startU, s
     T = X.shape[1]
     no_mask = np.zeros((0, L), np.bool_)
     no_bias = np.zeros((0, L), np.float64)
+    direct = np.zeros(0, np.int32)
     use_frozen = frozen.shape[0] == T
+    tr = np.empty((L, L), np.float64)
+    st = np.empty(L, np.float64)
     mistakes = 0
     for s in order:
         a, b = offsets[s], offsets[s + 1]
@@ -91,7 +105,9 @@ def perceptron_epoch(X, y, offsets, order, W, U, trans, transU, start, startU, s
         step += 1
         xs = X[a:b]
         gold = y[a:b]
-        pred = viterbi(xs, W, trans, start, no_mask, no_bias)
+        tr[:, :] = trans + pen[0]
+        st[:] = start + pen[1]
+        pred = viterbi(xs, direct, W, tr, st, pen[2], no_mask, no_bias)
         wrong = False
         for t in range(b - a):
             if pred[t] != gold[t]:

@@ -6,9 +6,8 @@ start). The gradient is ``E_model[counts] - gold counts + 2 c2 theta``; gold cou
 and computed once, expected counts come from one parallel forward-backward pass per evaluation
 (:mod:`cnlp.sequence._crf_kernels`).
 
-Only feature ids that occur in the training data get parameters: they are renumbered 0..F'-1 by
-decreasing frequency (frequent rows sit together in cache) before optimising, and expanded back
-to ``W_`` (n_features, n_labels) at the end. With L1 (``c1 > 0``) a small OWL-QN (:func:`owlqn`)
+Only feature ids that occur in the training data get parameters (:func:`cnlp.sequence.linear.compact`):
+they are the rows of the model (:class:`cnlp.sequence.linear.LinearChainModel`). With L1 (``c1 > 0``) a small OWL-QN (:func:`owlqn`)
 replaces scipy's L-BFGS-B, which cannot handle the non-smooth term.
 """
 from __future__ import annotations
@@ -19,13 +18,12 @@ from typing import Callable
 
 import numpy as np
 
-from ..errors import ModelFormatError, NotFittedError
 from ..io import load_bundle, save_bundle
 from ._crf_kernels import corpus_posteriors, gold_counts, nll_gradient, scatter_serial, sentence_marginals
-from .perceptron import WEIGHT_ARRAYS, PerceptronTagger, concat, dense_weights, weight_arrays
+from .linear import WEIGHT_ARRAYS, LinearChainModel, compact, concat
 
 KIND = "crf"
-_PARAMS = ("n_labels", "n_features", "c2", "c1", "max_iter", "tol", "dev_every")
+_PARAMS = ("n_labels", "n_features", "c2", "c1", "max_iter", "tol", "dev_every", "min_count")
 
 
 def _single_threaded_blas():
@@ -109,7 +107,7 @@ def owlqn(fun, x0, c1: float, *, max_iter: int = 100, tol: float = 1e-7, m: int 
     return OptimizeResult(x=x, fun=F, nit=it, nfev=nfev, message=message, success=True)
 
 
-class CRFTagger:
+class CRFTagger(LinearChainModel):
     """Linear-chain CRF, L2-regularised, L-BFGS (``scipy.optimize.minimize(method="L-BFGS-B")``).
 
     Parameters
@@ -129,6 +127,8 @@ class CRFTagger:
         L-BFGS keeps 6 correction pairs (CRFsuite's default ``num_memories``).
     dev_every : int
         With ``dev_score``, score the dev set every this many iterations (and at the end).
+    min_count : int
+        Features seen fewer times in training get no weights.
     scatter : "buffers" or "serial"
         How expected feature counts are added into the gradient: one buffer per Numba thread
         (parallel) or one serial pass.
@@ -137,8 +137,8 @@ class CRFTagger:
     """
 
     def __init__(self, *, n_labels: int, n_features: int, c2: float = 1.0, c1: float = 0.0,
-                 max_iter: int = 100, tol: float = 1e-7, dev_every: int = 10, scatter: str = "buffers",
-                 verbose: bool = False):
+                 max_iter: int = 100, tol: float = 1e-7, dev_every: int = 10, min_count: int = 1,
+                 scatter: str = "buffers", verbose: bool = False):
         if scatter not in ("buffers", "serial"):
             raise ValueError(f"scatter must be 'buffers' or 'serial', got {scatter!r}")
         self.n_labels = n_labels
@@ -148,22 +148,18 @@ class CRFTagger:
         self.max_iter = max_iter
         self.tol = tol
         self.dev_every = dev_every
+        self.min_count = min_count
         self.scatter = scatter
         self.verbose = verbose
 
     # ------------------------------------------------------------------ training
+    def get_params(self) -> dict:
+        return {k: getattr(self, k) for k in _PARAMS + ("scatter", "verbose")}
+
     @staticmethod
-    def compact(X: np.ndarray, n_features: int):
-        """(Xc, used): ``Xc`` with ids renumbered by decreasing frequency (-1 stays -1) and
-        ``used`` int64 (F',) the original id of each new id. One bincount, no sort of X."""
-        valid = X >= 0
-        counts = np.bincount(X.ravel() if valid.all() else X[valid], minlength=n_features)
-        used = np.flatnonzero(counts)
-        used = used[np.argsort(-counts[used], kind="stable")]
-        mapping = np.full(n_features + 1, -1, np.int32)     # the extra slot maps -1 to -1
-        mapping[used] = np.arange(used.size, dtype=np.int32)
-        Xc = mapping[np.where(valid, X, n_features)]
-        return np.ascontiguousarray(Xc, np.int32), used
+    def compact(X: np.ndarray, n_features: int, min_count: int = 1):
+        """:func:`cnlp.sequence.linear.compact`."""
+        return compact(X, n_features, min_count)
 
     def _split(self, theta, n_rows):
         L = self.n_labels
@@ -217,10 +213,7 @@ class CRFTagger:
 
     def _set_weights(self, theta, used):
         W, trans, start = self._split(theta, used.size)
-        self.W_ = np.zeros((self.n_features, self.n_labels), np.float32)
-        self.W_[used] = W
-        self.trans_ = trans.astype(np.float32)
-        self.start_ = start.astype(np.float32)
+        self.set_rows(used, W, trans, start)
 
     def fit(self, X_list, y_list, *, dev_score: Callable[["CRFTagger"], float] | None = None):
         """Train on per-sentence ``X`` (int32 (n, T)) and ``y`` (int (n,)) arrays.
@@ -240,7 +233,7 @@ class CRFTagger:
         if X.size and X.max() >= self.n_features:
             raise ValueError(f"feature ids must be < n_features={self.n_features}")
         t0 = time.perf_counter()
-        Xc, used = self.compact(X, self.n_features)
+        Xc, used = compact(X, self.n_features, self.min_count)
         del X
         R = used.size
         emp = np.zeros(R * L + L * L + L)
@@ -296,35 +289,18 @@ class CRFTagger:
         return self
 
     # ------------------------------------------------------------------ prediction
-    def _check(self):
-        if not hasattr(self, "W_"):
-            raise NotFittedError(f"{type(self).__name__}: call fit() or load() first")
-
-    def partial_fit(self, X_list, y_list, *, n_iter: int = 1, step: float = 1.0, frozen=()):
-        """Online correction from a few annotated sentences: mistake-driven (perceptron) updates of
-        size ``step`` on the CRF's weights, exactly as :meth:`PerceptronTagger.partial_fit` (any
-        linear chain model can be corrected this way; a likelihood step on a handful of sentences
-        would need a learning rate tuned per model just the same)."""
-        return PerceptronTagger.partial_fit(self, X_list, y_list, n_iter=n_iter, step=step, frozen=frozen)
-
-    def predict_single(self, X: np.ndarray, allowed: np.ndarray | None = None,
-                       bias: np.ndarray | None = None) -> np.ndarray:
-        """int32 Viterbi labels for one sentence; ``allowed`` bool (n, L) forbids labels where False;
-        ``bias`` float (n, L) is added to the label scores (e.g. suggested user words). The same
-        decoder as :meth:`PerceptronTagger.predict_single` (both are linear chain scorers)."""
-        return PerceptronTagger.predict_single(self, X, allowed, bias)
-
     def marginals(self, X: np.ndarray) -> np.ndarray:
         """float64 (n, L): P(y_t = y | sentence) for one sentence's features ``X`` (n, T)."""
         self._check()
         X = np.ascontiguousarray(X, np.int32)
-        return sentence_marginals(X, self.W_, self.trans_.astype(np.float64), self.start_.astype(np.float64))[1]
+        return sentence_marginals(X, self.index_, self.weights_, self.trans_.astype(np.float64),
+                                  self.start_.astype(np.float64))[1]
 
     def log_partition(self, X: np.ndarray) -> float:
         """log Z of one sentence."""
         self._check()
         X = np.ascontiguousarray(X, np.int32)
-        return float(sentence_marginals(X, self.W_, self.trans_.astype(np.float64),
+        return float(sentence_marginals(X, self.index_, self.weights_, self.trans_.astype(np.float64),
                                         self.start_.astype(np.float64))[0])
 
     # ------------------------------------------------------------------ persistence
@@ -336,17 +312,15 @@ class CRFTagger:
                 "n_iter": getattr(self, "n_iter_", None),
                 "time_per_iteration": getattr(self, "time_per_iteration_", None),
                 "fit_info": getattr(self, "fit_info_", {})}
-        return save_bundle(directory, KIND, {"params": params, **info, **(meta or {})},
-                           weight_arrays(self.W_, self.trans_, self.start_, prune))
+        return save_bundle(directory, KIND, {"params": params, **info, **(meta or {})}, self.weight_arrays(prune))
 
     @classmethod
     def load(cls, directory) -> "CRFTagger":
         meta, a, _ = load_bundle(directory, KIND, WEIGHT_ARRAYS)
         p = meta.get("params")
-        if not isinstance(p, dict) or not all(k in p for k in _PARAMS):
-            raise ModelFormatError(Path(directory) / "meta.json", f"'params' must hold {list(_PARAMS)}")
-        self = cls(**{k: p[k] for k in _PARAMS})
-        self.W_, self.trans_, self.start_ = dense_weights(directory, a, self.n_labels, self.n_features)
+        cls._check_params(directory, p)
+        self = cls(**{k: p[k] for k in _PARAMS if k in p})
+        self.load_weights(directory, a)
         self.training_log_ = meta.get("training_log", [])
         self.n_iter_ = meta.get("n_iter")
         self.time_per_iteration_ = meta.get("time_per_iteration")

@@ -1,170 +1,102 @@
-"""Feature templates over a character window, hashed in Numba into integer feature ids.
+"""Feature templates as data, hashed in Numba into integer feature ids.
 
-Contract shared by every linear sequence model (perceptron now, CRF, POS and NER next):
-``X = extract(codes)`` is an int32 array (n, T) of feature ids in ``[0, 2**bits)``, one per
-template; label y at position t scores ``sum_k W[X[t, k], y]`` plus a transition
-``trans[y_prev, y]``. Labels are plain ints, so any tag set works.
+Contract shared by every linear sequence model: ``X = transform(...)`` is an int32 array (n, T) of
+feature ids in ``[0, 2**bits)``, one column per template; label y at position t scores
+``sum_k weights[row(X[t, k]), y]`` plus a transition (:mod:`cnlp.sequence.linear`).
+
+A task supplies *attributes* (int64 arrays, one value per position: a folded character code, a
+character class, a word hash, a dictionary length ...) and a list of :class:`Template` s; one
+generic kernel (:func:`~cnlp.sequence._feature_kernels.hash_templates`) hashes every template.
+A template has a seed (its identity in the hash) and up to two slots; a slot's value is the sum of
+its parts ``attribute[t + offset] * multiplier`` (a multiplier packs two small values into one
+slot). :class:`CharFeatures` is the character-window preset of the segmenters; the word preset of
+the POS tagger lives in :mod:`cnlp.pos.features`.
 
 Why hashing rather than an exact index: no feature dictionary to build, store or look up (one
-multiply per feature in the kernel), and with 2**22 buckets the collision rate on 199801.txt's
-~2 M distinct features is small; rare/unused buckets are pruned when the model is saved.
+multiply per feature in the kernel); only the ids seen in training get a weight row.
 """
 from __future__ import annotations
 
+from typing import NamedTuple, Sequence
+
 import numpy as np
-from numba import njit
 
-from ..dictionary._kernels import walk_backward, walk_forward
-from ..text import _BMP_TABLE, fold_code
+from ..text import _BMP_TABLE
+from ._feature_kernels import CHAR_PAD, CLASS, CODE, DCOVER, DEND, DROLE, DSTART, SAME1, SAME2, char_attributes, \
+    hash_templates
 
-#: template names, in column order of X
-TEMPLATES = ("C0", "C-1", "C1", "C-2", "C2", "C-1C0", "C0C1", "C-2C-1", "C1C2", "C-1C1",
-             "T-1T0T1", "T0", "C0=C1", "C-1=C1")
+__all__ = ["Template", "compile_templates", "CharFeatures", "TEMPLATES", "DICT_TEMPLATES", "EXTRA_TEMPLATES",
+           "DEFAULT_EXTRA", "DEFAULT_EXTRA_CRF", "NON_LEXICAL", "CHAR_TEMPLATES"]
+
+
+class Template(NamedTuple):
+    """``name``; ``seed`` (distinct per template of a model); ``slots``: up to two tuples of parts
+    ``(attribute_row, offset, multiplier)``."""
+    name: str
+    seed: int
+    slots: tuple
+
+
+def compile_templates(templates: Sequence[Template], n_attributes: int, pad: int) -> tuple:
+    """The ``spec`` tuple :func:`hash_templates` takes; ``ValueError`` on a malformed template."""
+    seeds, ptr, attr, off, mult, slot = [], [0], [], [], [], []
+    for t in templates:
+        if not isinstance(t.seed, int) or not 0 <= t.seed < 1 << 31 or not 1 <= len(t.slots) <= 2:
+            raise ValueError(f"template {t.name!r}: a seed in [0, 2**31) and one or two slots are required")
+        for s, parts in enumerate(t.slots):
+            for a, o, m in parts:
+                if not (0 <= a < n_attributes and -pad <= o <= pad):
+                    raise ValueError(f"template {t.name!r}: attribute {a} / offset {o} outside "
+                                     f"[0, {n_attributes}) / [-{pad}, {pad}]")
+                attr.append(a), off.append(o), mult.append(m), slot.append(s)
+        seeds.append(t.seed)
+        ptr.append(len(attr))
+    arr = [np.array(x, np.int64) for x in (seeds, ptr, attr, off, mult, slot)]
+    return tuple(arr)
+
+
+def _t(name, seed, *slots):
+    return Template(name, seed, tuple(tuple((*p, 1) if len(p) == 2 else tuple(p) for p in s) for s in slots))
+
+
+C, K = CODE, CLASS
+#: the character-window templates, in column order of X
+CHAR_TEMPLATES = (
+    _t("C0", 0, [(C, 0)]), _t("C-1", 1, [(C, -1)]), _t("C1", 2, [(C, 1)]), _t("C-2", 3, [(C, -2)]),
+    _t("C2", 4, [(C, 2)]), _t("C-1C0", 5, [(C, -1)], [(C, 0)]), _t("C0C1", 6, [(C, 0)], [(C, 1)]),
+    _t("C-2C-1", 7, [(C, -2)], [(C, -1)]), _t("C1C2", 8, [(C, 1)], [(C, 2)]), _t("C-1C1", 9, [(C, -1)], [(C, 1)]),
+    _t("T-1T0T1", 10, [(K, -1, 16), (K, 0, 1)], [(K, 1)]), _t("T0", 11, [(K, 0)]),
+    _t("C0=C1", 12, [(SAME1, 0)]), _t("C-1=C1", 13, [(SAME2, 0)]))
 #: with a dictionary: length of the longest word starting / ending here, of the longest word
 #: covering this character with the character's role in it, and the start/end pair
-DICT_TEMPLATES = ("Dstart", "Dend", "Dcover", "Dstart,Dend", "C0,Dstart", "C0,Dend", "C0,Dcover")
-#: optional templates, appended after all others in this order (so the column indices above never
-#: move): the character trigram, and the character conjoined with its neighbours' classes
-#: (C0 with the class of C1, the class of C-1 with C0, and C0 between both classes)
-EXTRA_TEMPLATES = ("C-1C0C1", "C0T1", "T-1C0", "T-1C0T1")
+DICT_CHAR_TEMPLATES = (
+    _t("Dstart", 20, [(DSTART, 0)]), _t("Dend", 21, [(DEND, 0)]), _t("Dcover", 22, [(DCOVER, 0)], [(DROLE, 0)]),
+    _t("Dstart,Dend", 23, [(DSTART, 0)], [(DEND, 0)]), _t("C0,Dstart", 24, [(C, 0)], [(DSTART, 0)]),
+    _t("C0,Dend", 25, [(C, 0)], [(DEND, 0)]), _t("C0,Dcover", 26, [(C, 0)], [(DCOVER, 0, 4), (DROLE, 0, 1)]))
+#: optional templates, appended after all others in this order: the character trigram, and the
+#: character conjoined with its neighbours' classes
+EXTRA_CHAR_TEMPLATES = (
+    _t("C-1C0C1", 30, [(C, -1, 1114112), (C, 0, 1)], [(C, 1)]), _t("C0T1", 31, [(C, 0)], [(K, 1)]),
+    _t("T-1C0", 32, [(K, -1)], [(C, 0)]), _t("T-1C0T1", 33, [(C, 0, 16), (K, -1, 1)], [(K, 1)]))
+del C, K
+
+TEMPLATES = tuple(t.name for t in CHAR_TEMPLATES)
+DICT_TEMPLATES = tuple(t.name for t in DICT_CHAR_TEMPLATES)
+EXTRA_TEMPLATES = tuple(t.name for t in EXTRA_CHAR_TEMPLATES)
 #: the optional templates ``cnlp train cws`` uses by default, per algorithm (chosen on the dev split,
 #: docs/models.md: the trigram helps the CRF, dev 0.9592 -> 0.9597, but not the perceptron)
 DEFAULT_EXTRA = ("C0T1", "T-1C0", "T-1C0T1")
 DEFAULT_EXTRA_CRF = ("C-1C0C1", "C0T1", "T-1C0", "T-1C0T1")
 N_TEMPLATES = len(TEMPLATES)
-#: column indices of templates that do not name a character (classes, dictionary lengths): they fire
-#: almost everywhere, so online corrections (``learn``) leave them alone
+#: templates that do not name a character (classes, dictionary lengths): they fire almost
+#: everywhere, so online corrections (``learn``) leave them alone
+NON_LEXICAL_NAMES = frozenset({"T-1T0T1", "T0", "C0=C1", "C-1=C1", "Dstart", "Dend", "Dcover", "Dstart,Dend"})
 NON_LEXICAL = (10, 11, 12, 13, N_TEMPLATES, N_TEMPLATES + 1, N_TEMPLATES + 2, N_TEMPLATES + 3)
-BOS_CODE, EOS_CODE = -1, -2
-
-
-@njit(cache=True, nogil=True, inline="always")
-def _mix(h, v):
-    h ^= np.uint64(v & 0xFFFFFFFF) + np.uint64(0x9E3779B97F4A7C15) + (h << np.uint64(6)) + (h >> np.uint64(2))
-    return h
-
-
-@njit(cache=True, nogil=True, inline="always")
-def _fid(tmpl, a, b, mask):
-    h = np.uint64(tmpl + 1) * np.uint64(0x9E3779B97F4A7C15)
-    h = _mix(h, a)
-    h = _mix(h, b)
-    h *= np.uint64(0xBF58476D1CE4E5B9)
-    h ^= h >> np.uint64(31)
-    return np.int32(h & np.uint64(mask))
-
-
-@njit(cache=True, nogil=True, inline="always")
-def _padded(raw, table, pad):
-    """Folded code points ``c`` and classes ``k`` of ``raw`` with ``pad`` sentinels on each side
-    (code BOS_CODE / EOS_CODE, class 8 / 9); supplementary-plane Han (U+20000..3FFFF) is class 1."""
-    n = raw.shape[0]
-    c = np.empty(n + 2 * pad, np.int64)
-    k = np.empty(n + 2 * pad, np.int64)
-    for i in range(pad):
-        c[i], c[n + pad + i] = BOS_CODE, EOS_CODE
-        k[i], k[n + pad + i] = 8, 9
-    for i in range(n):
-        x = raw[i]
-        c[i + pad] = fold_code(x)
-        if 0 <= x < 65536:
-            k[i + pad] = table[x]
-        elif 0x20000 <= x <= 0x3FFFF:
-            k[i + pad] = 1
-        else:
-            k[i + pad] = 0
-    return c, k
-
-
-@njit(cache=True, nogil=True)
-def extract_kernel(raw, table, bits, out):
-    """raw: int32[n] code points; table: int8[65536] classes; out: int32[n, N_TEMPLATES]."""
-    n = raw.shape[0]
-    mask = (1 << bits) - 1
-    c, k = _padded(raw, table, 2)
-    for t in range(n):
-        p = t + 2  # noqa
-        cm2, cm1, c0, c1, c2 = c[p - 2], c[p - 1], c[p], c[p + 1], c[p + 2]
-        out[t, 0] = _fid(0, c0, 0, mask)
-        out[t, 1] = _fid(1, cm1, 0, mask)
-        out[t, 2] = _fid(2, c1, 0, mask)
-        out[t, 3] = _fid(3, cm2, 0, mask)
-        out[t, 4] = _fid(4, c2, 0, mask)
-        out[t, 5] = _fid(5, cm1, c0, mask)
-        out[t, 6] = _fid(6, c0, c1, mask)
-        out[t, 7] = _fid(7, cm2, cm1, mask)
-        out[t, 8] = _fid(8, c1, c2, mask)
-        out[t, 9] = _fid(9, cm1, c1, mask)
-        out[t, 10] = _fid(10, k[p - 1] * 16 + k[p], k[p + 1], mask)
-        out[t, 11] = _fid(11, k[p], 0, mask)
-        out[t, 12] = _fid(12, 1 if c0 == c1 else 0, 0, mask)
-        out[t, 13] = _fid(13, 1 if cm1 == c1 else 0, 0, mask)
-    return out
-
-
-@njit(cache=True, nogil=True)
-def dict_features(raw, root_f, htab_f, word_f, root_b, htab_b, word_b, bits, out, col):
-    """Fill ``out[:, col:col+7]`` with the dictionary templates (see DICT_TEMPLATES)."""
-    n = raw.shape[0]
-    mask = (1 << bits) - 1
-    codes = np.empty(n, np.int32)
-    for i in range(n):
-        codes[i] = fold_code(raw[i])
-    ls = np.zeros(n, np.int64)
-    le = np.zeros(n, np.int64)
-    cov = np.zeros(n, np.int64)
-    role = np.zeros(n, np.int64)
-    for i in range(n):
-        e = walk_forward(root_f, htab_f, word_f, codes, i, n)
-        if e > i:
-            ls[i] = min(e - i, 6)
-            L = e - i
-            if L >= 2:
-                for p in range(i, e):
-                    if L > cov[p]:
-                        cov[p] = L
-                        role[p] = 0 if p == i else (2 if p == e - 1 else 1)
-        s = walk_backward(root_b, htab_b, word_b, codes, i + 1, 0)
-        if 0 <= s <= i:
-            le[i] = min(i + 1 - s, 6)
-    for t in range(n):
-        out[t, col] = _fid(20, ls[t], 0, mask)
-        out[t, col + 1] = _fid(21, le[t], 0, mask)
-        out[t, col + 2] = _fid(22, min(cov[t], 6), role[t], mask)
-        out[t, col + 3] = _fid(23, ls[t], le[t], mask)
-        out[t, col + 4] = _fid(24, codes[t], ls[t], mask)
-        out[t, col + 5] = _fid(25, codes[t], le[t], mask)
-        out[t, col + 6] = _fid(26, codes[t], min(cov[t], 6) * 4 + role[t], mask)
-    return out
-
-
-@njit(cache=True, nogil=True)
-def extra_features(raw, table, bits, flags, out, col):
-    """Fill ``out[:, col:]`` with the optional templates whose ``flags[j]`` is set, in
-    :data:`EXTRA_TEMPLATES` order (folded code points, classes as in :func:`extract_kernel`)."""
-    n = raw.shape[0]
-    mask = (1 << bits) - 1
-    c, k = _padded(raw, table, 1)
-    for t in range(n):
-        p = t + 1
-        j = col
-        if flags[0]:
-            out[t, j] = _fid(30, c[p - 1] * 1114112 + c[p], c[p + 1], mask)
-            j += 1
-        if flags[1]:
-            out[t, j] = _fid(31, c[p], k[p + 1], mask)
-            j += 1
-        if flags[2]:
-            out[t, j] = _fid(32, k[p - 1], c[p], mask)
-            j += 1
-        if flags[3]:
-            out[t, j] = _fid(33, c[p] * 16 + k[p - 1], k[p + 1], mask)
-            j += 1
-    return out
 
 
 class CharFeatures:
-    """Hashed character-window features (see :data:`TEMPLATES`).
+    """The character-window preset (:data:`CHAR_TEMPLATES`, + :data:`DICT_CHAR_TEMPLATES` with a
+    ``dictionary``, + the chosen optional ``extra`` templates), used by the BMES segmenters.
 
     >>> X = CharFeatures(bits=18).transform_codes(np.array([20013, 25991], np.int32))
     >>> X.shape, int(X.min()) >= 0
@@ -182,27 +114,38 @@ class CharFeatures:
         self.bits = int(bits)
         self.dictionary = dictionary
         self.extra = tuple(t for t in EXTRA_TEMPLATES if t in set(extra))      # canonical order
-        self._flags = np.array([t in self.extra for t in EXTRA_TEMPLATES], np.bool_)
+        self.templates = (CHAR_TEMPLATES + (DICT_CHAR_TEMPLATES if dictionary is not None else ())
+                          + tuple(t for t in EXTRA_CHAR_TEMPLATES if t.name in self.extra))
+        self.spec = compile_templates(self.templates, 8, CHAR_PAD)
+        d = dictionary
+        if d is None:
+            e32, e64 = np.zeros(1, np.int32), np.zeros(1, np.int64)
+            self.tries = (e32, e64, e32, e32, e64, e32)
+        else:
+            self.tries = (d.fwd.root, d.fwd.htab, d.fwd.word, d.bwd.root, d.bwd.htab, d.bwd.word)
 
     @property
     def n_templates(self) -> int:
-        return N_TEMPLATES + (len(DICT_TEMPLATES) if self.dictionary is not None else 0) + len(self.extra)
+        return len(self.templates)
 
     @property
     def n_features(self) -> int:
         return 1 << self.bits
 
+    @property
+    def non_lexical(self) -> list[int]:
+        """Columns of the templates that name no character."""
+        return [j for j, t in enumerate(self.templates) if t.name in NON_LEXICAL_NAMES]
+
+    def kernel_args(self) -> tuple:
+        """(table, use_dict, tries, spec, bits): what the fused decoding kernel needs."""
+        return _BMP_TABLE, self.dictionary is not None, self.tries, self.spec, self.bits
+
     def transform_codes(self, codes: np.ndarray) -> np.ndarray:
         codes = np.ascontiguousarray(codes, dtype=np.int32)
+        A = char_attributes(codes, _BMP_TABLE, self.dictionary is not None, self.tries)
         out = np.empty((codes.shape[0], self.n_templates), np.int32)
-        extract_kernel(codes, _BMP_TABLE, self.bits, out)
-        d = self.dictionary
-        if d is not None:
-            f, b = d.fwd, d.bwd
-            dict_features(codes, f.root, f.htab, f.word, b.root, b.htab, b.word, self.bits, out, N_TEMPLATES)
-        if self.extra:
-            extra_features(codes, _BMP_TABLE, self.bits, self._flags, out, out.shape[1] - len(self.extra))
-        return out
+        return hash_templates(A, CHAR_PAD, self.spec, self.bits, out, 0)
 
     def get_params(self) -> dict:
         return {"bits": self.bits, "templates": list(TEMPLATES),
@@ -212,8 +155,15 @@ class CharFeatures:
     @classmethod
     def from_params(cls, params: dict, dictionary=None) -> "CharFeatures":
         """The features a saved model was trained with (``get_params()`` as stored in its meta)."""
-        extra = list(params.get("extra_templates", []))
-        f = cls(bits=params.get("bits", 22), dictionary=dictionary, extra=extra)
+        if not isinstance(params, dict):
+            raise ValueError("'features' must be a JSON object")
+        extra = params.get("extra_templates", [])
+        bits = params.get("bits", 22)
+        if not isinstance(extra, list) or not isinstance(bits, int) or isinstance(bits, bool):
+            raise ValueError("'features' must give an int 'bits' and a list 'extra_templates'")
+        f = cls(bits=bits, dictionary=dictionary, extra=extra)
         if list(f.extra) != extra:
             raise ValueError(f"extra_templates {extra} are not in the order {list(EXTRA_TEMPLATES)}")
+        if params.get("templates", list(TEMPLATES)) != list(TEMPLATES):
+            raise ValueError(f"unknown character templates {params.get('templates')}")
         return f

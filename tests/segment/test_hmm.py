@@ -9,8 +9,7 @@ from hypothesis import given, settings, strategies as st
 
 from cnlp.corpus.readers import read_pd98, read_sighan
 from cnlp.errors import ModelFormatError
-from cnlp.segment.hmm import (HMMSegmenter, add_train_arguments, default_hmm, default_hmm2, force_mask,
-                              labels_to_bounds, train_main)
+from cnlp.segment.hmm import HMMSegmenter, add_train_arguments, default_hmm, default_hmm2, train_main
 
 
 def FakeUserDict(force=(), suggest=()):
@@ -31,11 +30,6 @@ def test_reproduces_training_sentences(seg, tiny_pd98):
     for sent in read_pd98(tiny_pd98):
         words = [w for w, _ in sent]
         assert seg.segment("".join(words)) == words
-
-
-def test_labels_to_bounds_lenient():
-    assert labels_to_bounds(np.array([0, 2, 3, 0, 1, 2])).tolist() == [0, 2, 3, 6]
-    assert labels_to_bounds(np.array([1, 1, 0])).tolist() == [0, 2, 3]
 
 
 def test_spaces_are_single_words(seg):
@@ -76,12 +70,6 @@ def test_suggested_word_gets_a_bonus(seg):
     sug = _with(seg, FakeUserDict(suggest=["究生命的起"]))
     sug.suggest_bonus = 50.0
     assert "究生命的起" in sug.segment(text) and "究生命的起" not in plain
-
-
-def test_force_mask_helper():
-    m = force_mask(5, np.array([0, 3]), np.array([3, 4]), np.array([True, True]))
-    assert m.tolist() == [[True, False, False, False], [False, True, False, False],
-                          [False, False, True, False], [False, False, False, True], [True] * 4]
 
 
 def test_save_load_identical(seg, tmp_path):
@@ -161,7 +149,7 @@ _SEGS = _build_segs()
 
 def test_fused_kernels_match_numpy_path(seg):
     from hypothesis import given, settings, strategies as st
-    from cnlp.segment.hmm import SYM_SPACE, _labels_to_bounds, _observe, symbols
+    from cnlp.segment.hmm import SYM_SPACE, _observe, symbols
     from cnlp.text import to_codes
     from cnlp.text import _BMP_TABLE
 
@@ -172,6 +160,4 @@ def test_fused_kernels_match_numpy_path(seg):
         obs, space = _observe(codes, _BMP_TABLE, seg.obs_codes_)
         assert obs.tolist() == seg._obs_ids(symbols(codes)).tolist()
         assert space == bool((symbols(codes) == SYM_SPACE).any())
-        lab = np.asarray(labels, np.int32)
-        assert _labels_to_bounds(lab).tolist() == labels_to_bounds(lab).tolist()
     check()

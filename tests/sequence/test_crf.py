@@ -8,7 +8,7 @@ from cnlp.sequence._crf_kernels import (_posteriors, _posteriors_scaled, corpus_
                                         scatter_buffers, scatter_serial, sentence_marginals)
 from cnlp.sequence._kernels import emissions
 from cnlp.sequence.crf import CRFTagger
-from cnlp.sequence.perceptron import concat
+from cnlp.sequence.linear import concat
 
 L = 3
 
@@ -21,7 +21,7 @@ def _random(rng, n, F=12, T=3, scale=1.0):
 def _brute(X, W, trans, start):
     """log Z, node marginals, pairwise marginal counts, by enumerating all L^n paths."""
     n = X.shape[0]
-    em = emissions(X, W, np.empty((n, L)))
+    em = emissions(X, np.zeros(0, np.int32), W, np.empty((n, L)))
     paths = list(itertools.product(range(L), repeat=n))
     scores = np.array([start[p[0]] + sum(em[t, p[t]] for t in range(n)) + sum(trans[p[t - 1], p[t]] for t in range(1, n))
                        for p in paths])
@@ -43,12 +43,12 @@ def test_partition_and_marginals_match_enumeration(n):
     for scale in (1.0, 30.0, 2000.0):      # 2000: the scaled path underflows, the log-space one is used
         X, W, T, S = _random(rng, n, scale=scale)
         logz, marg, pair, _ = _brute(X, W, T, S)
-        lz, m, p = sentence_marginals(X, W, T, S)
+        lz, m, p = sentence_marginals(X, np.zeros(0, np.int32), W, T, S)
         assert lz == pytest.approx(logz, rel=1e-10, abs=1e-9)
         np.testing.assert_allclose(m, marg, atol=1e-9)
         np.testing.assert_allclose(p, pair, atol=1e-9)
         np.testing.assert_allclose(m.sum(axis=1), 1.0)
-        em = emissions(X, W, np.empty((n, L)))
+        em = emissions(X, np.zeros(0, np.int32), W, np.empty((n, L)))
         for kernel in (_posteriors, _posteriors_scaled):          # each path on its own
             m2, p2 = np.empty((n, L)), np.zeros((L, L))
             lz2 = kernel(em, T, S, m2, p2)
@@ -76,7 +76,7 @@ def test_corpus_posteriors_and_scatters_agree():
     logz = np.empty(len(X_list))
     corpus_posteriors(X, off, W, T, S, marg, pair, logz)
     for s, x in enumerate(X_list):
-        lz, m, p = sentence_marginals(x, W, T, S)
+        lz, m, p = sentence_marginals(x, np.zeros(0, np.int32), W, T, S)
         assert logz[s] == pytest.approx(lz)
         np.testing.assert_allclose(marg[off[s]:off[s + 1]], m)
         np.testing.assert_allclose(pair[s], p, atol=1e-12)
@@ -144,7 +144,7 @@ def fitted():
 def test_learns_training_set(fitted):
     crf, X_list, y_list = fitted
     assert crf.n_iter_ >= 1 and crf.time_per_iteration_ > 0 and crf.n_used_features_ <= 20
-    assert crf.W_.shape == (32, L) and not crf.W_[20:].any()           # unused ids keep zero weight
+    assert crf.dense_weights().shape == (32, L) and not crf.dense_weights()[20:].any() and crf.weights_.shape[0] <= 20           # unused ids keep zero weight
     for x, yy in zip(X_list, y_list):
         assert crf.predict_single(x).tolist() == yy.tolist()
         m = crf.marginals(x)
@@ -161,7 +161,7 @@ def test_dev_score_logged_and_bad_arguments():
     X_list, y_list = [np.array([[0], [1]], np.int32)], [np.array([0, 1], np.int32)]
     calls = []
     crf = CRFTagger(n_labels=2, n_features=4, max_iter=6, dev_every=2)
-    crf.fit(X_list, y_list, dev_score=lambda t: calls.append(t.W_.shape) or 0.5)
+    crf.fit(X_list, y_list, dev_score=lambda t: calls.append(t.dense_weights().shape) or 0.5)
     assert calls and all(s == (4, 2) for s in calls) and "dev" in crf.training_log_[-1]
     with pytest.raises(ValueError):
         CRFTagger(n_labels=2, n_features=4, c1=-0.1).fit(X_list, y_list)
@@ -176,7 +176,7 @@ def test_save_load_round_trip_and_corrupt(fitted, tmp_path):
     crf.save(tmp_path / "m", meta={"note": "x"})
     crf2 = CRFTagger.load(tmp_path / "m")
     assert crf2.c2 == crf.c2 and crf2.meta_["note"] == "x" and crf2.meta_["kind"] == "crf"
-    np.testing.assert_allclose(crf2.W_, crf.W_, atol=2e-3 + 1e-3 * np.abs(crf.W_).max())
+    np.testing.assert_allclose(crf2.dense_weights(), crf.dense_weights(), atol=2e-3 + 1e-3 * np.abs(crf.weights_).max())
     for x in X_list:
         assert np.array_equal(crf2.predict_single(x), crf.predict_single(x))
         np.testing.assert_allclose(crf2.marginals(x), crf.marginals(x), atol=1e-2)
@@ -240,7 +240,7 @@ def test_l1_owlqn_reaches_a_sparse_optimum(fitted):
     np.testing.assert_allclose(g[x != 0], -c1 * np.sign(x[x != 0]), atol=1e-2)
     fitted_l1 = CRFTagger(n_labels=L, n_features=32, c1=c1, c2=0.0, max_iter=300, tol=1e-12).fit(X_list, y_list)
     assert fitted_l1.training_log_[-1]["objective"] == pytest.approx(res.fun, rel=1e-6)
-    assert (fitted_l1.W_ == 0).sum() > (fitted[0].W_[:20] == 0).sum()
+    assert (fitted_l1.dense_weights() == 0).sum() > (fitted[0].dense_weights()[:20] == 0).sum()
 
 
 @pytest.mark.corpus

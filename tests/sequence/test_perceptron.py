@@ -7,7 +7,8 @@ import pytest
 from cnlp.dictionary import Dictionary, UserDictionary
 from cnlp.errors import ModelFormatError
 from cnlp.sequence._kernels import emissions, viterbi
-from cnlp.sequence.features import N_TEMPLATES, CharFeatures, dict_features, extract_kernel
+from cnlp.sequence._feature_kernels import CHAR_PAD, char_attributes, hash_templates
+from cnlp.sequence.features import N_TEMPLATES, CharFeatures
 from cnlp.sequence.perceptron import PerceptronTagger
 from cnlp.segment.tagging import TaggingSegmenter, _labels
 from cnlp.text import _BMP_TABLE, to_codes
@@ -27,7 +28,8 @@ def test_features_deterministic_and_in_range():
     out = np.empty_like(X)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        assert np.array_equal(X, extract_kernel.py_func(codes, _BMP_TABLE, 16, out))
+        A = char_attributes.py_func(codes, _BMP_TABLE, False, f.tries)
+        assert np.array_equal(X, hash_templates.py_func(A, CHAR_PAD, f.spec, 16, out, 0))
     # full-width and half-width text get the same features (width folding)
     assert np.array_equal(f.transform_codes(to_codes("ＡＢ12")), f.transform_codes(to_codes("ab12")))
 
@@ -44,7 +46,29 @@ def test_dictionary_features_by_hand():
     assert X[2, col] == Xs[3, col]          # both: a 2-char word starts here
 
 
+def test_character_preset_reproduces_the_shipped_feature_ids():
+    """The templates-as-data preset hashes exactly as the kernels the shipped models were trained
+    with (checksum and one row taken from them), so those models decode unchanged."""
+    import hashlib
+    d = Dictionary.from_counts(["研究", "研究生", "生命", "起源"])
+    from cnlp.sequence.features import EXTRA_TEMPLATES
+    X = CharFeatures(bits=22, dictionary=d, extra=EXTRA_TEMPLATES).transform_codes(to_codes("我们研究生命的起源。ＡＢc 12％"))
+    assert X[3].tolist() == [3473939, 2110891, 2108759, 2873994, 2726542, 2593959, 779196, 3410619, 3457003, 1196547,
+                             4139515, 376464, 35876, 2779003, 1242883, 527529, 2649450, 1618944, 236761, 3256381,
+                             3663838, 1277738, 4191350, 2815527, 3807702]
+    assert hashlib.sha256(X.tobytes()).hexdigest() == "b30559dadbe05dac8314b397fc0a06e6794b4a2b4f7fc753b3f348d359d0dc3d"
+
+
+def test_emoji_are_symbols_in_features_as_everywhere():
+    from cnlp.text import SYMBOL, char_classes
+    f = CharFeatures(bits=16)
+    assert char_classes(to_codes("😀"))[0] == SYMBOL
+    assert f.transform_codes(to_codes("😀"))[0, 11] == f.transform_codes(to_codes("©"))[0, 11]   # T0: same class
+
+
 NB = np.zeros((0, 3), np.float64)
+NI = np.zeros(0, np.int32)
+NE = np.zeros(0, np.float64)
 
 
 def test_viterbi_matches_brute_force():
@@ -54,21 +78,21 @@ def test_viterbi_matches_brute_force():
         W = rng.normal(size=(20, 3))
         T = rng.normal(size=(3, 3))
         S = rng.normal(size=3)
-        em = emissions(X, W, np.empty((n, 3)))
+        em = emissions(X, NI, W, np.empty((n, 3)))
         best = max(itertools.product(range(3), repeat=n),
                    key=lambda p: S[p[0]] + sum(em[t, p[t]] for t in range(n)) + sum(T[p[t - 1], p[t]] for t in range(1, n)))
-        assert viterbi(X, W, T, S, np.zeros((0, 3), np.bool_), NB).tolist() == list(best)
+        assert viterbi(X, NI, W, T, S, NE, np.zeros((0, 3), np.bool_), NB).tolist() == list(best)
         allowed = np.ones((n, 3), np.bool_)
         allowed[0] = [False, False, True]
-        assert viterbi(X, W, T, S, allowed, NB)[0] == 2
-        assert np.array_equal(viterbi(X, W, T, S, allowed, NB), viterbi.py_func(X, W, T, S, allowed, NB))
+        assert viterbi(X, NI, W, T, S, NE, allowed, NB)[0] == 2
+        assert np.array_equal(viterbi(X, NI, W, T, S, NE, allowed, NB), viterbi.py_func(X, NI, W, T, S, NE, allowed, NB))
         # a large bias on label 1 at the last position wins; a bias equal to the emissions doubles them
         bias = np.zeros((n, 3))
         bias[-1, 1] = 1e6
-        assert viterbi(X, W, T, S, np.zeros((0, 3), np.bool_), bias)[-1] == 1
+        assert viterbi(X, NI, W, T, S, NE, np.zeros((0, 3), np.bool_), bias)[-1] == 1
         best2 = max(itertools.product(range(3), repeat=n),
                     key=lambda p: S[p[0]] + sum(2 * em[t, p[t]] for t in range(n)) + sum(T[p[t - 1], p[t]] for t in range(1, n)))
-        assert viterbi(X, W, T, S, np.zeros((0, 3), np.bool_), em.copy()).tolist() == list(best2)
+        assert viterbi(X, NI, W, T, S, NE, np.zeros((0, 3), np.bool_), em.copy()).tolist() == list(best2)
 
 
 @pytest.fixture(scope="module")
@@ -142,7 +166,7 @@ def test_suggested_words_bias_the_shipped_model():
 
 
 def test_extra_templates_and_params_round_trip():
-    from cnlp.sequence.features import EXTRA_TEMPLATES, extra_features
+    from cnlp.sequence.features import EXTRA_TEMPLATES
     text = "研究生研究a1"
     f = CharFeatures(bits=16, extra=("T-1C0", "C-1C0C1"))
     assert f.extra == ("C-1C0C1", "T-1C0")                    # canonical order
@@ -151,9 +175,7 @@ def test_extra_templates_and_params_round_trip():
     assert np.array_equal(X[:, :N_TEMPLATES], CharFeatures(bits=16).transform_codes(to_codes(text)))
     assert X[0, -2] != X[3, -2]                 # trigram: 研 after BOS vs 研 after 生
     assert X[0, -1] != X[3, -1]                 # class of the previous char: BOS vs Han
-    out = np.empty((len(text), 2), np.int32)
-    flags = np.array([t in f.extra for t in EXTRA_TEMPLATES])
-    assert np.array_equal(X[:, -2:], extra_features.py_func(to_codes(text), _BMP_TABLE, 16, flags, out, 0))
+    assert [t.name for t in f.templates[-2:]] == ["C-1C0C1", "T-1C0"]
     every = CharFeatures(bits=16, extra=EXTRA_TEMPLATES)
     assert np.array_equal(every.transform_codes(to_codes("ＡＢc")), every.transform_codes(to_codes("abc")))  # folded
     g = CharFeatures.from_params(f.get_params())

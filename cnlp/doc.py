@@ -1,0 +1,343 @@
+"""``Doc``: an analysed text that is lossless by construction (text + int32 cut offsets).
+
+Words are slices of ``Doc.text`` between the offsets in ``Doc.bounds``, so a ``Doc`` whose words do
+not reproduce its text cannot be built. Token annotations (POS, dependency heads and relations)
+and character-offset entity spans are checked against the tokens when they are set.
+"""
+from __future__ import annotations
+
+import operator
+import re
+from itertools import pairwise
+from typing import Iterable, Iterator, Mapping, NamedTuple
+
+import numpy as np
+
+from .errors import check_str
+
+__all__ = ["Doc", "Token", "Entity"]
+
+# characters that would end a CoNLL-U line or column: tab and everything str.splitlines() breaks on
+_LINE_BREAKING = re.compile("[\t\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
+_INT32_MAX = 2**31 - 1
+
+
+class Entity(NamedTuple):
+    """An entity span: ``text == doc.text[start:end]`` (character offsets on token boundaries)."""
+    text: str
+    type: str
+    start: int
+    end: int
+
+
+class Token(NamedTuple):
+    """One token of a :class:`Doc`; ``i`` is its 0-based index, ``head`` is 1-based (0 = root)."""
+    text: str
+    start: int
+    end: int
+    pos: str | None
+    head: int | None
+    deprel: str | None
+    i: int
+
+    @property
+    def is_space(self) -> bool:
+        """True when the token is whitespace only (skipped by the CoNLL-U and PD98 writers)."""
+        return self.text.isspace()
+
+
+def _check_bounds(bounds, n: int) -> np.ndarray:
+    arr = np.asarray(bounds)
+    if arr.ndim != 1:
+        raise ValueError(f"bounds must be 1-D, got shape {arr.shape}")
+    if arr.size == 0:
+        raise ValueError("bounds must not be empty (an empty text has bounds [0])")
+    if arr.dtype.kind not in "iu":
+        raise ValueError(f"bounds must be integers, got dtype {arr.dtype}")
+    if n > _INT32_MAX:
+        raise ValueError(f"text of length {n} is too long for int32 offsets")
+    arr = arr.astype(np.int64)
+    if arr[0] != 0:
+        raise ValueError(f"bounds must start at 0, got {arr[0]}")
+    if arr[-1] != n:
+        raise ValueError(f"bounds must end at len(text) = {n}, got {arr[-1]}")
+    bad = np.flatnonzero(np.diff(arr) <= 0)
+    if bad.size:
+        i = int(bad[0]) + 1
+        raise ValueError(f"bounds must be strictly increasing: bounds[{i}] = {arr[i]} after {arr[i - 1]}")
+    out = np.ascontiguousarray(arr, dtype=np.int32)
+    out.setflags(write=False)
+    return out
+
+
+def _check_labels(values, n: int, name: str) -> tuple[str, ...] | None:
+    if values is None:
+        return None
+    if isinstance(values, str):
+        raise TypeError(f"{name} must be a list of str (one per token), not a str")
+    values = tuple(values)
+    if len(values) != n:
+        raise ValueError(f"{name} has {len(values)} entries for {n} tokens")
+    for i, v in enumerate(values):
+        if not isinstance(v, str):
+            raise TypeError(f"{name}[{i}] must be str, got {type(v).__name__}")
+        if v.split() != [v]:
+            raise ValueError(f"{name}[{i}] = {v!r} must be non-empty and contain no whitespace")
+    return values
+
+
+def _as_int(v, what: str) -> int:
+    if isinstance(v, bool) or not hasattr(v, "__index__"):
+        raise TypeError(f"{what} must be int, got {type(v).__name__}")
+    return operator.index(v)
+
+
+def _check_heads(heads, n: int) -> tuple[int, ...] | None:
+    if heads is None:
+        return None
+    heads = tuple(_as_int(h, f"heads[{i}]") for i, h in enumerate(heads))
+    if len(heads) != n:
+        raise ValueError(f"heads has {len(heads)} entries for {n} tokens")
+    for i, h in enumerate(heads):
+        if not 0 <= h <= n or h == i + 1:
+            raise ValueError(f"heads[{i}] = {h} must be 0 (root) or the 1-based index of another token, in 0..{n}")
+    return heads
+
+
+class Doc:
+    """A lossless analysed text: the text, its int32 cut offsets and optional token annotations.
+
+    Parameters
+    ----------
+    text : str
+    bounds : array-like of int
+        Cut offsets from 0 to ``len(text)``, strictly increasing (``[0]`` for an empty text).
+    pos, deprels : list of str, optional
+        One tag per token (non-empty, no whitespace).
+    heads : list of int, optional
+        One per token: 0 = root, else the 1-based index of the head token (as in CoNLL-U).
+    ents : iterable of (start, end, type) or Entity, optional
+        Character-offset spans on token boundaries, not overlapping (see :meth:`set_ents`).
+
+    Raises
+    ------
+    TypeError
+        ``text`` is not a str, or an annotation has the wrong type.
+    ValueError
+        Invalid offsets, an annotation whose length differs from the token count, or an entity
+        outside the text / off token boundaries / overlapping another.
+
+    Examples
+    --------
+    >>> doc = Doc.from_words(["商品", "和", "服务"], pos=["n", "c", "vn"])
+    >>> len(doc), doc.words, doc.spans
+    (3, ['商品', '和', '服务'], [(0, 2), (2, 3), (3, 5)])
+    >>> doc[2]
+    Token(text='服务', start=3, end=5, pos='vn', head=None, deprel=None, i=2)
+    >>> doc.to_pd98()
+    '商品/n 和/c 服务/vn'
+    >>> doc.set_ents([(3, 5, "ACT")]); doc.ents
+    [Entity(text='服务', type='ACT', start=3, end=5)]
+    >>> Doc.from_json(doc.to_json()) == doc
+    True
+    """
+
+    __slots__ = ("_text", "_bounds", "_pos", "_heads", "_deprels", "_ents", "_words")
+    __hash__ = None  # mutable entities; equality compares content
+
+    def __init__(self, text: str, bounds, *, pos=None, heads=None, deprels=None, ents=None):
+        self._text = check_str(text, "Doc")
+        self._bounds = _check_bounds(bounds, len(text))
+        n = len(self._bounds) - 1
+        self._pos = _check_labels(pos, n, "pos")
+        self._heads = _check_heads(heads, n)
+        self._deprels = _check_labels(deprels, n, "deprels")
+        self._words: list[str] | None = None
+        self._ents: tuple[Entity, ...] = ()
+        if ents is not None:
+            self.set_ents(ents)
+
+    @classmethod
+    def from_words(cls, words: Iterable[str], pos=None, *, heads=None, deprels=None, ents=None) -> "Doc":
+        """A Doc whose text is ``"".join(words)``; every word must be a non-empty str."""
+        if isinstance(words, str):
+            raise TypeError("words must be a list of str, not a str")
+        words = list(words)
+        ends = [0]
+        for i, w in enumerate(words):
+            check_str(w, "Doc.from_words")
+            if not w:
+                raise ValueError(f"words[{i}] is empty; every word must have at least one character")
+            ends.append(ends[-1] + len(w))
+        return cls("".join(words), ends, pos=pos, heads=heads, deprels=deprels, ents=ents)
+
+    # ---- attributes --------------------------------------------------------------------
+    text = property(lambda self: self._text, doc="The analysed text (exactly the input).")
+    bounds = property(lambda self: self._bounds, doc="Read-only int32 cut offsets, 0 .. len(text).")
+    pos = property(lambda self: None if self._pos is None else list(self._pos), doc="POS tags or None.")
+    heads = property(lambda self: None if self._heads is None else list(self._heads), doc="Heads or None.")
+    deprels = property(lambda self: None if self._deprels is None else list(self._deprels),
+                       doc="Dependency relations or None.")
+    ents = property(lambda self: list(self._ents), doc="Entity spans sorted by start.")
+
+    @property
+    def words(self) -> list[str]:
+        """The tokens' texts; ``"".join(doc.words) == doc.text``."""
+        if self._words is None:
+            t = self._text
+            self._words = [t[a:b] for a, b in pairwise(self._bounds.tolist())]
+        return list(self._words)
+
+    @property
+    def spans(self) -> list[tuple[int, int]]:
+        """``(start, end)`` character offsets of each token."""
+        return list(pairwise(self._bounds.tolist()))
+
+    def set_ents(self, spans: Iterable) -> None:
+        """Replace the entities by ``spans``: ``(start, end, type)`` tuples or :class:`Entity` objects.
+
+        Offsets must lie on token boundaries with ``0 <= start < end <= len(text)``; spans must not
+        overlap; ``type`` is a non-empty str. Entities are kept sorted by start. Raises ValueError
+        (TypeError for wrong types) and leaves the current entities unchanged on error.
+        """
+        cuts = set(self._bounds.tolist())
+        ents = []
+        for k, s in enumerate(spans):
+            if isinstance(s, Entity):
+                start, end, typ = s.start, s.end, s.type
+                if s.text != self._text[start:end]:
+                    raise ValueError(f"entity {k}: text {s.text!r} != doc.text[{start}:{end}]")
+            else:
+                start, end, typ = s
+            start, end = _as_int(start, f"entity {k} start"), _as_int(end, f"entity {k} end")
+            if not isinstance(typ, str) or not typ:
+                raise TypeError(f"entity {k}: type must be a non-empty str, got {typ!r}")
+            if not 0 <= start < end <= len(self._text):
+                raise ValueError(f"entity {k} ({start}, {end}) is empty or outside the text of length {len(self._text)}")
+            if start not in cuts or end not in cuts:
+                raise ValueError(f"entity {k} ({start}, {end}, {typ!r}) is not aligned to token boundaries")
+            ents.append(Entity(self._text[start:end], typ, start, end))
+        ents.sort(key=lambda e: (e.start, e.end))
+        for a, b in pairwise(ents):
+            if b.start < a.end:
+                raise ValueError(f"entities overlap: {a} and {b}")
+        self._ents = tuple(ents)
+
+    # ---- sequence protocol -------------------------------------------------------------
+    def __len__(self) -> int:
+        return len(self._bounds) - 1
+
+    def __getitem__(self, i):
+        n = len(self)
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(n))]
+        i = operator.index(i)
+        if i < 0:
+            i += n
+        if not 0 <= i < n:
+            raise IndexError(f"token index out of range for a Doc of {n} tokens")
+        a, b = int(self._bounds[i]), int(self._bounds[i + 1])
+        return Token(self._text[a:b], a, b, None if self._pos is None else self._pos[i],
+                     None if self._heads is None else self._heads[i],
+                     None if self._deprels is None else self._deprels[i], i)
+
+    def __iter__(self) -> Iterator[Token]:
+        return (self[i] for i in range(len(self)))
+
+    def __eq__(self, other):
+        if not isinstance(other, Doc):
+            return NotImplemented
+        return (self._text == other._text and np.array_equal(self._bounds, other._bounds)
+                and self._pos == other._pos and self._heads == other._heads
+                and self._deprels == other._deprels and self._ents == other._ents)
+
+    def __repr__(self) -> str:
+        t = self._text if len(self._text) <= 20 else self._text[:19] + "…"
+        extra = "".join(f", {k}" for k in ("pos", "heads") if getattr(self, "_" + k) is not None)
+        ents = f", {len(self._ents)} ents" if self._ents else ""
+        return f"<Doc {t!r}: {len(self)} tokens{extra}{ents}>"
+
+    # ---- views and serialisation -------------------------------------------------------
+    def tagged(self) -> list[tuple[str, str]]:
+        """``[(word, pos), ...]``; ValueError if the Doc has no POS tags."""
+        if self._pos is None:
+            raise ValueError("this Doc has no POS tags (build it with pos=... or a Pipeline with a tagger)")
+        return list(zip(self.words, self._pos))
+
+    def to_json(self) -> dict:
+        """A JSON-serialisable dict: ``text``, ``tokens`` (text/start/end/pos/head/deprel), ``ents``.
+
+        ``layers`` lists the token annotations present (so a Doc without tokens keeps them too).
+        """
+        layers = [k for k, v in (("pos", self._pos), ("head", self._heads), ("deprel", self._deprels))
+                  if v is not None]
+        return {"text": self._text, "layers": layers,
+                "tokens": [{"text": t.text, "start": t.start, "end": t.end, "pos": t.pos,
+                            "head": t.head, "deprel": t.deprel} for t in self],
+                "ents": [{"start": e.start, "end": e.end, "type": e.type, "text": e.text} for e in self._ents]}
+
+    @classmethod
+    def from_json(cls, d: Mapping) -> "Doc":
+        """Inverse of :meth:`to_json` (ValueError for a malformed or inconsistent dict)."""
+        try:
+            text, tokens, ents = d["text"], d["tokens"], d.get("ents", [])
+            bounds = [0]
+            for k, t in enumerate(tokens):
+                if t["start"] != bounds[-1]:
+                    raise ValueError(f"token {k} starts at {t['start']}, expected {bounds[-1]}")
+                bounds.append(t["end"])
+            cols = {key: [t.get(key) for t in tokens] for key in ("pos", "head", "deprel")}
+            spans = [(e["start"], e["end"], e["type"]) for e in ents]
+            layers = d.get("layers")
+            layers = [k for k, vs in cols.items() if any(v is not None for v in vs)] if layers is None else layers
+            cols = {k: (vs if k in layers else None) for k, vs in cols.items()}
+        except (KeyError, TypeError, AttributeError) as exc:
+            raise ValueError(f"malformed Doc JSON: {exc!r}") from None
+        doc = cls(text, bounds, pos=cols["pos"], heads=cols["head"], deprels=cols["deprel"], ents=spans)
+        pairs = [*zip(tokens, doc.words), *zip(sorted(ents, key=lambda e: (e["start"], e["end"])),
+                                               (e.text for e in doc._ents))]
+        for item, real in pairs:
+            if item.get("text", real) != real:
+                raise ValueError(f"text {item['text']!r} does not match its offsets ({real!r})")
+        return doc
+
+    def to_conllu(self, *, upos: Mapping[str, str] | None = None, sent_id: str | None = None) -> str:
+        """The Doc as one CoNLL-U sentence, terminated by a blank line ("" if it has no word tokens).
+
+        POS tags go to XPOS; UPOS is ``_`` unless ``upos`` maps XPOS -> UPOS (unmapped tags: ``X``).
+        Whitespace-only tokens get no word line: IDs are 1..m over the others and HEAD is renumbered
+        to them (ValueError if a head is a whitespace token). MISC has ``SpaceAfter=No`` when the
+        next character exists and is not whitespace. Tabs and line breaks inside a token or in the
+        ``# text`` comment are written as spaces; tokens and the comment are stripped.
+        """
+        words = self.words
+        keep = [i for i, w in enumerate(words) if not w.isspace()]
+        if not keep:
+            return ""
+        ids = {i: k for k, i in enumerate(keep, 1)}
+        lines = [] if sent_id is None else [f"# sent_id = {_LINE_BREAKING.sub(' ', str(sent_id))}"]
+        lines.append(f"# text = {_LINE_BREAKING.sub(' ', self._text).strip()}")
+        text, n = self._text, len(self._text)
+        for i in keep:
+            tag = None if self._pos is None else self._pos[i]
+            head = "_"
+            if self._heads is not None:
+                h = self._heads[i]
+                if h and h - 1 not in ids:
+                    raise ValueError(f"token {i + 1} ({words[i]!r}) has a whitespace token as its head")
+                head = str(ids[h - 1] if h else 0)
+            end = int(self._bounds[i + 1])
+            no_space = end < n and not text[end].isspace() and not text[end - 1].isspace()
+            lines.append("\t".join((
+                str(ids[i]), _LINE_BREAKING.sub(" ", words[i].strip()), "_",
+                "_" if tag is None else (upos.get(tag, "X") if upos is not None else "_"),
+                tag or "_", "_", head, "_" if self._deprels is None else self._deprels[i], "_",
+                "SpaceAfter=No" if no_space else "_")))
+        return "\n".join(lines) + "\n\n"
+
+    def to_pd98(self) -> str:
+        """``"word/TAG word/TAG ..."`` with single spaces; whitespace tokens are omitted.
+
+        Inner whitespace of a token is written as ``_`` so every item stays one ``word/TAG`` field.
+        """
+        return " ".join(f"{'_'.join(w.split())}/{t}" for w, t in self.tagged() if not w.isspace())

@@ -1,0 +1,168 @@
+"""``Pipeline``: a segmenter plus optional POS tagger, dependency parser and NER, producing :class:`Doc`.
+
+Components are duck-typed:
+
+* segmenter: ``bounds(text) -> int32 cut offsets`` (any :class:`cnlp.segment.base.Segmenter`);
+* pos: ``predict(words: list[str]) -> list[str]``;
+* parser: ``parse(words, tags) -> (heads, deprels)``, heads 0 = root else 1-based over ``words``;
+* ner: ``predict_doc(doc) -> [(start, end, type), ...]`` in character offsets on token boundaries.
+
+Whitespace-only tokens are never shown to the tagger or the parser: they receive the POS tag ``"w"``
+(PKU's punctuation/symbol tag), head 0 and relation ``"_"``, and the parser's heads are renumbered
+from its word list to the Doc's tokens. The NER component sees the whole Doc (with POS and parse).
+"""
+from __future__ import annotations
+
+import operator
+from itertools import islice, pairwise
+from typing import Iterable, Iterator
+
+from .doc import Doc
+from .errors import check_str
+
+__all__ = ["Pipeline", "SPACE_TAG"]
+
+#: POS tag given to whitespace-only tokens (they are not passed to the tagger)
+SPACE_TAG = "w"
+#: deprel given to whitespace-only tokens (their head is 0)
+SPACE_DEPREL = "_"
+
+_METHODS = {"segmenter": ("bounds", "bounds(text) -> int32 cut offsets"),
+            "pos": ("predict", "predict(words) -> list of tags"),
+            "ner": ("predict_doc", "predict_doc(doc) -> list of (start, end, type)"),
+            "parser": ("parse", "parse(words, tags) -> (heads, deprels)")}
+
+
+def _name(obj) -> str:
+    return type(obj).__name__
+
+
+class Pipeline:
+    """Segment a text and annotate it with the given components; returns a :class:`Doc`.
+
+    Parameters
+    ----------
+    segmenter : Segmenter
+        Anything with ``bounds(text)``, e.g. ``cnlp.get_segmenter("crf")``.
+    pos, ner, parser : optional
+        Components as described in the module docstring. A parser needs ``pos`` (it reads the tags).
+
+    Raises
+    ------
+    TypeError
+        A component lacks its method.
+    ValueError
+        ``parser`` without ``pos``.
+
+    Examples
+    --------
+    >>> from cnlp.dictionary import Dictionary
+    >>> from cnlp.segment.maxmatch import MaxMatchSegmenter
+    >>> class Tagger:
+    ...     def predict(self, words):
+    ...         return ["n"] * len(words)
+    >>> nlp = Pipeline(MaxMatchSegmenter(Dictionary.from_counts(["商品", "服务"])), pos=Tagger())
+    >>> doc = nlp("商品 服务")
+    >>> doc.tagged()
+    [('商品', 'n'), (' ', 'w'), ('服务', 'n')]
+    >>> [d.words for d in nlp.pipe(["商品和服务", ""])]
+    [['商品', '和', '服务'], []]
+    """
+
+    def __init__(self, segmenter, *, pos=None, ner=None, parser=None):
+        for role, comp in (("segmenter", segmenter), ("pos", pos), ("ner", ner), ("parser", parser)):
+            method, sig = _METHODS[role]
+            if role != "segmenter" and comp is None:
+                continue
+            if not callable(getattr(comp, method, None)):
+                raise TypeError(f"{role} must have a method {sig}; got {_name(comp)}")
+        if parser is not None and pos is None:
+            raise ValueError("a parser reads POS tags: pass pos=... as well")
+        self.segmenter = segmenter
+        self.pos = pos
+        self.ner = ner
+        self.parser = parser
+
+    def __call__(self, text: str) -> Doc:
+        """Analyse one text (TypeError unless it is a str)."""
+        text = check_str(text, "Pipeline")
+        bounds = self.segmenter.bounds(text)
+        if self.pos is None and self.ner is None:
+            return Doc(text, bounds)
+        spans = list(pairwise(bounds.tolist() if hasattr(bounds, "tolist") else bounds))
+        n = len(spans)
+        keep = [i for i, (a, b) in enumerate(spans) if not text[a:b].isspace()]
+        words = [text[a:b] for a, b in (spans[i] for i in keep)]
+        pos = heads = deprels = None
+        if self.pos is not None:
+            tags = self._tags(words)
+            pos = [SPACE_TAG] * n
+            for i, t in zip(keep, tags):
+                pos[i] = t
+            if self.parser is not None:
+                heads, deprels = [0] * n, [SPACE_DEPREL] * n
+                for i, h, r in zip(keep, *self._parse(words, tags)):
+                    heads[i] = keep[h - 1] + 1 if h else 0
+                    deprels[i] = r
+        doc = Doc(text, bounds, pos=pos, heads=heads, deprels=deprels)
+        if self.ner is not None and n:
+            found = self.ner.predict_doc(doc)
+            try:
+                doc.set_ents(found)
+            except (TypeError, ValueError) as exc:
+                raise type(exc)(f"{_name(self.ner)}.predict_doc returned an invalid entity: {exc}") from exc
+        return doc
+
+    def _tags(self, words: list[str]) -> list[str]:
+        if not words:
+            return []
+        tags = list(self.pos.predict(words))
+        if len(tags) != len(words):
+            raise ValueError(f"{_name(self.pos)}.predict returned {len(tags)} tags for {len(words)} words")
+        return tags
+
+    def _parse(self, words: list[str], tags: list[str]) -> tuple[list[int], list[str]]:
+        if not words:
+            return [], []
+        heads, rels = self.parser.parse(words, tags)
+        heads, rels = list(heads), list(rels)
+        m = len(words)
+        if len(heads) != m or len(rels) != m:
+            raise ValueError(f"{_name(self.parser)}.parse returned {len(heads)} heads and {len(rels)} "
+                             f"relations for {m} words")
+        for k, h in enumerate(heads):
+            if isinstance(h, bool) or not hasattr(h, "__index__"):
+                raise TypeError(f"{_name(self.parser)}.parse returned head {h!r} (not an int) for word {k}")
+            heads[k] = h = operator.index(h)
+            if not 0 <= h <= m:
+                raise ValueError(f"{_name(self.parser)}.parse returned head {h} outside 0..{m} for word {k}")
+        return heads, rels
+
+    def pipe(self, texts: Iterable[str], batch_size: int = 256) -> Iterator[Doc]:
+        """Analyse ``texts`` lazily, in order, one Doc per input (never dropped).
+
+        ``texts`` may be any iterable (a generator, a file object); it is read ``batch_size`` texts
+        at a time. A non-str item raises TypeError when it is reached.
+        """
+        if isinstance(texts, (str, bytes, bytearray)):
+            raise TypeError(f"pipe() expects an iterable of str, got a single {type(texts).__name__}")
+        if isinstance(batch_size, bool) or not isinstance(batch_size, int):
+            raise TypeError(f"batch_size must be int, got {type(batch_size).__name__}")
+        if batch_size < 1:
+            raise ValueError(f"batch_size must be >= 1, got {batch_size}")
+        return self._pipe(iter(texts), batch_size)
+
+    def _pipe(self, it: Iterator[str], batch_size: int) -> Iterator[Doc]:
+        while batch := list(islice(it, batch_size)):
+            for text in batch:
+                yield self(text)
+
+    def warmup(self) -> "Pipeline":
+        """Run every component once on a short text (Numba compilation, lazy loading); returns self."""
+        self("中文分词 warm-up 123。")
+        return self
+
+    def __repr__(self) -> str:
+        parts = [_name(self.segmenter)] + [f"{k}={_name(getattr(self, k))}" for k in ("pos", "parser", "ner")
+                                           if getattr(self, k) is not None]
+        return f"Pipeline({', '.join(parts)})"

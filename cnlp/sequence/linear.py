@@ -1,0 +1,221 @@
+"""The linear-chain model every tagger shares: compact weights, constrained Viterbi, save/load.
+
+Label ``y`` at position ``t`` scores ``sum_k weights_[index_[X[t, k]], y]`` (feature ids without a
+row score nothing) plus ``trans_[y_prev, y]``, ``start_[y]`` at the first position, and the tag
+set's transition penalties (forbidden transitions are never chosen). Only the features seen in
+training get a row (``index_`` maps the hashed feature id to it), and rows whose weights are all
+negligible are pruned when saving, so a model is sized by the features it uses, not by the hash
+space. The perceptron (:mod:`.perceptron`) and the CRF (:mod:`.crf`) differ only in ``fit``.
+
+Bundle arrays (``arrays.npz``): ``rows`` int32 (R,) the hashed ids that have a row (unique, in
+``[0, n_features)``), ``weights`` float16 (R, L), ``trans`` (L, L), ``start`` (L,).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from ..errors import ModelFormatError, NotFittedError
+from ._kernels import perceptron_epoch, viterbi
+
+#: array kinds :func:`cnlp.io.load_bundle` checks for a linear model's bundle
+WEIGHT_ARRAYS = {"rows": "i", "weights": "f", "trans": "f", "start": "f"}
+
+
+def concat(X_list: Sequence[np.ndarray], y_list: Sequence[np.ndarray] | None = None):
+    """Concatenate per-sentence arrays into one (X, y, offsets) triple for the kernels."""
+    lengths = np.fromiter((x.shape[0] for x in X_list), np.int64, len(X_list))
+    offsets = np.zeros(len(X_list) + 1, np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    X = np.ascontiguousarray(np.concatenate(X_list) if len(X_list) else np.zeros((0, 1), np.int32), np.int32)
+    y = None if y_list is None else np.ascontiguousarray(np.concatenate(y_list), np.int32)
+    return X, y, offsets
+
+
+def compact(X: np.ndarray, n_features: int, min_count: int = 1):
+    """(Xc, used): ``X`` with the ids seen at least ``min_count`` times renumbered by decreasing
+    frequency (frequent rows sit together in cache), all others -1; ``used`` int64 (R,) holds the
+    original id of each row. One bincount, no sort of X."""
+    valid = X >= 0
+    counts = np.bincount(X.ravel() if valid.all() else X[valid], minlength=n_features)
+    used = np.flatnonzero(counts >= max(min_count, 1))
+    used = used[np.argsort(-counts[used], kind="stable")]
+    mapping = np.full(n_features + 1, -1, np.int32)     # the extra slot maps -1 to -1
+    mapping[used] = np.arange(used.size, dtype=np.int32)
+    Xc = mapping[np.where(valid, X, n_features)]
+    return np.ascontiguousarray(Xc, np.int32), used
+
+
+class LinearChainModel:
+    """Base of the linear-chain taggers (see the module docstring).
+
+    Learned attributes: ``index_`` int32 (n_features,), ``weights_`` float32 (R, L), ``trans_``
+    float32 (L, L), ``start_`` float32 (L,). ``constraints`` (set with :meth:`constrain`) holds the
+    additive penalties of a :class:`cnlp.tagset.TagSet`.
+    """
+
+    n_labels: int
+    n_features: int
+    constraints = None
+
+    # ------------------------------------------------------------------ weights
+    def _check(self):
+        if not hasattr(self, "weights_"):
+            raise NotFittedError(f"{type(self).__name__}: call fit() or load() first")
+
+    def set_rows(self, used: np.ndarray, weights: np.ndarray, trans, start) -> None:
+        """Install learned rows: ``weights[i]`` belongs to hashed feature id ``used[i]``."""
+        index = np.full(self.n_features, -1, np.int32)
+        index[used] = np.arange(len(used), dtype=np.int32)
+        self.index_ = index
+        self.weights_ = np.ascontiguousarray(weights, np.float32)
+        self.trans_ = np.ascontiguousarray(trans, np.float32)
+        self.start_ = np.ascontiguousarray(start, np.float32)
+
+    def rows(self) -> np.ndarray:
+        """int64 (R,): the hashed feature id of each weight row."""
+        self._check()
+        used = np.empty(self.weights_.shape[0], np.int64)
+        have = np.flatnonzero(self.index_ >= 0)
+        used[self.index_[have]] = have
+        return used
+
+    def dense_weights(self) -> np.ndarray:
+        """float32 (n_features, L) with zero rows for features without weights (for inspection of
+        small models: for 2**22 features and 40 labels this is 670 MB)."""
+        self._check()
+        W = np.zeros((self.n_features, self.n_labels), np.float32)
+        have = self.index_ >= 0
+        W[have] = self.weights_[self.index_[have]]
+        return W
+
+    def constrain(self, tagset) -> "LinearChainModel":
+        """Decode under the tag set's allowed transitions (no-op for plain tag sets)."""
+        self.constraints = None if tagset is None or tagset.scheme == "plain" else tagset.transition_penalty()
+        return self
+
+    def _penalties(self):
+        L = self.n_labels
+        if self.constraints is None:
+            return np.zeros((L, L), np.float32), np.zeros(L, np.float32), np.zeros(L, np.float32)
+        return self.constraints
+
+    def decode_params(self) -> tuple:
+        """(index, weights, trans, start, end) as the Viterbi kernels take them, constraints included."""
+        self._check()
+        pt, ps, pe = self._penalties()
+        if self.constraints is None:
+            return self.index_, self.weights_, self.trans_, self.start_, pe
+        return self.index_, self.weights_, self.trans_ + pt, self.start_ + ps, pe
+
+    # ------------------------------------------------------------------ prediction
+    def predict_single(self, X: np.ndarray, allowed: np.ndarray | None = None,
+                       bias: np.ndarray | None = None) -> np.ndarray:
+        """int32 labels of one sentence (features ``X`` int32 (n, T)); ``allowed`` bool (n, L)
+        forbids labels where False; ``bias`` float (n, L) is added to the label scores."""
+        index, W, trans, start, end = self.decode_params()
+        L = self.n_labels
+        X = np.ascontiguousarray(X, np.int32)
+        allowed = np.zeros((0, L), np.bool_) if allowed is None else np.ascontiguousarray(allowed, np.bool_)
+        bias = np.zeros((0, L), np.float64) if bias is None else np.ascontiguousarray(bias, np.float64)
+        return viterbi(X, index, W, trans, start, end, allowed, bias)
+
+    def predict(self, X_list, allowed_list=None) -> list[np.ndarray]:
+        """:meth:`predict_single` over a list of sentences."""
+        index, W, trans, start, end = self.decode_params()
+        L = self.n_labels
+        no_mask, no_bias = np.zeros((0, L), np.bool_), np.zeros((0, L), np.float64)
+        out = []
+        for i, X in enumerate(X_list):
+            a = no_mask if allowed_list is None or allowed_list[i] is None else allowed_list[i]
+            out.append(viterbi(np.ascontiguousarray(X, np.int32), index, W, trans, start, end, a, no_bias))
+        return out
+
+    # ------------------------------------------------------------------ online correction
+    def partial_fit(self, X_list, y_list, *, n_iter: int = 1, step: float = 1.0, frozen=()):
+        """Online correction from a few annotated sentences (HanLP's ``learn``).
+
+        Perceptron updates are applied directly to the current weights, up to ``n_iter`` passes or
+        until the sentences are tagged correctly (features never seen before get new rows). They
+        are not averaged: with lazy averaging an update in the last step would contribute nothing.
+        ``step`` scales each update (the weights are divided by it, updated by ±1 and multiplied
+        back), so small steps change the model only as much as the corrected sentences need.
+        Transition and start scores are not updated (they are shared by every sentence; updating
+        them cost 0.01 PKU F1), nor are the feature columns listed in ``frozen``.
+        """
+        self._check()
+        if step <= 0:
+            raise ValueError(f"step must be > 0, got {step}")
+        L = self.n_labels
+        X, y, offsets = concat(X_list, y_list)
+        new = np.unique(X[(X >= 0) & (self.index_[np.maximum(X, 0)] < 0)])
+        if new.size:
+            R = self.weights_.shape[0]
+            self.index_[new] = np.arange(R, R + new.size, dtype=np.int32)
+            self.weights_ = np.concatenate([self.weights_, np.zeros((new.size, L), np.float32)])
+        Xr = np.ascontiguousarray(np.where(X >= 0, self.index_[np.maximum(X, 0)], -1), np.int32)
+        W = self.weights_.astype(np.float64) / step
+        T = self.trans_.astype(np.float64) / step
+        S = self.start_.astype(np.float64) / step
+        U, TU, SU = np.zeros_like(W), np.zeros((L, L)), np.zeros(L)
+        pen = tuple(np.asarray(p, np.float64) for p in self._penalties())
+        order = np.arange(len(X_list), dtype=np.int64)
+        fz = np.zeros(X.shape[1], np.bool_)
+        fz[list(frozen)] = True
+        for _ in range(n_iter):     # transitions stay frozen: they are shared by every sentence
+            _, mistakes = perceptron_epoch(Xr, y, offsets, order, W, U, T.copy(), TU, S.copy(), SU, pen, 0, fz)
+            if mistakes == 0:
+                break
+        self.weights_ = (W * step).astype(np.float32)
+        return self
+
+    # ------------------------------------------------------------------ persistence
+    def weight_arrays(self, prune: float) -> dict:
+        """The bundle arrays: rows with ``|w| > prune`` somewhere, as float16, sorted by id."""
+        self._check()
+        used = self.rows()
+        keep = np.flatnonzero(np.abs(self.weights_).max(axis=1) > prune) if self.weights_.size else np.zeros(0, np.int64)
+        keep = keep[np.argsort(used[keep], kind="stable")]
+        return {"rows": used[keep].astype(np.int32), "weights": self.weights_[keep].astype(np.float16),
+                "trans": self.trans_, "start": self.start_}
+
+    def load_weights(self, directory, a: dict) -> None:
+        """Install the arrays of :meth:`weight_arrays` loaded from ``directory``;
+        ``ModelFormatError`` naming ``arrays.npz`` when they do not fit the parameters."""
+        L, F = self.n_labels, self.n_features
+        path = Path(directory) / "arrays.npz"
+        rows, w = a["rows"], a["weights"]
+        if (rows.ndim != 1 or w.shape != (rows.shape[0], L) or a["trans"].shape != (L, L)
+                or a["start"].shape != (L,)):
+            raise ModelFormatError(path, "array shapes do not match the parameters")
+        if rows.size and (rows.min() < 0 or rows.max() >= F or np.unique(rows).size != rows.size):
+            raise ModelFormatError(path, f"'rows' must be distinct feature ids in [0, {F})")
+        arrays = (w, a["trans"], a["start"])
+        if not all(np.isfinite(x.astype(np.float32)).all() for x in arrays):
+            raise ModelFormatError(path, "weights must be finite numbers")
+        self.set_rows(rows.astype(np.int64), w, a["trans"], a["start"])
+
+    @staticmethod
+    def _check_params(directory, p) -> None:
+        """``ModelFormatError`` unless ``n_labels``/``n_features`` in meta are sane integers."""
+        ok = (isinstance(p, dict) and isinstance(p.get("n_labels"), int) and isinstance(p.get("n_features"), int)
+              and 1 <= p["n_labels"] <= 4096 and 1 <= p["n_features"] <= 1 << 30)
+        if not ok:
+            raise ModelFormatError(Path(directory) / "meta.json",
+                                   "'params' must give n_labels in [1, 4096] and n_features in [1, 2**30]")
+
+
+def average_models(target: LinearChainModel, models: Sequence[LinearChainModel]) -> LinearChainModel:
+    """Give ``target`` the mean weights of ``models`` (same labels and features; rows are united).
+    Parameter averaging over several training runs (e.g. shuffle seeds)."""
+    ids = np.unique(np.concatenate([m.rows() for m in models]))
+    W = np.zeros((ids.size, target.n_labels), np.float32)
+    for m in models:
+        W[np.searchsorted(ids, m.rows())] += m.weights_
+    k = len(models)
+    trans = sum(m.trans_ for m in models) / k
+    start = sum(m.start_ for m in models) / k
+    target.set_rows(ids, W / k, trans, start)
+    return target
