@@ -18,7 +18,8 @@ from . import segment as _segment_pkg  # noqa: F401
 
 __version__ = "0.1.0"
 __all__ = ["segment", "tokenize", "segment_many", "get_segmenter", "add_word", "del_word",
-           "load_user_dict", "warmup", "discover_words", "keywords", "summarize", "CnlpError", "CorpusFormatError", "ModelFormatError",
+           "load_user_dict", "warmup", "pos_tag", "tag", "analyze", "load", "Doc", "Pipeline", "TagSet",
+           "discover_words", "keywords", "summarize", "CnlpError", "CorpusFormatError", "ModelFormatError",
            "NotFittedError", "__version__"]
 
 _lock = threading.RLock()
@@ -133,6 +134,59 @@ def warmup(algorithms: Iterable[str] | None = None) -> None:
     """Load the default models and compile their Numba kernels now rather than on first use."""
     for name in algorithms or [registry.DEFAULT_SEGMENTER]:
         get_segmenter(name).warmup()
+
+
+# ------------------------------------------------------------------ tagging and documents
+def __getattr__(name):
+    if name == "Doc":
+        from .doc import Doc
+        return Doc
+    if name == "Pipeline":
+        from .pipeline import Pipeline
+        return Pipeline
+    if name == "TagSet":
+        from .tagset import TagSet
+        return TagSet
+    raise AttributeError(f"module 'cnlp' has no attribute {name!r}")
+
+
+def load(directory):
+    """Load any cnlp model directory (segmenter, POS tagger, dictionary, ...) by the kind and task
+    recorded in its ``meta.json``; ``ModelFormatError`` naming the file when it is not one."""
+    return registry.load(directory)
+
+
+def get_pos_tagger():
+    """The shared default POS tagger, with the process-wide user dictionary (POS of user words)."""
+    from .pos.tagger import default_pos
+    return default_pos(user_dict=_default_user_dict())
+
+
+def pos_tag(words) -> list[str]:
+    """One PKU POS tag per word of ``words`` (a list of str), e.g. ``["r", "v", "ns"]``.
+
+    Raises ``TypeError`` for a non-list or a non-``str`` item (naming its position); an empty
+    list gives an empty list. Words added with :func:`add_word` and a ``pos`` get that tag.
+    """
+    return get_pos_tagger().predict(words)
+
+
+def tag(text: str, *, algorithm: str | None = None, user_dict=None) -> list[tuple[str, str]]:
+    """Segment ``text`` and tag the words: ``[(word, tag), ...]``; whitespace tokens are dropped."""
+    check_str(text, "tag")
+    return [(w, t) for w, t in analyze(text, algorithm=algorithm, user_dict=user_dict).tagged()
+            if not w.isspace()]
+
+
+def analyze(text: str, *, algorithm: str | None = None, user_dict=None):
+    """Run the default pipeline (segmenter and POS tagger) on ``text``; returns a :class:`cnlp.doc.Doc`."""
+    check_str(text, "analyze")
+    from .pipeline import Pipeline
+    seg = _with_user_dict(get_segmenter(algorithm), user_dict)
+    pos = get_pos_tagger()
+    if user_dict is not None:
+        pos = pos.with_user_dict(seg.user_dict)
+    return Pipeline(seg, pos=pos)(text)
 
 
 # ------------------------------------------------------------------ extraction (imported lazily)

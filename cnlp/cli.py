@@ -1,4 +1,4 @@
-"""Command line: ``cnlp segment | eval | train TASK | discover | keywords | summarize | classify``.
+"""Command line: ``cnlp segment | tag | eval | train TASK | discover | keywords | summarize | classify``.
 
 Sub-commands other than ``segment`` and ``eval`` are registered in :mod:`cnlp.registry`
 and imported only when used.
@@ -65,10 +65,35 @@ def cmd_segment(args) -> int:
     return 0
 
 
+def cmd_tag(args) -> int:
+    """``cnlp tag``: one output line per input line (``word/TAG`` tokens, a CoNLL-U sentence, or a JSON object)."""
+    import json
+    from . import get_pos_tagger
+    from .pipeline import Pipeline
+    seg = _build_segmenter(args)
+    pos = get_pos_tagger()
+    if seg.user_dict is not None:
+        pos = pos.with_user_dict(seg.user_dict)
+    pipe = Pipeline(seg, pos=pos)
+    out = sys.stdout
+    for line in iter_lines(args.files):
+        doc = pipe(line)
+        if args.format == "pd98":
+            out.write(doc.to_pd98() + "\n")
+        elif args.format == "json":
+            out.write(json.dumps(doc.to_json(), ensure_ascii=False) + "\n")
+        else:
+            out.write(doc.to_conllu() or "\n")
+    out.flush()
+    return 0
+
+
 def cmd_eval(args) -> int:
     from .evaluate import evaluate_files
-    if args.task != "cws":
-        raise SystemExit(f"cnlp eval: unknown task {args.task!r}; choose one of ['cws']")
+    if args.task == "pos":
+        from .evaluate import eval_pos_cli
+        print(eval_pos_cli(args.gold, args.pred, args.words))
+        return 0
     res = evaluate_files(args.gold, args.pred, args.words)
     for k in ("precision", "recall", "f1", "oov_rate", "oov_recall", "iv_recall"):
         print(f"{k:11s} {res[k]:.4f}")
@@ -91,8 +116,20 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--keep-spaces", action="store_true", help="also print whitespace tokens")
     s.set_defaults(func=cmd_segment)
 
-    e = sub.add_parser("eval", help="score predictions against gold (SIGHAN P/R/F1, OOV/IV recall)")
-    e.add_argument("task", choices=["cws"])
+    g = sub.add_parser("tag", help="segment and POS-tag text, one output line per input line")
+    g.add_argument("files", nargs="*", help="input files (default: stdin)")
+    g.add_argument("-a", "--algorithm", choices=sorted(registry.SEGMENTERS), default=None,
+                   help=f"segmentation algorithm (default: {registry.DEFAULT_SEGMENTER})")
+    g.add_argument("--user-dict", action="append", metavar="PATH",
+                   help="user dictionary (repeatable); a word's POS column fixes its tag")
+    g.add_argument("--format", choices=["pd98", "conllu", "json"], default="pd98",
+                   help="pd98: word/TAG tokens separated by single spaces (default); conllu: one sentence per "
+                        "line (a blank line for an empty one); json: one object per line")
+    g.set_defaults(func=cmd_tag, dictionary=None, pure=False)
+
+    e = sub.add_parser("eval", help="score predictions against gold (cws: SIGHAN P/R/F1, OOV/IV recall; "
+                                    "pos: accuracy, accuracy on unseen words, confusions)")
+    e.add_argument("task", choices=["cws", "pos"])
     e.add_argument("--gold", required=True)
     e.add_argument("--pred", required=True)
     e.add_argument("--words", help="training word list defining OOV")
@@ -129,6 +166,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         args = parser.parse_args(argv)
         func = args.func
+    args.argv = list(argv)
     try:
         return func(args) or 0
     except (CnlpError, OSError) as e:

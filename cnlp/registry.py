@@ -30,7 +30,26 @@ TRAIN_TASKS: dict[str, str] = {
     "bigram": "cnlp.segment.lattice",
     "hmm": "cnlp.segment.hmm",
     "cws": "cnlp.segment.tagging",
+    "pos": "cnlp.pos.tagger",
     "idf": "cnlp.extract.idf",
+}
+
+#: ``cnlp.load(dir)``: (bundle kind, task) -> loader; task None matches bundles without a task
+#: (models saved before tasks were recorded: every perceptron / CRF bundle then was a segmenter)
+LOADERS: dict[tuple[str, str | None], str] = {
+    ("perceptron", "cws"): "cnlp.segment.tagging:TaggingSegmenter.load",
+    ("crf", "cws"): "cnlp.segment.tagging:TaggingSegmenter.load",
+    ("perceptron", None): "cnlp.segment.tagging:TaggingSegmenter.load",
+    ("crf", None): "cnlp.segment.tagging:TaggingSegmenter.load",
+    ("perceptron", "pos"): "cnlp.pos.tagger:POSTagger.load",
+    ("crf", "pos"): "cnlp.pos.tagger:POSTagger.load",
+    ("hmm_pos", "pos"): "cnlp.pos.hmm:HMMPOSTagger.load",
+    ("hmm_segmenter", None): "cnlp.segment.hmm:HMMSegmenter.load",
+    ("bigram", None): "cnlp.segment.lattice:LatticeSegmenter.load",
+    ("dictionary", None): "cnlp.dictionary:Dictionary.load",
+    ("idf", None): "cnlp.extract.idf:IDFTable.load",
+    ("corpus_stats", None): "cnlp.corpus.stats:CorpusStats.load",
+    ("cnlp.classify.TextClassifier", None): "cnlp.classify.classifier:TextClassifier.load",
 }
 
 #: other top-level CLI commands -> module exposing ``add_cli_arguments(parser)`` and ``cli_main(args)``
@@ -46,6 +65,25 @@ def resolve(table: dict[str, str], name: str, what: str = "algorithm"):
     """Import and return the object registered under ``name`` in ``table``."""
     if not isinstance(name, str) or name not in table:
         raise ValueError(f"unknown {what} {name!r}; choose one of {sorted(table)}")
-    module, _, attr = table[name].partition(":")
-    mod = importlib.import_module(module)
-    return getattr(mod, attr) if attr else mod
+    return _import(table[name])
+
+
+def _import(target: str):
+    module, _, attr = target.partition(":")
+    obj = importlib.import_module(module)
+    for part in attr.split(".") if attr else ():
+        obj = getattr(obj, part)
+    return obj
+
+
+def load(directory):
+    """Load any cnlp model bundle by the kind and task recorded in its ``meta.json``."""
+    from .errors import ModelFormatError
+    from .io import load_meta
+    meta = load_meta(directory)
+    key = (meta.get("kind"), meta.get("task"))
+    if not isinstance(key[1], (str, type(None))) or key not in LOADERS:
+        known = sorted(f"{k}/{t or '-'}" for k, t in LOADERS)
+        raise ModelFormatError(f"{directory}/meta.json", f"no loader for kind {key[0]!r}, task {key[1]!r}; "
+                                                        f"cnlp.load reads {known}")
+    return _import(LOADERS[key])(directory)

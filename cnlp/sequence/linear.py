@@ -190,12 +190,11 @@ class LinearChainModel:
         if (rows.ndim != 1 or w.shape != (rows.shape[0], L) or a["trans"].shape != (L, L)
                 or a["start"].shape != (L,)):
             raise ModelFormatError(path, "array shapes do not match the parameters")
-        if rows.size and (rows.min() < 0 or rows.max() >= F or np.unique(rows).size != rows.size):
-            raise ModelFormatError(path, f"'rows' must be distinct feature ids in [0, {F})")
-        arrays = (w, a["trans"], a["start"])
-        if not all(np.isfinite(x.astype(np.float32)).all() for x in arrays):
+        if rows.size and (rows[0] < 0 or rows[-1] >= F or not (rows[1:] > rows[:-1]).all()):
+            raise ModelFormatError(path, f"'rows' must be increasing feature ids in [0, {F})")
+        if not all(np.isfinite(x).all() for x in (w, a["trans"], a["start"])):
             raise ModelFormatError(path, "weights must be finite numbers")
-        self.set_rows(rows.astype(np.int64), w, a["trans"], a["start"])
+        self.set_rows(rows, w, a["trans"], a["start"])
 
     @staticmethod
     def _check_params(directory, p) -> None:

@@ -1,0 +1,84 @@
+"""Numba kernels of the POS tagger: word attributes, and one fused call per sentence (attributes,
+hashed templates, constrained Viterbi)."""
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from ..dictionary._kernels import _step
+from ..sequence._feature_kernels import hash_templates
+from ..sequence._kernels import viterbi
+from ..text import char_class, fold_code
+
+#: attribute rows of the word preset (see :mod:`cnlp.pos.features`)
+WORD, PRE1, PRE2, SUF1, SUF2, LENGTH, SHAPE, AMBIG, TOP, FREQ = range(10)
+N_ATTRIBUTES = 10
+WORD_PAD = 2
+
+
+@njit(cache=True, nogil=True)
+def lookup(root, htab, word, codes, s, e):
+    """Dictionary id of the folded ``codes[s:e]`` (-1 if it is not a word of the trie)."""
+    node = 0
+    for j in range(s, e):
+        node = _step(root, htab, node, codes[j])
+        if node < 0:
+            return -1
+    return word[node] if node > 0 else -1
+
+
+@njit(cache=True, nogil=True)
+def word_attributes(raw, bounds, table, trie, ambig, top, freq):
+    """int64 (N_ATTRIBUTES, m + 4) attributes of the m words between cut offsets ``bounds`` of the
+    code points ``raw``: a hash of the folded word, first / first two / last / last two characters,
+    length (max 8), shape (classes of the first and last character, all characters of one class),
+    and from the dictionary (``trie`` = forward trie arrays; ``ambig``, ``top``, ``freq`` int64 per
+    word id) the word's set of tags, its most frequent tag and a frequency bucket (0: unknown).
+    Pads: -1 before, -2 after the sentence. O(total length)."""
+    m = bounds.shape[0] - 1
+    P = WORD_PAD
+    A = np.zeros((N_ATTRIBUTES, m + 2 * P), np.int64)
+    for r in range(N_ATTRIBUTES):
+        for i in range(P):
+            A[r, i] = -1
+            A[r, m + P + i] = -2
+    root, htab, word = trie
+    n = raw.shape[0]
+    codes = np.empty(n, np.int32)
+    for i in range(n):
+        codes[i] = fold_code(raw[i])
+    for w in range(m):
+        s, e = bounds[w], bounds[w + 1]
+        p = w + P
+        h = np.uint64(1469598103934665603)
+        uniform = 1
+        c0 = char_class(raw[s], table)
+        for j in range(s, e):
+            h = (h ^ np.uint64(codes[j])) * np.uint64(1099511628211)
+            if char_class(raw[j], table) != c0:
+                uniform = 0
+        A[WORD, p] = np.int64(h >> np.uint64(1))
+        A[PRE1, p] = codes[s]
+        A[PRE2, p] = codes[s] * 1114112 + (codes[s + 1] if e - s > 1 else -3)
+        A[SUF1, p] = codes[e - 1]
+        A[SUF2, p] = (codes[e - 2] if e - s > 1 else -3) * 1114112 + codes[e - 1]
+        A[LENGTH, p] = min(e - s, 8)
+        A[SHAPE, p] = (c0 * 16 + char_class(raw[e - 1], table)) * 2 + uniform
+        k = lookup(root, htab, word, codes, s, e) if root.shape[0] > 1 else -1
+        if k >= 0:
+            A[AMBIG, p] = ambig[k]
+            A[TOP, p] = top[k]
+            A[FREQ, p] = freq[k]
+    return A
+
+
+@njit(cache=True, nogil=True)
+def tag_words(raw, bounds, table, trie, ambig, top, freq, spec, bits, model, allowed):
+    """int32 tag ids of the words between ``bounds`` in one call: :func:`word_attributes`,
+    :func:`hash_templates` and Viterbi under ``model`` = (index, weights, trans, start, end);
+    ``allowed`` bool (m, L) or (0, L)."""
+    m = bounds.shape[0] - 1
+    A = word_attributes(raw, bounds, table, trie, ambig, top, freq)
+    X = hash_templates(A, WORD_PAD, spec, bits, np.empty((m, spec[0].shape[0]), np.int32), 0)
+    index, W, trans, start, end = model
+    return viterbi(X, index, W, trans, start, end, allowed, np.zeros((0, W.shape[1]), np.float64))

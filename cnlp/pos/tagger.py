@@ -1,0 +1,225 @@
+"""POS tagging over words with a linear-chain model (averaged perceptron or CRF), PKU tagset.
+
+:class:`POSTagger` = a :class:`cnlp.sequence.linear.LinearChainModel` + the word preset
+(:class:`cnlp.pos.features.WordFeatures`, with a tag dictionary built from ``CorpusStats``) + a
+plain :class:`cnlp.tagset.TagSet`. Each sentence is tagged in one Numba call
+(:func:`cnlp.pos._kernels.tag_words`). Words of a user dictionary that carry a POS get that tag
+(a label mask in Viterbi).
+"""
+from __future__ import annotations
+
+import argparse
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+
+from ..dictionary import Dictionary
+from ..errors import ModelFormatError
+from ..io import load_meta, model_path
+from ..sequence.crf import CRFTagger
+from ..sequence.perceptron import PerceptronTagger
+from ..tagset import TagSet
+from ..text import fold_str, to_codes
+from ._kernels import tag_words
+from .features import WordFeatures
+from .tags import check_words
+
+__all__ = ["POSTagger", "default_pos", "add_train_arguments", "train_main"]
+
+TAGGERS = {"perceptron": PerceptronTagger, "crf": CRFTagger}
+
+
+def _bounds(words: list[str]) -> np.ndarray:
+    return np.r_[0, np.cumsum([len(w) for w in words])].astype(np.int32)
+
+
+class POSTagger:
+    """Tag a list of words with POS tags (names of ``tagset``).
+
+    >>> tagger = default_pos()                        # doctest: +SKIP
+    >>> tagger.predict(["我", "爱", "北京"])             # doctest: +SKIP
+    ['r', 'v', 'ns']
+    """
+
+    def __init__(self, model, features: WordFeatures, tagset: TagSet, *, user_dict=None):
+        if model.n_labels != len(tagset):
+            raise ValueError(f"model has {model.n_labels} labels, tag set {len(tagset)}")
+        self.model = model
+        self.features = features
+        self.tagset = tagset
+        self.user_dict = user_dict
+        self._args = features.kernel_args()
+
+    def with_user_dict(self, user_dict) -> "POSTagger":
+        return POSTagger(self.model, self.features, self.tagset, user_dict=user_dict)
+
+    def _allowed(self, words: list[str]) -> np.ndarray:
+        """bool (m, L) fixing the tag of user-dictionary words that have one, or (0, L)."""
+        L = len(self.tagset)
+        ud = self.user_dict
+        if ud is None or not len(ud):
+            return np.zeros((0, L), np.bool_)
+        mask = None
+        for i, w in enumerate(words):
+            entry = ud.get(w)
+            pos = entry[1] if entry is not None else None
+            if pos and pos in self.tagset:
+                if mask is None:
+                    mask = np.ones((len(words), L), np.bool_)
+                mask[i] = False
+                mask[i, self.tagset.index(pos)] = True
+        return np.zeros((0, L), np.bool_) if mask is None else mask
+
+    def predict_ids(self, codes: np.ndarray, bounds: np.ndarray, words: list[str] | None = None) -> np.ndarray:
+        """int32 tag ids of the words between ``bounds`` of the code points ``codes``."""
+        allowed = self._allowed(words) if words is not None and self.user_dict is not None \
+            else np.zeros((0, len(self.tagset)), np.bool_)
+        return tag_words(codes, bounds, *self._args, self.model.decode_params(), allowed)
+
+    def predict(self, words) -> list[str]:
+        """One tag per word; ``TypeError`` naming the position of a non-``str`` item."""
+        words = check_words(words, "pos_tag")
+        if not words:
+            return []
+        if any(not w for w in words):
+            raise ValueError(f"pos_tag() got an empty word at position {[i for i, w in enumerate(words) if not w][0]}")
+        ids = self.predict_ids(to_codes("".join(words)), _bounds(words), words)
+        return self.tagset.decode(ids)
+
+    def __call__(self, words) -> list[str]:
+        return self.predict(words)
+
+    def warmup(self) -> "POSTagger":
+        self.predict(["中文", "词性", "标注"])
+        return self
+
+    # ------------------------------------------------------------------ persistence
+    def save(self, directory, *, meta: dict | None = None, prune: float = 1e-3) -> Path:
+        if self.features.dictionary is not None:
+            self.features.dictionary.save(Path(directory) / "dict")
+        return self.model.save(directory, meta={"task": "pos", "tagset": self.tagset.to_json(),
+                                                "features": self.features.get_params(), **(meta or {})}, prune=prune)
+
+    @classmethod
+    def load(cls, directory, *, user_dict=None) -> "POSTagger":
+        meta = load_meta(directory)
+        path = Path(directory) / "meta.json"
+        model_cls = TAGGERS.get(meta.get("kind"))
+        if model_cls is None or meta.get("task") != "pos":
+            raise ModelFormatError(path, f"holds a {meta.get('task')!r} {meta.get('kind')!r} model, "
+                                         f"expected a POS model ({sorted(TAGGERS)})")
+        try:
+            tagset = TagSet.from_json(meta.get("tagset"))
+            fp = meta.get("features", {})
+            dictionary = Dictionary.load(Path(directory) / "dict") if (Path(directory) / "dict").exists() else None
+            feats = WordFeatures(bits=fp.get("bits", 22), dictionary=dictionary)
+            if fp.get("templates") != [t.name for t in feats.templates]:
+                raise ValueError("the model was trained with other feature templates")
+        except (ValueError, TypeError, AttributeError) as e:
+            raise ModelFormatError(path, str(e)) from None
+        return cls(model_cls.load(directory), feats, tagset, user_dict=user_dict)
+
+
+_lock = threading.Lock()
+_DEFAULT: dict = {}
+
+
+def default_pos(user_dict=None) -> POSTagger:
+    """The shipped POS tagger (``data/pos``), loaded once."""
+    with _lock:
+        if "pos" not in _DEFAULT:
+            _DEFAULT["pos"] = POSTagger.load(model_path("pos"))
+    base = _DEFAULT["pos"]
+    return base if user_dict is None else base.with_user_dict(user_dict)
+
+
+# ---------------------------------------------------------------------------------- training
+def tag_dictionary(sents) -> Dictionary:
+    """The tag dictionary of tagged sentences: word counts and tag distributions from ``CorpusStats``."""
+    from ..corpus.stats import CorpusStats
+    return Dictionary.from_stats(CorpusStats.build(sents))
+
+
+def sentence_arrays(feats: WordFeatures, sents, tagset: TagSet | None = None):
+    """(X list, y list or None) of tagged sentences under ``feats``."""
+    X, y = [], []
+    for s in sents:
+        words = [w for w, _ in s]
+        X.append(feats.transform(to_codes("".join(words)), _bounds(words)))
+        if tagset is not None:
+            y.append(tagset.encode([t for _, t in s]))
+    return X, (y if tagset is not None else None)
+
+
+def jackknife_arrays(sents, tagset: TagSet, *, bits: int, folds: int):
+    """Features of each fold looked up in a tag dictionary of the *other* folds (so that unknown
+    words occur in training at the rate they occur in use), and the labels."""
+    X: list = [None] * len(sents)
+    fold_of = np.arange(len(sents)) % folds
+    for k in range(folds):
+        d = tag_dictionary([s for s, f in zip(sents, fold_of) if f != k])
+        idx = np.flatnonzero(fold_of == k).tolist()
+        Xk, _ = sentence_arrays(WordFeatures(bits=bits, dictionary=d), [sents[i] for i in idx])
+        for i, x in zip(idx, Xk):
+            X[i] = x
+    return X, [tagset.encode([t for _, t in s]) for s in sents]
+
+
+def accuracy_scorer(dev, tagset: TagSet, feats: WordFeatures):
+    """``f(model) -> accuracy`` on the tagged ``dev`` sentences (features precomputed once)."""
+    dev_X, dev_y = sentence_arrays(feats, dev, tagset)
+    gold = np.concatenate(dev_y) if dev_y else np.zeros(0, np.int32)
+
+    def score(model) -> float:
+        pred = np.concatenate(model.predict(dev_X)) if dev_X else np.zeros(0, np.int32)
+        return float((pred == gold).mean()) if gold.size else 0.0
+    return score
+
+
+def train_pos(train, dev=(), *, algorithm: str = "perceptron", bits: int = 22, folds: int = 5, **fit_kw):
+    """A :class:`POSTagger` trained on tagged sentences ``train`` (dev accuracy logged on ``dev``)."""
+    from ..train import fit_linear
+    tagset = TagSet.plain(sorted({t for s in train for _, t in s}))
+    X, y = jackknife_arrays(train, tagset, bits=bits, folds=folds)
+    feats = WordFeatures(bits=bits, dictionary=tag_dictionary(train))
+    dev = [s for s in dev if all(t in tagset for _, t in s)]
+    score = accuracy_scorer(dev, tagset, feats) if dev else None
+    model = fit_linear(algorithm, X, y, n_labels=len(tagset), n_features=feats.n_features, tagset=tagset,
+                       dev_score=score, **fit_kw)
+    return POSTagger(model, feats, tagset)
+
+
+def add_train_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--corpus", required=True, metavar="PATH", help="PD98 corpus (word/TAG tokens)")
+    parser.add_argument("--out", required=True, metavar="DIR")
+    parser.add_argument("--algorithm", choices=sorted(TAGGERS), default="perceptron")
+    parser.add_argument("--test-ratio", type=float, default=0.1,
+                        help="last fraction of the non-empty lines held out as test (0: train on everything)")
+    parser.add_argument("--dev-ratio", type=float, default=0.05, help="fraction of the training lines (their end) used as dev")
+    parser.add_argument("--n-iter", type=int, default=10, help="perceptron: maximum epochs")
+    parser.add_argument("--seeds", type=int, default=1, help="perceptron: average this many shuffle seeds")
+    parser.add_argument("--c2", type=float, default=1.0, help="crf: L2 coefficient")
+    parser.add_argument("--max-iter", type=int, default=100, help="crf: L-BFGS iterations")
+    parser.add_argument("--min-count", type=int, default=1, help="features seen fewer times get no weight")
+    parser.add_argument("--bits", type=int, default=22)
+    parser.add_argument("--folds", type=int, default=5, help="jackknife folds for the tag dictionary")
+    parser.add_argument("--prune", type=float, default=1e-3)
+
+
+def train_main(args) -> int:
+    from ..corpus.splits import pd98_split
+    from ..train import command_line
+    t0 = time.perf_counter()
+    split = pd98_split(args.corpus, test_ratio=args.test_ratio, dev_ratio=args.dev_ratio)
+    tagger = train_pos(split.train, split.dev, algorithm=args.algorithm, bits=args.bits, folds=args.folds,
+                       seeds=args.seeds, n_iter=args.n_iter, c2=args.c2, max_iter=args.max_iter,
+                       min_count=args.min_count)
+    meta = {"command": command_line(getattr(args, "argv", None)), "train_sentences": len(split.train),
+            "dev_sentences": len(split.dev), "train_seconds": round(time.perf_counter() - t0, 1)}
+    tagger.save(args.out, meta=meta, prune=args.prune)
+    print(f"POS {args.algorithm}: {len(split.train)} train / {len(split.dev)} dev / {len(split.test)} test lines, "
+          f"log {tagger.model.training_log_}, "
+          f"{time.perf_counter() - t0:.0f}s -> {args.out}")
+    return 0

@@ -1,0 +1,59 @@
+"""The one training loop of the linear-chain taggers (segmentation, POS, NER).
+
+A task is an adapter: it turns its corpus into per-sentence feature arrays ``X`` and label ids
+``y`` under its :class:`cnlp.tagset.TagSet`, and gives a dev scorer; :func:`fit_linear` does the
+rest the same way for every task: the averaged perceptron (dev score each epoch, early stopping,
+parameter averaging over shuffle seeds) or the CRF (L-BFGS, dev score every few iterations).
+:func:`command_line` records the exact command in the model's meta.
+"""
+from __future__ import annotations
+
+import shlex
+import sys
+import time
+from typing import Callable
+
+from ..sequence.crf import CRFTagger
+from ..sequence.linear import LinearChainModel, average_models
+from ..sequence.perceptron import PerceptronTagger
+
+__all__ = ["fit_linear", "command_line", "ALGORITHMS"]
+
+ALGORITHMS = ("perceptron", "crf")
+
+
+def fit_linear(algorithm: str, X, y, *, n_labels: int, n_features: int, tagset=None,
+               dev_score: Callable[[LinearChainModel], float] | None = None, seeds: int = 1, seed: int = 0,
+               n_iter: int = 10, patience: int = 2, c2: float = 1.0, max_iter: int = 100, tol: float = 1e-7,
+               dev_every: int = 10, min_count: int = 1, verbose: bool = True) -> LinearChainModel:
+    """Train a linear-chain model on per-sentence ``X`` / ``y``; decoding (in training too, for
+    the perceptron) respects ``tagset``'s allowed transitions. With ``seeds > 1`` the perceptron is
+    trained once per shuffle seed and the weights are averaged. Returns the fitted model, whose
+    ``training_log_`` holds every epoch's (or every ``dev_every`` iterations') dev score."""
+    if algorithm not in ALGORITHMS:
+        raise ValueError(f"unknown algorithm {algorithm!r}; choose one of {list(ALGORITHMS)}")
+    t0 = time.perf_counter()
+    if algorithm == "crf":
+        model = CRFTagger(n_labels=n_labels, n_features=n_features, c2=c2, max_iter=max_iter, tol=tol,
+                          dev_every=dev_every, min_count=min_count, verbose=verbose).constrain(tagset)
+        model.fit(X, y, dev_score=dev_score)
+    else:
+        models = []
+        for k in range(max(seeds, 1)):
+            m = PerceptronTagger(n_labels=n_labels, n_features=n_features, n_iter=n_iter, patience=patience,
+                                 random_state=seed + k, min_count=min_count, verbose=verbose).constrain(tagset)
+            models.append(m.fit(X, y, dev_score=dev_score))
+        model = models[0]
+        if len(models) > 1:           # parameter averaging over shuffle orders
+            average_models(model, models)
+            model.training_log_ = [m.training_log_ for m in models]
+            if dev_score is not None:
+                model.training_log_.append({"averaged_dev": dev_score(model)})
+    model.train_seconds_ = round(time.perf_counter() - t0, 1)
+    return model
+
+
+def command_line(argv: list[str] | None = None) -> str:
+    """The command that is running, as a user would type it (``cnlp ...``), for a model's meta."""
+    argv = sys.argv[1:] if argv is None else argv
+    return "cnlp " + " ".join(shlex.quote(a) for a in argv)
