@@ -6,6 +6,7 @@ not in the training word list.
 """
 from __future__ import annotations
 
+from collections import Counter
 from itertools import zip_longest
 from typing import Iterable
 
@@ -97,3 +98,268 @@ def evaluate_files(gold_path, pred_path, words_path=None) -> dict:
             except ValueError as e:
                 raise CorpusFormatError(pred_path, lineno, str(e)) from None
     return ev.result()
+
+
+# ---------------------------------------------------------------------------------- POS tagging
+def _require_pairs(pairs, what: str) -> list[tuple[str, str]]:
+    out = []
+    for i, item in enumerate(pairs):
+        if not (isinstance(item, (tuple, list)) and len(item) == 2
+                and isinstance(item[0], str) and isinstance(item[1], str)):
+            raise TypeError(f"{what}: item {i} is {item!r}, expected a (word, tag) pair of str")
+        out.append((item[0], item[1]))
+    return out
+
+
+class TagEvaluator:
+    """Accumulate token accuracy of tags predicted for *gold* words (POS with gold segmentation).
+
+    Signature: ``add(gold_pairs, pred_tags)`` where ``gold_pairs`` is the gold sentence
+    ``[(word, tag), ...]`` and ``pred_tags`` the predicted tags of those words, same length.
+    A word is OOV when ``train_words`` is given and does not contain it.
+
+    :meth:`result` gives ``accuracy``, ``oov_accuracy`` / ``iv_accuracy`` (NaN when undefined),
+    ``n``, ``n_oov``, ``correct``, ``oov_correct``, ``lines`` and ``confusions``: the ten most
+    frequent errors as ``(gold_tag, predicted_tag, count)``, most frequent first.
+
+    >>> ev = TagEvaluator(train_words={"研究", "生命"})
+    >>> ev.add([("研究", "vn"), ("生命", "n"), ("起源", "n")], ["v", "n", "v"])
+    >>> r = ev.result(); r["accuracy"], r["oov_accuracy"], r["confusions"]
+    (0.3333333333333333, 0.0, [('n', 'v', 1), ('vn', 'v', 1)])
+    """
+
+    def __init__(self, train_words: Iterable[str] | None = None):
+        self.train_words = set(train_words) if train_words is not None else None
+        self.n = self.correct = self.n_oov = self.oov_correct = self.lines = 0
+        self.errors: Counter = Counter()
+
+    def add(self, gold_pairs: list[tuple[str, str]], pred_tags: list[str], where: str = "") -> None:
+        gold_pairs = _require_pairs(gold_pairs, f"{where}TagEvaluator.add() gold_pairs")
+        pred_tags = list(pred_tags)
+        if len(gold_pairs) != len(pred_tags):
+            raise ValueError(f"{where}{len(gold_pairs)} gold words but {len(pred_tags)} predicted tags")
+        tw = self.train_words
+        for (w, g), p in zip(gold_pairs, pred_tags):
+            hit = g == p
+            self.correct += hit
+            if not hit:
+                self.errors[g, p] += 1
+            if tw is not None and w not in tw:
+                self.n_oov += 1
+                self.oov_correct += hit
+        self.n += len(gold_pairs)
+        self.lines += 1
+
+    def result(self) -> dict:
+        nan = float("nan")
+        n_iv = self.n - self.n_oov
+        return {
+            "accuracy": self.correct / self.n if self.n else nan,
+            "oov_accuracy": self.oov_correct / self.n_oov if self.n_oov else nan,
+            "iv_accuracy": (self.correct - self.oov_correct) / n_iv if self.train_words is not None and n_iv else nan,
+            "n": self.n, "n_oov": self.n_oov if self.train_words is not None else 0,
+            "correct": self.correct, "oov_correct": self.oov_correct, "lines": self.lines,
+            "confusions": _top_confusions(self.errors),
+        }
+
+
+def _top_confusions(errors: Counter, k: int = 10) -> list[tuple[str, str, int]]:
+    # ties broken by the pair itself, so reports are reproducible
+    return [(g, p, c) for (g, p), c in sorted(errors.items(), key=lambda kv: (-kv[1], kv[0]))[:k]]
+
+
+def _prf(correct: int, pred: int, gold: int) -> tuple[float, float, float]:
+    p = correct / pred if pred else 0.0
+    r = correct / gold if gold else 0.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+class SpanTagEvaluator:
+    """End-to-end tagging score when the predicted words may differ from the gold words.
+
+    ``add(gold_pairs, pred_pairs)`` takes two ``[(word, tag), ...]`` sentences over the same
+    text. A token's span is its character offsets computed from the word lengths; empty and
+    whitespace-only words are ignored on both sides (as in :class:`SegEvaluator`). A predicted
+    token is *correct* when a gold token has the same span **and** the same tag; it is
+    *seg-correct* when the span alone matches. P = correct / predicted tokens, R = correct / gold
+    tokens (SIGHAN convention). With words equal on both sides, P = R = F1 = tag accuracy.
+
+    Parameters
+    ----------
+    coarse : bool or callable
+        True compares :func:`cnlp.pos.tags.coarse` tags (first letter, lower-cased); a callable
+        maps every tag (gold and predicted) before comparing.
+    train_words : iterable of str, optional
+        Defines OOV gold tokens for ``oov_recall`` (gold tokens not in it that are predicted
+        with the right span and tag).
+
+    :meth:`result` keys: ``precision``, ``recall``, ``f1``, ``seg_precision``, ``seg_recall``,
+    ``seg_f1``, ``oov_recall`` (NaN when undefined), ``gold_tokens``, ``pred_tokens``,
+    ``correct``, ``seg_correct``, ``n_oov``, ``lines``, ``confusions`` (top ten
+    ``(gold_tag, predicted_tag, count)`` among tokens with the right span and a wrong tag).
+
+    Raises
+    ------
+    ValueError
+        From :meth:`add` when the two texts differ, naming the line (the 1-based count of
+        :meth:`add` calls, after the optional ``where`` prefix).
+
+    >>> ev = SpanTagEvaluator()
+    >>> ev.add([("研究", "vn"), ("生命", "n")], [("研究", "v"), ("生", "n"), ("命", "n")])
+    >>> r = ev.result(); r["correct"], round(r["precision"], 3), r["recall"], round(r["seg_f1"], 3)
+    (0, 0.0, 0.0, 0.4)
+    """
+
+    def __init__(self, coarse=False, train_words: Iterable[str] | None = None):
+        if coarse is True:
+            from .pos.tags import coarse as coarse_fn
+            self._map = coarse_fn
+        elif coarse is False or coarse is None:
+            self._map = None
+        elif callable(coarse):
+            self._map = coarse
+        else:
+            raise TypeError(f"coarse must be a bool or a callable, got {type(coarse).__name__}")
+        self.coarse = coarse
+        self.train_words = set(train_words) if train_words is not None else None
+        self.gold = self.pred = self.correct = self.seg_correct = 0
+        self.n_oov = self.oov_correct = self.lines = 0
+        self.errors: Counter = Counter()
+
+    def add(self, gold_pairs: list[tuple[str, str]], pred_pairs: list[tuple[str, str]], where: str = "") -> None:
+        line = self.lines + 1
+        gold = [(w, t) for w, t in _require_pairs(gold_pairs, f"{where}line {line}: gold")
+                if w and not w.isspace()]
+        pred = [(w, t) for w, t in _require_pairs(pred_pairs, f"{where}line {line}: prediction")
+                if w and not w.isspace()]
+        g_text, p_text = "".join(w for w, _ in gold), "".join(w for w, _ in pred)
+        if g_text != p_text:
+            raise ValueError(f"{where}line {line}: gold and prediction differ in characters: "
+                             f"{g_text[:40]!r} vs {p_text[:40]!r}")
+        m = self._map
+        pred_at: dict[tuple[int, int], str] = {}
+        pos = 0
+        for w, t in pred:
+            pred_at[pos, pos + len(w)] = m(t) if m else t
+            pos += len(w)
+        pos = 0
+        tw = self.train_words
+        for w, t in gold:
+            span = (pos, pos + len(w))
+            pos += len(w)
+            g = m(t) if m else t
+            p = pred_at.get(span)
+            hit = p == g
+            if p is not None:
+                self.seg_correct += 1
+                self.correct += hit
+                if not hit:
+                    self.errors[g, p] += 1
+            if tw is not None and w not in tw:
+                self.n_oov += 1
+                self.oov_correct += hit
+        self.gold += len(gold)
+        self.pred += len(pred)
+        self.lines += 1
+
+    def result(self) -> dict:
+        p, r, f = _prf(self.correct, self.pred, self.gold)
+        sp, sr, sf = _prf(self.seg_correct, self.pred, self.gold)
+        return {"precision": p, "recall": r, "f1": f, "seg_precision": sp, "seg_recall": sr, "seg_f1": sf,
+                "oov_recall": self.oov_correct / self.n_oov if self.n_oov else float("nan"),
+                "gold_tokens": self.gold, "pred_tokens": self.pred, "correct": self.correct,
+                "seg_correct": self.seg_correct, "n_oov": self.n_oov, "lines": self.lines,
+                "confusions": _top_confusions(self.errors)}
+
+
+def evaluate_pos_files(gold_path, pred_path, words_path=None) -> dict:
+    """Score a PD98-format prediction file (``word/TAG  word/TAG``) against a gold file, line by line.
+
+    Lines are paired by position (both files must have the same number of lines; a line blank
+    in both is skipped). ``words_path`` is a training word list (one word per line) defining OOV.
+
+    Returns
+    -------
+    dict
+        ``mode``: ``"accuracy"`` when every line has the same words in both files, else
+        ``"span"``. ``accuracy``, ``oov_accuracy``, ``iv_accuracy``, ``n``, ``n_oov`` and
+        ``confusions`` are those of :class:`TagEvaluator` in accuracy mode and ``None`` in span
+        mode; ``span`` is always the :class:`SpanTagEvaluator` result (in accuracy mode its F1
+        equals the accuracy). ``lines``, ``lines_words_differ`` (count) and
+        ``first_line_words_differ`` (1-based, or None) say which mode was used and why;
+        ``note`` says it in words.
+
+    Raises
+    ------
+    CorpusFormatError
+        Different numbers of lines, a malformed line, or a line whose texts differ (naming
+        the prediction file and the line).
+    """
+    from .corpus.readers import iter_lines, parse_pd98_line
+
+    train_words = read_word_list(words_path) if words_path else None
+    tag_ev = TagEvaluator(train_words)
+    span_ev = SpanTagEvaluator(train_words=train_words)
+    differ, first = 0, None
+    gold_lines, pred_lines = iter_lines(gold_path), iter_lines(pred_path)
+    for (gl, pl) in zip_longest(gold_lines, pred_lines):
+        if gl is None or pl is None:
+            longer, (lineno, _) = (gold_path, gl) if pl is None else (pred_path, pl)
+            raise CorpusFormatError(longer, lineno, "files have different numbers of lines")
+        lineno = gl[0]
+        if not gl[1].strip() and not pl[1].strip():
+            continue
+        gold = parse_pd98_line(gl[1], path=gold_path, lineno=lineno)
+        pred = parse_pd98_line(pl[1], path=pred_path, lineno=lineno)
+        try:
+            span_ev.add(gold, pred)
+        except ValueError as e:
+            raise CorpusFormatError(pred_path, lineno, str(e)) from None
+        if [w for w, _ in gold] == [w for w, _ in pred]:
+            tag_ev.add(gold, [t for _, t in pred])
+        else:
+            differ += 1
+            first = first or lineno
+    span = span_ev.result()
+    res = {"mode": "accuracy" if not differ else "span", "lines": span["lines"],
+           "lines_words_differ": differ, "first_line_words_differ": first, "span": span}
+    keys = ("accuracy", "oov_accuracy", "iv_accuracy", "n", "n_oov", "confusions")
+    if differ:
+        res.update(dict.fromkeys(keys))
+        res["note"] = (f"predicted words differ from the gold words on {differ} of {span['lines']} lines "
+                       f"(first: line {first}); token accuracy is undefined, scored span+tag P/R/F1")
+    else:
+        tr = tag_ev.result()
+        res.update({k: tr[k] for k in keys})
+        res["note"] = f"same words as the gold on all {span['lines']} lines; scored tag accuracy"
+    return res
+
+
+def eval_pos_cli(gold, pred, words=None) -> str:
+    """The report printed by ``cnlp eval pos --gold G --pred P [--words W]`` (see :func:`evaluate_pos_files`).
+
+    Accuracy mode: accuracy, accuracy on words unseen in training (needs ``words``), and the ten
+    most frequent confusions as ``gold -> pred  count`` lines. Span mode: span+tag and seg-only
+    P/R/F1 and the confusions among tokens with the right span.
+    """
+    r = evaluate_pos_files(gold, pred, words)
+    out = [f"mode         {r['mode']}: {r['note']}"]
+    if r["mode"] == "accuracy":
+        out.append(f"accuracy     {r['accuracy']:.4f}  ({r['n']} tokens)")
+        if words:
+            out.append(f"oov_accuracy {r['oov_accuracy']:.4f}  ({r['n_oov']} tokens unseen in training)")
+            out.append(f"iv_accuracy  {r['iv_accuracy']:.4f}")
+        else:
+            out.append("oov_accuracy n/a (give the training word list with --words)")
+        conf = r["confusions"]
+    else:
+        s = r["span"]
+        out.append(f"tag   P {s['precision']:.4f}  R {s['recall']:.4f}  F1 {s['f1']:.4f}  (span and tag)")
+        out.append(f"seg   P {s['seg_precision']:.4f}  R {s['seg_recall']:.4f}  F1 {s['seg_f1']:.4f}  (span only)")
+        if words:
+            out.append(f"oov_recall {s['oov_recall']:.4f}  ({s['n_oov']} gold tokens unseen in training)")
+        out.append(f"tokens gold={s['gold_tokens']} pred={s['pred_tokens']} correct={s['correct']}")
+        conf = r["span"]["confusions"]
+    out.append("confusions (gold -> pred  count):" if conf else "confusions: none")
+    out.extend(f"  {g:>4s} -> {p:<4s} {c}" for g, p, c in conf)
+    return "\n".join(out)

@@ -23,7 +23,7 @@ def pytest_collection_modifyitems(config, items):
         return
     skip = pytest.mark.skip(reason=f"shared corpora not found at {CORPORA} (set CNLP_CORPORA)")
     for item in items:
-        if "corpus" in item.keywords:
+        if item.get_closest_marker("corpus"):
             item.add_marker(skip)
 
 

@@ -80,5 +80,5 @@ def tag_words(raw, bounds, table, trie, ambig, top, freq, spec, bits, model, all
     m = bounds.shape[0] - 1
     A = word_attributes(raw, bounds, table, trie, ambig, top, freq)
     X = hash_templates(A, WORD_PAD, spec, bits, np.empty((m, spec[0].shape[0]), np.int32), 0)
-    index, W, trans, start, end = model
-    return viterbi(X, index, W, trans, start, end, allowed, np.zeros((0, W.shape[1]), np.float64))
+    index, weights, trans, start, end = model
+    return viterbi(X, index, weights, trans, start, end, allowed, np.zeros((0, weights[0].shape[1]), np.float64))

@@ -162,17 +162,23 @@ def posteriors(em, trans, start, marg, pair):
     return logz
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _row_emissions(X, W, out):
+    """Emissions of ``X`` holding weight rows of ``W`` directly (compacted ids, as in training)."""
+    return emissions(X, (np.zeros(0, np.uint64), np.zeros(0, np.int32)), (W, np.zeros(0, np.float32)), out)
+
+
 @njit(cache=True, nogil=True)
-def sentence_marginals(X, index, W, trans, start):
-    """(log Z, marginals (n, L), expected transition counts (L, L)) of one sentence; ``index`` as
-    in :func:`cnlp.sequence._kernels.emissions`."""
+def sentence_marginals(X, index, weights, trans, start):
+    """(log Z, marginals (n, L), expected transition counts (L, L)) of one sentence; ``index`` and
+    ``weights`` as in :func:`cnlp.sequence._kernels.emissions`."""
     n = X.shape[0]
-    L = W.shape[1]
+    L = weights[0].shape[1]
     marg = np.zeros((n, L))
     pair = np.zeros((L, L))
     if n == 0:
         return 0.0, marg, pair
-    em = emissions(X, index, W, np.empty((n, L)))
+    em = emissions(X, index, weights, np.empty((n, L)))
     logz = posteriors(em, trans, start, marg, pair)
     return logz, marg, pair
 
@@ -190,7 +196,7 @@ def corpus_posteriors(X, offsets, W, trans, start, marg, pair, logz):
         if b <= a:
             logz[s] = 0.0
             continue
-        em = emissions(X[a:b], np.zeros(0, np.int32), W, np.empty((b - a, L)))
+        em = _row_emissions(X[a:b], W, np.empty((b - a, L)))
         logz[s] = posteriors(em, trans, start, marg[a:b], pair[s])
 
 
@@ -291,7 +297,7 @@ def nll_gradient(X, offsets, bounds, W, trans, start, emp, theta, c2, grad, buf,
             if b <= a:
                 logz[s] = 0.0
                 continue
-            em = emissions(X[a:b], np.zeros(0, np.int32), W, np.empty((b - a, L)))
+            em = _row_emissions(X[a:b], W, np.empty((b - a, L)))
             logz[s] = posteriors(em, trans, start, marg[a:b], pair[s])
             for t in range(a, b):
                 for k in range(T):

@@ -293,14 +293,16 @@ class CRFTagger(LinearChainModel):
         """float64 (n, L): P(y_t = y | sentence) for one sentence's features ``X`` (n, T)."""
         self._check()
         X = np.ascontiguousarray(X, np.int32)
-        return sentence_marginals(X, self.index_, self.weights_, self.trans_.astype(np.float64),
+        index, weights = self.decode_params()[:2]
+        return sentence_marginals(X, index, weights, self.trans_.astype(np.float64),
                                   self.start_.astype(np.float64))[1]
 
     def log_partition(self, X: np.ndarray) -> float:
         """log Z of one sentence."""
         self._check()
         X = np.ascontiguousarray(X, np.int32)
-        return float(sentence_marginals(X, self.index_, self.weights_, self.trans_.astype(np.float64),
+        index, weights = self.decode_params()[:2]
+        return float(sentence_marginals(X, index, weights, self.trans_.astype(np.float64),
                                         self.start_.astype(np.float64))[0])
 
     # ------------------------------------------------------------------ persistence

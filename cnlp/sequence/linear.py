@@ -1,11 +1,15 @@
 """The linear-chain model every tagger shares: compact weights, constrained Viterbi, save/load.
 
-Label ``y`` at position ``t`` scores ``sum_k weights_[index_[X[t, k]], y]`` (feature ids without a
+Label ``y`` at position ``t`` scores ``sum_k weights_[row(X[t, k]), y]`` (feature ids without a
 row score nothing) plus ``trans_[y_prev, y]``, ``start_[y]`` at the first position, and the tag
 set's transition penalties (forbidden transitions are never chosen). Only the features seen in
-training get a row (``index_`` maps the hashed feature id to it), and rows whose weights are all
-negligible are pruned when saving, so a model is sized by the features it uses, not by the hash
-space. The perceptron (:mod:`.perceptron`) and the CRF (:mod:`.crf`) differ only in ``fit``.
+training get a row, and rows whose weights are all negligible are pruned when saving, so a model
+is sized by the features it uses, not by the hash space. A feature id's row is found with a rank
+dictionary (``bits_``: one bit per hashed id, ``rank_``: set bits before each 64-bit word; rows
+are in id order), 768 KB for 2**22 ids instead of a 16 MB id -> row table. Loaded weights stay
+float16 in memory (the kernels read them through a 65,536-entry value table), so a model takes
+the memory of its file's arrays. The perceptron (:mod:`.perceptron`) and the CRF (:mod:`.crf`)
+differ only in ``fit``.
 
 Bundle arrays (``arrays.npz``): ``rows`` int32 (R,) the hashed ids that have a row (unique, in
 ``[0, n_features)``), ``weights`` float16 (R, L), ``trans`` (L, L), ``start`` (L,).
@@ -22,6 +26,20 @@ from ._kernels import perceptron_epoch, viterbi
 
 #: array kinds :func:`cnlp.io.load_bundle` checks for a linear model's bundle
 WEIGHT_ARRAYS = {"rows": "i", "weights": "f", "trans": "f", "start": "f"}
+#: value of every float16 bit pattern, for kernels reading float16 weights as uint16
+F16_VALUES = np.arange(1 << 16, dtype=np.uint16).view(np.float16).astype(np.float32)
+_NO_TABLE = np.zeros(0, np.float32)
+
+
+def rank_index(ids: np.ndarray, n_features: int) -> tuple[np.ndarray, np.ndarray]:
+    """(bits uint64 (ceil(F/64),), rank int32): the rank dictionary of the distinct ``ids``."""
+    flags = np.zeros(((n_features + 63) // 64) * 64, np.uint8)
+    flags[ids] = 1
+    bits = np.packbits(flags, bitorder="little").view(np.uint64)
+    counts = flags.reshape(-1, 64).sum(axis=1, dtype=np.int64)
+    rank = np.zeros(bits.shape[0], np.int32)
+    np.cumsum(counts[:-1], out=rank[1:])
+    return np.ascontiguousarray(bits), rank
 
 
 def concat(X_list: Sequence[np.ndarray], y_list: Sequence[np.ndarray] | None = None):
@@ -51,8 +69,8 @@ def compact(X: np.ndarray, n_features: int, min_count: int = 1):
 class LinearChainModel:
     """Base of the linear-chain taggers (see the module docstring).
 
-    Learned attributes: ``index_`` int32 (n_features,), ``weights_`` float32 (R, L), ``trans_``
-    float32 (L, L), ``start_`` float32 (L,). ``constraints`` (set with :meth:`constrain`) holds the
+    Learned attributes: ``bits_``/``rank_`` (the rows' feature ids), ``weights_`` float32 or
+    float16 (R, L) in id order, ``trans_`` float32 (L, L), ``start_`` float32 (L,). ``constraints`` (set with :meth:`constrain`) holds the
     additive penalties of a :class:`cnlp.tagset.TagSet`.
     """
 
@@ -66,29 +84,37 @@ class LinearChainModel:
             raise NotFittedError(f"{type(self).__name__}: call fit() or load() first")
 
     def set_rows(self, used: np.ndarray, weights: np.ndarray, trans, start) -> None:
-        """Install learned rows: ``weights[i]`` belongs to hashed feature id ``used[i]``."""
-        index = np.full(self.n_features, -1, np.int32)
-        index[used] = np.arange(len(used), dtype=np.int32)
-        self.index_ = index
-        self.weights_ = np.ascontiguousarray(weights, np.float32)
+        """Install learned rows: ``weights[i]`` belongs to hashed feature id ``used[i]`` (distinct);
+        float16 weights are kept as they are, others become float32."""
+        used = np.asarray(used)
+        order = None if used.size < 2 or (used[1:] > used[:-1]).all() else np.argsort(used, kind="stable")
+        dtype = np.float16 if weights.dtype == np.float16 else np.float32
+        w = weights if order is None else weights[order]
+        self.bits_, self.rank_ = rank_index(used, self.n_features)
+        self.weights_ = np.ascontiguousarray(w, dtype)
         self.trans_ = np.ascontiguousarray(trans, np.float32)
         self.start_ = np.ascontiguousarray(start, np.float32)
 
     def rows(self) -> np.ndarray:
-        """int64 (R,): the hashed feature id of each weight row."""
+        """int64 (R,): the hashed feature id of each weight row (increasing)."""
         self._check()
-        used = np.empty(self.weights_.shape[0], np.int64)
-        have = np.flatnonzero(self.index_ >= 0)
-        used[self.index_[have]] = have
-        return used
+        flags = np.unpackbits(self.bits_.view(np.uint8), bitorder="little")
+        return np.flatnonzero(flags)
+
+    def rows_of(self, ids: np.ndarray) -> np.ndarray:
+        """int64 weight row of each feature id in ``ids`` (-1: none, also for ids < 0)."""
+        rows = self.rows()
+        ids = np.asarray(ids, np.int64)
+        pos = np.minimum(np.searchsorted(rows, ids), max(rows.size - 1, 0))
+        hit = (ids >= 0) & (rows.size > 0) & (rows[pos] == ids) if rows.size else np.zeros(ids.shape, bool)
+        return np.where(hit, pos, -1)
 
     def dense_weights(self) -> np.ndarray:
         """float32 (n_features, L) with zero rows for features without weights (for inspection of
         small models: for 2**22 features and 40 labels this is 670 MB)."""
         self._check()
         W = np.zeros((self.n_features, self.n_labels), np.float32)
-        have = self.index_ >= 0
-        W[have] = self.weights_[self.index_[have]]
+        W[self.rows()] = self.weights_
         return W
 
     def constrain(self, tagset) -> "LinearChainModel":
@@ -106,9 +132,12 @@ class LinearChainModel:
         """(index, weights, trans, start, end) as the Viterbi kernels take them, constraints included."""
         self._check()
         pt, ps, pe = self._penalties()
+        W = self.weights_
+        weights = (W.view(np.uint16), F16_VALUES) if W.dtype == np.float16 else (W, _NO_TABLE)
+        index = (self.bits_, self.rank_)
         if self.constraints is None:
-            return self.index_, self.weights_, self.trans_, self.start_, pe
-        return self.index_, self.weights_, self.trans_ + pt, self.start_ + ps, pe
+            return index, weights, self.trans_, self.start_, pe
+        return index, weights, self.trans_ + pt, self.start_ + ps, pe
 
     # ------------------------------------------------------------------ prediction
     def predict_single(self, X: np.ndarray, allowed: np.ndarray | None = None,
@@ -150,12 +179,12 @@ class LinearChainModel:
             raise ValueError(f"step must be > 0, got {step}")
         L = self.n_labels
         X, y, offsets = concat(X_list, y_list)
-        new = np.unique(X[(X >= 0) & (self.index_[np.maximum(X, 0)] < 0)])
-        if new.size:
-            R = self.weights_.shape[0]
-            self.index_[new] = np.arange(R, R + new.size, dtype=np.int32)
-            self.weights_ = np.concatenate([self.weights_, np.zeros((new.size, L), np.float32)])
-        Xr = np.ascontiguousarray(np.where(X >= 0, self.index_[np.maximum(X, 0)], -1), np.int32)
+        new = np.unique(X[(X >= 0) & (self.rows_of(X) < 0)])
+        if new.size:                     # features never seen get (zero) rows
+            used = np.concatenate([self.rows(), new])
+            W0 = np.concatenate([self.weights_.astype(np.float32), np.zeros((new.size, L), np.float32)])
+            self.set_rows(used, W0, self.trans_, self.start_)
+        Xr = np.ascontiguousarray(self.rows_of(X), np.int32)
         W = self.weights_.astype(np.float64) / step
         T = self.trans_.astype(np.float64) / step
         S = self.start_.astype(np.float64) / step
@@ -177,7 +206,6 @@ class LinearChainModel:
         self._check()
         used = self.rows()
         keep = np.flatnonzero(np.abs(self.weights_).max(axis=1) > prune) if self.weights_.size else np.zeros(0, np.int64)
-        keep = keep[np.argsort(used[keep], kind="stable")]
         return {"rows": used[keep].astype(np.int32), "weights": self.weights_[keep].astype(np.float16),
                 "trans": self.trans_, "start": self.start_}
 
@@ -212,7 +240,7 @@ def average_models(target: LinearChainModel, models: Sequence[LinearChainModel])
     ids = np.unique(np.concatenate([m.rows() for m in models]))
     W = np.zeros((ids.size, target.n_labels), np.float32)
     for m in models:
-        W[np.searchsorted(ids, m.rows())] += m.weights_
+        W[np.searchsorted(ids, m.rows())] += m.weights_.astype(np.float32)
     k = len(models)
     trans = sum(m.trans_ for m in models) / k
     start = sum(m.start_ for m in models) / k

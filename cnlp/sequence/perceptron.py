@@ -85,9 +85,7 @@ class PerceptronTagger(LinearChainModel):
             rng.shuffle(order)
             step, mistakes = perceptron_epoch(Xc, y, offsets, order, W, U, T, TU, S, SU, pen, step, _NO_FROZEN)
             c = max(step, 1)                         # averaged weights: W - U / step
-            self.weights_ = (W - U / c).astype(np.float32)
-            self.trans_ = (T - TU / c).astype(np.float32)
-            self.start_ = (S - SU / c).astype(np.float32)
+            self.set_rows(used, (W - U / c).astype(np.float32), T - TU / c, S - SU / c)
             entry = {"epoch": epoch + 1, "sentence_errors": int(mistakes)}
             if dev_score is not None:
                 score = float(dev_score(self))

@@ -67,8 +67,29 @@ def test_emoji_are_symbols_in_features_as_everywhere():
 
 
 NB = np.zeros((0, 3), np.float64)
-NI = np.zeros(0, np.int32)
+NI = (np.zeros(0, np.uint64), np.zeros(0, np.int32))
 NE = np.zeros(0, np.float64)
+NT = np.zeros(0, np.float32)
+
+
+def test_rank_index_and_float16_rows_match_dense_lookup():
+    """Emissions through the rank dictionary and float16 weights equal a dense table lookup; end
+    scores enter the last position."""
+    from cnlp.sequence.linear import F16_VALUES, rank_index
+    rng = np.random.default_rng(1)
+    F, L = 1000, 3
+    ids = np.sort(rng.choice(F, 300, replace=False))
+    W16 = rng.normal(size=(300, L)).astype(np.float16)
+    dense = np.zeros((F, L))
+    dense[ids] = W16.astype(np.float64)
+    X = rng.integers(-1, F, (7, 4)).astype(np.int32)
+    bits, rank = rank_index(ids, F)
+    got = emissions(X, (bits, rank), (W16.view(np.uint16), F16_VALUES), np.empty((7, L)))
+    want = emissions(X, NI, (dense, NT), np.empty((7, L)))
+    assert np.array_equal(got, want)
+    T, S = rng.normal(size=(L, L)), rng.normal(size=L)
+    end = np.array([1e6, 0.0, 0.0])
+    assert viterbi(X, NI, (dense, NT), T, S, end, np.zeros((0, L), np.bool_), np.zeros((0, L)))[-1] == 0
 
 
 def test_viterbi_matches_brute_force():
@@ -78,21 +99,21 @@ def test_viterbi_matches_brute_force():
         W = rng.normal(size=(20, 3))
         T = rng.normal(size=(3, 3))
         S = rng.normal(size=3)
-        em = emissions(X, NI, W, np.empty((n, 3)))
+        em = emissions(X, NI, (W, NT), np.empty((n, 3)))
         best = max(itertools.product(range(3), repeat=n),
                    key=lambda p: S[p[0]] + sum(em[t, p[t]] for t in range(n)) + sum(T[p[t - 1], p[t]] for t in range(1, n)))
-        assert viterbi(X, NI, W, T, S, NE, np.zeros((0, 3), np.bool_), NB).tolist() == list(best)
+        assert viterbi(X, NI, (W, NT), T, S, NE, np.zeros((0, 3), np.bool_), NB).tolist() == list(best)
         allowed = np.ones((n, 3), np.bool_)
         allowed[0] = [False, False, True]
-        assert viterbi(X, NI, W, T, S, NE, allowed, NB)[0] == 2
-        assert np.array_equal(viterbi(X, NI, W, T, S, NE, allowed, NB), viterbi.py_func(X, NI, W, T, S, NE, allowed, NB))
+        assert viterbi(X, NI, (W, NT), T, S, NE, allowed, NB)[0] == 2
+        assert np.array_equal(viterbi(X, NI, (W, NT), T, S, NE, allowed, NB), viterbi.py_func(X, NI, (W, NT), T, S, NE, allowed, NB))
         # a large bias on label 1 at the last position wins; a bias equal to the emissions doubles them
         bias = np.zeros((n, 3))
         bias[-1, 1] = 1e6
-        assert viterbi(X, NI, W, T, S, NE, np.zeros((0, 3), np.bool_), bias)[-1] == 1
+        assert viterbi(X, NI, (W, NT), T, S, NE, np.zeros((0, 3), np.bool_), bias)[-1] == 1
         best2 = max(itertools.product(range(3), repeat=n),
                     key=lambda p: S[p[0]] + sum(2 * em[t, p[t]] for t in range(n)) + sum(T[p[t - 1], p[t]] for t in range(1, n)))
-        assert viterbi(X, NI, W, T, S, NE, np.zeros((0, 3), np.bool_), em.copy()).tolist() == list(best2)
+        assert viterbi(X, NI, (W, NT), T, S, NE, np.zeros((0, 3), np.bool_), em.copy()).tolist() == list(best2)
 
 
 @pytest.fixture(scope="module")
