@@ -158,6 +158,20 @@ class Doc:
             self.set_ents(ents)
 
     @classmethod
+    def _trusted(cls, text: str, bounds: np.ndarray, pos: tuple[str, ...] | None, words=None) -> "Doc":
+        """A Doc from parts that are valid by construction (a segmenter's checked int32 offsets,
+        tag names of a tag set, one per token); skips the checks of ``__init__``."""
+        self = object.__new__(cls)
+        b = np.ascontiguousarray(bounds, np.int32)
+        if b is bounds:
+            b = b.copy()
+        b.setflags(write=False)
+        self._text, self._bounds, self._pos = text, b, pos
+        self._heads = self._deprels = None
+        self._words, self._ents = words, ()
+        return self
+
+    @classmethod
     def from_words(cls, words: Iterable[str], pos=None, *, heads=None, deprels=None, ents=None) -> "Doc":
         """A Doc whose text is ``"".join(words)``; every word must be a non-empty str."""
         if isinstance(words, str):

@@ -13,6 +13,8 @@ from its word list to the Doc's tokens. The NER component sees the whole Doc (wi
 """
 from __future__ import annotations
 
+import re
+
 import operator
 from itertools import islice, pairwise
 from typing import Iterable, Iterator
@@ -24,6 +26,7 @@ __all__ = ["Pipeline", "SPACE_TAG"]
 
 #: POS tag given to whitespace-only tokens (they are not passed to the tagger)
 SPACE_TAG = "w"
+_SPACE = re.compile(r"\s")
 #: deprel given to whitespace-only tokens (their head is 0)
 SPACE_DEPREL = "_"
 
@@ -82,6 +85,8 @@ class Pipeline:
         self.pos = pos
         self.ner = ner
         self.parser = parser
+        #: cnlp's own taggers tag straight from the segmenter's offsets
+        self._fast = callable(getattr(pos, "predict_bounds", None))
 
     def __call__(self, text: str) -> Doc:
         """Analyse one text (TypeError unless it is a str)."""
@@ -89,6 +94,10 @@ class Pipeline:
         bounds = self.segmenter.bounds(text)
         if self.pos is None and self.ner is None:
             return Doc(text, bounds)
+        if self._fast and self.parser is None and self.ner is None and not _SPACE.search(text):
+            # no whitespace token: the tagger reads the segmenter's offsets directly (its tag names
+            # are valid by construction, so the Doc needs no checks)
+            return Doc._trusted(text, bounds, tuple(self.pos.predict_bounds(text, bounds)))
         spans = list(pairwise(bounds.tolist() if hasattr(bounds, "tolist") else bounds))
         n = len(spans)
         keep = [i for i, (a, b) in enumerate(spans) if not text[a:b].isspace()]

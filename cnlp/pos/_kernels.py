@@ -73,12 +73,54 @@ def word_attributes(raw, bounds, table, trie, ambig, top, freq):
 
 
 @njit(cache=True, nogil=True)
-def tag_words(raw, bounds, table, trie, ambig, top, freq, spec, bits, model, allowed):
+def candidate_mask(raw, bounds, trie, cands, L, user):
+    """bool (m, L) allowed tags, or (0, L) when nothing is restricted: a word seen at least
+    ``min_count`` times in the tag dictionary may only take the tags it had there (``cands`` =
+    (ptr int64 (V+1,), tag ids int32, word counts int64 (V,), min_count)); a row of ``user`` (m, L)
+    with a False in it (a user-dictionary POS) replaces the row. O(m · L)."""
+    m = bounds.shape[0] - 1
+    ptr, ids, counts, min_count = cands
+    root, htab, word = trie
+    use_user = user.shape[0] == m
+    mask = np.ones((m, L), np.bool_)
+    restricted = False
+    if min_count > 0 and root.shape[0] > 1:
+        n = raw.shape[0]
+        codes = np.empty(n, np.int32)
+        for i in range(n):
+            codes[i] = fold_code(raw[i])
+        for w in range(m):
+            k = lookup(root, htab, word, codes, bounds[w], bounds[w + 1])
+            if k >= 0 and counts[k] >= min_count and ptr[k + 1] > ptr[k]:
+                for y in range(L):
+                    mask[w, y] = False
+                for j in range(ptr[k], ptr[k + 1]):
+                    mask[w, ids[j]] = True
+                restricted = True
+    if use_user:
+        for w in range(m):
+            fixed = False
+            for y in range(L):
+                if not user[w, y]:
+                    fixed = True
+            if fixed:
+                for y in range(L):
+                    mask[w, y] = user[w, y]
+                restricted = True
+    if not restricted:
+        return np.zeros((0, L), np.bool_)
+    return mask
+
+
+@njit(cache=True, nogil=True)
+def tag_words(raw, bounds, table, trie, ambig, top, freq, spec, bits, cands, model, user):
     """int32 tag ids of the words between ``bounds`` in one call: :func:`word_attributes`,
-    :func:`hash_templates` and Viterbi under ``model`` = (index, weights, trans, start, end);
-    ``allowed`` bool (m, L) or (0, L)."""
+    :func:`hash_templates`, :func:`candidate_mask` and Viterbi under ``model`` = (index, weights,
+    trans, start, end); ``user`` bool (m, L) or (0, L)."""
     m = bounds.shape[0] - 1
     A = word_attributes(raw, bounds, table, trie, ambig, top, freq)
     X = hash_templates(A, WORD_PAD, spec, bits, np.empty((m, spec[0].shape[0]), np.int32), 0)
     index, weights, trans, start, end = model
-    return viterbi(X, index, weights, trans, start, end, allowed, np.zeros((0, weights[0].shape[1]), np.float64))
+    L = weights[0].shape[1]
+    allowed = candidate_mask(raw, bounds, trie, cands, L, user)
+    return viterbi(X, index, weights, trans, start, end, allowed, np.zeros((0, L), np.float64))

@@ -6,6 +6,10 @@ to one class symbol each. Digits keep their own symbols: merging them into one c
 costs 0.04 OOV recall on the PKU test, as the HMM then loses where a digit tends to sit in a
 date or number word. Whitespace is always a single-character word. A user dictionary constrains decoding: forced words become
 a BMES mask (``B M* E`` / ``S`` over their span), suggested words add a log-score bonus.
+
+Training counts come from :class:`cnlp.corpus.stats.CorpusStats` (:meth:`HMMSegmenter.fit_stats`):
+its per-character BMES label counts (``char_bmes``, exact code points, summed here over each
+observation symbol) and its BMES label trigrams (``bmes_trigrams``, from which the bigrams follow).
 """
 from __future__ import annotations
 
@@ -22,8 +26,7 @@ from ..dictionary.user import bmes_bias, bmes_mask
 from ..errors import ModelFormatError
 from ..io import load_bundle, model_path, save_bundle
 from ..sequence.hmm import HMMTagger
-from ..tagset import BMES
-from ..text import _BMP_TABLE, LATIN, SPACE, char_class, char_classes, fold_code, fold_width, to_codes
+from ..text import _BMP_TABLE, LATIN, SPACE, char_class, char_classes, fold_code, fold_width
 from .base import Segmenter
 
 __all__ = ["HMMSegmenter", "default_hmm", "default_hmm2", "add_train_arguments", "train_main"]
@@ -76,9 +79,61 @@ def _observe(codes, table, obs_codes):
     return out, space
 
 
-def _bmes_of_lengths(lengths: np.ndarray) -> np.ndarray:
-    """int32 BMES labels of consecutive words with the given lengths (all >= 1)."""
-    return BMES.encode_spans(int(lengths.sum()), np.r_[0, np.cumsum(lengths)])
+def _words_only(sentences):
+    """The words of sentences of words or ``(word, tag)`` pairs (tags are not counted), checked."""
+    for k, sent in enumerate(sentences, 1):
+        words = [item if isinstance(item, str) else item[0] for item in sent]
+        for w in words:
+            if not isinstance(w, str) or not w:
+                raise ValueError(f"sentence {k}: words must be non-empty str, got {w!r}")
+        yield words
+
+
+def _merge_boundary(counts: np.ndarray, bos: int, eos: int) -> np.ndarray:
+    """Counts over labels + BOS + EOS (every axis of size ``eos + 1``) with BOS and EOS merged into
+    one boundary index ``bos`` (the layout of :class:`HMMTagger`)."""
+    out = counts
+    for axis in range(counts.ndim):
+        out = np.moveaxis(out, axis, 0)
+        merged = out[:eos].copy()
+        merged[bos] += out[eos]
+        out = np.moveaxis(merged, 0, axis)
+    return np.ascontiguousarray(out, dtype=np.int64)
+
+
+def _tagger_from_counts(tagger: HMMTagger, emit: np.ndarray, tri: np.ndarray) -> HMMTagger:
+    """``tagger`` fitted from counts: emissions ``(T, V + 1)`` (last column: tags of observations
+    seen once) and tag trigrams ``(T + 1,) * 3`` with index T the sentence boundary, padded as
+    HMMTagger.fit pads (``B B t1 .. tn B``).
+
+    The same arithmetic as :meth:`HMMTagger.fit` after its counting (bigrams are the trigrams
+    summed over the first tag); ``tests/segment/test_hmm.py`` checks that both give identical arrays.
+    """
+    tagger._check_params()
+    T = emit.shape[0]
+    V = emit.shape[1] - 1
+    bi = tri.sum(axis=0)
+    tagger.n_obs_, tagger.n_tags_ = V, T
+    counts = emit + tagger.emission_alpha
+    tagger.log_emit_ = np.log(counts / counts.sum(axis=1, keepdims=True)).astype(np.float32)
+    tagger.bigram_counts_ = bi.astype(np.int64)
+    if tagger.order == 1:
+        alpha = tagger.transition_alpha
+        p = (bi + alpha) / np.maximum(bi.sum(axis=1, keepdims=True) + alpha * (T + 1), 1e-300)
+        p[T, T] = 0.0
+        tagger.lambdas_ = np.zeros(3)
+    else:
+        p = tagger._interpolate(tri, bi)
+    with np.errstate(divide="ignore"):
+        lp = np.log(p)
+    if tagger.strict_transitions:
+        mask = bi == 0
+        if tagger.order == 1:
+            lp[mask] = -np.inf
+        else:
+            lp[:, mask] = -np.inf
+    tagger.log_trans_ = lp.astype(np.float32)
+    return tagger
 
 
 class HMMSegmenter(Segmenter):
@@ -110,30 +165,42 @@ class HMMSegmenter(Segmenter):
 
     # ------------------------------------------------------------------ training
     def fit(self, sentences: Iterable[Iterable]) -> "HMMSegmenter":
-        """Train on segmented sentences: lists of words or of ``(word, tag)`` pairs (tags ignored)."""
-        texts: list[str] = []
-        lengths: list[int] = []
-        sent_chars: list[int] = []
-        for sent in sentences:
-            n0 = len(lengths)
-            for item in sent:
-                w = item if isinstance(item, str) else item[0]
-                if not isinstance(w, str) or not w:
-                    raise ValueError(f"words must be non-empty str, got {w!r}")
-                texts.append(w)
-                lengths.append(len(w))
-            if len(lengths) > n0:
-                sent_chars.append(sum(lengths[n0:]))
-        if not texts:
+        """Train on segmented sentences: lists of words or of ``(word, tag)`` pairs (tags ignored).
+
+        The sentences are counted once by :meth:`CorpusStats.build <cnlp.corpus.stats.CorpusStats.build>`
+        and the model is fitted from those counts (:meth:`fit_stats`).
+        """
+        from ..corpus.stats import CorpusStats
+        return self.fit_stats(CorpusStats.build(_words_only(sentences)))
+
+    def fit_stats(self, stats) -> "HMMSegmenter":
+        """Fit from a :class:`~cnlp.corpus.stats.CorpusStats` (e.g. ``CorpusStats.load(dir)``).
+
+        Reads ``char_codes`` / ``char_bmes`` (emissions: each character's BMES counts, summed over
+        the characters that share an observation symbol) and ``bmes_trigrams`` (transitions). The
+        model is exactly what :class:`~cnlp.sequence.hmm.HMMTagger` ``.fit`` gives on the BMES
+        sequences of the sentences (a test checks it). Statistics saved before cnlp counted BMES
+        labels raise ModelFormatError naming their ``arrays.npz``.
+        """
+        from ..corpus.stats import BMES_BOS, BMES_EOS, CorpusStats
+        if not isinstance(stats, CorpusStats):
+            raise TypeError(f"fit_stats() expects a CorpusStats, got {type(stats).__name__}")
+        stats.require_bmes()
+        if int(stats.char_counts.sum()) == 0:
             raise ValueError("fit() needs at least one non-empty sentence")
-        sym = symbols(to_codes("".join(texts)))
-        labels = _bmes_of_lengths(np.asarray(lengths, np.int64))
-        vocab, obs = np.unique(sym, return_inverse=True)
+        # emissions per observation symbol: characters with one symbol (folded forms, Latin, space) pooled
+        vocab, inv = np.unique(symbols(stats.char_codes), return_inverse=True)
+        V, T = vocab.shape[0], 4
+        per_sym = np.zeros((V, T), np.int64)
+        np.add.at(per_sym, inv.ravel(), stats.char_bmes)
+        emit = np.zeros((T, V + 1), np.float64)
+        emit[:, :V] = per_sym.T
+        emit[:, V] = per_sym[per_sym.sum(axis=1) == 1].sum(axis=0)      # symbols seen once: the unknown column
+        # transitions: CorpusStats index 4 = BOS, 5 = EOS -> HMMTagger index 4 = boundary
+        tri = _merge_boundary(stats.bmes_trigrams, BMES_BOS, BMES_EOS)
         self.obs_codes_ = vocab.astype(np.int32)
-        cut = np.cumsum(sent_chars)[:-1]
-        seqs = zip(np.split(obs.astype(np.int32), cut), np.split(labels.astype(np.int32), cut))
-        self.tagger_ = HMMTagger(order=self.order, emission_alpha=self.emission_alpha,
-                                 strict_transitions=True).fit(seqs, n_obs=vocab.shape[0], n_tags=4)
+        self.tagger_ = _tagger_from_counts(HMMTagger(order=self.order, emission_alpha=self.emission_alpha,
+                                                     strict_transitions=True), emit, tri)
         return self
 
     # ------------------------------------------------------------------ decoding
@@ -222,7 +289,9 @@ def default_hmm2(user_dict=None, **kw) -> HMMSegmenter:
 
 def add_train_arguments(parser: argparse.ArgumentParser) -> None:
     """Arguments of ``cnlp train hmm``."""
-    parser.add_argument("--corpus", action="append", required=True, metavar="PATH", help="training corpus (repeatable)")
+    src = parser.add_mutually_exclusive_group(required=True)
+    src.add_argument("--corpus", action="append", metavar="PATH", help="training corpus (repeatable)")
+    src.add_argument("--stats", metavar="DIR", help="count nothing: read a saved CorpusStats bundle (cnlp train stats)")
     parser.add_argument("--format", choices=["pd98", "sighan"], default="pd98")
     parser.add_argument("--out", required=True, metavar="DIR")
     parser.add_argument("--order", type=int, choices=[1, 2], default=1)
@@ -230,19 +299,26 @@ def add_train_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def train_main(args) -> int:
-    """``cnlp train hmm --corpus PATH --out DIR [--order 1|2]``."""
+    """``cnlp train hmm --corpus PATH|--stats DIR --out DIR [--order 1|2]``: counts from CorpusStats."""
     from ..corpus.readers import read_pd98, read_sighan
-    from ..corpus.stats import _source_info
-    reader = read_pd98 if args.format == "pd98" else read_sighan
+    from ..corpus.stats import CorpusStats, _source_info
     t0 = time.perf_counter()
+    seg = HMMSegmenter(order=args.order, emission_alpha=args.emission_alpha)
+    if getattr(args, "stats", None):
+        stats = CorpusStats.load(args.stats)
+        seg.fit_stats(stats)
+        seg.train_info_ = {"sources": stats.meta.get("sources", []),
+                           "train_command": f"cnlp train hmm --order {args.order} --stats {Path(args.stats).name}"}
+    else:
+        reader = read_pd98 if args.format == "pd98" else read_sighan
 
-    def stream():
-        for p in args.corpus:
-            yield from reader(p)
+        def stream():
+            for p in args.corpus:
+                yield from reader(p)
 
-    seg = HMMSegmenter(order=args.order, emission_alpha=args.emission_alpha).fit(stream())
-    seg.train_info_ = {"sources": [_source_info(p, args.format) for p in args.corpus],
-                       "train_command": f"cnlp train hmm --order {args.order} --format {args.format}"}
+        seg.fit(stream())
+        seg.train_info_ = {"sources": [_source_info(p, args.format) for p in args.corpus],
+                           "train_command": f"cnlp train hmm --order {args.order} --format {args.format}"}
     seg.save(args.out)
     print(f"{seg!r}: {seg.obs_codes_.shape[0]} symbols, lambdas={seg.tagger_.lambdas_.round(3).tolist()} "
           f"-> {args.out} in {time.perf_counter() - t0:.1f}s")

@@ -213,9 +213,11 @@ def add_train_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _dictionary(sents, min_count: int) -> Dictionary:
-    from collections import Counter
-    counts = Counter(w for s in sents for w in s)
-    return Dictionary.from_counts({w: c for w, c in counts.items() if c >= min_count})
+    """Dictionary of the words of ``sents`` (lists of words) seen at least ``min_count`` times;
+    the counts are :class:`~cnlp.corpus.stats.CorpusStats` word counts."""
+    from ..corpus.stats import CorpusStats
+    stats = CorpusStats.build(sents)
+    return Dictionary.from_counts({w: c for w, c in stats.word_items() if c >= min_count})
 
 
 def _jackknife_features(sents, bits: int, min_count: int, folds: int, extra=()) -> list[np.ndarray]:

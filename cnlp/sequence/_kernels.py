@@ -2,8 +2,10 @@
 
 Shapes: X int32 (n, T) feature ids; ``index`` = (bits uint64 (F/64,), rank int32 (F/64,)), the rank
 dictionary that maps a hashed feature id to its weight row (:func:`row_of`), or two empty arrays
-when the ids already are rows; ``weights`` = (W, table): W float (R, L) weight rows and an empty
-table, or W uint16 (R, L) float16 bit patterns and ``table`` float32 (65536,) their values;
+when the ids already are rows; ``weights`` = (W, table, ptr, lab, val): dense rows W float (R, L)
+with an empty table, or W uint16 (R, L) float16 bit patterns and ``table`` float32 (65536,) their
+values; or sparse rows (``ptr`` int64 (R+1,), ``lab`` int16 and ``val`` float32 (nnz,): row r has
+``val[j]`` for label ``lab[j]``, ptr[r] <= j < ptr[r+1]) with W an empty (0, L) array;
 trans float (L, L); start, end float (L,) (``end`` may be (0,): no end scores); allowed bool (n, L)
 or (0, L) for "no constraint"; bias float (n, L) added to the emissions, or (0, L) for none. All
 labels are ints in [0, L).
@@ -52,9 +54,10 @@ def emissions(X, index, weights, out):
     ``weights``); ids < 0 and ids without a row are skipped. O(n·T·L)."""
     n, T = X.shape
     bits, rank = index
-    W, table = weights
+    W, table, ptr, lab, val = weights
     L = W.shape[1]
     direct = bits.shape[0] == 0
+    sparse = ptr.shape[0] > 0
     for t in range(n):
         for y in range(L):
             out[t, y] = 0.0
@@ -62,7 +65,12 @@ def emissions(X, index, weights, out):
             f = X[t, k]
             if f >= 0:
                 r = f if direct else row_of(f, bits, rank)
-                if r >= 0:
+                if r < 0:
+                    continue
+                if sparse:
+                    for j in range(ptr[r], ptr[r + 1]):
+                        out[t, lab[j]] += val[j]
+                else:
                     for y in range(L):
                         out[t, y] += _value(W, table, r, y)
     return out
@@ -71,7 +79,9 @@ def emissions(X, index, weights, out):
 @njit(cache=True, nogil=True)
 def viterbi(X, index, weights, trans, start, end, allowed, bias):
     """Best label sequence (int32[n]) under emissions from (X, index, weights) (+ ``bias``),
-    transition, start and end scores. O(n·(T·L + L²))."""
+    transition, start and end scores. Where ``allowed`` is given, only allowed labels are
+    visited (a row without any allowed label allows all). O(n·(T·L + C²)), C allowed labels per
+    position (L without a mask)."""
     n = X.shape[0]
     L = weights[0].shape[1]
     out = np.zeros(n, np.int32)
@@ -82,20 +92,33 @@ def viterbi(X, index, weights, trans, start, end, allowed, bias):
         for t in range(n):
             for y in range(L):
                 em[t, y] += bias[t, y]
+    cand = np.empty((n, L), np.int32)         # the labels visited at each position, ascending
+    ncand = np.empty(n, np.int32)
     masked = allowed.shape[0] == n
-    NEG = -1e30
-    score = np.empty((n, L), np.float64)
-    back = np.zeros((n, L), np.int32)
-    for y in range(L):
-        score[0, y] = start[y] + em[0, y] if (not masked or allowed[0, y]) else NEG
-    for t in range(1, n):
+    for t in range(n):
+        c = 0
         for y in range(L):
-            if masked and not allowed[t, y]:
-                score[t, y] = NEG
-                continue
+            if not masked or allowed[t, y]:
+                cand[t, c] = y
+                c += 1
+        if c == 0:
+            for y in range(L):
+                cand[t, y] = y
+            c = L
+        ncand[t] = c
+    NEG = -1e30
+    score = np.full((n, L), NEG)
+    back = np.zeros((n, L), np.int32)
+    for i in range(ncand[0]):
+        y = cand[0, i]
+        score[0, y] = start[y] + em[0, y]
+    for t in range(1, n):
+        for i in range(ncand[t]):
+            y = cand[t, i]
             best = NEG * 2
             arg = 0
-            for p in range(L):
+            for j in range(ncand[t - 1]):
+                p = cand[t - 1, j]
                 v = score[t - 1, p] + trans[p, y]
                 if v > best:
                     best = v
@@ -131,7 +154,7 @@ def perceptron_epoch(X, y, offsets, order, W, U, trans, transU, start, startU, p
     no_mask = np.zeros((0, L), np.bool_)
     no_bias = np.zeros((0, L), np.float64)
     direct = (np.zeros(0, np.uint64), np.zeros(0, np.int32))
-    no_table = np.zeros(0, np.float32)
+    dense = (W, np.zeros(0, np.float32), np.zeros(0, np.int64), np.zeros(0, np.int16), np.zeros(0, np.float32))
     use_frozen = frozen.shape[0] == T
     tr = np.empty((L, L), np.float64)
     st = np.empty(L, np.float64)
@@ -145,7 +168,7 @@ def perceptron_epoch(X, y, offsets, order, W, U, trans, transU, start, startU, p
         gold = y[a:b]
         tr[:, :] = trans + pen[0]
         st[:] = start + pen[1]
-        pred = viterbi(xs, direct, (W, no_table), tr, st, pen[2], no_mask, no_bias)
+        pred = viterbi(xs, direct, dense, tr, st, pen[2], no_mask, no_bias)
         wrong = False
         for t in range(b - a):
             if pred[t] != gold[t]:

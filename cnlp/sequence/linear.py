@@ -29,6 +29,27 @@ WEIGHT_ARRAYS = {"rows": "i", "weights": "f", "trans": "f", "start": "f"}
 #: value of every float16 bit pattern, for kernels reading float16 weights as uint16
 F16_VALUES = np.arange(1 << 16, dtype=np.uint16).view(np.float16).astype(np.float32)
 _NO_TABLE = np.zeros(0, np.float32)
+_NO_CSR = (np.zeros(0, np.int64), np.zeros(0, np.int16), np.zeros(0, np.float32))
+#: rows are read as sparse (label, value) lists when at most this share of their entries is non-zero
+SPARSE_DENSITY = 0.25
+
+
+def weight_tuple(W: np.ndarray) -> tuple:
+    """``weights`` as :func:`cnlp.sequence._kernels.emissions` takes them: sparse rows when at most
+    :data:`SPARSE_DENSITY` of ``W`` is non-zero (the POS tagger's 44-label rows hold ~3 non-zero
+    weights), else dense rows (float16 ones read through :data:`F16_VALUES`). Both give the same
+    scores: the sparse form only leaves out additions of zero."""
+    L = W.shape[1] if W.ndim == 2 else 0
+    nz = W != 0
+    if W.size and nz.sum() <= SPARSE_DENSITY * W.size:
+        rows, labels = np.nonzero(nz)
+        ptr = np.zeros(W.shape[0] + 1, np.int64)
+        np.cumsum(np.bincount(rows, minlength=W.shape[0]), out=ptr[1:])
+        return (np.zeros((0, L), np.float32), _NO_TABLE, ptr, labels.astype(np.int16),
+                W[rows, labels].astype(np.float32))
+    if W.dtype == np.float16:
+        return (W.view(np.uint16), F16_VALUES, *_NO_CSR)
+    return (W, _NO_TABLE, *_NO_CSR)
 
 
 def rank_index(ids: np.ndarray, n_features: int) -> tuple[np.ndarray, np.ndarray]:
@@ -52,14 +73,16 @@ def concat(X_list: Sequence[np.ndarray], y_list: Sequence[np.ndarray] | None = N
     return X, y, offsets
 
 
-def compact(X: np.ndarray, n_features: int, min_count: int = 1):
-    """(Xc, used): ``X`` with the ids seen at least ``min_count`` times renumbered by decreasing
-    frequency (frequent rows sit together in cache), all others -1; ``used`` int64 (R,) holds the
-    original id of each row. One bincount, no sort of X."""
+def compact(X: np.ndarray, n_features: int, min_count: int = 1, *, by_frequency: bool = True):
+    """(Xc, used): ``X`` with the ids seen at least ``min_count`` times renumbered 0..R-1 by
+    decreasing frequency (frequent rows sit together in cache; else in id order, the order of a
+    model's rows), all others -1; ``used`` int64 (R,) holds the original id of each row. One
+    bincount, no sort of X."""
     valid = X >= 0
     counts = np.bincount(X.ravel() if valid.all() else X[valid], minlength=n_features)
     used = np.flatnonzero(counts >= max(min_count, 1))
-    used = used[np.argsort(-counts[used], kind="stable")]
+    if by_frequency:
+        used = used[np.argsort(-counts[used], kind="stable")]
     mapping = np.full(n_features + 1, -1, np.int32)     # the extra slot maps -1 to -1
     mapping[used] = np.arange(used.size, dtype=np.int32)
     Xc = mapping[np.where(valid, X, n_features)]
@@ -132,8 +155,10 @@ class LinearChainModel:
         """(index, weights, trans, start, end) as the Viterbi kernels take them, constraints included."""
         self._check()
         pt, ps, pe = self._penalties()
-        W = self.weights_
-        weights = (W.view(np.uint16), F16_VALUES) if W.dtype == np.float16 else (W, _NO_TABLE)
+        cache = getattr(self, "_weight_cache", None)
+        if cache is None or cache[0] is not self.weights_:
+            cache = self._weight_cache = (self.weights_, weight_tuple(self.weights_))
+        weights = cache[1]
         index = (self.bits_, self.rank_)
         if self.constraints is None:
             return index, weights, self.trans_, self.start_, pe
@@ -197,7 +222,7 @@ class LinearChainModel:
             _, mistakes = perceptron_epoch(Xr, y, offsets, order, W, U, T.copy(), TU, S.copy(), SU, pen, 0, fz)
             if mistakes == 0:
                 break
-        self.weights_ = (W * step).astype(np.float32)
+        self.set_rows(self.rows(), (W * step).astype(np.float32), self.trans_, self.start_)
         return self
 
     # ------------------------------------------------------------------ persistence
@@ -234,15 +259,17 @@ class LinearChainModel:
                                    "'params' must give n_labels in [1, 4096] and n_features in [1, 2**30]")
 
 
-def average_models(target: LinearChainModel, models: Sequence[LinearChainModel]) -> LinearChainModel:
-    """Give ``target`` the mean weights of ``models`` (same labels and features; rows are united).
-    Parameter averaging over several training runs (e.g. shuffle seeds)."""
-    ids = np.unique(np.concatenate([m.rows() for m in models]))
+def average_models(target: LinearChainModel, models: Sequence[LinearChainModel],
+                   weights: Sequence[float] | None = None) -> LinearChainModel:
+    """Give ``target`` the (weighted) mean weights of ``models`` (same labels and features; rows are
+    united). Parameter averaging over several training runs (e.g. shuffle seeds)."""
+    k = np.ones(len(models)) if weights is None else np.asarray(weights, np.float64)
+    rows = [m.rows() for m in models]
+    ids = rows[0] if all(r.size == rows[0].size and (r == rows[0]).all() for r in rows) else np.unique(np.concatenate(rows))
     W = np.zeros((ids.size, target.n_labels), np.float32)
-    for m in models:
-        W[np.searchsorted(ids, m.rows())] += m.weights_.astype(np.float32)
-    k = len(models)
-    trans = sum(m.trans_ for m in models) / k
-    start = sum(m.start_ for m in models) / k
-    target.set_rows(ids, W / k, trans, start)
+    for m, r, w in zip(models, rows, k):
+        W[np.searchsorted(ids, r)] += m.weights_.astype(np.float32) * np.float32(w / k.sum())
+    trans = sum(m.trans_ * w for m, w in zip(models, k)) / k.sum()
+    start = sum(m.start_ * w for m, w in zip(models, k)) / k.sum()
+    target.set_rows(ids, W, trans, start)
     return target

@@ -25,6 +25,14 @@ _NO_FROZEN = np.zeros(0, np.bool_)
 _PARAMS = ("n_labels", "n_features", "n_iter", "patience", "random_state", "min_count")
 
 
+def _averaged(W, U, c, chunk: int = 1 << 16) -> np.ndarray:
+    """float32 ``W - U / c`` computed in row blocks (no full-size float64 temporaries)."""
+    out = np.empty(W.shape, np.float32)
+    for i in range(0, W.shape[0], chunk):
+        out[i:i + chunk] = W[i:i + chunk] - U[i:i + chunk] / c
+    return out
+
+
 class PerceptronTagger(LinearChainModel):
     """Averaged structured perceptron.
 
@@ -69,7 +77,7 @@ class PerceptronTagger(LinearChainModel):
             raise ValueError(f"labels must be in [0, {L})")
         if X.size and (X.max() >= self.n_features):
             raise ValueError(f"feature ids must be < n_features={self.n_features}")
-        Xc, used = compact(X, self.n_features, self.min_count)
+        Xc, used = compact(X, self.n_features, self.min_count, by_frequency=False)   # rows in id order
         del X
         R = used.size
         W, U = np.zeros((R, L)), np.zeros((R, L))
@@ -84,8 +92,7 @@ class PerceptronTagger(LinearChainModel):
         for epoch in trange(self.n_iter, disable=not self.verbose, desc="perceptron"):
             rng.shuffle(order)
             step, mistakes = perceptron_epoch(Xc, y, offsets, order, W, U, T, TU, S, SU, pen, step, _NO_FROZEN)
-            c = max(step, 1)                         # averaged weights: W - U / step
-            self.set_rows(used, (W - U / c).astype(np.float32), T - TU / c, S - SU / c)
+            self.set_rows(used, _averaged(W, U, max(step, 1)), T - TU / max(step, 1), S - SU / max(step, 1))
             entry = {"epoch": epoch + 1, "sentence_errors": int(mistakes)}
             if dev_score is not None:
                 score = float(dev_score(self))

@@ -38,15 +38,16 @@ def fit_linear(algorithm: str, X, y, *, n_labels: int, n_features: int, tagset=N
                           dev_every=dev_every, min_count=min_count, verbose=verbose).constrain(tagset)
         model.fit(X, y, dev_score=dev_score)
     else:
-        models = []
+        model, logs = None, []
         for k in range(max(seeds, 1)):
             m = PerceptronTagger(n_labels=n_labels, n_features=n_features, n_iter=n_iter, patience=patience,
                                  random_state=seed + k, min_count=min_count, verbose=verbose).constrain(tagset)
-            models.append(m.fit(X, y, dev_score=dev_score))
-        model = models[0]
-        if len(models) > 1:           # parameter averaging over shuffle orders
-            average_models(model, models)
-            model.training_log_ = [m.training_log_ for m in models]
+            m.fit(X, y, dev_score=dev_score)
+            logs.append(m.training_log_)
+            # parameter averaging over shuffle orders, as a running sum (one model in memory)
+            model = m if model is None else average_models(model, [model, m], weights=[k, 1])
+        if seeds > 1:
+            model.training_log_ = logs
             if dev_score is not None:
                 model.training_log_.append({"averaged_dev": dev_score(model)})
     model.train_seconds_ = round(time.perf_counter() - t0, 1)

@@ -215,3 +215,145 @@ def test_corrupt_doc_freqs(tmp_path, tiny_pd98, drop, change, reason):
     _rewrite_arrays(d, drop=drop, change=change(s))
     with pytest.raises(ModelFormatError, match=reason):
         CorpusStats.load(d)
+
+
+# ------------------------------------------------------------------ BMES label counts
+B, M, E, S, BOS, EOS = 0, 1, 2, 3, 4, 5
+
+
+def _grid(counts: dict, shape) -> np.ndarray:
+    out = np.zeros(shape, np.int64)
+    for k, v in counts.items():
+        out[k] = v
+    return out
+
+
+def test_bmes_counts_by_hand():
+    # labels: 商B 品E 和S 服B 务E | (empty) | 和S 服B 务M 员E ＡS | 和S
+    s = CorpusStats.build([["商品", "和", "服务"], [], ["和", "服务员", "Ａ"], ["和"]])
+    assert s.has_bmes
+    assert s.char_labels("商") == {"B": 1} and s.char_labels("品") == {"E": 1}
+    assert s.char_labels("和") == {"S": 3} and s.char_labels("服") == {"B": 2}
+    assert s.char_labels("务") == {"M": 1, "E": 1} and s.char_labels("员") == {"E": 1}
+    assert s.char_labels("Ａ") == {"S": 1} and s.char_labels("A") == {} and s.char_labels("龘") == {}
+    np.testing.assert_array_equal(s.char_bmes.sum(axis=1), s.char_counts)
+    assert s.char_bmes[np.searchsorted(s.char_codes, ord("务"))].tolist() == [0, 1, 1, 0]
+    # bigrams of BOS l1 .. ln EOS: 11 characters + 3 non-empty sentences
+    want_bi = {(BOS, B): 1, (BOS, S): 2, (B, E): 2, (E, S): 2, (S, B): 2, (E, EOS): 1,
+               (B, M): 1, (M, E): 1, (S, EOS): 2}
+    np.testing.assert_array_equal(s.bmes_transitions, _grid(want_bi, (6, 6)))
+    assert s.bmes_transitions.sum() == 14
+    # trigrams of BOS BOS l1 .. ln EOS
+    want_tri = {(BOS, BOS, B): 1, (BOS, B, E): 1, (B, E, S): 1, (E, S, B): 1, (S, B, E): 1, (B, E, EOS): 1,
+                (BOS, BOS, S): 2, (BOS, S, B): 1, (S, B, M): 1, (B, M, E): 1, (M, E, S): 1, (E, S, EOS): 1,
+                (BOS, S, EOS): 1}
+    np.testing.assert_array_equal(s.bmes_trigrams, _grid(want_tri, (6, 6, 6)))
+
+
+def test_bmes_labels_follow_the_tagset():
+    from cnlp.corpus.stats import BMES_BOS, BMES_EOS, BMES_LABELS
+    from cnlp.tagset import BMES
+    assert BMES_LABELS == "".join(BMES.names) and (BMES_BOS, BMES_EOS) == (4, 5)
+
+
+def _reference_bmes(sentences):
+    """Per-char label counts and label trigrams, counted the slow obvious way."""
+    chars, tri = {}, {}
+    for sent in sentences:
+        labels = []
+        for item in sent:
+            w = item if isinstance(item, str) else item[0]
+            lab = "S" if len(w) == 1 else "B" + "M" * (len(w) - 2) + "E"
+            for ch, l in zip(w, lab):
+                chars.setdefault(ch, {}).setdefault(l, 0)
+                chars[ch][l] += 1
+            labels += ["BMES".index(l) for l in lab]
+        if labels:
+            seq = [BOS, BOS] + labels + [EOS]
+            for k in zip(seq, seq[1:], seq[2:]):
+                tri[k] = tri.get(k, 0) + 1
+    return chars, _grid(tri, (6, 6, 6))
+
+
+def test_bmes_counts_match_reference_on_tiny(tiny_pd98):
+    sents = list(read_pd98(tiny_pd98)) + [[], [("ＷＴＯ", "nx"), ("a", None)], [("x", None)]]
+    s = CorpusStats.build(sents)
+    chars, tri = _reference_bmes(sents)
+    assert {chr(c): s.char_labels(chr(c)) for c in s.char_codes.tolist()} == chars
+    np.testing.assert_array_equal(s.bmes_trigrams, tri)
+    np.testing.assert_array_equal(s.bmes_transitions, tri.sum(axis=0))
+
+
+def test_bmes_empty_corpus():
+    s = CorpusStats.build([[], []])
+    assert s.char_bmes.shape == (0, 4) and s.bmes_trigrams.sum() == 0 and s.bmes_transitions.shape == (6, 6)
+
+
+def test_plain_words_and_pairs_count_the_same():
+    """Plain word lists are interned by the fast path, pairs one by one: same counts either way."""
+    words = [["研究", "生命", "的", "起源"], [], ["生命", "Ａ", "a", "研究"], ["的"]]
+    plain = CorpusStats.build(words)
+    pairs = CorpusStats.build([(w, None) for w in s] for s in words)       # generators, untagged pairs
+    mixed = CorpusStats.build([[w if i % 2 else (w, None) for i, w in enumerate(s)] for s in words])
+    for other in (pairs, mixed):
+        assert list(other.trie.keys()) == list(plain.trie.keys()) and other.n_sentences == 4
+        for k in ("word_counts", "bigram_keys", "bigram_counts", "char_codes", "char_counts", "doc_freqs",
+                  "folded_doc_freqs", "char_bmes", "bmes_trigrams"):
+            np.testing.assert_array_equal(getattr(other, k), getattr(plain, k), err_msg=k)
+    assert plain.word_count("研究") == 2 and plain.bigram_count("生命", "的") == 1
+
+
+@pytest.mark.parametrize("sents", [[["a"], ["b", ""]], [["a"], [("b", "n"), ("", "n")]], [["a"], [("b", "n"), ""]]])
+def test_bad_word_names_its_sentence(sents):
+    with pytest.raises(ValueError, match="sentence 2"):
+        CorpusStats.build(sents)
+
+
+def test_bmes_save_load(tmp_path, tiny_pd98):
+    s = CorpusStats.from_pd98(tiny_pd98)
+    s.save(tmp_path / "st")
+    r = CorpusStats.load(tmp_path / "st")
+    assert r.has_bmes
+    np.testing.assert_array_equal(r.char_bmes, s.char_bmes)
+    np.testing.assert_array_equal(r.bmes_trigrams, s.bmes_trigrams)
+    assert r.char_labels("的") == {"S": 3}
+
+
+def test_bundle_without_bmes_still_loads(tmp_path, tiny_pd98):
+    """A bundle saved before BMES labels were counted: loads, and says so when they are needed."""
+    d = tmp_path / "st"
+    CorpusStats.from_pd98(tiny_pd98).save(d)
+    _rewrite_arrays(d, drop=("char_bmes", "bmes_trigrams"))
+    r = CorpusStats.load(d)
+    assert not r.has_bmes and r.char_bmes is None and r.bmes_transitions is None
+    assert r.char_count("的") == 3 and r.doc_freq("的") == 3          # everything else still works
+    with pytest.raises(ModelFormatError, match=r"arrays\.npz.*no BMES label counts.*cnlp train stats"):
+        r.require_bmes()
+    with pytest.raises(ModelFormatError, match="no BMES label counts"):
+        r.char_labels("的")
+    r.save(tmp_path / "again")                            # re-saving keeps the old layout
+    assert not CorpusStats.load(tmp_path / "again").has_bmes
+
+
+def test_built_without_bmes_raises_value_error():
+    s = CorpusStats.build([["猫"]])
+    s.char_bmes = s.bmes_trigrams = None
+    with pytest.raises(ValueError, match="no BMES label counts"):
+        s.require_bmes()
+
+
+@pytest.mark.parametrize("drop, change, reason", [
+    (("bmes_trigrams",), lambda s: {}, "without its partner"),
+    ((), lambda s: {"char_bmes": np.ones((s.char_codes.shape[0] + 1, 4), np.int64)}, "shape"),
+    ((), lambda s: {"char_bmes": s.char_bmes.astype(np.float64)}, "dtype"),
+    ((), lambda s: {"bmes_trigrams": np.zeros((5, 5, 5), np.int64)}, "shape"),
+    ((), lambda s: {"char_bmes": s.char_bmes[:, ::-1] + 1}, "inconsistent"),
+    ((), lambda s: {"bmes_trigrams": s.bmes_trigrams * 2}, "inconsistent"),
+])
+def test_corrupt_bmes(tmp_path, tiny_pd98, drop, change, reason):
+    d = tmp_path / "st"
+    s = CorpusStats.from_pd98(tiny_pd98)
+    s.save(d)
+    _rewrite_arrays(d, drop=drop, change=change(s))
+    with pytest.raises(ModelFormatError, match=reason):
+        CorpusStats.load(d)

@@ -161,3 +161,106 @@ def test_fused_kernels_match_numpy_path(seg):
         assert obs.tolist() == seg._obs_ids(symbols(codes)).tolist()
         assert space == bool((symbols(codes) == SYM_SPACE).any())
     check()
+
+
+# ------------------------------------------------------------------ counts from CorpusStats
+def _reference_fit(sentences, order):
+    """What HMMSegmenter.fit did before its counts came from CorpusStats: BMES sequences of the
+    folded symbols counted by HMMTagger.fit itself."""
+    from cnlp.sequence.hmm import HMMTagger
+    from cnlp.segment.hmm import symbols
+    from cnlp.tagset import BMES
+    from cnlp.text import to_codes
+    texts, lengths, sent_chars = [], [], []
+    for sent in sentences:
+        ws = [item if isinstance(item, str) else item[0] for item in sent]
+        texts += ws
+        lengths += [len(w) for w in ws]
+        if ws:
+            sent_chars.append(sum(len(w) for w in ws))
+    sym = symbols(to_codes("".join(texts)))
+    labels = BMES.encode_spans(len(sym), np.r_[0, np.cumsum(lengths)])
+    vocab, obs = np.unique(sym, return_inverse=True)
+    cut = np.cumsum(sent_chars)[:-1]
+    seqs = zip(np.split(obs.astype(np.int32), cut), np.split(labels.astype(np.int32), cut))
+    tagger = HMMTagger(order=order, emission_alpha=0.01, strict_transitions=True).fit(
+        seqs, n_obs=vocab.shape[0], n_tags=4)
+    return vocab.astype(np.int32), tagger
+
+
+def _assert_same_model(seg, codes, tagger):
+    np.testing.assert_array_equal(seg.obs_codes_, codes)
+    for k in ("log_trans_", "log_emit_", "bigram_counts_", "lambdas_"):
+        a, b = getattr(seg.tagger_, k), getattr(tagger, k)
+        assert a.dtype == b.dtype and a.shape == b.shape and np.array_equal(a, b), k
+    assert (seg.tagger_.n_obs_, seg.tagger_.n_tags_) == (tagger.n_obs_, tagger.n_tags_)
+
+
+@pytest.mark.parametrize("order", [1, 2])
+def test_fit_through_stats_equals_counting_sequences(order, tiny_pd98):
+    # folded pairs (１/1, Ａ/a), Latin and whitespace class symbols, hapaxes, an empty sentence
+    sents = list(read_pd98(tiny_pd98)) * 2 + [
+        [], ["１９９８年", "1998年", "Ａb", "ab", " ", "\t", "x"], [("ＷＴＯ", "nx"), ("龘", None)], ["好"]]
+    seg = HMMSegmenter(order=order).fit(sents)
+    _assert_same_model(seg, *_reference_fit(sents, order))
+
+
+@pytest.mark.parametrize("order", [1, 2])
+def test_fit_stats_from_a_saved_bundle(order, tiny_pd98, tmp_path):
+    from cnlp.corpus.stats import CorpusStats
+    CorpusStats.from_pd98(tiny_pd98).save(tmp_path / "st")
+    seg = HMMSegmenter(order=order).fit_stats(CorpusStats.load(tmp_path / "st"))
+    _assert_same_model(seg, *_reference_fit(list(read_pd98(tiny_pd98)), order))
+
+
+def test_fit_stats_needs_bmes_counts(tiny_pd98, tmp_path):
+    from cnlp.corpus.stats import CorpusStats
+    d = tmp_path / "st"
+    CorpusStats.from_pd98(tiny_pd98).save(d)
+    with np.load(d / "arrays.npz") as z:                  # a bundle from before BMES counts
+        arrays = {k: z[k] for k in z.files if k not in ("char_bmes", "bmes_trigrams")}
+    np.savez_compressed(d / "arrays.npz", **arrays)
+    with pytest.raises(ModelFormatError, match=r"arrays\.npz.*no BMES label counts.*cnlp train stats"):
+        HMMSegmenter().fit_stats(CorpusStats.load(d))
+    with pytest.raises(TypeError):
+        HMMSegmenter().fit_stats({"char_bmes": None})
+
+
+def test_fit_rejects_empty_and_bad_input():
+    with pytest.raises(ValueError, match="non-empty sentence"):
+        HMMSegmenter().fit([[], []])
+    with pytest.raises(ValueError, match="non-empty str"):
+        HMMSegmenter().fit([["商品"], ["和", ""]])
+    with pytest.raises(ValueError, match="non-empty str"):
+        HMMSegmenter().fit([[("商品", "n"), (5, "m")]])
+    with pytest.raises(ValueError, match="order"):
+        HMMSegmenter(order=3).fit([["商品"]])
+
+
+def test_train_cli_from_stats(tmp_path, tiny_pd98):
+    from cnlp.corpus.stats import add_train_arguments as stats_args, train_main as stats_main
+    p = argparse.ArgumentParser()
+    stats_args(p)
+    assert stats_main(p.parse_args(["--corpus", str(tiny_pd98), "--out", str(tmp_path / "st")])) == 0
+    p = argparse.ArgumentParser()
+    add_train_arguments(p)
+    for src in (["--stats", str(tmp_path / "st")], ["--corpus", str(tiny_pd98)]):
+        assert train_main(p.parse_args(src + ["--order", "2", "--out", str(tmp_path / src[0][2:])])) == 0
+    a, b = HMMSegmenter.load(tmp_path / "stats"), HMMSegmenter.load(tmp_path / "corpus")
+    np.testing.assert_array_equal(a.tagger_.log_trans_, b.tagger_.log_trans_)
+    np.testing.assert_array_equal(a.tagger_.log_emit_, b.tagger_.log_emit_)
+    with pytest.raises(SystemExit):                       # one source only
+        p.parse_args(["--stats", "x", "--corpus", "y", "--out", "z"])
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize("order", [1, 2])
+def test_retrained_on_pd98_equals_shipped(order, corpora):
+    """The shipped models were trained by `cnlp train hmm --corpus .../199801.txt --order N`."""
+    from cnlp.io import load_bundle, model_path
+    seg = HMMSegmenter(order=order).fit(read_pd98(corpora / "pd1998" / "199801.txt"))
+    _, shipped, _ = load_bundle(model_path(f"hmm/order{order}"), "hmm_segmenter", {"log_trans": "f"})
+    np.testing.assert_array_equal(seg.obs_codes_, shipped["obs_codes"])
+    np.testing.assert_array_equal(seg.tagger_.log_trans_, shipped["log_trans"])
+    np.testing.assert_array_equal(seg.tagger_.log_emit_, shipped["log_emit"])
+    np.testing.assert_array_equal(seg.tagger_.bigram_counts_, shipped["bigram_counts"])
