@@ -55,17 +55,50 @@ def load_meta(directory, kind: str | None = None) -> dict:
     return meta
 
 
-def load_arrays(directory, required: dict[str, str | None] | None = None) -> dict[str, np.ndarray]:
-    """Load ``arrays.npz`` fully into memory; ``required`` maps key -> dtype kind ('i','f','u') or None."""
+def read_npz_member(path, name: str, dtype) -> np.ndarray:
+    """Array ``name`` of the npz file ``path`` converted to ``dtype`` while it is decompressed, in
+    blocks (no second full-size copy in memory); ``ModelFormatError`` naming the file on a
+    corrupt, truncated or non-numeric member."""
+    path = Path(path)
+    try:
+        with zipfile.ZipFile(path) as zf, zf.open(name + ".npy") as f:
+            version = np.lib.format.read_magic(f)
+            read_header = {(1, 0): np.lib.format.read_array_header_1_0,
+                           (2, 0): np.lib.format.read_array_header_2_0}.get(version)
+            if read_header is None:
+                raise ValueError(f"npy format version {version}")
+            shape, fortran, src = read_header(f)
+            if fortran or src.kind not in "iuf" or src.hasobject:
+                raise ValueError(f"array {name!r} must be a C-ordered numeric array, got {src}")
+            out = np.empty(shape, dtype)
+            flat = out.reshape(-1)
+            step = 1 << 18
+            for i in range(0, flat.shape[0], step):
+                k = min(step, flat.shape[0] - i)
+                buf = f.read(k * src.itemsize)
+                if len(buf) != k * src.itemsize:
+                    raise EOFError(f"array {name!r} is truncated")
+                flat[i:i + k] = np.frombuffer(buf, src)
+            return out
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError, KeyError) as e:
+        raise ModelFormatError(path, f"corrupt or truncated npz ({type(e).__name__}: {e})") from None
+
+
+def load_arrays(directory, required: dict[str, str | None] | None = None, *,
+                skip: tuple[str, ...] = ()) -> dict[str, np.ndarray]:
+    """Load ``arrays.npz`` into memory, except the members in ``skip`` (read them with
+    :func:`read_npz_member`); ``required`` maps key -> dtype kind ('i','f','u') or None."""
     path = Path(directory) / "arrays.npz"
     if not path.is_file():
         raise ModelFormatError(path, "missing")
     try:
         with np.load(path, allow_pickle=False) as z:
-            arrays = {k: z[k] for k in z.files}
+            arrays = {k: z[k] for k in z.files if k not in skip}
     except (zipfile.BadZipFile, ValueError, OSError, EOFError, KeyError) as e:
         raise ModelFormatError(path, f"corrupt or truncated npz ({type(e).__name__}: {e})") from None
     for key, kind in (required or {}).items():
+        if key in skip:
+            continue
         if key not in arrays:
             raise ModelFormatError(path, f"missing array {key!r}")
         if kind is not None and arrays[key].dtype.kind not in kind:
@@ -90,10 +123,11 @@ def save_trie(trie, path) -> None:
 
 
 def load_bundle(directory, kind: str | None = None, required: dict | None = None,
-                tries: tuple[str, ...] = ()):
-    """Return ``(meta, arrays, {name: trie})`` for a bundle directory, validated."""
+                tries: tuple[str, ...] = (), *, skip: tuple[str, ...] = ()):
+    """Return ``(meta, arrays, {name: trie})`` for a bundle directory, validated (arrays named in
+    ``skip`` are left for :func:`read_npz_member`)."""
     meta = load_meta(directory, kind)
-    arrays = load_arrays(directory, required)
+    arrays = load_arrays(directory, required, skip=skip)
     loaded = {name: load_trie(Path(directory) / f"{name}.marisa") for name in tries}
     return meta, arrays, loaded
 

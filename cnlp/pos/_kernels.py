@@ -29,7 +29,7 @@ def lookup(root, htab, word, codes, s, e):
 
 @njit(cache=True, nogil=True)
 def word_attributes(raw, bounds, table, trie, ambig, top, freq):
-    """int64 (N_ATTRIBUTES, m + 4) attributes of the m words between cut offsets ``bounds`` of the
+    """int64 (m + 4, N_ATTRIBUTES) attributes of the m words between cut offsets ``bounds`` of the
     code points ``raw``: a hash of the folded word, first / first two / last / last two characters,
     length (max 8), shape (classes of the first and last character, all characters of one class),
     and from the dictionary (``trie`` = forward trie arrays; ``ambig``, ``top``, ``freq`` int64 per
@@ -37,11 +37,11 @@ def word_attributes(raw, bounds, table, trie, ambig, top, freq):
     Pads: -1 before, -2 after the sentence. O(total length)."""
     m = bounds.shape[0] - 1
     P = WORD_PAD
-    A = np.zeros((N_ATTRIBUTES, m + 2 * P), np.int64)
+    A = np.zeros((m + 2 * P, N_ATTRIBUTES), np.int64)
     for r in range(N_ATTRIBUTES):
         for i in range(P):
-            A[r, i] = -1
-            A[r, m + P + i] = -2
+            A[i, r] = -1
+            A[m + P + i, r] = -2
     root, htab, word = trie
     n = raw.shape[0]
     codes = np.empty(n, np.int32)
@@ -57,18 +57,18 @@ def word_attributes(raw, bounds, table, trie, ambig, top, freq):
             h = (h ^ np.uint64(codes[j])) * np.uint64(1099511628211)
             if char_class(raw[j], table) != c0:
                 uniform = 0
-        A[WORD, p] = np.int64(h >> np.uint64(1))
-        A[PRE1, p] = codes[s]
-        A[PRE2, p] = codes[s] * 1114112 + (codes[s + 1] if e - s > 1 else -3)
-        A[SUF1, p] = codes[e - 1]
-        A[SUF2, p] = (codes[e - 2] if e - s > 1 else -3) * 1114112 + codes[e - 1]
-        A[LENGTH, p] = min(e - s, 8)
-        A[SHAPE, p] = (c0 * 16 + char_class(raw[e - 1], table)) * 2 + uniform
+        A[p, WORD] = np.int64(h >> np.uint64(1))
+        A[p, PRE1] = codes[s]
+        A[p, PRE2] = codes[s] * 1114112 + (codes[s + 1] if e - s > 1 else -3)
+        A[p, SUF1] = codes[e - 1]
+        A[p, SUF2] = (codes[e - 2] if e - s > 1 else -3) * 1114112 + codes[e - 1]
+        A[p, LENGTH] = min(e - s, 8)
+        A[p, SHAPE] = (c0 * 16 + char_class(raw[e - 1], table)) * 2 + uniform
         k = lookup(root, htab, word, codes, s, e) if root.shape[0] > 1 else -1
         if k >= 0:
-            A[AMBIG, p] = ambig[k]
-            A[TOP, p] = top[k]
-            A[FREQ, p] = freq[k]
+            A[p, AMBIG] = ambig[k]
+            A[p, TOP] = top[k]
+            A[p, FREQ] = freq[k]
     return A
 
 

@@ -56,7 +56,7 @@ class TaggingSegmenter(Segmenter):
     _exact_bounds = True
 
     def __init__(self, tagger, features: CharFeatures, *, user_dict=None, suggest_bias: float = SUGGEST_BIAS):
-        self.tagger = tagger
+        self.tagger = tagger.use_float32() if hasattr(tagger, "weights_") else tagger
         self.features = features
         self.user_dict = as_user_dictionary(user_dict)
         self.suggest_bias = float(suggest_bias)
@@ -149,7 +149,7 @@ class TaggingSegmenter(Segmenter):
             feats = CharFeatures.from_params(fp, dictionary)
         except ValueError as e:
             raise ModelFormatError(Path(directory) / "meta.json", str(e)) from None
-        return cls(tagger_cls.load(directory), feats, user_dict=user_dict, **kw)
+        return cls(tagger_cls.load(directory, float32=True), feats, user_dict=user_dict, **kw)
 
 
 def _codes(text: str) -> np.ndarray:

@@ -165,8 +165,8 @@ def posteriors(em, trans, start, marg, pair):
 @njit(cache=True, nogil=True, inline="always")
 def _row_emissions(X, W, out):
     """Emissions of ``X`` holding weight rows of ``W`` directly (compacted ids, as in training)."""
-    dense = (W, np.zeros(0, np.float32), np.zeros(0, np.int64), np.zeros(0, np.int16), np.zeros(0, np.float32))
-    return emissions(X, (np.zeros(0, np.uint64), np.zeros(0, np.int32)), dense, out)
+    dense = (W, np.zeros(0, np.float32))
+    return emissions(X, np.zeros((0, 2), np.uint64), dense, out)
 
 
 @njit(cache=True, nogil=True)

@@ -3,8 +3,9 @@ the attribute kernel of the character (segmentation) preset.
 
 A template is data: a seed and up to two value slots, each slot a sum of ``attribute[t + offset] *
 multiplier`` parts; the feature id is a 64-bit mix of (seed, slot 0, slot 1) masked to ``bits``
-bits. Attribute arrays are int64 (n_attributes, n + 2 * pad), position ``t`` at column
-``t + pad``, the pad columns holding each attribute's begin / end-of-sentence values.
+bits. Attribute arrays are int64 (n + 2 * pad, n_attributes), position ``t`` at row ``t + pad``
+(all attributes of a position in one cache line), the pad rows holding each attribute's begin /
+end-of-sentence values.
 """
 from __future__ import annotations
 
@@ -34,22 +35,27 @@ def feature_id(seed, a, b, mask):
 
 @njit(cache=True, nogil=True)
 def hash_templates(A, pad, spec, bits, out, col):
-    """Fill ``out[:, col:col + J]`` (int32 (n, ≥ col + J)) with the ids of the J templates of
-    ``spec`` = (seeds int64 (J,), ptr int64 (J+1,), attr, offset, mult, slot: int64 (P,)) over the
-    padded attributes ``A``. O(n·P)."""
-    seeds, ptr, attr, off, mult, slot = spec
+    """Fill ``out[:, col:col + J]`` (int32 (n, >= col + J)) with the ids of the J templates of
+    ``spec`` = (seeds int64 (J,), ptr int64 (J+1,), mid int64 (J,), attr, offset, mult: int64 (P,))
+    over the padded attributes ``A`` (C-contiguous, one row per position): template j sums parts
+    ptr[j]..mid[j]-1 into its first slot and mid[j]..ptr[j+1]-1 into its second. O(n·P)."""
+    seeds, ptr, mid, attr, off, mult = spec
     n = out.shape[0]
+    width = A.shape[1]
+    flat = A.ravel()
+    base = np.empty(attr.shape[0], np.int64)          # flat index of each part at t = 0
+    for p in range(attr.shape[0]):
+        base[p] = (pad + off[p]) * width + attr[p]
     mask = (1 << bits) - 1
     for t in range(n):
+        row = t * width
         for j in range(seeds.shape[0]):
             v0 = 0
+            for p in range(ptr[j], mid[j]):
+                v0 += flat[row + base[p]] * mult[p]
             v1 = 0
-            for p in range(ptr[j], ptr[j + 1]):
-                v = A[attr[p], t + pad + off[p]] * mult[p]
-                if slot[p] == 0:
-                    v0 += v
-                else:
-                    v1 += v
+            for p in range(mid[j], ptr[j + 1]):
+                v1 += flat[row + base[p]] * mult[p]
             out[t, col + j] = feature_id(seeds[j], v0, v1, mask)
     return out
 
@@ -62,24 +68,24 @@ BOS_CODE, EOS_CODE, BOS_CLASS, EOS_CLASS = -1, -2, 8, 9
 
 @njit(cache=True, nogil=True)
 def char_attributes(raw, table, use_dict, tries):
-    """int64 (8, n + 4) attributes of the character preset for code points ``raw`` (int32 (n,)):
+    """int64 (n + 4, 8) attributes of the character preset for code points ``raw`` (int32 (n,)):
     folded code, class, "same as the next character", "previous same as next", and with a
     dictionary (``tries`` = forward and backward trie arrays) the length (max 6) of the longest
     word starting / ending here, of the longest word of 2+ characters covering it and the
     character's role in that word (0 first, 1 inside, 2 last). O(n · longest word)."""
     n = raw.shape[0]
     P = CHAR_PAD
-    A = np.zeros((8, n + 2 * P), np.int64)
+    A = np.zeros((n + 2 * P, 8), np.int64)
     for i in range(P):
-        A[CODE, i], A[CODE, n + P + i] = BOS_CODE, EOS_CODE
-        A[CLASS, i], A[CLASS, n + P + i] = BOS_CLASS, EOS_CLASS
+        A[i, CODE], A[n + P + i, CODE] = BOS_CODE, EOS_CODE
+        A[i, CLASS], A[n + P + i, CLASS] = BOS_CLASS, EOS_CLASS
     for i in range(n):
-        A[CODE, i + P] = fold_code(raw[i])
-        A[CLASS, i + P] = char_class(raw[i], table)
+        A[i + P, CODE] = fold_code(raw[i])
+        A[i + P, CLASS] = char_class(raw[i], table)
     for i in range(n):
         p = i + P
-        A[SAME1, p] = 1 if A[CODE, p] == A[CODE, p + 1] else 0
-        A[SAME2, p] = 1 if A[CODE, p - 1] == A[CODE, p + 1] else 0
+        A[p, SAME1] = 1 if A[p, CODE] == A[p + 1, CODE] else 0
+        A[p, SAME2] = 1 if A[p - 1, CODE] == A[p + 1, CODE] else 0
     if not use_dict:
         return A
     root_f, htab_f, word_f, root_b, htab_b, word_b = tries
@@ -90,16 +96,16 @@ def char_attributes(raw, table, use_dict, tries):
     for i in range(n):
         e = walk_forward(root_f, htab_f, word_f, codes, i, n)
         if e > i:
-            A[DSTART, i + P] = min(e - i, 6)
+            A[i + P, DSTART] = min(e - i, 6)
             L = e - i
             if L >= 2:
                 for p in range(i, e):
                     if L > cov[p]:
                         cov[p] = L
-                        A[DROLE, p + P] = 0 if p == i else (2 if p == e - 1 else 1)
+                        A[p + P, DROLE] = 0 if p == i else (2 if p == e - 1 else 1)
         s = walk_backward(root_b, htab_b, word_b, codes, i + 1, 0)
         if 0 <= s <= i:
-            A[DEND, i + P] = min(i + 1 - s, 6)
+            A[i + P, DEND] = min(i + 1 - s, 6)
     for i in range(n):
-        A[DCOVER, i + P] = min(cov[i], 6)
+        A[i + P, DCOVER] = min(cov[i], 6)
     return A

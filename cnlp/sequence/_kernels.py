@@ -1,11 +1,8 @@
 """Numba kernels of the linear sequence models: Viterbi over hashed features, perceptron epochs.
 
-Shapes: X int32 (n, T) feature ids; ``index`` = (bits uint64 (F/64,), rank int32 (F/64,)), the rank
-dictionary that maps a hashed feature id to its weight row (:func:`row_of`), or two empty arrays
-when the ids already are rows; ``weights`` = (W, table, ptr, lab, val): dense rows W float (R, L)
-with an empty table, or W uint16 (R, L) float16 bit patterns and ``table`` float32 (65536,) their
-values; or sparse rows (``ptr`` int64 (R+1,), ``lab`` int16 and ``val`` float32 (nnz,): row r has
-``val[j]`` for label ``lab[j]``, ptr[r] <= j < ptr[r+1]) with W an empty (0, L) array;
+Shapes: X int32 (n, T) feature ids; ``index`` uint64 (F/64, 2), the rank dictionary that maps a
+hashed feature id to its weight row (:func:`row_of`), or (0, 2) when the ids already are rows; ``weights`` = (W, table): W float (R, L) weight rows and an empty
+table, or W uint16 (R, L) float16 bit patterns and ``table`` float32 (65536,) their values;
 trans float (L, L); start, end float (L,) (``end`` may be (0,): no end scores); allowed bool (n, L)
 or (0, L) for "no constraint"; bias float (n, L) added to the emissions, or (0, L) for none. All
 labels are ints in [0, L).
@@ -13,28 +10,36 @@ labels are ints in [0, L).
 from __future__ import annotations
 
 import numpy as np
+from llvmlite import ir
 from numba import njit, types
-from numba.extending import overload
+from numba.extending import intrinsic, overload
+
+
+@intrinsic
+def _ctpop(typingctx, x):
+    """Number of set bits of a uint64 (LLVM's ``ctpop``: one instruction on current CPUs)."""
+    def codegen(context, builder, signature, args):
+        fn = builder.module.declare_intrinsic("llvm.ctpop", [ir.IntType(64)])
+        return builder.call(fn, args)
+    return types.uint64(types.uint64), codegen
 
 
 @njit(cache=True, nogil=True, inline="always")
 def _popcount(x):
-    x = x - ((x >> np.uint64(1)) & np.uint64(0x5555555555555555))
-    x = (x & np.uint64(0x3333333333333333)) + ((x >> np.uint64(2)) & np.uint64(0x3333333333333333))
-    x = (x + (x >> np.uint64(4))) & np.uint64(0x0F0F0F0F0F0F0F0F)
-    return np.int64((x * np.uint64(0x0101010101010101)) >> np.uint64(56))
+    return np.int64(_ctpop(x))
 
 
 @njit(cache=True, nogil=True, inline="always")
-def row_of(f, bits, rank):
-    """Weight row of feature id ``f`` (-1: none): the number of set bits of ``bits`` before ``f``
-    when bit ``f`` is set. Two reads of arrays of F/8 + F/16 bytes (768 KB for 2**22 ids)."""
+def row_of(f, ranked):
+    """Weight row of feature id ``f`` (-1: none). ``ranked`` uint64 (F/64, 2): per 64 ids, their
+    presence bits and the number of set bits before them; the row is that count plus the set bits
+    before ``f`` when bit ``f`` is set. One 16-byte read (1 MB for 2**22 ids)."""
     w = f >> 6
-    word = bits[w]
+    word = ranked[w, 0]
     b = np.uint64(f & 63)
     if not (word >> b) & np.uint64(1):
         return -1
-    return rank[w] + _popcount(word & ((np.uint64(1) << b) - np.uint64(1)))
+    return np.int64(ranked[w, 1]) + _popcount(word & ((np.uint64(1) << b) - np.uint64(1)))
 
 
 def _value(W, table, r, y):  # pragma: no cover - replaced by the overload in compiled code
@@ -53,27 +58,56 @@ def emissions(X, index, weights, out):
     """out[t, y] = sum_k W[row(X[t, k]), y] (see the module docstring for ``index`` and
     ``weights``); ids < 0 and ids without a row are skipped. O(n·T·L)."""
     n, T = X.shape
-    bits, rank = index
-    W, table, ptr, lab, val = weights
+    W, table = weights
     L = W.shape[1]
-    direct = bits.shape[0] == 0
-    sparse = ptr.shape[0] > 0
+    direct = index.shape[0] == 0
     for t in range(n):
         for y in range(L):
             out[t, y] = 0.0
         for k in range(T):
             f = X[t, k]
             if f >= 0:
-                r = f if direct else row_of(f, bits, rank)
-                if r < 0:
-                    continue
-                if sparse:
-                    for j in range(ptr[r], ptr[r + 1]):
-                        out[t, lab[j]] += val[j]
-                else:
+                r = f if direct else row_of(f, index)
+                if r >= 0:
                     for y in range(L):
                         out[t, y] += _value(W, table, r, y)
     return out
+
+
+@njit(cache=True, nogil=True)
+def _masked_scores(em, trans, start, allowed, score, back):
+    """The Viterbi recursion visiting only the allowed labels of each position (ascending, as the
+    unmasked loop does, so ties break alike); a row without an allowed label allows all."""
+    n, L = em.shape
+    cand = np.empty((n, L), np.int32)
+    ncand = np.empty(n, np.int32)
+    for t in range(n):
+        c = 0
+        for y in range(L):
+            if allowed[t, y]:
+                cand[t, c] = y
+                c += 1
+        if c == 0:
+            for y in range(L):
+                cand[t, y] = y
+            c = L
+        ncand[t] = c
+    for i in range(ncand[0]):
+        y = cand[0, i]
+        score[0, y] = start[y] + em[0, y]
+    for t in range(1, n):
+        for i in range(ncand[t]):
+            y = cand[t, i]
+            best = -2e30
+            arg = 0
+            for j in range(ncand[t - 1]):
+                p = cand[t - 1, j]
+                v = score[t - 1, p] + trans[p, y]
+                if v > best:
+                    best = v
+                    arg = p
+            score[t, y] = best + em[t, y]
+            back[t, y] = arg
 
 
 @njit(cache=True, nogil=True)
@@ -92,39 +126,26 @@ def viterbi(X, index, weights, trans, start, end, allowed, bias):
         for t in range(n):
             for y in range(L):
                 em[t, y] += bias[t, y]
-    cand = np.empty((n, L), np.int32)         # the labels visited at each position, ascending
-    ncand = np.empty(n, np.int32)
     masked = allowed.shape[0] == n
-    for t in range(n):
-        c = 0
-        for y in range(L):
-            if not masked or allowed[t, y]:
-                cand[t, c] = y
-                c += 1
-        if c == 0:
-            for y in range(L):
-                cand[t, y] = y
-            c = L
-        ncand[t] = c
     NEG = -1e30
     score = np.full((n, L), NEG)
     back = np.zeros((n, L), np.int32)
-    for i in range(ncand[0]):
-        y = cand[0, i]
-        score[0, y] = start[y] + em[0, y]
-    for t in range(1, n):
-        for i in range(ncand[t]):
-            y = cand[t, i]
-            best = NEG * 2
-            arg = 0
-            for j in range(ncand[t - 1]):
-                p = cand[t - 1, j]
-                v = score[t - 1, p] + trans[p, y]
-                if v > best:
-                    best = v
-                    arg = p
-            score[t, y] = best + em[t, y]
-            back[t, y] = arg
+    if not masked:
+        for y in range(L):
+            score[0, y] = start[y] + em[0, y]
+        for t in range(1, n):
+            for y in range(L):
+                best = NEG * 2
+                arg = 0
+                for p in range(L):
+                    v = score[t - 1, p] + trans[p, y]
+                    if v > best:
+                        best = v
+                        arg = p
+                score[t, y] = best + em[t, y]
+                back[t, y] = arg
+    else:
+        _masked_scores(em, trans, start, allowed, score, back)
     if end.shape[0] == L:
         for y in range(L):
             score[n - 1, y] += end[y]
@@ -153,8 +174,8 @@ def perceptron_epoch(X, y, offsets, order, W, U, trans, transU, start, startU, p
     T = X.shape[1]
     no_mask = np.zeros((0, L), np.bool_)
     no_bias = np.zeros((0, L), np.float64)
-    direct = (np.zeros(0, np.uint64), np.zeros(0, np.int32))
-    dense = (W, np.zeros(0, np.float32), np.zeros(0, np.int64), np.zeros(0, np.int16), np.zeros(0, np.float32))
+    direct = np.zeros((0, 2), np.uint64)
+    dense = (W, np.zeros(0, np.float32))
     use_frozen = frozen.shape[0] == T
     tr = np.empty((L, L), np.float64)
     st = np.empty(L, np.float64)

@@ -317,12 +317,13 @@ class CRFTagger(LinearChainModel):
         return save_bundle(directory, KIND, {"params": params, **info, **(meta or {})}, self.weight_arrays(prune))
 
     @classmethod
-    def load(cls, directory) -> "CRFTagger":
-        meta, a, _ = load_bundle(directory, KIND, WEIGHT_ARRAYS)
+    def load(cls, directory, *, float32: bool = False) -> "CRFTagger":
+        """Load a saved model; ``float32`` keeps its weights as float32 in memory (else float16)."""
+        meta, a, _ = load_bundle(directory, KIND, WEIGHT_ARRAYS, skip=("weights",))
         p = meta.get("params")
         cls._check_params(directory, p)
         self = cls(**{k: p[k] for k in _PARAMS if k in p})
-        self.load_weights(directory, a)
+        self.load_weights(directory, a, float32=float32)
         self.training_log_ = meta.get("training_log", [])
         self.n_iter_ = meta.get("n_iter")
         self.time_per_iteration_ = meta.get("time_per_iteration")

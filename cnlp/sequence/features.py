@@ -38,21 +38,25 @@ class Template(NamedTuple):
 
 
 def compile_templates(templates: Sequence[Template], n_attributes: int, pad: int) -> tuple:
-    """The ``spec`` tuple :func:`hash_templates` takes; ``ValueError`` on a malformed template."""
-    seeds, ptr, attr, off, mult, slot = [], [0], [], [], [], []
+    """The ``spec`` tuple :func:`~cnlp.sequence._feature_kernels.hash_templates` takes;
+    ``ValueError`` on a malformed template."""
+    seeds, ptr, mid, attr, off, mult = [], [0], [], [], [], []
     for t in templates:
         if not isinstance(t.seed, int) or not 0 <= t.seed < 1 << 31 or not 1 <= len(t.slots) <= 2:
             raise ValueError(f"template {t.name!r}: a seed in [0, 2**31) and one or two slots are required")
         for s, parts in enumerate(t.slots):
+            if s == 1:
+                mid.append(len(attr))
             for a, o, m in parts:
                 if not (0 <= a < n_attributes and -pad <= o <= pad):
                     raise ValueError(f"template {t.name!r}: attribute {a} / offset {o} outside "
                                      f"[0, {n_attributes}) / [-{pad}, {pad}]")
-                attr.append(a), off.append(o), mult.append(m), slot.append(s)
+                attr.append(a), off.append(o), mult.append(m)
+        if len(t.slots) == 1:
+            mid.append(len(attr))
         seeds.append(t.seed)
         ptr.append(len(attr))
-    arr = [np.array(x, np.int64) for x in (seeds, ptr, attr, off, mult, slot)]
-    return tuple(arr)
+    return tuple(np.array(x, np.int64) for x in (seeds, ptr, mid, attr, off, mult))
 
 
 def _t(name, seed, *slots):

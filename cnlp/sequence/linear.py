@@ -5,8 +5,8 @@ row score nothing) plus ``trans_[y_prev, y]``, ``start_[y]`` at the first positi
 set's transition penalties (forbidden transitions are never chosen). Only the features seen in
 training get a row, and rows whose weights are all negligible are pruned when saving, so a model
 is sized by the features it uses, not by the hash space. A feature id's row is found with a rank
-dictionary (``bits_``: one bit per hashed id, ``rank_``: set bits before each 64-bit word; rows
-are in id order), 768 KB for 2**22 ids instead of a 16 MB id -> row table. Loaded weights stay
+dictionary (``index_``: one bit per hashed id and the count of set bits before each 64 of them;
+rows are in id order), 1 MB for 2**22 ids instead of a 16 MB id -> row table. Loaded weights stay
 float16 in memory (the kernels read them through a 65,536-entry value table), so a model takes
 the memory of its file's arrays. The perceptron (:mod:`.perceptron`) and the CRF (:mod:`.crf`)
 differ only in ``fit``.
@@ -29,38 +29,27 @@ WEIGHT_ARRAYS = {"rows": "i", "weights": "f", "trans": "f", "start": "f"}
 #: value of every float16 bit pattern, for kernels reading float16 weights as uint16
 F16_VALUES = np.arange(1 << 16, dtype=np.uint16).view(np.float16).astype(np.float32)
 _NO_TABLE = np.zeros(0, np.float32)
-_NO_CSR = (np.zeros(0, np.int64), np.zeros(0, np.int16), np.zeros(0, np.float32))
-#: rows are read as sparse (label, value) lists when at most this share of their entries is non-zero
-SPARSE_DENSITY = 0.25
 
 
 def weight_tuple(W: np.ndarray) -> tuple:
-    """``weights`` as :func:`cnlp.sequence._kernels.emissions` takes them: sparse rows when at most
-    :data:`SPARSE_DENSITY` of ``W`` is non-zero (the POS tagger's 44-label rows hold ~3 non-zero
-    weights), else dense rows (float16 ones read through :data:`F16_VALUES`). Both give the same
-    scores: the sparse form only leaves out additions of zero."""
-    L = W.shape[1] if W.ndim == 2 else 0
-    nz = W != 0
-    if W.size and nz.sum() <= SPARSE_DENSITY * W.size:
-        rows, labels = np.nonzero(nz)
-        ptr = np.zeros(W.shape[0] + 1, np.int64)
-        np.cumsum(np.bincount(rows, minlength=W.shape[0]), out=ptr[1:])
-        return (np.zeros((0, L), np.float32), _NO_TABLE, ptr, labels.astype(np.int16),
-                W[rows, labels].astype(np.float32))
+    """``weights`` as :func:`cnlp.sequence._kernels.emissions` takes them: float16 rows are read
+    through :data:`F16_VALUES` (half the memory), float32/64 rows directly (faster: a POS row of
+    44 labels is three cache lines read in sequence, where a table lookup per label waits)."""
     if W.dtype == np.float16:
-        return (W.view(np.uint16), F16_VALUES, *_NO_CSR)
-    return (W, _NO_TABLE, *_NO_CSR)
+        return W.view(np.uint16), F16_VALUES
+    return W, _NO_TABLE
 
 
-def rank_index(ids: np.ndarray, n_features: int) -> tuple[np.ndarray, np.ndarray]:
-    """(bits uint64 (ceil(F/64),), rank int32): the rank dictionary of the distinct ``ids``."""
+def rank_index(ids: np.ndarray, n_features: int) -> np.ndarray:
+    """uint64 (ceil(F/64), 2): the rank dictionary of the distinct ``ids`` (per 64 ids: presence
+    bits, and the number of ids before them), as :func:`cnlp.sequence._kernels.row_of` reads it."""
     flags = np.zeros(((n_features + 63) // 64) * 64, np.uint8)
     flags[ids] = 1
-    bits = np.packbits(flags, bitorder="little").view(np.uint64)
+    out = np.zeros((flags.shape[0] // 64, 2), np.uint64)
+    out[:, 0] = np.packbits(flags, bitorder="little").view(np.uint64)
     counts = flags.reshape(-1, 64).sum(axis=1, dtype=np.int64)
-    rank = np.zeros(bits.shape[0], np.int32)
-    np.cumsum(counts[:-1], out=rank[1:])
-    return np.ascontiguousarray(bits), rank
+    np.cumsum(counts[:-1], out=out[1:, 1])
+    return out
 
 
 def concat(X_list: Sequence[np.ndarray], y_list: Sequence[np.ndarray] | None = None):
@@ -92,7 +81,7 @@ def compact(X: np.ndarray, n_features: int, min_count: int = 1, *, by_frequency:
 class LinearChainModel:
     """Base of the linear-chain taggers (see the module docstring).
 
-    Learned attributes: ``bits_``/``rank_`` (the rows' feature ids), ``weights_`` float32 or
+    Learned attributes: ``index_`` (the rows' feature ids, a rank dictionary), ``weights_`` float32 or
     float16 (R, L) in id order, ``trans_`` float32 (L, L), ``start_`` float32 (L,). ``constraints`` (set with :meth:`constrain`) holds the
     additive penalties of a :class:`cnlp.tagset.TagSet`.
     """
@@ -113,7 +102,7 @@ class LinearChainModel:
         order = None if used.size < 2 or (used[1:] > used[:-1]).all() else np.argsort(used, kind="stable")
         dtype = np.float16 if weights.dtype == np.float16 else np.float32
         w = weights if order is None else weights[order]
-        self.bits_, self.rank_ = rank_index(used, self.n_features)
+        self.index_ = rank_index(used, self.n_features)
         self.weights_ = np.ascontiguousarray(w, dtype)
         self.trans_ = np.ascontiguousarray(trans, np.float32)
         self.start_ = np.ascontiguousarray(start, np.float32)
@@ -121,7 +110,7 @@ class LinearChainModel:
     def rows(self) -> np.ndarray:
         """int64 (R,): the hashed feature id of each weight row (increasing)."""
         self._check()
-        flags = np.unpackbits(self.bits_.view(np.uint8), bitorder="little")
+        flags = np.unpackbits(np.ascontiguousarray(self.index_[:, 0]).view(np.uint8), bitorder="little")
         return np.flatnonzero(flags)
 
     def rows_of(self, ids: np.ndarray) -> np.ndarray:
@@ -131,6 +120,19 @@ class LinearChainModel:
         pos = np.minimum(np.searchsorted(rows, ids), max(rows.size - 1, 0))
         hit = (ids >= 0) & (rows.size > 0) & (rows[pos] == ids) if rows.size else np.zeros(ids.shape, bool)
         return np.where(hit, pos, -1)
+
+    def use_float32(self) -> "LinearChainModel":
+        """Keep the weights as float32 in memory (twice the memory of float16, faster emissions:
+        the POS tagger uses it, the segmenters keep float16)."""
+        self._check()
+        W = self.weights_
+        if W.dtype != np.float32:
+            out = np.empty(W.shape, np.float32)
+            step = 1 << 16
+            for i in range(0, W.shape[0], step):            # no second full-size temporary
+                out[i:i + step] = W[i:i + step]
+            self.weights_ = out
+        return self
 
     def dense_weights(self) -> np.ndarray:
         """float32 (n_features, L) with zero rows for features without weights (for inspection of
@@ -159,7 +161,7 @@ class LinearChainModel:
         if cache is None or cache[0] is not self.weights_:
             cache = self._weight_cache = (self.weights_, weight_tuple(self.weights_))
         weights = cache[1]
-        index = (self.bits_, self.rank_)
+        index = self.index_
         if self.constraints is None:
             return index, weights, self.trans_, self.start_, pe
         return index, weights, self.trans_ + pt, self.start_ + ps, pe
@@ -234,12 +236,15 @@ class LinearChainModel:
         return {"rows": used[keep].astype(np.int32), "weights": self.weights_[keep].astype(np.float16),
                 "trans": self.trans_, "start": self.start_}
 
-    def load_weights(self, directory, a: dict) -> None:
-        """Install the arrays of :meth:`weight_arrays` loaded from ``directory``;
+    def load_weights(self, directory, a: dict, *, float32: bool = False) -> None:
+        """Install the arrays of :meth:`weight_arrays` loaded from ``directory`` (``weights`` is
+        read here, as float16 or, with ``float32``, converted while it is read);
         ``ModelFormatError`` naming ``arrays.npz`` when they do not fit the parameters."""
+        from ..io import read_npz_member
         L, F = self.n_labels, self.n_features
         path = Path(directory) / "arrays.npz"
-        rows, w = a["rows"], a["weights"]
+        w = a["weights"] if "weights" in a else read_npz_member(path, "weights", np.float32 if float32 else np.float16)
+        rows, trans, start = a["rows"], a["trans"], a["start"]
         if (rows.ndim != 1 or w.shape != (rows.shape[0], L) or a["trans"].shape != (L, L)
                 or a["start"].shape != (L,)):
             raise ModelFormatError(path, "array shapes do not match the parameters")
@@ -247,7 +252,8 @@ class LinearChainModel:
             raise ModelFormatError(path, f"'rows' must be increasing feature ids in [0, {F})")
         if not all(np.isfinite(x).all() for x in (w, a["trans"], a["start"])):
             raise ModelFormatError(path, "weights must be finite numbers")
-        self.set_rows(rows, w, a["trans"], a["start"])
+        a.clear()                                 # the loaded arrays are not kept twice
+        self.set_rows(rows, w, trans, start)
 
     @staticmethod
     def _check_params(directory, p) -> None:

@@ -120,12 +120,13 @@ class PerceptronTagger(LinearChainModel):
                                              **(meta or {})}, self.weight_arrays(prune))
 
     @classmethod
-    def load(cls, directory) -> "PerceptronTagger":
-        meta, a, _ = load_bundle(directory, KIND, WEIGHT_ARRAYS)
+    def load(cls, directory, *, float32: bool = False) -> "PerceptronTagger":
+        """Load a saved model; ``float32`` keeps its weights as float32 in memory (else float16)."""
+        meta, a, _ = load_bundle(directory, KIND, WEIGHT_ARRAYS, skip=("weights",))
         p = meta.get("params")
         cls._check_params(directory, p)
         self = cls(**{k: p[k] for k in _PARAMS if k in p})
-        self.load_weights(directory, a)
+        self.load_weights(directory, a, float32=float32)
         self.training_log_ = meta.get("training_log", [])
         self.meta_ = meta
         return self

@@ -11,9 +11,8 @@ from cnlp.sequence.crf import CRFTagger
 from cnlp.sequence.linear import concat
 
 L = 3
-NI = (np.zeros(0, np.uint64), np.zeros(0, np.int32))     # feature ids are rows
+NI = np.zeros((0, 2), np.uint64)     # feature ids are rows
 NT = np.zeros(0, np.float32)                             # float weights, no value table
-CSR0 = (np.zeros(0, np.int64), np.zeros(0, np.int16), np.zeros(0, np.float32))   # dense rows
 
 
 def _random(rng, n, F=12, T=3, scale=1.0):
@@ -24,7 +23,7 @@ def _random(rng, n, F=12, T=3, scale=1.0):
 def _brute(X, W, trans, start):
     """log Z, node marginals, pairwise marginal counts, by enumerating all L^n paths."""
     n = X.shape[0]
-    em = emissions(X, NI, (W, NT, *CSR0), np.empty((n, L)))
+    em = emissions(X, NI, (W, NT), np.empty((n, L)))
     paths = list(itertools.product(range(L), repeat=n))
     scores = np.array([start[p[0]] + sum(em[t, p[t]] for t in range(n)) + sum(trans[p[t - 1], p[t]] for t in range(1, n))
                        for p in paths])
@@ -46,12 +45,12 @@ def test_partition_and_marginals_match_enumeration(n):
     for scale in (1.0, 30.0, 2000.0):      # 2000: the scaled path underflows, the log-space one is used
         X, W, T, S = _random(rng, n, scale=scale)
         logz, marg, pair, _ = _brute(X, W, T, S)
-        lz, m, p = sentence_marginals(X, NI, (W, NT, *CSR0), T, S)
+        lz, m, p = sentence_marginals(X, NI, (W, NT), T, S)
         assert lz == pytest.approx(logz, rel=1e-10, abs=1e-9)
         np.testing.assert_allclose(m, marg, atol=1e-9)
         np.testing.assert_allclose(p, pair, atol=1e-9)
         np.testing.assert_allclose(m.sum(axis=1), 1.0)
-        em = emissions(X, NI, (W, NT, *CSR0), np.empty((n, L)))
+        em = emissions(X, NI, (W, NT), np.empty((n, L)))
         for kernel in (_posteriors, _posteriors_scaled):          # each path on its own
             m2, p2 = np.empty((n, L)), np.zeros((L, L))
             lz2 = kernel(em, T, S, m2, p2)
@@ -79,7 +78,7 @@ def test_corpus_posteriors_and_scatters_agree():
     logz = np.empty(len(X_list))
     corpus_posteriors(X, off, W, T, S, marg, pair, logz)
     for s, x in enumerate(X_list):
-        lz, m, p = sentence_marginals(x, NI, (W, NT, *CSR0), T, S)
+        lz, m, p = sentence_marginals(x, NI, (W, NT), T, S)
         assert logz[s] == pytest.approx(lz)
         np.testing.assert_allclose(marg[off[s]:off[s + 1]], m)
         np.testing.assert_allclose(pair[s], p, atol=1e-12)

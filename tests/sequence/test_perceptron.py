@@ -67,10 +67,9 @@ def test_emoji_are_symbols_in_features_as_everywhere():
 
 
 NB = np.zeros((0, 3), np.float64)
-NI = (np.zeros(0, np.uint64), np.zeros(0, np.int32))
+NI = np.zeros((0, 2), np.uint64)
 NE = np.zeros(0, np.float64)
 NT = np.zeros(0, np.float32)
-CSR0 = (np.zeros(0, np.int64), np.zeros(0, np.int16), np.zeros(0, np.float32))
 
 
 def test_rank_index_and_float16_rows_match_dense_lookup():
@@ -84,13 +83,12 @@ def test_rank_index_and_float16_rows_match_dense_lookup():
     dense = np.zeros((F, L))
     dense[ids] = W16.astype(np.float64)
     X = rng.integers(-1, F, (7, 4)).astype(np.int32)
-    bits, rank = rank_index(ids, F)
-    got = emissions(X, (bits, rank), (W16.view(np.uint16), F16_VALUES, *CSR0), np.empty((7, L)))
-    want = emissions(X, NI, (dense, NT, *CSR0), np.empty((7, L)))
+    got = emissions(X, rank_index(ids, F), (W16.view(np.uint16), F16_VALUES), np.empty((7, L)))
+    want = emissions(X, NI, (dense, NT), np.empty((7, L)))
     assert np.array_equal(got, want)
     T, S = rng.normal(size=(L, L)), rng.normal(size=L)
     end = np.array([1e6, 0.0, 0.0])
-    assert viterbi(X, NI, (dense, NT, *CSR0), T, S, end, np.zeros((0, L), np.bool_), np.zeros((0, L)))[-1] == 0
+    assert viterbi(X, NI, (dense, NT), T, S, end, np.zeros((0, L), np.bool_), np.zeros((0, L)))[-1] == 0
 
 
 def test_viterbi_matches_brute_force():
@@ -100,21 +98,21 @@ def test_viterbi_matches_brute_force():
         W = rng.normal(size=(20, 3))
         T = rng.normal(size=(3, 3))
         S = rng.normal(size=3)
-        em = emissions(X, NI, (W, NT, *CSR0), np.empty((n, 3)))
+        em = emissions(X, NI, (W, NT), np.empty((n, 3)))
         best = max(itertools.product(range(3), repeat=n),
                    key=lambda p: S[p[0]] + sum(em[t, p[t]] for t in range(n)) + sum(T[p[t - 1], p[t]] for t in range(1, n)))
-        assert viterbi(X, NI, (W, NT, *CSR0), T, S, NE, np.zeros((0, 3), np.bool_), NB).tolist() == list(best)
+        assert viterbi(X, NI, (W, NT), T, S, NE, np.zeros((0, 3), np.bool_), NB).tolist() == list(best)
         allowed = np.ones((n, 3), np.bool_)
         allowed[0] = [False, False, True]
-        assert viterbi(X, NI, (W, NT, *CSR0), T, S, NE, allowed, NB)[0] == 2
-        assert np.array_equal(viterbi(X, NI, (W, NT, *CSR0), T, S, NE, allowed, NB), viterbi.py_func(X, NI, (W, NT, *CSR0), T, S, NE, allowed, NB))
+        assert viterbi(X, NI, (W, NT), T, S, NE, allowed, NB)[0] == 2
+        assert np.array_equal(viterbi(X, NI, (W, NT), T, S, NE, allowed, NB), viterbi.py_func(X, NI, (W, NT), T, S, NE, allowed, NB))
         # a large bias on label 1 at the last position wins; a bias equal to the emissions doubles them
         bias = np.zeros((n, 3))
         bias[-1, 1] = 1e6
-        assert viterbi(X, NI, (W, NT, *CSR0), T, S, NE, np.zeros((0, 3), np.bool_), bias)[-1] == 1
+        assert viterbi(X, NI, (W, NT), T, S, NE, np.zeros((0, 3), np.bool_), bias)[-1] == 1
         best2 = max(itertools.product(range(3), repeat=n),
                     key=lambda p: S[p[0]] + sum(2 * em[t, p[t]] for t in range(n)) + sum(T[p[t - 1], p[t]] for t in range(1, n)))
-        assert viterbi(X, NI, (W, NT, *CSR0), T, S, NE, np.zeros((0, 3), np.bool_), em.copy()).tolist() == list(best2)
+        assert viterbi(X, NI, (W, NT), T, S, NE, np.zeros((0, 3), np.bool_), em.copy()).tolist() == list(best2)
 
 
 @pytest.fixture(scope="module")
@@ -209,25 +207,24 @@ def test_extra_templates_and_params_round_trip():
         CharFeatures(extra="C0T1")
 
 
-def test_masked_viterbi_is_the_best_allowed_path_and_sparse_rows_score_the_same():
+def test_masked_viterbi_is_the_best_allowed_path():
     """Viterbi visits only allowed labels: the result is the best path among allowed ones (brute
-    force); sparse rows (weight_tuple of a mostly-zero table) give exactly the dense emissions."""
+    force), and float16 rows read through the value table score as their float32 copies."""
     from cnlp.sequence.linear import weight_tuple
     rng = np.random.default_rng(3)
     L = 4
     for n in (1, 2, 3, 5):
         X = rng.integers(-1, 30, (n, 5)).astype(np.int32)
-        W = rng.normal(size=(30, L)) * (rng.random((30, L)) < 0.15)
+        W = rng.normal(size=(30, L)).astype(np.float16)
         T, S = rng.normal(size=(L, L)), rng.normal(size=L)
         allowed = rng.random((n, L)) < 0.5
         allowed[np.arange(n), rng.integers(0, L, n)] = True           # never an empty row
-        dense, sparse = (W.astype(np.float32), NT, *CSR0), weight_tuple(W.astype(np.float32))
-        assert sparse[2].size and not weight_tuple(np.ones((3, L), np.float32))[2].size
-        em = emissions(X, NI, (W.astype(np.float32), NT, *CSR0), np.empty((n, L)))
-        assert np.array_equal(emissions(X, NI, sparse, np.empty((n, L))), em)
+        dense = (W.astype(np.float32), NT)
+        em = emissions(X, NI, dense, np.empty((n, L)))
+        assert np.array_equal(emissions(X, NI, weight_tuple(W), np.empty((n, L))), em)
         paths = [p for p in itertools.product(range(L), repeat=n) if all(allowed[t, p[t]] for t in range(n))]
         best = max(paths, key=lambda p: S[p[0]] + sum(em[t, p[t]] for t in range(n))
                    + sum(T[p[t - 1], p[t]] for t in range(1, n)))
-        got = viterbi(X, NI, sparse, T, S, NE, allowed, np.zeros((0, L)))
+        got = viterbi(X, NI, dense, T, S, NE, allowed, np.zeros((0, L)))
         assert got.tolist() == list(best)
-        assert np.array_equal(got, viterbi(X, NI, dense, T, S, NE, allowed, np.zeros((0, L))))
+        assert np.array_equal(got, viterbi.py_func(X, NI, dense, T, S, NE, allowed, np.zeros((0, L))))
