@@ -47,16 +47,25 @@ def hash_templates(A, pad, spec, bits, out, col):
     for p in range(attr.shape[0]):
         base[p] = (pad + off[p]) * width + attr[p]
     mask = (1 << bits) - 1
-    for t in range(n):
-        row = t * width
-        for j in range(seeds.shape[0]):
+    for j in range(seeds.shape[0]):                   # template-major: fixed parts, all positions
+        a0, m0, a1 = ptr[j], mid[j], ptr[j + 1]
+        seed = seeds[j]
+        if m0 - a0 == 1 and a1 - m0 <= 1:             # the common shape: one part per slot
+            b0, k0 = base[a0], mult[a0]
+            b1, k1 = (base[m0], mult[m0]) if a1 > m0 else (0, 0)
+            for t in range(n):
+                row = t * width
+                out[t, col + j] = feature_id(seed, flat[row + b0] * k0, flat[row + b1] * k1, mask)
+            continue
+        for t in range(n):
+            row = t * width
             v0 = 0
-            for p in range(ptr[j], mid[j]):
+            for p in range(a0, m0):
                 v0 += flat[row + base[p]] * mult[p]
             v1 = 0
-            for p in range(mid[j], ptr[j + 1]):
+            for p in range(m0, a1):
                 v1 += flat[row + base[p]] * mult[p]
-            out[t, col + j] = feature_id(seeds[j], v0, v1, mask)
+            out[t, col + j] = feature_id(seed, v0, v1, mask)
     return out
 
 
