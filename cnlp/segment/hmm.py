@@ -101,41 +101,6 @@ def _merge_boundary(counts: np.ndarray, bos: int, eos: int) -> np.ndarray:
     return np.ascontiguousarray(out, dtype=np.int64)
 
 
-def _tagger_from_counts(tagger: HMMTagger, emit: np.ndarray, tri: np.ndarray) -> HMMTagger:
-    """``tagger`` fitted from counts: emissions ``(T, V + 1)`` (last column: tags of observations
-    seen once) and tag trigrams ``(T + 1,) * 3`` with index T the sentence boundary, padded as
-    HMMTagger.fit pads (``B B t1 .. tn B``).
-
-    The same arithmetic as :meth:`HMMTagger.fit` after its counting (bigrams are the trigrams
-    summed over the first tag); ``tests/segment/test_hmm.py`` checks that both give identical arrays.
-    """
-    tagger._check_params()
-    T = emit.shape[0]
-    V = emit.shape[1] - 1
-    bi = tri.sum(axis=0)
-    tagger.n_obs_, tagger.n_tags_ = V, T
-    counts = emit + tagger.emission_alpha
-    tagger.log_emit_ = np.log(counts / counts.sum(axis=1, keepdims=True)).astype(np.float32)
-    tagger.bigram_counts_ = bi.astype(np.int64)
-    if tagger.order == 1:
-        alpha = tagger.transition_alpha
-        p = (bi + alpha) / np.maximum(bi.sum(axis=1, keepdims=True) + alpha * (T + 1), 1e-300)
-        p[T, T] = 0.0
-        tagger.lambdas_ = np.zeros(3)
-    else:
-        p = tagger._interpolate(tri, bi)
-    with np.errstate(divide="ignore"):
-        lp = np.log(p)
-    if tagger.strict_transitions:
-        mask = bi == 0
-        if tagger.order == 1:
-            lp[mask] = -np.inf
-        else:
-            lp[:, mask] = -np.inf
-    tagger.log_trans_ = lp.astype(np.float32)
-    return tagger
-
-
 class HMMSegmenter(Segmenter):
     """Character BMES HMM segmenter (first or second order).
 
@@ -199,8 +164,8 @@ class HMMSegmenter(Segmenter):
         # transitions: CorpusStats index 4 = BOS, 5 = EOS -> HMMTagger index 4 = boundary
         tri = _merge_boundary(stats.bmes_trigrams, BMES_BOS, BMES_EOS)
         self.obs_codes_ = vocab.astype(np.int32)
-        self.tagger_ = _tagger_from_counts(HMMTagger(order=self.order, emission_alpha=self.emission_alpha,
-                                                     strict_transitions=True), emit, tri)
+        self.tagger_ = HMMTagger(order=self.order, emission_alpha=self.emission_alpha,
+                                 strict_transitions=True).fit_counts(emit, tri)
         return self
 
     # ------------------------------------------------------------------ decoding

@@ -97,16 +97,31 @@ class HMMTagger:
         if obs.max() >= V or tags.max() >= T:
             raise ValueError(f"ids exceed n_obs={V} / n_tags={T}")
         lengths = np.fromiter((p.size for p in obs_parts), np.int64, len(obs_parts))
-        self.n_obs_, self.n_tags_ = V, T
-        self.log_emit_ = self._emissions(obs, tags, V, T)
         # tags with two boundary symbols between sequences: B B t.. B B u.. B B
         starts = np.concatenate([[0], np.cumsum(lengths + 2)[:-1]]) + 2
         ext = np.full(int(lengths.sum() + 2 * len(lengths) + 2), T, np.int64)
         ext[np.repeat(starts - np.concatenate([[0], np.cumsum(lengths)[:-1]]), lengths)
             + np.arange(tags.size)] = tags
-        a, b = ext[:-1], ext[1:]
-        keep = ~((a == T) & (b == T))
-        bi = np.bincount(a[keep] * (T + 1) + b[keep], minlength=(T + 1) ** 2).reshape(T + 1, T + 1)
+        x, y, z = ext[:-2], ext[1:-1], ext[2:]
+        keep = ~((y == T) & (z == T))
+        tri = np.bincount((x[keep] * (T + 1) + y[keep]) * (T + 1) + z[keep],
+                          minlength=(T + 1) ** 3).reshape(T + 1, T + 1, T + 1)
+        bi = np.bincount(ext[:-1] * (T + 1) + ext[1:], minlength=(T + 1) ** 2).reshape(T + 1, T + 1)
+        bi[T, T] = 0                             # boundary pairs between sequences are not counted
+        return self.fit_counts(self._emission_counts(obs, tags, V, T), tri, bigrams=bi)
+
+    def fit_counts(self, emit: np.ndarray, tri: np.ndarray, *, bigrams: np.ndarray | None = None) -> "HMMTagger":
+        """Fit from counts (e.g. from :class:`cnlp.corpus.stats.CorpusStats`): ``emit`` (T, V + 1)
+        tag x observation counts, the last column counting the tags of observations seen once;
+        ``tri`` (T + 1,) * 3 tag trigrams, index T the sentence boundary, each sequence padded
+        ``B B t1 .. tn B``; ``bigrams`` (T + 1, T + 1), by default the trigrams summed over
+        their first tag."""
+        self._check_params()
+        T, V = emit.shape[0], emit.shape[1] - 1
+        bi = tri.sum(axis=0) if bigrams is None else bigrams
+        self.n_obs_, self.n_tags_ = V, T
+        counts = emit.astype(np.float64) + self.emission_alpha
+        self.log_emit_ = np.log(counts / counts.sum(axis=1, keepdims=True)).astype(np.float32)
         self.bigram_counts_ = bi.astype(np.int64)
         if self.order == 1:
             alpha = self.transition_alpha
@@ -114,10 +129,6 @@ class HMMTagger:
             p[T, T] = 0.0
             self.lambdas_ = np.zeros(3)
         else:
-            x, y, z = ext[:-2], ext[1:-1], ext[2:]
-            keep = ~((y == T) & (z == T))
-            tri = np.bincount((x[keep] * (T + 1) + y[keep]) * (T + 1) + z[keep],
-                              minlength=(T + 1) ** 3).reshape(T + 1, T + 1, T + 1)
             p = self._interpolate(tri, bi)
         with np.errstate(divide="ignore"):
             lp = np.log(p)
@@ -130,13 +141,13 @@ class HMMTagger:
         self.log_trans_ = lp.astype(np.float32)
         return self
 
-    def _emissions(self, obs, tags, V, T):
-        counts = np.bincount(tags * (V + 1) + obs, minlength=T * (V + 1)).reshape(T, V + 1).astype(np.float64)
+    @staticmethod
+    def _emission_counts(obs, tags, V, T):
+        counts = np.bincount(tags * (V + 1) + obs, minlength=T * (V + 1)).reshape(T, V + 1)
         freq = np.bincount(obs, minlength=V)
         hapax = freq[obs] == 1
         counts[:, V] = np.bincount(tags[hapax], minlength=T)
-        counts += self.emission_alpha
-        return np.log(counts / counts.sum(axis=1, keepdims=True)).astype(np.float32)
+        return counts
 
     def _interpolate(self, tri, bi):
         """TnT deleted interpolation: returns P(c | a, b) of shape (T+1, T+1, T+1)."""
