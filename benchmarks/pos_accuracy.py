@@ -14,7 +14,6 @@ import argparse
 import sys
 import time
 
-import cnlp
 from cnlp.corpus.readers import corpus_path
 from cnlp.corpus.splits import pd98_split
 from cnlp.evaluate import TagEvaluator

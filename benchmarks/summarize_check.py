@@ -44,8 +44,8 @@ def main():
     docs = build_docs(args.docs)
     expected = sum(3 * 3 / len(s) for s, _ in docs) / (3 * len(docs))
     print(f"{len(docs)} documents, mean {sum(len(s) for s, _ in docs) / len(docs):.1f} lines, 3 distractors each")
-    print(f"| similarity | distractor share of top-3 picks | random picks |")
-    print(f"|---|---|---|")
+    print("| similarity | distractor share of top-3 picks | random picks |")
+    print("|---|---|---|")
     for sim in ("overlap", "bm25"):
         bad = picks = 0
         for sents, far in docs:

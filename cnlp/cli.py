@@ -11,7 +11,7 @@ import sys
 from typing import Iterator, TextIO
 
 from . import registry
-from .errors import CnlpError, CorpusFormatError
+from .errors import CnlpError
 
 
 def iter_lines(paths: list[str], stdin: TextIO | None = None) -> Iterator[str]:

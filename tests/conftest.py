@@ -1,7 +1,6 @@
 """Shared fixtures: tiny data written to tmp_path, and the shared corpora (skipped when absent)."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import threading
-from pathlib import Path
 from typing import Iterable, Iterator
 
 import numpy as np
@@ -18,7 +17,7 @@ from numba import njit
 
 from ..errors import check_str
 from ..text import fold_str
-from ._kernels import TrieArrays, count_matches, fill_matches
+from ._kernels import count_matches, fill_matches
 from .trie import Dictionary, build_trie_arrays, read_dictionary_text
 
 __all__ = ["UserDictionary", "LayeredDictionary", "as_user_dictionary", "bmes_mask", "bmes_bias", "suggest_freq", "MODES"]

@@ -40,7 +40,6 @@ import argparse
 import sys
 import threading
 from collections import Counter
-from typing import Iterable
 
 import numpy as np
 import scipy.sparse as sp

@@ -21,7 +21,7 @@ from ..io import load_meta, model_path
 from ..sequence.crf import CRFTagger
 from ..sequence.perceptron import PerceptronTagger
 from ..tagset import TagSet
-from ..text import fold_str, to_codes
+from ..text import to_codes
 from ._kernels import tag_words
 from .features import WordFeatures
 from .tags import check_words

@@ -2,7 +2,6 @@
 the pipeline, cnlp.load and the CLI."""
 import json
 
-import numpy as np
 import pytest
 
 from cnlp.errors import ModelFormatError
