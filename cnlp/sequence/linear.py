@@ -154,17 +154,21 @@ class LinearChainModel:
         return self.constraints
 
     def decode_params(self) -> tuple:
-        """(index, weights, trans, start, end) as the Viterbi kernels take them, constraints included."""
+        """(index, weights, trans, start, end) as the Viterbi kernels take them, constraints included;
+        built once and reused until the model's arrays or constraints are replaced."""
         self._check()
+        key = (self.index_, self.weights_, self.trans_, self.start_, self.constraints)
+        cache = getattr(self, "_decode_cache", None)
+        if cache is not None and all(a is b for a, b in zip(cache[0], key)):
+            return cache[1]
         pt, ps, pe = self._penalties()
-        cache = getattr(self, "_weight_cache", None)
-        if cache is None or cache[0] is not self.weights_:
-            cache = self._weight_cache = (self.weights_, weight_tuple(self.weights_))
-        weights = cache[1]
-        index = self.index_
+        weights = weight_tuple(self.weights_)
         if self.constraints is None:
-            return index, weights, self.trans_, self.start_, pe
-        return index, weights, self.trans_ + pt, self.start_ + ps, pe
+            params = self.index_, weights, self.trans_, self.start_, pe
+        else:
+            params = self.index_, weights, self.trans_ + pt, self.start_ + ps, pe
+        self._decode_cache = (key, params)
+        return params
 
     # ------------------------------------------------------------------ prediction
     def predict_single(self, X: np.ndarray, allowed: np.ndarray | None = None,
