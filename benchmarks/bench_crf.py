@@ -75,7 +75,7 @@ def crfsuite_tagger(pycrfsuite, model: Path):
 def our_objective_at(tg, X, y, feats_n: int, c2: float) -> float:
     """Our objective at CRFsuite's final weights (a check that both minimise the same function)."""
     from cnlp.sequence._crf_kernels import gold_counts
-    from cnlp.sequence.perceptron import concat
+    from cnlp.sequence.linear import concat
     info = tg.info()
     W = np.zeros((feats_n, 4))
     for (attr, lab), w in info.state_features.items():
