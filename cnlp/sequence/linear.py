@@ -6,10 +6,11 @@ set's transition penalties (forbidden transitions are never chosen). Only the fe
 training get a row, and rows whose weights are all negligible are pruned when saving, so a model
 is sized by the features it uses, not by the hash space. A feature id's row is found with a rank
 dictionary (``index_``: one bit per hashed id and the count of set bits before each 64 of them;
-rows are in id order), 1 MB for 2**22 ids instead of a 16 MB id -> row table. Loaded weights stay
-float16 in memory (the kernels read them through a 65,536-entry value table), so a model takes
-the memory of its file's arrays. The perceptron (:mod:`.perceptron`) and the CRF (:mod:`.crf`)
-differ only in ``fit``.
+rows are in id order), 1 MB for 2**22 ids instead of a 16 MB id -> row table. Weights are saved
+as float16; loaded, they stay float16 (the kernels read them through a 65,536-entry value table:
+half the memory) or, with ``load(..., float32=True)`` as the shipped segmenters and POS tagger do,
+become float32 while the file is read (faster emissions). The perceptron (:mod:`.perceptron`) and
+the CRF (:mod:`.crf`) differ only in ``fit``.
 
 Bundle arrays (``arrays.npz``): ``rows`` int32 (R,) the hashed ids that have a row (unique, in
 ``[0, n_features)``), ``weights`` float16 (R, L), ``trans`` (L, L), ``start`` (L,).
