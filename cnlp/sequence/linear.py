@@ -82,8 +82,9 @@ def compact(X: np.ndarray, n_features: int, min_count: int = 1, *, by_frequency:
 class LinearChainModel:
     """Base of the linear-chain taggers (see the module docstring).
 
-    Learned attributes: ``index_`` (the rows' feature ids, a rank dictionary), ``weights_`` float32 or
-    float16 (R, L) in id order, ``trans_`` float32 (L, L), ``start_`` float32 (L,). ``constraints`` (set with :meth:`constrain`) holds the
+    Learned attributes: ``index_`` (the rows' feature ids, a rank dictionary), ``weights_`` float32
+    or float16 (R, L) in id order, ``trans_`` float32 (L, L), ``start_`` float32 (L,).
+    ``constraints`` (set with :meth:`constrain`) holds the
     additive penalties of a :class:`cnlp.tagset.TagSet`.
     """
 
@@ -123,8 +124,8 @@ class LinearChainModel:
         return np.where(hit, pos, -1)
 
     def use_float32(self) -> "LinearChainModel":
-        """Keep the weights as float32 in memory (twice the memory of float16, faster emissions:
-        the POS tagger uses it, the segmenters keep float16)."""
+        """Keep the weights as float32 in memory (twice the memory of float16, faster emissions),
+        converting in blocks; a no-op when they already are."""
         self._check()
         W = self.weights_
         if W.dtype != np.float32:
