@@ -9,6 +9,7 @@ plain :class:`cnlp.tagset.TagSet`. Each sentence is tagged in one Numba call
 from __future__ import annotations
 
 import argparse
+import copy
 import threading
 import time
 from pathlib import Path
@@ -74,8 +75,10 @@ class POSTagger:
         return ptr, np.ascontiguousarray(ids[keep], np.int32), d.freq_, self.dict_min_count
 
     def with_user_dict(self, user_dict) -> "POSTagger":
-        return POSTagger(self.model, self.features, self.tagset, user_dict=user_dict,
-                         dict_min_count=self.dict_min_count)
+        """A shallow copy that fixes the tags of ``user_dict``'s words that have a POS."""
+        clone = copy.copy(self)
+        clone.user_dict = user_dict
+        return clone
 
     def _allowed(self, words: list[str]) -> np.ndarray:
         """bool (m, L) fixing the tag of user-dictionary words that have one, or (0, L)."""
