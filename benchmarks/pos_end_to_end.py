@@ -4,7 +4,7 @@
                                                       [--skip jieba thulac pkuseg] [--fake-cnlp]
 
 Data: the non-empty lines of ``pd1998/199801.txt`` in file order, the first 90 % for training and
-the last 10 % for testing (:func:`pd98_split`). Each test line's raw text is the concatenation of
+the last 10 % for testing (:func:`cnlp.corpus.splits.pd98_split`). Each test line's raw text is the concatenation of
 its gold words; every system gets that text, line by line, and returns ``(word, tag)`` pairs.
 
 Systems and how each is called (one call per line, str in, word/tag pairs out):
@@ -28,7 +28,7 @@ jieba and THULAC are as shipped: trained on other data with ICTCLAS-style "near-
 standards differ from PKU's. Their tags are scored as they are; the coarse score maps every tag
 (gold and predicted) to its first letter, lower-cased (``nr`` -> ``n``, ``Vg`` -> ``v``).
 
-Scoring (:class:`SpanTagEvaluator`): a predicted token is correct when a gold token on the same
+Scoring (:class:`cnlp.evaluate.SpanTagEvaluator`): a predicted token is correct when a gold token on the same
 line has the same character span (start, end) and the same tag; P = correct / predicted tokens,
 R = correct / gold tokens. "seg" is the span-only score (SIGHAN segmentation F1).
 
@@ -41,100 +41,42 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import re
 import shlex
 import sys
 import time
 from collections import Counter
-from fractions import Fraction
 from pathlib import Path
 
 from common import best_of
 
 from cnlp.corpus.readers import corpus_path, parse_pd98_line
+from cnlp.corpus.splits import pd98_split
+from cnlp.evaluate import SpanTagEvaluator
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-# ---------------------------------------------------------------------------------- data
-def pd98_split(path, test_ratio: float = 0.1) -> tuple[list[str], list[str]]:
-    """(train lines, test lines) of a PD98 file, raw (parse them with ``parse_pd98_line``).
-
-    The non-empty lines in file order; the first ``floor(n * (1 - test_ratio))`` train, the rest
-    test, the ratio taken as the decimal it is written as (the rule of ``cnlp.corpus.splits``:
-    199801.txt gives 17,535 + 1,949 lines).
-    """
-    with open(path, encoding="utf-8-sig") as f:
-        lines = [line.rstrip("\r\n") for line in f if line.strip()]
-    cut = math.floor(len(lines) * (1 - Fraction(repr(float(test_ratio)))))
-    return lines[:cut], lines[cut:]
-
-
 # ---------------------------------------------------------------------------------- scoring
-def coarse_tag(tag: str) -> str:
-    """The coarse tag: first letter, lower-cased (``nr`` -> ``n``, ``Vg`` -> ``v``)."""
-    return tag[:1].lower()
+class Scores:
+    """Fine, coarse (first letter) and span-only scores of one system, with the library's
+    :class:`cnlp.evaluate.SpanTagEvaluator` (one per tag mapping)."""
 
-
-def _prf(correct: int, pred: int, gold: int) -> dict:
-    p = correct / pred if pred else 0.0
-    r = correct / gold if gold else 0.0
-    return {"precision": p, "recall": r, "f1": 2 * p * r / (p + r) if p + r else 0.0, "correct": correct}
-
-
-class SpanTagEvaluator:
-    """Accumulate span + tag token scores line by line (fine tags, coarse tags, spans only).
-
-    A predicted token is correct when a gold token on the same line covers the same characters
-    (start, end) and has the same tag (for ``coarse``: the same ``coarse(tag)``). Tokens that are
-    empty or whitespace are ignored on both sides, as in :class:`cnlp.evaluate.SegEvaluator`.
-
-    >>> ev = SpanTagEvaluator()
-    >>> ev.add([("研究", "vn"), ("生命", "n")], [("研究", "v"), ("生命", "n")])
-    >>> r = ev.result(); r["seg"]["f1"], r["fine"]["f1"], r["coarse"]["f1"]
-    (1.0, 0.5, 1.0)
-    """
-
-    def __init__(self, coarse=coarse_tag):
-        self.coarse = coarse
-        self.gold = self.pred = self.lines = 0
-        self.correct = {"seg": 0, "fine": 0, "coarse": 0}
+    def __init__(self):
+        self.fine, self.coarse = SpanTagEvaluator(), SpanTagEvaluator(coarse=True)
         self.pred_tags: Counter = Counter()
         self.gold_tags: Counter = Counter()
 
-    def add(self, gold: list[tuple[str, str]], pred: list[tuple[str, str]], where: str = "") -> None:
-        gold = [(w, t) for w, t in gold if w and not w.isspace()]
-        pred = [(w, t) for w, t in pred if w and not w.isspace()]
-        g_text, p_text = "".join(w for w, _ in gold), "".join(w for w, _ in pred)
-        if g_text != p_text:
-            raise ValueError(f"{where}gold and prediction differ in characters: "
-                             f"{g_text[:40]!r} vs {p_text[:40]!r}")
-        gold_at: dict[tuple[int, int], str] = {}
-        pos = 0
-        for w, t in gold:
-            gold_at[pos, pos + len(w)] = t
-            pos += len(w)
-            self.gold_tags[t] += 1
-        pos = 0
-        c = self.correct
-        for w, t in pred:
-            gt = gold_at.get((pos, pos + len(w)))
-            pos += len(w)
-            self.pred_tags[t] += 1
-            if gt is not None:
-                c["seg"] += 1
-                c["fine"] += gt == t
-                c["coarse"] += self.coarse(gt) == self.coarse(t)
-        self.lines += 1
-        self.gold += len(gold)
-        self.pred += len(pred)
+    def add(self, gold, pred, where: str = "") -> None:
+        self.fine.add(gold, pred, where=where)
+        self.coarse.add(gold, pred, where=where)
+        self.gold_tags.update(t for w, t in gold if w and not w.isspace())
+        self.pred_tags.update(t for w, t in pred if w and not w.isspace())
 
     def result(self) -> dict:
-        out = {k: _prf(v, self.pred, self.gold) for k, v in self.correct.items()}
-        out.update(gold_tokens=self.gold, pred_tokens=self.pred, lines=self.lines)
-        return out
+        f, c = self.fine.result(), self.coarse.result()
+        return {"fine": f, "coarse": c, "seg": {"f1": f["seg_f1"]}}
 
 
 # ---------------------------------------------------------------------------------- systems
@@ -242,7 +184,7 @@ def main() -> None:
     args = ap.parse_args()
     print("$ " + shlex.join([Path(sys.executable).name] + sys.argv))
     path = corpus_path("pd1998", "199801.txt")
-    train, test = pd98_split(path, args.test_ratio)
+    train, _, test = pd98_split(path, test_ratio=args.test_ratio, parse=False)
     n_lines = len(train) + len(test)
     if args.limit:
         test = test[:args.limit]
@@ -264,7 +206,7 @@ def main() -> None:
         t0 = time.perf_counter()
         fn(texts[0])                                # warm-up: model load, JIT
         warm = time.perf_counter() - t0
-        ev = SpanTagEvaluator()
+        ev = Scores()
         for i, (g, s) in enumerate(zip(gold, texts)):
             ev.add(g, as_pairs(fn(s)), where=f"{name}, test line {i + 1}: ")
         res = ev.result()

@@ -18,9 +18,9 @@ from typing import Callable
 
 import numpy as np
 
-from ..io import load_bundle, save_bundle
+from ..io import save_bundle
 from ._crf_kernels import corpus_posteriors, gold_counts, nll_gradient, scatter_serial, sentence_marginals
-from .linear import WEIGHT_ARRAYS, LinearChainModel, compact, concat
+from .linear import LinearChainModel, compact, concat
 
 KIND = "crf"
 _PARAMS = ("n_labels", "n_features", "c2", "c1", "max_iter", "tol", "dev_every", "min_count")
@@ -319,13 +319,7 @@ class CRFTagger(LinearChainModel):
     @classmethod
     def load(cls, directory, *, float32: bool = False) -> "CRFTagger":
         """Load a saved model; ``float32`` keeps its weights as float32 in memory (else float16)."""
-        meta, a, _ = load_bundle(directory, KIND, WEIGHT_ARRAYS, skip=("weights",))
-        p = meta.get("params")
-        cls._check_params(directory, p)
-        self = cls(**{k: p[k] for k in _PARAMS if k in p})
-        self.load_weights(directory, a, float32=float32)
-        self.training_log_ = meta.get("training_log", [])
+        self, meta = cls._from_bundle(directory, KIND, _PARAMS, float32)
         self.n_iter_ = meta.get("n_iter")
         self.time_per_iteration_ = meta.get("time_per_iteration")
-        self.meta_ = meta
         return self

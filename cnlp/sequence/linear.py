@@ -261,6 +261,20 @@ class LinearChainModel:
         a.clear()                                 # the loaded arrays are not kept twice
         self.set_rows(rows, w, trans, start)
 
+    @classmethod
+    def _from_bundle(cls, directory, kind: str, param_names: tuple, float32: bool):
+        """(model, meta) of a saved bundle of ``kind``: its parameters from meta.json, its weights
+        (float32 in memory or float16) and its training log; ``ModelFormatError`` on any problem."""
+        from ..io import load_bundle
+        meta, a, _ = load_bundle(directory, kind, WEIGHT_ARRAYS, skip=("weights",))
+        p = meta.get("params")
+        cls._check_params(directory, p)
+        self = cls(**{k: p[k] for k in param_names if k in p})
+        self.load_weights(directory, a, float32=float32)
+        self.training_log_ = meta.get("training_log", [])
+        self.meta_ = meta
+        return self, meta
+
     @staticmethod
     def _check_params(directory, p) -> None:
         """``ModelFormatError`` unless ``n_labels``/``n_features`` in meta are sane integers."""

@@ -14,9 +14,9 @@ from typing import Callable
 import numpy as np
 from tqdm import trange
 
-from ..io import load_bundle, save_bundle
+from ..io import save_bundle
 from ._kernels import perceptron_epoch
-from .linear import WEIGHT_ARRAYS, LinearChainModel, compact, concat
+from .linear import LinearChainModel, compact, concat
 
 __all__ = ["PerceptronTagger", "KIND"]
 
@@ -122,11 +122,4 @@ class PerceptronTagger(LinearChainModel):
     @classmethod
     def load(cls, directory, *, float32: bool = False) -> "PerceptronTagger":
         """Load a saved model; ``float32`` keeps its weights as float32 in memory (else float16)."""
-        meta, a, _ = load_bundle(directory, KIND, WEIGHT_ARRAYS, skip=("weights",))
-        p = meta.get("params")
-        cls._check_params(directory, p)
-        self = cls(**{k: p[k] for k in _PARAMS if k in p})
-        self.load_weights(directory, a, float32=float32)
-        self.training_log_ = meta.get("training_log", [])
-        self.meta_ = meta
-        return self
+        return cls._from_bundle(directory, KIND, _PARAMS, float32)[0]
