@@ -18,7 +18,8 @@ from . import segment as _segment_pkg  # noqa: F401
 
 __version__ = "0.1.0"
 __all__ = ["segment", "tokenize", "segment_many", "get_segmenter", "add_word", "del_word",
-           "load_user_dict", "warmup", "pos_tag", "tag", "analyze", "load", "Doc", "Pipeline", "TagSet",
+           "load_user_dict", "warmup", "pos_tag", "tag", "analyze", "ner", "add_entity", "del_entity",
+           "load_entity_dict", "load", "Doc", "Pipeline", "TagSet",
            "discover_words", "keywords", "summarize", "CnlpError", "CorpusFormatError", "ModelFormatError",
            "NotFittedError", "__version__"]
 
@@ -174,19 +175,85 @@ def pos_tag(words) -> list[str]:
 def tag(text: str, *, algorithm: str | None = None, user_dict=None) -> list[tuple[str, str]]:
     """Segment ``text`` and tag the words: ``[(word, tag), ...]``; whitespace tokens are dropped."""
     check_str(text, "tag")
-    return [(w, t) for w, t in analyze(text, algorithm=algorithm, user_dict=user_dict).tagged()
-            if not w.isspace()]
+    return [(w, t) for w, t in _pipeline(algorithm, user_dict, ner=False)(text).tagged() if not w.isspace()]
 
 
-def analyze(text: str, *, algorithm: str | None = None, user_dict=None):
-    """Run the default pipeline (segmenter and POS tagger) on ``text``; returns a :class:`cnlp.doc.Doc`."""
-    check_str(text, "analyze")
+def _pipeline(algorithm, user_dict, *, ner: bool):
     from .pipeline import Pipeline
     seg = _with_user_dict(get_segmenter(algorithm), user_dict)
     pos = get_pos_tagger()
     if user_dict is not None:
         pos = pos.with_user_dict(seg.user_dict)
-    return Pipeline(seg, pos=pos)(text)
+    rec = None
+    if ner:
+        rec = get_ner()
+        if user_dict is not None:
+            rec = rec.with_dictionaries(entities=rec.entities, user_dict=seg.user_dict)
+    return Pipeline(seg, pos=pos, ner=rec)
+
+
+def analyze(text: str, *, algorithm: str | None = None, user_dict=None, ner: bool = True):
+    """Run the default pipeline on ``text``: segmenter, POS tagger and (``ner=True``) entity
+    recognizer; returns a :class:`cnlp.doc.Doc` (``doc.tagged()``, ``doc.ents``, ``doc.to_json()``)."""
+    check_str(text, "analyze")
+    return _pipeline(algorithm, user_dict, ner=ner)(text)
+
+
+# ------------------------------------------------------------------ named entities
+_entity_dict = None        # the process-wide entity dictionary behind add_entity / del_entity
+
+
+def _default_entity_dict():
+    global _entity_dict
+    if _entity_dict is None:
+        with _lock:
+            if _entity_dict is None:
+                from .ner.recognizer import EntityDictionary
+                _entity_dict = EntityDictionary()
+    return _entity_dict
+
+
+def get_ner():
+    """The shared default entity recognizer, with the process-wide entity dictionary
+    (:func:`add_entity`) and user dictionary (:func:`add_word`: no entity crosses a forced word)."""
+    from .ner.recognizer import default_ner
+    return default_ner(entities=_default_entity_dict(), user_dict=_default_user_dict())
+
+
+def ner(text: str, *, user_dict=None) -> list:
+    """Person, place and organization names in ``text``: a list of
+    :class:`cnlp.doc.Entity` ``(text, type, start, end)`` with ``text[start:end] == entity.text``
+    and ``type`` one of ``"PER"``, ``"LOC"``, ``"ORG"``.
+
+    Entities added with :func:`add_entity` are applied inside decoding (``force``: always one
+    entity; ``suggest``: favoured); no entity crosses a word forced with :func:`add_word`.
+    """
+    check_str(text, "ner")
+    rec = get_ner()
+    if user_dict is not None:
+        seg = _with_user_dict(get_segmenter(None), user_dict)
+        rec = rec.with_dictionaries(entities=rec.entities, user_dict=seg.user_dict)
+    return rec.predict(text)
+
+
+def add_entity(text: str, type: str, *, mode: str = "suggest") -> None:
+    """Add an entity to the process-wide entity dictionary used by :func:`ner` and :func:`analyze`.
+
+    ``mode="force"`` makes every occurrence of ``text`` one entity of ``type``;
+    ``mode="suggest"`` only favours it.
+    """
+    _default_entity_dict().add_entity(text, type, mode=mode)
+
+
+def del_entity(text: str) -> None:
+    """Remove an entity from the process-wide entity dictionary (no error if absent)."""
+    check_str(text, "del_entity")
+    _default_entity_dict().del_entity(text)
+
+
+def load_entity_dict(path) -> None:
+    """Load a ``text TYPE [force|suggest]`` file into the process-wide entity dictionary."""
+    _default_entity_dict().update_from_file(path)
 
 
 # ------------------------------------------------------------------ extraction (imported lazily)

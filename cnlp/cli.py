@@ -1,4 +1,4 @@
-"""Command line: ``cnlp segment | tag | eval | train TASK | discover | keywords | summarize | classify``.
+"""Command line: ``cnlp segment | tag | ner | eval | train TASK | discover | keywords | summarize | classify``.
 
 Sub-commands other than ``segment`` and ``eval`` are registered in :mod:`cnlp.registry`
 and imported only when used.
@@ -88,8 +88,55 @@ def cmd_tag(args) -> int:
     return 0
 
 
+def format_entities(text: str, ents, fmt: str) -> str:
+    """One output record of ``cnlp ner`` (with its final newline): ``bio`` one ``char<TAB>tag``
+    line per character then a blank line; ``json`` a JSON list of entities; ``inline`` the text
+    with ``[entity]/TYPE`` marks."""
+    if fmt == "bio":
+        from .ner.data import format_bio
+        return format_bio(text, [(e.start, e.end, e.type) for e in ents])
+    if fmt == "json":
+        import json
+        return json.dumps([{"text": e.text, "type": e.type, "start": e.start, "end": e.end} for e in ents],
+                          ensure_ascii=False) + "\n"
+    parts, pos = [], 0
+    for e in ents:
+        parts.append(text[pos:e.start])
+        parts.append(f"[{e.text}]/{e.type}")
+        pos = e.end
+    parts.append(text[pos:])
+    return "".join(parts) + "\n"
+
+
+def cmd_ner(args) -> int:
+    """``cnlp ner``: one output record per input line, always."""
+    from . import get_ner
+    rec = get_ner()
+    if args.user_dict or args.entity_dict:
+        from .dictionary import UserDictionary
+        from .ner.recognizer import EntityDictionary
+        ud = None
+        for path in args.user_dict or []:
+            ud = UserDictionary.load(path) if ud is None else ud.merged_with_file(path)
+        ed = None
+        for path in args.entity_dict or []:
+            ed = ed or EntityDictionary()
+            ed.update_from_file(path)
+        rec = rec.with_dictionaries(entities=ed if ed is not None else rec.entities,
+                                    user_dict=ud if ud is not None else rec.user_dict)
+    out = sys.stdout
+    for line in iter_lines(args.files):
+        out.write(format_entities(line, rec.predict(line), args.format))
+    out.flush()
+    return 0
+
+
 def cmd_eval(args) -> int:
     from .evaluate import evaluate_files
+    if args.task == "ner":
+        from .evaluate import eval_ner_cli
+        print(eval_ner_cli(args.gold, args.pred))
+        return 0
     if args.task == "pos":
         from .evaluate import eval_pos_cli
         print(eval_pos_cli(args.gold, args.pred, args.words))
@@ -127,9 +174,23 @@ def build_parser() -> argparse.ArgumentParser:
                         "line (a blank line for an empty one); json: one object per line")
     g.set_defaults(func=cmd_tag, dictionary=None, pure=False)
 
+    n = sub.add_parser("ner", help="find person (PER), place (LOC) and organization (ORG) names, one output "
+                                   "record per input line")
+    n.add_argument("files", nargs="*", help="input files (default: stdin)")
+    n.add_argument("--format", choices=["bio", "json", "inline"], default="inline",
+                   help="inline: the text with [entity]/TYPE marks (default); bio: one char<TAB>tag line per "
+                        "character (BIO tags) and a blank line after each input line; json: one JSON list of "
+                        "entities per line")
+    n.add_argument("--entity-dict", action="append", metavar="PATH",
+                   help="entity dictionary, lines 'text TYPE [force|suggest]' (repeatable)")
+    n.add_argument("--user-dict", action="append", metavar="PATH",
+                   help="user dictionary (repeatable); no entity crosses a forced word")
+    n.set_defaults(func=cmd_ner)
+
     e = sub.add_parser("eval", help="score predictions against gold (cws: SIGHAN P/R/F1, OOV/IV recall; "
-                                    "pos: accuracy, accuracy on unseen words, confusions)")
-    e.add_argument("task", choices=["cws", "pos"])
+                                    "pos: accuracy, accuracy on unseen words, confusions; ner: exact-span "
+                                    "P/R/F1 per type and micro-averaged, as conlleval)")
+    e.add_argument("task", choices=["cws", "pos", "ner"])
     e.add_argument("--gold", required=True)
     e.add_argument("--pred", required=True)
     e.add_argument("--words", help="training word list defining OOV")

@@ -363,3 +363,75 @@ def eval_pos_cli(gold, pred, words=None) -> str:
     out.append("confusions (gold -> pred  count):" if conf else "confusions: none")
     out.extend(f"  {g:>4s} -> {p:<4s} {c}" for g, p, c in conf)
     return "\n".join(out)
+
+
+# ---------------------------------------------------------------------------------- entities
+class EntityEvaluator:
+    """Exact-span entity scores, per type and micro-averaged (conlleval's figures).
+
+    ``add(gold_spans, pred_spans)`` takes two lists of ``(start, end, type)`` of one sentence; a
+    predicted entity is correct when a gold one has the same start, end and type. Precision =
+    correct / predicted, recall = correct / gold, over all sentences added.
+
+    >>> ev = EntityEvaluator()
+    >>> ev.add([(0, 3, "PER"), (4, 6, "LOC")], [(0, 3, "PER"), (4, 6, "ORG")])
+    >>> r = ev.result(); r["micro"]["f1"], r["PER"]["f1"], r["LOC"]["recall"]
+    (0.5, 1.0, 0.0)
+    """
+
+    def __init__(self):
+        self.gold: Counter = Counter()
+        self.pred: Counter = Counter()
+        self.correct: Counter = Counter()
+        self.sentences = 0
+
+    def add(self, gold_spans, pred_spans) -> None:
+        gold = {(int(s), int(e), t) for s, e, t in gold_spans}
+        pred = {(int(s), int(e), t) for s, e, t in pred_spans}
+        for _, _, t in gold:
+            self.gold[t] += 1
+        for _, _, t in pred:
+            self.pred[t] += 1
+        for _, _, t in gold & pred:
+            self.correct[t] += 1
+        self.sentences += 1
+
+    def result(self) -> dict:
+        """``{type: {precision, recall, f1, gold, pred, correct}, ..., "micro": {...}, "sentences": n}``."""
+        def block(c, p, g):
+            pr, rc, f = _prf(c, p, g)
+            return {"precision": pr, "recall": rc, "f1": f, "gold": g, "pred": p, "correct": c}
+        out: dict = {t: block(self.correct[t], self.pred[t], self.gold[t])
+                     for t in sorted(set(self.gold) | set(self.pred))}
+        out["micro"] = block(sum(self.correct.values()), sum(self.pred.values()), sum(self.gold.values()))
+        out["sentences"] = self.sentences
+        return out
+
+
+def evaluate_ner_files(gold_path, pred_path) -> dict:
+    """:class:`EntityEvaluator` over two ``char<TAB>tag`` BIO/BIOES files with the same sentences
+    (``ValueError`` naming the sentence where the characters differ)."""
+    from .ner.data import read_bio
+    ev = EntityEvaluator()
+    gold_it, pred_it = read_bio(gold_path), read_bio(pred_path)
+    k = 0
+    for k, (g, p) in enumerate(zip_longest(gold_it, pred_it), 1):
+        if g is None or p is None:
+            raise ValueError(f"{pred_path if p is None else gold_path} ends before sentence {k} "
+                             f"of {gold_path if p is None else pred_path}")
+        if g[0] != p[0]:
+            raise ValueError(f"sentence {k}: gold and prediction differ in characters: {g[0][:40]!r} vs {p[0][:40]!r}")
+        ev.add(g[1], p[1])
+    return ev.result()
+
+
+def eval_ner_cli(gold, pred) -> str:
+    """The report of ``cnlp eval ner``: precision, recall and F1 per type and micro-averaged."""
+    r = evaluate_ner_files(gold, pred)
+    lines = [f"{r['sentences']} sentences",
+             f"{'type':6s} {'precision':>9s} {'recall':>9s} {'f1':>9s} {'gold':>7s} {'pred':>7s} {'correct':>7s}"]
+    for t in [k for k in r if k not in ("micro", "sentences")] + ["micro"]:
+        b = r[t]
+        lines.append(f"{t:6s} {b['precision']:9.4f} {b['recall']:9.4f} {b['f1']:9.4f} "
+                     f"{b['gold']:7d} {b['pred']:7d} {b['correct']:7d}")
+    return "\n".join(lines)

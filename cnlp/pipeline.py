@@ -5,11 +5,13 @@ Components are duck-typed:
 * segmenter: ``bounds(text) -> int32 cut offsets`` (any :class:`cnlp.segment.base.Segmenter`);
 * pos: ``predict(words: list[str]) -> list[str]``;
 * parser: ``parse(words, tags) -> (heads, deprels)``, heads 0 = root else 1-based over ``words``;
-* ner: ``predict_doc(doc) -> [(start, end, type), ...]`` in character offsets on token boundaries.
+* ner: ``predict_doc(doc) -> [(start, end, type), ...]`` in character offsets.
 
-Whitespace-only tokens are never shown to the tagger or the parser: they receive the POS tag ``"w"``
-(PKU's punctuation/symbol tag), head 0 and relation ``"_"``, and the parser's heads are renumbered
-from its word list to the Doc's tokens. The NER component sees the whole Doc (with POS and parse).
+Order: segment, POS, entities, parse. Whitespace-only tokens are never shown to the tagger or the
+parser: they receive the POS tag ``"w"`` (PKU's punctuation/symbol tag), head 0 and relation
+``"_"``, and the parser's heads are renumbered from its word list to the Doc's tokens. The NER
+component sees the Doc with tokens and POS tags; an entity boundary that falls inside a token
+splits that token (the pieces are re-tagged), so ``doc.ents`` always lie on token boundaries.
 """
 from __future__ import annotations
 
@@ -98,29 +100,62 @@ class Pipeline:
             # no whitespace token: the tagger reads the segmenter's offsets directly (its tag names
             # are valid by construction, so the Doc needs no checks)
             return Doc._trusted(text, bounds, tuple(self.pos.predict_bounds(text, bounds)))
-        spans = list(pairwise(bounds.tolist() if hasattr(bounds, "tolist") else bounds))
-        n = len(spans)
-        keep = [i for i, (a, b) in enumerate(spans) if not text[a:b].isspace()]
-        words = [text[a:b] for a, b in (spans[i] for i in keep)]
-        pos = heads = deprels = None
-        if self.pos is not None:
-            tags = self._tags(words)
-            pos = [SPACE_TAG] * n
-            for i, t in zip(keep, tags):
-                pos[i] = t
-            if self.parser is not None:
-                heads, deprels = [0] * n, [SPACE_DEPREL] * n
-                for i, h, r in zip(keep, *self._parse(words, tags)):
-                    heads[i] = keep[h - 1] + 1 if h else 0
-                    deprels[i] = r
+        bounds = list(bounds.tolist() if hasattr(bounds, "tolist") else bounds)
+        pos = self._pos_column(text, bounds) if self.pos is not None else None
+        ents = None
+        if self.ner is not None and len(bounds) > 1:
+            ents = self._entities(Doc(text, bounds, pos=pos))
+            cuts = set(bounds)
+            extra = {x for s, e, _ in ents for x in (s, e)} - cuts
+            if extra:          # an entity boundary inside a token: split the token there, re-tag
+                bounds = sorted(cuts | extra)
+                pos = self._pos_column(text, bounds) if self.pos is not None else None
+        heads = deprels = None
+        if self.parser is not None:
+            spans = list(pairwise(bounds))
+            keep = [i for i, (a, b) in enumerate(spans) if not text[a:b].isspace()]
+            words = [text[a:b] for a, b in (spans[i] for i in keep)]
+            heads, deprels = [0] * len(spans), [SPACE_DEPREL] * len(spans)
+            for i, h, r in zip(keep, *self._parse(words, [pos[i] for i in keep])):
+                heads[i] = keep[h - 1] + 1 if h else 0
+                deprels[i] = r
         doc = Doc(text, bounds, pos=pos, heads=heads, deprels=deprels)
-        if self.ner is not None and n:
-            found = self.ner.predict_doc(doc)
-            try:
-                doc.set_ents(found)
-            except (TypeError, ValueError) as exc:
-                raise type(exc)(f"{_name(self.ner)}.predict_doc returned an invalid entity: {exc}") from exc
+        if ents:
+            doc.set_ents(ents)
         return doc
+
+    def _pos_column(self, text: str, bounds: list[int]) -> list[str]:
+        """One tag per token; whitespace tokens get :data:`SPACE_TAG` and are not shown to the tagger."""
+        spans = list(pairwise(bounds))
+        keep = [i for i, (a, b) in enumerate(spans) if not text[a:b].isspace()]
+        pos = [SPACE_TAG] * len(spans)
+        for i, t in zip(keep, self._tags([text[a:b] for a, b in (spans[i] for i in keep)])):
+            pos[i] = t
+        return pos
+
+    def _entities(self, doc: Doc) -> list[tuple[int, int, str]]:
+        """The NER component's spans, checked (ints, inside the text, not overlapping, str type)."""
+        name = _name(self.ner)
+        out = []
+        for k, span in enumerate(self.ner.predict_doc(doc)):
+            try:
+                s, e, t = span
+            except (TypeError, ValueError):
+                raise TypeError(f"{name}.predict_doc returned {span!r}, not a (start, end, type) triple") from None
+            if isinstance(s, bool) or isinstance(e, bool) or not hasattr(s, "__index__") or not hasattr(e, "__index__"):
+                raise TypeError(f"{name}.predict_doc returned an invalid entity: offsets of entity {k} must be int")
+            if not isinstance(t, str) or not t:
+                raise TypeError(f"{name}.predict_doc returned an invalid entity: type of entity {k} must be a non-empty str")
+            s, e = operator.index(s), operator.index(e)
+            if not 0 <= s < e <= len(doc.text):
+                raise ValueError(f"{name}.predict_doc returned an invalid entity: ({s}, {e}) is empty or "
+                                 f"outside the text of length {len(doc.text)}")
+            out.append((s, e, t))
+        out.sort()
+        for a, b in pairwise(out):
+            if b[0] < a[1]:
+                raise ValueError(f"{name}.predict_doc returned an invalid entity: {a} and {b} overlap")
+        return out
 
     def _tags(self, words: list[str]) -> list[str]:
         if not words:

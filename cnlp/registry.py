@@ -31,6 +31,7 @@ TRAIN_TASKS: dict[str, str] = {
     "hmm": "cnlp.segment.hmm",
     "cws": "cnlp.segment.tagging",
     "pos": "cnlp.pos.tagger",
+    "ner": "cnlp.ner.recognizer",
     "idf": "cnlp.extract.idf",
 }
 
@@ -43,6 +44,8 @@ LOADERS: dict[tuple[str, str | None], str] = {
     ("crf", None): "cnlp.segment.tagging:TaggingSegmenter.load",
     ("perceptron", "pos"): "cnlp.pos.tagger:POSTagger.load",
     ("crf", "pos"): "cnlp.pos.tagger:POSTagger.load",
+    ("perceptron", "ner"): "cnlp.ner.recognizer:EntityRecognizer.load",
+    ("crf", "ner"): "cnlp.ner.recognizer:EntityRecognizer.load",
     ("hmm_pos", "pos"): "cnlp.pos.hmm:HMMPOSTagger.load",
     ("hmm_segmenter", None): "cnlp.segment.hmm:HMMSegmenter.load",
     ("bigram", None): "cnlp.segment.lattice:LatticeSegmenter.load",

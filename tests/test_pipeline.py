@@ -90,10 +90,28 @@ def test_ner_and_full_pipeline(seg):
 def test_component_errors_name_the_component(seg):
     class BadNER:
         def predict_doc(self, doc):
-            return [(0, 1, "LOC")] if len(doc.text) > 1 and doc.spans[0][1] > 1 else []
+            return [(0, 2, "LOC"), (1, 2, "LOC")]
 
-    with pytest.raises(ValueError, match="BadNER.predict_doc returned an invalid entity.*not aligned"):
+    with pytest.raises(ValueError, match="BadNER.predict_doc returned an invalid entity.*overlap"):
         Pipeline(seg, ner=BadNER())("北京")
+
+    class WorseNER:
+        def predict_doc(self, doc):
+            return [(0, 9, "LOC")]
+
+    with pytest.raises(ValueError, match="WorseNER.predict_doc returned an invalid entity.*outside"):
+        Pipeline(seg, ner=WorseNER())("北京")
+
+
+def test_entity_inside_a_token_splits_it_and_retags(seg):
+    class CharNER:
+        def predict_doc(self, doc):
+            return [(0, 1, "LOC")]                   # 北 of the token 北京
+    tagger = FakeTagger()
+    doc = Pipeline(seg, pos=tagger, ner=CharNER())("北京")
+    assert doc.words == ["北", "京"] and doc.ents[0].text == "北"
+    assert len(doc.pos) == 2 and tagger.calls[-1] == ["北", "京"]
+    assert "".join(doc.words) == "北京"
 
     class ShortTagger:
         def predict(self, words):

@@ -1,0 +1,153 @@
+"""Numba kernels of the entity recognizer: character attributes from the text, the cascade's
+words and POS tags and the entity lexicon; one fused call per sentence (attributes, hashed
+templates, constrained Viterbi)."""
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from ..pos._kernels import lookup
+from ..sequence._feature_kernels import hash_templates
+from ..sequence._kernels import viterbi
+from ..text import char_class, fold_code
+
+#: attribute rows (see :mod:`cnlp.ner.features`)
+(CODE, CLASS, ROLE, WTAG, WORD, PTAG, NTAG, WLEN, PB, PI, LB, LE, OB, OE, WPROF, WIN, PWORD, NWORD,
+ PPROF, NPROF) = range(20)
+N_ATTRIBUTES = 20
+NER_PAD = 2
+#: columns of the character statistics (PER start, PER inside, LOC start/end, ORG start/end)
+N_CHAR_STATS = 6
+#: columns of the word statistics (role profile, share inside entities)
+N_WORD_STATS = 2
+
+
+@njit(cache=True, nogil=True)
+def ner_attributes(raw, table, bounds, wtags, cstats, trie, wstats):
+    """int64 (n + 4, N_ATTRIBUTES) attributes of the n characters ``raw`` (int32 code points)
+    segmented at ``bounds`` (m + 1 cut offsets) with per-word POS hashes ``wtags`` (int64 (m,)):
+    folded code, class; the character's role in its word (B 0, M 1, E 2, S 3), the word's tag,
+    hash and length (max 6), the previous / next word's tag and hash; the character's lexicon
+    buckets (``cstats`` uint8 (C, 6) by folded code, 0 beyond C) and the word's (``trie`` =
+    forward trie arrays of the lexicon words, ``wstats`` int64 (V, 2)) for it and its neighbours.
+    Pads: -1 before, -2 after the sentence. O(n)."""
+    n = raw.shape[0]
+    m = bounds.shape[0] - 1
+    P = NER_PAD
+    A = np.zeros((n + 2 * P, N_ATTRIBUTES), np.int64)
+    for r in range(N_ATTRIBUTES):
+        for i in range(P):
+            A[i, r] = -1
+            A[n + P + i, r] = -2
+    codes = np.empty(n, np.int32)
+    C = cstats.shape[0]
+    for i in range(n):
+        c = fold_code(raw[i])
+        codes[i] = c
+        p = i + P
+        A[p, CODE] = c
+        A[p, CLASS] = char_class(raw[i], table)
+        if c < C:
+            for k in range(N_CHAR_STATS):
+                A[p, PB + k] = cstats[c, k]
+    root, htab, word = trie
+    wh = np.empty(m, np.int64)
+    wp = np.zeros(m, np.int64)
+    wi = np.zeros(m, np.int64)
+    for w in range(m):
+        s, e = bounds[w], bounds[w + 1]
+        h = np.uint64(1469598103934665603)
+        for j in range(s, e):
+            h = (h ^ np.uint64(codes[j])) * np.uint64(1099511628211)
+        wh[w] = np.int64(h >> np.uint64(1))
+        k = lookup(root, htab, word, codes, s, e) if root.shape[0] > 1 else -1
+        if k >= 0:
+            wp[w] = wstats[k, 0]
+            wi[w] = wstats[k, 1]
+    for w in range(m):
+        s, e = bounds[w], bounds[w + 1]
+        for i in range(s, e):
+            p = i + P
+            if e - s == 1:
+                A[p, ROLE] = 3
+            elif i == s:
+                A[p, ROLE] = 0
+            elif i == e - 1:
+                A[p, ROLE] = 2
+            else:
+                A[p, ROLE] = 1
+            A[p, WTAG] = wtags[w]
+            A[p, WORD] = wh[w]
+            A[p, WLEN] = min(e - s, 6)
+            A[p, WPROF] = wp[w]
+            A[p, WIN] = wi[w]
+            if w > 0:
+                A[p, PTAG], A[p, PWORD], A[p, PPROF] = wtags[w - 1], wh[w - 1], wp[w - 1]
+            else:
+                A[p, PTAG], A[p, PWORD], A[p, PPROF] = -1, -1, -1
+            if w + 1 < m:
+                A[p, NTAG], A[p, NWORD], A[p, NPROF] = wtags[w + 1], wh[w + 1], wp[w + 1]
+            else:
+                A[p, NTAG], A[p, NWORD], A[p, NPROF] = -2, -2, -2
+    return A
+
+
+@njit(cache=True, nogil=True)
+def ner_features(raw, table, bounds, wtags, cstats, trie, wstats, spec, bits):
+    """int32 (n, T) feature ids: :func:`ner_attributes` hashed by the templates of ``spec``."""
+    A = ner_attributes(raw, table, bounds, wtags, cstats, trie, wstats)
+    return hash_templates(A, NER_PAD, spec, bits, np.empty((raw.shape[0], spec[0].shape[0]), np.int32), 0)
+
+
+@njit(cache=True, nogil=True)
+def tag_entities(raw, table, bounds, wtags, cstats, trie, wstats, spec, bits, model, allowed, bias):
+    """int32 entity labels of the characters ``raw`` in one call: :func:`ner_features` and Viterbi
+    under ``model`` = (index, weights, trans, start, end) with the label mask ``allowed`` (n, L) or
+    (0, L) and additive scores ``bias`` (n, L) or (0, L)."""
+    X = ner_features(raw, table, bounds, wtags, cstats, trie, wstats, spec, bits)
+    index, weights, trans, start, end = model
+    return viterbi(X, index, weights, trans, start, end, allowed, bias)
+
+
+@njit(cache=True, nogil=True)
+def entity_constraints(n, L, starts, ends, type_base, force, strength, scheme_parts, word_starts, word_ends,
+                       allowed, bias):
+    """Fill ``allowed`` bool (n, L) and ``bias`` float64 (n, L) (both start all True / 0):
+
+    * a forced entity ``[s, e)`` of the type whose ``B`` label is ``type_base`` may only take the
+      labels that make it exactly one entity of that type;
+    * a suggested one adds ``strength`` to those labels;
+    * a forced word ``[ws, we)`` (``word_starts`` / ``word_ends``) is never crossed by an entity:
+      no entity starts inside it or ends before its last character.
+
+    ``scheme_parts`` is 2 (BIO: B, I per type) or 4 (BIOES: B, I, E, S). Spans of one kind must
+    not overlap each other. Returns the number of forced positions."""
+    forced = 0
+    for k in range(starts.shape[0]):
+        s, e, b = starts[k], ends[k], type_base[k]
+        for i in range(s, e):
+            if scheme_parts == 4:
+                lab = b + 3 if e - s == 1 else (b if i == s else (b + 2 if i == e - 1 else b + 1))
+            else:
+                lab = b if i == s else b + 1
+            if force[k]:
+                for y in range(L):
+                    allowed[i, y] = False
+                allowed[i, lab] = True
+                forced += 1
+            else:
+                bias[i, lab] += strength
+        if force[k] and e < n and scheme_parts == 2:
+            # BIO: the character after a forced entity must not continue it
+            allowed[e, b + 1] = False
+    for k in range(word_starts.shape[0]):
+        s, e = word_starts[k], word_ends[k]
+        for i in range(s, e):
+            for y in range(1, L):
+                r = (y - 1) % scheme_parts
+                starts_here = r == 0 or r == 3
+                ends_here = r == 2 or r == 3
+                if (i > s and starts_here) or (scheme_parts == 4 and i < e - 1 and ends_here):
+                    allowed[i, y] = False
+            forced += 1
+    return forced

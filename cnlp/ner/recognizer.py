@@ -1,0 +1,453 @@
+"""Named entity recognition: character-level BIOES/BIO tagging over a segment → POS cascade.
+
+:class:`EntityRecognizer` = a :class:`cnlp.sequence.linear.LinearChainModel` (averaged perceptron
+or CRF) + the character preset of :mod:`cnlp.ner.features` (its lexicon learned from the training
+data) + a ``bio``/``bioes`` :class:`cnlp.tagset.TagSet` whose forbidden transitions Viterbi
+enforces. The cascade (a segmenter and a POS tagger, by default the shipped ones) supplies word
+boundaries and tags as features. Entity dictionaries (:class:`EntityDictionary`) and forced user
+words act inside Viterbi: a forced entity is a label mask, a suggested one an additive score, and
+no entity crosses a forced user word.
+"""
+from __future__ import annotations
+
+import argparse
+import copy
+import os
+import re
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+
+from ..dictionary.user import UserDictionary, as_user_dictionary
+from ..doc import Entity
+from ..errors import ModelFormatError, check_str
+from ..io import load_meta, model_path
+from ..sequence.crf import CRFTagger
+from ..sequence.perceptron import PerceptronTagger
+from ..tagset import TagSet
+from ..text import fold_str, fold_width, to_codes
+from ._kernels import entity_constraints, tag_entities
+from .data import ENTITY_TYPES
+from .features import EntityLexicon, NERFeatures, tag_hash
+
+__all__ = ["EntityRecognizer", "EntityDictionary", "default_ner", "train_ner", "add_train_arguments", "train_main"]
+
+TAGGERS = {"perceptron": PerceptronTagger, "crf": CRFTagger}
+#: score added per character to the labels of a suggested entity, as a multiple of a typical label
+#: score at one position (mean absolute weight times the number of templates)
+SUGGEST_BIAS = 1.0
+_SPACE = re.compile(r"\s")
+_SPACE_HASH = tag_hash("w")
+
+
+class EntityDictionary:
+    """User entities: ``text → (type, mode)``; ``force`` makes every occurrence exactly one entity
+    of that type, ``suggest`` only favours it. File format, one entry per line:
+    ``text TYPE [force|suggest]`` (``#`` comments, BOM stripped).
+
+    >>> ed = EntityDictionary(); ed.add_entity("华为", "ORG", mode="force"); len(ed)
+    1
+    """
+
+    def __init__(self):
+        self._ud = UserDictionary()
+
+    def add_entity(self, text: str, type: str, *, mode: str = "suggest") -> None:
+        check_str(text, "add_entity")
+        if not isinstance(type, str) or not type or "-" in type or type.strip() != type or " " in type:
+            raise ValueError(f"entity type must be a non-empty str without '-' or spaces, got {type!r}")
+        if not text.strip():
+            raise ValueError("cannot add an empty or whitespace-only entity")
+        self._ud.add_word(text, None, type, mode=mode)
+
+    def del_entity(self, text: str) -> None:
+        self._ud.del_word(text)
+
+    @classmethod
+    def load(cls, path, *, mode: str = "suggest") -> "EntityDictionary":
+        ed = cls()
+        ed.update_from_file(path, mode=mode)
+        return ed
+
+    def update_from_file(self, path, *, mode: str = "suggest") -> None:
+        """Add the ``text TYPE [force|suggest]`` entries of ``path`` (``CorpusFormatError`` with
+        file and line on a malformed one)."""
+        from ..dictionary.trie import read_dictionary_text
+        from ..errors import CorpusFormatError
+        for lineno, (word, freq, dist, m) in enumerate(
+                read_dictionary_text(path, format="words", lenient=False, extra_columns=True), 1):
+            if not dist or freq is not None:
+                raise CorpusFormatError(path, lineno, "expected 'text TYPE [force|suggest]'", word)
+            self.add_entity(word, next(iter(dist)), mode=m or mode)
+
+    def __len__(self) -> int:
+        return len(self._ud)
+
+    def __contains__(self, text) -> bool:
+        return text in self._ud
+
+    def items(self) -> list[tuple[str, str, str]]:
+        """``(text (folded), type, mode)`` of every entry."""
+        return [(w, p, m) for w, _, p, m in self._ud.items()]
+
+    def matches(self, folded_codes: np.ndarray, text: str):
+        """``(starts, ends, types, force)`` of the entries occurring in the text (forced ones
+        leftmost-longest and non-overlapping, suggested ones every occurrence)."""
+        s, e, f = self._ud.constraints(folded_codes)
+        folded = fold_str(text)
+        types = [self._ud.get(folded[a:b])[1] for a, b in zip(s.tolist(), e.tolist())]
+        return s, e, types, f
+
+    def __repr__(self) -> str:
+        return f"EntityDictionary({len(self)} entities)"
+
+
+class EntityRecognizer:
+    """Find person, place and organization names (the types of ``tagset``) in text.
+
+    >>> ner = default_ner()                                # doctest: +SKIP
+    >>> ner.predict("江泽民在北京会见了华为公司的代表")        # doctest: +SKIP
+    [Entity(text='江泽民', type='PER', start=0, end=3), Entity(text='北京', type='LOC', start=4, end=6), ...]
+    """
+
+    def __init__(self, model, features: NERFeatures, tagset: TagSet, *, segmenter=None, pos=None,
+                 entities: EntityDictionary | None = None, user_dict=None, suggest_bias: float = SUGGEST_BIAS):
+        if tagset.scheme not in ("bio", "bioes"):
+            raise ValueError(f"an entity tag set has the bio or bioes scheme, got {tagset.scheme!r}")
+        if model.n_labels != len(tagset):
+            raise ValueError(f"model has {model.n_labels} labels, tag set {len(tagset)}")
+        self.model = (model.use_float32() if hasattr(model, "weights_") else model).constrain(tagset)
+        self.features = features
+        self.tagset = tagset
+        self.entities = entities
+        self.user_dict = as_user_dictionary(user_dict)
+        self.suggest_bias = float(suggest_bias)
+        self._segmenter = segmenter
+        self._pos = pos
+        self._type_base = {t: 1 + k * (2 if tagset.scheme == "bio" else 4) for k, t in enumerate(tagset.types)}
+
+    # ------------------------------------------------------------------ the cascade
+    @property
+    def segmenter(self):
+        if self._segmenter is None:
+            from ..segment.tagging import default_crf
+            self._segmenter = default_crf(user_dict=self.user_dict)
+        return self._segmenter
+
+    @property
+    def pos(self):
+        if self._pos is None:
+            from ..pos.tagger import default_pos
+            self._pos = default_pos(user_dict=self.user_dict)
+        return self._pos
+
+    def with_dictionaries(self, *, entities=None, user_dict=None) -> "EntityRecognizer":
+        """A shallow copy using ``entities`` (an :class:`EntityDictionary`) and ``user_dict`` (its
+        forced words are never crossed by an entity; the default cascade also segments with it)."""
+        clone = copy.copy(self)
+        clone.entities = entities
+        clone.user_dict = as_user_dictionary(user_dict)
+        if user_dict is not None:       # cnlp's own cascade components honour the user words too
+            for attr in ("_segmenter", "_pos"):
+                comp = getattr(self, attr)
+                if callable(getattr(comp, "with_user_dict", None)):
+                    setattr(clone, attr, comp.with_user_dict(clone.user_dict))
+        return clone
+
+    def cascade(self, text: str, codes: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(word cut offsets, per-word POS tag hashes) of ``text`` from the segmenter and tagger."""
+        codes = to_codes(text) if codes is None else codes
+        bounds = np.ascontiguousarray(self.segmenter.bounds(text), np.int32)
+        return bounds, self._tag_hashes(text, codes, bounds)
+
+    def _tag_hashes(self, text, codes, bounds) -> np.ndarray:
+        pos = self.pos
+        if len(bounds) < 2:
+            return np.zeros(0, np.int64)
+        if hasattr(pos, "predict_ids"):
+            table = getattr(pos, "_ner_hash", None)
+            if table is None:
+                table = np.array([tag_hash(t) for t in pos.tagset.names], np.int64)
+                pos._ner_hash = table
+            wtags = table[pos.predict_ids(codes, bounds)]
+        else:
+            b = bounds.tolist()
+            wtags = np.array([tag_hash(t) for t in pos.predict([text[i:j] for i, j in zip(b, b[1:])])], np.int64)
+        if _SPACE.search(text):                 # whitespace tokens carry the tag a Pipeline gives them
+            b = bounds.tolist()
+            for k, (i, j) in enumerate(zip(b, b[1:])):
+                if text[i:j].isspace():
+                    wtags[k] = _SPACE_HASH
+        return wtags
+
+    # ------------------------------------------------------------------ decoding
+    def _constraints(self, text: str, codes: np.ndarray):
+        n, L = codes.shape[0], len(self.tagset)
+        ed, ud = self.entities, self.user_dict
+        has_ed = ed is not None and len(ed)
+        has_ud = ud is not None and len(ud)
+        if not (has_ed or has_ud) or n == 0:
+            return np.zeros((0, L), np.bool_), np.zeros((0, L), np.float64)
+        folded = fold_width(codes)
+        z = np.zeros(0, np.int64)
+        es, ee, eb, ef = z, z, z, np.zeros(0, np.bool_)
+        if has_ed:
+            s, e, types, f = ed.matches(folded, text)
+            keep = [k for k, t in enumerate(types) if t in self._type_base]
+            if len(keep) < len(types):
+                unknown = sorted({t for t in types if t not in self._type_base})
+                raise ValueError(f"entity dictionary types {unknown} are not types of this model "
+                                 f"({list(self.tagset.types)})")
+            es, ee, ef = s.astype(np.int64), e.astype(np.int64), f
+            eb = np.array([self._type_base[t] for t in types], np.int64)
+        ws = we = z
+        if has_ud:
+            s, e, f = ud.constraints(folded)
+            ws, we = s[f].astype(np.int64), e[f].astype(np.int64)
+        allowed = np.ones((n, L), np.bool_)
+        bias = np.zeros((n, L), np.float64)
+        strength = self.suggest_bias * self._score_scale()
+        parts = 2 if self.tagset.scheme == "bio" else 4
+        forced = entity_constraints(n, L, es, ee, eb, ef, strength, parts, ws, we, allowed, bias)
+        if not forced:
+            allowed = np.zeros((0, L), np.bool_)
+        if not (has_ed and (~ef).any()):
+            bias = np.zeros((0, L), np.float64)
+        return allowed, bias
+
+    def _score_scale(self) -> float:
+        """A typical label score at one position: mean absolute weight times the number of templates."""
+        scale = getattr(self, "_scale", None)
+        if scale is None:
+            w = self.model.weights_
+            scale = float(np.abs(w).mean(dtype=np.float64)) * len(self.features.templates) if w.size else 0.0
+            self._scale = scale = scale or 1.0
+        return scale
+
+    def predict_spans(self, text: str, bounds=None, wtags=None) -> list[tuple[int, int, str]]:
+        """``(start, end, type)`` of the entities in ``text``; ``bounds`` / ``wtags`` give the
+        cascade's result when the caller has it (a Pipeline)."""
+        text = check_str(text, "ner")
+        if not text:
+            return []
+        codes = to_codes(text)
+        if bounds is None:
+            bounds, wtags = self.cascade(text, codes)
+        allowed, bias = self._constraints(text, codes)
+        table, cstats, trie, wstats, spec, bits = self.features.kernel_args()
+        labels = tag_entities(codes, table, np.ascontiguousarray(bounds, np.int32),
+                              np.ascontiguousarray(wtags, np.int64), cstats, trie, wstats, spec, bits,
+                              self.model.decode_params(), allowed, bias)
+        return self.tagset.decode_spans(labels)
+
+    def predict(self, text: str) -> list[Entity]:
+        """The entities of ``text``, each with ``text[start:end] == entity.text``."""
+        return [Entity(text[s:e], t, s, e) for s, e, t in self.predict_spans(text)]
+
+    __call__ = predict
+
+    def predict_doc(self, doc) -> list[tuple[int, int, str]]:
+        """Entity spans of a :class:`cnlp.doc.Doc`, reading its tokens and (if set) POS tags."""
+        bounds = np.asarray(doc._bounds, np.int32)
+        if doc._pos is not None:
+            wtags = np.array([tag_hash(t) for t in doc._pos], np.int64)
+        else:
+            wtags = self._tag_hashes(doc.text, to_codes(doc.text), bounds)
+        return self.predict_spans(doc.text, bounds, wtags)
+
+    def warmup(self) -> "EntityRecognizer":
+        self.predict("江泽民在北京会见了新华社记者。")
+        return self
+
+    # ------------------------------------------------------------------ persistence
+    def save(self, directory, *, meta: dict | None = None, prune: float = 1e-3) -> Path:
+        d = Path(directory)
+        d.mkdir(parents=True, exist_ok=True)
+        np.savez_compressed(d / "lexicon.npz", **self.features.lexicon.arrays())
+        return self.model.save(d, meta={"task": "ner", "tagset": self.tagset.to_json(),
+                                        "features": self.features.get_params(), **(meta or {})}, prune=prune)
+
+    @classmethod
+    def load(cls, directory, **kw) -> "EntityRecognizer":
+        """Load a saved recognizer; keyword arguments as for the constructor (cascade, dictionaries)."""
+        meta = load_meta(directory)
+        path = Path(directory) / "meta.json"
+        model_cls = TAGGERS.get(meta.get("kind"))
+        if model_cls is None or meta.get("task") != "ner":
+            raise ModelFormatError(path, f"holds a {meta.get('task')!r} {meta.get('kind')!r} model, "
+                                         f"expected an NER model ({sorted(TAGGERS)})")
+        lex_path = Path(directory) / "lexicon.npz"
+        try:
+            with np.load(lex_path, allow_pickle=False) as z:
+                lexicon = EntityLexicon.from_arrays({k: z[k] for k in ("cstats", "wstats", "word_ptr", "word_codes")})
+        except FileNotFoundError:
+            raise ModelFormatError(lex_path, "missing") from None
+        except (ValueError, KeyError, OSError, EOFError) as e:
+            raise ModelFormatError(lex_path, f"corrupt or malformed entity lexicon ({type(e).__name__}: {e})") from None
+        except Exception as e:                      # zipfile.BadZipFile and friends
+            raise ModelFormatError(lex_path, f"corrupt entity lexicon ({type(e).__name__}: {e})") from None
+        try:
+            tagset = TagSet.from_json(meta.get("tagset"))
+            fp = meta.get("features", {})
+            if not isinstance(fp, dict):
+                raise ValueError("'features' must be a JSON object")
+            feats = NERFeatures(bits=fp.get("bits", 22), lexicon=lexicon, templates=fp.get("templates"))
+            return cls(model_cls.load(directory, float32=True), feats, tagset, **kw)
+        except (ValueError, TypeError, AttributeError) as e:
+            raise ModelFormatError(path, str(e)) from None
+
+
+_lock = threading.Lock()
+_DEFAULT: dict = {}
+
+
+def default_ner(*, entities=None, user_dict=None) -> EntityRecognizer:
+    """The shipped recognizer (``data/ner``), loaded once; with dictionaries, a shallow copy using them."""
+    with _lock:
+        if "ner" not in _DEFAULT:
+            _DEFAULT["ner"] = EntityRecognizer.load(model_path("ner"))
+    base = _DEFAULT["ner"]
+    if entities is None and user_dict is None:
+        return base
+    return base.with_dictionaries(entities=entities, user_dict=user_dict)
+
+
+# ---------------------------------------------------------------------------------- training
+def cascade_arrays(texts, segmenter, pos, *, verbose: bool = False):
+    """``[(codes, bounds, wtags)]`` of ``texts`` through the segmenter and POS tagger."""
+    rec = EntityRecognizer.__new__(EntityRecognizer)
+    rec._segmenter, rec._pos = segmenter, pos
+    out = []
+    t0 = time.perf_counter()
+    for text in texts:
+        codes = to_codes(text)
+        bounds, wtags = rec.cascade(text, codes)
+        out.append((codes, bounds, wtags))
+    if verbose:
+        print(f"cascade: {len(out)} sentences in {time.perf_counter() - t0:.1f}s", flush=True)
+    return out
+
+
+def entity_tagset(types, scheme: str) -> TagSet:
+    if scheme not in ("bio", "bioes"):
+        raise ValueError(f"scheme must be 'bio' or 'bioes', got {scheme!r}")
+    return TagSet.bio(types) if scheme == "bio" else TagSet.bioes(types)
+
+
+def jackknife_features(sents, casc, *, bits: int, folds: int, templates=None, types=ENTITY_TYPES):
+    """Features of each fold with a lexicon of the other folds (so that unseen names occur in
+    training at the rate they occur in use)."""
+    X: list = [None] * len(sents)
+    fold_of = np.arange(len(sents)) % folds
+    for k in range(folds):
+        lex = EntityLexicon.build(((t, s, c[1]) for (t, s), c, f in zip(sents, casc, fold_of) if f != k), types)
+        feats = NERFeatures(bits=bits, lexicon=lex, templates=templates)
+        for i in np.flatnonzero(fold_of == k).tolist():
+            codes, bounds, wtags = casc[i]
+            X[i] = feats.transform(codes, bounds, wtags)
+    return X
+
+
+def f1_scorer(dev, dev_casc, tagset: TagSet, feats: NERFeatures):
+    """``f(model) -> micro F1`` of exact entity spans on ``dev`` (features precomputed once)."""
+    from ..evaluate import EntityEvaluator
+    dev_X = [feats.transform(*c) for c in dev_casc]
+
+    def score(model) -> float:
+        ev = EntityEvaluator()
+        for (_, gold), labels in zip(dev, model.predict(dev_X)):
+            ev.add(gold, tagset.decode_spans(labels))
+        return ev.result()["micro"]["f1"]
+    return score
+
+
+def train_ner(train, dev=(), *, algorithm: str = "perceptron", scheme: str = "bioes", segmenter=None, pos=None,
+              bits: int = 22, folds: int = 5, templates=None, types=ENTITY_TYPES, verbose: bool = True, **fit_kw):
+    """An :class:`EntityRecognizer` trained on ``(text, spans)`` sentences (micro F1 on ``dev``
+    logged every epoch); the cascade is ``segmenter`` / ``pos`` (default: the shipped ones)."""
+    from ..train import fit_linear
+    train = [(t, [sp for sp in s if sp[2] in types]) for t, s in train if t]
+    dev = [(t, [sp for sp in s if sp[2] in types]) for t, s in dev if t]
+    tagset = entity_tagset(types, scheme)
+    rec = EntityRecognizer(PerceptronTagger(n_labels=len(tagset), n_features=1 << bits), NERFeatures(bits=bits),
+                           tagset, segmenter=segmenter, pos=pos)
+    casc = cascade_arrays([t for t, _ in train], rec.segmenter, rec.pos, verbose=verbose)
+    X = jackknife_features(train, casc, bits=bits, folds=folds, templates=templates, types=types)
+    y = [tagset.encode_spans(len(t), s) for t, s in train]
+    lexicon = EntityLexicon.build(((t, s, c[1]) for (t, s), c in zip(train, casc)), types)
+    feats = NERFeatures(bits=bits, lexicon=lexicon, templates=templates)
+    score = f1_scorer(dev, cascade_arrays([t for t, _ in dev], rec.segmenter, rec.pos), tagset, feats) if dev else None
+    model = fit_linear(algorithm, X, y, n_labels=len(tagset), n_features=feats.n_features, tagset=tagset,
+                       dev_score=score, verbose=verbose, **fit_kw)
+    return EntityRecognizer(model, feats, tagset, segmenter=rec._segmenter, pos=rec._pos)
+
+
+# ---------------------------------------------------------------------------------- CLI
+def load_training_data(msra, pd98=None, *, dev_ratio: float = 0.1, pd98_test_ratio: float = 0.1,
+                       pd98_mode: str = "plain"):
+    """(train, dev) ``(text, spans)`` lists: the MSRA BIO file (its last ``dev_ratio`` is dev) plus,
+    optionally, the training part of the PD98 split converted (:func:`cnlp.ner.data.pd98_entities`)."""
+    from ..corpus.splits import split_sizes
+    from .data import pd98_entities, read_bio
+    train, dev = [], []
+    if msra:
+        sents = list(read_bio(msra))
+        n_train, n_dev, _ = split_sizes(len(sents), test_ratio=dev_ratio)
+        train, dev = sents[:n_train], sents[n_train:]
+    if pd98:
+        from ..corpus.splits import pd98_split
+        from .pd98 import convert_pd98
+        split = pd98_split(pd98, test_ratio=pd98_test_ratio, compounds="merge")
+        train = train + convert_pd98(split.train, mode=pd98_mode, reference=train)
+        if not msra:
+            dev = [pd98_entities(s) for s in split.dev]
+    return train, dev
+
+
+def add_train_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--msra", metavar="PATH", help="MSRA-format BIO training file (char<TAB>tag); its last "
+                                                       "--dev-ratio of sentences is the dev set")
+    parser.add_argument("--pd98", metavar="PATH", help="also train on the training part of this PD98 file's split")
+    parser.add_argument("--pd98-mode", choices=["plain", "careful"], default="plain",
+                        help="how PD98 is converted (see cnlp.ner.pd98)")
+    parser.add_argument("--out", required=True, metavar="DIR")
+    parser.add_argument("--algorithm", choices=sorted(TAGGERS), default="perceptron")
+    parser.add_argument("--scheme", choices=["bio", "bioes"], default="bioes")
+    parser.add_argument("--dev-ratio", type=float, default=0.1)
+    parser.add_argument("--n-iter", type=int, default=15, help="perceptron: maximum epochs")
+    parser.add_argument("--seeds", type=int, default=1, help="perceptron: average this many shuffle seeds")
+    parser.add_argument("--c2", type=float, default=1.0, help="crf: L2 coefficient")
+    parser.add_argument("--max-iter", type=int, default=150, help="crf: L-BFGS iterations")
+    parser.add_argument("--min-count", type=int, default=1, help="features seen fewer times get no weight")
+    parser.add_argument("--templates", nargs="+", default=None, metavar="T",
+                        help="feature templates (default: all of cnlp.ner.features.TEMPLATE_LIBRARY)")
+    parser.add_argument("--bits", type=int, default=22)
+    parser.add_argument("--folds", type=int, default=5, help="jackknife folds for the entity lexicon")
+    parser.add_argument("--prune", type=float, default=1e-3, help="drop feature rows whose largest |weight| is at most this")
+
+
+def train_main(args) -> int:
+    from ..train import command_line
+    if not args.msra and not args.pd98:
+        raise SystemExit("cnlp train ner: give --msra and/or --pd98")
+    t0 = time.perf_counter()
+    train, dev = load_training_data(args.msra, args.pd98, dev_ratio=args.dev_ratio, pd98_mode=args.pd98_mode)
+    rec = train_ner(train, dev, algorithm=args.algorithm, scheme=args.scheme, bits=args.bits, folds=args.folds,
+                    templates=args.templates, seeds=args.seeds, n_iter=args.n_iter, c2=args.c2,
+                    max_iter=args.max_iter, min_count=args.min_count)
+    meta = {"command": command_line(getattr(args, "argv", None)), "train_sentences": len(train),
+            "dev_sentences": len(dev), "train_seconds": round(time.perf_counter() - t0, 1),
+            "cascade": {"segmenter": "crf", "pos": "default"}}
+    import shutil
+    out = Path(args.out)
+    tmp = out.with_name(out.name + ".partial")     # a killed run never leaves a half-written model
+    shutil.rmtree(tmp, ignore_errors=True)
+    rec.save(tmp, meta=meta, prune=args.prune)
+    if out.exists():
+        shutil.rmtree(out)
+    os.replace(tmp, out)
+    print(f"NER {args.algorithm}/{args.scheme}: {len(train)} train / {len(dev)} dev sentences, "
+          f"log {rec.model.training_log_}, {time.perf_counter() - t0:.0f}s -> {args.out}")
+    return 0
