@@ -12,7 +12,15 @@ from ..text import char_class, fold_code
 
 #: attribute rows of the word preset (see :mod:`cnlp.pos.features`)
 WORD, PRE1, PRE2, SUF1, SUF2, LENGTH, SHAPE, AMBIG, TOP, FREQ = range(10)
-N_ATTRIBUTES = 10
+#: affix tag dictionary (tag set / top tag of the dictionary words of 2+ characters with the same
+#: last / first character or last / first two characters) and characters inside the word
+S1SET, S1TOP, P1SET, P1TOP, S2SET, S2TOP, P2SET, P2TOP, CHAR1, CHARM2, MID2 = range(10, 21)
+#: stacking: the tag id + 1 a first-pass tagger predicted for the word (0 without one)
+PRED = 21
+N_ATTRIBUTES = 22
+#: affix kinds of the affix table keys (``kind << AFFIX_SHIFT | value``)
+AFFIX_S1, AFFIX_P1, AFFIX_S2, AFFIX_P2 = range(4)
+AFFIX_SHIFT = 42
 WORD_PAD = 2
 
 
@@ -27,14 +35,26 @@ def lookup(root, htab, word, codes, s, e):
     return word[node] if node > 0 else -1
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _affix(keys, vals, key, A, p, col):
+    """Copy the (set, top) row of ``key`` of the affix table into ``A[p, col:col + 2]`` (0 if absent)."""
+    i = np.searchsorted(keys, key)
+    if i < keys.shape[0] and keys[i] == key:
+        A[p, col] = vals[i, 0]
+        A[p, col + 1] = vals[i, 1]
+
+
 @njit(cache=True, nogil=True)
-def word_attributes(raw, bounds, table, trie, ambig, top, freq):
+def word_attributes(raw, bounds, table, trie, ambig, top, freq, affix, pred):
     """int64 (m + 4, N_ATTRIBUTES) attributes of the m words between cut offsets ``bounds`` of the
     code points ``raw``: a hash of the folded word, first / first two / last / last two characters,
     length (max 8), shape (classes of the first and last character, all characters of one class),
     and from the dictionary (``trie`` = forward trie arrays; ``ambig``, ``top``, ``freq`` int64 per
-    word id) the word's set of tags, its most frequent tag and a frequency bucket (0: unknown).
-    Pads: -1 before, -2 after the sentence. O(total length)."""
+    word id) the word's set of tags, its most frequent tag and a frequency bucket (0: unknown);
+    from the affix table ``affix`` = (sorted int64 keys, int64 (K, 2) (set, top) hashes) the tag
+    set / top tag of the word's one- and two-character suffix and prefix (two-character ones for
+    words of 2+ characters); the second and second-to-last characters and (4+ characters) the
+    bigram of the second and third; ``pred`` int64 (m,) first-pass tag ids or (0,). Pads: -1 before, -2 after the sentence. O(total length)."""
     m = bounds.shape[0] - 1
     P = WORD_PAD
     A = np.zeros((m + 2 * P, N_ATTRIBUTES), np.int64)
@@ -64,6 +84,18 @@ def word_attributes(raw, bounds, table, trie, ambig, top, freq):
         A[p, SUF2] = (codes[e - 2] if e - s > 1 else -3) * 1114112 + codes[e - 1]
         A[p, LENGTH] = min(e - s, 8)
         A[p, SHAPE] = (c0 * 16 + char_class(raw[e - 1], table)) * 2 + uniform
+        A[p, CHAR1] = codes[s + 1] if e - s > 1 else -3
+        A[p, CHARM2] = codes[e - 2] if e - s > 1 else -3
+        A[p, MID2] = codes[s + 1] * 1114112 + codes[s + 2] if e - s > 3 else -3
+        if pred.shape[0] == m:
+            A[p, PRED] = pred[w] + 1
+        akeys, avals = affix
+        if akeys.shape[0] > 0:
+            _affix(akeys, avals, (AFFIX_S1 << AFFIX_SHIFT) | codes[e - 1], A, p, S1SET)
+            _affix(akeys, avals, (AFFIX_P1 << AFFIX_SHIFT) | codes[s], A, p, P1SET)
+            if e - s > 1:
+                _affix(akeys, avals, (AFFIX_S2 << AFFIX_SHIFT) | (codes[e - 2] * 1114112 + codes[e - 1]), A, p, S2SET)
+                _affix(akeys, avals, (AFFIX_P2 << AFFIX_SHIFT) | (codes[s] * 1114112 + codes[s + 1]), A, p, P2SET)
         k = lookup(root, htab, word, codes, s, e) if root.shape[0] > 1 else -1
         if k >= 0:
             A[p, AMBIG] = ambig[k]
@@ -113,12 +145,12 @@ def candidate_mask(raw, bounds, trie, cands, L, user):
 
 
 @njit(cache=True, nogil=True)
-def tag_words(raw, bounds, table, trie, ambig, top, freq, spec, bits, cands, model, user):
+def tag_words(raw, bounds, table, trie, ambig, top, freq, affix, spec, bits, cands, model, user, pred):
     """int32 tag ids of the words between ``bounds`` in one call: :func:`word_attributes`,
     :func:`hash_templates`, :func:`candidate_mask` and Viterbi under ``model`` = (index, weights,
-    trans, start, end); ``user`` bool (m, L) or (0, L)."""
+    trans, start, end); ``user`` bool (m, L) or (0, L); ``pred`` first-pass tag ids (m,) or (0,)."""
     m = bounds.shape[0] - 1
-    A = word_attributes(raw, bounds, table, trie, ambig, top, freq)
+    A = word_attributes(raw, bounds, table, trie, ambig, top, freq, affix, pred)
     X = hash_templates(A, WORD_PAD, spec, bits, np.empty((m, spec[0].shape[0]), np.int32), 0)
     index, weights, trans, start, end = model
     L = weights[0].shape[1]

@@ -7,6 +7,11 @@ set of tags, its most frequent tag and a frequency bucket. Unknown words are des
 affixes, length and shape; known ones also by their dictionary entry. Training uses jackknifed
 dictionaries (each fold's words looked up in a dictionary of the other folds), so unknown words
 look in training as they do in use.
+
+Unknown-word cues learned from the dictionary (:func:`affix_arrays`, jackknifed with it): the tag
+set and top tag of the dictionary words sharing the word's last / first one or two characters;
+and the characters inside the word. Stacked templates (:data:`STACK_TEMPLATES`) read the tags a
+first-pass tagger predicted for the neighbours (:class:`cnlp.pos.tagger.POSTagger` ``first``).
 """
 from __future__ import annotations
 
@@ -16,10 +21,11 @@ import numpy as np
 
 from ..sequence.features import Template, compile_templates
 from ..text import _BMP_TABLE
-from ._kernels import AMBIG, FREQ, LENGTH, N_ATTRIBUTES, PRE1, PRE2, SHAPE, SUF1, SUF2, TOP, WORD, WORD_PAD, \
-    word_attributes
+from ._kernels import AFFIX_P1, AFFIX_P2, AFFIX_S1, AFFIX_S2, AFFIX_SHIFT, AMBIG, CHAR1, CHARM2, FREQ, LENGTH, \
+    MID2, N_ATTRIBUTES, P1SET, P1TOP, P2SET, P2TOP, PRE1, PRE2, PRED, S1SET, S1TOP, S2SET, S2TOP, SHAPE, SUF1, SUF2, TOP, \
+    WORD, WORD_PAD, word_attributes
 
-__all__ = ["WordFeatures", "WORD_TEMPLATES"]
+__all__ = ["WordFeatures", "WORD_TEMPLATES", "AFFIX_TEMPLATES", "STACK_TEMPLATES", "affix_arrays", "uses_predictions"]
 
 
 def _t(name, seed, *slots):
@@ -49,14 +55,73 @@ EXTRA_WORD_TEMPLATES = (
     _t("w0,p1[1]", 144, [(W, 0)], [(PRE1, 1)]), _t("s1[-1],w0", 145, [(SUF1, -1)], [(W, 0)]),
     _t("w-2,w-1", 146, [(W, -2)], [(W, -1)]), _t("w1,w2", 147, [(W, 1)], [(W, 2)]),
     _t("t1,t2", 148, [(T, 1)], [(T, 2)]), _t("a0,t-1,t1", 149, [(A, 0)], [(T, -1, 1000003), (T, 1, 1)]))
-TEMPLATE_LIBRARY = {t.name: t for t in WORD_TEMPLATES + EXTRA_WORD_TEMPLATES}
-#: what ``cnlp train pos`` uses: all of them (dev accuracy 0.9600 -> 0.9608 with the extra ones)
-DEFAULT_TEMPLATES = tuple(TEMPLATE_LIBRARY)
+#: unknown-word cues: the affix tag dictionary (:func:`affix_arrays`) and characters inside the word
+AFFIX_TEMPLATES = (
+    _t("s1set", 160, [(S1SET, 0)]), _t("s1top", 161, [(S1TOP, 0)]), _t("p1set", 162, [(P1SET, 0)]),
+    _t("p1top", 163, [(P1TOP, 0)]), _t("s2set", 164, [(S2SET, 0)]), _t("s2top", 165, [(S2TOP, 0)]),
+    _t("p2set", 166, [(P2SET, 0)]), _t("p2top", 167, [(P2TOP, 0)]),
+    _t("s1set,p1set", 168, [(S1SET, 0)], [(P1SET, 0)]), _t("s1set,len", 169, [(S1SET, 0)], [(LENGTH, 0)]),
+    _t("s2set,freq", 170, [(S2SET, 0)], [(FREQ, 0)]), _t("s1top,t-1", 171, [(S1TOP, 0)], [(T, -1)]),
+    _t("c1", 172, [(CHAR1, 0)]), _t("c-2", 173, [(CHARM2, 0)]), _t("c1c2", 174, [(MID2, 0)]))
+#: stacking: the tags a first-pass tagger predicted for the neighbours (:attr:`WordFeatures.stacked`)
+STACK_TEMPLATES = (
+    _t("y-1", 180, [(PRED, -1)]), _t("y1", 181, [(PRED, 1)]), _t("y-2", 182, [(PRED, -2)]), _t("y2", 183, [(PRED, 2)]),
+    _t("y-1,y1", 184, [(PRED, -1)], [(PRED, 1)]), _t("w0,y-1", 185, [(W, 0)], [(PRED, -1)]),
+    _t("w0,y1", 186, [(W, 0)], [(PRED, 1)]), _t("a0,y-1,y1", 187, [(A, 0)], [(PRED, -1, 64), (PRED, 1, 1)]),
+    _t("y1,y2", 188, [(PRED, 1)], [(PRED, 2)]), _t("y-2,y-1", 189, [(PRED, -2)], [(PRED, -1)]),
+    _t("w0,y2", 190, [(W, 0)], [(PRED, 2)]), _t("w0,y-2", 191, [(W, 0)], [(PRED, -2)]))
+TEMPLATE_LIBRARY = {t.name: t for t in WORD_TEMPLATES + EXTRA_WORD_TEMPLATES + AFFIX_TEMPLATES + STACK_TEMPLATES}
+#: what ``cnlp train pos`` uses: the base and extra templates (dev accuracy 0.9600 -> 0.9608 with the
+#: extra ones). The affix and stacked templates are there to be selected by name: on dev (one seed,
+#: benchmarks/pos_accuracy.py --dev) they give 0.9609 (unseen 0.745) -> 0.9612 (0.780) with the affix
+#: tag dictionary, 0.9618 (0.777) with the characters inside the word too, 0.9627 (0.787) stacked,
+#: at 0.77x / 0.41x the tagging speed and (stacked) 2.5x the model size
+DEFAULT_TEMPLATES = tuple(t.name for t in WORD_TEMPLATES + EXTRA_WORD_TEMPLATES)
 del W, A, T
+
+
+def uses_predictions(names) -> bool:
+    """Whether any of the template ``names`` reads first-pass predicted tags."""
+    return any(a == PRED for n in names for slot in TEMPLATE_LIBRARY[n].slots for a, _, _ in slot)
 
 
 def _hash(s: str) -> int:
     return zlib.crc32(s.encode("utf-8")) + 1
+
+
+#: a tag belongs to an affix's tag set when at least this share of its words has it as top tag
+AFFIX_SHARE = 0.15
+
+
+def affix_arrays(dictionary) -> tuple:
+    """The affix tag dictionary for :func:`word_attributes`: (sorted int64 keys, int64 (K, 2)).
+    Key = ``kind << AFFIX_SHIFT | value`` for the last / first character (code) and last / first
+    two characters (``code * 1114112 + code``) of the dictionary's words of 2+ characters; row =
+    (hash of the sorted tags that are the top tag of at least :data:`AFFIX_SHARE` of those words,
+    hash of the most common top tag). Built from the (jackknifed) dictionary, so in training a
+    fold's words see the affixes of the other folds' words only."""
+    if dictionary is None or not len(dictionary):
+        return np.zeros(0, np.int64), np.zeros((0, 2), np.int64)
+    names = dictionary.pos_names
+    po, pids = dictionary.pos_offsets.tolist(), dictionary.pos_ids.tolist()
+    counts: dict = {}
+    for w, i in dictionary.trie.items():
+        if len(w) < 2 or po[i] == po[i + 1]:
+            continue
+        tag = names[pids[po[i]]]
+        c = [ord(ch) for ch in w]
+        for kind, v in ((AFFIX_S1, c[-1]), (AFFIX_P1, c[0]), (AFFIX_S2, c[-2] * 1114112 + c[-1]),
+                        (AFFIX_P2, c[0] * 1114112 + c[1])):
+            d = counts.setdefault(kind << AFFIX_SHIFT | v, {})
+            d[tag] = d.get(tag, 0) + 1
+    keys = np.array(sorted(counts), np.int64)
+    vals = np.zeros((len(keys), 2), np.int64)
+    for r, k in enumerate(keys.tolist()):
+        d = counts[k]
+        n = sum(d.values())
+        vals[r, 0] = _hash(",".join(sorted(t for t, c in d.items() if c >= AFFIX_SHARE * n)))
+        vals[r, 1] = _hash(max(sorted(d), key=d.get))
+    return keys, vals
 
 
 def dictionary_arrays(dictionary) -> tuple:
@@ -96,6 +161,13 @@ class WordFeatures:
         self.templates = tuple(TEMPLATE_LIBRARY[t] for t in templates)
         self.spec = compile_templates(self.templates, N_ATTRIBUTES, WORD_PAD)
         self.trie, self.ambig, self.top, self.freq = dictionary_arrays(dictionary)
+        self.affix = affix_arrays(dictionary) if any(S1SET <= a <= P2TOP for a in self.spec[3].tolist()) \
+            else affix_arrays(None)
+
+    @property
+    def stacked(self) -> bool:
+        """Whether a template reads first-pass predicted tags (``pred`` of :meth:`transform`)."""
+        return uses_predictions(t.name for t in self.templates)
 
     @property
     def n_features(self) -> int:
@@ -106,13 +178,15 @@ class WordFeatures:
         return len(self.templates)
 
     def kernel_args(self) -> tuple:
-        """(table, trie, ambig, top, freq, spec, bits) as :func:`cnlp.pos._kernels.tag_words` takes them."""
-        return _BMP_TABLE, self.trie, self.ambig, self.top, self.freq, self.spec, self.bits
+        """(table, trie, ambig, top, freq, affix, spec, bits) as :func:`cnlp.pos._kernels.tag_words` takes them."""
+        return _BMP_TABLE, self.trie, self.ambig, self.top, self.freq, self.affix, self.spec, self.bits
 
-    def transform(self, codes: np.ndarray, bounds: np.ndarray) -> np.ndarray:
-        """int32 (m, T) feature ids of the words between cut offsets ``bounds`` of ``codes``."""
+    def transform(self, codes: np.ndarray, bounds: np.ndarray, pred: np.ndarray | None = None) -> np.ndarray:
+        """int32 (m, T) feature ids of the words between cut offsets ``bounds`` of ``codes``
+        (``pred``: first-pass tag ids of the words, for stacked templates)."""
         from ..sequence._feature_kernels import hash_templates
-        A = word_attributes(codes, bounds, _BMP_TABLE, self.trie, self.ambig, self.top, self.freq)
+        pred = np.zeros(0, np.int64) if pred is None else np.ascontiguousarray(pred, np.int64)
+        A = word_attributes(codes, bounds, _BMP_TABLE, self.trie, self.ambig, self.top, self.freq, self.affix, pred)
         out = np.empty((bounds.shape[0] - 1, self.n_templates), np.int32)
         return hash_templates(A, WORD_PAD, self.spec, self.bits, out, 0)
 
