@@ -6,15 +6,16 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from ..dictionary._kernels import _step
 from ..pos._kernels import lookup
-from ..sequence._feature_kernels import hash_templates
+from ..sequence._feature_kernels import feature_id, hash_templates
 from ..sequence._kernels import viterbi
 from ..text import char_class, fold_code
 
 #: attribute rows (see :mod:`cnlp.ner.features`)
 (CODE, CLASS, ROLE, WTAG, WORD, PTAG, NTAG, WLEN, PB, PI, LB, LE, OB, OE, WPROF, WIN, PWORD, NWORD,
- PPROF, NPROF) = range(20)
-N_ATTRIBUTES = 20
+ PPROF, NPROF, GB, GC, GE) = range(23)
+N_ATTRIBUTES = 23
 NER_PAD = 2
 #: columns of the character statistics (PER start, PER inside, LOC start/end, ORG start/end)
 N_CHAR_STATS = 6
@@ -23,13 +24,48 @@ N_WORD_STATS = 2
 
 
 @njit(cache=True, nogil=True)
-def ner_attributes(raw, table, bounds, wtags, cstats, trie, wstats):
+def _gazetteer(A, codes, gaz, gtypes, P):
+    """Gazetteer attributes: for the longest known entity starting at / ending at / covering each
+    character, its type and length (GB, GE: type * 8 + min(length, 7)) or the type and the
+    character's role in it (GC: type * 4 + B 0 / I 1 / E 2 / S 3, plus 1); 0 where none."""
+    root, htab, word = gaz
+    n = codes.shape[0]
+    if root.shape[0] <= 1:
+        return
+    cover = np.zeros(n, np.int64)
+    for i in range(n):
+        node = 0
+        best_e, best_k = -1, -1
+        for j in range(i, min(n, i + 32)):
+            node = _step(root, htab, node, codes[j])
+            if node < 0:
+                break
+            if node > 0 and word[node] >= 0:
+                best_e, best_k = j + 1, word[node]
+        if best_e < 0:
+            continue
+        t = gtypes[best_k]
+        L = best_e - i
+        A[i + P, GB] = t * 8 + min(L, 7)
+        if A[best_e - 1 + P, GE] == 0 or L > (A[best_e - 1 + P, GE] & 7):
+            A[best_e - 1 + P, GE] = t * 8 + min(L, 7)
+        for p in range(i, best_e):
+            if L > cover[p]:
+                cover[p] = L
+                role = 3 if L == 1 else (0 if p == i else (2 if p == best_e - 1 else 1))
+                A[p + P, GC] = t * 4 + role + 1
+
+
+@njit(cache=True, nogil=True)
+def ner_attributes(raw, table, bounds, wtags, cstats, trie, wstats, gaz, gtypes):
     """int64 (n + 4, N_ATTRIBUTES) attributes of the n characters ``raw`` (int32 code points)
     segmented at ``bounds`` (m + 1 cut offsets) with per-word POS hashes ``wtags`` (int64 (m,)):
     folded code, class; the character's role in its word (B 0, M 1, E 2, S 3), the word's tag,
     hash and length (max 6), the previous / next word's tag and hash; the character's lexicon
     buckets (``cstats`` uint8 (C, 6) by folded code, 0 beyond C) and the word's (``trie`` =
-    forward trie arrays of the lexicon words, ``wstats`` int64 (V, 2)) for it and its neighbours.
+    forward trie arrays of the lexicon words, ``wstats`` int64 (V, 2)) for it and its neighbours;
+    the gazetteer matches (``gaz`` trie arrays of known entities, ``gtypes`` int64 type id + 1 per
+    entry; :func:`_gazetteer`).
     Pads: -1 before, -2 after the sentence. O(n)."""
     n = raw.shape[0]
     m = bounds.shape[0] - 1
@@ -50,6 +86,7 @@ def ner_attributes(raw, table, bounds, wtags, cstats, trie, wstats):
         if c < C:
             for k in range(N_CHAR_STATS):
                 A[p, PB + k] = cstats[c, k]
+    _gazetteer(A, codes, gaz, gtypes, P)
     root, htab, word = trie
     wh = np.empty(m, np.int64)
     wp = np.zeros(m, np.int64)
@@ -93,18 +130,29 @@ def ner_attributes(raw, table, bounds, wtags, cstats, trie, wstats):
 
 
 @njit(cache=True, nogil=True)
-def ner_features(raw, table, bounds, wtags, cstats, trie, wstats, spec, bits):
-    """int32 (n, T) feature ids: :func:`ner_attributes` hashed by the templates of ``spec``."""
-    A = ner_attributes(raw, table, bounds, wtags, cstats, trie, wstats)
-    return hash_templates(A, NER_PAD, spec, bits, np.empty((raw.shape[0], spec[0].shape[0]), np.int32), 0)
+def ner_features(raw, table, bounds, wtags, cstats, trie, wstats, gaz, gtypes, spec, bits, domain):
+    """int32 (n, T) feature ids: :func:`ner_attributes` hashed by the templates of ``spec``; with
+    ``domain`` > 0, (n, 2T): each id followed (in columns T..2T-1) by its copy for that domain
+    (feature augmentation: weights shared by all training corpora plus one set per corpus)."""
+    A = ner_attributes(raw, table, bounds, wtags, cstats, trie, wstats, gaz, gtypes)
+    n, T = raw.shape[0], spec[0].shape[0]
+    out = np.empty((n, 2 * T if domain > 0 else T), np.int32)
+    hash_templates(A, NER_PAD, spec, bits, out, 0)
+    if domain > 0:
+        mask = (1 << bits) - 1
+        for t in range(n):
+            for k in range(T):
+                out[t, T + k] = feature_id(1000003 + domain, out[t, k], k, mask)
+    return out
 
 
 @njit(cache=True, nogil=True)
-def tag_entities(raw, table, bounds, wtags, cstats, trie, wstats, spec, bits, model, allowed, bias):
+def tag_entities(raw, table, bounds, wtags, cstats, trie, wstats, gaz, gtypes, spec, bits, domain, model, allowed,
+                 bias):
     """int32 entity labels of the characters ``raw`` in one call: :func:`ner_features` and Viterbi
     under ``model`` = (index, weights, trans, start, end) with the label mask ``allowed`` (n, L) or
     (0, L) and additive scores ``bias`` (n, L) or (0, L)."""
-    X = ner_features(raw, table, bounds, wtags, cstats, trie, wstats, spec, bits)
+    X = ner_features(raw, table, bounds, wtags, cstats, trie, wstats, gaz, gtypes, spec, bits, domain)
     index, weights, trans, start, end = model
     return viterbi(X, index, weights, trans, start, end, allowed, bias)
 

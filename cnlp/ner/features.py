@@ -6,7 +6,8 @@ word's POS tag, hash and length, and the neighbouring words' tags and hashes; fr
 :class:`EntityLexicon` learned from the training data, how often the character starts / is inside
 a person name, starts / ends a place or an organization name (buckets), and for the word, its most
 frequent role in entities (``E-ORG`` for 公司, 大学; ``S-LOC`` for 北京) and how often it lies inside
-one. Training uses jackknifed lexicons (each fold's sentences looked up in a lexicon of the other
+one; and a gazetteer of the training entities (plus, optionally, names from another corpus): the
+longest known entity starting at, ending at and covering each character. Training uses jackknifed lexicons (each fold's sentences looked up in a lexicon of the other
 folds), so unseen names look in training as they do in use.
 """
 from __future__ import annotations
@@ -19,8 +20,8 @@ import numpy as np
 from ..dictionary.trie import build_trie_arrays
 from ..sequence.features import Template, compile_templates
 from ..text import _BMP_TABLE, fold_str
-from ._kernels import CLASS, CODE, LB, LE, N_ATTRIBUTES, N_CHAR_STATS, N_WORD_STATS, NER_PAD, NPROF, NTAG, NWORD, OB, \
-    OE, PB, PI, PPROF, PTAG, PWORD, ROLE, WIN, WLEN, WORD, WPROF, WTAG, ner_features
+from ._kernels import CLASS, CODE, GB, GC, GE, LB, LE, N_ATTRIBUTES, N_CHAR_STATS, N_WORD_STATS, NER_PAD, NPROF, \
+    NTAG, NWORD, OB, OE, PB, PI, PPROF, PTAG, PWORD, ROLE, WIN, WLEN, WORD, WPROF, WTAG, ner_features
 
 __all__ = ["NERFeatures", "EntityLexicon", "NER_TEMPLATES", "TEMPLATE_LIBRARY", "DEFAULT_TEMPLATES", "tag_hash"]
 
@@ -56,7 +57,9 @@ NER_TEMPLATES = (
     _t("OE0,R0", 249, [(OE, 0)], [(R, 0)]), _t("LE1", 250, [(LE, 1)]), _t("OE1", 251, [(OE, 1)]),
     _t("WP0,R0", 260, [(WPROF, 0)], [(R, 0)]), _t("WI0,R0", 261, [(WIN, 0)], [(R, 0)]),
     _t("PP0,R0", 262, [(PPROF, 0)], [(R, 0)]), _t("NP0,R0", 263, [(NPROF, 0)], [(R, 0)]),
-    _t("WP0,WT0", 264, [(WPROF, 0)], [(WTAG, 0)]))
+    _t("WP0,WT0", 264, [(WPROF, 0)], [(WTAG, 0)]),
+    _t("GB0", 270, [(GB, 0)]), _t("GC0", 271, [(GC, 0)]), _t("GE0", 272, [(GE, 0)]),
+    _t("GC-1GC0,GC1", 273, [(GC, -1, 64), (GC, 0, 1)], [(GC, 1)]), _t("GC0,C0", 274, [(GC, 0)], [(C, 0)]))
 del C, K, R
 TEMPLATE_LIBRARY = {t.name: t for t in NER_TEMPLATES}
 DEFAULT_TEMPLATES = tuple(TEMPLATE_LIBRARY)
@@ -84,7 +87,7 @@ class EntityLexicon:
     share, and the bucket of its share inside entities.
     """
 
-    def __init__(self, cstats: np.ndarray, words: list[str], wstats: np.ndarray):
+    def __init__(self, cstats: np.ndarray, words: list[str], wstats: np.ndarray, gwords=(), gtypes=()):
         self.cstats = np.ascontiguousarray(cstats, np.uint8)
         self.words = list(words)
         self.wstats = np.ascontiguousarray(wstats, np.int64).reshape(-1, N_WORD_STATS)
@@ -92,19 +95,27 @@ class EntityLexicon:
             raise ValueError(f"character statistics must have shape (C, {N_CHAR_STATS}), got {self.cstats.shape}")
         if len(self.words) != self.wstats.shape[0]:
             raise ValueError(f"{len(self.words)} lexicon words but {self.wstats.shape[0]} rows of statistics")
-        fwd = build_trie_arrays(self.words, range(len(self.words)))
-        self.trie = (fwd.root, fwd.htab, fwd.word) if self.words else \
-            (np.zeros(1, np.int32), np.zeros(1, np.int64), np.zeros(1, np.int32))
+        self.trie = _trie(self.words)
+        self.gwords = list(gwords)
+        self.gtypes = np.ascontiguousarray(gtypes, np.int64).reshape(-1)
+        if len(self.gwords) != self.gtypes.shape[0]:
+            raise ValueError(f"{len(self.gwords)} gazetteer entries but {self.gtypes.shape[0]} types")
+        if self.gtypes.size and (self.gtypes.min() < 1 or self.gtypes.max() > 64):
+            raise ValueError("gazetteer types must be in [1, 64]")
+        self.gaz = _trie(self.gwords)
 
     @classmethod
     def empty(cls) -> "EntityLexicon":
         return cls(np.zeros((0, N_CHAR_STATS), np.uint8), [], np.zeros((0, N_WORD_STATS), np.int64))
 
     @classmethod
-    def build(cls, sentences, types=("PER", "LOC", "ORG")) -> "EntityLexicon":
+    def build(cls, sentences, types=("PER", "LOC", "ORG"), gazetteer=()) -> "EntityLexicon":
         """From ``(text, spans, bounds)`` triples: gold entity ``spans`` and the cascade's word
-        cut offsets ``bounds`` of each text."""
+        cut offsets ``bounds`` of each text. The gazetteer holds the entities of two or more
+        characters of these sentences and ``gazetteer`` (``(text, type)`` pairs), each with its
+        most frequent type."""
         types = list(types)
+        gaz: Counter = Counter((fold_str(x), t) for x, t in gazetteer if len(x) >= 2 and t in types)
         C = 65536
         total = np.zeros(C, np.int64)
         hits = np.zeros((C, N_CHAR_STATS), np.int64)
@@ -118,6 +129,8 @@ class EntityLexicon:
             np.add.at(total, codes[codes < C], 1)
             label = [None] * len(text)
             for s, e, t in spans:
+                if e - s >= 2:
+                    gaz[fold_str(text[s:e]), t] += 1
                 for i in range(s, e):
                     label[i] = (t, s, e)
                 for role, i in (("B", s), ("I", range(s + 1, e)), ("E", e - 1)):
@@ -159,41 +172,74 @@ class EntityLexicon:
             n = wcount[w]
             wstats[i, 0] = (role_id[r] + 1) * 8 + int(_bucket(np.array([c]), np.array([n]), WORD_MIN)[0])
             wstats[i, 1] = int(_bucket(np.array([inside[w]]), np.array([n]), WORD_MIN)[0])
-        return cls(cstats, words, wstats)
+        gbest: dict[str, tuple[int, int]] = {}
+        for (x, t), c in gaz.items():
+            k = types.index(t) + 1
+            if c > gbest.get(x, (0, 0))[0] or (c == gbest[x][0] and k < gbest[x][1]):
+                gbest[x] = (c, k)
+        gwords = sorted(gbest)
+        return cls(cstats, words, wstats, gwords, [gbest[x][1] for x in gwords])
+
+    #: the members of :meth:`arrays`
+    KEYS = ("cstats", "wstats", "word_ptr", "word_codes", "gaz_ptr", "gaz_codes", "gaz_types")
 
     def arrays(self) -> dict:
-        """Arrays for an npz file (no pickle): statistics and the words as code points + offsets."""
-        codes = [np.frombuffer(w.encode("utf-32-le"), np.uint32) for w in self.words]
-        ptr = np.zeros(len(codes) + 1, np.int64)
-        np.cumsum([c.size for c in codes], out=ptr[1:])
-        return {"cstats": self.cstats, "wstats": self.wstats, "word_ptr": ptr,
-                "word_codes": (np.concatenate(codes) if codes else np.zeros(0, np.uint32)).astype(np.int32)}
+        """Arrays for an npz file (no pickle): statistics, the words and the gazetteer entries as
+        code points + offsets."""
+        wp, wc = _pack(self.words)
+        gp, gc = _pack(self.gwords)
+        return {"cstats": self.cstats, "wstats": self.wstats, "word_ptr": wp, "word_codes": wc,
+                "gaz_ptr": gp, "gaz_codes": gc, "gaz_types": self.gtypes}
 
     @classmethod
     def from_arrays(cls, a: dict) -> "EntityLexicon":
         """Inverse of :meth:`arrays`; ``ValueError`` on anything inconsistent."""
-        ptr, codes = np.asarray(a["word_ptr"]), np.asarray(a["word_codes"])
-        if ptr.ndim != 1 or ptr.size < 1 or ptr[0] != 0 or ptr[-1] != codes.size or (np.diff(ptr) <= 0).any():
-            raise ValueError("word_ptr must rise strictly from 0 to the number of word codes")
-        if codes.size and (codes.min() < 1 or codes.max() > 0x10FFFF or ((codes >= 0xD800) & (codes < 0xE000)).any()):
-            raise ValueError("word_codes hold invalid code points")
-        text = codes.astype("<u4").tobytes().decode("utf-32-le")
-        p = ptr.tolist()
-        words = [text[i:j] for i, j in zip(p, p[1:])]
-        if len(set(words)) != len(words):
-            raise ValueError("lexicon words are not unique")
-        cstats, wstats = np.asarray(a["cstats"]), np.asarray(a["wstats"])
-        if cstats.dtype != np.uint8 or wstats.dtype.kind not in "iu":
-            raise ValueError("cstats must be uint8 and wstats integer")
+        words = _unpack(a["word_ptr"], a["word_codes"], "word")
+        gwords = _unpack(a["gaz_ptr"], a["gaz_codes"], "gaz")
+        cstats, wstats, gtypes = np.asarray(a["cstats"]), np.asarray(a["wstats"]), np.asarray(a["gaz_types"])
+        if cstats.dtype != np.uint8 or wstats.dtype.kind not in "iu" or gtypes.dtype.kind not in "iu":
+            raise ValueError("cstats must be uint8, wstats and gaz_types integer")
         if cstats.ndim != 2 or cstats.shape[0] > 65536:
             raise ValueError(f"cstats has shape {cstats.shape}, at most 65536 rows")
-        return cls(cstats, words, wstats)
+        return cls(cstats, words, wstats, gwords, gtypes)
+
+
+def _trie(words):
+    if not words:
+        return np.zeros(1, np.int32), np.zeros(1, np.int64), np.zeros(1, np.int32)
+    fwd = build_trie_arrays(words, range(len(words)))
+    return fwd.root, fwd.htab, fwd.word
+
+
+def _pack(words):
+    codes = [np.frombuffer(w.encode("utf-32-le"), np.uint32) for w in words]
+    ptr = np.zeros(len(codes) + 1, np.int64)
+    np.cumsum([c.size for c in codes], out=ptr[1:])
+    return ptr, (np.concatenate(codes) if codes else np.zeros(0, np.uint32)).astype(np.int32)
+
+
+def _unpack(ptr, codes, name):
+    ptr, codes = np.asarray(ptr), np.asarray(codes)
+    if ptr.dtype.kind not in "iu" or codes.dtype.kind not in "iu":
+        raise ValueError(f"{name}_ptr and {name}_codes must be integer arrays")
+    if ptr.ndim != 1 or ptr.size < 1 or ptr[0] != 0 or ptr[-1] != codes.size or (np.diff(ptr) <= 0).any():
+        raise ValueError(f"{name}_ptr must rise strictly from 0 to the number of {name}_codes")
+    if codes.size and (codes.min() < 1 or codes.max() > 0x10FFFF or ((codes >= 0xD800) & (codes < 0xE000)).any()):
+        raise ValueError(f"{name}_codes hold invalid code points")
+    text = codes.astype("<u4").tobytes().decode("utf-32-le")
+    p = ptr.tolist()
+    words = [text[i:j] for i, j in zip(p, p[1:])]
+    if len(set(words)) != len(words):
+        raise ValueError(f"{name} entries are not unique")
+    return words
 
 
 class NERFeatures:
     """Hashed character-level entity features (:data:`NER_TEMPLATES`) over a lexicon."""
 
-    def __init__(self, *, bits: int = 22, lexicon: EntityLexicon | None = None, templates=None):
+    def __init__(self, *, bits: int = 22, lexicon: EntityLexicon | None = None, templates=None, domain: int = 0):
+        if isinstance(domain, bool) or not isinstance(domain, int) or not 0 <= domain < 1000:
+            raise ValueError(f"domain must be an int in [0, 1000), got {domain!r}")
         if not 10 <= bits <= 30:
             raise ValueError(f"bits must be in [10, 30], got {bits}")
         if templates is None:
@@ -202,6 +248,9 @@ class NERFeatures:
             raise ValueError(f"unknown NER templates {[t for t in templates if t not in TEMPLATE_LIBRARY]}; "
                              f"choose from {sorted(TEMPLATE_LIBRARY)}")
         self.bits = int(bits)
+        #: 0: plain features; d > 0: every feature also in a copy for training corpus d (the
+        #: recognizer decodes with the copy of the corpus it was tuned for)
+        self.domain = domain
         self.lexicon = lexicon if lexicon is not None else EntityLexicon.empty()
         self.templates = tuple(TEMPLATE_LIBRARY[t] for t in templates)
         self.spec = compile_templates(self.templates, N_ATTRIBUTES, NER_PAD)
@@ -211,17 +260,20 @@ class NERFeatures:
         return 1 << self.bits
 
     def kernel_args(self) -> tuple:
-        """(table, cstats, trie, wstats, spec, bits) in the order the kernels take them after the
-        text, bounds and tag hashes."""
+        """(table, cstats, trie, wstats, gaz, gtypes, spec, bits, domain) in the order the kernels
+        take them after the text, bounds and tag hashes."""
         lx = self.lexicon
-        return _BMP_TABLE, lx.cstats, lx.trie, lx.wstats, self.spec, self.bits
+        return _BMP_TABLE, lx.cstats, lx.trie, lx.wstats, lx.gaz, lx.gtypes, self.spec, self.bits, self.domain
 
-    def transform(self, codes: np.ndarray, bounds: np.ndarray, wtags: np.ndarray) -> np.ndarray:
-        """int32 (n, T) feature ids of the code points ``codes`` with the cascade's word cut
-        offsets ``bounds`` and per-word tag hashes ``wtags`` (:func:`tag_hash`)."""
-        table, cstats, trie, wstats, spec, bits = self.kernel_args()
+    def transform(self, codes: np.ndarray, bounds: np.ndarray, wtags: np.ndarray, domain: int | None = None) -> np.ndarray:
+        """int32 (n, T) feature ids (2T with a domain) of the code points ``codes`` with the
+        cascade's word cut offsets ``bounds`` and per-word tag hashes ``wtags`` (:func:`tag_hash`);
+        ``domain`` overrides :attr:`domain` (training on another corpus)."""
+        table, cstats, trie, wstats, gaz, gtypes, spec, bits, d = self.kernel_args()
         return ner_features(np.ascontiguousarray(codes, np.int32), table, np.ascontiguousarray(bounds, np.int32),
-                            np.ascontiguousarray(wtags, np.int64), cstats, trie, wstats, spec, bits)
+                            np.ascontiguousarray(wtags, np.int64), cstats, trie, wstats, gaz, gtypes, spec, bits,
+                            d if domain is None else domain)
 
     def get_params(self) -> dict:
-        return {"preset": "ner", "bits": self.bits, "templates": [t.name for t in self.templates]}
+        return {"preset": "ner", "bits": self.bits, "templates": [t.name for t in self.templates],
+                "domain": self.domain}

@@ -236,10 +236,10 @@ class EntityRecognizer:
         if bounds is None:
             bounds, wtags = self.cascade(text, codes)
         allowed, bias = self._constraints(text, codes)
-        table, cstats, trie, wstats, spec, bits = self.features.kernel_args()
+        table, cstats, trie, wstats, gaz, gtypes, spec, bits, domain = self.features.kernel_args()
         labels = tag_entities(codes, table, np.ascontiguousarray(bounds, np.int32),
-                              np.ascontiguousarray(wtags, np.int64), cstats, trie, wstats, spec, bits,
-                              self.model.decode_params(), allowed, bias)
+                              np.ascontiguousarray(wtags, np.int64), cstats, trie, wstats, gaz, gtypes, spec, bits,
+                              domain, self.model.decode_params(), allowed, bias)
         return self.tagset.decode_spans(labels)
 
     def predict(self, text: str) -> list[Entity]:
@@ -281,7 +281,7 @@ class EntityRecognizer:
         lex_path = Path(directory) / "lexicon.npz"
         try:
             with np.load(lex_path, allow_pickle=False) as z:
-                lexicon = EntityLexicon.from_arrays({k: z[k] for k in ("cstats", "wstats", "word_ptr", "word_codes")})
+                lexicon = EntityLexicon.from_arrays({k: z[k] for k in EntityLexicon.KEYS})
         except FileNotFoundError:
             raise ModelFormatError(lex_path, "missing") from None
         except (ValueError, KeyError, OSError, EOFError) as e:
@@ -293,7 +293,8 @@ class EntityRecognizer:
             fp = meta.get("features", {})
             if not isinstance(fp, dict):
                 raise ValueError("'features' must be a JSON object")
-            feats = NERFeatures(bits=fp.get("bits", 22), lexicon=lexicon, templates=fp.get("templates"))
+            feats = NERFeatures(bits=fp.get("bits", 22), lexicon=lexicon, templates=fp.get("templates"),
+                                domain=fp.get("domain", 0))
             return cls(model_cls.load(directory, float32=True), feats, tagset, **kw)
         except (ValueError, TypeError, AttributeError) as e:
             raise ModelFormatError(path, str(e)) from None
@@ -336,17 +337,20 @@ def entity_tagset(types, scheme: str) -> TagSet:
     return TagSet.bio(types) if scheme == "bio" else TagSet.bioes(types)
 
 
-def jackknife_features(sents, casc, *, bits: int, folds: int, templates=None, types=ENTITY_TYPES):
+def jackknife_features(sents, casc, *, bits: int, folds: int, templates=None, types=ENTITY_TYPES, domains=None,
+                       gazetteer=()):
     """Features of each fold with a lexicon of the other folds (so that unseen names occur in
-    training at the rate they occur in use)."""
+    training at the rate they occur in use); ``domains`` (one int per sentence, or None) selects
+    each sentence's feature copy."""
     X: list = [None] * len(sents)
     fold_of = np.arange(len(sents)) % folds
     for k in range(folds):
-        lex = EntityLexicon.build(((t, s, c[1]) for (t, s), c, f in zip(sents, casc, fold_of) if f != k), types)
+        lex = EntityLexicon.build(((t, s, c[1]) for (t, s), c, f in zip(sents, casc, fold_of) if f != k), types,
+                                  gazetteer)
         feats = NERFeatures(bits=bits, lexicon=lex, templates=templates)
         for i in np.flatnonzero(fold_of == k).tolist():
             codes, bounds, wtags = casc[i]
-            X[i] = feats.transform(codes, bounds, wtags)
+            X[i] = feats.transform(codes, bounds, wtags, domain=0 if domains is None else domains[i])
     return X
 
 
@@ -363,21 +367,32 @@ def f1_scorer(dev, dev_casc, tagset: TagSet, feats: NERFeatures):
     return score
 
 
-def train_ner(train, dev=(), *, algorithm: str = "perceptron", scheme: str = "bioes", segmenter=None, pos=None,
-              bits: int = 22, folds: int = 5, templates=None, types=ENTITY_TYPES, verbose: bool = True, **fit_kw):
+def train_ner(train, dev=(), *, extra=(), adapt: bool = False, algorithm: str = "perceptron", scheme: str = "bioes",
+              gazetteer=(), segmenter=None, pos=None, bits: int = 22, folds: int = 5, templates=None,
+              types=ENTITY_TYPES, verbose: bool = True, **fit_kw):
     """An :class:`EntityRecognizer` trained on ``(text, spans)`` sentences (micro F1 on ``dev``
-    logged every epoch); the cascade is ``segmenter`` / ``pos`` (default: the shipped ones)."""
+    logged every epoch); the cascade is ``segmenter`` / ``pos`` (default: the shipped ones).
+
+    ``extra``: sentences of another corpus (another annotation convention) trained on as well;
+    with ``adapt`` every feature has a shared weight and one per corpus (feature augmentation),
+    and the recognizer decodes with the shared + ``train`` weights. ``gazetteer``: ``(text, type)``
+    names added to the lexicon's gazetteer (which always holds the training entities)."""
     from ..train import fit_linear
-    train = [(t, [sp for sp in s if sp[2] in types]) for t, s in train if t]
+    extra = [(t, [sp for sp in s if sp[2] in types]) for t, s in extra if t]
+    n_main = sum(1 for t, _ in train if t)
+    train = [(t, [sp for sp in s if sp[2] in types]) for t, s in train if t] + extra
     dev = [(t, [sp for sp in s if sp[2] in types]) for t, s in dev if t]
+    domains = [1] * n_main + [2] * len(extra) if adapt else None
     tagset = entity_tagset(types, scheme)
     rec = EntityRecognizer(PerceptronTagger(n_labels=len(tagset), n_features=1 << bits), NERFeatures(bits=bits),
                            tagset, segmenter=segmenter, pos=pos)
     casc = cascade_arrays([t for t, _ in train], rec.segmenter, rec.pos, verbose=verbose)
-    X = jackknife_features(train, casc, bits=bits, folds=folds, templates=templates, types=types)
+    gazetteer = list(gazetteer)
+    X = jackknife_features(train, casc, bits=bits, folds=folds, templates=templates, types=types, domains=domains,
+                           gazetteer=gazetteer)
     y = [tagset.encode_spans(len(t), s) for t, s in train]
-    lexicon = EntityLexicon.build(((t, s, c[1]) for (t, s), c in zip(train, casc)), types)
-    feats = NERFeatures(bits=bits, lexicon=lexicon, templates=templates)
+    lexicon = EntityLexicon.build(((t, s, c[1]) for (t, s), c in zip(train, casc)), types, gazetteer)
+    feats = NERFeatures(bits=bits, lexicon=lexicon, templates=templates, domain=1 if adapt else 0)
     score = f1_scorer(dev, cascade_arrays([t for t, _ in dev], rec.segmenter, rec.pos), tagset, feats) if dev else None
     model = fit_linear(algorithm, X, y, n_labels=len(tagset), n_features=feats.n_features, tagset=tagset,
                        dev_score=score, verbose=verbose, **fit_kw)
@@ -387,11 +402,12 @@ def train_ner(train, dev=(), *, algorithm: str = "perceptron", scheme: str = "bi
 # ---------------------------------------------------------------------------------- CLI
 def load_training_data(msra, pd98=None, *, dev_ratio: float = 0.1, pd98_test_ratio: float = 0.1,
                        pd98_mode: str = "plain"):
-    """(train, dev) ``(text, spans)`` lists: the MSRA BIO file (its last ``dev_ratio`` is dev) plus,
-    optionally, the training part of the PD98 split converted (:func:`cnlp.ner.data.pd98_entities`)."""
+    """(train, dev, extra) ``(text, spans)`` lists: the MSRA BIO file (its last ``dev_ratio`` is
+    dev) and, optionally, the training part of the PD98 split converted (:mod:`cnlp.ner.pd98`;
+    without MSRA it is the training data and its dev part the dev set)."""
     from ..corpus.splits import split_sizes
     from .data import pd98_entities, read_bio
-    train, dev = [], []
+    train, dev, extra = [], [], []
     if msra:
         sents = list(read_bio(msra))
         n_train, n_dev, _ = split_sizes(len(sents), test_ratio=dev_ratio)
@@ -399,11 +415,11 @@ def load_training_data(msra, pd98=None, *, dev_ratio: float = 0.1, pd98_test_rat
     if pd98:
         from ..corpus.splits import pd98_split
         from .pd98 import convert_pd98
-        split = pd98_split(pd98, test_ratio=pd98_test_ratio, compounds="merge")
-        train = train + convert_pd98(split.train, mode=pd98_mode, reference=train)
+        split = pd98_split(pd98, test_ratio=pd98_test_ratio, dev_ratio=0.0 if msra else 0.05, compounds="merge")
+        extra = convert_pd98(split.train, mode=pd98_mode, reference=train)
         if not msra:
-            dev = [pd98_entities(s) for s in split.dev]
-    return train, dev
+            train, extra, dev = extra, [], [pd98_entities(s) for s in split.dev]
+    return train, dev, extra
 
 
 def add_train_arguments(parser: argparse.ArgumentParser) -> None:
@@ -412,6 +428,10 @@ def add_train_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--pd98", metavar="PATH", help="also train on the training part of this PD98 file's split")
     parser.add_argument("--pd98-mode", choices=["plain", "careful"], default="plain",
                         help="how PD98 is converted (see cnlp.ner.pd98)")
+    parser.add_argument("--pd98-use", choices=["train", "adapt", "gazetteer"], default="gazetteer",
+                        help="with --msra: how PD98 is used: as more training sentences, as training sentences "
+                             "with shared + per-corpus feature weights (decoding as MSRA), or only its names "
+                             "in the gazetteer (default)")
     parser.add_argument("--out", required=True, metavar="DIR")
     parser.add_argument("--algorithm", choices=sorted(TAGGERS), default="perceptron")
     parser.add_argument("--scheme", choices=["bio", "bioes"], default="bioes")
@@ -433,11 +453,15 @@ def train_main(args) -> int:
     if not args.msra and not args.pd98:
         raise SystemExit("cnlp train ner: give --msra and/or --pd98")
     t0 = time.perf_counter()
-    train, dev = load_training_data(args.msra, args.pd98, dev_ratio=args.dev_ratio, pd98_mode=args.pd98_mode)
-    rec = train_ner(train, dev, algorithm=args.algorithm, scheme=args.scheme, bits=args.bits, folds=args.folds,
+    train, dev, extra = load_training_data(args.msra, args.pd98, dev_ratio=args.dev_ratio, pd98_mode=args.pd98_mode)
+    gazetteer = []
+    if extra and args.pd98_use == "gazetteer":
+        gazetteer = [(t[s:e], ty) for t, spans in extra for s, e, ty in spans]
+        extra = []
+    rec = train_ner(train, dev, extra=extra, adapt=args.pd98_use == "adapt", gazetteer=gazetteer, algorithm=args.algorithm, scheme=args.scheme, bits=args.bits, folds=args.folds,
                     templates=args.templates, seeds=args.seeds, n_iter=args.n_iter, c2=args.c2,
                     max_iter=args.max_iter, min_count=args.min_count)
-    meta = {"command": command_line(getattr(args, "argv", None)), "train_sentences": len(train),
+    meta = {"command": command_line(getattr(args, "argv", None)), "train_sentences": len(train) + len(extra),
             "dev_sentences": len(dev), "train_seconds": round(time.perf_counter() - t0, 1),
             "cascade": {"segmenter": "crf", "pos": "default"}}
     import shutil
@@ -448,6 +472,6 @@ def train_main(args) -> int:
     if out.exists():
         shutil.rmtree(out)
     os.replace(tmp, out)
-    print(f"NER {args.algorithm}/{args.scheme}: {len(train)} train / {len(dev)} dev sentences, "
+    print(f"NER {args.algorithm}/{args.scheme}: {len(train) + len(extra)} train / {len(dev)} dev sentences, "
           f"log {rec.model.training_log_}, {time.perf_counter() - t0:.0f}s -> {args.out}")
     return 0
