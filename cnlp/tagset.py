@@ -21,7 +21,7 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
-from ._tagset_kernels import bmes_bounds, bmes_of_bounds, force_spans
+from ._tagset_kernels import bmes_bounds, bmes_of_bounds, entity_spans, force_spans
 
 __all__ = ["TagSet", "SCHEMES", "NEG"]
 
@@ -210,20 +210,9 @@ class TagSet:
             return bmes_bounds(labels)
         if self.scheme == "plain":
             raise ValueError("a plain tag set has no spans; use decode()")
-        spans, cur, start = [], None, 0
-        for i, tag in enumerate(self.decode(labels)):
-            p, t = (None, None) if tag == "O" else tag.split("-", 1)
-            if cur is not None and (p in (None, "B", "S") or t != cur):
-                spans.append((start, i, cur))
-                cur = None
-            if p is not None and cur is None:
-                cur, start = t, i
-            if p in ("E", "S"):
-                spans.append((start, i + 1, cur))
-                cur = None
-        if cur is not None:
-            spans.append((start, len(labels), cur))
-        return spans
+        s, e, t = entity_spans(labels, 2 if self.scheme == "bio" else 4)
+        types = self.types
+        return [(a, b, types[k]) for a, b, k in zip(s.tolist(), e.tolist(), t.tolist())]
 
     def force_mask(self, n: int, starts, ends) -> np.ndarray:
         """bool (n, 4) allowed BMES labels with each span ``[start, end)`` forced to be one word

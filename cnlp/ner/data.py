@@ -13,6 +13,7 @@ from typing import Iterable, Iterator
 
 from ..corpus.readers import iter_lines
 from ..errors import CorpusFormatError
+from ..tagset import TagSet
 
 __all__ = ["ENTITY_TYPES", "PD98_TYPES", "read_bio", "write_bio", "bio_tags", "spans_of_tags",
            "pd98_entities"]
@@ -31,20 +32,11 @@ def spans_of_tags(tags: list[str]) -> list[tuple[int, int, str]]:
     >>> spans_of_tags(["B-PER", "I-PER", "O", "I-LOC", "B-LOC", "S-ORG"])
     [(0, 2, 'PER'), (3, 4, 'LOC'), (4, 5, 'LOC'), (5, 6, 'ORG')]
     """
-    spans, cur, start = [], None, 0
-    for i, tag in enumerate(tags):
-        p, t = (None, None) if tag == "O" else tag.split("-", 1)
-        if cur is not None and (p in (None, "B", "S") or t != cur):
-            spans.append((start, i, cur))
-            cur = None
-        if p is not None and cur is None:
-            cur, start = t, i
-        if p in ("E", "S"):
-            spans.append((start, i + 1, cur))
-            cur = None
-    if cur is not None:
-        spans.append((start, len(tags), cur))
-    return spans
+    types = sorted({t.split("-", 1)[1] for t in tags if t != "O"})
+    if not types:
+        return []
+    ts = TagSet.bioes(types)
+    return ts.decode_spans(ts.encode(tags))
 
 
 def bio_tags(n: int, spans) -> list[str]:

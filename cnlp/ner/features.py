@@ -7,8 +7,9 @@ word's POS tag, hash and length, and the neighbouring words' tags and hashes; fr
 a person name, starts / ends a place or an organization name (buckets), and for the word, its most
 frequent role in entities (``E-ORG`` for 公司, 大学; ``S-LOC`` for 北京) and how often it lies inside
 one; and a gazetteer of the training entities (plus, optionally, names from another corpus): the
-longest known entity starting at, ending at and covering each character. Training uses jackknifed lexicons (each fold's sentences looked up in a lexicon of the other
-folds), so unseen names look in training as they do in use.
+longest known entity starting at, ending at and covering each character. Training uses jackknifed
+lexicons (each fold's sentences looked up in a lexicon of the other folds), so unseen names look in
+training as they do in use.
 """
 from __future__ import annotations
 
@@ -111,9 +112,10 @@ class EntityLexicon:
     @classmethod
     def build(cls, sentences, types=("PER", "LOC", "ORG"), gazetteer=()) -> "EntityLexicon":
         """From ``(text, spans, bounds)`` triples: gold entity ``spans`` and the cascade's word
-        cut offsets ``bounds`` of each text. The gazetteer holds the entities of two or more
-        characters of these sentences and ``gazetteer`` (``(text, type)`` pairs), each with its
-        most frequent type."""
+        cut offsets ``bounds`` of each text (``bounds`` None: the sentence counts for the
+        character statistics and the gazetteer only, e.g. one of another corpus). The gazetteer
+        holds the entities of two or more characters of these sentences and ``gazetteer``
+        (``(text, type)`` pairs), each with its most frequent type."""
         types = list(types)
         gaz: Counter = Counter((fold_str(x), t) for x, t in gazetteer if len(x) >= 2 and t in types)
         C = 65536
@@ -140,7 +142,7 @@ class EntityLexicon:
                     idx = codes[i] if role != "I" else codes[s + 1:e]
                     idx = np.atleast_1d(idx)
                     np.add.at(hits[:, j], idx[idx < C], 1)
-            b = list(bounds)
+            b = list(bounds) if bounds is not None else []
             for ws, we in zip(b, b[1:]):
                 w = fold_str(text[ws:we])
                 first, last = label[ws], label[we - 1]
@@ -265,7 +267,8 @@ class NERFeatures:
         lx = self.lexicon
         return _BMP_TABLE, lx.cstats, lx.trie, lx.wstats, lx.gaz, lx.gtypes, self.spec, self.bits, self.domain
 
-    def transform(self, codes: np.ndarray, bounds: np.ndarray, wtags: np.ndarray, domain: int | None = None) -> np.ndarray:
+    def transform(self, codes: np.ndarray, bounds: np.ndarray, wtags: np.ndarray,
+                  domain: int | None = None) -> np.ndarray:
         """int32 (n, T) feature ids (2T with a domain) of the code points ``codes`` with the
         cascade's word cut offsets ``bounds`` and per-word tag hashes ``wtags`` (:func:`tag_hash`);
         ``domain`` overrides :attr:`domain` (training on another corpus)."""

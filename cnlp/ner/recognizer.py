@@ -16,6 +16,7 @@ import os
 import re
 import threading
 import time
+from itertools import chain
 from pathlib import Path
 
 import numpy as np
@@ -338,15 +339,15 @@ def entity_tagset(types, scheme: str) -> TagSet:
 
 
 def jackknife_features(sents, casc, *, bits: int, folds: int, templates=None, types=ENTITY_TYPES, domains=None,
-                       gazetteer=()):
+                       lexicon_extra=()):
     """Features of each fold with a lexicon of the other folds (so that unseen names occur in
     training at the rate they occur in use); ``domains`` (one int per sentence, or None) selects
     each sentence's feature copy."""
     X: list = [None] * len(sents)
     fold_of = np.arange(len(sents)) % folds
     for k in range(folds):
-        lex = EntityLexicon.build(((t, s, c[1]) for (t, s), c, f in zip(sents, casc, fold_of) if f != k), types,
-                                  gazetteer)
+        lex = EntityLexicon.build(chain(((t, s, c[1]) for (t, s), c, f in zip(sents, casc, fold_of) if f != k),
+                                        ((t, s, None) for t, s in lexicon_extra)), types)
         feats = NERFeatures(bits=bits, lexicon=lex, templates=templates)
         for i in np.flatnonzero(fold_of == k).tolist():
             codes, bounds, wtags = casc[i]
@@ -368,15 +369,15 @@ def f1_scorer(dev, dev_casc, tagset: TagSet, feats: NERFeatures):
 
 
 def train_ner(train, dev=(), *, extra=(), adapt: bool = False, algorithm: str = "perceptron", scheme: str = "bioes",
-              gazetteer=(), segmenter=None, pos=None, bits: int = 22, folds: int = 5, templates=None,
+              lexicon_extra=(), segmenter=None, pos=None, bits: int = 22, folds: int = 5, templates=None,
               types=ENTITY_TYPES, verbose: bool = True, **fit_kw):
     """An :class:`EntityRecognizer` trained on ``(text, spans)`` sentences (micro F1 on ``dev``
     logged every epoch); the cascade is ``segmenter`` / ``pos`` (default: the shipped ones).
 
     ``extra``: sentences of another corpus (another annotation convention) trained on as well;
     with ``adapt`` every feature has a shared weight and one per corpus (feature augmentation),
-    and the recognizer decodes with the shared + ``train`` weights. ``gazetteer``: ``(text, type)``
-    names added to the lexicon's gazetteer (which always holds the training entities)."""
+    and the recognizer decodes with the shared + ``train`` weights. ``lexicon_extra``: sentences
+    of another corpus that only feed the lexicon (character statistics and gazetteer)."""
     from ..train import fit_linear
     extra = [(t, [sp for sp in s if sp[2] in types]) for t, s in extra if t]
     n_main = sum(1 for t, _ in train if t)
@@ -387,11 +388,12 @@ def train_ner(train, dev=(), *, extra=(), adapt: bool = False, algorithm: str = 
     rec = EntityRecognizer(PerceptronTagger(n_labels=len(tagset), n_features=1 << bits), NERFeatures(bits=bits),
                            tagset, segmenter=segmenter, pos=pos)
     casc = cascade_arrays([t for t, _ in train], rec.segmenter, rec.pos, verbose=verbose)
-    gazetteer = list(gazetteer)
+    lexicon_extra = [(t, [sp for sp in s if sp[2] in types]) for t, s in lexicon_extra]
     X = jackknife_features(train, casc, bits=bits, folds=folds, templates=templates, types=types, domains=domains,
-                           gazetteer=gazetteer)
+                           lexicon_extra=lexicon_extra)
     y = [tagset.encode_spans(len(t), s) for t, s in train]
-    lexicon = EntityLexicon.build(((t, s, c[1]) for (t, s), c in zip(train, casc)), types, gazetteer)
+    lexicon = EntityLexicon.build(chain(((t, s, c[1]) for (t, s), c in zip(train, casc)),
+                                        ((t, s, None) for t, s in lexicon_extra)), types)
     feats = NERFeatures(bits=bits, lexicon=lexicon, templates=templates, domain=1 if adapt else 0)
     score = f1_scorer(dev, cascade_arrays([t for t, _ in dev], rec.segmenter, rec.pos), tagset, feats) if dev else None
     model = fit_linear(algorithm, X, y, n_labels=len(tagset), n_features=feats.n_features, tagset=tagset,
@@ -428,10 +430,10 @@ def add_train_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--pd98", metavar="PATH", help="also train on the training part of this PD98 file's split")
     parser.add_argument("--pd98-mode", choices=["plain", "careful"], default="plain",
                         help="how PD98 is converted (see cnlp.ner.pd98)")
-    parser.add_argument("--pd98-use", choices=["train", "adapt", "gazetteer"], default="gazetteer",
+    parser.add_argument("--pd98-use", choices=["train", "adapt", "lexicon"], default="lexicon",
                         help="with --msra: how PD98 is used: as more training sentences, as training sentences "
-                             "with shared + per-corpus feature weights (decoding as MSRA), or only its names "
-                             "in the gazetteer (default)")
+                             "with shared + per-corpus feature weights (decoding as MSRA), or only in the "
+                             "lexicon: its names in the gazetteer and its character statistics (default)")
     parser.add_argument("--out", required=True, metavar="DIR")
     parser.add_argument("--algorithm", choices=sorted(TAGGERS), default="perceptron")
     parser.add_argument("--scheme", choices=["bio", "bioes"], default="bioes")
@@ -445,7 +447,8 @@ def add_train_arguments(parser: argparse.ArgumentParser) -> None:
                         help="feature templates (default: all of cnlp.ner.features.TEMPLATE_LIBRARY)")
     parser.add_argument("--bits", type=int, default=22)
     parser.add_argument("--folds", type=int, default=5, help="jackknife folds for the entity lexicon")
-    parser.add_argument("--prune", type=float, default=1e-3, help="drop feature rows whose largest |weight| is at most this")
+    parser.add_argument("--prune", type=float, default=1e-3,
+                        help="drop feature rows whose largest |weight| is at most this")
 
 
 def train_main(args) -> int:
@@ -454,11 +457,11 @@ def train_main(args) -> int:
         raise SystemExit("cnlp train ner: give --msra and/or --pd98")
     t0 = time.perf_counter()
     train, dev, extra = load_training_data(args.msra, args.pd98, dev_ratio=args.dev_ratio, pd98_mode=args.pd98_mode)
-    gazetteer = []
-    if extra and args.pd98_use == "gazetteer":
-        gazetteer = [(t[s:e], ty) for t, spans in extra for s, e, ty in spans]
-        extra = []
-    rec = train_ner(train, dev, extra=extra, adapt=args.pd98_use == "adapt", gazetteer=gazetteer, algorithm=args.algorithm, scheme=args.scheme, bits=args.bits, folds=args.folds,
+    lexicon_extra = []
+    if extra and args.pd98_use == "lexicon":
+        lexicon_extra, extra = extra, []
+    rec = train_ner(train, dev, extra=extra, adapt=args.pd98_use == "adapt", lexicon_extra=lexicon_extra,
+                    algorithm=args.algorithm, scheme=args.scheme, bits=args.bits, folds=args.folds,
                     templates=args.templates, seeds=args.seeds, n_iter=args.n_iter, c2=args.c2,
                     max_iter=args.max_iter, min_count=args.min_count)
     meta = {"command": command_line(getattr(args, "argv", None)), "train_sentences": len(train) + len(extra),

@@ -51,6 +51,16 @@ def test_spans_read_like_conlleval(tags):
     assert spans_of_tags(tags) == _conlleval_chunks(tags)
 
 
+@given(st.lists(st.integers(0, 12), max_size=30))
+def test_tagset_decodes_labels_like_conlleval(ids):
+    from cnlp.tagset import TagSet
+    ts = TagSet.bioes(["PER", "LOC", "ORG"])
+    assert ts.decode_spans(np.array(ids, np.int32)) == _conlleval_chunks(ts.decode(ids))
+    bio = TagSet.bio(["PER", "LOC", "ORG"])
+    ids = [i % 7 for i in ids]
+    assert bio.decode_spans(np.array(ids, np.int32)) == _conlleval_chunks(bio.decode(ids))
+
+
 def test_evaluator_counts_as_conlleval(tmp_path):
     rng = random.Random(3)
     gold_s, pred_s = [], []
@@ -267,3 +277,77 @@ def test_features_shape_and_range():
     f = NERFeatures(bits=16)
     X = f.transform(np.array([20013, 22269], np.int32), np.array([0, 2], np.int32), np.array([5], np.int64))
     assert X.shape == (2, len(f.templates)) and X.min() >= 0 and X.max() < 1 << 16
+
+
+# ---------------------------------------------------------------------------------- shipped model
+def _cli(argv, stdin_text, capsys, monkeypatch):
+    import io
+    import sys
+    from cnlp.cli import main
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin_text.encode("utf-8")), encoding="utf-8"))
+    code = main(argv)
+    out, _ = capsys.readouterr()
+    return code, out
+
+
+LINES = ["江泽民在北京会见了华为公司的代表", "", "  \t", "中美两国", "最后一行😀 no newline"]
+
+
+def test_cli_bio_one_line_per_character(capsys, monkeypatch):
+    code, out = _cli(["ner", "--format", "bio"], "\n".join(LINES) + "\r\n", capsys, monkeypatch)
+    assert code == 0
+    records = out.split("\n\n")
+    assert records[-1] == "" and len(records) - 1 == len(LINES)
+    for line, rec in zip(LINES, records):
+        rows = rec.split("\n") if rec else []
+        assert len(rows) == len(line)
+        assert "".join(r.rpartition("\t")[0] for r in rows) == line
+        assert all(r.rpartition("\t")[2] == "O" or r.rpartition("\t")[2][:2] in ("B-", "I-") for r in rows)
+
+
+def test_cli_json_and_inline(capsys, monkeypatch):
+    code, out = _cli(["ner", "--format", "json"], "\n".join(LINES), capsys, monkeypatch)
+    rows = out.splitlines()
+    assert code == 0 and len(rows) == len(LINES)
+    for line, row in zip(LINES, rows):
+        for e in json.loads(row):
+            assert line[e["start"]:e["end"]] == e["text"] and e["type"] in ("PER", "LOC", "ORG")
+    code, out = _cli(["ner"], "\n".join(LINES), capsys, monkeypatch)
+    rows = out.splitlines()
+    assert len(rows) == len(LINES)
+    import re
+    assert [re.sub(r"\[([^\]]*)\]/(PER|LOC|ORG)", r"\1", r) for r in rows] == LINES
+
+
+def test_cli_eval_ner(tmp_path, capsys, monkeypatch):
+    (tmp_path / "g.bio").write_text("江\tB-PER\n泽\tI-PER\n民\tI-PER\n在\tO\n京\tB-LOC\n\n", "utf-8")
+    (tmp_path / "p.bio").write_text("江\tB-PER\n泽\tI-PER\n民\tI-PER\n在\tO\n京\tO\n\n", "utf-8")
+    code, out = _cli(["eval", "ner", "--gold", str(tmp_path / "g.bio"), "--pred", str(tmp_path / "p.bio")], "",
+                     capsys, monkeypatch)
+    assert code == 0
+    micro = next(r for r in out.splitlines() if r.startswith("micro")).split()
+    assert micro[1:4] == ["1.0000", "0.5000", "0.6667"]
+
+
+def test_shipped_model_api():
+    import cnlp
+    text = "江泽民在北京会见了华为公司的代表"
+    ents = cnlp.ner(text)
+    assert all(text[e.start:e.end] == e.text for e in ents)
+    assert ("江泽民", "PER") in [(e.text, e.type) for e in ents]
+    doc = cnlp.analyze(text)
+    assert [(e.start, e.end, e.type) for e in doc.ents] == [(e.start, e.end, e.type) for e in ents]
+    cuts = {s for s, _ in doc.spans} | {len(text)}
+    assert all(e.start in cuts and e.end in cuts for e in doc.ents)
+    cnlp.add_entity("会见了华为", "ORG", mode="force")
+    try:
+        assert ("会见了华为", "ORG") in [(e.text, e.type) for e in cnlp.ner(text)]
+    finally:
+        cnlp.del_entity("会见了华为")
+    cnlp.add_word("京会", mode="force")             # characters 5-6: no entity may start or end at 6
+    try:
+        assert all(e.start != 6 and e.end != 6 for e in cnlp.ner(text))
+    finally:
+        cnlp.del_word("京会")
+    with pytest.raises(TypeError):
+        cnlp.ner(None)
