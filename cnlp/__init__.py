@@ -18,7 +18,7 @@ from . import segment as _segment_pkg  # noqa: F401
 
 __version__ = "0.1.0"
 __all__ = ["segment", "tokenize", "segment_many", "get_segmenter", "add_word", "del_word",
-           "load_user_dict", "warmup", "pos_tag", "tag", "analyze", "ner", "add_entity", "del_entity",
+           "load_user_dict", "warmup", "pos_tag", "tag", "analyze", "ner", "add_entity", "del_entity", "parse",
            "load_entity_dict", "load", "Doc", "Pipeline", "TagSet",
            "discover_words", "keywords", "summarize", "CnlpError", "CorpusFormatError", "ModelFormatError",
            "NotFittedError", "__version__"]
@@ -197,6 +197,27 @@ def analyze(text: str, *, algorithm: str | None = None, user_dict=None, ner: boo
     recognizer; returns a :class:`cnlp.doc.Doc` (``doc.tagged()``, ``doc.ents``, ``doc.to_json()``)."""
     check_str(text, "analyze")
     return _pipeline(algorithm, user_dict, ner=ner)(text)
+
+
+# ------------------------------------------------------------------ dependency parsing
+_ud_pipeline = None
+
+
+def parse(text: str):
+    """Parse ``text`` with the Universal Dependencies pipeline (UD segmenter, UPOS + XPOS tagger,
+    arc-hybrid parser); returns a :class:`cnlp.doc.Doc` whose tokens have ``pos`` (UPOS),
+    ``xpos``, ``head`` (1-based, 0 = root) and ``deprel``; ``doc.to_conllu()`` writes CoNLL-U.
+
+    UD words follow the Chinese UD treebanks' segmentation, which differs from :func:`segment`'s
+    (PKU) standard."""
+    global _ud_pipeline
+    check_str(text, "parse")
+    if _ud_pipeline is None:
+        with _lock:
+            if _ud_pipeline is None:
+                from .parse import default_ud_pipeline
+                _ud_pipeline = default_ud_pipeline()
+    return _ud_pipeline(text)
 
 
 # ------------------------------------------------------------------ named entities

@@ -114,6 +114,9 @@ class Doc:
         Cut offsets from 0 to ``len(text)``, strictly increasing (``[0]`` for an empty text).
     pos, deprels : list of str, optional
         One tag per token (non-empty, no whitespace).
+    xpos : list of str, optional
+        A second, language-specific tag per token (CoNLL-U's XPOS); when it is given, ``pos`` holds
+        the universal tags (UPOS).
     heads : list of int, optional
         One per token: 0 = root, else the 1-based index of the head token (as in CoNLL-U).
     ents : iterable of (start, end, type) or Entity, optional
@@ -142,14 +145,17 @@ class Doc:
     True
     """
 
-    __slots__ = ("_text", "_bounds", "_pos", "_heads", "_deprels", "_ents", "_words")
+    __slots__ = ("_text", "_bounds", "_pos", "_heads", "_deprels", "_ents", "_words", "_xpos")
     __hash__ = None  # mutable entities; equality compares content
 
-    def __init__(self, text: str, bounds, *, pos=None, heads=None, deprels=None, ents=None):
+    def __init__(self, text: str, bounds, *, pos=None, heads=None, deprels=None, ents=None, xpos=None):
         self._text = check_str(text, "Doc")
         self._bounds = _check_bounds(bounds, len(text))
         n = len(self._bounds) - 1
         self._pos = _check_labels(pos, n, "pos")
+        self._xpos = _check_labels(xpos, n, "xpos")
+        if self._xpos is not None and self._pos is None:
+            raise ValueError("xpos needs pos (the universal tags) as well")
         self._heads = _check_heads(heads, n)
         self._deprels = _check_labels(deprels, n, "deprels")
         self._words: list[str] | None = None
@@ -167,7 +173,7 @@ class Doc:
             b = b.copy()
         b.setflags(write=False)
         self._text, self._bounds, self._pos = text, b, pos
-        self._heads = self._deprels = None
+        self._heads = self._deprels = self._xpos = None
         self._words, self._ents = words, ()
         return self
 
@@ -189,6 +195,8 @@ class Doc:
     text = property(lambda self: self._text, doc="The analysed text (exactly the input).")
     bounds = property(lambda self: self._bounds, doc="Read-only int32 cut offsets, 0 .. len(text).")
     pos = property(lambda self: None if self._pos is None else list(self._pos), doc="POS tags or None.")
+    xpos = property(lambda self: None if self._xpos is None else list(self._xpos),
+                    doc="Language-specific tags (CoNLL-U XPOS) or None; when set, ``pos`` holds UPOS.")
     heads = property(lambda self: None if self._heads is None else list(self._heads), doc="Heads or None.")
     deprels = property(lambda self: None if self._deprels is None else list(self._deprels),
                        doc="Dependency relations or None.")
@@ -263,7 +271,7 @@ class Doc:
             return NotImplemented
         return (self._text == other._text and np.array_equal(self._bounds, other._bounds)
                 and self._pos == other._pos and self._heads == other._heads
-                and self._deprels == other._deprels and self._ents == other._ents)
+                and self._deprels == other._deprels and self._ents == other._ents and self._xpos == other._xpos)
 
     def __repr__(self) -> str:
         t = self._text if len(self._text) <= 20 else self._text[:19] + "…"
@@ -283,11 +291,15 @@ class Doc:
 
         ``layers`` lists the token annotations present (so a Doc without tokens keeps them too).
         """
-        layers = [k for k, v in (("pos", self._pos), ("head", self._heads), ("deprel", self._deprels))
-                  if v is not None]
-        return {"text": self._text, "layers": layers,
-                "tokens": [{"text": t.text, "start": t.start, "end": t.end, "pos": t.pos,
-                            "head": t.head, "deprel": t.deprel} for t in self],
+        layers = [k for k, v in (("pos", self._pos), ("head", self._heads), ("deprel", self._deprels),
+                                 ("xpos", self._xpos)) if v is not None]
+        xpos = self._xpos
+        tokens = [{"text": t.text, "start": t.start, "end": t.end, "pos": t.pos,
+                   "head": t.head, "deprel": t.deprel} for t in self]
+        if xpos is not None:
+            for tok, x in zip(tokens, xpos):
+                tok["xpos"] = x
+        return {"text": self._text, "layers": layers, "tokens": tokens,
                 "ents": [{"start": e.start, "end": e.end, "type": e.type, "text": e.text} for e in self._ents]}
 
     @classmethod
@@ -300,14 +312,15 @@ class Doc:
                 if t["start"] != bounds[-1]:
                     raise ValueError(f"token {k} starts at {t['start']}, expected {bounds[-1]}")
                 bounds.append(t["end"])
-            cols = {key: [t.get(key) for t in tokens] for key in ("pos", "head", "deprel")}
+            cols = {key: [t.get(key) for t in tokens] for key in ("pos", "head", "deprel", "xpos")}
             spans = [(e["start"], e["end"], e["type"]) for e in ents]
             layers = d.get("layers")
             layers = [k for k, vs in cols.items() if any(v is not None for v in vs)] if layers is None else layers
             cols = {k: (vs if k in layers else None) for k, vs in cols.items()}
         except (KeyError, TypeError, AttributeError) as exc:
             raise ValueError(f"malformed Doc JSON: {exc!r}") from None
-        doc = cls(text, bounds, pos=cols["pos"], heads=cols["head"], deprels=cols["deprel"], ents=spans)
+        doc = cls(text, bounds, pos=cols["pos"], heads=cols["head"], deprels=cols["deprel"], ents=spans,
+                  xpos=cols["xpos"])
         pairs = [*zip(tokens, doc.words), *zip(sorted(ents, key=lambda e: (e["start"], e["end"])),
                                                (e.text for e in doc._ents))]
         for item, real in pairs:
@@ -318,7 +331,8 @@ class Doc:
     def to_conllu(self, *, upos: Mapping[str, str] | None = None, sent_id: str | None = None) -> str:
         """The Doc as one CoNLL-U sentence, terminated by a blank line ("" if it has no word tokens).
 
-        POS tags go to XPOS; UPOS is ``_`` unless ``upos`` maps XPOS -> UPOS (unmapped tags: ``X``).
+        With :attr:`xpos` set, ``pos`` goes to UPOS and ``xpos`` to XPOS. Otherwise POS tags go to
+        XPOS; UPOS is ``_`` unless ``upos`` maps XPOS -> UPOS (unmapped tags: ``X``).
         Whitespace-only tokens get no word line: IDs are 1..m over the others and HEAD is renumbered
         to them (ValueError if a head is a whitespace token). MISC has ``SpaceAfter=No`` when the
         next character exists and is not whitespace. Tabs and line breaks inside a token or in the
@@ -342,10 +356,13 @@ class Doc:
                 head = str(ids[h - 1] if h else 0)
             end = int(self._bounds[i + 1])
             no_space = end < n and not text[end].isspace() and not text[end - 1].isspace()
+            if self._xpos is not None:
+                ucol, xcol = tag, self._xpos[i]
+            else:
+                ucol = "_" if tag is None else (upos.get(tag, "X") if upos is not None else "_")
+                xcol = tag or "_"
             lines.append("\t".join((
-                str(ids[i]), _LINE_BREAKING.sub(" ", words[i].strip()), "_",
-                "_" if tag is None else (upos.get(tag, "X") if upos is not None else "_"),
-                tag or "_", "_", head, "_" if self._deprels is None else self._deprels[i], "_",
+                str(ids[i]), _LINE_BREAKING.sub(" ", words[i].strip()), "_", ucol, xcol, "_", head, "_" if self._deprels is None else self._deprels[i], "_",
                 "SpaceAfter=No" if no_space else "_")))
         return "\n".join(lines) + "\n\n"
 

@@ -89,6 +89,8 @@ class Pipeline:
         self.parser = parser
         #: cnlp's own taggers tag straight from the segmenter's offsets
         self._fast = callable(getattr(pos, "predict_bounds", None))
+        #: a tagger that also gives language-specific tags (UPOS + XPOS)
+        self._both = callable(getattr(pos, "predict_both", None))
 
     def __call__(self, text: str) -> Doc:
         """Analyse one text (TypeError unless it is a str)."""
@@ -96,12 +98,12 @@ class Pipeline:
         bounds = self.segmenter.bounds(text)
         if self.pos is None and self.ner is None:
             return Doc(text, bounds)
-        if self._fast and self.parser is None and self.ner is None and not _SPACE.search(text):
+        if self._fast and not self._both and self.parser is None and self.ner is None and not _SPACE.search(text):
             # no whitespace token: the tagger reads the segmenter's offsets directly (its tag names
             # are valid by construction, so the Doc needs no checks)
             return Doc._trusted(text, bounds, tuple(self.pos.predict_bounds(text, bounds)))
         bounds = list(bounds.tolist() if hasattr(bounds, "tolist") else bounds)
-        pos = self._pos_column(text, bounds) if self.pos is not None else None
+        pos, xpos = self._pos_column(text, bounds) if self.pos is not None else (None, None)
         ents = None
         if self.ner is not None and len(bounds) > 1:
             ents = self._entities(Doc(text, bounds, pos=pos))
@@ -109,7 +111,7 @@ class Pipeline:
             extra = {x for s, e, _ in ents for x in (s, e)} - cuts
             if extra:          # an entity boundary inside a token: split the token there, re-tag
                 bounds = sorted(cuts | extra)
-                pos = self._pos_column(text, bounds) if self.pos is not None else None
+                pos, xpos = self._pos_column(text, bounds) if self.pos is not None else (None, None)
         heads = deprels = None
         if self.parser is not None:
             spans = list(pairwise(bounds))
@@ -119,19 +121,31 @@ class Pipeline:
             for i, h, r in zip(keep, *self._parse(words, [pos[i] for i in keep])):
                 heads[i] = keep[h - 1] + 1 if h else 0
                 deprels[i] = r
-        doc = Doc(text, bounds, pos=pos, heads=heads, deprels=deprels)
+        doc = Doc(text, bounds, pos=pos, heads=heads, deprels=deprels, xpos=xpos)
         if ents:
             doc.set_ents(ents)
         return doc
 
-    def _pos_column(self, text: str, bounds: list[int]) -> list[str]:
-        """One tag per token; whitespace tokens get :data:`SPACE_TAG` and are not shown to the tagger."""
+    def _pos_column(self, text: str, bounds: list[int]) -> tuple[list[str], list[str] | None]:
+        """(one tag per token, one XPOS per token or None); whitespace tokens get :data:`SPACE_TAG`
+        and are not shown to the tagger. A tagger with ``predict_both(words) -> (upos, xpos)``
+        (the UD tagger) fills both columns."""
         spans = list(pairwise(bounds))
         keep = [i for i, (a, b) in enumerate(spans) if not text[a:b].isspace()]
+        words = [text[a:b] for a, b in (spans[i] for i in keep)]
         pos = [SPACE_TAG] * len(spans)
-        for i, t in zip(keep, self._tags([text[a:b] for a, b in (spans[i] for i in keep)])):
+        if self._both and words:
+            upos, xs = (list(x) for x in self.pos.predict_both(words))
+            if len(upos) != len(words) or len(xs) != len(words):
+                raise ValueError(f"{_name(self.pos)}.predict_both returned {len(upos)} / {len(xs)} tags "
+                                 f"for {len(words)} words")
+            xpos = [SPACE_TAG] * len(spans)
+            for i, u, x in zip(keep, upos, xs):
+                pos[i], xpos[i] = u, x
+            return pos, xpos
+        for i, t in zip(keep, self._tags(words)):
             pos[i] = t
-        return pos
+        return pos, (([SPACE_TAG] * len(spans)) if self._both else None)
 
     def _entities(self, doc: Doc) -> list[tuple[int, int, str]]:
         """The NER component's spans, checked (ints, inside the text, not overlapping, str type)."""

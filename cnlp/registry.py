@@ -33,6 +33,7 @@ TRAIN_TASKS: dict[str, str] = {
     "pos": "cnlp.pos.tagger",
     "ner": "cnlp.ner.recognizer",
     "idf": "cnlp.extract.idf",
+    "dep": "cnlp.parse.train",
 }
 
 #: ``cnlp.load(dir)``: (bundle kind, task) -> loader; task None matches bundles without a task
@@ -53,6 +54,7 @@ LOADERS: dict[tuple[str, str | None], str] = {
     ("idf", None): "cnlp.extract.idf:IDFTable.load",
     ("corpus_stats", None): "cnlp.corpus.stats:CorpusStats.load",
     ("cnlp.classify.TextClassifier", None): "cnlp.classify.classifier:TextClassifier.load",
+    ("arc_hybrid", "dep"): "cnlp.parse.parser:ArcHybridParser.load",
 }
 
 #: other top-level CLI commands -> module exposing ``add_cli_arguments(parser)`` and ``cli_main(args)``
@@ -61,6 +63,7 @@ COMMANDS: dict[str, str] = {
     "keywords": "cnlp.extract.keywords",
     "summarize": "cnlp.extract.summarize",
     "classify": "cnlp.classify.cli",
+    "parse": "cnlp.parse.cli",
 }
 
 

@@ -280,3 +280,16 @@ def test_lossless_property(tb, data):
     assert all(len(r) == 10 for r in rows)
     assert [r[0] for r in rows] == [str(i) for i in range(1, len(words) + 1)]
     assert all(r[1] and r[1] == r[1].strip() for r in rows)
+
+
+def test_xpos_column_round_trips_and_goes_to_conllu():
+    doc = Doc("我爱北京", [0, 1, 2, 4], pos=["PRON", "VERB", "PROPN"], xpos=["PRP", "VV", "NNP"],
+              heads=[2, 0, 2], deprels=["nsubj", "root", "obj"])
+    assert doc.xpos == ["PRP", "VV", "NNP"]
+    rows = [r.split("\t") for r in doc.to_conllu().splitlines() if r and not r.startswith("#")]
+    assert [(r[3], r[4]) for r in rows] == [("PRON", "PRP"), ("VERB", "VV"), ("PROPN", "NNP")]
+    assert Doc.from_json(doc.to_json()) == doc
+    assert Doc.from_json(doc.to_json()) != Doc("我爱北京", [0, 1, 2, 4], pos=["PRON", "VERB", "PROPN"],
+                                               heads=[2, 0, 2], deprels=["nsubj", "root", "obj"])
+    with pytest.raises(ValueError, match="xpos needs pos"):
+        Doc("我", [0, 1], xpos=["PRP"])

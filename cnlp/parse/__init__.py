@@ -1,0 +1,36 @@
+"""Dependency parsing on Universal Dependencies: an arc-hybrid transition parser and its UD front end.
+
+>>> from cnlp.parse import default_ud_pipeline            # doctest: +SKIP
+>>> doc = default_ud_pipeline()("他喜欢北京。")              # doctest: +SKIP
+>>> doc.heads, doc.deprels                                 # doctest: +SKIP
+((2, 0, 2, 2), ('nsubj', 'root', 'obj', 'punct'))
+"""
+from __future__ import annotations
+
+import threading
+
+from .parser import ArcHybridParser
+
+__all__ = ["ArcHybridParser", "default_parser", "default_ud_pipeline"]
+
+_lock = threading.Lock()
+_DEFAULT: dict = {}
+
+
+def default_parser() -> ArcHybridParser:
+    """The shipped parser (``data/dep``), loaded once."""
+    from ..io import model_path
+    with _lock:
+        if "dep" not in _DEFAULT:
+            _DEFAULT["dep"] = ArcHybridParser.load(model_path("dep"))
+        return _DEFAULT["dep"]
+
+
+def default_ud_pipeline():
+    """``cnlp.pipeline.Pipeline``: raw text -> UD segmenter -> UPOS tagger -> parser (shipped models).
+
+    The Doc's ``pos`` holds UPOS tags (what the parser reads; XPOS comes from
+    ``UDTagger.predict_both``)."""
+    from ..pipeline import Pipeline
+    from .frontend import default_ud_segmenter, default_ud_tagger
+    return Pipeline(default_ud_segmenter(), pos=default_ud_tagger(), parser=default_parser())

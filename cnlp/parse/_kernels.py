@@ -1,0 +1,506 @@
+"""Numba kernels of the arc-hybrid parser: word attributes, transitions, feature hashing, the static
+oracle, greedy/beam decoding and one perceptron training epoch (early update).
+
+Conventions (every kernel):
+
+* A sentence of ``n`` words is a token table ``tok`` int64 (n + 2, N_TOK): row 0 is ROOT, rows 1..n
+  the words, row n + 1 the NONE token that stands for every missing position. Columns: ``TW`` word
+  hash, ``TP`` tag id, ``TF`` first and ``TL`` last character (width-folded code point).
+* A parser state is ``st`` int64 (n + 2, N_ST) (head, label, two leftmost / rightmost children,
+  left / right valency, left / right child-label bit sets; -1 = none), ``stack`` int32 (n + 1,) with
+  ROOT at the bottom, and two scalars ``sp`` (stack size) and ``b`` (next buffer word, n + 1 = empty).
+* Actions: 0 = SHIFT, 1 + l = LEFT-l (s0 <- b0), 1 + L + l = RIGHT-l (s0 <- s1). RIGHT onto ROOT is
+  allowed only with the ``root`` label and an empty buffer, every other arc never takes ``root``,
+  so every terminal state (2n transitions) is one tree with one root.
+* Weights: ``index`` int32 (2**bits,) maps a hashed feature id to a row, or -1 (no weight). Rows
+  are dense ``W`` float32 (rows, n_actions) in training and sparse (``ptr`` int64 (rows + 1,),
+  ``act`` int16, ``val`` float32: the non-zero action scores) when parsing.
+"""
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+# token table columns
+TW, TP, TF, TL = 0, 1, 2, 3
+N_TOK = 4
+# state columns
+HEAD, LABEL, LC1, LC2, RC1, RC2, NL, NR, LSET, RSET = range(10)
+N_ST = 10
+#: number of feature templates (without the treebank copies)
+N_TEMPLATES = 74
+_M1 = np.uint64(0x9E3779B97F4A7C15)
+_M2 = np.uint64(0xBF58476D1CE4E5B9)
+_M3 = np.uint64(0x94D049BB133111EB)
+
+
+# ------------------------------------------------------------------------------ words and hashing
+@njit(cache=True, nogil=True)
+def word_table(folded, bounds, tags, out):
+    """Fill ``out`` int64 (m + 2, N_TOK) for the m words between ``bounds`` (int32 (m + 1,)) of the
+    width-folded code points ``folded`` (int32); ``tags`` int64 (m,) tag ids. Word hash: FNV-1a
+    over the folded code points. Row 0 (ROOT) and row m + 1 (NONE) get fixed values."""
+    m = bounds.shape[0] - 1
+    for c in range(N_TOK):
+        out[0, c] = -2
+        out[m + 1, c] = -3
+    for i in range(m):
+        h = np.uint64(0xCBF29CE484222325)
+        for k in range(bounds[i], bounds[i + 1]):
+            h ^= np.uint64(folded[k])
+            h *= np.uint64(0x100000001B3)
+        out[i + 1, TW] = np.int64(h >> np.uint64(1))
+        out[i + 1, TP] = tags[i]
+        out[i + 1, TF] = folded[bounds[i]]
+        out[i + 1, TL] = folded[bounds[i + 1] - 1]
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _mix(h, v):
+    h = (h ^ np.uint64(v)) * _M2
+    return h ^ (h >> np.uint64(29))
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _h(seed, a, b, c):
+    h = np.uint64(seed + 1) * _M1
+    h = _mix(h, a)
+    h = _mix(h, b)
+    h = _mix(h, c)
+    h *= _M3
+    return h ^ (h >> np.uint64(32))
+
+
+# ------------------------------------------------------------------------------ states
+@njit(cache=True, nogil=True)
+def init_state(n, st, stack):
+    """Reset ``st`` / ``stack`` to the initial state; returns (sp, b) = (1, 1)."""
+    for i in range(n + 2):
+        st[i, HEAD] = -1
+        st[i, LABEL] = -1
+        st[i, LC1] = -1
+        st[i, LC2] = -1
+        st[i, RC1] = -1
+        st[i, RC2] = -1
+        st[i, NL] = 0
+        st[i, NR] = 0
+        st[i, LSET] = 0
+        st[i, RSET] = 0
+    stack[0] = 0
+    return 1, 1
+
+
+@njit(cache=True, nogil=True)
+def _attach(st, h, d, lab):
+    st[d, HEAD] = h
+    st[d, LABEL] = lab
+    bit = np.int64(1) << np.int64(lab & 63)
+    if d < h:
+        if st[h, LC1] == -1 or d < st[h, LC1]:
+            st[h, LC2] = st[h, LC1]
+            st[h, LC1] = d
+        elif st[h, LC2] == -1 or d < st[h, LC2]:
+            st[h, LC2] = d
+        st[h, NL] += 1
+        st[h, LSET] |= bit
+    else:
+        if st[h, RC1] == -1 or d > st[h, RC1]:
+            st[h, RC2] = st[h, RC1]
+            st[h, RC1] = d
+        elif st[h, RC2] == -1 or d > st[h, RC2]:
+            st[h, RC2] = d
+        st[h, NR] += 1
+        st[h, RSET] |= bit
+
+
+@njit(cache=True, nogil=True)
+def apply(st, stack, sp, b, a, n_labels):
+    """Apply action ``a`` (assumed valid); returns the new (sp, b)."""
+    if a == 0:
+        stack[sp] = b
+        return sp + 1, b + 1
+    if a <= n_labels:
+        _attach(st, b, stack[sp - 1], a - 1)
+    else:
+        _attach(st, stack[sp - 2], stack[sp - 1], a - 1 - n_labels)
+    return sp - 1, b
+
+
+@njit(cache=True, nogil=True)
+def valid(a, sp, b, n, n_labels, root_label):
+    """Whether action ``a`` is allowed in a state with stack size ``sp`` and next word ``b``."""
+    if a == 0:
+        return b <= n
+    if a <= n_labels:
+        return sp >= 2 and b <= n and a - 1 != root_label
+    if sp >= 3:
+        return a - 1 - n_labels != root_label
+    return sp == 2 and b > n and a - 1 - n_labels == root_label
+
+
+# ------------------------------------------------------------------------------ features
+@njit(cache=True, nogil=True)
+def features(tok, st, stack, sp, b, n, tb, mask, raw, out):
+    """Fill ``out`` int64 (N_TEMPLATES or 2 * N_TEMPLATES,) (scratch ``raw`` uint64 (N_TEMPLATES,)) with the hashed feature ids of the
+    state (Zhang & Nivre 2011 templates adapted to arc-hybrid: s0, s1, s2, b0, b1, b2, children of
+    s0 / s1 / b0, distance, valency, child-label sets, third order, word-edge characters). With the
+    longer ``out`` the second half repeats every template conjoined with the treebank id ``tb``
+    (-1 there when ``tb`` < 0)."""
+    N = n + 1
+    s0 = stack[sp - 1]
+    s1 = stack[sp - 2] if sp >= 2 else N
+    s2 = stack[sp - 3] if sp >= 3 else N
+    b0 = b if b <= n else N
+    b1 = b + 1 if b + 1 <= n else N
+    b2 = b + 2 if b + 2 <= n else N
+    s0l = st[s0, LC1] if st[s0, LC1] >= 0 else N
+    s0l2 = st[s0, LC2] if st[s0, LC2] >= 0 else N
+    s0r = st[s0, RC1] if st[s0, RC1] >= 0 else N
+    s0r2 = st[s0, RC2] if st[s0, RC2] >= 0 else N
+    s1l = st[s1, LC1] if st[s1, LC1] >= 0 else N
+    s1r = st[s1, RC1] if st[s1, RC1] >= 0 else N
+    b0l = st[b0, LC1] if st[b0, LC1] >= 0 else N
+    b0l2 = st[b0, LC2] if st[b0, LC2] >= 0 else N
+    s0w, s0p = tok[s0, TW], tok[s0, TP]
+    s1w, s1p = tok[s1, TW], tok[s1, TP]
+    b0w, b0p = tok[b0, TW], tok[b0, TP]
+    b1w, b1p = tok[b1, TW], tok[b1, TP]
+    b2w, b2p = tok[b2, TW], tok[b2, TP]
+    s2p = tok[s2, TP]
+    d = min(b0 - s0, 6) if b0 <= n and s0 > 0 else 0
+    d1 = min(s0 - s1, 6) if s1 <= n and s1 > 0 else 0
+    o = raw
+    # single words
+    o[0] = _h(0, s0w, s0p, 0); o[1] = _h(1, s0w, 0, 0); o[2] = _h(2, s0p, 0, 0)
+    o[3] = _h(3, b0w, b0p, 0); o[4] = _h(4, b0w, 0, 0); o[5] = _h(5, b0p, 0, 0)
+    o[6] = _h(6, b1w, b1p, 0); o[7] = _h(7, b1w, 0, 0); o[8] = _h(8, b1p, 0, 0)
+    o[9] = _h(9, b2w, b2p, 0); o[10] = _h(10, b2w, 0, 0); o[11] = _h(11, b2p, 0, 0)
+    o[12] = _h(12, s1w, s1p, 0); o[13] = _h(13, s1w, 0, 0); o[14] = _h(14, s1p, 0, 0)
+    o[15] = _h(15, s2p, 0, 0)
+    # pairs
+    o[16] = _h(16, s0w * 31 + s0p, b0w * 31 + b0p, 0); o[17] = _h(17, s0w * 31 + s0p, b0w, 0)
+    o[18] = _h(18, s0w, b0w * 31 + b0p, 0); o[19] = _h(19, s0w * 31 + s0p, b0p, 0)
+    o[20] = _h(20, s0p, b0w * 31 + b0p, 0); o[21] = _h(21, s0w, b0w, 0)
+    o[22] = _h(22, s0p, b0p, 0); o[23] = _h(23, b0p, b1p, 0)
+    o[24] = _h(24, s1w * 31 + s1p, s0w * 31 + s0p, 0); o[25] = _h(25, s1w, s0w, 0)
+    o[26] = _h(26, s1p, s0w, 0); o[27] = _h(27, s1w, s0p, 0)
+    # three words
+    o[28] = _h(28, b0p, b1p, b2p); o[29] = _h(29, s0p, b0p, b1p); o[30] = _h(30, s1p, s0p, b0p)
+    o[31] = _h(31, s0p, tok[s0l, TP], b0p); o[32] = _h(32, s0p, tok[s0r, TP], b0p)
+    o[33] = _h(33, s0p, b0p, tok[b0l, TP]); o[34] = _h(34, s2p, s1p, s0p)
+    o[35] = _h(35, s1p, s0p, tok[s0l, TP]); o[36] = _h(36, s1p, s0p, tok[s0r, TP])
+    o[37] = _h(37, s1p, tok[s1r, TP], s0p)
+    # distance
+    o[38] = _h(38, s0w, d, 0); o[39] = _h(39, s0p, d, 0); o[40] = _h(40, b0w, d, 0)
+    o[41] = _h(41, b0p, d, 0); o[42] = _h(42, s0w * 31 + b0w, d, 0); o[43] = _h(43, s0p, b0p, d)
+    o[44] = _h(44, s1p, s0p, d1); o[45] = _h(45, s1w, s0w, d1)
+    # valency
+    o[46] = _h(46, s0w, st[s0, NR], 0); o[47] = _h(47, s0p, st[s0, NR], 0)
+    o[48] = _h(48, s0w, st[s0, NL], 0); o[49] = _h(49, s0p, st[s0, NL], 0)
+    o[50] = _h(50, b0w, st[b0, NL], 0); o[51] = _h(51, b0p, st[b0, NL], 0)
+    o[52] = _h(52, s1p, st[s1, NR], 0)
+    # children (second order)
+    o[53] = _h(53, tok[s0l, TW], tok[s0l, TP], st[s0l, LABEL])
+    o[54] = _h(54, tok[s0r, TW], tok[s0r, TP], st[s0r, LABEL])
+    o[55] = _h(55, tok[b0l, TW], tok[b0l, TP], st[b0l, LABEL])
+    o[56] = _h(56, st[s0l, LABEL], s0p, 0); o[57] = _h(57, st[s0r, LABEL], s0p, 0)
+    o[58] = _h(58, st[b0l, LABEL], b0p, 0); o[59] = _h(59, tok[s1l, TP], st[s1l, LABEL], s1p)
+    # third order
+    o[60] = _h(60, tok[s0l2, TP], st[s0l2, LABEL], 0); o[61] = _h(61, tok[s0r2, TP], st[s0r2, LABEL], 0)
+    o[62] = _h(62, tok[b0l2, TP], st[b0l2, LABEL], 0)
+    o[63] = _h(63, s0p, tok[s0l, TP], tok[s0l2, TP]); o[64] = _h(64, s0p, tok[s0r, TP], tok[s0r2, TP])
+    o[65] = _h(65, b0p, tok[b0l, TP], tok[b0l2, TP])
+    # label sets
+    o[66] = _h(66, s0w, st[s0, RSET], 0); o[67] = _h(67, s0p, st[s0, RSET], st[s0, LSET])
+    o[68] = _h(68, b0w, st[b0, LSET], 0); o[69] = _h(69, b0p, st[b0, LSET], 0)
+    # word-edge characters (unknown words)
+    o[70] = _h(70, tok[s0, TL], s0p, b0p); o[71] = _h(71, tok[b0, TL], b0p, s0p)
+    o[72] = _h(72, tok[b0, TF], b0p, 0); o[73] = _h(73, tok[s0, TF], s0p, 0)
+    T = N_TEMPLATES
+    m = np.uint64(mask)
+    for j in range(T):
+        out[j] = np.int64(raw[j] & m)
+    if out.shape[0] > T:
+        salt = np.uint64(tb + 7) * _M1
+        for j in range(T):
+            out[T + j] = np.int64((((raw[j] ^ salt) * _M2) >> np.uint64(8)) & m) if tb >= 0 else -1
+
+
+@njit(cache=True, nogil=True)
+def score(feats, index, W, ptr, act, val, out):
+    """``out`` float32 (A,) = sum of the weight rows of the features ``feats`` (int64; -1 skipped).
+    Rows are dense (``W`` float32 (rows, A)) when ``W`` has rows, else sparse: row r holds
+    ``val[ptr[r]:ptr[r + 1]]`` (float32) for the actions ``act[...]`` (int16)."""
+    out[:] = 0.0
+    nf = feats.shape[0]
+    if W.shape[0] > 0:
+        for f in feats:
+            if f >= 0:
+                r = index[f]
+                if r >= 0:
+                    for a in range(out.shape[0]):
+                        out[a] += W[r, a]
+        return
+    # sparse: independent gathers first (the loads overlap), then the sums
+    rows = np.empty(nf, np.int64)
+    for j in range(nf):
+        rows[j] = index[feats[j]] if feats[j] >= 0 else -1
+    lo = np.empty(nf, np.int64)
+    hi = np.empty(nf, np.int64)
+    for j in range(nf):
+        r = rows[j]
+        if r >= 0:
+            lo[j] = ptr[r]
+            hi[j] = ptr[r + 1]
+        else:
+            lo[j] = 0
+            hi[j] = 0
+    for j in range(nf):
+        for k in range(lo[j], hi[j]):
+            out[act[k]] += val[k]
+
+
+# ------------------------------------------------------------------------------ oracle
+@njit(cache=True, nogil=True)
+def gold_actions(gold_head, gold_label, n, n_labels, out):
+    """Static arc-hybrid oracle: fill ``out`` int32 (2n,) with the actions that build the projective
+    tree ``gold_head`` int64 (n + 1,) (entry 0 unused, 0 = root) labelled ``gold_label`` (int64);
+    returns False when the tree is not reachable (non-projective, or not one root)."""
+    st = np.empty((n + 2, N_ST), np.int64)
+    stack = np.empty(n + 1, np.int32)
+    sp, b = init_state(n, st, stack)
+    need = np.zeros(n + 2, np.int64)
+    for i in range(1, n + 1):
+        need[gold_head[i]] += 1
+    for t in range(2 * n):
+        a = -1
+        if sp >= 2:
+            s0 = stack[sp - 1]
+            if b <= n and gold_head[s0] == b:
+                a = 1 + gold_label[s0]
+            elif gold_head[s0] == stack[sp - 2] and st[s0, NL] + st[s0, NR] == need[s0] and \
+                    (stack[sp - 2] != 0 or b > n):
+                a = 1 + n_labels + gold_label[s0]
+        if a < 0:
+            if b > n:
+                return False
+            a = 0
+        out[t] = a
+        sp, b = apply(st, stack, sp, b, a, n_labels)
+    return True
+
+
+# ------------------------------------------------------------------------------ decoding
+@njit(cache=True, nogil=True)
+def _insert(top_s, top_k, top_a, cnt, s, k, a):
+    """Insert candidate (score s, hyp k, action a) into the descending top list; returns new count."""
+    B = top_s.shape[0]
+    if cnt == B and s <= top_s[B - 1]:
+        return cnt
+    j = cnt if cnt < B else B - 1
+    while j > 0 and top_s[j - 1] < s:
+        top_s[j] = top_s[j - 1]
+        top_k[j] = top_k[j - 1]
+        top_a[j] = top_a[j - 1]
+        j -= 1
+    top_s[j] = s
+    top_k[j] = k
+    top_a[j] = a
+    return cnt + 1 if cnt < B else cnt
+
+
+@njit(cache=True, nogil=True)
+def beam_search(tok, n, index, W, ptr, act, val, n_labels, root_label, tb, mask, n_feats, beam, gold, hist_k, hist_a):
+    """Beam search over the 2n transitions of a sentence (``beam`` = 1: greedy).
+
+    ``hist_k`` / ``hist_a`` int32 (2n, beam) receive each step's parent and action per beam item.
+    With ``gold`` int32 (2n,) (training; else length 0) the search stops at the first step whose
+    beam lost the gold prefix. Returns (steps done, state of the best item st int64 (n + 2, N_ST),
+    gold_lost: bool)."""
+    A = 1 + 2 * n_labels
+    B = beam
+    sts = np.empty((2, B, n + 2, N_ST), np.int64)
+    stacks = np.empty((2, B, n + 1), np.int32)
+    sps = np.empty((2, B), np.int64)
+    bs = np.empty((2, B), np.int64)
+    hs = np.zeros((2, B), np.float64)
+    isgold = np.zeros((2, B), np.bool_)
+    sp0, b0 = init_state(n, sts[0, 0], stacks[0, 0])
+    sps[0, 0] = sp0
+    bs[0, 0] = b0
+    isgold[0, 0] = True
+    raw = np.empty(N_TEMPLATES, np.uint64)
+    feats = np.empty(n_feats, np.int64)
+    sc = np.empty(A, np.float32)
+    top_s = np.empty(B, np.float64)
+    top_k = np.empty(B, np.int64)
+    top_a = np.empty(B, np.int64)
+    cur, nh = 0, 1
+    training = gold.shape[0] > 0
+    for t in range(2 * n):
+        cnt = 0
+        for k in range(nh):
+            sp, b = sps[cur, k], bs[cur, k]
+            features(tok, sts[cur, k], stacks[cur, k], sp, b, n, tb, mask, raw, feats)
+            score(feats, index, W, ptr, act, val, sc)
+            for a in range(A):
+                if valid(a, sp, b, n, n_labels, root_label):
+                    cnt = _insert(top_s, top_k, top_a, cnt, hs[cur, k] + sc[a], k, a)
+        nxt = 1 - cur
+        lost = True
+        for j in range(cnt):
+            k, a = top_k[j], top_a[j]
+            if B > 1:
+                sts[nxt, j] = sts[cur, k]
+                stacks[nxt, j] = stacks[cur, k]
+            else:
+                nxt = cur
+            sps[nxt, j], bs[nxt, j] = apply(sts[nxt, j], stacks[nxt, j], sps[cur, k], bs[cur, k], a, n_labels)
+            hs[nxt, j] = top_s[j]
+            if training:
+                isgold[nxt, j] = isgold[cur, k] and a == gold[t]
+                if isgold[nxt, j]:
+                    lost = False
+            hist_k[t, j] = k
+            hist_a[t, j] = a
+        cur, nh = nxt, cnt
+        if training and lost:
+            return t + 1, sts[cur, 0].copy(), True
+    return 2 * n, sts[cur, 0].copy(), training and not isgold[cur, 0]
+
+
+@njit(cache=True, nogil=True)
+def parse_sentence(tok, n, index, ptr, act, val, n_labels, root_label, tb, mask, n_feats, beam, heads, labels):
+    """Parse one sentence: ``heads`` / ``labels`` int32 (n,) receive 1-based heads (0 = root) and
+    label ids. The result is always one tree with one root (see the module docstring)."""
+    hist_k = np.empty((2 * n, beam), np.int32)
+    hist_a = np.empty((2 * n, beam), np.int32)
+    W = np.zeros((0, 1 + 2 * n_labels), np.float32)
+    _, st, _ = beam_search(tok, n, index, W, ptr, act, val, n_labels, root_label, tb, mask, n_feats, beam,
+                           np.zeros(0, np.int32), hist_k, hist_a)
+    for i in range(n):
+        heads[i] = st[i + 1, HEAD]
+        labels[i] = st[i + 1, LABEL]
+
+
+@njit(cache=True, nogil=True)
+def parse_batch(toks, offsets, tbs, index, ptr, act, val, n_labels, root_label, mask, n_feats, beam, heads, labels):
+    """:func:`parse_sentence` over many sentences: sentence i has token rows
+    ``toks[offsets[i]:offsets[i + 1]]`` and its words' heads / labels go to
+    ``heads/labels[offsets[i] - 2 * i : ...]`` (int32, one entry per word)."""
+    for i in range(offsets.shape[0] - 1):
+        o, e = offsets[i], offsets[i + 1]
+        n = e - o - 2
+        w = o - 2 * i
+        parse_sentence(toks[o:e], n, index, ptr, act, val, n_labels, root_label, tbs[i], mask, n_feats, beam,
+                       heads[w:w + n], labels[w:w + n])
+
+
+# ------------------------------------------------------------------------------ training
+@njit(cache=True, nogil=True)
+def _update(tok, n, actions, length, sign, index, W, U, c, n_labels, tb, mask, n_feats):
+    """Add ``sign`` to the weights of the first ``length`` (state, action) pairs of ``actions``
+    (and ``sign * c`` to the averaging sums ``U``)."""
+    st = np.empty((n + 2, N_ST), np.int64)
+    stack = np.empty(n + 1, np.int32)
+    raw = np.empty(N_TEMPLATES, np.uint64)
+    feats = np.empty(n_feats, np.int64)
+    sp, b = init_state(n, st, stack)
+    for t in range(length):
+        a = actions[t]
+        features(tok, st, stack, sp, b, n, tb, mask, raw, feats)
+        for f in feats:
+            if f >= 0:
+                r = index[f]
+                if r >= 0:
+                    W[r, a] += sign
+                    U[r, a] += sign * c
+        sp, b = apply(st, stack, sp, b, a, n_labels)
+
+
+@njit(cache=True, nogil=True)
+def train_epoch(toks, offsets, tbs, golds, order, index, W, U, c, n_labels, root_label, mask, n_feats, beam):
+    """One perceptron epoch over the sentences in ``order`` (gold actions of sentence i:
+    ``golds[2 * (offsets[i] - 2 * i) : ...]``; sentences with no gold sequence have ``golds`` -1).
+    ``beam`` > 1: beam search with early update; 1: greedy, update at every wrong step and continue
+    on the gold path. ``c`` counts sentences for averaging; returns (c, number of updates)."""
+    A = W.shape[1]
+    ptr = np.zeros(1, np.int64)
+    act = np.zeros(0, np.int16)
+    val = np.zeros(0, np.float32)
+    n_upd = 0
+    raw = np.empty(N_TEMPLATES, np.uint64)
+    feats = np.empty(n_feats, np.int64)
+    sc = np.empty(A, np.float32)
+    for i in order:
+        o, e = offsets[i], offsets[i + 1]
+        n = e - o - 2
+        tok = toks[o:e]
+        g0 = 2 * (o - 2 * i)
+        gold = golds[g0:g0 + 2 * n]
+        c += 1
+        if n == 0 or gold[0] < 0:
+            continue
+        tb = tbs[i]
+        if beam == 1:
+            st = np.empty((n + 2, N_ST), np.int64)
+            stack = np.empty(n + 1, np.int32)
+            sp, b = init_state(n, st, stack)
+            for t in range(2 * n):
+                features(tok, st, stack, sp, b, n, tb, mask, raw, feats)
+                score(feats, index, W, ptr, act, val, sc)
+                best, bs_ = -1, -np.inf
+                for a in range(A):
+                    if valid(a, sp, b, n, n_labels, root_label) and sc[a] > bs_:
+                        best, bs_ = a, sc[a]
+                g = gold[t]
+                if best != g and sc[g] <= bs_:
+                    n_upd += 1
+                    for f in feats:
+                        if f >= 0:
+                            r = index[f]
+                            if r >= 0:
+                                W[r, g] += 1.0
+                                U[r, g] += c
+                                W[r, best] -= 1.0
+                                U[r, best] -= c
+                sp, b = apply(st, stack, sp, b, g, n_labels)
+            continue
+        hist_k = np.empty((2 * n, beam), np.int32)
+        hist_a = np.empty((2 * n, beam), np.int32)
+        steps, _, wrong = beam_search(tok, n, index, W, ptr, act, val, n_labels, root_label, tb, mask, n_feats, beam,
+                                      gold, hist_k, hist_a)
+        if wrong:
+            n_upd += 1
+            pred = np.empty(steps, np.int32)
+            k = 0
+            for t in range(steps - 1, -1, -1):
+                pred[t] = hist_a[t, k]
+                k = hist_k[t, k]
+            _update(tok, n, gold, steps, 1.0, index, W, U, c, n_labels, tb, mask, n_feats)
+            _update(tok, n, pred, steps, -1.0, index, W, U, c, n_labels, tb, mask, n_feats)
+    return c, n_upd
+
+
+@njit(cache=True, nogil=True)
+def gold_features(toks, offsets, tbs, golds, mask, n_feats, n_labels, out):
+    """Feature ids of every gold (state, action) pair: ``out`` int64 (total steps, n_feats); rows of
+    sentences without a gold sequence are -1."""
+    raw = np.empty(N_TEMPLATES, np.uint64)
+    row = 0
+    for i in range(offsets.shape[0] - 1):
+        o, e = offsets[i], offsets[i + 1]
+        n = e - o - 2
+        tok = toks[o:e]
+        g0 = 2 * (o - 2 * i)
+        st = np.empty((n + 2, N_ST), np.int64)
+        stack = np.empty(n + 1, np.int32)
+        sp, b = init_state(n, st, stack)
+        for t in range(2 * n):
+            a = golds[g0 + t]
+            if a < 0:
+                out[row] = -1
+            else:
+                features(tok, st, stack, sp, b, n, tbs[i], mask, raw, out[row])
+                sp, b = apply(st, stack, sp, b, a, n_labels)
+            row += 1

@@ -1,0 +1,97 @@
+"""``cnlp parse``: dependency-parse raw text (one sentence per line) or pre-tokenized CoNLL-U.
+
+Raw text: every input line gives exactly one output sentence (UD segmenter -> UPOS/XPOS tagger ->
+parser; whitespace is never a word). ``--pretokenized``: the input is CoNLL-U; word forms,
+sentence order and comment lines are kept, every other column is predicted (input values ignored).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from ..errors import CnlpError
+from .conllu import UDSentence, format_ud, read_ud_stream
+
+__all__ = ["add_cli_arguments", "cli_main", "load_components"]
+
+
+def add_cli_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("files", nargs="*", metavar="FILE", help="input files (default: stdin)")
+    parser.add_argument("--format", choices=["conllu", "json"], default="conllu")
+    parser.add_argument("--pretokenized", action="store_true", help="input is CoNLL-U: keep its words")
+    parser.add_argument("--beam", type=int, default=None, help="beam width (default: the model's; 1 = greedy)")
+    parser.add_argument("--parser", metavar="DIR", default=None, help="parser model (default: shipped data/dep)")
+    parser.add_argument("--tagger", metavar="DIR", default=None, help="UPOS tagger model (default: data/ud_pos)")
+    parser.add_argument("--xpos-tagger", metavar="DIR", default=None, help="XPOS tagger (default: data/ud_xpos)")
+    parser.add_argument("--segmenter", metavar="DIR", default=None, help="segmenter (default: data/ud_cws)")
+    parser.add_argument("--treebank", default=None, help="parse in the style of this training treebank")
+
+
+def load_components(args, *, segmenter: bool):
+    from .frontend import UDTagger, default_ud_segmenter, default_ud_tagger
+    from .parser import ArcHybridParser
+    from . import default_parser
+    parser = ArcHybridParser.load(args.parser) if args.parser else default_parser()
+    if args.tagger:
+        tagger = UDTagger.load(args.tagger, args.xpos_tagger)
+    else:
+        tagger = default_ud_tagger()
+    seg = None
+    if segmenter:
+        if args.segmenter:
+            from ..segment.tagging import TaggingSegmenter
+            seg = TaggingSegmenter.load(args.segmenter)
+        else:
+            seg = default_ud_segmenter()
+    return seg, tagger, parser
+
+
+def _annotate(s: UDSentence, tagger, parser, beam, treebank) -> UDSentence:
+    if s.forms:
+        s.upos, s.xpos = tagger.predict_both(s.forms)
+        s.heads, s.deprels = parser.parse(s.forms, s.upos, beam=beam, treebank=treebank)
+    else:
+        s.upos, s.xpos, s.heads, s.deprels = [], [], [], []
+    return s
+
+
+def _write(s: UDSentence, fmt: str, out) -> None:
+    if fmt == "json":
+        out.write(json.dumps({"text": s.text, "words": s.forms, "upos": s.upos, "xpos": s.xpos,
+                              "heads": s.heads, "deprels": s.deprels}, ensure_ascii=False) + "\n")
+    else:
+        out.write(format_ud(s))
+
+
+def _sentences(args):
+    from ..corpus.readers import iter_lines, iter_stream_lines
+    paths = args.files or ["-"]
+    for path in paths:
+        lines = iter_stream_lines(sys.stdin.buffer, "<stdin>") if path == "-" else iter_lines(path)
+        if args.pretokenized:
+            yield from read_ud_stream(lines, "<stdin>" if path == "-" else path, need_heads=False)
+        else:
+            for lineno, line in lines:
+                yield line
+
+
+def cli_main(args) -> int:
+    seg, tagger, parser = load_components(args, segmenter=not args.pretokenized)
+    out = sys.stdout
+    try:
+        for k, item in enumerate(_sentences(args), 1):
+            if args.pretokenized:
+                s = item
+            else:
+                text = item
+                words = [w for w in seg.segment(text) if not w.isspace()]
+                clean = text.replace("\t", " ").replace("\r", " ").strip()
+                s = UDSentence([w.strip() for w in words],
+                               comments=[f"# sent_id = {k}", f"# text = {clean}"])
+            _write(_annotate(s, tagger, parser, args.beam, args.treebank), args.format, out)
+    except CnlpError as e:
+        print(f"cnlp parse: {e}", file=sys.stderr)
+        return 1
+    out.flush()
+    return 0

@@ -1,0 +1,152 @@
+"""``cnlp train dep``: train the parser, the UD tagger or the UD segmenter on UD treebanks.
+
+Every choice is made on the dev treebank (``--dev``, default GSDSimp dev); ``--include-dev`` adds
+it to the training data (for shipped models: epochs then fixed by ``--n-iter``). Models are
+written to ``OUT.partial`` and moved to ``OUT`` when complete.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import time
+from pathlib import Path
+
+from .conllu import UD_DEV, UD_FILES, read_ud
+
+__all__ = ["add_train_arguments", "train_main", "atomic_save"]
+
+
+def add_train_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--component", choices=["parser", "tagger", "segmenter"], default="parser")
+    parser.add_argument("--corpus", action="append", metavar="PATH",
+                        help="CoNLL-U training file (repeatable; default: the four UD Chinese training "
+                             "treebanks of $CNLP_CORPORA/ud_chinese)")
+    parser.add_argument("--dev", metavar="PATH", default=None, help=f"dev CoNLL-U (default: {UD_DEV})")
+    parser.add_argument("--include-dev", action="store_true", help="train on the dev file too (no early stopping)")
+    parser.add_argument("--out", required=True, metavar="DIR")
+    parser.add_argument("--xpos-out", metavar="DIR", default=None, help="tagger: where the XPOS tagger goes")
+    parser.add_argument("--n-iter", type=int, default=None, help="epochs (default: parser 15, tagger/segmenter 10)")
+    parser.add_argument("--beam", type=int, default=8, help="parser: beam width (1 = greedy training)")
+    parser.add_argument("--bits", type=int, default=22)
+    parser.add_argument("--min-count", type=int, default=1, help="parser: features seen fewer times get no weight")
+    parser.add_argument("--treebank-features", action="store_true",
+                        help="parser: conjoin every template with the treebank id")
+    parser.add_argument("--treebank", default=None,
+                        help="parser: treebank whose style the model parses in (default: the dev treebank "
+                             "with --include-dev, else none)")
+    parser.add_argument("--repeat", action="append", default=[], metavar="TREEBANK=K",
+                        help="parser, tagger: use the sentences of TREEBANK (file name up to the first '-', e.g. "
+                             "zh_pud) K times (repeatable; the dev treebank counts with --include-dev)")
+    parser.add_argument("--tags", choices=["gold", "predicted"], default="gold",
+                        help="parser: train on gold UPOS or on jackknifed predicted UPOS (--folds)")
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--pd98", metavar="PATH", default=None, help="tagger: PD98 corpus with PKU tags mapped to UPOS")
+    parser.add_argument("--pd98-weight", type=float, default=1.0,
+                        help="tagger: PD98 words to add, as a multiple of the treebank words")
+    parser.add_argument("--prune", type=float, default=None, help="drop weight rows with max |w| <= this")
+    parser.add_argument("--seed", type=int, default=0)
+
+
+def atomic_save(out, save) -> Path:
+    """``save(tmp_dir)`` into ``OUT.partial``, then replace ``OUT`` with it."""
+    out = Path(out)
+    tmp = out.with_name(out.name + ".partial")
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    save(tmp)
+    if out.exists():
+        old = out.with_name(out.name + ".old")
+        if old.exists():
+            shutil.rmtree(old)
+        os.replace(out, old)
+        os.replace(tmp, out)
+        shutil.rmtree(old)
+    else:
+        os.replace(tmp, out)
+    return out
+
+
+def load_data(args):
+    from ..io import corpora_dir
+    base = corpora_dir() / "ud_chinese"
+    paths = args.corpus or [str(base / f) for f in UD_FILES]
+    train = [s for p in paths for s in read_ud(p)]
+    dev = read_ud(args.dev or base / UD_DEV)
+    return train, dev
+
+
+def jackknife_tags(train, folds: int, **kw):
+    """Each fold's UPOS as predicted by a tagger trained on the other folds (copies of the sentences)."""
+    import copy
+    from .frontend import train_ud_tagger
+    out = [copy.copy(s) for s in train]
+    for k in range(folds):
+        rest = [s for i, s in enumerate(train) if i % folds != k]
+        tagger = train_ud_tagger(rest, (), xpos=False, **kw)
+        for i in range(k, len(train), folds):
+            out[i].upos = tagger.predict(out[i].forms)
+    return out
+
+
+def repeat_treebanks(sents, specs):
+    """``sents`` with the sentences of each ``NAME=K`` treebank in ``specs`` repeated K times."""
+    times = {}
+    for spec in specs:
+        name, _, k = spec.partition("=")
+        if not k.isdigit() or int(k) < 1:
+            raise SystemExit(f"cnlp train dep: --repeat expects TREEBANK=K with K >= 1, got {spec!r}")
+        times[name] = int(k)
+    return [s for s in sents for _ in range(times.get(s.treebank, 1))]
+
+
+def train_main(args) -> int:
+    from ..train import command_line
+    t0 = time.perf_counter()
+    train, dev = load_data(args)
+    meta = {"command": command_line(getattr(args, "argv", None)), "train_sentences": len(train),
+            "dev_included": bool(args.include_dev)}
+    n_iter = args.n_iter
+    if args.component == "parser":
+        from .parser import ArcHybridParser
+        if args.tags == "predicted":
+            train = jackknife_tags(train, args.folds)
+        sel_dev = dev
+        tb = args.treebank
+        if args.include_dev:
+            train = train + dev
+            sel_dev = None
+            tb = tb or dev[0].treebank if dev else tb
+        train = repeat_treebanks(train, args.repeat)
+        p = ArcHybridParser(beam=args.beam, n_iter=n_iter or 15, bits=args.bits, min_count=args.min_count,
+                            treebank_features=args.treebank_features, random_state=args.seed)
+        p.fit(train, dev=sel_dev, dev_treebank=tb, default_treebank=tb if args.treebank_features else None)
+        meta["train_seconds"] = round(time.perf_counter() - t0, 1)
+        atomic_save(args.out, lambda d: p.save(d, meta=meta, prune=args.prune or 0.0))
+        print(f"parser: {len(train)} sentences, {p.n_lifted_} arcs lifted in {p.n_nonprojective_} "
+              f"non-projective trees, log {p.training_log_}, {time.perf_counter() - t0:.0f}s -> {args.out}")
+    elif args.component == "tagger":
+        from .frontend import train_ud_tagger
+        pd98 = None
+        if args.pd98:
+            from ..corpus.readers import read_pd98
+            pd98 = list(read_pd98(args.pd98))
+        data = repeat_treebanks(train + dev if args.include_dev else train, args.repeat)
+        tagger = train_ud_tagger(data, () if args.include_dev else dev, pd98=pd98, pd98_weight=args.pd98_weight,
+                                 n_iter=n_iter or 10, verbose=True)
+        meta["train_seconds"] = round(time.perf_counter() - t0, 1)
+        prune = 1.0 if args.prune is None else args.prune
+        atomic_save(args.out, lambda d: tagger.upos.save(d, meta=meta, prune=prune))
+        if args.xpos_out and tagger.xpos is not None:
+            atomic_save(args.xpos_out, lambda d: tagger.xpos.save(d, meta=meta, prune=prune))
+        print(f"tagger: log {tagger.upos.model.training_log_}, {time.perf_counter() - t0:.0f}s -> {args.out}")
+    else:
+        from .frontend import train_ud_segmenter
+        data = train + dev if args.include_dev else train
+        seg = train_ud_segmenter([s.forms for s in data], [] if args.include_dev else [s.forms for s in dev],
+                                 n_iter=n_iter or 10, bits=args.bits, verbose=True)
+        meta["train_seconds"] = round(time.perf_counter() - t0, 1)
+        prune = 1e-3 if args.prune is None else args.prune
+        atomic_save(args.out, lambda d: seg.save(d, meta=meta, prune=prune))
+        print(f"segmenter: log {seg.tagger.training_log_}, {time.perf_counter() - t0:.0f}s -> {args.out}")
+    return 0

@@ -1,0 +1,370 @@
+"""Arc-hybrid parser, UD reader, projectivization, evaluation and ``cnlp parse`` on tiny data."""
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import sys
+import zipfile
+
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from cnlp.errors import CorpusFormatError, ModelFormatError
+from cnlp.parse import cli as parse_cli
+from cnlp.parse.conllu import UDSentence, format_ud, is_projective, projectivize, read_ud
+from cnlp.parse.evaluate import eval_dep_cli, evaluate_dep
+from cnlp.parse.parser import ArcHybridParser
+
+TINY = """\
+# text = 他喜欢北京。
+1\t他\t他\tPRON\tPRP\t_\t2\tnsubj\t_\t_
+2\t喜欢\t喜欢\tVERB\tVV\t_\t0\troot\t_\t_
+3\t北京\t北京\tPROPN\tNNP\t_\t2\tobj\t_\t_
+4\t。\t。\tPUNCT\t.\t_\t2\tpunct\t_\t_
+
+# text = 我们研究生命的起源。
+1\t我们\t我们\tPRON\tPRP\t_\t2\tnsubj\t_\t_
+2\t研究\t研究\tVERB\tVV\t_\t0\troot\t_\t_
+3\t生命\t生命\tNOUN\tNN\t_\t5\tnmod\t_\t_
+4\t的\t的\tPART\tDEC\t_\t3\tcase\t_\t_
+5\t起源\t起源\tNOUN\tNN\t_\t2\tobj\t_\t_
+6\t。\t。\tPUNCT\t.\t_\t2\tpunct\t_\t_
+
+# text = 商品和服务都很好。
+1\t商品\t商品\tNOUN\tNN\t_\t6\tnsubj\t_\t_
+2\t和\t和\tCCONJ\tCC\t_\t3\tcc\t_\t_
+3\t服务\t服务\tNOUN\tNN\t_\t1\tconj\t_\t_
+4\t都\t都\tADV\tRB\t_\t6\tadvmod\t_\t_
+5\t很\t很\tADV\tRB\t_\t6\tadvmod\t_\t_
+6\t好\t好\tADJ\tJJ\t_\t0\troot\t_\t_
+7\t。\t。\tPUNCT\t.\t_\t6\tpunct\t_\t_
+
+# text = 他说的确实在理。
+1\t他\t他\tPRON\tPRP\t_\t2\tnsubj\t_\t_
+2\t说\t说\tVERB\tVV\t_\t5\tacl:relcl\t_\t_
+3\t的\t的\tSCONJ\tDEC\t_\t2\tmark:rel\t_\t_
+4\t确实\t确实\tADV\tRB\t_\t5\tadvmod\t_\t_
+5\t在理\t在理\tADJ\tJJ\t_\t0\troot\t_\t_
+6\t。\t。\tPUNCT\t.\t_\t5\tpunct\t_\t_
+
+"""
+
+
+@pytest.fixture(scope="module")
+def tiny_path(tmp_path_factory):
+    p = tmp_path_factory.mktemp("ud") / "tiny-ud-train.conllu"
+    p.write_text(TINY, encoding="utf-8")
+    return p
+
+
+@pytest.fixture(scope="module")
+def tiny_sents(tiny_path):
+    return read_ud(tiny_path)
+
+
+@pytest.fixture(scope="module")
+def parser(tiny_sents):
+    return ArcHybridParser(beam=2, n_iter=8, bits=16, verbose=False).fit(tiny_sents * 3)
+
+
+def _check_tree(heads, rels, n):
+    assert len(heads) == n and len(rels) == n
+    assert sum(h == 0 for h in heads) == 1
+    for i, (h, r) in enumerate(zip(heads, rels), 1):
+        assert 0 <= h <= n and h != i
+        assert (r == "root") == (h == 0)
+        seen, k = set(), i
+        while k != 0:                       # walking up reaches the root: no cycle
+            assert k not in seen
+            seen.add(k)
+            k = heads[k - 1]
+
+
+# ------------------------------------------------------------------------------ reader
+def test_read_ud(tiny_sents):
+    assert len(tiny_sents) == 4
+    assert tiny_sents[0].forms == ["他", "喜欢", "北京", "。"]
+    assert tiny_sents[0].heads == [2, 0, 2, 2]
+    assert tiny_sents[0].text == "他喜欢北京。"
+
+
+@pytest.mark.parametrize("bad,line,what", [
+    ("1\t他\t他\tPRON\tPRP\t_\t0\troot\t_\n", 1, "columns"),
+    ("1\t他\t他\tPRON\tPRP\t_\t0\troot\t_\t_\n3\t说\t说\tVERB\tVV\t_\t1\tdep\t_\t_\n", 2, "out of order"),
+    ("1\t他\t他\tPRON\tPRP\t_\t0\troot\t_\t_\n2\t说\t说\tVERB\tVV\t_\t9\tdep\t_\t_\n", 2, "outside"),
+    ("1\t他\t他\tPRON\tPRP\t_\tx\troot\t_\t_\n", 1, "HEAD"),
+    ("# c\n1\t\t他\tPRON\tPRP\t_\t0\troot\t_\t_\n", 2, "empty FORM"),
+])
+def test_malformed_conllu_names_file_and_line(tmp_path, bad, line, what):
+    p = tmp_path / "bad.conllu"
+    p.write_text(bad, encoding="utf-8")
+    with pytest.raises(CorpusFormatError) as e:
+        read_ud(p)
+    assert f"{p}:{line}:" in str(e.value) and what in str(e.value)
+
+
+# ------------------------------------------------------------------------------ projectivity
+def test_projectivize_round_trip():
+    proj = [2, 0, 2, 5, 2]
+    assert is_projective(proj) and projectivize(proj) == (proj, 0)
+    nonproj = [3, 4, 0, 3]          # 1 -> 3 crosses 2 -> 4
+    assert not is_projective(nonproj)
+    lifted, k = projectivize(nonproj)
+    assert k >= 1 and is_projective(lifted)
+    assert sum(h == 0 for h in lifted) == 1
+
+
+@given(st.lists(st.integers(0, 10 ** 6), min_size=1, max_size=12))
+def test_projectivize_random_trees(seeds):
+    n = len(seeds)
+    # random tree: word i (in a random order) attaches to an earlier-placed word or the root
+    order = sorted(range(1, n + 1), key=lambda i: seeds[i - 1])
+    heads = [0] * n
+    for k, w in enumerate(order[1:], 1):
+        heads[w - 1] = order[seeds[w - 1] % k]
+    out, _ = projectivize(heads)
+    assert is_projective(out)
+    _check_tree(out, ["root" if h == 0 else "x" for h in out], n)
+
+
+# ------------------------------------------------------------------------------ parsing
+def test_learns_tiny_treebank(parser, tiny_sents):
+    for s in tiny_sents:
+        heads, rels = parser.parse(s.forms, s.upos)
+        assert heads == s.heads
+        assert rels == s.deprels
+
+
+words_st = st.lists(st.text(st.sampled_from(list("他说的。，, \t\u3000!?a1喜欢北京")), min_size=1, max_size=4),
+                    min_size=0, max_size=40)
+
+
+@settings(max_examples=60)
+@given(words_st, st.integers(1, 4), st.data())
+def test_always_one_tree(parser, words, beam, data):
+    tags = data.draw(st.lists(st.sampled_from(["NOUN", "VERB", "PUNCT", "ZZZ"]), min_size=len(words),
+                              max_size=len(words)))
+    heads, rels = parser.parse(words, tags, beam=beam)
+    if words:
+        _check_tree(heads, rels, len(words))
+    else:
+        assert (heads, rels) == ([], [])
+
+
+@pytest.mark.parametrize("n", [1, 2, 300])
+@pytest.mark.parametrize("beam", [1, 8])
+def test_edge_lengths(parser, n, beam):
+    words = (["他", "说", "，", "。", " "] * 60)[:n]
+    heads, rels = parser.parse(words, ["PUNCT"] * n, beam=beam)
+    _check_tree(heads, rels, n)
+
+
+def test_parse_many_matches_parse(parser, tiny_sents):
+    pairs = [(s.forms, s.upos) for s in tiny_sents] + [([], [])]
+    assert parser.parse_many(pairs, beam=1) == [parser.parse(w, t, beam=1) for w, t in pairs]
+
+
+def test_input_errors(parser):
+    with pytest.raises(TypeError):
+        parser.parse("他说", ["PRON", "VERB"])
+    with pytest.raises(ValueError):
+        parser.parse(["他"], ["PRON", "VERB"])
+    with pytest.raises(ValueError):
+        parser.parse(["他", ""], ["PRON", "VERB"])
+    with pytest.raises(ValueError):
+        parser.parse(["他"], ["PRON"], beam=0)
+
+
+def test_greedy_training_and_treebank_features(tiny_sents):
+    p = ArcHybridParser(beam=1, n_iter=5, bits=16, treebank_features=True, verbose=False)
+    p.fit(tiny_sents * 3, default_treebank="tiny")
+    s = tiny_sents[0]
+    _check_tree(*p.parse(s.forms, s.upos), len(s))
+    with pytest.raises(ValueError):
+        p.parse(s.forms, s.upos, treebank="nope")
+
+
+# ------------------------------------------------------------------------------ persistence
+def test_save_load_round_trip(parser, tiny_sents, tmp_path):
+    parser.save(tmp_path / "m", float16=False)
+    q = ArcHybridParser.load(tmp_path / "m")
+    for s in tiny_sents:
+        for b in (1, 2):
+            assert q.parse(s.forms, s.upos, beam=b) == parser.parse(s.forms, s.upos, beam=b)
+    from cnlp.registry import load
+    assert isinstance(load(tmp_path / "m"), ArcHybridParser)
+
+
+def _corrupt(src, dst, **arrays):
+    import shutil
+    shutil.copytree(src, dst)
+    with np.load(src / "arrays.npz") as z:
+        a = {k: z[k] for k in z.files}
+    a.update(arrays)
+    np.savez(dst / "arrays.npz", **a)
+
+
+def test_corrupt_model_raises(parser, tmp_path):
+    good = tmp_path / "good"
+    parser.save(good)
+    with np.load(good / "arrays.npz") as z:
+        ids, ptr, act, val = (z[k] for k in ("feature_ids", "row_ptr", "actions", "values"))
+    cases = {
+        "ptr_len": dict(row_ptr=ptr[:-1]),
+        "ptr_end": dict(row_ptr=np.r_[ptr[:-1], ptr[-1] + 5]),
+        "ptr_order": dict(row_ptr=np.r_[0, ptr[-1], 0, ptr[3:]]),
+        "range": dict(feature_ids=np.r_[ids[:-1], 1 << 20]),
+        "order": dict(feature_ids=ids[::-1].copy()),
+        "nan": dict(values=np.full_like(val, np.nan)),
+        "dtype": dict(values=val.astype(np.int32)),
+        "actions": dict(actions=np.full_like(act, 999)),
+        "ndim": dict(values=val.reshape(1, -1)),
+    }
+    for name, arrays in cases.items():
+        _corrupt(good, tmp_path / name, **arrays)
+        with pytest.raises(ModelFormatError, match="arrays.npz"):
+            ArcHybridParser.load(tmp_path / name)
+    import shutil
+    trunc = tmp_path / "trunc"
+    shutil.copytree(good, trunc)
+    data = (trunc / "arrays.npz").read_bytes()
+    (trunc / "arrays.npz").write_bytes(data[: len(data) // 2])
+    with pytest.raises(ModelFormatError, match="arrays.npz"):
+        ArcHybridParser.load(trunc)
+    badjson = tmp_path / "badjson"
+    shutil.copytree(good, badjson)
+    (badjson / "meta.json").write_text("{not json", encoding="utf-8")
+    with pytest.raises(ModelFormatError, match="meta.json"):
+        ArcHybridParser.load(badjson)
+    meta = json.loads((good / "meta.json").read_text("utf-8"))
+    for key, val in (("labels", ["a", "b"]), ("params", {**meta["params"], "bits": 99}),
+                     ("n_templates", 3), ("tags", [1, 2])):
+        d = tmp_path / f"meta_{key}"
+        shutil.copytree(good, d)
+        (d / "meta.json").write_text(json.dumps({**meta, key: val}), encoding="utf-8")
+        with pytest.raises(ModelFormatError, match="meta.json|arrays.npz"):
+            ArcHybridParser.load(d)
+
+
+# ------------------------------------------------------------------------------ evaluation
+def _sent(forms, upos, heads, rels):
+    return UDSentence(list(forms), list(upos), ["_"] * len(forms), list(heads), list(rels))
+
+
+def test_eval_gold_tokens():
+    gold = [_sent(["他", "喜欢", "北京"], ["PRON", "VERB", "PROPN"], [2, 0, 2], ["nsubj", "root", "obj"])]
+    pred = [_sent(["他", "喜欢", "北京"], ["PRON", "VERB", "NOUN"], [2, 0, 1], ["nsubj:outer", "root", "obj"])]
+    sc = evaluate_dep(gold, pred)
+    assert sc.same_tokens
+    assert sc.f1("UPOS") == pytest.approx(2 / 3)
+    assert sc.f1("UAS") == pytest.approx(2 / 3)
+    assert sc.f1("LAS") == pytest.approx(2 / 3)       # subtypes ignored: nsubj:outer == nsubj
+
+
+def test_eval_different_tokens(tmp_path):
+    gold = [_sent(["他", "喜欢", "北京"], ["PRON", "VERB", "PROPN"], [2, 0, 2], ["nsubj", "root", "obj"]),
+            _sent(["好"], ["ADJ"], [0], ["root"])]
+    pred = [_sent(["他", "喜", "欢", "北京"], ["PRON", "VERB", "VERB", "PROPN"], [2, 0, 2, 2],
+                  ["nsubj", "root", "flat", "obj"]),
+            _sent(["好"], ["ADJ"], [0], ["root"])]
+    sc = evaluate_dep(gold, pred)
+    assert not sc.same_tokens
+    assert sc.counts["Words"] == 3            # 他, 北京, 好
+    assert sc.precision("Words") == pytest.approx(3 / 5) and sc.recall("Words") == pytest.approx(3 / 4)
+    assert sc.counts["UPOS"] == 3
+    assert sc.counts["UAS"] == 1              # heads of 他 and 北京 are 喜, not aligned to 喜欢; 好 is root
+    assert sc.f1("LAS") == pytest.approx(2 * 1 / 9)
+    g, p = tmp_path / "g.conllu", tmp_path / "p.conllu"
+    g.write_text("".join(map(format_ud, gold)), encoding="utf-8")
+    p.write_text("".join(map(format_ud, pred)), encoding="utf-8")
+    report = eval_dep_cli(g, p)
+    assert "LAS" in report and "differs" in report
+    with pytest.raises(ValueError):
+        evaluate_dep(gold, [_sent(["他"], ["X"], [0], ["root"])])
+
+
+# ------------------------------------------------------------------------------ CLI
+@pytest.fixture(scope="module")
+def tiny_models(tmp_path_factory, tiny_sents, parser):
+    from cnlp.parse.frontend import train_ud_segmenter, train_ud_tagger
+    d = tmp_path_factory.mktemp("models")
+    tagger = train_ud_tagger(tiny_sents * 2, bits=16, folds=2, n_iter=3, dict_min_count=0)
+    tagger.save(d / "upos", d / "xpos")
+    parser.save(d / "dep")
+    train_ud_segmenter([s.forms for s in tiny_sents] * 2, bits=16, folds=2, n_iter=3).save(d / "cws")
+    return d
+
+
+def _run(argv, stdin_text, monkeypatch, capsys):
+    ap = argparse.ArgumentParser()
+    parse_cli.add_cli_arguments(ap)
+    args = ap.parse_args(argv)
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin_text.encode("utf-8")), encoding="utf-8"))
+    assert parse_cli.cli_main(args) == 0
+    return capsys.readouterr().out
+
+
+def test_cli_pretokenized_keeps_forms_and_order(tiny_models, tiny_path, monkeypatch, capsys):
+    d = tiny_models
+    argv = ["--pretokenized", "--parser", str(d / "dep"), "--tagger", str(d / "upos"),
+            "--xpos-tagger", str(d / "xpos")]
+    # gold columns must be ignored: blank them out in a copy with shuffled order
+    src = read_ud(tiny_path)[::-1]
+    for s in src:
+        s.upos = s.xpos = ["_"] * len(s)
+        s.heads, s.deprels = [None] * len(s), ["_"] * len(s)
+    out = _run(argv, "".join(map(format_ud, src)), monkeypatch, capsys)
+    p = tiny_models / "out.conllu"
+    p.write_text(out, encoding="utf-8")
+    got = read_ud(p)
+    assert [s.forms for s in got] == [s.forms for s in src]
+    for s in got:
+        _check_tree(s.heads, s.deprels, len(s))
+        assert "_" not in s.upos
+    assert "# text = " in out
+    js = _run(argv + ["--format", "json"], "".join(map(format_ud, src)), monkeypatch, capsys)
+    assert [json.loads(line)["words"] for line in js.splitlines()] == [s.forms for s in src]
+
+
+def test_cli_raw_one_sentence_per_line(tiny_models, monkeypatch, capsys):
+    d = tiny_models
+    argv = ["--parser", str(d / "dep"), "--tagger", str(d / "upos"), "--segmenter", str(d / "cws"),
+            "--format", "json"]
+    lines = ["他喜欢北京。", "", "   ", "。。。", "我们 研究生命"]
+    out = _run(argv, "\n".join(lines) + "\n", monkeypatch, capsys)
+    rows = [json.loads(x) for x in out.splitlines()]
+    assert len(rows) == len(lines)
+    for line, r in zip(lines, rows):
+        assert "".join(r["words"]) == "".join(line.split())
+        if r["words"]:
+            _check_tree(r["heads"], r["deprels"], len(r["words"]))
+
+
+# ------------------------------------------------------------------------------ corpora and shipped models
+@pytest.mark.corpus
+def test_ud_treebanks_read_and_reachable(corpora):
+    from cnlp.parse.conllu import UD_DEV, UD_FILES
+    for name in (*UD_FILES, UD_DEV):
+        sents = read_ud(corpora / "ud_chinese" / name)
+        assert sents and all(sum(h == 0 for h in s.heads) == 1 for s in sents)
+        for s in sents[:200]:
+            assert is_projective(projectivize(s.heads)[0])
+
+
+def _shipped():
+    from cnlp.io import data_dir
+    return all((data_dir() / n / "meta.json").is_file() for n in ("dep", "ud_pos", "ud_cws"))
+
+
+@pytest.mark.skipif(not _shipped(), reason="shipped UD models not built (see docs/parser.md)")
+def test_default_ud_pipeline():
+    from cnlp.parse import default_ud_pipeline
+    nlp = default_ud_pipeline()
+    for text in ["他喜欢北京。", "", "。。。", " ", "中文" * 150]:
+        doc = nlp(text)
+        keep = [i for i, w in enumerate(doc.words) if not w.isspace()]
+        if keep:
+            heads = [doc.heads[i] for i in keep]
+            assert sum(h == 0 for h in heads) == 1
