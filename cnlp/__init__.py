@@ -103,11 +103,56 @@ def tokenize(text: str, *, algorithm: str | None = None, user_dict=None) -> Iter
     return _with_user_dict(get_segmenter(algorithm), user_dict).tokenize(text)
 
 
-def segment_many(lines: Iterable[str], *, algorithm: str | None = None, user_dict=None) -> Iterator[list[str]]:
-    """Segment each line of ``lines`` in order (generator; one result per line)."""
+def segment_many(lines: Iterable[str], *, algorithm: str | None = None, user_dict=None,
+                 n_jobs: int | None = 1, chunk_size: int = 256) -> Iterator[list[str]]:
+    """Segment each line of ``lines`` in order (generator; one result per line).
+
+    A line terminator (``\\n``, ``\\r\\n``, ``\\r``) at the end of a line is never segmented
+    with the line's text: it comes back as its own last token, so ``segment_many(open(path))`` gives
+    the words ``cnlp segment path`` gives and ``"".join(words) == line`` still holds.
+    ``n_jobs`` > 1 (None: one per core) segments on that many worker processes, each loading the
+    model once (see :mod:`cnlp.batch`); the process-wide user words and ``user_dict`` go with them.
+    """
+    if isinstance(lines, (str, bytes, bytearray)):
+        raise TypeError(f"segment_many() expects an iterable of str (lines), got a single {type(lines).__name__}")
     seg = _with_user_dict(get_segmenter(algorithm), user_dict)
-    for line in lines:
-        yield seg.segment(line)
+    return _segment_many(seg, iter(lines), algorithm, n_jobs, chunk_size)
+
+
+def _segment_many(seg, lines, algorithm, n_jobs, chunk_size):
+    if n_jobs == 1:
+        for line in lines:
+            yield _segment_line(seg.segment, line)
+        return
+    from .batch import AnnotatorSpec, imap_ordered
+    ud = seg.user_dict
+    spec = AnnotatorSpec("segment", algorithm=algorithm, user_words=tuple(ud.items()) if ud is not None else ())
+    split = ((line, None) if type(line) is not str else _split_terminator(line) for line in lines)
+    pending: list = []
+
+    def bodies():
+        for body, term in split:
+            pending.append(term)
+            yield body
+    for words in imap_ordered(spec, bodies(), n_jobs=n_jobs, chunk_size=chunk_size):
+        term = pending.pop(0)
+        yield words + [term] if term else words
+
+
+def _split_terminator(line: str) -> tuple[str, str]:
+    if line.endswith("\r\n"):
+        return line[:-2], "\r\n"
+    if line.endswith(("\n", "\r")):
+        return line[:-1], line[-1]
+    return line, ""
+
+
+def _segment_line(segment, line):
+    if type(line) is not str:
+        return segment(line)                     # raises the TypeError
+    body, term = _split_terminator(line)
+    words = segment(body)
+    return words + [term] if term else words
 
 
 def add_word(word: str, freq: int | None = None, pos: str | None = None, *, mode: str = "suggest") -> None:

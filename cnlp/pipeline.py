@@ -196,24 +196,42 @@ class Pipeline:
                 raise ValueError(f"{_name(self.parser)}.parse returned head {h} outside 0..{m} for word {k}")
         return heads, rels
 
-    def pipe(self, texts: Iterable[str], batch_size: int = 256) -> Iterator[Doc]:
+    def pipe(self, texts: Iterable[str], batch_size: int = 256, n_jobs: int = 1) -> Iterator[Doc]:
         """Analyse ``texts`` lazily, in order, one Doc per input (never dropped).
 
         ``texts`` may be any iterable (a generator, a file object); it is read ``batch_size`` texts
-        at a time. A non-str item raises TypeError when it is reached.
+        at a time. A non-str item raises TypeError when it is reached. ``n_jobs`` > 1 analyses
+        batches on that many threads sharing this pipeline (cnlp's kernels release the GIL; at most
+        ``2 * n_jobs`` batches are pending). For worker processes, which load the models from their
+        directories, use :func:`cnlp.batch.imap_ordered` with an :class:`cnlp.batch.AnnotatorSpec`.
         """
         if isinstance(texts, (str, bytes, bytearray)):
             raise TypeError(f"pipe() expects an iterable of str, got a single {type(texts).__name__}")
-        if isinstance(batch_size, bool) or not isinstance(batch_size, int):
-            raise TypeError(f"batch_size must be int, got {type(batch_size).__name__}")
-        if batch_size < 1:
-            raise ValueError(f"batch_size must be >= 1, got {batch_size}")
+        for name, v in (("batch_size", batch_size), ("n_jobs", n_jobs)):
+            if isinstance(v, bool) or not isinstance(v, int):
+                raise TypeError(f"{name} must be int, got {type(v).__name__}")
+            if v < 1:
+                raise ValueError(f"{name} must be >= 1, got {v}")
+        if n_jobs > 1:
+            return self._pipe_threads(iter(texts), batch_size, n_jobs)
         return self._pipe(iter(texts), batch_size)
 
     def _pipe(self, it: Iterator[str], batch_size: int) -> Iterator[Doc]:
         while batch := list(islice(it, batch_size)):
             for text in batch:
                 yield self(text)
+
+    def _pipe_threads(self, it: Iterator[str], batch_size: int, n_jobs: int) -> Iterator[Doc]:
+        from collections import deque
+        from concurrent.futures import ThreadPoolExecutor
+        with ThreadPoolExecutor(max_workers=n_jobs) as pool:
+            pending: deque = deque()
+            while True:
+                while len(pending) < 2 * n_jobs and (batch := list(islice(it, batch_size))):
+                    pending.append(pool.submit(lambda b=batch: [self(t) for t in b]))
+                if not pending:
+                    return
+                yield from pending.popleft().result()
 
     def warmup(self) -> "Pipeline":
         """Run every component once on a short text (Numba compilation, lazy loading); returns self."""

@@ -82,3 +82,15 @@ def test_segment_stays_a_function_after_submodule_imports():
     importlib.import_module("cnlp.segment.hmm")
     assert callable(cnlp.segment)
     assert "".join(cnlp.segment("中文")) == "中文"
+
+
+def test_segment_many_line_terminators_and_jobs():
+    import cnlp
+    lines = ["商品和服务\n", "研究生命起源\r\n", "", "他来了\r", "最后"]
+    got = list(cnlp.segment_many(lines))
+    assert [w[-1] for w in got[:2]] == ["\n", "\r\n"] and got[2] == [] and got[3][-1] == "\r"
+    assert all("".join(w) == x for w, x in zip(got, lines))
+    assert got[0][:-1] == cnlp.segment("商品和服务") and got[1][:-1] == cnlp.segment("研究生命起源")
+    assert list(cnlp.segment_many(iter(lines), n_jobs=2, chunk_size=2)) == got
+    with pytest.raises(TypeError, match="single str"):
+        cnlp.segment_many("商品和服务")

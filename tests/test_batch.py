@@ -1,0 +1,71 @@
+"""Batch processing: ordered parallel map, CLI --jobs / --output / --resume (killed runs), Dask."""
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from cnlp.batch import AnnotatorSpec, imap_ordered, run_to_file
+
+LINES = ["商品和服务", "", "  ", "研究生命起源\t", "他说：“好！”", "abc 123"] * 50
+
+
+def test_imap_ordered_keeps_order_and_count():
+    spec = AnnotatorSpec("segment", algorithm="fmm")
+    serial = list(imap_ordered(spec, iter(LINES), n_jobs=1))
+    assert len(serial) == len(LINES) and all("".join(w) == x for w, x in zip(serial, LINES))
+    assert list(imap_ordered(spec, iter(LINES), n_jobs=2, chunk_size=7, backend="thread")) == serial
+    assert list(imap_ordered(spec, LINES[:40], n_jobs=2, chunk_size=3)) == serial[:40]
+
+
+def test_imap_ordered_errors():
+    spec = AnnotatorSpec("segment", algorithm="fmm")
+    with pytest.raises(TypeError, match="single str"):
+        list(imap_ordered(spec, "商品和服务"))
+    with pytest.raises(TypeError):
+        list(imap_ordered(spec, ["好", 3], n_jobs=1))
+    with pytest.raises(ValueError, match="backend"):
+        list(imap_ordered(spec, ["好"], backend="gpu"))
+    with pytest.raises(ValueError, match="task"):
+        list(imap_ordered(AnnotatorSpec("translate"), ["好"]))
+
+
+def test_user_words_cross_the_process_boundary():
+    spec = AnnotatorSpec("segment", algorithm="fmm", user_words=(("务研", None, None, "force"),), format="|")
+    out = list(imap_ordered(spec, ["商品和服务研究"] * 4, n_jobs=2, chunk_size=1))
+    assert out == ["商品|和|服|务研|究"] * 4
+
+
+def test_run_to_file_resume_after_partial_output(tmp_path):
+    spec = AnnotatorSpec("segment", algorithm="fmm", format=" ")
+    out = str(tmp_path / "out.txt")
+    run_to_file(spec, LINES, out, checkpoint_lines=10, source="x")
+    full = open(out, "rb").read()
+    # a run that died after a checkpoint, with half a record written after it
+    run_to_file(spec, LINES[:100], out, checkpoint_lines=30, source="x")
+    import json
+    with open(out + ".cnlp-progress", "w") as f:
+        json.dump({"lines": 90, "bytes": len(b"".join(open(out, "rb").readlines()[:90])), "source": "x",
+                   "spec": list(spec)}, f)
+    with open(out, "ab") as f:
+        f.write("半行".encode())
+    run_to_file(spec, LINES, out, resume=True, checkpoint_lines=10, source="x")
+    assert open(out, "rb").read() == full and not os.path.exists(out + ".cnlp-progress")
+    # a progress record of another input is refused
+    with open(out + ".cnlp-progress", "w") as f:
+        json.dump({"lines": 1, "bytes": 1, "source": "y", "spec": list(spec)}, f)
+    with pytest.raises(ValueError, match="another run"):
+        run_to_file(spec, LINES, out, resume=True, source="x")
+
+
+def test_dask_local_cluster_matches_serial():
+    distributed = pytest.importorskip("distributed", reason="the dask extra is not installed")
+    import dask.bag as db
+    from cnlp.dask import annotate_bag
+    spec = AnnotatorSpec("segment", algorithm="fmm", format=" ")
+    serial = list(imap_ordered(spec, LINES, n_jobs=1))
+    with distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None) as cl, \
+            distributed.Client(cl) as client:
+        got = annotate_bag(db.from_sequence(LINES, npartitions=6), spec).compute()
+        assert client.run(lambda: 1)
+    assert got == serial
