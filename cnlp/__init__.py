@@ -15,6 +15,8 @@ from . import registry
 # import system binds a sub-package to its parent's attribute when it is first loaded, which would
 # otherwise replace the function the first time any ``cnlp.segment.*`` module is imported.
 from . import segment as _segment_pkg  # noqa: F401
+from . import ner as _ner_pkg  # noqa: F401  (the same for ``ner`` and ``parse``; both load lazily)
+from . import parse as _parse_pkg  # noqa: F401
 
 __version__ = "0.1.0"
 __all__ = ["segment", "tokenize", "segment_many", "get_segmenter", "add_word", "del_word",

@@ -94,3 +94,12 @@ def test_segment_many_line_terminators_and_jobs():
     assert list(cnlp.segment_many(iter(lines), n_jobs=2, chunk_size=2)) == got
     with pytest.raises(TypeError, match="single str"):
         cnlp.segment_many("商品和服务")
+
+
+def test_functions_named_like_subpackages_survive_their_import():
+    import importlib
+    import cnlp
+    for mod in ("cnlp.ner.recognizer", "cnlp.ner.features", "cnlp.parse.parser", "cnlp.segment.lattice"):
+        importlib.import_module(mod)
+    assert callable(cnlp.ner) and callable(cnlp.parse) and callable(cnlp.segment)
+    assert cnlp.ner.__module__ == "cnlp" and cnlp.parse.__module__ == "cnlp"

@@ -339,7 +339,7 @@ def entity_tagset(types, scheme: str) -> TagSet:
 
 
 def jackknife_features(sents, casc, *, bits: int, folds: int, templates=None, types=ENTITY_TYPES, domains=None,
-                       lexicon_extra=()):
+                       lexicon_extra=(), gazetteer=()):
     """Features of each fold with a lexicon of the other folds (so that unseen names occur in
     training at the rate they occur in use); ``domains`` (one int per sentence, or None) selects
     each sentence's feature copy."""
@@ -347,7 +347,7 @@ def jackknife_features(sents, casc, *, bits: int, folds: int, templates=None, ty
     fold_of = np.arange(len(sents)) % folds
     for k in range(folds):
         lex = EntityLexicon.build(chain(((t, s, c[1]) for (t, s), c, f in zip(sents, casc, fold_of) if f != k),
-                                        ((t, s, None) for t, s in lexicon_extra)), types)
+                                        ((t, s, None) for t, s in lexicon_extra)), types, gazetteer)
         feats = NERFeatures(bits=bits, lexicon=lex, templates=templates)
         for i in np.flatnonzero(fold_of == k).tolist():
             codes, bounds, wtags = casc[i]
@@ -369,7 +369,8 @@ def f1_scorer(dev, dev_casc, tagset: TagSet, feats: NERFeatures):
 
 
 def train_ner(train, dev=(), *, extra=(), adapt: bool = False, algorithm: str = "perceptron", scheme: str = "bioes",
-              lexicon_extra=(), segmenter=None, pos=None, bits: int = 22, folds: int = 5, templates=None,
+              lexicon_extra=(), gazetteer=(), segmenter=None, pos=None, bits: int = 22, folds: int = 5,
+              templates=None,
               types=ENTITY_TYPES, verbose: bool = True, **fit_kw):
     """An :class:`EntityRecognizer` trained on ``(text, spans)`` sentences (micro F1 on ``dev``
     logged every epoch); the cascade is ``segmenter`` / ``pos`` (default: the shipped ones).
@@ -377,7 +378,8 @@ def train_ner(train, dev=(), *, extra=(), adapt: bool = False, algorithm: str = 
     ``extra``: sentences of another corpus (another annotation convention) trained on as well;
     with ``adapt`` every feature has a shared weight and one per corpus (feature augmentation),
     and the recognizer decodes with the shared + ``train`` weights. ``lexicon_extra``: sentences
-    of another corpus that only feed the lexicon (character statistics and gazetteer)."""
+    of another corpus that only feed the lexicon (character statistics and gazetteer);
+    ``gazetteer``: ``(text, type)`` names that only enter the gazetteer."""
     from ..train import fit_linear
     extra = [(t, [sp for sp in s if sp[2] in types]) for t, s in extra if t]
     n_main = sum(1 for t, _ in train if t)
@@ -389,11 +391,12 @@ def train_ner(train, dev=(), *, extra=(), adapt: bool = False, algorithm: str = 
                            tagset, segmenter=segmenter, pos=pos)
     casc = cascade_arrays([t for t, _ in train], rec.segmenter, rec.pos, verbose=verbose)
     lexicon_extra = [(t, [sp for sp in s if sp[2] in types]) for t, s in lexicon_extra]
+    gazetteer = list(gazetteer)
     X = jackknife_features(train, casc, bits=bits, folds=folds, templates=templates, types=types, domains=domains,
-                           lexicon_extra=lexicon_extra)
+                           lexicon_extra=lexicon_extra, gazetteer=gazetteer)
     y = [tagset.encode_spans(len(t), s) for t, s in train]
     lexicon = EntityLexicon.build(chain(((t, s, c[1]) for (t, s), c in zip(train, casc)),
-                                        ((t, s, None) for t, s in lexicon_extra)), types)
+                                        ((t, s, None) for t, s in lexicon_extra)), types, gazetteer)
     feats = NERFeatures(bits=bits, lexicon=lexicon, templates=templates, domain=1 if adapt else 0)
     score = f1_scorer(dev, cascade_arrays([t for t, _ in dev], rec.segmenter, rec.pos), tagset, feats) if dev else None
     model = fit_linear(algorithm, X, y, n_labels=len(tagset), n_features=feats.n_features, tagset=tagset,
@@ -430,10 +433,11 @@ def add_train_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--pd98", metavar="PATH", help="also train on the training part of this PD98 file's split")
     parser.add_argument("--pd98-mode", choices=["plain", "careful"], default="plain",
                         help="how PD98 is converted (see cnlp.ner.pd98)")
-    parser.add_argument("--pd98-use", choices=["train", "adapt", "lexicon"], default="lexicon",
+    parser.add_argument("--pd98-use", choices=["train", "adapt", "lexicon", "gazetteer"], default="gazetteer",
                         help="with --msra: how PD98 is used: as more training sentences, as training sentences "
-                             "with shared + per-corpus feature weights (decoding as MSRA), or only in the "
-                             "lexicon: its names in the gazetteer and its character statistics (default)")
+                             "with shared + per-corpus feature weights (decoding as MSRA), in the lexicon (its "
+                             "names in the gazetteer and its character statistics), or only its names in the "
+                             "gazetteer (default)")
     parser.add_argument("--out", required=True, metavar="DIR")
     parser.add_argument("--algorithm", choices=sorted(TAGGERS), default="perceptron")
     parser.add_argument("--scheme", choices=["bio", "bioes"], default="bioes")
@@ -457,10 +461,13 @@ def train_main(args) -> int:
         raise SystemExit("cnlp train ner: give --msra and/or --pd98")
     t0 = time.perf_counter()
     train, dev, extra = load_training_data(args.msra, args.pd98, dev_ratio=args.dev_ratio, pd98_mode=args.pd98_mode)
-    lexicon_extra = []
+    lexicon_extra, gazetteer = [], []
     if extra and args.pd98_use == "lexicon":
         lexicon_extra, extra = extra, []
+    elif extra and args.pd98_use == "gazetteer":
+        gazetteer, extra = [(t[s:e], ty) for t, spans in extra for s, e, ty in spans], []
     rec = train_ner(train, dev, extra=extra, adapt=args.pd98_use == "adapt", lexicon_extra=lexicon_extra,
+                    gazetteer=gazetteer,
                     algorithm=args.algorithm, scheme=args.scheme, bits=args.bits, folds=args.folds,
                     templates=args.templates, seeds=args.seeds, n_iter=args.n_iter, c2=args.c2,
                     max_iter=args.max_iter, min_count=args.min_count)

@@ -9,7 +9,14 @@ from __future__ import annotations
 
 import threading
 
-from .parser import ArcHybridParser
+
+def __getattr__(name):
+    # loaded on first use: ``import cnlp`` imports this package (so that a later import of a
+    # sub-module does not replace the function ``cnlp.parse``) and must stay light
+    if name == "ArcHybridParser":
+        from .parser import ArcHybridParser
+        return ArcHybridParser
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = ["ArcHybridParser", "default_parser", "default_ud_pipeline"]
 
@@ -17,9 +24,10 @@ _lock = threading.Lock()
 _DEFAULT: dict = {}
 
 
-def default_parser() -> ArcHybridParser:
-    """The shipped parser (``data/dep``), loaded once."""
+def default_parser():
+    """The shipped parser (``data/dep``, an :class:`cnlp.parse.parser.ArcHybridParser`), loaded once."""
     from ..io import model_path
+    from .parser import ArcHybridParser
     with _lock:
         if "dep" not in _DEFAULT:
             _DEFAULT["dep"] = ArcHybridParser.load(model_path("dep"))

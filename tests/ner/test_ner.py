@@ -295,11 +295,16 @@ LINES = ["江泽民在北京会见了华为公司的代表", "", "  \t", "中美
 
 def test_cli_bio_one_line_per_character(capsys, monkeypatch):
     code, out = _cli(["ner", "--format", "bio"], "\n".join(LINES) + "\r\n", capsys, monkeypatch)
-    assert code == 0
-    records = out.split("\n\n")
-    assert records[-1] == "" and len(records) - 1 == len(LINES)
-    for line, rec in zip(LINES, records):
-        rows = rec.split("\n") if rec else []
+    assert code == 0 and out.endswith("\n")
+    records, rows = [], []
+    for row in out[:-1].split("\n"):            # a record: its character rows, then a blank line
+        if row == "":
+            records.append(rows)
+            rows = []
+        else:
+            rows.append(row)
+    assert rows == [] and len(records) == len(LINES)
+    for line, rows in zip(LINES, records):
         assert len(rows) == len(line)
         assert "".join(r.rpartition("\t")[0] for r in rows) == line
         assert all(r.rpartition("\t")[2] == "O" or r.rpartition("\t")[2][:2] in ("B-", "I-") for r in rows)
