@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 from typing import Iterable, Iterator
 
+from . import _jit  # noqa: F401  (first: chooses Numba's cache directory before any kernel is defined)
 from .errors import CnlpError, CorpusFormatError, ModelFormatError, NotFittedError, check_str
 from . import registry
 # Import the sub-package ``cnlp.segment`` *before* defining the function ``segment`` below: the
@@ -65,7 +66,10 @@ def _with_user_dict(seg, user_dict):
     if isinstance(user_dict, (str, os.PathLike)):
         from .dictionary import UserDictionary
         key = os.fspath(user_dict)
-        mtime = os.stat(key).st_mtime_ns
+        try:
+            mtime = os.stat(key).st_mtime_ns
+        except OSError as e:
+            raise type(e)(e.errno, f"cannot open user dictionary {key!r} ({e.strerror})", key) from None
         with _lock:
             hit = _path_dicts.get(key)
             if hit is None or hit[0] != mtime:

@@ -6,7 +6,11 @@ and imported only when used.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
 import importlib
+import io
+import os
 import sys
 from typing import Iterator, TextIO
 
@@ -14,21 +18,61 @@ from . import registry
 from .errors import CnlpError
 
 
-def iter_lines(paths: list[str], stdin: TextIO | None = None) -> Iterator[str]:
+def iter_lines(paths: list[str], stdin: TextIO | None = None, errors: str = "strict",
+               counts: dict | None = None) -> Iterator[str]:
     """Yield the lines (without line terminator) of ``paths`` (``-`` or none: stdin), in order.
 
-    Invalid UTF-8 raises :class:`CorpusFormatError` naming the file and line.
+    Invalid UTF-8 raises :class:`CorpusFormatError` naming the file and line (``errors="strict"``);
+    ``"replace"`` decodes it with U+FFFD, ``"skip"`` drops the line; either way the line is counted
+    in ``counts[errors]`` when a dict is given.
     """
+    if errors not in ("strict", "replace", "skip"):
+        raise ValueError(f"errors must be 'strict', 'replace' or 'skip', got {errors!r}")
     if not paths:
         paths = ["-"]
-    from .corpus.readers import iter_lines as _file_lines, iter_stream_lines
+    from .corpus.readers import iter_stream_lines
     for path in paths:
         if path == "-":
-            lines = iter_stream_lines((stdin or sys.stdin).buffer, "<stdin>")
+            f = (stdin or sys.stdin).buffer
+            yield from _decoded(f, "<stdin>", errors, counts, iter_stream_lines)
         else:
-            lines = _file_lines(path)
-        for _, line in lines:
+            with open(path, "rb") as f:
+                yield from _decoded(f, path, errors, counts, iter_stream_lines)
+
+
+def _decoded(stream, name, errors, counts, reader):
+    if errors == "strict":
+        for _, line in reader(stream, name):
             yield line
+        return
+    for lineno, raw in enumerate(stream, 1):
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            if counts is not None:
+                counts[errors] = counts.get(errors, 0) + 1
+            if errors == "skip":
+                continue
+            line = raw.decode("utf-8", "replace")
+        if lineno == 1 and line.startswith("\ufeff"):
+            line = line[1:]
+        if line.endswith("\n"):
+            line = line[:-1]
+        if line.endswith("\r"):
+            line = line[:-1]
+        yield line
+
+
+def _input(args) -> Iterator[str]:
+    """The input lines of a command, decoded under its ``--errors`` policy (counted in ``args``)."""
+    args._bad_lines = {}
+    return iter_lines(args.files, errors=getattr(args, "errors", "strict"), counts=args._bad_lines)
+
+
+def _report_bad_lines(args) -> None:
+    for what, n in getattr(args, "_bad_lines", {}).items():
+        print(f"cnlp: {n} line(s) not valid UTF-8 were {'replaced' if what == 'replace' else 'skipped'}",
+              file=sys.stderr)
 
 
 def _build_segmenter(args):
@@ -51,17 +95,96 @@ def _build_segmenter(args):
     return seg
 
 
+#: ``--jobs`` not given: one worker per core once the input files reach this size, else one
+AUTO_JOBS_BYTES = 1 << 20
+
+
+def _add_batch_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("-j", "--jobs", type=int, default=None,
+                   help="worker processes (default: one per core for input files of 1 MB or more, else 1)")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    p.add_argument("--resume", action="store_true",
+                   help="with --output: continue a run that was killed (the output ends up byte-identical)")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--errors", choices=["strict", "replace", "skip"], default="strict",
+                   help="a line that is not valid UTF-8: stop with an error naming it (default), decode it with "
+                        "U+FFFD, or skip it; replaced or skipped lines are counted on stderr")
+
+
+def _jobs(args) -> int:
+    if args.jobs is not None:
+        if args.jobs < 0:
+            raise SystemExit(f"cnlp: --jobs must be >= 0, got {args.jobs}")
+        return args.jobs or (os.cpu_count() or 1)
+    files = args.files or ["-"]
+    if "-" in files:
+        return 1
+    size = sum(os.path.getsize(f) for f in files if os.path.isfile(f))
+    return (os.cpu_count() or 1) if size >= AUTO_JOBS_BYTES else 1
+
+
+def _user_entries(seg) -> tuple:
+    ud = getattr(seg, "user_dict", None)
+    return tuple(ud.items()) if ud is not None else ()
+
+
+def _batched(args, spec) -> bool:
+    """Run ``spec`` through :mod:`cnlp.batch` when workers, an output file or resuming are asked
+    for (or implied by a large input); returns False to let the caller run in this process."""
+    jobs = _jobs(args)
+    if jobs <= 1 and not args.output:
+        if args.resume:
+            raise SystemExit("cnlp: --resume needs --output FILE")
+        return False
+    if args.resume and not args.output:
+        raise SystemExit("cnlp: --resume needs --output FILE")
+    import json
+    from .batch import run_to_file
+    files = args.files or ["-"]
+    source = json.dumps([(f, os.path.getsize(f), os.stat(f).st_mtime_ns) if f != "-" else (f, 0, 0) for f in files])
+    bar = None
+    if not args.quiet and sys.stderr.isatty():
+        from tqdm import tqdm
+        bar = tqdm(unit=" lines", file=sys.stderr, dynamic_ncols=True)
+    last = [0]
+
+    def progress(n_lines, n_chars):
+        if bar is not None:
+            bar.update(n_lines - last[0])
+            last[0] = n_lines
+            rate = bar.format_dict.get("elapsed") or 0
+            if rate:
+                bar.set_postfix_str(f"{n_chars / rate:,.0f} chars/s", refresh=False)
+    try:
+        run_to_file(spec, _input(args), args.output, n_jobs=jobs, resume=args.resume, progress=progress,
+                    stdout=sys.stdout, source=source)
+    except ValueError as exc:
+        raise SystemExit(f"cnlp: {exc}") from None
+    finally:
+        if bar is not None:
+            bar.close()
+    _report_bad_lines(args)
+    return True
+
+
 def cmd_segment(args) -> int:
     seg = _build_segmenter(args)
+    if not args.dictionary:
+        from .batch import AnnotatorSpec
+        spec = AnnotatorSpec("segment", algorithm=args.algorithm, user_words=_user_entries(seg),
+                             format=args.delimiter, keep_spaces=args.keep_spaces)
+        if _batched(args, spec):
+            return 0
     out = sys.stdout
     sep = args.delimiter
-    for line in iter_lines(args.files):
+    for line in _input(args):
         words = seg.segment(line)
         if not args.keep_spaces:
             words = [w for w in words if not w.isspace()]
         out.write(sep.join(words))
         out.write("\n")
     out.flush()
+    _report_bad_lines(args)
     return 0
 
 
@@ -71,12 +194,16 @@ def cmd_tag(args) -> int:
     from . import get_pos_tagger
     from .pipeline import Pipeline
     seg = _build_segmenter(args)
+    from .batch import AnnotatorSpec
+    if _batched(args, AnnotatorSpec("tag", algorithm=args.algorithm, user_words=_user_entries(seg),
+                                    format=args.format)):
+        return 0
     pos = get_pos_tagger()
     if seg.user_dict is not None:
         pos = pos.with_user_dict(seg.user_dict)
     pipe = Pipeline(seg, pos=pos)
     out = sys.stdout
-    for line in iter_lines(args.files):
+    for line in _input(args):
         doc = pipe(line)
         if args.format == "pd98":
             out.write(doc.to_pd98() + "\n")
@@ -85,6 +212,7 @@ def cmd_tag(args) -> int:
         else:
             out.write(doc.to_conllu() or "\n")
     out.flush()
+    _report_bad_lines(args)
     return 0
 
 
@@ -124,10 +252,15 @@ def cmd_ner(args) -> int:
             ed.update_from_file(path)
         rec = rec.with_dictionaries(entities=ed if ed is not None else rec.entities,
                                     user_dict=ud if ud is not None else rec.user_dict)
+    from .batch import AnnotatorSpec
+    ents = tuple(rec.entities.items()) if rec.entities is not None else ()
+    if _batched(args, AnnotatorSpec("ner", user_words=_user_entries(rec), entities=ents, format=args.format)):
+        return 0
     out = sys.stdout
-    for line in iter_lines(args.files):
+    for line in _input(args):
         out.write(format_entities(line, rec.predict(line), args.format))
     out.flush()
+    _report_bad_lines(args)
     return 0
 
 
@@ -136,6 +269,10 @@ def cmd_eval(args) -> int:
     if args.task == "ner":
         from .evaluate import eval_ner_cli
         print(eval_ner_cli(args.gold, args.pred))
+        return 0
+    if args.task == "dep":
+        from .parse.evaluate import eval_dep_cli
+        print(eval_dep_cli(args.gold, args.pred))
         return 0
     if args.task == "pos":
         from .evaluate import eval_pos_cli
@@ -161,6 +298,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--pure", action="store_true", help="with --dictionary: no atoms and no width folding (the SIGHAN max-match baseline)")
     s.add_argument("-d", "--delimiter", default=" ", help="word delimiter in the output (default: one space)")
     s.add_argument("--keep-spaces", action="store_true", help="also print whitespace tokens")
+    _add_batch_arguments(s)
     s.set_defaults(func=cmd_segment)
 
     g = sub.add_parser("tag", help="segment and POS-tag text, one output line per input line")
@@ -172,6 +310,7 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--format", choices=["pd98", "conllu", "json"], default="pd98",
                    help="pd98: word/TAG tokens separated by single spaces (default); conllu: one sentence per "
                         "line (a blank line for an empty one); json: one object per line")
+    _add_batch_arguments(g)
     g.set_defaults(func=cmd_tag, dictionary=None, pure=False)
 
     n = sub.add_parser("ner", help="find person (PER), place (LOC) and organization (ORG) names, one output "
@@ -185,12 +324,14 @@ def build_parser() -> argparse.ArgumentParser:
                    help="entity dictionary, lines 'text TYPE [force|suggest]' (repeatable)")
     n.add_argument("--user-dict", action="append", metavar="PATH",
                    help="user dictionary (repeatable); no entity crosses a forced word")
+    _add_batch_arguments(n)
     n.set_defaults(func=cmd_ner)
 
     e = sub.add_parser("eval", help="score predictions against gold (cws: SIGHAN P/R/F1, OOV/IV recall; "
                                     "pos: accuracy, accuracy on unseen words, confusions; ner: exact-span "
-                                    "P/R/F1 per type and micro-averaged, as conlleval)")
-    e.add_argument("task", choices=["cws", "pos", "ner"])
+                                    "P/R/F1 per type and micro-averaged, as conlleval; dep: CoNLL 2018 "
+                                    "UPOS/XPOS/UAS/LAS)")
+    e.add_argument("task", choices=["cws", "pos", "ner", "dep"])
     e.add_argument("--gold", required=True)
     e.add_argument("--pred", required=True)
     e.add_argument("--words", help="training word list defining OOV")
@@ -208,6 +349,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:          # Ctrl-C while starting up: no traceback either
+        return 130
+
+
+def _main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     parser = build_parser()
     # Lazily let the chosen module add its own arguments, then parse again.
@@ -228,13 +376,104 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
         func = args.func
     args.argv = list(argv)
+    return run(func, args)
+
+
+class _LineOutput(io.TextIOBase):
+    """``sys.stdout`` for a command: passes on complete lines only, so an interrupted command
+    never leaves half a line (what is pending is written at a normal end, dropped on Ctrl-C)."""
+
+    def __init__(self, out):
+        self._out = out
+        self._pending: list[str] = []
+
+    def writable(self) -> bool:
+        return True
+
+    def fileno(self) -> int:
+        return self._out.fileno()
+
+    def isatty(self) -> bool:
+        try:
+            return self._out.isatty()
+        except (ValueError, OSError):         # closed (libraries may keep a reference until exit)
+            return False
+
+    @property
+    def encoding(self):
+        return self._out.encoding
+
+    def write(self, s: str) -> int:
+        i = s.rfind("\n")
+        if i < 0:
+            self._pending.append(s)
+        else:
+            self._out.write("".join(self._pending) + s[:i + 1])
+            self._pending = [s[i + 1:]] if i + 1 < len(s) else []
+        return len(s)
+
+    def flush(self) -> None:
+        self._out.flush()
+
+    def finish(self) -> None:
+        if self._pending:
+            self._out.write("".join(self._pending))
+            self._pending = []
+        self._out.flush()
+
+    def discard(self) -> None:
+        self._pending = []
+
+
+def _silence_stdout(stream) -> None:
+    """Point ``stream``'s file descriptor at /dev/null so the interpreter's final flush cannot fail again."""
     try:
-        return func(args) or 0
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stream.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def run(func, args) -> int:
+    """Run a command: exit status 0 when the reader of stdout goes away (``| head``), 130 on
+    Ctrl-C, 2 with a one-line message on cnlp errors, I/O errors and an output encoding that
+    cannot represent the text; output is flushed in complete lines only."""
+    real = sys.stdout
+    out = _LineOutput(real) if real is not None else None
+    if out is not None:
+        sys.stdout = out
+    try:
+        status = func(args) or 0
+        if out is not None:
+            out.finish()
+        return status
+    except KeyboardInterrupt:
+        if out is not None:
+            out.discard()
+            with contextlib.suppress(OSError, ValueError):
+                real.flush()
+        return 130
+    except BrokenPipeError:
+        _silence_stdout(real)
+        return 0
+    except UnicodeEncodeError as e:
+        if out is not None:
+            out.discard()
+        enc = getattr(real, "encoding", None)
+        print(f"cnlp: error: the output encoding {enc!r} cannot represent {e.object[e.start:e.end]!r}; "
+              f"set PYTHONIOENCODING=utf-8", file=sys.stderr)
+        return 2
+    except UnicodeDecodeError as e:
+        print(f"cnlp: error: input is not valid {e.encoding} ({e.reason} at byte {e.start})", file=sys.stderr)
+        return 2
     except (CnlpError, OSError) as e:
+        if isinstance(e, OSError) and e.errno == errno.EPIPE:
+            _silence_stdout(real)
+            return 0
         print(f"cnlp: error: {e}", file=sys.stderr)
         return 2
-    except BrokenPipeError:
-        return 0
+    finally:
+        sys.stdout = real
 
 
 def _find_subparser(parser, argv):

@@ -12,6 +12,9 @@ import unicodedata
 import numpy as np
 from numba import njit
 
+from . import _jit  # noqa: F401  (Numba cache directory, before any kernel)
+from . import _locks  # noqa: F401  (fresh locks in forked children)
+
 # Character classes (int8). Kept small and stable: feature templates use them.
 OTHER, HAN, DIGIT, LATIN, SPACE, PUNCT, CN_NUM, SYMBOL = range(8)
 CLASS_NAMES = ("other", "han", "digit", "latin", "space", "punct", "cn_num", "symbol")
@@ -177,3 +180,12 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     if start < n:
         spans.append((start, n))
     return spans
+
+
+def trie_get(trie, key: str, default=-1):
+    """``trie.get(key, default)`` for a marisa trie, also for keys it cannot encode (a lone
+    surrogate is never in a trie: marisa keys are UTF-8)."""
+    try:
+        return trie.get(key, default)
+    except UnicodeEncodeError:
+        return default

@@ -56,3 +56,15 @@ TINY_WORDS = ["研究", "研究生", "生命", "起源", "命", "商品", "和�
 @pytest.fixture
 def tiny_words() -> list[str]:
     return list(TINY_WORDS)
+
+
+def as_legacy(directory) -> None:
+    """Drop the integrity fields (``checksums``, ``arrays``) from a bundle's meta.json, as in
+    bundles saved before they existed: for tests that rewrite a bundle's files on purpose to
+    reach the loader's consistency checks."""
+    import json
+    p = Path(directory) / "meta.json"
+    meta = json.loads(p.read_text("utf-8"))
+    meta.pop("checksums", None)
+    meta.pop("arrays", None)
+    p.write_text(json.dumps(meta, ensure_ascii=False), "utf-8")

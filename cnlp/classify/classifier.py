@@ -16,6 +16,8 @@ The bundle (:func:`cnlp.io.save_bundle`) is ``meta.json`` (hyper-parameters, cla
 from __future__ import annotations
 
 import numpy as np
+
+from ..io import Arr, guard_load
 from sklearn.base import BaseEstimator, ClassifierMixin
 
 from ..errors import ModelFormatError, NotFittedError
@@ -185,13 +187,16 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         return save_bundle(directory, KIND, meta, arrays, tries={"vocab": trie})
 
     @classmethod
+    @guard_load
     def load(cls, directory) -> "TextClassifier":
         """Load a model written by :meth:`save`; a missing, corrupt or inconsistent file raises
         :class:`~cnlp.errors.ModelFormatError` naming it."""
         from pathlib import Path
         from ..io import load_bundle
-        meta, arrays, tries = load_bundle(directory, KIND, required={"W": "f", "b": "f", "idf": "f",
-                                                                      "chi2": "f", "columns": "iu"},
+        meta, arrays, tries = load_bundle(directory, KIND, required={"W": Arr("f", 2, finite=True),
+                                                                      "b": Arr("f", 1, finite=True),
+                                                                      "idf": Arr("f", 1, finite=True),
+                                                                      "chi2": Arr("f", 1), "columns": Arr("iu", 1)},
                                           tries=("vocab",))
         mpath, apath, tpath = (Path(directory) / n for n in ("meta.json", "arrays.npz", "vocab.marisa"))
         try:

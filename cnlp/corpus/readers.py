@@ -123,6 +123,13 @@ def parse_pd98_line(line: str, *, compounds: str = "flatten", path="<string>",
         pair = _split_token(tok)
         if pair is None:
             raise CorpusFormatError(path, lineno, f"token {tok!r} is not word/TAG", line)
+        if "]" in pair[1] or "[" in pair[1]:
+            what = "closes a compound that was never opened" if group is None else "has a malformed tag"
+            raise CorpusFormatError(path, lineno, f"token {tok!r} {what}", line)
+        if any(c.isspace() for c in tok):
+            raise CorpusFormatError(path, lineno, f"token {tok!r} contains whitespace "
+                                                  f"(U+{ord(next(c for c in tok if c.isspace())):04X}); tokens "
+                                                  f"are separated by spaces or tabs", line)
         (group if group is not None else out).append(pair)
     if group is not None:
         raise CorpusFormatError(path, lineno, "compound bracket '[' is never closed", line)
@@ -235,11 +242,13 @@ def read_conllu(path) -> Iterator[list[dict]]:
     """
     name = os.fspath(path)
     sent: list[dict] = []
+    lines: list[tuple[int, str]] = []
     for lineno, line in iter_lines(name):
         if not line.strip():
             if sent:
+                _check_tree(name, sent, lines)
                 yield sent
-                sent = []
+                sent, lines = [], []
             continue
         if line.startswith("#"):
             continue
@@ -256,8 +265,21 @@ def read_conllu(path) -> Iterator[list[dict]]:
         tok = dict(zip(CONLLU_FIELDS, cols))
         tok["id"], tok["head"] = tid, head
         sent.append(tok)
+        lines.append((lineno, line))
     if sent:
+        _check_tree(name, sent, lines)
         yield sent
+
+
+def _check_tree(name: str, sent: list[dict], lines: list[tuple[int, str]]) -> None:
+    """CorpusFormatError unless the word IDs are 1..n in order and every HEAD is in 0..n."""
+    n = len(sent)
+    for k, (tok, (lineno, line)) in enumerate(zip(sent, lines), 1):
+        if tok["id"] != k:
+            why = "duplicate ID" if any(t["id"] == tok["id"] for t in sent[:k - 1]) else f"ID {tok['id']}, expected {k}"
+            raise CorpusFormatError(name, lineno, f"{why} (word IDs must be 1..n in order)", line)
+        if tok["head"] is not None and not 0 <= tok["head"] <= n:
+            raise CorpusFormatError(name, lineno, f"HEAD {tok['head']} outside 0..{n}", line)
 
 
 def write_conllu(sentences: Iterable[list[dict]], path) -> int:

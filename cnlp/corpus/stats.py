@@ -33,8 +33,9 @@ import marisa_trie
 import numpy as np
 from numba import njit
 
+from ..text import trie_get
 from ..errors import ModelFormatError
-from ..io import load_bundle, save_bundle
+from ..io import guard_load, load_bundle, save_bundle
 from .readers import read_pd98, read_sighan
 
 __all__ = ["CorpusStats", "add_train_arguments", "train_main"]
@@ -48,6 +49,8 @@ _REQUIRED = {"word_counts": "i", "bigram_keys": "i", "bigram_counts": "i", "char
 BMES_LABELS = "BMES"
 BMES_BOS, BMES_EOS = 4, 5
 _BMES_ARRAYS = ("char_bmes", "bmes_trigrams")
+#: arrays of newer bundles (older ones load without them)
+_OPTIONAL = {"doc_freqs": "i", "folded_doc_freqs": "i", "char_bmes": "i", "bmes_trigrams": "i"}
 
 
 class _NotAWord(Exception):
@@ -345,7 +348,7 @@ class CorpusStats:
 
     def word_id(self, word: str) -> int:
         """Trie id of ``word``, or -1 if it never occurred."""
-        return self.trie.get(word, -1) if isinstance(word, str) else -1
+        return trie_get(self.trie, word) if isinstance(word, str) else -1
 
     def word_count(self, word: str) -> int:
         i = self.word_id(word)
@@ -433,6 +436,7 @@ class CorpusStats:
         return save_bundle(directory, KIND, meta, arrays, {"words": self.trie})
 
     @classmethod
+    @guard_load
     def load(cls, directory) -> "CorpusStats":
         """Load a bundle written by :meth:`save`; any inconsistency raises :class:`ModelFormatError`.
 
@@ -441,7 +445,7 @@ class CorpusStats:
         bundles saved before BMES labels were counted load with ``char_bmes`` / ``bmes_trigrams``
         None (:meth:`require_bmes` raises ModelFormatError).
         """
-        meta, a, tries = load_bundle(directory, KIND, _REQUIRED, ("words",))
+        meta, a, tries = load_bundle(directory, KIND, _REQUIRED, ("words",), optional=_OPTIONAL)
         trie = tries["words"]
         npz = Path(directory) / "arrays.npz"
         tag_names = meta.get("tag_names")

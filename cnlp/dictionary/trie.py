@@ -17,16 +17,40 @@ import marisa_trie
 import numpy as np
 
 from ..errors import CorpusFormatError, ModelFormatError
-from ..io import load_bundle, save_bundle
-from ..text import fold_width, to_codes
+from ..io import INT, LIST, STR, Arr, Field, guard_load, load_bundle, save_bundle
+from ..text import fold_width, to_codes, trie_get
 from ._kernels import (MAX_NODES, TrieArrays, build_edges, build_hash, count_matches, empty_trie, fill_matches,
                        nb_prefix_matches, walk_backward, walk_forward)
 
 __all__ = ["Dictionary", "build_trie_arrays", "nb_prefix_matches", "walk_forward", "walk_backward",
            "TrieArrays"]
 _CSR = ("first", "code", "child", "word")
+#: meta.json fields of a dictionary bundle
+DICT_SCHEMA = {"pos_names": LIST(STR(lo=1, hi=64), hi=4096, required=False),
+               "folded": Field(bool, required=False), "max_len": INT(0, 1 << 16, required=False),
+               "total": INT(0, 1 << 62, required=False)}
 KIND = "dictionary"
 _INT = re.compile(r"^\d+(\.\d+)?$")
+#: largest word frequency accepted anywhere (files, add_word, from_entries): sums over a million
+#: words stay far inside int64, and a float64 holds it exactly
+MAX_FREQ = 1 << 40
+
+
+def parse_freq(token: str) -> int:
+    """A frequency column (``12`` or ``12.0``) as an int in [0, MAX_FREQ]; ValueError otherwise."""
+    if not _INT.match(token) or len(token) > 20:
+        raise ValueError(f"frequency {token[:30]!r} is not a number in [0, {MAX_FREQ}]")
+    f = int(float(token)) if "." in token else int(token)
+    if f > MAX_FREQ:
+        raise ValueError(f"frequency {token[:30]} is larger than {MAX_FREQ}")
+    return f
+
+
+def check_freq(f, what: str = "freq") -> int:
+    """``f`` as an int in [0, MAX_FREQ] (ints and numpy integers only); ValueError otherwise."""
+    if isinstance(f, bool) or not isinstance(f, (int, np.integer)) or not 0 <= f <= MAX_FREQ:
+        raise ValueError(f"{what} must be an int in [0, {MAX_FREQ}], got {f!r}")
+    return int(f)
 # str.translate form of cnlp.text.fold_str (full-width ASCII -> half width, ideographic space ->
 # space, ASCII upper -> lower): ~10x faster per word than the array round trip
 _FOLD = {c: c + 32 for c in range(65, 91)}
@@ -149,12 +173,12 @@ class Dictionary:
             w = word.translate(_FOLD) if fold else word
             if not w:
                 continue
-            freq[w] = freq.get(w, 0) + int(f)
+            freq[w] = min(freq.get(w, 0) + check_freq(f, f"frequency of {word!r}"), MAX_FREQ)
             if dist:
                 for p, c in dist.items():
                     pw.append(w)
                     pp.append(p)
-                    pc.append(int(c))
+                    pc.append(check_freq(c, f"POS count of {word!r}"))
         trie = marisa_trie.Trie(freq.keys())
         n = len(trie)
         wid = dict(trie.items())
@@ -215,11 +239,13 @@ class Dictionary:
         return save_bundle(directory, KIND, meta, arrays, {"words": self.trie})
 
     @classmethod
+    @guard_load
     def load(cls, directory) -> "Dictionary":
-        req = {"freq": "i", "pos_offsets": "i", "pos_ids": "i", "pos_counts": "i"}
+        req = {"freq": Arr("i", 1, lo=0), "pos_offsets": Arr("i", 1, lo=0), "pos_ids": Arr("i", 1, lo=0),
+               "pos_counts": Arr("i", 1, lo=0)}
         for name in ("fwd", "bwd"):
-            req.update({f"{name}_{f}": "i" for f in _CSR})
-        meta, a, tries = load_bundle(directory, KIND, req, ("words",))
+            req.update({f"{name}_{f}": Arr("i", 1) for f in _CSR})
+        meta, a, tries = load_bundle(directory, KIND, req, ("words",), schema=DICT_SCHEMA)
         trie = tries["words"]
         npz = Path(directory) / "arrays.npz"
         n = len(trie)
@@ -254,14 +280,14 @@ class Dictionary:
         return len(self.trie)
 
     def __contains__(self, word) -> bool:
-        return isinstance(word, str) and self._key(word) in self.trie
+        return isinstance(word, str) and trie_get(self.trie, self._key(word)) >= 0
 
     def _key(self, word: str) -> str:
         return word.translate(_FOLD) if self.folded else word
 
     def word_id(self, word: str) -> int:
         """Id of ``word`` (folded if the dictionary is), or -1."""
-        return self.trie.get(self._key(word), -1)
+        return trie_get(self.trie, self._key(word))
 
     def freq(self, word: str) -> int:
         i = self.word_id(word)
@@ -324,7 +350,7 @@ def read_dictionary_text(path, *, format: str = "auto", lenient: bool = False,
     try:
         f = open(path, "rb")
     except OSError as e:
-        raise FileNotFoundError(f"{path}: cannot open dictionary ({e.strerror})") from None
+        raise type(e)(e.errno, f"cannot open dictionary {str(path)!r} ({e.strerror})", str(path)) from None
     with f:
         for lineno, raw in enumerate(f, 1):
             try:
@@ -381,7 +407,7 @@ def _parse(cols: list[str], fmt: str, loose: bool):
             if loose and len(cols) == 2:   # word pos
                 return word, None, {cols[1]: 1}
             raise ValueError(f"frequency {cols[1]!r} is not a number")
-        f = int(float(cols[1]))
+        f = parse_freq(cols[1])
         return word, f, ({cols[2]: f} if len(cols) == 3 else None)
     # hanlp: word pos freq [pos freq ...]
     rest = cols[1:]
@@ -391,5 +417,5 @@ def _parse(cols: list[str], fmt: str, loose: bool):
     for p, c in zip(rest[::2], rest[1::2]):
         if not _INT.match(c):
             raise ValueError(f"frequency {c!r} is not a number")
-        dist[p] = dist.get(p, 0) + int(float(c))
+        dist[p] = min(dist.get(p, 0) + parse_freq(c), MAX_FREQ)
     return word, sum(dist.values()), dist

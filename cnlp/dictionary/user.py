@@ -15,10 +15,11 @@ import numpy as np
 from .._tagset_kernels import force_spans
 from numba import njit
 
+from .._locks import fork_safe
 from ..errors import check_str
 from ..text import fold_str
 from ._kernels import count_matches, fill_matches
-from .trie import Dictionary, build_trie_arrays, read_dictionary_text
+from .trie import Dictionary, build_trie_arrays, check_freq, read_dictionary_text
 
 __all__ = ["UserDictionary", "LayeredDictionary", "as_user_dictionary", "bmes_mask", "bmes_bias", "suggest_freq", "MODES"]
 MODES = ("force", "suggest")
@@ -39,6 +40,7 @@ class UserDictionary:
     def __init__(self, words: Iterable[str] = (), *, mode: str = "suggest"):
         self._entries: dict[str, tuple[int | None, str | None, str]] = {}
         self._lock = threading.RLock()
+        fork_safe(self)
         self.version = 0
         self._cache = None            # (version, fwd TrieArrays, mode_by_id bool[])
         for w in words:
@@ -50,8 +52,8 @@ class UserDictionary:
         check_str(word, "add_word")
         if mode not in MODES:
             raise ValueError(f"unknown mode {mode!r}; choose one of {list(MODES)}")
-        if freq is not None and (not isinstance(freq, (int, np.integer)) or freq < 0):
-            raise ValueError(f"freq must be a non-negative int or None, got {freq!r}")
+        if freq is not None:
+            check_freq(freq)
         w = fold_str(word)
         if not w:
             raise ValueError("cannot add an empty word")

@@ -41,8 +41,9 @@ from typing import Iterable
 import marisa_trie
 import numpy as np
 
+from ..text import trie_get
 from ..errors import ModelFormatError
-from ..io import load_bundle, model_path, save_bundle
+from ..io import INT, NUM, Arr, guard_load, load_bundle, model_path, save_bundle
 
 __all__ = ["IDFTable", "default_idf", "fold_word", "add_train_arguments", "train_main"]
 
@@ -181,20 +182,20 @@ class IDFTable:
         return len(self.trie)
 
     def __contains__(self, word) -> bool:
-        return isinstance(word, str) and word.translate(_FOLD) in self.trie
+        return isinstance(word, str) and trie_get(self.trie, word.translate(_FOLD)) >= 0
 
     def __getitem__(self, word: str) -> float:
         return self.idf(word)
 
     def idf(self, word: str) -> float:
         """idf of ``word`` (folded), or :attr:`default_idf` if unseen."""
-        i = self.trie.get(word.translate(_FOLD), -1)
+        i = trie_get(self.trie, word.translate(_FOLD))
         return float(self.idf_[i]) if i >= 0 else self.default_idf
 
     def idf_many(self, words: Iterable[str]) -> np.ndarray:
         """float64 array of :meth:`idf` for each word."""
-        get = self.trie.get
-        ids = np.fromiter((get(w.translate(_FOLD), -1) for w in words), np.int64)
+        trie = self.trie
+        ids = np.fromiter((trie_get(trie, w.translate(_FOLD)) for w in words), np.int64)
         out = np.full(ids.shape[0], self.default_idf, np.float64)
         hit = ids >= 0
         out[hit] = self.idf_[ids[hit]]
@@ -202,7 +203,7 @@ class IDFTable:
 
     def df(self, word: str) -> int:
         """Document frequency of ``word`` (0 if unseen)."""
-        i = self.trie.get(word.translate(_FOLD), -1)
+        i = trie_get(self.trie, word.translate(_FOLD))
         return int(self.df_[i]) if i >= 0 else 0
 
     # ------------------------------------------------------------------ persistence
@@ -212,8 +213,10 @@ class IDFTable:
         return save_bundle(directory, KIND, meta, {"df": self.df_, "idf": self.idf_}, {"words": self.trie})
 
     @classmethod
+    @guard_load
     def load(cls, directory) -> "IDFTable":
-        meta, a, tries = load_bundle(directory, KIND, {"df": "i", "idf": "f"}, ("words",))
+        meta, a, tries = load_bundle(directory, KIND, {"df": Arr("i", 1, lo=0), "idf": Arr("f", 1, finite=True)}, ("words",),
+                                     schema={"n_docs": INT(0, 1 << 62), "default_idf": NUM()})
         trie = tries["words"]
         npz = Path(directory) / "arrays.npz"
         n = len(trie)

@@ -44,6 +44,7 @@ from collections import Counter
 import numpy as np
 import scipy.sparse as sp
 
+from ..text import trie_get
 from ..errors import check_str
 
 __all__ = ["keywords", "textrank", "default_stopwords", "DEFAULT_POS", "STOP_TAGS", "ALGORITHMS",
@@ -80,7 +81,7 @@ class _Lexicon:
         self.stopwords = frozenset(w for w, i in dictionary.trie.items() if is_stop[i])
 
     def tag(self, key: str) -> str | None:
-        i = self.dictionary.trie.get(key, -1)
+        i = trie_get(self.dictionary.trie, key)
         if i >= 0 and self.top[i] >= 0:
             return self.names[self.top[i]]
         return None

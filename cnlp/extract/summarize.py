@@ -37,6 +37,9 @@ from .keywords import _check_int, _Filter, _idf_table, _segment_fn, _stop_set, _
 __all__ = ["summarize", "sentences", "similarity_matrix", "SIMILARITIES", "add_cli_arguments", "cli_main"]
 
 SIMILARITIES = ("overlap", "bm25")
+#: largest number of (sentence, sentence) pairs that share a word in the similarity graph; beyond
+#: it the words in the most sentences are left out (docs/keywords.md, "Limits")
+MAX_PAIRS = 5_000_000
 K1, B = 1.2, 0.75
 
 
@@ -67,19 +70,39 @@ def _count_matrix(word_lists: list[list[str]]) -> tuple[sp.csr_matrix, list[str]
     return m, list(vocab)
 
 
-def similarity_matrix(word_lists: list[list[str]], similarity: str = "overlap", idf=None) -> np.ndarray:
-    """Dense (n, n) symmetric sentence-similarity weights with a zero diagonal (see module doc)."""
+def _limit_pairs(counts: sp.csr_matrix) -> sp.csr_matrix:
+    """``counts`` without the columns of the words in the most sentences while the sentence pairs
+    sharing a word (sum of df**2) exceed :data:`MAX_PAIRS` (bounds time and memory on long texts)."""
+    df = np.diff(counts.tocsc().indptr).astype(np.float64)
+    cost = df * df
+    total = cost.sum()
+    if total <= MAX_PAIRS:
+        return counts.copy()
+    order = np.argsort(-df, kind="stable")
+    m = int(np.searchsorted(np.cumsum(cost[order]), total - MAX_PAIRS)) + 1
+    keep = np.ones(df.shape[0], bool)
+    keep[order[:m]] = False
+    return counts @ sp.diags(keep.astype(np.float64))      # same shape, dropped columns zero
+
+
+def similarity_matrix(word_lists: list[list[str]], similarity: str = "overlap", idf=None, *,
+                      sparse: bool = False):
+    """Symmetric (n, n) sentence-similarity weights with a zero diagonal (see module doc): a dense
+    ndarray, or with ``sparse=True`` a scipy CSR matrix holding only the pairs that share a word.
+    Words in so many sentences that the pairs sharing them exceed :data:`MAX_PAIRS` are left out
+    (only on texts of thousands of sentences)."""
     n = len(word_lists)
     counts, vocab = _count_matrix(word_lists)
     if similarity == "overlap":
-        binary = counts.copy()
+        binary = _limit_pairs(counts).tocsr()
+        binary.eliminate_zeros()
         binary.data[:] = 1.0
-        overlap = (binary @ binary.T).toarray()
-        sizes = np.asarray(binary.sum(axis=1), np.float64).ravel()
+        sizes = np.asarray((counts > 0).sum(axis=1), np.float64).ravel()
         logs = np.log(np.maximum(sizes, 1.0))
-        denom = logs[:, None] + logs[None, :]
+        w = (binary @ binary.T).tocoo()
+        denom = logs[w.row] + logs[w.col]
         denom[denom <= 0] = 1.0
-        w = overlap / denom
+        w = sp.csr_matrix((w.data / denom, (w.row, w.col)), shape=(n, n))
     else:
         table = _idf_table(idf, "summarize")
         idfs = table.idf_many(vocab)
@@ -88,13 +111,15 @@ def similarity_matrix(word_lists: list[list[str]], similarity: str = "overlap", 
         sat = counts.copy()                                # f (k1+1) / (f + k1 (1 - b + b |S|/avgdl))
         row_len = np.repeat(lengths, np.diff(sat.indptr))
         sat.data = sat.data * (K1 + 1) / (sat.data + K1 * (1 - B + B * row_len / avgdl))
-        query = counts.copy()
+        query = _limit_pairs(counts).tocsr()              # the same words as the overlap graph
+        query.eliminate_zeros()
         query.data[:] = 1.0
         query = query @ sp.diags(idfs)
-        bm = (query @ sat.T).toarray()                     # bm[i, j] = BM25(Si -> Sj)
-        w = (bm + bm.T) / 2.0
-    np.fill_diagonal(w, 0.0)
-    return w
+        bm = (query @ sat.T).tocsr()                       # bm[i, j] = BM25(Si -> Sj)
+        w = ((bm + bm.T) / 2.0).tocsr()
+    w.setdiag(0.0)
+    w.eliminate_zeros()
+    return w if sparse else w.toarray()
 
 
 def summarize(text: str, top_k: int | None = 3, *, similarity: str = "overlap", pos=None, stopwords=None,
@@ -139,7 +164,7 @@ def summarize(text: str, top_k: int | None = 3, *, similarity: str = "overlap", 
         return []
     sents = [text[s:e] for s, e in spans]
     word_lists = [[w for w in seg(s) if accept(w)] for s in sents]
-    scores = textrank(similarity_matrix(word_lists, similarity, idf), d)
+    scores = textrank(similarity_matrix(word_lists, similarity, idf, sparse=True), d)
     order = np.lexsort((np.arange(len(sents)), -scores))
     chosen = np.sort(order if top_k is None else order[:top_k])
     if with_weight:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import copy
-import os
 import re
 import threading
 import time
@@ -24,7 +23,7 @@ import numpy as np
 from ..dictionary.user import UserDictionary, as_user_dictionary
 from ..doc import Entity
 from ..errors import ModelFormatError, check_str
-from ..io import load_meta, model_path
+from ..io import Arr, guard_load, load_arrays, load_meta, model_path
 from ..sequence.crf import CRFTagger
 from ..sequence.perceptron import PerceptronTagger
 from ..tagset import TagSet
@@ -264,13 +263,16 @@ class EntityRecognizer:
 
     # ------------------------------------------------------------------ persistence
     def save(self, directory, *, meta: dict | None = None, prune: float = 1e-3) -> Path:
-        d = Path(directory)
-        d.mkdir(parents=True, exist_ok=True)
-        np.savez_compressed(d / "lexicon.npz", **self.features.lexicon.arrays())
-        return self.model.save(d, meta={"task": "ner", "tagset": self.tagset.to_json(),
-                                        "features": self.features.get_params(), **(meta or {})}, prune=prune)
+        """Write the bundle atomically (a killed save leaves the previous model)."""
+        from ..io import atomic_directory
+        with atomic_directory(directory) as d:
+            np.savez_compressed(d / "lexicon.npz", **self.features.lexicon.arrays())
+            self.model.save(d, meta={"task": "ner", "tagset": self.tagset.to_json(),
+                                     "features": self.features.get_params(), **(meta or {})}, prune=prune)
+        return Path(directory)
 
     @classmethod
+    @guard_load
     def load(cls, directory, **kw) -> "EntityRecognizer":
         """Load a saved recognizer; keyword arguments as for the constructor (cascade, dictionaries)."""
         meta = load_meta(directory)
@@ -279,24 +281,26 @@ class EntityRecognizer:
         if model_cls is None or meta.get("task") != "ner":
             raise ModelFormatError(path, f"holds a {meta.get('task')!r} {meta.get('kind')!r} model, "
                                          f"expected an NER model ({sorted(TAGGERS)})")
+        spec = {"cstats": Arr("u", 2), "wstats": Arr("iu", 2, lo=0), "word_ptr": Arr("iu", 1, lo=0),
+                "word_codes": Arr("iu", 1), "gaz_ptr": Arr("iu", 1, lo=0), "gaz_codes": Arr("iu", 1),
+                "gaz_types": Arr("iu", 1)}
+        a = load_arrays(directory, spec, meta=meta if "checksums" in meta else None, filename="lexicon.npz")
         lex_path = Path(directory) / "lexicon.npz"
         try:
-            with np.load(lex_path, allow_pickle=False) as z:
-                lexicon = EntityLexicon.from_arrays({k: z[k] for k in EntityLexicon.KEYS})
-        except FileNotFoundError:
-            raise ModelFormatError(lex_path, "missing") from None
-        except (ValueError, KeyError, OSError, EOFError) as e:
-            raise ModelFormatError(lex_path, f"corrupt or malformed entity lexicon ({type(e).__name__}: {e})") from None
-        except Exception as e:                      # zipfile.BadZipFile and friends
-            raise ModelFormatError(lex_path, f"corrupt entity lexicon ({type(e).__name__}: {e})") from None
+            lexicon = EntityLexicon.from_arrays(a)
+        except (ValueError, TypeError) as e:
+            raise ModelFormatError(lex_path, f"malformed entity lexicon ({e})") from None
         try:
             tagset = TagSet.from_json(meta.get("tagset"))
+            if tagset.scheme not in ("bio", "bioes"):
+                raise ValueError(f"tag set scheme {tagset.scheme!r}, expected bio or bioes")
             fp = meta.get("features", {})
             if not isinstance(fp, dict):
                 raise ValueError("'features' must be a JSON object")
             feats = NERFeatures(bits=fp.get("bits", 22), lexicon=lexicon, templates=fp.get("templates"),
                                 domain=fp.get("domain", 0))
-            return cls(model_cls.load(directory, float32=True), feats, tagset, **kw)
+            model = model_cls.load(directory, float32=True, n_labels=len(tagset), n_features=feats.n_features)
+            return cls(model, feats, tagset, **kw)
         except (ValueError, TypeError, AttributeError) as e:
             raise ModelFormatError(path, str(e)) from None
 
@@ -474,14 +478,7 @@ def train_main(args) -> int:
     meta = {"command": command_line(getattr(args, "argv", None)), "train_sentences": len(train) + len(extra),
             "dev_sentences": len(dev), "train_seconds": round(time.perf_counter() - t0, 1),
             "cascade": {"segmenter": "crf", "pos": "default"}}
-    import shutil
-    out = Path(args.out)
-    tmp = out.with_name(out.name + ".partial")     # a killed run never leaves a half-written model
-    shutil.rmtree(tmp, ignore_errors=True)
-    rec.save(tmp, meta=meta, prune=args.prune)
-    if out.exists():
-        shutil.rmtree(out)
-    os.replace(tmp, out)
+    rec.save(args.out, meta=meta, prune=args.prune)        # atomic: a killed run leaves the old model
     print(f"NER {args.algorithm}/{args.scheme}: {len(train) + len(extra)} train / {len(dev)} dev sentences, "
           f"log {rec.model.training_log_}, {time.perf_counter() - t0:.0f}s -> {args.out}")
     return 0

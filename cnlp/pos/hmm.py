@@ -47,9 +47,9 @@ import numpy as np
 
 from ..corpus.stats import CorpusStats
 from ..errors import ModelFormatError, NotFittedError
-from ..io import load_bundle, save_bundle
+from ..io import guard_load, load_bundle, save_bundle
 from ..sequence.hmm import HMMTagger
-from ..text import CLASS_NAMES, DIGIT, LATIN, PUNCT, SYMBOL, char_classes, to_codes
+from ..text import CLASS_NAMES, DIGIT, LATIN, PUNCT, SYMBOL, char_classes, to_codes, trie_get
 from .tags import check_words
 
 __all__ = ["HMMPOSTagger", "word_shape"]
@@ -291,7 +291,7 @@ class HMMPOSTagger:
         """float32[n_tags]: unknown-word emission score of ``word`` (longest known back-off key)."""
         keys = _suffix_keys(word, self.max_suffix)
         for key in reversed(keys):
-            i = self.suffixes_.get(key)
+            i = trie_get(self.suffixes_, key, None)
             if i is not None:
                 return self.log_oov_[i]
         return self._fallback.get(word_shape(word), self._fallback[None])
@@ -315,12 +315,12 @@ class HMMPOSTagger:
         if not words:
             return []
         T = len(self.tags_)
-        get = self.words_.get
+        words_trie = self.words_
         known = self.known_
         obs = np.empty(len(words), np.int32)
         bonus = None
         for i, w in enumerate(words):
-            j = get(w, -1)
+            j = trie_get(words_trie, w)
             if j >= 0 and known[j]:
                 obs[i] = j
             else:
@@ -344,7 +344,7 @@ class HMMPOSTagger:
     def is_known(self, word: str) -> bool:
         """True if ``word`` was seen (with a tag) in training."""
         self._check_fitted()
-        j = self.words_.get(word, -1) if isinstance(word, str) else -1
+        j = trie_get(self.words_, word) if isinstance(word, str) else -1
         return bool(j >= 0 and self.known_[j])
 
     # ------------------------------------------------------------------ persistence
@@ -361,6 +361,7 @@ class HMMPOSTagger:
         return save_bundle(directory, KIND, meta, arrays, {"words": self.words_, "suffixes": self.suffixes_})
 
     @classmethod
+    @guard_load
     def load(cls, directory) -> "HMMPOSTagger":
         """Load a bundle written by :meth:`save`; any inconsistency raises :class:`ModelFormatError` naming the file."""
         d = Path(directory)

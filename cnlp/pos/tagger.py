@@ -18,7 +18,7 @@ import numpy as np
 
 from ..dictionary import Dictionary
 from ..errors import ModelFormatError
-from ..io import load_meta, model_path
+from ..io import INT, LIST, OBJ, STR, atomic_directory, guard_load, load_meta, model_path
 from ..sequence.crf import CRFTagger
 from ..sequence.perceptron import PerceptronTagger
 from ..tagset import TagSet
@@ -145,17 +145,22 @@ class POSTagger:
 
     # ------------------------------------------------------------------ persistence
     def save(self, directory, *, meta: dict | None = None, prune: float = 1e-3) -> Path:
-        if self.first is not None:
-            self.first.save(Path(directory) / "first", meta={"stage": "first"}, prune=prune)
-        if self.features.dictionary is not None:
-            self.features.dictionary.save(Path(directory) / "dict")
-        return self.model.save(directory, meta={"task": "pos", "tagset": self.tagset.to_json(),
-                                                "features": self.features.get_params(),
-                                                "dict_min_count": self.dict_min_count, **(meta or {})}, prune=prune)
+        """The model in ``directory`` with its dictionary and first stage (if any) in
+        sub-directories, written atomically (:func:`cnlp.io.atomic_directory`)."""
+        with atomic_directory(directory) as d:
+            if self.first is not None:
+                self.first.save(d / "first", meta={"stage": "first"}, prune=prune)
+            if self.features.dictionary is not None:
+                self.features.dictionary.save(d / "dict")
+            self.model.save(d, meta={"task": "pos", "tagset": self.tagset.to_json(),
+                                     "features": self.features.get_params(),
+                                     "dict_min_count": self.dict_min_count, **(meta or {})}, prune=prune)
+        return Path(directory)
 
     @classmethod
+    @guard_load
     def load(cls, directory, *, user_dict=None) -> "POSTagger":
-        meta = load_meta(directory)
+        meta = load_meta(directory, schema=POS_SCHEMA)
         path = Path(directory) / "meta.json"
         model_cls = TAGGERS.get(meta.get("kind"))
         if model_cls is None or meta.get("task") != "pos":
@@ -170,11 +175,16 @@ class POSTagger:
             if not isinstance(dmc, int) or dmc < 0:
                 raise ValueError(f"dict_min_count must be an int >= 0, got {dmc!r}")
             first = cls.load(Path(directory) / "first") if feats.stacked else None
-            return cls(model_cls.load(directory, float32=True), feats, tagset, user_dict=user_dict,
+            model = model_cls.load(directory, float32=True, n_labels=len(tagset.names), n_features=feats.n_features)
+            return cls(model, feats, tagset, user_dict=user_dict,
                        dict_min_count=dmc, first=first)
         except (ValueError, TypeError, AttributeError) as e:
             raise ModelFormatError(path, str(e)) from None
 
+
+#: meta.json fields of a POS tagger bundle (besides the linear model's)
+POS_SCHEMA = {"features": OBJ({"bits": INT(10, 30), "templates": LIST(STR(), lo=1)}),
+              "tagset": OBJ({"tags": LIST(STR(lo=1, hi=64), lo=1, hi=4096)}), "task": STR(choices={"pos"})}
 
 _lock = threading.Lock()
 _DEFAULT: dict = {}

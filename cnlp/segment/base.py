@@ -14,6 +14,9 @@ from typing import Iterable, Iterator
 import numpy as np
 from numba import njit
 
+from .. import _jit  # noqa: F401  (Numba cache directory, before any kernel)
+
+from .._marks import MARKS, ZWJ
 from ..errors import CnlpError, check_str
 from ..text import to_codes
 
@@ -47,6 +50,25 @@ def cut(text: str, codes: np.ndarray, b: np.ndarray) -> list[str]:
     if b.shape[0] > 6 and _SEP not in text:
         return _interleave(codes, b, 0xFFFF).tobytes().decode("utf-32-le", "surrogatepass").split(_SEP)
     return [text[i:j] for i, j in pairwise(b.tolist())]
+
+
+@njit(cache=True, nogil=True)
+def _has_mark(codes, marks):
+    """True when some code point of int32 ``codes`` is set in bool ``marks`` (0x110000,)."""
+    for i in range(codes.shape[0]):
+        if marks[codes[i]]:
+            return True
+    return False
+
+
+def keep_marks(codes: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``b`` without the cuts before a combining mark or a joiner, or after a joiner
+    (:mod:`cnlp._marks`): a mark stays in the word of its base character, whatever the decoder did."""
+    at = np.flatnonzero(MARKS[codes])
+    after = np.flatnonzero(codes == ZWJ) + 1
+    inner = np.concatenate([at, after])
+    keep = ~np.isin(b, inner) | (b == 0) | (b == codes.shape[0])
+    return np.ascontiguousarray(b[keep], np.int32)
 
 
 @njit(cache=True, nogil=True)
@@ -84,11 +106,14 @@ class Segmenter(ABC):
         n = len(text)
         if n == 0:
             return np.zeros(1, np.int32)
-        b = self._bounds(to_codes(text))
+        codes = to_codes(text)
+        b = self._bounds(codes)
         if b.dtype != np.int32 or not b.flags.c_contiguous:
             b = np.ascontiguousarray(b, dtype=np.int32)
         if not _valid_bounds(b, n):
             self._invalid(b, n)
+        if _has_mark(codes, MARKS):
+            b = keep_marks(codes, b)
         return b
 
     def _invalid(self, b, n):
@@ -108,6 +133,8 @@ class Segmenter(ABC):
             b = np.ascontiguousarray(b, dtype=np.int32)
         if not (self._exact_bounds or _valid_bounds(b, n)):
             self._invalid(b, n)
+        if _has_mark(codes, MARKS):
+            b = keep_marks(codes, b)
         return cut(text, codes, b)
 
     def tokenize(self, text: str) -> Iterator[tuple[str, int, int]]:
@@ -116,9 +143,12 @@ class Segmenter(ABC):
             yield text[i:j], i, j
 
     def segment_many(self, lines: Iterable[str]) -> Iterator[list[str]]:
-        """Segment each line in order (a generator; one result per input, never dropped)."""
-        for line in lines:
-            yield self.segment(line)
+        """Segment each line in order (an iterator; one result per input, never dropped).
+        ``lines`` is an iterable of str, not a str (TypeError at the call)."""
+        if isinstance(lines, (str, bytes, bytearray)):
+            raise TypeError(f"segment_many() expects an iterable of str (lines), got {type(lines).__name__}; "
+                            f"use segment() for one text")
+        return map(self.segment, lines)
 
     def __call__(self, text: str) -> list[str]:
         return self.segment(text)

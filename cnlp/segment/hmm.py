@@ -24,8 +24,8 @@ from numba import njit
 from .._tagset_kernels import bmes_bounds
 from ..dictionary.user import bmes_bias, bmes_mask
 from ..errors import ModelFormatError
-from ..io import load_bundle, model_path, save_bundle
-from ..sequence.hmm import HMMTagger
+from ..io import Arr, guard_load, load_bundle, model_path, save_bundle
+from ..sequence.hmm import HMM_ARRAYS, HMM_OPTIONAL, HMM_SCHEMA, HMMTagger
 from ..text import _BMP_TABLE, LATIN, SPACE, char_class, char_classes, fold_code, fold_width
 from .base import Segmenter
 
@@ -220,8 +220,10 @@ class HMMSegmenter(Segmenter):
         return save_bundle(directory, KIND, meta, arrays)
 
     @classmethod
+    @guard_load
     def load(cls, directory, *, user_dict=None) -> "HMMSegmenter":
-        meta, arrays, _ = load_bundle(directory, KIND, {"log_trans": "f", "log_emit": "f", "obs_codes": "i"})
+        meta, arrays, _ = load_bundle(directory, KIND, {**HMM_ARRAYS, "obs_codes": Arr("i", 1)},
+                                       optional=HMM_OPTIONAL, schema=HMM_SCHEMA)
         npz = Path(directory) / "arrays.npz"
         tagger = HMMTagger.from_bundle(meta, arrays, npz)
         codes = arrays["obs_codes"]

@@ -18,13 +18,16 @@ import numpy as np
 
 from ..dictionary import Dictionary, as_user_dictionary
 from ..errors import ModelFormatError
-from ..io import load_bundle, model_path, save_bundle
-from ..text import CN_NUMERALS, fold_str
+from ..io import INT, NUM, OBJ, Arr, atomic_directory, guard_load, load_bundle, model_path, save_bundle
+from ..text import CN_NUMERALS, fold_str, trie_get
 from . import _lattice_kernels as K
 from .base import Segmenter
 
 __all__ = ["BigramModel", "LatticeSegmenter", "default_bigram", "word_class"]
 KIND = "bigram"
+#: meta.json fields of a bigram bundle
+BIGRAM_SCHEMA = {"lam": NUM(0, 0.999999), "alpha": NUM(1e-12, 1e6), "unk_p": NUM(1e-300, 1),
+                 "candidates": OBJ({"cost": NUM(0, 1e6), "maxlen": INT(2, 64)}, required=False, nullable=True)}
 _NUM = set("0123456789") | set(CN_NUMERALS)
 _SUFFIX = set("年月日时分秒号点")
 
@@ -126,20 +129,24 @@ class BigramModel:
                          "classes": classes})
 
     def save(self, directory) -> Path:
-        d = Path(directory)
-        self.vocab.save(d / "vocab")
-        meta = {**self.meta, "lam": self.lam, "alpha": self.alpha, "unk_p": self.unk_p}
-        meta.pop("candidates", None)
-        if self.hmm is not None:
-            self.hmm.save(d / "hmm")
-            meta["candidates"] = {"cost": self.cand_cost, "maxlen": self.cand_maxlen}
-        return save_bundle(d, KIND, meta, {"counts": self.counts, "bigram_keys": self.bigram_keys,
-                                           "bigram_counts": self.bigram_counts})
+        """The bundle with its vocabulary (and candidate HMM) in sub-directories, written atomically."""
+        with atomic_directory(directory) as d:
+            self.vocab.save(d / "vocab")
+            meta = {**self.meta, "lam": self.lam, "alpha": self.alpha, "unk_p": self.unk_p}
+            meta.pop("candidates", None)
+            if self.hmm is not None:
+                self.hmm.save(d / "hmm")
+                meta["candidates"] = {"cost": self.cand_cost, "maxlen": self.cand_maxlen}
+            save_bundle(d, KIND, meta, {"counts": self.counts, "bigram_keys": self.bigram_keys,
+                                        "bigram_counts": self.bigram_counts})
+        return Path(directory)
 
     @classmethod
+    @guard_load
     def load(cls, directory) -> "BigramModel":
         d = Path(directory)
-        meta, a, _ = load_bundle(d, KIND, {"counts": "f", "bigram_keys": "i", "bigram_counts": "i"})
+        meta, a, _ = load_bundle(d, KIND, {"counts": Arr("f", 1, lo=0, finite=True), "bigram_keys": Arr("i", 1, lo=0),
+                                          "bigram_counts": Arr("i", 1, lo=0)}, schema=BIGRAM_SCHEMA)
         vocab = Dictionary.load(d / "vocab")
         if a["counts"].shape[0] != len(vocab) + K.N_CLASSES:
             raise ModelFormatError(d / "arrays.npz", "counts do not match the vocabulary")
@@ -214,7 +221,7 @@ class LatticeSegmenter(Segmenter):
         total = m.counts.sum()
         for a, b, force in zip(s.tolist(), e.tolist(), f.tolist()):
             w = from_codes(folded[a:b])
-            wid = m.vocab.trie.get(w, unk)
+            wid = trie_get(m.vocab.trie, w, unk)
             if force:
                 span_end[a], span_id[a] = b, wid
             elif b > a + 1:
@@ -250,6 +257,7 @@ class LatticeSegmenter(Segmenter):
                                  *m.hmm_arrays, m.cand_maxlen, m.cand_cost)
 
     @classmethod
+    @guard_load
     def load(cls, directory, **kw) -> "LatticeSegmenter":
         return cls(BigramModel.load(directory), **kw)
 

@@ -16,8 +16,8 @@ import numpy as np
 
 from ..dictionary import Dictionary, as_user_dictionary, bmes_bias, bmes_mask
 from ..errors import ModelFormatError
-from ..io import load_meta, model_path
-from ..sequence.features import DEFAULT_EXTRA, DEFAULT_EXTRA_CRF, EXTRA_TEMPLATES, CharFeatures
+from ..io import INT, LIST, OBJ, STR, atomic_directory, guard_load, load_meta, model_path
+from ..sequence.features import DEFAULT_EXTRA, DEFAULT_EXTRA_CRF, DICT_TEMPLATES, EXTRA_TEMPLATES, CharFeatures
 from ..sequence.crf import CRFTagger
 from ..sequence.perceptron import PerceptronTagger
 from ..tagset import BMES
@@ -29,6 +29,11 @@ __all__ = ["TaggingSegmenter", "default_perceptron", "default_crf", "add_train_a
 
 #: CRF defaults of ``cnlp train cws --algorithm crf`` (chosen on the dev split, docs/benchmarks.md)
 CRF_C2, CRF_MAX_ITER, CRF_PRUNE = 0.5, 300, 1e-3
+
+#: meta.json fields of a segmenter bundle (besides the linear model's, :data:`LINEAR_SCHEMA`)
+CWS_SCHEMA = {"features": OBJ({"bits": INT(10, 30), "templates": LIST(STR()), "dict_templates": LIST(STR()),
+                              "extra_templates": LIST(STR())}),
+              "task": STR(choices={"cws"}, required=False), "labels": STR(choices={"BMES"}, required=False)}
 
 #: bundle kind -> tagger class
 TAGGERS = {"perceptron": PerceptronTagger, "crf": CRFTagger}
@@ -128,28 +133,36 @@ class TaggingSegmenter(Segmenter):
         return self
 
     def save(self, directory, *, meta: dict | None = None, prune: float = 1e-3) -> Path:
-        """Tagger bundle in ``directory``; the feature dictionary (if any) in ``directory/dict``."""
-        if self.features.dictionary is not None:
-            self.features.dictionary.save(Path(directory) / "dict")
-        return self.tagger.save(directory, meta={"task": "cws", "features": self.features.get_params(),
-                                                 "labels": "BMES", "tagset": BMES.to_json(), **(meta or {})},
-                                prune=prune)
+        """Tagger bundle in ``directory``; the feature dictionary (if any) in ``directory/dict``
+        (written atomically: :func:`cnlp.io.atomic_directory`)."""
+        with atomic_directory(directory) as d:
+            if self.features.dictionary is not None:
+                self.features.dictionary.save(d / "dict")
+            self.tagger.save(d, meta={"task": "cws", "features": self.features.get_params(),
+                                      "labels": "BMES", "tagset": BMES.to_json(), **(meta or {})}, prune=prune)
+        return Path(directory)
 
     @classmethod
+    @guard_load
     def load(cls, directory, *, user_dict=None, **kw) -> "TaggingSegmenter":
-        """Load a saved segmenter; the tagger class (perceptron or CRF) is chosen by the bundle's kind."""
-        meta = load_meta(directory)
+        """Load a saved segmenter; the tagger class (perceptron or CRF) is chosen by the bundle's kind.
+        The features (meta.json ``features``) must hash into the model's ``n_features`` ids and the
+        model must have the 4 BMES labels."""
+        meta = load_meta(directory, schema=CWS_SCHEMA)
         tagger_cls = TAGGERS.get(meta.get("kind"))
         if tagger_cls is None:
             raise ModelFormatError(Path(directory) / "meta.json",
                                    f"holds a {meta.get('kind')!r} model, expected one of {sorted(TAGGERS)}")
-        fp = meta.get("features", {})
-        dictionary = Dictionary.load(Path(directory) / "dict") if fp.get("dict_templates") else None
+        fp = meta["features"]
+        dictionary = Dictionary.load(Path(directory) / "dict") if fp["dict_templates"] else None
         try:
             feats = CharFeatures.from_params(fp, dictionary)
+            if fp["dict_templates"] and fp["dict_templates"] != list(DICT_TEMPLATES):
+                raise ValueError(f"dict_templates must be [] or {list(DICT_TEMPLATES)}")
         except ValueError as e:
             raise ModelFormatError(Path(directory) / "meta.json", str(e)) from None
-        return cls(tagger_cls.load(directory, float32=True), feats, user_dict=user_dict, **kw)
+        tagger = tagger_cls.load(directory, float32=True, n_labels=len(BMES.names), n_features=feats.n_features)
+        return cls(tagger, feats, user_dict=user_dict, **kw)
 
 
 def _codes(text: str) -> np.ndarray:

@@ -33,8 +33,11 @@ def _popcount(x):
 def row_of(f, ranked):
     """Weight row of feature id ``f`` (-1: none). ``ranked`` uint64 (F/64, 2): per 64 ids, their
     presence bits and the number of set bits before them; the row is that count plus the set bits
-    before ``f`` when bit ``f`` is set. One 16-byte read (1 MB for 2**22 ids)."""
+    before ``f`` when bit ``f`` is set. One 16-byte read (1 MB for 2**22 ids). Ids outside the
+    table (a model whose features hash into more ids than it has) have no row."""
     w = f >> 6
+    if w >= ranked.shape[0] or f < 0:
+        return -1
     word = ranked[w, 0]
     b = np.uint64(f & 63)
     if not (word >> b) & np.uint64(1):

@@ -18,7 +18,7 @@ from typing import Callable
 
 import numpy as np
 
-from ..io import save_bundle
+from ..io import guard_load, save_bundle
 from ._crf_kernels import corpus_posteriors, gold_counts, nll_gradient, scatter_serial, sentence_marginals
 from .linear import LinearChainModel, compact, concat
 
@@ -317,9 +317,12 @@ class CRFTagger(LinearChainModel):
         return save_bundle(directory, KIND, {"params": params, **info, **(meta or {})}, self.weight_arrays(prune))
 
     @classmethod
-    def load(cls, directory, *, float32: bool = False) -> "CRFTagger":
-        """Load a saved model; ``float32`` keeps its weights as float32 in memory (else float16)."""
-        self, meta = cls._from_bundle(directory, KIND, _PARAMS, float32)
+    @guard_load
+    def load(cls, directory, *, float32: bool = False, n_labels: int | None = None,
+             n_features: int | None = None) -> "CRFTagger":
+        """Load a saved model; ``float32`` keeps its weights as float32 in memory (else float16);
+        ``n_labels`` / ``n_features``: what the caller's tag set and features need (checked)."""
+        self, meta = cls._from_bundle(directory, KIND, _PARAMS, float32, n_labels, n_features)
         self.n_iter_ = meta.get("n_iter")
         self.time_per_iteration_ = meta.get("time_per_iteration")
         return self

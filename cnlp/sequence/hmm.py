@@ -14,12 +14,20 @@ from typing import Iterable
 import numpy as np
 
 from ..errors import ModelFormatError, NotFittedError
-from ..io import load_bundle, save_bundle
+from ..io import INT, LIST, NUM, OBJ, Arr, guard_load, load_bundle, save_bundle
 from ._hmm_kernels import viterbi1, viterbi2
 
 __all__ = ["HMMTagger"]
 
 KIND = "hmm_tagger"
+
+
+#: meta.json fields of an HMM bundle
+HMM_SCHEMA = {"params": OBJ({"order": INT(1, 2)}), "n_obs": INT(0, 1 << 22), "n_tags": INT(1, 256),
+              "lambdas": LIST(NUM(0, 1), lo=3, hi=3, required=False)}
+#: arrays of an HMM bundle (log-probabilities may be -inf, never NaN)
+HMM_ARRAYS = {"log_trans": Arr("f"), "log_emit": Arr("f", 2)}
+HMM_OPTIONAL = {"bigram_counts": Arr("i", 2, lo=0)}
 
 
 class HMMTagger:
@@ -273,8 +281,10 @@ class HMMTagger:
         return save_bundle(directory, KIND, meta, arrays)
 
     @classmethod
+    @guard_load
     def load(cls, directory) -> "HMMTagger":
-        meta, arrays, _ = load_bundle(directory, KIND, {"log_trans": "f", "log_emit": "f"})
+        meta, arrays, _ = load_bundle(directory, KIND, HMM_ARRAYS, optional=HMM_OPTIONAL,
+                                       schema=HMM_SCHEMA)
         return cls.from_bundle(meta, arrays, Path(directory) / "arrays.npz")
 
     def __repr__(self) -> str:

@@ -25,8 +25,13 @@ import numpy as np
 from ..errors import ModelFormatError, NotFittedError
 from ._kernels import perceptron_epoch, viterbi
 
-#: array kinds :func:`cnlp.io.load_bundle` checks for a linear model's bundle
-WEIGHT_ARRAYS = {"rows": "i", "weights": "f", "trans": "f", "start": "f"}
+from ..io import Arr, INT, OBJ, load_bundle, read_npz_member
+
+#: the arrays of a linear model's bundle as :func:`cnlp.io.load_bundle` checks them
+WEIGHT_ARRAYS = {"rows": Arr("i", 1, lo=0, hi=(1 << 30) - 1), "weights": Arr("f", 2, finite=True),
+                 "trans": Arr("f", 2, finite=True), "start": Arr("f", 1, finite=True)}
+#: the meta.json fields every linear model's bundle has (the tasks add theirs)
+LINEAR_SCHEMA = {"params": OBJ({"n_labels": INT(1, 4096), "n_features": INT(1, 1 << 30)})}
 #: value of every float16 bit pattern, for kernels reading float16 weights as uint16
 F16_VALUES = np.arange(1 << 16, dtype=np.uint16).view(np.float16).astype(np.float32)
 _NO_TABLE = np.zeros(0, np.float32)
@@ -242,18 +247,21 @@ class LinearChainModel:
         return {"rows": used[keep].astype(np.int32), "weights": self.weights_[keep].astype(np.float16),
                 "trans": self.trans_, "start": self.start_}
 
-    def load_weights(self, directory, a: dict, *, float32: bool = False) -> None:
+    def load_weights(self, directory, a: dict, *, float32: bool = False, meta: dict | None = None) -> None:
         """Install the arrays of :meth:`weight_arrays` loaded from ``directory`` (``weights`` is
         read here, as float16 or, with ``float32``, converted while it is read);
         ``ModelFormatError`` naming ``arrays.npz`` when they do not fit the parameters."""
-        from ..io import read_npz_member
         L, F = self.n_labels, self.n_features
         path = Path(directory) / "arrays.npz"
-        w = a["weights"] if "weights" in a else read_npz_member(path, "weights", np.float32 if float32 else np.float16)
         rows, trans, start = a["rows"], a["trans"], a["start"]
-        if (rows.ndim != 1 or w.shape != (rows.shape[0], L) or a["trans"].shape != (L, L)
-                or a["start"].shape != (L,)):
-            raise ModelFormatError(path, "array shapes do not match the parameters")
+        if rows.ndim != 1 or trans.shape != (L, L) or start.shape != (L,):
+            raise ModelFormatError(path, f"array shapes do not match n_labels={L}")
+        if "weights" not in a:
+            w = read_npz_member(path, "weights", np.float32 if float32 else np.float16, meta)
+        else:
+            w = a["weights"]
+        if w.shape != (rows.shape[0], L):
+            raise ModelFormatError(path, f"weights {w.shape} do not match {rows.shape[0]} rows and {L} labels")
         if rows.size and (rows[0] < 0 or rows[-1] >= F or not (rows[1:] > rows[:-1]).all()):
             raise ModelFormatError(path, f"'rows' must be increasing feature ids in [0, {F})")
         if not all(np.isfinite(x).all() for x in (w, a["trans"], a["start"])):
@@ -262,15 +270,27 @@ class LinearChainModel:
         self.set_rows(rows, w, trans, start)
 
     @classmethod
-    def _from_bundle(cls, directory, kind: str, param_names: tuple, float32: bool):
+    def _from_bundle(cls, directory, kind: str, param_names: tuple, float32: bool,
+                     n_labels: int | None = None, n_features: int | None = None):
         """(model, meta) of a saved bundle of ``kind``: its parameters from meta.json, its weights
-        (float32 in memory or float16) and its training log; ``ModelFormatError`` on any problem."""
-        from ..io import load_bundle
-        meta, a, _ = load_bundle(directory, kind, WEIGHT_ARRAYS, skip=("weights",))
+        (float32 in memory or float16) and its training log; ``ModelFormatError`` on any problem,
+        also when ``n_labels`` / ``n_features`` (what the caller's tag set and features need) are
+        given and differ from the model's."""
+        meta, a, _ = load_bundle(directory, kind, WEIGHT_ARRAYS, skip=("weights",), schema=LINEAR_SCHEMA)
         p = meta.get("params")
         cls._check_params(directory, p)
-        self = cls(**{k: p[k] for k in param_names if k in p})
-        self.load_weights(directory, a, float32=float32)
+        mpath = Path(directory) / "meta.json"
+        if n_labels is not None and p["n_labels"] != n_labels:
+            raise ModelFormatError(mpath, f"params.n_labels is {p['n_labels']}, the tag set has {n_labels} tags")
+        if n_features is not None and p["n_features"] != n_features:
+            raise ModelFormatError(mpath, f"params.n_features is {p['n_features']}, the features hash into "
+                                          f"{n_features} ids")
+        params = {k: p[k] for k in param_names if k in p}
+        try:
+            self = cls(**params)
+        except (TypeError, ValueError) as e:
+            raise ModelFormatError(mpath, f"bad params ({e})") from None
+        self.load_weights(directory, a, float32=float32, meta=meta)
         self.training_log_ = meta.get("training_log", [])
         self.meta_ = meta
         return self, meta

@@ -14,7 +14,7 @@ from typing import Callable
 import numpy as np
 from tqdm import trange
 
-from ..io import save_bundle
+from ..io import guard_load, save_bundle
 from ._kernels import perceptron_epoch
 from .linear import LinearChainModel, compact, concat
 
@@ -120,6 +120,9 @@ class PerceptronTagger(LinearChainModel):
                                              **(meta or {})}, self.weight_arrays(prune))
 
     @classmethod
-    def load(cls, directory, *, float32: bool = False) -> "PerceptronTagger":
-        """Load a saved model; ``float32`` keeps its weights as float32 in memory (else float16)."""
-        return cls._from_bundle(directory, KIND, _PARAMS, float32)[0]
+    @guard_load
+    def load(cls, directory, *, float32: bool = False, n_labels: int | None = None,
+             n_features: int | None = None) -> "PerceptronTagger":
+        """Load a saved model; ``float32`` keeps its weights as float32 in memory (else float16);
+        ``n_labels`` / ``n_features``: what the caller's tag set and features need (checked)."""
+        return cls._from_bundle(directory, KIND, _PARAMS, float32, n_labels, n_features)[0]

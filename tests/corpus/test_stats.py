@@ -9,6 +9,7 @@ import pytest
 from cnlp.corpus.readers import read_pd98
 from cnlp.corpus.stats import CorpusStats, add_train_arguments, train_main
 from cnlp.errors import ModelFormatError
+from conftest import as_legacy
 
 
 def test_counts_on_tiny(tiny_pd98):
@@ -178,6 +179,7 @@ def _rewrite_arrays(d, drop=(), change=None):
         arrays = {k: z[k] for k in z.files if k not in drop}
     arrays.update(change or {})
     np.savez_compressed(d / "arrays.npz", **arrays)
+    as_legacy(d)
 
 
 def test_bundle_without_doc_freqs_still_loads(tmp_path, tiny_pd98):

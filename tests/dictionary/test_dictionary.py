@@ -7,6 +7,7 @@ from hypothesis import given, settings, strategies as st
 from cnlp.dictionary import Dictionary, UserDictionary, as_user_dictionary, bmes_bias, bmes_mask
 from cnlp.errors import CorpusFormatError, ModelFormatError
 from cnlp.text import fold_width, to_codes
+from conftest import as_legacy
 
 
 def test_formats(tmp_path):
@@ -138,6 +139,7 @@ def test_corrupt_trie_arrays_rejected(tmp_path, tiny_words):
     arrays["fwd_child"] = arrays["fwd_child"].copy()
     arrays["fwd_child"][0] = 10**6                      # would index out of bounds in a kernel
     np.savez(npz, **arrays)
+    as_legacy(npz.parent)
     with pytest.raises(ModelFormatError, match="arrays.npz.*fwd: trie edge code points or child nodes"):
         Dictionary.load(tmp_path / "d")
     (tmp_path / "d" / "words.marisa").write_bytes(b"\0" * 10)

@@ -11,6 +11,7 @@ from cnlp.corpus.readers import read_pd98
 from cnlp.corpus.stats import CorpusStats
 from cnlp.errors import ModelFormatError
 from cnlp.extract.idf import IDFTable, fold_word, idf_formula
+from conftest import as_legacy
 
 
 def reference_df(documents):
@@ -83,6 +84,7 @@ def test_from_stats_type_error_and_old_bundle(tmp_path):
     with np.load(d / "arrays.npz") as z:                  # as written before doc frequencies existed
         arrays = {k: z[k] for k in z.files if "doc_freqs" not in k}
     np.savez_compressed(d / "arrays.npz", **arrays)
+    as_legacy(d)
     stats = CorpusStats.load(d)
     assert stats.word_count("猫") == 2
     with pytest.raises(ModelFormatError, match=r"arrays\.npz.*no document frequencies"):

@@ -10,6 +10,7 @@ from hypothesis import given, settings, strategies as st
 from cnlp.corpus.readers import read_pd98, read_sighan
 from cnlp.errors import ModelFormatError
 from cnlp.segment.hmm import HMMSegmenter, add_train_arguments, default_hmm, default_hmm2, train_main
+from conftest import as_legacy
 
 
 def FakeUserDict(force=(), suggest=()):
@@ -220,6 +221,7 @@ def test_fit_stats_needs_bmes_counts(tiny_pd98, tmp_path):
     with np.load(d / "arrays.npz") as z:                  # a bundle from before BMES counts
         arrays = {k: z[k] for k in z.files if k not in ("char_bmes", "bmes_trigrams")}
     np.savez_compressed(d / "arrays.npz", **arrays)
+    as_legacy(d)
     with pytest.raises(ModelFormatError, match=r"arrays\.npz.*no BMES label counts.*cnlp train stats"):
         HMMSegmenter().fit_stats(CorpusStats.load(d))
     with pytest.raises(TypeError):
@@ -259,7 +261,7 @@ def test_retrained_on_pd98_equals_shipped(order, corpora):
     """The shipped models were trained by `cnlp train hmm --corpus .../199801.txt --order N`."""
     from cnlp.io import load_bundle, model_path
     seg = HMMSegmenter(order=order).fit(read_pd98(corpora / "pd1998" / "199801.txt"))
-    _, shipped, _ = load_bundle(model_path(f"hmm/order{order}"), "hmm_segmenter", {"log_trans": "f"})
+    _, shipped, _ = load_bundle(model_path(f"hmm/order{order}"), "hmm_segmenter")
     np.testing.assert_array_equal(seg.obs_codes_, shipped["obs_codes"])
     np.testing.assert_array_equal(seg.tagger_.log_trans_, shipped["log_trans"])
     np.testing.assert_array_equal(seg.tagger_.log_emit_, shipped["log_emit"])

@@ -1,0 +1,394 @@
+"""Fuzz the model loaders: mutate every shipped bundle in data/, load and use each mutant.
+
+Mutations (a mutant is reproducible from its bundle name and index):
+
+* ``truncate`` / ``bitflip``: a file of the bundle tree cut short or with 1-16 bits flipped
+  (disk corruption: the checksums in meta.json are left as they were);
+* ``meta``: one meta.json value replaced according to its type (ints by 0, -1, huge, floats, strings,
+  null...; floats by NaN/inf/negatives; strings, lists and objects emptied, extended or retyped),
+  or a key deleted;
+* ``array``: one arrays.npz member with its shape, dtype or values edited (a crafted model: the npz
+  is rewritten, and half the time meta.json's declarations and checksum are updated to match);
+* ``extra``: an extra member in arrays.npz (small, or a 256 MiB zeros bomb: refused from the zip directory), or a member removed.
+
+Each mutant is loaded with the bundle's loader and used (segment texts / tag words / look up
+words) in a worker subprocess; a worker that dies by a signal is recorded as a crash and restarted
+at the next mutant. Outcomes: ``ok`` (loaded, output lossless), ``error`` (ModelFormatError naming a
+file of the mutant), and the failures ``crash``, ``timeout``, ``lossy``, ``other`` (any other
+exception, or a ModelFormatError that names no file).
+
+    python benchmarks/fuzz_models.py --mutants 2000            # all bundles, ~2000 mutants
+    python benchmarks/fuzz_models.py --bundles dict hmm/order1 --mutants 30 --json
+"""
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data"
+#: shipped bundle -> how it is loaded and used
+BUNDLES = ("dict", "idf", "bigram", "cws", "crf", "hmm/order1", "hmm/order2", "pos", "ner", "dep", "ud_cws",
+           "ud_pos", "ud_xpos")
+TEXTS = ["商品和服务", "我爱北京天安门，天安门上太阳升。", "2024年GDP增长5.2%，iPhone 15发布 ok",
+         "　全角ＡＢＣ１２３ \t\n", "e\u0301 café 😀 \x00\u200b", "" , "他说：“研究生命的起源”"]
+WORDS = ["我", "爱", "北京", "天安门", "，", "研究", "生命", "😀", "2024年"]
+FAIL = ("crash", "timeout", "lossy", "other")
+
+
+# ---------------------------------------------------------------------------------- mutations
+def _files(bundle: Path) -> list[Path]:
+    return sorted(p for p in bundle.rglob("*") if p.is_file())
+
+
+def _clone(src: Path, dst: Path) -> None:
+    """Copy the tree with hard links (loaders never write; mutated files are replaced, not edited)."""
+    shutil.copytree(src, dst, copy_function=os.link)
+
+
+def _replace(path: Path, data: bytes) -> None:
+    path.unlink()
+    path.write_bytes(data)
+
+
+def _json_paths(obj, prefix=()):
+    yield prefix
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            yield from _json_paths(v, prefix + (k,))
+    elif isinstance(obj, list):
+        for i, v in enumerate(obj[:8]):
+            yield from _json_paths(v, prefix + (i,))
+
+
+def _new_value(v, rng: random.Random):
+    big = [2**31, 2**63, 10**30, -(2**63) - 1]
+    if isinstance(v, bool):
+        return rng.choice([not v, 0, 1, "true", None])
+    if isinstance(v, int):
+        return rng.choice([0, -1, 1, v + 1, v - 1, v * 2, -v, rng.choice(big), float(v), v + 0.5, str(v), None,
+                           True, [], {}, float("nan"), float("inf")])
+    if isinstance(v, float):
+        return rng.choice([float("nan"), float("inf"), -float("inf"), -v, 0.0, -1.0, 1e308, v * 1e6, 1e-320,
+                           int(v), str(v), None, []])
+    if isinstance(v, str):
+        return rng.choice(["", "x", v + "x", v[::-1], "\ud800", 1, None, [v], {"a": v}, v * 1000])
+    if isinstance(v, list):
+        return rng.choice([[], v[:-1], v + v[-1:] if v else [1], v[::-1], [None], [[[[]]]], {}, "x", 0,
+                           [2**63] * max(1, len(v))])
+    if isinstance(v, dict):
+        return rng.choice([{}, [], "x", None, {**v, "extra": 1}, 0])
+    return rng.choice([0, "x", [], {}])
+
+
+def mutate_meta(d: Path, rng: random.Random) -> str:
+    metas = [p for p in _files(d) if p.name == "meta.json"]
+    p = rng.choice(metas)
+    meta = json.loads(p.read_text("utf-8"))
+    paths = [q for q in _json_paths(meta) if q]
+    q = rng.choice(paths)
+    parent = meta
+    for k in q[:-1]:
+        parent = parent[k]
+    if isinstance(parent, dict) and rng.random() < 0.25:
+        del parent[q[-1]]
+        what = "del"
+    else:
+        parent[q[-1]] = _new_value(parent[q[-1]], rng)
+        what = "set"
+    _replace(p, json.dumps(meta, ensure_ascii=False).encode("utf-8", "surrogatepass"))
+    return f"meta {what} {p.relative_to(d)}:{'/'.join(map(str, q))}"
+
+
+def _read_npz(p: Path) -> dict:
+    with np.load(p, allow_pickle=False) as z:
+        return {k: z[k] for k in z.files}
+
+
+def _rewrite_npz(d: Path, p: Path, arrays: dict, rng: random.Random, *, sync_meta: bool) -> None:
+    buf = io.BytesIO()
+    np.savez_compressed(buf, **arrays)
+    _replace(p, buf.getvalue())
+    meta_p = p.parent / "meta.json"
+    if sync_meta and meta_p.exists():            # a crafted model: declarations and checksum agree
+        from cnlp.io import file_sha256
+        meta = json.loads(meta_p.read_text("utf-8"))
+        if "arrays" in meta:
+            meta["arrays"] = {k: {"dtype": v.dtype.str, "shape": list(v.shape)} for k, v in arrays.items()}
+        if "checksums" in meta:
+            meta["checksums"][p.name] = file_sha256(p)
+        _replace(meta_p, json.dumps(meta, ensure_ascii=False).encode())
+
+
+def mutate_array(d: Path, rng: random.Random) -> str:
+    p = rng.choice([q for q in _files(d) if q.suffix == ".npz"])
+    arrays = _read_npz(p)
+    k = rng.choice(sorted(arrays))
+    a = arrays[k]
+    op = rng.choice(["shrink", "grow", "reshape", "dtype", "values", "values", "values", "permute", "scalar"])
+    if op == "shrink" and a.size:
+        a = a[: rng.randrange(a.shape[0])] if a.ndim else a
+    elif op == "grow":
+        a = np.concatenate([a, a[-1:] if a.size else np.zeros((1,) + a.shape[1:], a.dtype)]) if a.ndim else a
+    elif op == "reshape":
+        a = a.reshape(-1) if a.ndim > 1 else a.reshape(1, -1)
+    elif op == "dtype":
+        a = a.astype(rng.choice([np.int64, np.int32, np.int16, np.uint8, np.uint64, np.float16, np.float32,
+                                 np.float64, np.bool_]))
+    elif op == "permute" and a.size:
+        a = a.reshape(-1)[::-1].reshape(a.shape).copy()
+    elif op == "scalar":
+        a = np.asarray(a.reshape(-1)[0] if a.size else 0)
+    elif a.size:
+        a = a.copy()
+        flat = a.reshape(-1)
+        idx = [rng.randrange(flat.size) for _ in range(rng.choice([1, 3, 50]))]
+        if a.dtype.kind == "f":
+            vals = [np.nan, np.inf, -np.inf, -1e30, 1e30, 0.0, -1.0]
+        else:
+            info = np.iinfo(a.dtype) if a.dtype.kind in "iu" else None
+            vals = [0, 1, -1, 2**20, 2**31 - 1] if info is None else [info.min, info.max, 0, -1, 1 << 21,
+                                                                      int(flat.max()) + 1, int(flat.min()) - 1]
+        for i in idx:
+            v = rng.choice(vals)
+            try:
+                with np.errstate(all="ignore"):
+                    flat[i] = np.array(v).astype(a.dtype)
+            except (OverflowError, ValueError):
+                pass
+    arrays[k] = a
+    sync = rng.random() < 0.5
+    _rewrite_npz(d, p, arrays, rng, sync_meta=sync)
+    return f"array {op} {p.relative_to(d)}:{k}{' synced' if sync else ''}"
+
+
+def mutate_extra(d: Path, rng: random.Random) -> str:
+    p = rng.choice([q for q in _files(d) if q.suffix == ".npz"])
+    op = rng.choice(["small", "bomb", "remove", "duplicate"])
+    if op == "remove":
+        arrays = _read_npz(p)
+        del arrays[rng.choice(sorted(arrays))]
+        _rewrite_npz(d, p, arrays, rng, sync_meta=rng.random() < 0.5)
+    elif op == "duplicate":
+        data = p.read_bytes()
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            name = rng.choice(z.namelist())
+            member = z.read(name)
+        buf = io.BytesIO(data)
+        with zipfile.ZipFile(buf, "a") as z:
+            import warnings
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                z.writestr(name, member[:len(member) // 2])
+        _replace(p, buf.getvalue())
+    else:
+        buf = io.BytesIO(p.read_bytes())
+        with zipfile.ZipFile(buf, "a", compression=zipfile.ZIP_DEFLATED) as z:
+            with z.open("extra.npy", "w", force_zip64=True) as f:
+                n = (256 << 20) if op == "bomb" else 16
+                np.lib.format.write_array_header_1_0(f, {"descr": "<f8", "fortran_order": False, "shape": (n // 8,)})
+                zero = bytes(1 << 20)
+                for i in range(0, n, len(zero)):
+                    f.write(zero[: min(len(zero), n - i)])
+        _replace(p, buf.getvalue())
+    return f"extra {op} {p.relative_to(d)}"
+
+
+def mutate_bytes(d: Path, rng: random.Random, op: str) -> str:
+    p = rng.choice(_files(d))
+    data = bytearray(p.read_bytes())
+    if op == "truncate":
+        data = data[: rng.randrange(len(data))] if data else data
+    else:
+        for _ in range(rng.choice([1, 1, 2, 4, 16])):
+            if data:
+                i = rng.randrange(len(data))
+                data[i] ^= 1 << rng.randrange(8)
+    _replace(p, bytes(data))
+    return f"{op} {p.relative_to(d)}"
+
+
+def make_mutant(bundle: str, index: int, seed: int, dst: Path) -> str:
+    rng = random.Random(f"{seed}:{bundle}:{index}")
+    _clone(DATA / bundle, dst)
+    op = rng.choices(["truncate", "bitflip", "meta", "array", "extra"], [1, 2, 3, 3, 1])[0]
+    if op in ("truncate", "bitflip"):
+        return mutate_bytes(dst, rng, op)
+    with np.errstate(all="ignore"):               # casts to narrower dtypes overflow on purpose
+        return {"meta": mutate_meta, "array": mutate_array, "extra": mutate_extra}[op](dst, rng)
+
+
+# ---------------------------------------------------------------------------------- load and use
+def use(bundle: str, d: Path) -> str | None:
+    """Load the mutant and use it; None if the output is fine, else a description of what is wrong."""
+    if bundle in ("dict",):
+        from cnlp.dictionary import Dictionary
+        from cnlp.segment.maxmatch import MaxMatchSegmenter
+        seg = MaxMatchSegmenter(Dictionary.load(d))
+    elif bundle == "idf":
+        from cnlp.extract.idf import IDFTable
+        from cnlp.extract.keywords import keywords
+        table = IDFTable.load(d)
+        for w in WORDS:
+            if not isinstance(table.idf(w), float):
+                return f"idf({w!r}) is not a float"
+        for t in TEXTS:
+            keywords(t, idf=table)
+        return None
+    elif bundle in ("pos", "ud_pos", "ud_xpos"):
+        from cnlp.pos.tagger import POSTagger
+        tagger = POSTagger.load(d)
+        tags = tagger.predict(WORDS)
+        return None if len(tags) == len(WORDS) and all(isinstance(t, str) for t in tags) else f"tags {tags!r}"
+    elif bundle == "ner":
+        from cnlp.ner.recognizer import EntityRecognizer
+        rec = EntityRecognizer.load(d)
+        for t in TEXTS:
+            for e in rec.predict(t):
+                if not (0 <= e.start < e.end <= len(t)) or t[e.start:e.end] != e.text:
+                    return f"entity {e!r} is not a span of {t!r}"
+        return None
+    elif bundle == "dep":
+        from cnlp.parse.parser import ArcHybridParser
+        parser = ArcHybridParser.load(d)
+        words, tags = ["我", "爱", "北京", "。"], ["PRON", "VERB", "PROPN", "PUNCT"]
+        heads = parser.parse(words, tags)[0]
+        return None if len(heads) == len(words) and all(0 <= h <= len(words) for h in heads) else f"heads {heads!r}"
+    elif bundle == "bigram":
+        from cnlp.segment.lattice import LatticeSegmenter
+        seg = LatticeSegmenter.load(d)
+    elif bundle.startswith("hmm"):
+        from cnlp.segment.hmm import HMMSegmenter
+        seg = HMMSegmenter.load(d)
+    else:
+        from cnlp.segment.tagging import TaggingSegmenter
+        seg = TaggingSegmenter.load(d)
+    for t in TEXTS:
+        words = seg.segment(t)
+        if "".join(words) != t:
+            return f"lossy on {t!r}: {words!r}"
+    return None
+
+
+def worker(seed: int, workdir: Path) -> None:
+    """Read ``bundle index`` lines on stdin, answer one JSON line per mutant on stdout."""
+    from cnlp.errors import ModelFormatError
+    for line in sys.stdin:
+        bundle, index = line.split()
+        d = workdir / f"m{index}"
+        shutil.rmtree(d, ignore_errors=True)
+        what = make_mutant(bundle, int(index), seed, d)
+        print(json.dumps({"start": index, "what": what}), flush=True)
+        try:
+            bad = use(bundle, d)
+            res = {"outcome": "lossy", "detail": bad} if bad else {"outcome": "ok"}
+        except ModelFormatError as e:
+            names_file = e.path.startswith(str(d)) and Path(e.path).name in {p.name for p in _files(d)} | {
+                "meta.json", "arrays.npz"}
+            res = {"outcome": "error" if names_file else "other", "detail": str(e)[:300]}
+        except Exception as e:          # noqa: BLE001 - every other exception is a finding
+            res = {"outcome": "other", "detail": f"{type(e).__name__}: {str(e)[:300]}"}
+        shutil.rmtree(d, ignore_errors=True)
+        print(json.dumps({"index": index, "bundle": bundle, "what": what, **res}), flush=True)
+
+
+def run(bundles, n_mutants: int, seed: int, timeout: float, verbose: bool = False) -> dict:
+    jobs = [(b, i) for i in range(max(1, n_mutants // len(bundles))) for b in bundles]
+    results, todo = [], list(jobs)
+    workdir = Path(tempfile.mkdtemp(prefix="cnlp-fuzz-"))
+    env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    t0 = time.perf_counter()
+    try:
+        while todo:
+            proc = subprocess.Popen([sys.executable, __file__, "--worker", "--seed", str(seed), "--workdir",
+                                     str(workdir)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                                    env=env, bufsize=1)
+            current = None
+            import selectors
+            sel = selectors.DefaultSelector()
+            sel.register(proc.stdout, selectors.EVENT_READ)
+            pending = list(todo)
+            for b, i in pending:
+                proc.stdin.write(f"{b} {i}\n")
+            proc.stdin.close()
+            while True:
+                if not sel.select(timeout):
+                    proc.kill()
+                    proc.wait()
+                    if current is not None:
+                        results.append({**current, "outcome": "timeout"})
+                        todo = todo[1:]
+                    break
+                line = proc.stdout.readline()
+                if not line:
+                    rc = proc.wait()
+                    if current is not None:       # died inside a mutant
+                        results.append({**current, "outcome": "crash", "detail": f"exit status {rc}"})
+                        todo = todo[1:]
+                    elif todo:
+                        raise RuntimeError(f"fuzz worker died outside a mutant (exit status {rc})")
+                    break
+                msg = json.loads(line)
+                if "start" in msg:
+                    b, i = todo[0]
+                    current = {"index": msg["start"], "bundle": b, "what": msg["what"]}
+                else:
+                    results.append(msg)
+                    if verbose or msg["outcome"] in FAIL:
+                        print(msg, flush=True)
+                    todo = todo[1:]
+                    current = None
+            sel.close()
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    counts: dict = {}
+    per_op: dict = {}
+    for r in results:
+        counts[r["outcome"]] = counts.get(r["outcome"], 0) + 1
+        op = r["what"].split()[0]
+        per_op.setdefault(op, {}).setdefault(r["outcome"], 0)
+        per_op[op][r["outcome"]] += 1
+    return {"mutants": len(results), "seconds": round(time.perf_counter() - t0, 1), "counts": counts,
+            "by_mutation": per_op, "failures": [r for r in results if r["outcome"] in FAIL]}
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--bundles", nargs="+", default=list(BUNDLES), choices=BUNDLES)
+    ap.add_argument("--mutants", type=int, default=2000, help="total number of mutants (split over the bundles)")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--timeout", type=float, default=120.0, help="seconds without progress before a mutant is a timeout")
+    ap.add_argument("--json", action="store_true", help="print the summary as JSON")
+    ap.add_argument("--verbose", action="store_true")
+    ap.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--workdir", help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.worker:
+        worker(args.seed, Path(args.workdir))
+        return 0
+    summary = run(args.bundles, args.mutants, args.seed, args.timeout, args.verbose)
+    if args.json:
+        print(json.dumps(summary, ensure_ascii=False, indent=1))
+    else:
+        print(f"{summary['mutants']} mutants in {summary['seconds']} s: {summary['counts']}")
+        for op, c in sorted(summary["by_mutation"].items()):
+            print(f"  {op:9s} {c}")
+        for f in summary["failures"][:50]:
+            print("FAIL", f)
+    return 1 if summary["failures"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

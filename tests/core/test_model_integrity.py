@@ -1,0 +1,252 @@
+"""Hardening of the bundle loader (cnlp.io) and the model base classes against crafted and
+corrupt model files: every problem is a ModelFormatError naming the file, never a crash."""
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from cnlp.errors import ModelFormatError
+from cnlp.io import data_dir, load_bundle, save_bundle
+
+DATA = data_dir()
+TEXT = "商品和服务"
+
+
+def file_sha256(path) -> str:
+    import hashlib
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def _clone(name: str, dst: Path) -> Path:
+    """Hard-linked copy of a shipped bundle (edit files only through :func:`_write`)."""
+    shutil.copytree(DATA / name, dst, copy_function=os.link)
+    return dst
+
+
+def _write(path: Path, data) -> None:
+    path.unlink()
+    if isinstance(data, str):
+        path.write_text(data, "utf-8")
+    else:
+        path.write_bytes(data)
+
+
+def _edit_meta(d: Path, edit) -> None:
+    meta = json.loads((d / "meta.json").read_text("utf-8"))
+    edit(meta)
+    _write(d / "meta.json", json.dumps(meta))
+
+
+def _rewrite_arrays(d: Path, edit) -> None:
+    """Rewrite arrays.npz with ``edit(arrays)`` applied and meta.json's declarations and checksum
+    updated to match (a crafted, internally consistent model)."""
+    with np.load(d / "arrays.npz") as z:
+        arrays = {k: z[k] for k in z.files}
+    edit(arrays)
+    buf = io.BytesIO()
+    np.savez_compressed(buf, **arrays)
+    _write(d / "arrays.npz", buf.getvalue())
+
+    def sync(meta):
+        meta["arrays"] = {k: {"dtype": v.dtype.str, "shape": list(v.shape)} for k, v in arrays.items()}
+        meta["checksums"]["arrays.npz"] = file_sha256(d / "arrays.npz")
+    _edit_meta(d, sync)
+
+
+def _load_segment(d: Path):
+    from cnlp.segment.tagging import TaggingSegmenter
+    return TaggingSegmenter.load(d).segment(TEXT)
+
+
+# ------------------------------------------------------------------ 1. feature ids / label count
+@pytest.mark.parametrize("edit, match", [
+    (lambda m: m["features"].update(bits=23), "n_features"),
+    (lambda m: m["features"].update(bits=30), "n_features"),
+    (lambda m: m["params"].update(n_labels=0), "n_labels"),
+    (lambda m: m["params"].update(n_labels=8), "n_labels"),
+])
+def test_crafted_bits_and_labels_raise(tmp_path, edit, match):
+    d = _clone("cws", tmp_path / "m")
+    _edit_meta(d, edit)
+    with pytest.raises(ModelFormatError, match=f"meta.json.*{match}"):
+        _load_segment(d)
+
+
+@pytest.mark.parametrize("n_features", [1, 1024])
+def test_small_hash_space_with_consistent_rows_raises(tmp_path, n_features):
+    d = _clone("cws", tmp_path / "m")
+
+    def keep_rows_below(a):
+        k = a["rows"] < n_features
+        a["rows"], a["weights"] = a["rows"][k], a["weights"][k]
+    _rewrite_arrays(d, keep_rows_below)
+    _edit_meta(d, lambda m: m["params"].update(n_features=n_features))
+    with pytest.raises(ModelFormatError, match="meta.json.*n_features"):
+        _load_segment(d)
+
+
+def test_out_of_range_feature_ids_have_no_row():
+    """The kernel itself never reads outside the rank dictionary (defence in depth)."""
+    from cnlp.sequence._kernels import row_of
+    from cnlp.sequence.linear import rank_index
+    idx = rank_index(np.array([3, 70]), 128)
+    assert row_of(70, idx) == 1 and row_of(3, idx) == 0
+    assert row_of(1 << 23, idx) == -1 and row_of(-5, idx) == -1
+
+
+# ------------------------------------------------------------------ 2. checksums
+def test_bit_flipped_trie_is_refused_before_marisa_reads_it(tmp_path):
+    d = _clone("dict", tmp_path / "m")
+    data = bytearray((d / "words.marisa").read_bytes())
+    data[len(data) // 3] ^= 0x10
+    _write(d / "words.marisa", bytes(data))
+    from cnlp.dictionary import Dictionary
+    with pytest.raises(ModelFormatError, match=r"words\.marisa.*checksum"):
+        Dictionary.load(d)
+
+
+def test_save_records_checksums_and_legacy_bundles_load(tmp_path):
+    d = save_bundle(tmp_path / "m", "toy", {}, {"x": np.arange(3)})
+    meta = json.loads((d / "meta.json").read_text("utf-8"))
+    assert meta["checksums"]["arrays.npz"] == file_sha256(d / "arrays.npz")
+    assert meta["arrays"] == {"x": {"dtype": np.arange(3).dtype.str, "shape": [3]}}
+    for k in ("checksums", "arrays"):            # a bundle saved before checksums existed
+        del meta[k]
+    _write(d / "meta.json", json.dumps(meta))
+    assert load_bundle(d, "toy", {"x": "i"})[1]["x"].tolist() == [0, 1, 2]
+
+
+def test_shipped_bundles_have_checksums():
+    """Every shipped bundle records the sha256 of the files save_bundle writes, and they match."""
+    for meta in DATA.rglob("meta.json"):
+        m = json.loads(meta.read_text("utf-8"))
+        sums = m.get("checksums", {})
+        wanted = {p.name for p in meta.parent.iterdir() if p.name == "arrays.npz" or p.suffix == ".marisa"}
+        assert wanted <= set(sums), meta
+        for name, digest in sums.items():
+            assert file_sha256(meta.parent / name) == digest, meta.parent / name
+
+
+def test_files_written_beside_a_bundle_get_checksums(tmp_path):
+    d = tmp_path / "m"
+    d.mkdir()
+    np.savez(d / "lexicon.npz", x=np.arange(2))           # e.g. a task's extra file, written first
+    save_bundle(d, "toy", {}, {"x": np.arange(3)})
+    meta = json.loads((d / "meta.json").read_text("utf-8"))
+    assert meta["checksums"]["lexicon.npz"] == file_sha256(d / "lexicon.npz")
+
+
+# ------------------------------------------------------------------ 3. schema and arrays
+@pytest.mark.parametrize("bundle, edit, match", [
+    ("crf", lambda m: m.pop("features"), "missing field 'features'"),
+    ("crf", lambda m: m["params"].update(n_labels="4"), "n_labels"),
+    ("crf", lambda m: m["features"].update(extra_templates="C0T1"), "extra_templates"),
+    ("hmm/order1", lambda m: m.update(n_obs=None), "n_obs"),
+    ("hmm/order1", lambda m: m["params"].pop("order"), "order"),
+    ("bigram", lambda m: m.update(lam="0.3"), "lam"),
+    ("bigram", lambda m: m.update(candidates={"cost": 1.0}), "maxlen"),
+    ("dict", lambda m: m.update(pos_names=[1, 2]), "pos_names"),
+    ("idf", lambda m: m.pop("default_idf"), "default_idf"),
+    ("pos", lambda m: m["features"].pop("templates"), "templates"),
+    ("pos", lambda m: m.update(tagset={"tags": []}), "tags"),
+])
+def test_meta_schema(tmp_path, bundle, edit, match):
+    from cnlp.registry import load
+    d = _clone(bundle, tmp_path / "m")
+    _edit_meta(d, edit)
+    with pytest.raises(ModelFormatError, match=f"meta.json.*{match}"):
+        load(d)
+
+
+def test_nan_and_deep_json(tmp_path):
+    d = _clone("cws", tmp_path / "m")
+    _rewrite_arrays(d, lambda a: a["weights"].__setitem__((5, 1), np.nan))
+    with pytest.raises(ModelFormatError, match="arrays.npz.*(NaN|finite)"):
+        _load_segment(d)
+    d2 = _clone("hmm/order1", tmp_path / "h")
+    _write(d2 / "meta.json", "[" * 100000 + "]" * 100000)
+    from cnlp.segment.hmm import HMMSegmenter
+    with pytest.raises(ModelFormatError, match="meta.json"):
+        HMMSegmenter.load(d2)
+    _write(d2 / "meta.json", '{"format_version": 1, "kind": "hmm_segmenter", "n_obs": NaN}')
+    with pytest.raises(ModelFormatError, match="meta.json"):
+        HMMSegmenter.load(d2)
+
+
+@pytest.mark.parametrize("edit", [
+    lambda a: a.update(log_emit=a["log_emit"].astype(np.int32)),
+    lambda a: a.update(obs_codes=a["obs_codes"][::-1].copy()),
+    lambda a: a.update(log_trans=a["log_trans"].reshape(-1)),
+    lambda a: a.update(obs_codes=np.asarray(a["obs_codes"][0])),
+])
+def test_crafted_arrays(tmp_path, edit):
+    from cnlp.segment.hmm import HMMSegmenter
+    d = _clone("hmm/order1", tmp_path / "m")
+    _rewrite_arrays(d, edit)
+    with pytest.raises(ModelFormatError, match="arrays.npz"):
+        HMMSegmenter.load(d)
+
+
+# ------------------------------------------------------------------ 4. decompression bombs
+def _add_member(npz: Path, name: str, n_bytes: int) -> None:
+    buf = io.BytesIO(npz.read_bytes())
+    with zipfile.ZipFile(buf, "a", compression=zipfile.ZIP_DEFLATED) as z:
+        with z.open(name, "w", force_zip64=True) as f:
+            np.lib.format.write_array_header_1_0(f, {"descr": "<f8", "fortran_order": False,
+                                                     "shape": (n_bytes // 8,)})
+            zero = bytes(1 << 20)
+            for i in range(0, n_bytes, len(zero)):
+                f.write(zero[: min(len(zero), n_bytes - i)])
+    _write(npz, buf.getvalue())
+
+
+def test_extra_member_refused(tmp_path):
+    from cnlp.segment.hmm import HMMSegmenter
+    d = _clone("hmm/order1", tmp_path / "m")
+    _add_member(d / "arrays.npz", "extra.npy", 16)
+    _edit_meta(d, lambda m: m["checksums"].update({"arrays.npz": file_sha256(d / "arrays.npz")}))
+    with pytest.raises(ModelFormatError, match=r"arrays\.npz.*unknown members \['extra'\]"):
+        HMMSegmenter.load(d)
+
+
+def test_oversized_member_refused_before_decompression(tmp_path):
+    """A member whose declared size exceeds what meta.json / its compressed size allow is refused
+    from the zip directory alone (a legacy bundle without declarations: the ratio cap)."""
+    d = save_bundle(tmp_path / "m", "toy", {}, {"x": np.zeros(4)})
+    npz = d / "arrays.npz"
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        pass
+    _write(npz, buf.getvalue())
+    _add_member(npz, "x.npy", 80 << 20)
+    meta = json.loads((d / "meta.json").read_text("utf-8"))
+    meta["checksums"]["arrays.npz"] = file_sha256(npz)
+    _write(d / "meta.json", json.dumps(meta))
+    with pytest.raises(ModelFormatError, match=r"arrays\.npz.*'x' declares \d+ bytes"):
+        load_bundle(d, "toy", {"x": "f"})
+    del meta["arrays"], meta["checksums"]
+    _write(d / "meta.json", json.dumps(meta))
+    with pytest.raises(ModelFormatError, match=r"arrays\.npz.*'x' declares \d+ bytes"):
+        load_bundle(d, "toy", {"x": "f"})
+
+
+# ------------------------------------------------------------------ the fuzz harness, a slice
+def test_fuzz_slice():
+    """A small slice of benchmarks/fuzz_models.py: no crash, every failure a ModelFormatError
+    naming a file of the mutant, every mutant that loads lossless."""
+    root = Path(__file__).resolve().parents[2]
+    out = subprocess.run([sys.executable, str(root / "benchmarks" / "fuzz_models.py"), "--bundles", "dict",
+                          "hmm/order1", "idf", "--mutants", "30", "--seed", "7", "--json"],
+                         capture_output=True, text=True, timeout=300)
+    summary = json.loads(out.stdout[out.stdout.index("{"):])
+    assert summary["mutants"] == 30 and summary["failures"] == [], summary
+    assert set(summary["counts"]) <= {"ok", "error"}

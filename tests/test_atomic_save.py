@@ -1,0 +1,113 @@
+"""A training command killed (SIGKILL) while it saves into an existing model directory leaves the
+previous model intact: it still loads and gives the previous output (cnlp.io.atomic_directory)."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import TINY_PD98
+
+ROOT = Path(__file__).resolve().parents[1]
+TEXT = "我们研究生命的起源，商品和服务都很好。"
+OTHER_PD98 = "\n".join(reversed(TINY_PD98.splitlines())) + "\n研究生/n  命/n  很/d  好/a  。/w\n"
+
+#: a child that runs the CLI and kills itself with SIGKILL at a point of the save:
+#: "write" right after the first arrays.npz is written (a half-written bundle in the temporary
+#: directory), "commit" just before the new directory would replace the old one
+_KILLER = """
+import os, signal, sys
+import numpy as np
+import cnlp.io as io
+def die(*a, **k):
+    os.kill(os.getpid(), signal.SIGKILL)
+if sys.argv[1] == "write":
+    orig = np.savez_compressed
+    def savez(*a, **k):
+        orig(*a, **k)
+        die()
+    np.savez_compressed = savez
+else:
+    io._exchange = die
+from cnlp.cli import main
+sys.exit(main(sys.argv[2:]))
+"""
+
+
+def _use(task: str, d: Path):
+    if task == "dict":
+        from cnlp.dictionary import Dictionary
+        return sorted(Dictionary.load(d).words())
+    if task == "stats":
+        from cnlp.corpus.stats import CorpusStats
+        s = CorpusStats.load(d)
+        return s.n_words, s.n_sentences, s.word_count("商品")
+    if task == "idf":
+        from cnlp.extract.idf import IDFTable
+        t = IDFTable.load(d)
+        return len(t), t.idf("商品"), t.idf("研究生")
+    if task == "pos":
+        from cnlp.pos.tagger import POSTagger
+        return POSTagger.load(d).predict(["我们", "研究", "生命"])
+    if task == "classify":
+        from cnlp.classify import TextClassifier
+        return list(TextClassifier.load(d).predict(["很满意", "很失望"]))
+    from cnlp.registry import load
+    return load(d).segment(TEXT)
+
+
+TASKS = {
+    "dict": ["train", "dict", "--corpus", "{c}"],
+    "stats": ["train", "stats", "--corpus", "{c}"],
+    "idf": ["train", "idf", "--corpus", "{c}"],
+    "hmm": ["train", "hmm", "--corpus", "{c}"],
+    "bigram": ["train", "bigram", "--corpus", "{c}"],
+    "cws": ["train", "cws", "--corpus", "{c}", "--n-iter", "2", "--dev-ratio", "0", "--bits", "16", "--folds", "2"],
+    "pos": ["train", "pos", "--corpus", "{c}", "--n-iter", "2", "--test-ratio", "0", "--dev-ratio", "0",
+            "--bits", "16", "--folds", "2"],
+    "classify": ["classify", "train", "--data", "{c}", "--k", "4", "--model", "nb", "--min-df", "1"],
+}
+#: where each task is killed (one point per task keeps the test fast; both kinds are covered)
+KILL_POINTS = {"dict": ["write"], "stats": ["commit"], "idf": ["write"], "hmm": ["commit"], "bigram": ["write"],
+               "cws": ["commit"], "pos": ["write", "commit"], "classify": ["write"]}
+CLASSIFY = ["pos\t很满意，推荐", "neg\t很失望，后悔", "pos\t满意", "neg\t失望"]
+
+
+def _corpora(tmp_path, task):
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    if task == "classify":
+        a.write_text("\n".join(CLASSIFY) + "\n", "utf-8")
+        b.write_text("\n".join(CLASSIFY[::-1] + ["pos\t推荐"]) + "\n", "utf-8")
+    else:
+        a.write_text(TINY_PD98, "utf-8")
+        b.write_text(OTHER_PD98, "utf-8")
+    return a, b
+
+
+def _cli(args, kill=None):
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    cmd = [sys.executable, "-m", "cnlp", *args] if kill is None else [sys.executable, "-c", _KILLER, kill, *args]
+    return subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300)
+
+
+@pytest.mark.parametrize("task", sorted(TASKS))
+def test_sigkill_during_save_keeps_previous_model(tmp_path, task):
+    a, b = _corpora(tmp_path, task)
+    out = tmp_path / "model"
+    args = [x.format(c=a) for x in TASKS[task]] + ["--out", str(out)]
+    done = _cli(args)
+    assert done.returncode == 0, done.stderr[-2000:]
+    before = _use(task, out)
+    files = sorted(p.relative_to(out) for p in out.rglob("*"))
+    for kill in KILL_POINTS[task]:
+        args = [x.format(c=b) for x in TASKS[task]] + ["--out", str(out)]
+        res = _cli(args, kill)
+        assert res.returncode == -signal.SIGKILL, (kill, res.returncode, res.stderr[-2000:])
+        assert sorted(p.relative_to(out) for p in out.rglob("*")) == files
+        assert _use(task, out) == before
+    leftovers = [p.name for p in tmp_path.iterdir() if p.name.startswith(".model.")]
+    assert all(".tmp-" in n for n in leftovers)          # a killed save leaves only its temporary dir
