@@ -56,6 +56,9 @@ def _use(task: str, d: Path):
     if task == "classify":
         from cnlp.classify import TextClassifier
         return list(TextClassifier.load(d).predict(["很满意", "很失望"]))
+    if task == "ner":
+        from cnlp.ner.recognizer import EntityRecognizer
+        return EntityRecognizer.load(d).predict_spans("王明在北京大学研究生命的起源")
     from cnlp.registry import load
     return load(d).segment(TEXT)
 
@@ -70,10 +73,14 @@ TASKS = {
     "pos": ["train", "pos", "--corpus", "{c}", "--n-iter", "2", "--test-ratio", "0", "--dev-ratio", "0",
             "--bits", "16", "--folds", "2"],
     "classify": ["classify", "train", "--data", "{c}", "--k", "4", "--model", "nb", "--min-df", "1"],
+    "ner": ["train", "ner", "--msra", "{c}", "--n-iter", "2", "--dev-ratio", "0", "--bits", "16", "--folds", "2"],
 }
 #: where each task is killed (one point per task keeps the test fast; both kinds are covered)
 KILL_POINTS = {"dict": ["write"], "stats": ["commit"], "idf": ["write"], "hmm": ["commit"], "bigram": ["write"],
-               "cws": ["commit"], "pos": ["write", "commit"], "classify": ["write"]}
+               "cws": ["commit"], "pos": ["write", "commit"], "classify": ["write"], "ner": ["write", "commit"]}
+#: a tiny MSRA-format (char<TAB>BIO tag) corpus
+NER_SENTS = [("王明在北京大学工作", [(0, 2, "PER"), (3, 7, "ORG")]), ("李华去上海", [(0, 2, "PER"), (3, 5, "LOC")]),
+             ("我们在北京", [(3, 5, "LOC")])]
 CLASSIFY = ["pos\t很满意，推荐", "neg\t很失望，后悔", "pos\t满意", "neg\t失望"]
 
 
@@ -82,6 +89,10 @@ def _corpora(tmp_path, task):
     if task == "classify":
         a.write_text("\n".join(CLASSIFY) + "\n", "utf-8")
         b.write_text("\n".join(CLASSIFY[::-1] + ["pos\t推荐"]) + "\n", "utf-8")
+    elif task == "ner":
+        from cnlp.ner.data import write_bio
+        write_bio(NER_SENTS * 3, a)
+        write_bio(NER_SENTS[::-1] * 4, b)
     else:
         a.write_text(TINY_PD98, "utf-8")
         b.write_text(OTHER_PD98, "utf-8")
