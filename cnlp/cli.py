@@ -87,6 +87,10 @@ def _build_segmenter(args):
         seg = MaxMatchSegmenter(Dictionary.load_text(args.dictionary, fold=not args.pure),
                                direction={"fmm": "forward", "bmm": "backward"}.get(algo, "both"),
                                 atoms=not args.pure)
+    elif getattr(args, "model", None):
+        seg = registry.load(args.model)
+        if not callable(getattr(seg, "segment", None)):
+            raise SystemExit(f"cnlp: --model {args.model} holds a {type(seg).__name__}, not a segmenter")
     else:
         seg = get_segmenter(args.algorithm)
     for path in args.user_dict or []:
@@ -171,7 +175,7 @@ def cmd_segment(args) -> int:
     seg = _build_segmenter(args)
     if not args.dictionary:
         from .batch import AnnotatorSpec
-        spec = AnnotatorSpec("segment", algorithm=args.algorithm, user_words=_user_entries(seg),
+        spec = AnnotatorSpec("segment", algorithm=args.algorithm, model=args.model, user_words=_user_entries(seg),
                              format=args.delimiter, keep_spaces=args.keep_spaces)
         if _batched(args, spec):
             return 0
@@ -286,7 +290,9 @@ def cmd_eval(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from . import __version__
     p = argparse.ArgumentParser(prog="cnlp", description="Classical Chinese NLP toolkit.")
+    p.add_argument("--version", action="version", version=f"cnlp {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
 
     s = sub.add_parser("segment", help="segment text, one output line per input line")
@@ -294,6 +300,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("-a", "--algorithm", choices=sorted(registry.SEGMENTERS), default=None,
                    help=f"segmentation algorithm (default: {registry.DEFAULT_SEGMENTER})")
     s.add_argument("--dictionary", help="dictionary file replacing the default (max-match algorithms)")
+    s.add_argument("--model", metavar="DIR", help="a segmenter model directory (from cnlp train cws|hmm|bigram)")
     s.add_argument("--user-dict", action="append", metavar="PATH", help="user dictionary (repeatable)")
     s.add_argument("--pure", action="store_true", help="with --dictionary: no atoms and no width folding (the SIGHAN max-match baseline)")
     s.add_argument("-d", "--delimiter", default=" ", help="word delimiter in the output (default: one space)")
@@ -360,7 +367,7 @@ def _main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     # Lazily let the chosen module add its own arguments, then parse again.
     rest = [a for a in argv if a not in ("-h", "--help")]
-    if not rest:            # bare `cnlp --help` (or nothing): argparse prints help / the usage error
+    if not rest or rest[0] == "--version":   # bare `cnlp --help`, `cnlp --version` (or nothing)
         args = parser.parse_args(argv)
     try:   # first pass without --help, so a lazily loaded module can add its options first
         args, _ = parser.parse_known_args(rest)

@@ -81,3 +81,13 @@ def test_bare_help_prints_no_error(capsys):
         _main(["--help"])
     out, err = capsys.readouterr()
     assert e.value.code == 0 and "segment" in out and err == ""
+
+
+def test_version_and_model_option(capsys, monkeypatch):
+    import cnlp
+    with pytest.raises(SystemExit) as exc:
+        main(["--version"])
+    assert exc.value.code == 0 and capsys.readouterr().out == f"cnlp {cnlp.__version__}\n"
+    code, out, _ = run(["segment", "--model", str(cnlp.io.model_path("cws"))], "商品和服务\n".encode(), capsys,
+                       monkeypatch)
+    assert code == 0 and out.replace(" ", "") == "商品和服务\n"
