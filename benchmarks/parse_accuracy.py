@@ -10,7 +10,6 @@ with the dev file included score too high here; see docs/parser.md).
 from __future__ import annotations
 
 import argparse
-import copy
 import sys
 from pathlib import Path
 

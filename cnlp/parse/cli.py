@@ -25,7 +25,8 @@ def add_cli_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--tagger", metavar="DIR", default=None, help="UPOS tagger model (default: data/ud_pos)")
     parser.add_argument("--xpos-tagger", metavar="DIR", default=None, help="XPOS tagger (default: data/ud_xpos)")
     parser.add_argument("--segmenter", metavar="DIR", default=None, help="segmenter (default: data/ud_cws)")
-    parser.add_argument("--treebank", default=None, help="parse in the style of this training treebank")
+    parser.add_argument("--treebank", default=None,
+                        help="tag and parse in the style of this training treebank (default: the models')")
 
 
 def load_components(args, *, segmenter: bool):
@@ -49,7 +50,7 @@ def load_components(args, *, segmenter: bool):
 
 def _annotate(s: UDSentence, tagger, parser, beam, treebank) -> UDSentence:
     if s.forms:
-        s.upos, s.xpos = tagger.predict_both(s.forms)
+        s.upos, s.xpos = tagger.predict_both(s.forms, treebank=treebank) if treebank else tagger.predict_both(s.forms)
         s.heads, s.deprels = parser.parse(s.forms, s.upos, beam=beam, treebank=treebank)
     else:
         s.upos, s.xpos, s.heads, s.deprels = [], [], [], []
@@ -78,6 +79,12 @@ def _sentences(args):
 
 def cli_main(args) -> int:
     seg, tagger, parser = load_components(args, segmenter=not args.pretokenized)
+    if args.treebank:
+        try:                                     # an unknown style: one error line, not a traceback
+            _annotate(UDSentence(["。"]), tagger, parser, 1, args.treebank)
+        except ValueError as e:
+            print(f"cnlp parse: --treebank: {e}", file=sys.stderr)
+            return 2
     out = sys.stdout
     try:
         for k, item in enumerate(_sentences(args), 1):

@@ -10,7 +10,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator, TextIO
 
-from ..corpus.readers import CONLLU_FIELDS, iter_lines, iter_stream_lines
+from ..corpus.readers import iter_lines
 from ..errors import CorpusFormatError
 
 __all__ = ["UDSentence", "read_ud", "read_ud_stream", "format_ud", "is_projective", "projectivize",

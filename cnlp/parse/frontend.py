@@ -4,8 +4,9 @@ UD treebanks segment and tag differently from PKU (CTB-like words, UPOS + CTB-li
 parser's input comes from models trained on the same treebanks with cnlp's own machinery: the BMES
 perceptron of ``cnlp train cws`` (:mod:`cnlp.segment.tagging`) and the POS tagger of
 ``cnlp train pos`` (:func:`cnlp.pos.tagger.train_pos`) with a plain UPOS tag set. XPOS is a second
-tagger trained on the treebanks that have XPOS. The UPOS tagger can also learn from People's Daily
-1998 with its PKU tags mapped to UPOS (:data:`PKU_TO_UPOS`).
+tagger trained on the treebanks that have XPOS. The shipped UPOS tagger is a :class:`LexiconTagger`:
+affix templates, a second tag dictionary (lexicon) from People's Daily 1998 with its PKU tags
+mapped to UPOS (:data:`PKU_TO_UPOS`), and treebank features (:func:`train_lexicon_tagger`).
 """
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from ..pos.tagger import POSTagger, train_pos
 from ..tagset import TagSet
 from .conllu import UDSentence
 
-__all__ = ["UDTagger", "UPOS", "PKU_TO_UPOS", "train_ud_segmenter", "train_ud_tagger", "default_ud_tagger",
+__all__ = ["UDTagger", "LexiconTagger", "train_lexicon_tagger", "lexicon_dictionary", "UPOS", "PKU_TO_UPOS", "train_ud_segmenter", "train_ud_tagger", "default_ud_tagger",
            "default_ud_segmenter"]
 
 #: the 17 universal POS tags
@@ -58,13 +59,17 @@ class UDTagger:
         self.upos = upos
         self.xpos = xpos
 
-    def predict(self, words) -> list[str]:
-        """UPOS tags of ``words``."""
+    def predict(self, words, treebank: str | None = None) -> list[str]:
+        """UPOS tags of ``words`` (``treebank``: the style of a :class:`LexiconTagger` with treebank
+        features, ``ValueError`` if it has no such treebank; None: its default style; ignored by a
+        tagger without treebank features)."""
+        if treebank is not None and isinstance(self.upos, LexiconTagger) and self.upos.treebanks:
+            return self.upos.predict(words, treebank=treebank)
         return self.upos.predict(words)
 
-    def predict_both(self, words) -> tuple[list[str], list[str]]:
+    def predict_both(self, words, treebank: str | None = None) -> tuple[list[str], list[str]]:
         """(UPOS tags, XPOS tags; ``_`` each without an XPOS tagger)."""
-        up = self.upos.predict(words)
+        up = self.predict(words, treebank)
         xp = self.xpos.predict(words) if self.xpos is not None else ["_"] * len(up)
         return up, xp
 
@@ -82,7 +87,193 @@ class UDTagger:
 
     @classmethod
     def load(cls, upos_dir, xpos_dir=None) -> "UDTagger":
-        return cls(POSTagger.load(upos_dir), POSTagger.load(xpos_dir) if xpos_dir is not None else None)
+        return cls(LexiconTagger.load(upos_dir), POSTagger.load(xpos_dir) if xpos_dir is not None else None)
+
+
+#: the UPOS tagger's treebank copies hash a feature id with the treebank's name
+def _treebank_hash(name: str) -> int:
+    import zlib
+    return (zlib.crc32(("treebank:" + name).encode("utf-8")) | 1) * 0x9E3779B1
+
+
+def _treebank_copy(X: np.ndarray, name: str, bits: int) -> np.ndarray:
+    """int32 ids of ``X``'s features conjoined with treebank ``name`` (same shape, ``bits`` bits)."""
+    h = X.astype(np.uint64) * np.uint64(0xFF51AFD7ED558CCD) ^ np.uint64(_treebank_hash(name))
+    h ^= h >> np.uint64(29)
+    h *= np.uint64(0xC4CEB9FE1A85EC53)
+    h ^= h >> np.uint64(32)
+    return (h & np.uint64((1 << bits) - 1)).astype(np.int32)
+
+
+class LexiconTagger:
+    """A UPOS tagger: a :class:`POSTagger` (word templates + jackknifed UD tag dictionary) whose
+    features are extended with (a) ``lexicon`` features: the tag set / top tag / affixes of a word
+    in an external tag dictionary (People's Daily with PKU tags mapped to UPOS;
+    :data:`cnlp.pos.features.LEXICON_TEMPLATES`), and (b) with ``treebanks``, a copy of every feature
+    conjoined with the sentence's treebank, so that shared weights learn what the treebanks agree
+    on and the copies each treebank's conventions; it tags in the style of ``treebank``."""
+
+    def __init__(self, base: POSTagger, lexicon=None, treebanks=(), treebank: str | None = None):
+        if base.first is not None:
+            raise ValueError("LexiconTagger does not support stacked templates")
+        self.base = base
+        self.lexicon = lexicon
+        self.treebanks = list(treebanks)
+        if self.treebanks and treebank not in self.treebanks:
+            raise ValueError(f"treebank {treebank!r} is not one of {self.treebanks}")
+        self.treebank = treebank if self.treebanks else None
+        self.tagset = base.tagset
+        self.model = base.model
+
+    def transform(self, codes: np.ndarray, bounds: np.ndarray, treebank: str | None = None) -> np.ndarray:
+        X = self.base.features.transform(codes, bounds)
+        if self.lexicon is not None:
+            X = np.hstack([X, self.lexicon.transform(codes, bounds)])
+        if self.treebanks:
+            if treebank is not None and treebank not in self.treebanks:
+                raise ValueError(f"unknown treebank {treebank!r}; this tagger knows {self.treebanks}")
+            tb = self.treebank if treebank is None else treebank
+            X = np.hstack([X, _treebank_copy(X, tb, self.base.features.bits)])
+        return np.ascontiguousarray(X, np.int32)
+
+    def predict_ids(self, codes, bounds, treebank: str | None = None) -> np.ndarray:
+        from ..pos._kernels import candidate_mask
+        from ..sequence._kernels import viterbi
+        X = self.transform(codes, bounds, treebank)
+        L = len(self.tagset)
+        f = self.base.features
+        allowed = candidate_mask(codes, bounds, f.trie, self.base._args[-1], L, np.zeros((0, L), np.bool_))
+        index, weights, trans, start, end = self.model.decode_params()
+        return viterbi(X, index, weights, trans, start, end, allowed, np.zeros((0, L), np.float64))
+
+    def predict(self, words, treebank: str | None = None) -> list[str]:
+        from ..pos.tags import check_words
+        from ..text import to_codes
+        words = check_words(words, "pos_tag")
+        if not words:
+            return []
+        if any(not w for w in words):
+            raise ValueError(f"pos_tag() got an empty word at position {[i for i, w in enumerate(words) if not w][0]}")
+        bounds = np.r_[0, np.cumsum([len(w) for w in words])].astype(np.int32)
+        return self.tagset.decode(self.predict_ids(to_codes("".join(words)), bounds, treebank))
+
+    def predict_bounds(self, text: str, bounds) -> list[str]:
+        from ..text import to_codes
+        if len(bounds) < 2:
+            return []
+        return self.tagset.decode(self.predict_ids(to_codes(text), np.ascontiguousarray(bounds, np.int32)))
+
+    def __call__(self, words) -> list[str]:
+        return self.predict(words)
+
+    def warmup(self) -> "LexiconTagger":
+        self.predict(["中文", "词性", "标注"])
+        return self
+
+    def save(self, directory, *, meta: dict | None = None, prune: float = 1.0):
+        """The base tagger's files, the lexicon in ``lexicon/`` and the extension in meta.json
+        (``ud_tagger``)."""
+        ext = {"lexicon_templates": [t.name for t in self.lexicon.templates] if self.lexicon is not None else [],
+               "treebanks": self.treebanks, "treebank": self.treebank}
+        self.base.save(directory, meta={**(meta or {}), "ud_tagger": ext}, prune=prune)
+        if self.lexicon is not None:
+            self.lexicon.dictionary.save(Path(directory) / "lexicon")
+        return Path(directory)
+
+    @classmethod
+    def load(cls, directory) -> "POSTagger | LexiconTagger":
+        """A :class:`LexiconTagger` if ``directory`` holds one, else a plain :class:`POSTagger`."""
+        import json
+        from ..dictionary import Dictionary
+        from ..pos.features import LEXICON_TEMPLATES, WordFeatures
+        base = POSTagger.load(directory)
+        path = Path(directory) / "meta.json"
+        ext = json.loads(path.read_text("utf-8")).get("ud_tagger")
+        if ext is None:
+            return base
+        try:
+            if not isinstance(ext, dict):
+                raise ValueError("ud_tagger must be an object")
+            names = ext.get("lexicon_templates", [])
+            tbs = ext.get("treebanks", [])
+            if not isinstance(names, list) or not all(isinstance(n, str) for n in names) \
+                    or not isinstance(tbs, list) or not all(isinstance(t, str) and t for t in tbs):
+                raise ValueError("ud_tagger.lexicon_templates / treebanks must be lists of str")
+            allowed = {t.name for t in LEXICON_TEMPLATES}
+            if any(n not in allowed for n in names):
+                raise ValueError(f"unknown lexicon templates {[n for n in names if n not in allowed]}")
+            lexicon = None
+            if names:
+                d = Dictionary.load(Path(directory) / "lexicon")
+                lexicon = WordFeatures(bits=base.features.bits, dictionary=d, templates=names)
+            return cls(base, lexicon, tbs, ext.get("treebank"))
+        except (ValueError, TypeError, AttributeError, KeyError) as e:
+            raise ModelFormatError(path, str(e)) from None
+
+
+def lexicon_dictionary(pd98_sents):
+    """The UPOS tag dictionary of PD98 sentences (PKU tags mapped with :func:`pku_to_upos`)."""
+    from ..pos.tagger import tag_dictionary
+    return tag_dictionary([pku_to_upos(s) for s in pd98_sents])
+
+
+def train_lexicon_tagger(train: list[UDSentence], dev: list[UDSentence] = (), *, lexicon=None,
+                         treebank_features: bool = False, treebank: str | None = None, repeat: dict | None = None,
+                         templates=None, n_iter: int = 10, bits: int = 22, folds: int = 5,
+                         verbose: bool = False, **fit_kw) -> LexiconTagger:
+    """A :class:`LexiconTagger` on the UD sentences ``train`` (early-stopped on ``dev``, tagged in
+    the style of ``treebank``; ``lexicon``: a tag :class:`cnlp.dictionary.Dictionary` or None).
+    ``repeat``: treebank -> times its sentences count (repeated after the jackknifed dictionary
+    features are computed, so copies never see each other's words)."""
+    from ..pos.features import AFFIX_TEMPLATES, DEFAULT_TEMPLATES, LEXICON_TEMPLATES, WordFeatures
+    from ..pos.tagger import DICT_MIN_COUNT, jackknife_arrays, tag_dictionary
+    from ..text import to_codes
+    from ..train import fit_linear
+    names = tuple(DEFAULT_TEMPLATES) + tuple(t.name for t in AFFIX_TEMPLATES) if templates is None else tuple(templates)
+    tagset = TagSet.plain(list(UPOS))
+    sents = [list(zip(s.forms, s.upos)) for s in train]
+    X, y = jackknife_arrays(sents, tagset, bits=bits, folds=folds, templates=names)
+    feats = WordFeatures(bits=bits, dictionary=tag_dictionary(sents), templates=names)
+    lex = WordFeatures(bits=bits, dictionary=lexicon, templates=[t.name for t in LEXICON_TEMPLATES]) \
+        if lexicon is not None else None
+    tbs = sorted({s.treebank for s in train}) if treebank_features else []
+    if tbs and treebank not in tbs:
+        raise ValueError(f"treebank {treebank!r} is not a training treebank {tbs}")
+    probe = LexiconTagger(POSTagger(_EmptyModel(len(tagset)), feats, tagset), lex, tbs, treebank)
+    bounds_of = [np.r_[0, np.cumsum([len(w) for w in s.forms])].astype(np.int32) for s in train]
+    for i, s in enumerate(train):
+        codes = to_codes("".join(s.forms))
+        parts = [X[i]]
+        if lex is not None:
+            parts.append(lex.transform(codes, bounds_of[i]))
+        Xi = np.hstack(parts)
+        if tbs:
+            Xi = np.hstack([Xi, _treebank_copy(Xi, s.treebank, bits)])
+        X[i] = np.ascontiguousarray(Xi, np.int32)
+    if repeat:
+        order = [i for i, s in enumerate(train) for _ in range(repeat.get(s.treebank, 1))]
+        X, y = [X[i] for i in order], [y[i] for i in order]
+    score = None
+    dev = [s for s in dev if all(t in tagset for t in s.upos)]
+    if dev:
+        dev_X = [probe.transform(to_codes("".join(s.forms)),
+                                 np.r_[0, np.cumsum([len(w) for w in s.forms])].astype(np.int32),
+                                 s.treebank if s.treebank in tbs else None) for s in dev]
+        gold = np.concatenate([tagset.encode(list(s.upos)) for s in dev])
+
+        def score(model) -> float:
+            return float((np.concatenate(model.predict(dev_X)) == gold).mean())
+    model = fit_linear("perceptron", X, y, n_labels=len(tagset), n_features=feats.n_features, tagset=tagset,
+                       dev_score=score, n_iter=n_iter, verbose=verbose, **fit_kw)
+    base = POSTagger(model, feats, tagset, dict_min_count=DICT_MIN_COUNT)
+    return LexiconTagger(base, lex, tbs, treebank)
+
+
+class _EmptyModel:
+    """Stands in for a model when only a :class:`LexiconTagger`'s features are needed."""
+
+    def __init__(self, n_labels):
+        self.n_labels = n_labels
 
 
 # ---------------------------------------------------------------------------------- training
@@ -111,6 +302,17 @@ def train_ud_tagger(train: list[UDSentence], dev: list[UDSentence] = (), *, pd98
             names = sorted({t for s in xs for _, t in s})
             xp = train_pos(xs, xdev, tagset=TagSet.plain(names), n_iter=n_iter, seeds=seeds, verbose=verbose, **kw)
     return UDTagger(upos, xp)
+
+
+def train_xpos_tagger(train: list[UDSentence], dev: list[UDSentence] = (), *, n_iter: int = 10,
+                      verbose: bool = False, **kw) -> POSTagger | None:
+    """An XPOS :class:`POSTagger` on the sentences of ``train`` that have XPOS (None if none has)."""
+    xs = [list(zip(s.forms, s.xpos)) for s in train if s.xpos and all(x != "_" for x in s.xpos)]
+    if not xs:
+        return None
+    xdev = [list(zip(s.forms, s.xpos)) for s in dev if s.xpos and all(x != "_" for x in s.xpos)]
+    names = sorted({t for s in xs for _, t in s})
+    return train_pos(xs, xdev, tagset=TagSet.plain(names), n_iter=n_iter, verbose=verbose, **kw)
 
 
 def train_ud_segmenter(train: list[list[str]], dev: list[list[str]] = (), *, n_iter: int = 10, seeds: int = 1,

@@ -31,17 +31,27 @@ def add_train_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--bits", type=int, default=22)
     parser.add_argument("--min-count", type=int, default=1, help="parser: features seen fewer times get no weight")
     parser.add_argument("--treebank-features", action="store_true",
-                        help="parser: conjoin every template with the treebank id")
+                        help="parser, tagger: conjoin every template with the treebank id")
     parser.add_argument("--treebank", default=None,
-                        help="parser: treebank whose style the model parses in (default: the dev treebank "
-                             "with --include-dev, else none)")
+                        help="parser, tagger: treebank whose style the model parses / tags in (default: the dev "
+                             "treebank with --include-dev, else none for the parser and zh_pud for the tagger)")
     parser.add_argument("--repeat", action="append", default=[], metavar="TREEBANK=K",
                         help="parser, tagger: use the sentences of TREEBANK (file name up to the first '-', e.g. "
                              "zh_pud) K times (repeatable; the dev treebank counts with --include-dev)")
-    parser.add_argument("--tags", choices=["gold", "predicted"], default="gold",
-                        help="parser: train on gold UPOS or on jackknifed predicted UPOS (--folds)")
+    parser.add_argument("--tags", choices=["gold", "predicted", "mixed"], default="gold",
+                        help="parser: train on gold UPOS, on jackknifed predicted UPOS (--folds; the tagger "
+                             "options --lexicon, --tagger-treebank-features, --tagger-n-iter), or on both "
+                             "(mixed: every sentence once with gold and once with predicted tags)")
     parser.add_argument("--folds", type=int, default=5)
-    parser.add_argument("--pd98", metavar="PATH", default=None, help="tagger: PD98 corpus with PKU tags mapped to UPOS")
+    parser.add_argument("--lexicon", metavar="PATH", default=None,
+                        help="UPOS tagger: PD98 corpus whose words, with PKU tags mapped to UPOS, form a second "
+                             "tag dictionary (lexicon features)")
+    parser.add_argument("--tagger-treebank-features", action="store_true",
+                        help="parser with --tags predicted: the jackknife taggers use treebank features")
+    parser.add_argument("--tagger-n-iter", type=int, default=5, help="epochs of the jackknife UPOS taggers")
+    parser.add_argument("--pd98", metavar="PATH", default=None,
+                        help="tagger: PD98 sentences with PKU tags mapped to UPOS as extra training data "
+                             "(the old tagger; not with --lexicon)")
     parser.add_argument("--pd98-weight", type=float, default=1.0,
                         help="tagger: PD98 words to add, as a multiple of the treebank words")
     parser.add_argument("--prune", type=float, default=None, help="drop weight rows with max |w| <= this")
@@ -77,15 +87,19 @@ def load_data(args):
 
 
 def jackknife_tags(train, folds: int, **kw):
-    """Each fold's UPOS as predicted by a tagger trained on the other folds (copies of the sentences)."""
+    """Each fold's UPOS as predicted (in its own treebank's style) by a tagger trained on the other
+    folds (:func:`cnlp.parse.frontend.train_lexicon_tagger` with ``kw``; copies of the sentences)."""
     import copy
-    from .frontend import train_ud_tagger
+    from .frontend import train_lexicon_tagger
     out = [copy.copy(s) for s in train]
     for k in range(folds):
         rest = [s for i, s in enumerate(train) if i % folds != k]
-        tagger = train_ud_tagger(rest, (), xpos=False, **kw)
+        tbs = {s.treebank for s in rest}
+        tagger = train_lexicon_tagger(rest, (), treebank=sorted(tbs)[0] if kw.get("treebank_features") else None,
+                                      **kw)
         for i in range(k, len(train), folds):
-            out[i].upos = tagger.predict(out[i].forms)
+            tb = out[i].treebank if out[i].treebank in tbs else None
+            out[i].upos = tagger.predict(out[i].forms, treebank=tb)
     return out
 
 
@@ -100,6 +114,15 @@ def repeat_treebanks(sents, specs):
     return [s for s in sents for _ in range(times.get(s.treebank, 1))]
 
 
+def _lexicon(args):
+    """The lexicon tag dictionary of ``--lexicon`` (or None)."""
+    if not args.lexicon:
+        return None
+    from ..corpus.readers import read_pd98
+    from .frontend import lexicon_dictionary
+    return lexicon_dictionary(read_pd98(args.lexicon))
+
+
 def train_main(args) -> int:
     from ..train import command_line
     t0 = time.perf_counter()
@@ -107,16 +130,23 @@ def train_main(args) -> int:
     meta = {"command": command_line(getattr(args, "argv", None)), "train_sentences": len(train),
             "dev_included": bool(args.include_dev)}
     n_iter = args.n_iter
+    if args.pd98 and args.lexicon:
+        raise SystemExit("cnlp train dep: --pd98 (PD98 as training sentences) and --lexicon exclude each other")
     if args.component == "parser":
         from .parser import ArcHybridParser
-        if args.tags == "predicted":
-            train = jackknife_tags(train, args.folds)
         sel_dev = dev
         tb = args.treebank
         if args.include_dev:
             train = train + dev
             sel_dev = None
             tb = tb or dev[0].treebank if dev else tb
+        if args.tags != "gold":
+            pred = jackknife_tags(train, args.folds, lexicon=_lexicon(args),
+                                  treebank_features=args.tagger_treebank_features, n_iter=args.tagger_n_iter)
+            train = pred if args.tags == "predicted" else [x for pair in zip(train, pred) for x in pair]
+            meta["jackknife_tagger"] = {"tags": args.tags, "folds": args.folds, "lexicon": bool(args.lexicon),
+                                        "treebank_features": args.tagger_treebank_features,
+                                        "n_iter": args.tagger_n_iter}
         train = repeat_treebanks(train, args.repeat)
         p = ArcHybridParser(beam=args.beam, n_iter=n_iter or 15, bits=args.bits, min_count=args.min_count,
                             treebank_features=args.treebank_features, random_state=args.seed)
@@ -125,6 +155,29 @@ def train_main(args) -> int:
         atomic_save(args.out, lambda d: p.save(d, meta=meta, prune=args.prune or 0.0))
         print(f"parser: {len(train)} sentences, {p.n_lifted_} arcs lifted in {p.n_nonprojective_} "
               f"non-projective trees, log {p.training_log_}, {time.perf_counter() - t0:.0f}s -> {args.out}")
+    elif args.component == "tagger" and not args.pd98:
+        from .frontend import train_lexicon_tagger, train_xpos_tagger
+        data = train + dev if args.include_dev else train
+        sel_dev = () if args.include_dev else dev
+        names = sorted({s.treebank for s in data})
+        tb = args.treebank or (dev[0].treebank if args.include_dev and dev else
+                               "zh_pud" if "zh_pud" in names else names[0])
+        times = {}
+        for k, v in (spec.partition("=")[::2] for spec in args.repeat):
+            if not v.isdigit() or int(v) < 1:
+                raise SystemExit(f"cnlp train dep: --repeat expects TREEBANK=K with K >= 1, got {k}={v}")
+            times[k] = int(v)
+        upos = train_lexicon_tagger(data, sel_dev, lexicon=_lexicon(args), treebank_features=args.treebank_features,
+                                    treebank=tb if args.treebank_features else None, repeat=times,
+                                    n_iter=n_iter or 10, bits=args.bits, folds=args.folds, verbose=True)
+        xpos = train_xpos_tagger(repeat_treebanks(data, args.repeat), sel_dev, n_iter=n_iter or 10) \
+            if args.xpos_out else None
+        meta["train_seconds"] = round(time.perf_counter() - t0, 1)
+        prune = 1.0 if args.prune is None else args.prune
+        atomic_save(args.out, lambda d: upos.save(d, meta=meta, prune=prune))
+        if xpos is not None:
+            atomic_save(args.xpos_out, lambda d: xpos.save(d, meta=meta, prune=prune))
+        print(f"tagger: log {upos.model.training_log_}, {time.perf_counter() - t0:.0f}s -> {args.out}")
     elif args.component == "tagger":
         from .frontend import train_ud_tagger
         pd98 = None

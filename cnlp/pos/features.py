@@ -25,7 +25,7 @@ from ._kernels import AFFIX_P1, AFFIX_P2, AFFIX_S1, AFFIX_S2, AFFIX_SHIFT, AMBIG
     MID2, N_ATTRIBUTES, P1SET, P1TOP, P2SET, P2TOP, PRE1, PRE2, PRED, S1SET, S1TOP, S2SET, S2TOP, SHAPE, SUF1, SUF2, TOP, \
     WORD, WORD_PAD, word_attributes
 
-__all__ = ["WordFeatures", "WORD_TEMPLATES", "AFFIX_TEMPLATES", "STACK_TEMPLATES", "affix_arrays", "uses_predictions"]
+__all__ = ["WordFeatures", "WORD_TEMPLATES", "AFFIX_TEMPLATES", "STACK_TEMPLATES", "LEXICON_TEMPLATES", "affix_arrays", "uses_predictions"]
 
 
 def _t(name, seed, *slots):
@@ -70,7 +70,20 @@ STACK_TEMPLATES = (
     _t("w0,y1", 186, [(W, 0)], [(PRED, 1)]), _t("a0,y-1,y1", 187, [(A, 0)], [(PRED, -1, 64), (PRED, 1, 1)]),
     _t("y1,y2", 188, [(PRED, 1)], [(PRED, 2)]), _t("y-2,y-1", 189, [(PRED, -2)], [(PRED, -1)]),
     _t("w0,y2", 190, [(W, 0)], [(PRED, 2)]), _t("w0,y-2", 191, [(W, 0)], [(PRED, -2)]))
-TEMPLATE_LIBRARY = {t.name: t for t in WORD_TEMPLATES + EXTRA_WORD_TEMPLATES + AFFIX_TEMPLATES + STACK_TEMPLATES}
+#: a second, external tag dictionary (a lexicon, e.g. People's Daily tags mapped to UPOS, read by
+#: :class:`cnlp.parse.frontend.LexiconTagger` through a second :class:`WordFeatures`): the word's
+#: lexicon tag set / top tag / frequency and the lexicon's affix tag dictionary, with their own seeds
+LEXICON_TEMPLATES = (
+    _t("lx:a0", 200, [(AMBIG, 0)]), _t("lx:t0", 201, [(TOP, 0)]), _t("lx:a0,freq", 202, [(AMBIG, 0)], [(FREQ, 0)]),
+    _t("lx:a-1", 203, [(AMBIG, -1)]), _t("lx:a1", 204, [(AMBIG, 1)]), _t("lx:t-1,t0", 205, [(TOP, -1)], [(TOP, 0)]),
+    _t("lx:t0,t1", 206, [(TOP, 0)], [(TOP, 1)]), _t("lx:a0,s1", 207, [(AMBIG, 0)], [(SUF1, 0)]),
+    _t("lx:a0,w-1", 208, [(AMBIG, 0)], [(WORD, -1)]), _t("lx:a0,w1", 209, [(AMBIG, 0)], [(WORD, 1)]),
+    _t("lx:s1set", 210, [(S1SET, 0)]), _t("lx:s1top", 211, [(S1TOP, 0)]), _t("lx:p1set", 212, [(P1SET, 0)]),
+    _t("lx:p1top", 213, [(P1TOP, 0)]), _t("lx:s2set", 214, [(S2SET, 0)]), _t("lx:s2top", 215, [(S2TOP, 0)]),
+    _t("lx:p2set", 216, [(P2SET, 0)]), _t("lx:p2top", 217, [(P2TOP, 0)]),
+    _t("lx:s1set,len", 218, [(S1SET, 0)], [(LENGTH, 0)]), _t("lx:a0,len", 219, [(AMBIG, 0)], [(LENGTH, 0)]))
+TEMPLATE_LIBRARY = {t.name: t for t in WORD_TEMPLATES + EXTRA_WORD_TEMPLATES + AFFIX_TEMPLATES + STACK_TEMPLATES
+                    + LEXICON_TEMPLATES}
 #: what ``cnlp train pos`` uses: the base and extra templates (dev accuracy 0.9600 -> 0.9608 with the
 #: extra ones). The affix and stacked templates are there to be selected by name: on dev (one seed,
 #: benchmarks/pos_accuracy.py --dev) they give 0.9609 (unseen 0.745) -> 0.9612 (0.780) with the affix

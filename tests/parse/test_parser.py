@@ -5,7 +5,6 @@ import argparse
 import io
 import json
 import sys
-import zipfile
 
 import numpy as np
 import pytest

@@ -1,0 +1,72 @@
+"""UD UPOS tagger choices on GSDSimp dev: train on the four training treebanks (never dev),
+score UPOS accuracy on dev (all words / words unseen in training).
+
+    python benchmarks/parse_tagger.py base affix affix+stack
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+import numpy as np
+
+from cnlp.io import corpora_dir
+from cnlp.parse.conllu import UD_DEV, UD_FILES, read_ud
+from cnlp.pos.features import AFFIX_TEMPLATES, DEFAULT_TEMPLATES, STACK_TEMPLATES
+
+AFFIX = DEFAULT_TEMPLATES + tuple(t.name for t in AFFIX_TEMPLATES)
+#: name -> (train_lexicon_tagger keywords, uses the PD98 lexicon); "+stack" configs use train_ud_tagger
+CONFIGS = {
+    "base": (dict(templates=DEFAULT_TEMPLATES), False),
+    "affix": (dict(templates=AFFIX), False),
+    "affix+stack": (dict(templates=AFFIX + tuple(t.name for t in STACK_TEMPLATES)), False),
+    "lex": (dict(templates=AFFIX), True),
+    "tb": (dict(templates=AFFIX, treebank_features=True), False),
+    "lex+tb": (dict(templates=AFFIX, treebank_features=True), True),
+    "base+lex": (dict(templates=DEFAULT_TEMPLATES), True),
+}
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser()
+    ap.add_argument("configs", nargs="+")
+    ap.add_argument("--half", action="store_true", help="train + odd half of dev (--dev-repeat times), score on the even half")
+    ap.add_argument("--dev-repeat", type=int, default=4)
+    ap.add_argument("--pd98", default=None, help="PD98 corpus (default: $CNLP_CORPORA/pd1998/199801.txt)")
+    args = ap.parse_args(argv)
+    from cnlp.corpus.readers import read_pd98
+    from cnlp.parse.frontend import lexicon_dictionary, train_lexicon_tagger, train_ud_tagger
+    base = corpora_dir() / "ud_chinese"
+    train = [s for f in UD_FILES for s in read_ud(base / f)]
+    dev = read_ud(base / UD_DEV)
+    repeat, style = None, "zh_pud"
+    if args.half:
+        train = train + [s for i, s in enumerate(dev) if i % 2 == 1]
+        repeat, style = {dev[0].treebank: args.dev_repeat}, dev[0].treebank
+        dev = [s for i, s in enumerate(dev) if i % 2 == 0]
+    lexicon = None
+    seen = {w for s in train for w in s.forms}
+    unseen = np.array([w not in seen for s in dev for w in s.forms])
+    gold = np.array([t for s in dev for t in s.upos])
+    for name in args.configs:
+        t0 = time.perf_counter()
+        kw, use_lex = CONFIGS[name]
+        if use_lex and lexicon is None:
+            lexicon = lexicon_dictionary(read_pd98(args.pd98 or corpora_dir() / "pd1998" / "199801.txt"))
+        if "stack" in name:
+            rep = [s for s in train for _ in range((repeat or {}).get(s.treebank, 1))]
+            tagger = train_ud_tagger(rep, dev, xpos=False, n_iter=10, **kw).upos
+        else:
+            tagger = train_lexicon_tagger(train, dev, lexicon=lexicon if use_lex else None, repeat=repeat,
+                                          treebank=style, n_iter=10, **kw)
+        pred = np.array([t for s in dev for t in tagger.predict(s.forms)])
+        ok = pred == gold
+        print(f"{name}: UPOS {ok.mean():.4f} seen {ok[~unseen].mean():.4f} unseen {ok[unseen].mean():.4f} "
+              f"({unseen.mean():.3f} unseen) epochs {[round(e['dev'], 4) for e in tagger.model.training_log_]} {time.perf_counter() - t0:.0f}s",
+              flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,178 @@
+"""The UD UPOS tagger with lexicon (PD98) features and treebank features, and ``cnlp train dep``
+for the tagger and for the parser on jackknifed predicted tags, on tiny data."""
+from __future__ import annotations
+
+import argparse
+import json
+
+import numpy as np
+import pytest
+
+from cnlp.errors import ModelFormatError
+from cnlp.parse.conllu import read_ud
+
+from .test_parser import TINY, _check_tree
+
+PD = """\
+他/r  喜欢/v  上海/ns  。/w
+我们/r  研究/v  语言/n  的/u  起源/n  。/w
+商品/n  和/c  服务/vn  都/d  很/d  好/a  。/w
+"""
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory):
+    d = tmp_path_factory.mktemp("ud")
+    (d / "tiny-ud-train.conllu").write_text(TINY, encoding="utf-8")
+    (d / "other-ud-train.conllu").write_text(TINY.replace("\tADJ\t", "\tVERB\t"), encoding="utf-8")
+    (d / "pd.txt").write_text(PD, encoding="utf-8")
+    return d
+
+
+@pytest.fixture(scope="module")
+def sents(files):
+    return read_ud(files / "tiny-ud-train.conllu") + read_ud(files / "other-ud-train.conllu")
+
+
+@pytest.fixture(scope="module")
+def lexicon(files):
+    from cnlp.corpus.readers import read_pd98
+    from cnlp.parse.frontend import lexicon_dictionary
+    return lexicon_dictionary(read_pd98(files / "pd.txt"))
+
+
+@pytest.fixture(scope="module")
+def tagger(sents, lexicon):
+    from cnlp.parse.frontend import train_lexicon_tagger
+    return train_lexicon_tagger(sents * 2, lexicon=lexicon, treebank_features=True, treebank="tiny", bits=16,
+                                folds=2, n_iter=6)
+
+
+def test_lexicon_words_mapped_to_upos(lexicon):
+    assert "上海" in lexicon.trie and "和" in lexicon.trie
+    assert set(lexicon.pos_names) <= {"PRON", "VERB", "PROPN", "PUNCT", "NOUN", "PART", "CCONJ", "ADV", "ADJ"}
+
+
+def test_learns_and_uses_treebank_style(tagger, sents):
+    for s in sents:
+        assert tagger.predict(s.forms, treebank=s.treebank) == s.upos
+    words = ["商品", "和", "服务", "都", "很", "好", "。"]
+    assert tagger.predict(words)[5] == "ADJ"                       # default style: tiny
+    assert tagger.predict(words, treebank="other")[5] == "VERB"
+    with pytest.raises(ValueError, match="unknown treebank"):
+        tagger.predict(words, treebank="unknown")
+    from cnlp.parse.frontend import UDTagger
+    ud = UDTagger(tagger)
+    assert ud.predict_both(words, treebank="other")[0] == tagger.predict(words, treebank="other")
+    assert ud.predict_both(words)[1] == ["_"] * len(words)
+
+
+def test_predict_edge_cases(tagger):
+    assert tagger.predict([]) == []
+    with pytest.raises(ValueError):
+        tagger.predict(["他", ""])
+    with pytest.raises(TypeError):
+        tagger.predict(["他", 3])
+    words = ["他", "喜欢", "上海", "。"]
+    bounds = np.r_[0, np.cumsum([len(w) for w in words])].astype(np.int32)
+    assert tagger.predict_bounds("".join(words), bounds) == tagger.predict(words)
+    assert len(tagger.predict(["中文"] * 300)) == 300
+
+
+def test_save_load_round_trip(tagger, sents, tmp_path):
+    from cnlp.parse.frontend import LexiconTagger, UDTagger
+    tagger.save(tmp_path / "upos")
+    back = LexiconTagger.load(tmp_path / "upos")
+    assert isinstance(back, LexiconTagger) and back.treebank == "tiny" and back.treebanks == ["other", "tiny"]
+    for s in sents:
+        for tb in (None, "other"):
+            assert back.predict(s.forms, treebank=tb) == tagger.predict(s.forms, treebank=tb)
+    assert UDTagger.load(tmp_path / "upos").predict(sents[0].forms) == tagger.predict(sents[0].forms)
+
+
+@pytest.mark.parametrize("ext", [["x"], {"lexicon_templates": ["w0"]}, {"treebanks": [""]},
+                                 {"treebanks": ["a"], "treebank": "b"}, {"lexicon_templates": "lx:a0"}])
+def test_corrupt_extension_raises(tagger, tmp_path, ext):
+    from cnlp.parse.frontend import LexiconTagger
+    d = tmp_path / "upos"
+    tagger.save(d)
+    meta = json.loads((d / "meta.json").read_text("utf-8"))
+    meta["ud_tagger"] = ext
+    (d / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+    with pytest.raises(ModelFormatError):
+        LexiconTagger.load(d)
+
+
+def test_plain_tagger_loads_as_pos_tagger(sents, tmp_path):
+    from cnlp.parse.frontend import LexiconTagger, train_lexicon_tagger
+    from cnlp.pos.tagger import POSTagger
+    t = train_lexicon_tagger(sents, bits=16, folds=2, n_iter=2)
+    assert t.lexicon is None and not t.treebanks
+    t.base.save(tmp_path / "plain")
+    assert isinstance(LexiconTagger.load(tmp_path / "plain"), POSTagger)
+    t.save(tmp_path / "ext")
+    assert LexiconTagger.load(tmp_path / "ext").predict(sents[0].forms) == t.predict(sents[0].forms)
+
+
+def test_jackknife_tags_are_copies(sents, lexicon):
+    from cnlp.parse.train import jackknife_tags
+    out = jackknife_tags(sents * 2, 2, lexicon=lexicon, treebank_features=True, n_iter=2)
+    assert len(out) == 2 * len(sents)
+    for a, b in zip(out, sents * 2):
+        assert a is not b and a.forms == b.forms and len(a.upos) == len(b.upos) and a.heads == b.heads
+    assert all("_" not in s.upos for s in out)
+
+
+def _train(argv):
+    from cnlp.parse.train import add_train_arguments, train_main
+    ap = argparse.ArgumentParser()
+    add_train_arguments(ap)
+    args = ap.parse_args(argv)
+    args.argv = argv
+    return train_main(args)
+
+
+def test_train_dep_tagger_and_predicted_parser(files, tmp_path):
+    from cnlp.parse.frontend import LexiconTagger
+    from cnlp.parse.parser import ArcHybridParser
+    common = ["--corpus", str(files / "tiny-ud-train.conllu"), "--corpus", str(files / "other-ud-train.conllu"),
+              "--dev", str(files / "tiny-ud-train.conllu"), "--bits", "16", "--folds", "2", "--n-iter", "3"]
+    assert _train(["--component", "tagger", *common, "--include-dev", "--lexicon", str(files / "pd.txt"),
+                   "--treebank-features", "--out", str(tmp_path / "upos"), "--xpos-out", str(tmp_path / "xpos")]) == 0
+    t = LexiconTagger.load(tmp_path / "upos")
+    assert t.treebank == "tiny" and t.lexicon is not None
+    meta = json.loads((tmp_path / "upos" / "meta.json").read_text("utf-8"))
+    assert meta["dev_included"] and "--lexicon" in meta["command"]
+    assert (tmp_path / "xpos" / "meta.json").is_file()
+    assert _train(["--component", "parser", *common, "--tags", "predicted", "--lexicon", str(files / "pd.txt"),
+                   "--tagger-treebank-features", "--tagger-n-iter", "2", "--beam", "2", "--treebank-features",
+                   "--out", str(tmp_path / "dep")]) == 0
+    p = ArcHybridParser.load(tmp_path / "dep")
+    words = ["他", "喜欢", "北京", "。"]
+    _check_tree(*p.parse(words, t.predict(words)), len(words))
+    meta = json.loads((tmp_path / "dep" / "meta.json").read_text("utf-8"))
+    assert meta["jackknife_tagger"]["lexicon"] is True
+
+
+def test_cli_treebank_style(tagger, sents, tmp_path, monkeypatch, capsys):
+    import io
+    import sys
+    from cnlp.parse import cli as parse_cli
+    from cnlp.parse.parser import ArcHybridParser
+    tagger.save(tmp_path / "upos")
+    ArcHybridParser(beam=2, n_iter=3, bits=16, treebank_features=True, verbose=False).fit(
+        sents, default_treebank="tiny").save(tmp_path / "dep")
+    ap = argparse.ArgumentParser()
+    parse_cli.add_cli_arguments(ap)
+    words = ["商品", "和", "服务", "都", "很", "好", "。"]
+    text = "".join(f"{i}\t{w}" + "\t_" * 8 + "\n" for i, w in enumerate(words, 1)) + "\n"
+    for tb, rc, tag in (("other", 0, "VERB"), ("tiny", 0, "ADJ"), ("nope", 2, None)):
+        args = ap.parse_args(["--pretokenized", "--format", "json", "--parser", str(tmp_path / "dep"),
+                              "--tagger", str(tmp_path / "upos"), "--treebank", tb])
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(text.encode("utf-8")), encoding="utf-8"))
+        assert parse_cli.cli_main(args) == rc
+        out, err = capsys.readouterr()
+        if rc:
+            assert "unknown treebank" in err and not out
+        else:
+            assert json.loads(out)["upos"][5] == tag
