@@ -33,34 +33,11 @@ def iter_lines(paths: list[str], stdin: TextIO | None = None, errors: str = "str
     from .corpus.readers import iter_stream_lines
     for path in paths:
         if path == "-":
-            f = (stdin or sys.stdin).buffer
-            yield from _decoded(f, "<stdin>", errors, counts, iter_stream_lines)
+            lines = iter_stream_lines((stdin or sys.stdin).buffer, "<stdin>", errors, counts)
+            yield from (line for _, line in lines)
         else:
             with open(path, "rb") as f:
-                yield from _decoded(f, path, errors, counts, iter_stream_lines)
-
-
-def _decoded(stream, name, errors, counts, reader):
-    if errors == "strict":
-        for _, line in reader(stream, name):
-            yield line
-        return
-    for lineno, raw in enumerate(stream, 1):
-        try:
-            line = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            if counts is not None:
-                counts[errors] = counts.get(errors, 0) + 1
-            if errors == "skip":
-                continue
-            line = raw.decode("utf-8", "replace")
-        if lineno == 1 and line.startswith("\ufeff"):
-            line = line[1:]
-        if line.endswith("\n"):
-            line = line[:-1]
-        if line.endswith("\r"):
-            line = line[:-1]
-        yield line
+                yield from (line for _, line in iter_stream_lines(f, path, errors, counts))
 
 
 def _input(args) -> Iterator[str]:

@@ -50,13 +50,24 @@ def iter_lines(path) -> Iterator[tuple[int, str]]:
         yield from iter_stream_lines(f, name)
 
 
-def iter_stream_lines(stream, name: str) -> Iterator[tuple[int, str]]:
-    """:func:`iter_lines` over an open binary stream; ``name`` is used in error messages."""
+def iter_stream_lines(stream, name: str, errors: str = "strict",
+                      counts: dict | None = None) -> Iterator[tuple[int, str]]:
+    """:func:`iter_lines` over an open binary stream; ``name`` is used in error messages.
+
+    A line that is not valid UTF-8 raises :class:`CorpusFormatError` (``errors="strict"``), is
+    decoded with U+FFFD (``"replace"``) or left out (``"skip"``); the last two are counted in
+    ``counts[errors]`` when a dict is given."""
     for lineno, raw in enumerate(stream, 1):
         try:
             line = raw.decode("utf-8")
         except UnicodeDecodeError as e:
-            raise CorpusFormatError(name, lineno, f"not valid UTF-8 ({e.reason} at byte {e.start})") from None
+            if errors == "strict":
+                raise CorpusFormatError(name, lineno, f"not valid UTF-8 ({e.reason} at byte {e.start})") from None
+            if counts is not None:
+                counts[errors] = counts.get(errors, 0) + 1
+            if errors == "skip":
+                continue
+            line = raw.decode("utf-8", "replace")
         if lineno == 1 and line.startswith("\ufeff"):
             line = line[1:]
         if line.endswith("\n"):
