@@ -158,29 +158,10 @@ class EntityRecognizer:
 
     def cascade(self, text: str, codes: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """(word cut offsets, per-word POS tag hashes) of ``text`` from the segmenter and tagger."""
-        codes = to_codes(text) if codes is None else codes
-        bounds = np.ascontiguousarray(self.segmenter.bounds(text), np.int32)
-        return bounds, self._tag_hashes(text, codes, bounds)
+        return run_cascade(text, to_codes(text) if codes is None else codes, self.segmenter, self.pos)
 
     def _tag_hashes(self, text, codes, bounds) -> np.ndarray:
-        pos = self.pos
-        if len(bounds) < 2:
-            return np.zeros(0, np.int64)
-        if hasattr(pos, "predict_ids"):
-            table = getattr(pos, "_ner_hash", None)
-            if table is None:
-                table = np.array([tag_hash(t) for t in pos.tagset.names], np.int64)
-                pos._ner_hash = table
-            wtags = table[pos.predict_ids(codes, bounds)]
-        else:
-            b = bounds.tolist()
-            wtags = np.array([tag_hash(t) for t in pos.predict([text[i:j] for i, j in zip(b, b[1:])])], np.int64)
-        if _SPACE.search(text):                 # whitespace tokens carry the tag a Pipeline gives them
-            b = bounds.tolist()
-            for k, (i, j) in enumerate(zip(b, b[1:])):
-                if text[i:j].isspace():
-                    wtags[k] = _SPACE_HASH
-        return wtags
+        return tag_hashes(text, codes, bounds, self.pos)
 
     # ------------------------------------------------------------------ decoding
     def _constraints(self, text: str, codes: np.ndarray):
@@ -321,16 +302,49 @@ def default_ner(*, entities=None, user_dict=None) -> EntityRecognizer:
 
 
 # ---------------------------------------------------------------------------------- training
+def run_cascade(text: str, codes: np.ndarray, segmenter, pos) -> tuple[np.ndarray, np.ndarray]:
+    """(int32 word cut offsets, int64 per-word POS tag hashes) of ``text`` (its code points
+    ``codes``) through ``segmenter`` and ``pos``."""
+    bounds = np.ascontiguousarray(segmenter.bounds(text), np.int32)
+    return bounds, tag_hashes(text, codes, bounds, pos)
+
+
+def tag_hashes(text: str, codes: np.ndarray, bounds: np.ndarray, pos) -> np.ndarray:
+    """:func:`cnlp.ner.features.tag_hash` of the tag ``pos`` gives each word between ``bounds``;
+    whitespace tokens get the tag a Pipeline gives them."""
+    if len(bounds) < 2:
+        return np.zeros(0, np.int64)
+    if hasattr(pos, "predict_ids"):
+        wtags = _hash_table(pos.tagset)[pos.predict_ids(codes, bounds)]
+    else:
+        b = bounds.tolist()
+        wtags = np.array([tag_hash(t) for t in pos.predict([text[i:j] for i, j in zip(b, b[1:])])], np.int64)
+    if _SPACE.search(text):
+        b = bounds.tolist()
+        for k, (i, j) in enumerate(zip(b, b[1:])):
+            if text[i:j].isspace():
+                wtags[k] = _SPACE_HASH
+    return wtags
+
+
+_HASH_TABLES: dict = {}
+
+
+def _hash_table(tagset) -> np.ndarray:
+    """int64 tag hash per tag id of ``tagset`` (cached per tag set)."""
+    table = _HASH_TABLES.get(tagset)
+    if table is None:
+        table = _HASH_TABLES[tagset] = np.array([tag_hash(t) for t in tagset.names], np.int64)
+    return table
+
+
 def cascade_arrays(texts, segmenter, pos, *, verbose: bool = False):
     """``[(codes, bounds, wtags)]`` of ``texts`` through the segmenter and POS tagger."""
-    rec = EntityRecognizer.__new__(EntityRecognizer)
-    rec._segmenter, rec._pos = segmenter, pos
     out = []
     t0 = time.perf_counter()
     for text in texts:
         codes = to_codes(text)
-        bounds, wtags = rec.cascade(text, codes)
-        out.append((codes, bounds, wtags))
+        out.append((codes, *run_cascade(text, codes, segmenter, pos)))
     if verbose:
         print(f"cascade: {len(out)} sentences in {time.perf_counter() - t0:.1f}s", flush=True)
     return out
