@@ -59,6 +59,9 @@ def _use(task: str, d: Path):
     if task == "ner":
         from cnlp.ner.recognizer import EntityRecognizer
         return EntityRecognizer.load(d).predict_spans("王明在北京大学研究生命的起源")
+    if task == "dep":
+        from cnlp.parse.parser import ArcHybridParser
+        return ArcHybridParser.load(d).parse(["他", "喜欢", "北京", "。"], ["PRON", "VERB", "PROPN", "PUNCT"])
     from cnlp.registry import load
     return load(d).segment(TEXT)
 
@@ -74,10 +77,16 @@ TASKS = {
             "--bits", "16", "--folds", "2"],
     "classify": ["classify", "train", "--data", "{c}", "--k", "4", "--model", "nb", "--min-df", "1"],
     "ner": ["train", "ner", "--msra", "{c}", "--n-iter", "2", "--dev-ratio", "0", "--bits", "16", "--folds", "2"],
+    "dep": ["train", "dep", "--component", "parser", "--corpus", "{c}", "--dev", "{c}", "--n-iter", "2",
+            "--beam", "1", "--bits", "16"],
 }
 #: where each task is killed (one point per task keeps the test fast; both kinds are covered)
 KILL_POINTS = {"dict": ["write"], "stats": ["commit"], "idf": ["write"], "hmm": ["commit"], "bigram": ["write"],
-               "cws": ["commit"], "pos": ["write", "commit"], "classify": ["write"], "ner": ["write", "commit"]}
+               "cws": ["commit"], "pos": ["write", "commit"], "classify": ["write"], "ner": ["write", "commit"],
+               "dep": ["write", "commit"]}
+#: a tiny CoNLL-U treebank
+CONLLU = ["1\t他\t_\tPRON\t_\t_\t2\tnsubj\t_\t_", "2\t喜欢\t_\tVERB\t_\t_\t0\troot\t_\t_",
+          "3\t北京\t_\tPROPN\t_\t_\t2\tobj\t_\t_", "4\t。\t_\tPUNCT\t_\t_\t2\tpunct\t_\t_"]
 #: a tiny MSRA-format (char<TAB>BIO tag) corpus
 NER_SENTS = [("王明在北京大学工作", [(0, 2, "PER"), (3, 7, "ORG")]), ("李华去上海", [(0, 2, "PER"), (3, 5, "LOC")]),
              ("我们在北京", [(3, 5, "LOC")])]
@@ -89,6 +98,9 @@ def _corpora(tmp_path, task):
     if task == "classify":
         a.write_text("\n".join(CLASSIFY) + "\n", "utf-8")
         b.write_text("\n".join(CLASSIFY[::-1] + ["pos\t推荐"]) + "\n", "utf-8")
+    elif task == "dep":
+        a.write_text(("\n".join(CONLLU) + "\n\n") * 3, "utf-8")
+        b.write_text(("\n".join(CONLLU[:2] + [CONLLU[3].replace("4\t", "3\t", 1)]) + "\n\n") * 4, "utf-8")
     elif task == "ner":
         from cnlp.ner.data import write_bio
         write_bio(NER_SENTS * 3, a)

@@ -7,8 +7,6 @@ written to ``OUT.partial`` and moved to ``OUT`` when complete.
 from __future__ import annotations
 
 import argparse
-import os
-import shutil
 import time
 from pathlib import Path
 
@@ -59,22 +57,12 @@ def add_train_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def atomic_save(out, save) -> Path:
-    """``save(tmp_dir)`` into ``OUT.partial``, then replace ``OUT`` with it."""
-    out = Path(out)
-    tmp = out.with_name(out.name + ".partial")
-    if tmp.exists():
-        shutil.rmtree(tmp)
-    save(tmp)
-    if out.exists():
-        old = out.with_name(out.name + ".old")
-        if old.exists():
-            shutil.rmtree(old)
-        os.replace(out, old)
-        os.replace(tmp, out)
-        shutil.rmtree(old)
-    else:
-        os.replace(tmp, out)
-    return out
+    """``save(tmp_dir)`` into a temporary directory beside ``OUT`` that then replaces it in one
+    step (:func:`cnlp.io.atomic_directory`): a killed run leaves the previous model."""
+    from ..io import atomic_directory
+    with atomic_directory(out, keep_other=False) as d:
+        save(d)
+    return Path(out)
 
 
 def load_data(args):
