@@ -493,6 +493,8 @@ def train_main(args) -> int:
             "dev_sentences": len(dev), "train_seconds": round(time.perf_counter() - t0, 1),
             "cascade": {"segmenter": "crf", "pos": "default"}}
     rec.save(args.out, meta=meta, prune=args.prune)        # atomic: a killed run leaves the old model
-    print(f"NER {args.algorithm}/{args.scheme}: {len(train) + len(extra)} train / {len(dev)} dev sentences, "
-          f"log {rec.model.training_log_}, {time.perf_counter() - t0:.0f}s -> {args.out}")
+    devs = [e["dev"] for e in rec.model.training_log_ if isinstance(e, dict) and "dev" in e]
+    best = f", dev F1 last {devs[-1]:.4f} / best {max(devs):.4f}" if devs else ""
+    print(f"NER {args.algorithm}/{args.scheme}: {len(train) + len(extra)} train / {len(dev)} dev sentences{best}, "
+          f"{time.perf_counter() - t0:.0f}s -> {args.out} (per-iteration log in its meta.json)")
     return 0
