@@ -8,7 +8,7 @@ from numba import njit
 
 from ..dictionary._kernels import _step
 from ..pos._kernels import lookup
-from ..sequence._feature_kernels import feature_id, hash_templates
+from ..sequence._feature_kernels import feature_id, hash_templates, padded_attributes
 from ..sequence._kernels import viterbi
 from ..text import char_class, fold_code
 
@@ -70,11 +70,7 @@ def ner_attributes(raw, table, bounds, wtags, cstats, trie, wstats, gaz, gtypes)
     n = raw.shape[0]
     m = bounds.shape[0] - 1
     P = NER_PAD
-    A = np.zeros((n + 2 * P, N_ATTRIBUTES), np.int64)
-    for r in range(N_ATTRIBUTES):
-        for i in range(P):
-            A[i, r] = -1
-            A[n + P + i, r] = -2
+    A = padded_attributes(n, N_ATTRIBUTES, P)
     codes = np.empty(n, np.int32)
     C = cstats.shape[0]
     for i in range(n):

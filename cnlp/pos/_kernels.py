@@ -6,7 +6,7 @@ import numpy as np
 from numba import njit
 
 from ..dictionary._kernels import _step
-from ..sequence._feature_kernels import hash_templates
+from ..sequence._feature_kernels import hash_templates, padded_attributes
 from ..sequence._kernels import viterbi
 from ..text import char_class, fold_code
 
@@ -57,11 +57,7 @@ def word_attributes(raw, bounds, table, trie, ambig, top, freq, affix, pred):
     bigram of the second and third; ``pred`` int64 (m,) first-pass tag ids or (0,). Pads: -1 before, -2 after the sentence. O(total length)."""
     m = bounds.shape[0] - 1
     P = WORD_PAD
-    A = np.zeros((m + 2 * P, N_ATTRIBUTES), np.int64)
-    for r in range(N_ATTRIBUTES):
-        for i in range(P):
-            A[i, r] = -1
-            A[m + P + i, r] = -2
+    A = padded_attributes(m, N_ATTRIBUTES, P)
     root, htab, word = trie
     n = raw.shape[0]
     codes = np.empty(n, np.int32)

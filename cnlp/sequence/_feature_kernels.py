@@ -33,6 +33,18 @@ def feature_id(seed, a, b, mask):
     return np.int32(h & np.uint64(mask))
 
 
+@njit(cache=True, nogil=True, inline="always")
+def padded_attributes(n, width, pad):
+    """int64 (n + 2 * pad, width) zeros with the pad rows set to -1 (before the sequence) and -2
+    (after it): the attribute layout :func:`hash_templates` reads."""
+    A = np.zeros((n + 2 * pad, width), np.int64)
+    for r in range(width):
+        for i in range(pad):
+            A[i, r] = -1
+            A[n + pad + i, r] = -2
+    return A
+
+
 @njit(cache=True, nogil=True)
 def hash_templates(A, pad, spec, bits, out, col):
     """Fill ``out[:, col:col + J]`` (int32 (n, >= col + J)) with the ids of the J templates of
