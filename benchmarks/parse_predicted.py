@@ -6,15 +6,19 @@ Without ``--half``: train on the four training treebanks (PUD x2), parse GSDSimp
 with the tags of a tagger trained on the same data. ``mixed``: gold and jackknifed copies of every sentence. With ``--half`` (the estimate for the shipped
 setting): train on them + the odd half of dev (x ``--dev-repeat`` for the parser), score on the even half, GSD style.
 Tagger: :func:`cnlp.parse.frontend.train_lexicon_tagger` (affix templates, PD98 lexicon, treebank
-features, ``--tagger-iter`` epochs); predicted training tags come from 5-fold jackknifing.
+features, ``--tagger-iter`` epochs; with ``--guide``, also the tags of a PKU tagger trained on
+PD98, :func:`cnlp.parse.frontend.train_guide`); predicted training tags come from 5-fold jackknifing.
 """
 from __future__ import annotations
 
 import argparse
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from cnlp.io import corpora_dir
 from cnlp.parse.conllu import UD_DEV, UD_FILES, read_ud
@@ -29,9 +33,11 @@ def main(argv=None):
     ap.add_argument("--tagger-iter", type=int, default=5)
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--dev-repeat", type=int, default=2)
+    ap.add_argument("--guide", action="store_true", help="the tagger reads a PD98 PKU tagger's tags")
+    ap.add_argument("--guide-iter", type=int, default=5)
     args = ap.parse_args(argv)
     from cnlp.corpus.readers import read_pd98
-    from cnlp.parse.frontend import lexicon_dictionary, train_lexicon_tagger
+    from cnlp.parse.frontend import lexicon_dictionary, train_guide, train_lexicon_tagger
     from cnlp.parse.train import jackknife_tags
     t0 = time.perf_counter()
     base = corpora_dir() / "ud_chinese"
@@ -44,8 +50,11 @@ def main(argv=None):
         style, reps = gsd, {"zh_pud": 2, gsd: args.dev_repeat}
     else:
         style, reps = "zh_pud", {"zh_pud": 2}
-    lexicon = lexicon_dictionary(read_pd98(corpora_dir() / "pd1998" / "199801.txt"))
+    pd98 = list(read_pd98(corpora_dir() / "pd1998" / "199801.txt"))
+    lexicon = lexicon_dictionary(pd98)
     tkw = dict(lexicon=lexicon, treebank_features=True, n_iter=args.tagger_iter)
+    if args.guide:
+        tkw["guide"] = train_guide(pd98, n_iter=args.guide_iter)
     tagger = train_lexicon_tagger(train, (), treebank=style, **tkw)
     tags = [tagger.predict(s.forms) for s in dev]
     upos = np.mean([a == b for s, t in zip(dev, tags) for a, b in zip(s.upos, t)])

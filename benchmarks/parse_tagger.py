@@ -2,14 +2,21 @@
 score UPOS accuracy on dev (all words / words unseen in training).
 
     python benchmarks/parse_tagger.py base affix affix+stack
+    python benchmarks/parse_tagger.py --half --dev-repeat 1 --n-iter 5 lex+tb lex+tb+guide
+
+``+guide``: the tags of a PKU tagger trained on PD98 (:func:`cnlp.parse.frontend.train_guide`,
+``--guide-iter`` epochs) are features. ``--n-iter``: at most this many epochs, the best on dev kept.
 """
 from __future__ import annotations
 
 import argparse
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from cnlp.io import corpora_dir
 from cnlp.parse.conllu import UD_DEV, UD_FILES, read_ud
@@ -25,6 +32,8 @@ CONFIGS = {
     "tb": (dict(templates=AFFIX, treebank_features=True), False),
     "lex+tb": (dict(templates=AFFIX, treebank_features=True), True),
     "base+lex": (dict(templates=DEFAULT_TEMPLATES), True),
+    "lex+tb+guide": (dict(templates=AFFIX, treebank_features=True), True),
+    "tb+guide": (dict(templates=AFFIX, treebank_features=True), False),
 }
 
 
@@ -34,9 +43,11 @@ def main(argv=None):
     ap.add_argument("--half", action="store_true", help="train + odd half of dev (--dev-repeat times), score on the even half")
     ap.add_argument("--dev-repeat", type=int, default=4)
     ap.add_argument("--pd98", default=None, help="PD98 corpus (default: $CNLP_CORPORA/pd1998/199801.txt)")
+    ap.add_argument("--n-iter", type=int, default=10)
+    ap.add_argument("--guide-iter", type=int, default=5)
     args = ap.parse_args(argv)
     from cnlp.corpus.readers import read_pd98
-    from cnlp.parse.frontend import lexicon_dictionary, train_lexicon_tagger, train_ud_tagger
+    from cnlp.parse.frontend import lexicon_dictionary, train_guide, train_lexicon_tagger, train_ud_tagger
     base = corpora_dir() / "ud_chinese"
     train = [s for f in UD_FILES for s in read_ud(base / f)]
     dev = read_ud(base / UD_DEV)
@@ -45,7 +56,8 @@ def main(argv=None):
         train = train + [s for i, s in enumerate(dev) if i % 2 == 1]
         repeat, style = {dev[0].treebank: args.dev_repeat}, dev[0].treebank
         dev = [s for i, s in enumerate(dev) if i % 2 == 0]
-    lexicon = None
+    lexicon = guide = None
+    pd98 = args.pd98 or corpora_dir() / "pd1998" / "199801.txt"
     seen = {w for s in train for w in s.forms}
     unseen = np.array([w not in seen for s in dev for w in s.forms])
     gold = np.array([t for s in dev for t in s.upos])
@@ -53,13 +65,17 @@ def main(argv=None):
         t0 = time.perf_counter()
         kw, use_lex = CONFIGS[name]
         if use_lex and lexicon is None:
-            lexicon = lexicon_dictionary(read_pd98(args.pd98 or corpora_dir() / "pd1998" / "199801.txt"))
+            lexicon = lexicon_dictionary(read_pd98(pd98))
+        if "guide" in name and guide is None:
+            guide = train_guide(read_pd98(pd98), n_iter=args.guide_iter)
+            print(f"guide: {time.perf_counter() - t0:.0f}s", flush=True)
         if "stack" in name:
             rep = [s for s in train for _ in range((repeat or {}).get(s.treebank, 1))]
-            tagger = train_ud_tagger(rep, dev, xpos=False, n_iter=10, **kw).upos
+            tagger = train_ud_tagger(rep, dev, xpos=False, n_iter=args.n_iter, **kw).upos
         else:
             tagger = train_lexicon_tagger(train, dev, lexicon=lexicon if use_lex else None, repeat=repeat,
-                                          treebank=style, n_iter=10, **kw)
+                                          guide=guide if "guide" in name else None, treebank=style,
+                                          n_iter=args.n_iter, **kw)
         pred = np.array([t for s in dev for t in tagger.predict(s.forms)])
         ok = pred == gold
         print(f"{name}: UPOS {ok.mean():.4f} seen {ok[~unseen].mean():.4f} unseen {ok[unseen].mean():.4f} "

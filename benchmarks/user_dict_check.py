@@ -1,22 +1,22 @@
-"""How strongly should a *suggested* user word pull the BMES tagger?  (chooses ``SUGGEST_BIAS``)
+"""What user words do to a segmenter, per mode (chooses ``PREFER_MARGIN`` and ``SUGGEST_BIAS``).
 
-    python benchmarks/user_dict_check.py [--algorithm perceptron] [--bias 0 0.1 0.2 0.3 0.35 0.4 0.5 1]
+    # choose on dev: a model trained on the first 90 % of 199801.txt, scored on the last 10 %
+    python benchmarks/user_dict_check.py --dev --model DIR [--algorithm perceptron|crf|hmm|bigram]
+                                         [--margin 0.5 1 2 4 8] [--bias 0.35 1]
+    # report on the SIGHAN PKU test with a shipped model
+    python benchmarks/user_dict_check.py [--algorithm crf]
 
-Two user dictionaries on the PKU test, for each bias value (score added per character to the labels
-that make a suggested word a word, in units of the model's mean absolute transition score):
-
-* **half the test OOV words** (gold words absent from the training word list; every other one in
-  sorted order) — a user teaching the words of their domain. Reported: recall of the suggested words'
-  gold occurrences, recall of the *other* OOV words (should not drop), and F1.
-* **jieba's 349k-word dictionary** — a large third-party dictionary with a different segmentation
-  standard. Reported: F1 (a good bias gains from the first and loses little here).
-
-Forced mode (hard constraints) is shown for comparison.
+Half of the evaluation text's OOV words (gold words absent from the training word list; every other
+one in sorted order) become user words, as a user teaching the words of their domain would add
+them. For each mode (none, suggest, prefer with each margin, force): F1, recall of the taught
+words' gold occurrences, recall of the *other* OOV words (should not drop), and, with jieba's
+349k-word dictionary loaded in that mode instead, F1 (a large dictionary of another segmentation
+standard: it shows what a mode does to words the user did not mean for this text).
 """
 from __future__ import annotations
 
 import argparse
-import time
+from pathlib import Path
 
 from common import pku_test, score
 
@@ -40,41 +40,100 @@ def recall_of(pred, gold, targets: set[str]) -> float:
     return hit / max(tot, 1)
 
 
+def dev_split() -> tuple[list[str], list[list[str]], set[str]]:
+    """(raw dev lines, gold words, training words) of the 90/10 split of 199801.txt's non-empty lines."""
+    from cnlp.corpus.readers import read_pd98
+    path = corpora_dir() / "pd1998" / "199801.txt"
+    lines = [line for line in path.read_text("utf-8").splitlines() if line.strip()]
+    k = int(len(lines) * 0.9)
+    import tempfile
+    with tempfile.TemporaryDirectory() as d:
+        tr, dv = Path(d) / "train.txt", Path(d) / "dev.txt"
+        tr.write_text("\n".join(lines[:k]) + "\n", "utf-8")
+        dv.write_text("\n".join(lines[k:]) + "\n", "utf-8")
+        words = {w for s in read_pd98(tr) for w, _ in s}
+        gold = [[w for w, _ in s] for s in read_pd98(dv)]
+    return ["".join(g) for g in gold], gold, words
+
+
+def load_segmenter(algorithm: str, model: str | None):
+    """factory(**kw) for the algorithm: the shipped model, or the one in ``model``."""
+    from cnlp.registry import SEGMENTERS, resolve
+    if model is None:
+        return resolve(SEGMENTERS, algorithm)
+    if algorithm in ("perceptron", "crf"):
+        from cnlp.segment.tagging import TaggingSegmenter
+        base = TaggingSegmenter.load(model)
+        return lambda **kw: TaggingSegmenter(base.tagger, base.features, **kw)
+    if algorithm == "hmm":
+        from cnlp.segment.hmm import HMMSegmenter
+        base = HMMSegmenter.load(model)
+
+        def hmm(user_dict=None, suggest_bias=None, prefer_margin=None):
+            import copy
+            seg = copy.copy(base)
+            seg.user_dict = user_dict
+            if suggest_bias is not None:
+                seg.suggest_bonus = suggest_bias
+            if prefer_margin is not None:
+                seg.prefer_margin = prefer_margin
+            return seg
+        return hmm
+    if algorithm == "bigram":
+        from cnlp.segment.lattice import BigramModel, LatticeSegmenter
+        m = BigramModel.load(model)
+
+        def bigram(user_dict=None, suggest_bias=None, prefer_margin=None):
+            kw = {} if suggest_bias is None else {"suggest_bonus": suggest_bias}
+            if prefer_margin is not None:
+                kw["prefer_margin"] = prefer_margin
+            return LatticeSegmenter(m, user_dict=user_dict, **kw)
+        return bigram
+    raise SystemExit(f"--model is supported for perceptron, crf, hmm and bigram, not {algorithm}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--algorithm", default="perceptron")
-    ap.add_argument("--bias", type=float, nargs="+", default=[0, 0.1, 0.2, 0.3, 0.35, 0.4, 0.5, 1])
+    ap.add_argument("--algorithm", default="crf")
+    ap.add_argument("--model", help="segmenter directory (default: the shipped model)")
+    ap.add_argument("--dev", action="store_true", help="score on the dev split of 199801.txt, not the PKU test")
+    ap.add_argument("--margin", type=float, nargs="*", default=None,
+                    help="prefer margins to try (default: the segmenter's own)")
+    ap.add_argument("--bias", type=float, nargs="*", default=None,
+                    help="suggest biases to try (default: the segmenter's own)")
+    ap.add_argument("--no-jieba", action="store_true", help="skip the jieba-dictionary column")
     args = ap.parse_args()
-    from cnlp.registry import SEGMENTERS, resolve
-    factory = resolve(SEGMENTERS, args.algorithm)
-    raw, gold, words = pku_test()
+    factory = load_segmenter(args.algorithm, args.model)
+    raw, gold, words = dev_split() if args.dev else pku_test()
     oov = sorted({w for g in gold for w in g if w not in words})
-    taught, other = set(oov[::2]), set(oov[1::2])
-    ud_oov = UserDictionary(taught, mode="suggest")
-    ud_oov_force = UserDictionary(taught, mode="force")
-    t0 = time.perf_counter()
+    taught, other = oov[::2], set(oov[1::2])
     jieba_words = []
-    with open(corpora_dir() / "dicts" / "jieba_dict.txt", encoding="utf-8") as f:
-        for line in f:
-            parts = line.split()
-            if parts:
-                jieba_words.append(parts[0])
-    ud_jieba = UserDictionary(jieba_words, mode="suggest")
-    print(f"{len(taught)} taught OOV words, {len(other)} other OOV words; jieba dictionary {len(ud_jieba)} words "
-          f"({time.perf_counter() - t0:.1f}s to load)")
-    base = factory()
-    print("\n| bias | taught-OOV recall | other-OOV recall | F1 (half OOV suggested) | F1 (jieba dict suggested) |")
-    print("|---|---|---|---|---|")
-    for b in args.bias:
-        seg = factory(user_dict=ud_oov, suggest_bias=b)
+    if not args.no_jieba:
+        with open(corpora_dir() / "dicts" / "jieba_dict.txt", encoding="utf-8") as f:
+            jieba_words = [line.split()[0] for line in f if line.split()]
+    print(f"{'dev split of 199801.txt' if args.dev else 'SIGHAN PKU test'}, {args.algorithm}"
+          f"{' ' + args.model if args.model else ''}: {len(raw)} lines, {len(taught)} taught OOV words, "
+          f"{len(other)} other OOV words; jieba dictionary {len(jieba_words)} words")
+    rows = [("none", None, {})]
+    for b in (args.bias if args.bias is not None else [None]):
+        rows.append(("suggest", "suggest", {} if b is None else {"suggest_bias": b}))
+    for m in (args.margin if args.margin is not None else [None]):
+        rows.append(("prefer", "prefer", {} if m is None else {"prefer_margin": m}))
+    rows.append(("force", "force", {}))
+    print("\n| mode | setting | F1 | taught-OOV recall | other-OOV recall | F1 with jieba's dictionary in this mode |")
+    print("|---|---|---|---|---|---|")
+    for name, mode, kw in rows:
+        ud = None if mode is None else UserDictionary(taught, mode=mode)
+        seg = factory(user_dict=ud, **kw)
         pred = [seg.segment(x) for x in raw]
-        segj = factory(user_dict=ud_jieba, suggest_bias=b)
-        predj = [segj.segment(x) for x in raw]
-        print(f"| {b:g} | {recall_of(pred, gold, taught):.4f} | {recall_of(pred, gold, other):.4f} | "
-              f"{score(pred, gold, words)['f1']:.4f} | {score(predj, gold, words)['f1']:.4f} |", flush=True)
-    pred = [base.with_user_dict(ud_oov_force).segment(x) for x in raw]
-    print(f"| forced | {recall_of(pred, gold, taught):.4f} | {recall_of(pred, gold, other):.4f} | "
-          f"{score(pred, gold, words)['f1']:.4f} | (forcing jieba's dictionary is not meaningful) |")
+        r = score(pred, gold, words)
+        fj = "—"
+        if jieba_words and mode is not None and mode != "force":
+            segj = factory(user_dict=UserDictionary(jieba_words, mode=mode), **kw)
+            fj = f"{score([segj.segment(x) for x in raw], gold, words)['f1']:.4f}"
+        setting = ", ".join(f"{k}={v:g}" for k, v in kw.items()) or "default"
+        print(f"| {name} | {setting} | {r['f1']:.4f} | {recall_of(pred, gold, set(taught)):.4f} | "
+              f"{recall_of(pred, gold, other):.4f} | {fj} |", flush=True)
 
 
 if __name__ == "__main__":

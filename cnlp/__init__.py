@@ -7,6 +7,7 @@ True
 from __future__ import annotations
 
 import threading
+from collections import deque
 from typing import Iterable, Iterator
 
 from . import _jit  # noqa: F401  (first: chooses Numba's cache directory before any kernel is defined)
@@ -20,7 +21,7 @@ from . import ner as _ner_pkg  # noqa: F401  (the same for ``ner`` and ``parse``
 from . import parse as _parse_pkg  # noqa: F401
 
 __version__ = "0.1.0"
-__all__ = ["segment", "tokenize", "segment_many", "get_segmenter", "add_word", "del_word",
+__all__ = ["segment", "tokenize", "cut_for_search", "segment_many", "get_segmenter", "add_word", "del_word",
            "load_user_dict", "warmup", "pos_tag", "tag", "analyze", "ner", "add_entity", "del_entity", "parse",
            "load_entity_dict", "load", "Doc", "Pipeline", "TagSet",
            "discover_words", "keywords", "summarize", "CnlpError", "CorpusFormatError", "ModelFormatError",
@@ -76,7 +77,8 @@ def _with_user_dict(seg, user_dict):
                 hit = (mtime, UserDictionary.load(key))
                 _path_dicts[key] = hit
         user_dict = hit[1]
-    return seg.with_user_dict(user_dict)
+    from .dictionary import as_user_dictionary, layered
+    return seg.with_user_dict(layered(_default_user_dict(), as_user_dictionary(user_dict)))
 
 
 def segment(text: str, *, algorithm: str | None = None, user_dict=None) -> list[str]:
@@ -90,7 +92,8 @@ def segment(text: str, *, algorithm: str | None = None, user_dict=None) -> list[
         ``"hmm"``, ``"hmm2"``, ``"perceptron"``, ``"crf"``); default: the most accurate
         shipped model.
     user_dict : UserDictionary, path or iterable of words, optional
-        Extra words layered over the model's dictionary for this call.
+        Extra user words for this call, layered over the process-wide ones of :func:`add_word`
+        (for a word in both, this one's entry wins). Words without a mode are ``"prefer"`` words.
 
     Raises
     ------
@@ -103,10 +106,24 @@ def segment(text: str, *, algorithm: str | None = None, user_dict=None) -> list[
     return _with_user_dict(get_segmenter(algorithm), user_dict).segment(text)
 
 
-def tokenize(text: str, *, algorithm: str | None = None, user_dict=None) -> Iterator[tuple[str, int, int]]:
-    """Yield ``(word, start, end)`` for each word, with ``text[start:end] == word``."""
+def tokenize(text: str, *, mode: str = "default", algorithm: str | None = None,
+             user_dict=None) -> Iterator[tuple[str, int, int]]:
+    """Iterate over ``(word, start, end)`` for each word, with ``text[start:end] == word``.
+
+    ``mode="search"`` also gives, before each word of three or more characters, the dictionary
+    words (two or more characters, user words included) inside it, ordered by start then length:
+    ``("中华", 0, 2), ("人民", 2, 4), ..., ("中华人民共和国", 0, 7)``. The words of the default mode are
+    all there and still cover ``text`` exactly; the sub-words are extra.
+    """
     check_str(text, "tokenize")
-    return _with_user_dict(get_segmenter(algorithm), user_dict).tokenize(text)
+    return _with_user_dict(get_segmenter(algorithm), user_dict).tokenize(text, mode=mode)
+
+
+def cut_for_search(text: str, *, algorithm: str | None = None, user_dict=None) -> list[str]:
+    """The words of ``tokenize(text, mode="search")`` as a list of strings (jieba's
+    ``lcut_for_search``): each long word preceded by the dictionary words inside it."""
+    check_str(text, "cut_for_search")
+    return [w for w, _, _ in tokenize(text, mode="search", algorithm=algorithm, user_dict=user_dict)]
 
 
 def segment_many(lines: Iterable[str], *, algorithm: str | None = None, user_dict=None,
@@ -127,21 +144,23 @@ def segment_many(lines: Iterable[str], *, algorithm: str | None = None, user_dic
 
 def _segment_many(seg, lines, algorithm, n_jobs, chunk_size):
     if n_jobs == 1:
-        for line in lines:
-            yield _segment_line(seg.segment, line)
-        return
-    from .batch import AnnotatorSpec, imap_ordered
-    ud = seg.user_dict
-    spec = AnnotatorSpec("segment", algorithm=algorithm, user_words=tuple(ud.items()) if ud is not None else ())
+        run = seg.segment_many                     # many lines per kernel call, read lazily
+    else:
+        from .batch import AnnotatorSpec, imap_ordered
+        ud = seg.user_dict
+        spec = AnnotatorSpec("segment", algorithm=algorithm, user_words=tuple(ud.items()) if ud is not None else ())
+
+        def run(it):
+            return imap_ordered(spec, it, n_jobs=n_jobs, chunk_size=chunk_size)
     split = ((line, None) if type(line) is not str else _split_terminator(line) for line in lines)
-    pending: list = []
+    pending: deque = deque()
 
     def bodies():
         for body, term in split:
             pending.append(term)
             yield body
-    for words in imap_ordered(spec, bodies(), n_jobs=n_jobs, chunk_size=chunk_size):
-        term = pending.pop(0)
+    for words in run(bodies()):
+        term = pending.popleft()
         yield words + [term] if term else words
 
 
@@ -153,19 +172,14 @@ def _split_terminator(line: str) -> tuple[str, str]:
     return line, ""
 
 
-def _segment_line(segment, line):
-    if type(line) is not str:
-        return segment(line)                     # raises the TypeError
-    body, term = _split_terminator(line)
-    words = segment(body)
-    return words + [term] if term else words
+def add_word(word: str, freq: int | None = None, pos: str | None = None, *, mode: str | None = None) -> None:
+    """Add ``word`` to the process-wide user dictionary used by :func:`segment` and the pipelines.
 
-
-def add_word(word: str, freq: int | None = None, pos: str | None = None, *, mode: str = "suggest") -> None:
-    """Add ``word`` to the process-wide user dictionary used by :func:`segment`.
-
-    ``mode="force"`` makes the word appear whenever it occurs (unless it crosses another
-    forced word); ``mode="suggest"`` only raises its weight.
+    ``mode``: ``"prefer"`` (the default for a new word) — the word appears wherever it occurs
+    unless the model puts a word boundary across one of its edges with a clear margin (the words the
+    model cut inside it are merged); ``"force"`` — it always appears (unless it crosses another
+    forced word); ``"suggest"`` — a bias towards the word that grows with ``freq``.
+    ``mode=None`` on a word already added keeps its mode. ``pos`` is the tag :func:`pos_tag` gives it.
     """
     check_str(word, "add_word")
     _default_user_dict().add_word(word, freq=freq, pos=pos, mode=mode)
@@ -178,7 +192,9 @@ def del_word(word: str) -> None:
 
 
 def load_user_dict(path) -> None:
-    """Load a user dictionary file into the process-wide user dictionary."""
+    """Load a user dictionary file (``word [freq] [pos] [force|prefer|suggest]`` per line: jieba's
+    and HanLP's formats read as they are) into the process-wide user dictionary. Entries without a
+    mode column are ``prefer`` words (a word already added keeps its mode)."""
     _default_user_dict().update_from_file(path)
 
 

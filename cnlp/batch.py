@@ -18,7 +18,7 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from itertools import islice
 from typing import Callable, Iterable, Iterator, NamedTuple
 
-__all__ = ["AnnotatorSpec", "build_annotator", "imap_ordered", "TASKS", "BACKENDS"]
+__all__ = ["AnnotatorSpec", "build_annotator", "build_batch_annotator", "imap_ordered", "TASKS", "BACKENDS"]
 
 #: what an annotator returns per line: ``segment`` a word list, ``tag`` / ``analyze`` / ``parse`` a
 #: :class:`cnlp.doc.Doc`, ``ner`` a list of :class:`cnlp.doc.Entity`; with ``format`` set, the CLI's
@@ -76,12 +76,8 @@ def build_annotator(spec: AnnotatorSpec) -> Callable[[str], object]:
         seg = _segmenter(spec, ud)
         if spec.format is None:
             return seg.segment
-        sep, keep = spec.format, spec.keep_spaces
-
-        def segment_line(line: str) -> str:
-            words = seg.segment(line)
-            return sep.join(words if keep else [w for w in words if not w.isspace()])
-        return segment_line
+        fmt = _word_formatter(spec)
+        return lambda line: fmt(seg.segment(line))
     if spec.task == "parse":
         from .parse import default_ud_pipeline
         nlp = default_ud_pipeline()
@@ -112,6 +108,28 @@ def build_annotator(spec: AnnotatorSpec) -> Callable[[str], object]:
     return ner_line
 
 
+def build_batch_annotator(spec: AnnotatorSpec) -> Callable[[Iterable[str]], Iterator]:
+    """The annotator of ``spec`` over many lines: a function of an iterable of lines that returns an
+    iterator of the results of :func:`build_annotator`'s function, in order. Segmentation decodes
+    many lines per kernel call (:meth:`cnlp.segment.base.Segmenter.segment_many`); the other tasks
+    go line by line."""
+    if spec.task != "segment":
+        fn = build_annotator(spec)
+        return lambda lines: map(fn, lines)
+    seg = _segmenter(spec, _user_dict(spec))
+    if spec.format is None:
+        return seg.segment_many
+    fmt = _word_formatter(spec)
+    return lambda lines: map(fmt, seg.segment_many(lines))
+
+
+def _word_formatter(spec: AnnotatorSpec) -> Callable[[list], str]:
+    sep, keep = spec.format, spec.keep_spaces
+    if keep:
+        return sep.join
+    return lambda words: sep.join([w for w in words if not w.isspace()])
+
+
 def _formatted(nlp, fmt):
     if fmt is None:
         return nlp
@@ -131,12 +149,11 @@ _WORKER: dict = {}
 
 def _init_worker(spec: AnnotatorSpec) -> None:
     _WORKER["spec"] = spec
-    _WORKER["fn"] = build_annotator(spec)
+    _WORKER["fn"] = build_batch_annotator(spec)
 
 
 def _run_chunk(lines: list[str]) -> list:
-    fn = _WORKER["fn"]
-    return [fn(x) for x in lines]
+    return list(_WORKER["fn"](lines))
 
 
 def imap_ordered(spec: AnnotatorSpec, lines: Iterable[str], *, n_jobs: int | None = 1, chunk_size: int = 256,
@@ -147,8 +164,9 @@ def imap_ordered(spec: AnnotatorSpec, lines: Iterable[str], *, n_jobs: int | Non
     ``backend="process"``: worker processes (started with ``spawn``; each loads the models once
     from their directories); ``"thread"``: threads sharing one annotator (the kernels release the
     GIL, the Python around them does not). ``n_jobs=1`` runs in this process. The input is read
-    lazily; at most ``2 * n_jobs`` chunks of ``chunk_size`` lines are pending at a time. A
-    non-str line raises ``TypeError`` when its chunk is processed.
+    lazily; at most ``2 * n_jobs`` chunks of ``chunk_size`` lines are pending at a time (one with
+    ``n_jobs=1``). Segmentation decodes a chunk in one kernel call (:func:`build_batch_annotator`).
+    A non-str line raises ``TypeError`` when its chunk is processed.
     """
     if backend not in BACKENDS:
         raise ValueError(f"unknown backend {backend!r}; choose one of {list(BACKENDS)}")
@@ -161,14 +179,14 @@ def imap_ordered(spec: AnnotatorSpec, lines: Iterable[str], *, n_jobs: int | Non
         raise ValueError(f"n_jobs must be >= 1 (or None for one per core), got {n_jobs}")
     it = iter(lines)
     if n == 1:
-        fn = build_annotator(spec)
-        for line in it:
-            yield fn(line)
+        fn = build_batch_annotator(spec)
+        while chunk := list(islice(it, chunk_size)):
+            yield from fn(chunk)
         return
     if backend == "thread":
-        fn = build_annotator(spec)
+        fn = build_batch_annotator(spec)
         pool = ThreadPoolExecutor(max_workers=n)
-        submit = lambda chunk: pool.submit(lambda c=chunk: [fn(x) for x in c])  # noqa: E731
+        submit = lambda chunk: pool.submit(lambda c=chunk: list(fn(c)))  # noqa: E731
     else:
         import multiprocessing as mp
         pool = ProcessPoolExecutor(max_workers=n, mp_context=mp.get_context("spawn"),

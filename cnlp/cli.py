@@ -2,6 +2,13 @@
 
 Sub-commands other than ``segment`` and ``eval`` are registered in :mod:`cnlp.registry`
 and imported only when used.
+
+Conventions shared by every command (documented in docs/usage.md, "Command line"): exit status 0
+on success, 1 when the work fails (an unreadable or malformed input file, a bad model), 2 for a
+usage error (:class:`UsageError`, argparse errors); ``-`` names stdin wherever a file is read;
+``--model DIR`` replaces the default model; a ``--corpus`` left out defaults to a file under
+``$CNLP_CORPORA`` (:func:`default_corpus`); progress bars (:func:`progress_bar`) go to stderr, only
+when it is a terminal, and ``-q/--quiet`` turns them off.
 """
 from __future__ import annotations
 
@@ -16,6 +23,106 @@ from typing import Iterator, TextIO
 
 from . import registry
 from .errors import CnlpError
+
+
+class UsageError(Exception):
+    """A command line that cannot run as given (bad option values, missing inputs): reported in
+    one line on stderr, exit status 2. ``raise SystemExit("message")`` in a command means the same."""
+
+
+def progress_enabled(args=None) -> bool:
+    """True when a progress bar should be drawn: stderr is a terminal and ``-q/--quiet`` is not given."""
+    if args is not None and getattr(args, "quiet", False):
+        return False
+    try:
+        return sys.stderr is not None and sys.stderr.isatty()
+    except (ValueError, OSError):
+        return False
+
+
+class _NoBar:
+    """The do-nothing stand-in for a tqdm bar (no terminal, or ``--quiet``)."""
+    format_dict: dict = {}
+
+    def update(self, n=1):
+        pass
+
+    def set_postfix_str(self, s="", refresh=True):
+        pass
+
+    def set_description(self, desc=None, refresh=True):
+        pass
+
+    def close(self):
+        pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+def progress_bar(args=None, *, total=None, unit: str = " lines", desc: str | None = None):
+    """A tqdm bar on stderr when :func:`progress_enabled`, else a no-op object with the same methods
+    (``update``, ``set_postfix_str``, ``close``; usable as a context manager)."""
+    if not progress_enabled(args):
+        return _NoBar()
+    from tqdm import tqdm
+    return tqdm(total=total, unit=unit, desc=desc, file=sys.stderr, dynamic_ncols=True, leave=False)
+
+
+def with_progress(items, args=None, *, total=None, unit: str = " lines", desc: str | None = None):
+    """Iterate over ``items``, advancing a :func:`progress_bar` by one per item."""
+    bar = progress_bar(args, total=total, unit=unit, desc=desc)
+    try:
+        for item in items:
+            yield item
+            bar.update(1)
+    finally:
+        bar.close()
+
+
+def add_quiet_argument(parser: argparse.ArgumentParser) -> None:
+    """``-q/--quiet``: no progress bar (it is drawn on stderr only when stderr is a terminal)."""
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+
+
+#: the shared corpus file a training ``--corpus`` defaults to (under ``$CNLP_CORPORA``)
+PD98_CORPUS = ("pd1998", "199801.txt")
+
+
+def default_corpus(*parts: str, option: str = "--corpus") -> str:
+    """The shared corpus file ``$CNLP_CORPORA/<parts>``, for an option left out. :class:`UsageError`
+    naming the variable when it is not set; :class:`CnlpError` (exit status 1) when the file is
+    not there."""
+    root = os.environ.get("CNLP_CORPORA")
+    rel = "/".join(parts)
+    if not root:
+        raise UsageError(f"give {option} PATH, or set CNLP_CORPORA to the directory of the shared corpora "
+                         f"to train on $CNLP_CORPORA/{rel}")
+    path = os.path.join(root, *parts)
+    if not os.path.exists(path):
+        raise CnlpError(f"{option} defaults to $CNLP_CORPORA/{rel}, but {path} is not there (CNLP_CORPORA={root})")
+    return path
+
+
+def dev_summary(log, key: str = "dev", name: str = "dev F1") -> str:
+    """``", dev F1 last 0.9512 / best 0.9530"`` from a training log (possibly nested per seed), or ``""``."""
+    flat, stack = [], [log]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, list):
+            stack.extend(reversed(x))
+        elif isinstance(x, dict):
+            flat.append(x)
+    avg = [e["averaged_dev"] for e in flat if "averaged_dev" in e]
+    devs = [e[key] for e in flat if key in e and isinstance(e[key], (int, float))]
+    if avg:
+        return f", {name} {avg[-1]:.4f} (weights averaged over seeds)"
+    if not devs:
+        return ""
+    return f", {name} last {devs[-1]:.4f} / best {max(devs):.4f}"
 
 
 def iter_lines(paths: list[str], stdin: TextIO | None = None, errors: str = "strict",
@@ -38,6 +145,15 @@ def iter_lines(paths: list[str], stdin: TextIO | None = None, errors: str = "str
         else:
             with open(path, "rb") as f:
                 yield from (line for _, line in iter_stream_lines(f, path, errors, counts))
+
+
+def numbered_lines(path) -> Iterator[tuple[int, str]]:
+    """``(lineno, line)`` of the UTF-8 file ``path``, or of stdin when ``path`` is ``-``
+    (:func:`cnlp.corpus.readers.iter_lines`: 1-based numbers, no line terminators, BOM dropped)."""
+    from .corpus.readers import iter_lines as _file_lines, iter_stream_lines
+    if os.fspath(path) == "-":
+        return iter_stream_lines(sys.stdin.buffer, "<stdin>")
+    return _file_lines(path)
 
 
 def _input(args) -> Iterator[str]:
@@ -64,10 +180,11 @@ def _build_segmenter(args):
         seg = MaxMatchSegmenter(Dictionary.load_text(args.dictionary, fold=not args.pure),
                                direction={"fmm": "forward", "bmm": "backward"}.get(algo, "both"),
                                 atoms=not args.pure)
-    elif getattr(args, "model", None):
-        seg = registry.load(args.model)
+    elif getattr(args, "seg_model", None):
+        seg = registry.load(args.seg_model)
         if not callable(getattr(seg, "segment", None)):
-            raise SystemExit(f"cnlp: --model {args.model} holds a {type(seg).__name__}, not a segmenter")
+            opt = "--model" if args.command == "segment" else "--segmenter"
+            raise CnlpError(f"{opt} {args.seg_model} holds a {type(seg).__name__}, not a segmenter")
     else:
         seg = get_segmenter(args.algorithm)
     for path in args.user_dict or []:
@@ -123,37 +240,34 @@ def _batched(args, spec) -> bool:
     from .batch import run_to_file
     files = args.files or ["-"]
     source = json.dumps([(f, os.path.getsize(f), os.stat(f).st_mtime_ns) if f != "-" else (f, 0, 0) for f in files])
-    bar = None
-    if not args.quiet and sys.stderr.isatty():
-        from tqdm import tqdm
-        bar = tqdm(unit=" lines", file=sys.stderr, dynamic_ncols=True)
+    bar = progress_bar(args)
     last = [0]
 
     def progress(n_lines, n_chars):
-        if bar is not None:
-            bar.update(n_lines - last[0])
-            last[0] = n_lines
-            rate = bar.format_dict.get("elapsed") or 0
-            if rate:
-                bar.set_postfix_str(f"{n_chars / rate:,.0f} chars/s", refresh=False)
+        bar.update(n_lines - last[0])
+        last[0] = n_lines
+        rate = bar.format_dict.get("elapsed") or 0
+        if rate:
+            bar.set_postfix_str(f"{n_chars / rate:,.0f} chars/s", refresh=False)
     try:
         run_to_file(spec, _input(args), args.output, n_jobs=jobs, resume=args.resume, progress=progress,
                     stdout=sys.stdout, source=source)
     except ValueError as exc:
         raise SystemExit(f"cnlp: {exc}") from None
     finally:
-        if bar is not None:
-            bar.close()
+        bar.close()
     _report_bad_lines(args)
     return True
 
 
 def cmd_segment(args) -> int:
     seg = _build_segmenter(args)
+    if args.mode == "search":
+        return _segment_search(args, seg)
     if not args.dictionary:
         from .batch import AnnotatorSpec
-        spec = AnnotatorSpec("segment", algorithm=args.algorithm, model=args.model, user_words=_user_entries(seg),
-                             format=args.delimiter, keep_spaces=args.keep_spaces)
+        spec = AnnotatorSpec("segment", algorithm=args.algorithm, model=args.seg_model,
+                             user_words=_user_entries(seg), format=args.delimiter, keep_spaces=args.keep_spaces)
         if _batched(args, spec):
             return 0
     out = sys.stdout
@@ -169,6 +283,29 @@ def cmd_segment(args) -> int:
     return 0
 
 
+def _segment_search(args, seg) -> int:
+    """``cnlp segment --mode search``: one output line per input line, each word of three or more
+    characters preceded by the dictionary words inside it (``Segmenter.tokenize(mode="search")``)."""
+    if (args.jobs or 0) > 1 or args.jobs == 0 or args.resume:
+        raise UsageError("--mode search runs in one process (no --jobs, no --resume)")
+    out = open(args.output, "w", encoding="utf-8", newline="") if args.output else sys.stdout
+    try:
+        with contextlib.closing(with_progress(_input(args), args)) as lines:
+            for line in lines:
+                words = [w for w, _, _ in seg.tokenize(line, mode="search")]
+                if not args.keep_spaces:
+                    words = [w for w in words if not w.isspace()]
+                out.write(args.delimiter.join(words))
+                out.write("\n")
+    finally:
+        if args.output:
+            out.close()
+        else:
+            out.flush()
+    _report_bad_lines(args)
+    return 0
+
+
 def cmd_tag(args) -> int:
     """``cnlp tag``: one output line per input line (``word/TAG`` tokens, a CoNLL-U sentence, or a JSON object)."""
     import json
@@ -176,11 +313,16 @@ def cmd_tag(args) -> int:
     from .pipeline import Pipeline
     seg = _build_segmenter(args)
     from .batch import AnnotatorSpec
-    if _batched(args, AnnotatorSpec("tag", algorithm=args.algorithm, user_words=_user_entries(seg),
-                                    format=args.format)):
+    if args.model or args.seg_model:                 # not expressible by a worker recipe: one process
+        if (args.jobs or 0) > 1 or args.jobs == 0 or args.resume or args.output:
+            raise UsageError("tag --model / --segmenter run in one process (no --jobs, --output or --resume)")
+    elif _batched(args, AnnotatorSpec("tag", algorithm=args.algorithm, user_words=_user_entries(seg),
+                                      format=args.format)):
         return 0
-    pos = get_pos_tagger()
-    if seg.user_dict is not None:
+    pos = registry.load(args.model) if args.model else get_pos_tagger()
+    if not callable(getattr(pos, "predict", None)) or hasattr(pos, "segment"):
+        raise CnlpError(f"--model {args.model} holds a {type(pos).__name__}, not a POS tagger")
+    if seg.user_dict is not None and hasattr(pos, "with_user_dict"):
         pos = pos.with_user_dict(seg.user_dict)
     pipe = Pipeline(seg, pos=pos)
     out = sys.stdout
@@ -220,7 +362,13 @@ def format_entities(text: str, ents, fmt: str) -> str:
 def cmd_ner(args) -> int:
     """``cnlp ner``: one output record per input line, always."""
     from . import get_ner
-    rec = get_ner()
+    if args.model:
+        from .ner.recognizer import EntityRecognizer
+        rec = registry.load(args.model)
+        if not isinstance(rec, EntityRecognizer):
+            raise CnlpError(f"--model {args.model} holds a {type(rec).__name__}, not an entity recognizer")
+    else:
+        rec = get_ner()
     if args.user_dict or args.entity_dict:
         from .dictionary import UserDictionary
         from .ner.recognizer import EntityDictionary
@@ -235,7 +383,8 @@ def cmd_ner(args) -> int:
                                     user_dict=ud if ud is not None else rec.user_dict)
     from .batch import AnnotatorSpec
     ents = tuple(rec.entities.items()) if rec.entities is not None else ()
-    if _batched(args, AnnotatorSpec("ner", user_words=_user_entries(rec), entities=ents, format=args.format)):
+    if _batched(args, AnnotatorSpec("ner", model=args.model, user_words=_user_entries(rec), entities=ents,
+                                    format=args.format)):
         return 0
     out = sys.stdout
     for line in _input(args):
@@ -246,6 +395,21 @@ def cmd_ner(args) -> int:
 
 
 def cmd_eval(args) -> int:
+    if "-" in (args.gold, args.words) or args.gold == args.pred == "-":
+        raise UsageError("only --pred may be - (stdin)")
+    if args.pred == "-":
+        import shutil
+        import tempfile
+        with tempfile.TemporaryDirectory(prefix="cnlp-eval-") as tmp:
+            path = os.path.join(tmp, "stdin")
+            with open(path, "wb") as f:
+                shutil.copyfileobj(sys.stdin.buffer, f)
+            args.pred = path
+            return _eval(args)
+    return _eval(args)
+
+
+def _eval(args) -> int:
     from .evaluate import evaluate_files
     if args.task == "ner":
         from .evaluate import eval_ner_cli
@@ -277,7 +441,11 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("-a", "--algorithm", choices=sorted(registry.SEGMENTERS), default=None,
                    help=f"segmentation algorithm (default: {registry.DEFAULT_SEGMENTER})")
     s.add_argument("--dictionary", help="dictionary file replacing the default (max-match algorithms)")
-    s.add_argument("--model", metavar="DIR", help="a segmenter model directory (from cnlp train cws|hmm|bigram)")
+    s.add_argument("--model", metavar="DIR", dest="seg_model",
+                   help="a segmenter model directory (from cnlp train cws|hmm|bigram)")
+    s.add_argument("--mode", choices=["default", "search"], default="default",
+                   help="search: each word of 3+ characters is preceded by the dictionary words inside it "
+                        "(2+ characters), as jieba's cut_for_search; the default words are all there")
     s.add_argument("--user-dict", action="append", metavar="PATH", help="user dictionary (repeatable)")
     s.add_argument("--pure", action="store_true", help="with --dictionary: no atoms and no width folding (the SIGHAN max-match baseline)")
     s.add_argument("-d", "--delimiter", default=" ", help="word delimiter in the output (default: one space)")
@@ -289,6 +457,9 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("files", nargs="*", help="input files (default: stdin)")
     g.add_argument("-a", "--algorithm", choices=sorted(registry.SEGMENTERS), default=None,
                    help=f"segmentation algorithm (default: {registry.DEFAULT_SEGMENTER})")
+    g.add_argument("--model", metavar="DIR", help="a POS tagger model directory (from cnlp train pos)")
+    g.add_argument("--segmenter", metavar="DIR", dest="seg_model",
+                   help="a segmenter model directory (from cnlp train cws|hmm|bigram)")
     g.add_argument("--user-dict", action="append", metavar="PATH",
                    help="user dictionary (repeatable); a word's POS column fixes its tag")
     g.add_argument("--format", choices=["pd98", "conllu", "json"], default="pd98",
@@ -304,6 +475,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="inline: the text with [entity]/TYPE marks (default); bio: one char<TAB>tag line per "
                         "character (BIO tags) and a blank line after each input line; json: one JSON list of "
                         "entities per line")
+    n.add_argument("--model", metavar="DIR", help="an entity recognizer model directory (from cnlp train ner)")
     n.add_argument("--entity-dict", action="append", metavar="PATH",
                    help="entity dictionary, lines 'text TYPE [force|suggest]' (repeatable)")
     n.add_argument("--user-dict", action="append", metavar="PATH",
@@ -316,13 +488,13 @@ def build_parser() -> argparse.ArgumentParser:
                                     "P/R/F1 per type and micro-averaged, as conlleval; dep: CoNLL 2018 "
                                     "UPOS/XPOS/UAS/LAS)")
     e.add_argument("task", choices=["cws", "pos", "ner", "dep"])
-    e.add_argument("--gold", required=True)
-    e.add_argument("--pred", required=True)
+    e.add_argument("--gold", required=True, metavar="FILE")
+    e.add_argument("--pred", required=True, metavar="FILE", help="predictions (- for stdin)")
     e.add_argument("--words", help="training word list defining OOV")
     e.set_defaults(func=cmd_eval)
 
-    t = sub.add_parser("train", help="train a model")
-    tsub = t.add_subparsers(dest="task", required=True)
+    t = sub.add_parser("train", help="train a model (see `cnlp train TASK --help`)")
+    tsub = t.add_subparsers(dest="task", required=True, metavar="TASK")
     for task, module in registry.TRAIN_TASKS.items():
         tp = tsub.add_parser(task, help=f"train the {task} model")
         tp.set_defaults(_module=module, _entry="train_main", _adder="add_train_arguments")
@@ -340,27 +512,27 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
+    argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
-    # Lazily let the chosen module add its own arguments, then parse again.
-    rest = [a for a in argv if a not in ("-h", "--help")]
-    if not rest or rest[0] == "--version":   # bare `cnlp --help`, `cnlp --version` (or nothing)
-        args = parser.parse_args(argv)
-    try:   # first pass without --help, so a lazily loaded module can add its options first
-        args, _ = parser.parse_known_args(rest)
-    except SystemExit:
-        args = parser.parse_args(argv)
-    if getattr(args, "_module", None):
-        mod = importlib.import_module(args._module)
-        sp = _find_subparser(parser, argv)
-        getattr(mod, args._adder)(sp)
-        args = parser.parse_args(argv)
-        func = getattr(mod, args._entry)
-    else:
-        args = parser.parse_args(argv)
-        func = args.func
-    args.argv = list(argv)
+    # A lazily imported command adds its own arguments to its sub-parser first; then one parse
+    # (so `--help` shows them, and an error is reported once).
+    sp, module, adder, entry = _lazy_subparser(parser, argv)
+    if sp is not None:
+        mod = importlib.import_module(module)
+        getattr(mod, adder)(sp)
+    args = parser.parse_args(argv)
+    func = getattr(importlib.import_module(args._module), args._entry) if getattr(args, "_module", None) \
+        else args.func
+    args.argv = argv
     return run(func, args)
+
+
+def _prog(args) -> str:
+    """``cnlp train cws``, ``cnlp segment`` ...: the command of ``args``, for messages."""
+    words = [getattr(args, "command", None)]
+    if words[0] == "train":
+        words.append(getattr(args, "task", None))
+    return " ".join(["cnlp"] + [w for w in words if w])
 
 
 class _LineOutput(io.TextIOBase):
@@ -419,9 +591,11 @@ def _silence_stdout(stream) -> None:
 
 
 def run(func, args) -> int:
-    """Run a command: exit status 0 when the reader of stdout goes away (``| head``), 130 on
-    Ctrl-C, 2 with a one-line message on cnlp errors, I/O errors and an output encoding that
-    cannot represent the text; output is flushed in complete lines only."""
+    """Run a command: exit status 0 on success and when the reader of stdout goes away (``| head``);
+    1 with a one-line message when the work fails (cnlp errors: malformed input or model files; I/O
+    errors; input that is not UTF-8; an output encoding that cannot represent the text); 2 with a
+    one-line message on a usage error (:class:`UsageError`, ``SystemExit("message")``); 130 on
+    Ctrl-C. Output is flushed in complete lines only."""
     real = sys.stdout
     out = _LineOutput(real) if real is not None else None
     if out is not None:
@@ -446,29 +620,52 @@ def run(func, args) -> int:
         enc = getattr(real, "encoding", None)
         print(f"cnlp: error: the output encoding {enc!r} cannot represent {e.object[e.start:e.end]!r}; "
               f"set PYTHONIOENCODING=utf-8", file=sys.stderr)
-        return 2
+        return 1
     except UnicodeDecodeError as e:
         print(f"cnlp: error: input is not valid {e.encoding} ({e.reason} at byte {e.start})", file=sys.stderr)
-        return 2
+        return 1
     except (CnlpError, OSError) as e:
         if isinstance(e, OSError) and e.errno == errno.EPIPE:
             _silence_stdout(real)
             return 0
         print(f"cnlp: error: {e}", file=sys.stderr)
+        return 1
+    except UsageError as e:
+        if out is not None:
+            out.discard()
+        print(f"{_prog(args)}: error: {e}", file=sys.stderr)
+        return 2
+    except SystemExit as e:                  # raise SystemExit("message") in a command: a usage error
+        if not isinstance(e.code, str):
+            raise
+        if out is not None:
+            out.discard()
+        print(e.code if e.code.startswith("cnlp") else f"{_prog(args)}: error: {e.code}", file=sys.stderr)
         return 2
     finally:
         sys.stdout = real
 
 
-def _find_subparser(parser, argv):
-    """The innermost sub-parser selected by ``argv`` (``train TASK`` or a command)."""
+def _lazy_subparser(parser, argv):
+    """``(sub-parser, module, adder, entry)`` of the lazily loaded command named in ``argv``
+    (``train TASK`` or a registered command), or ``(None, ...)``. Only the top-level options
+    (``-h``, ``--version``) may come before the command name."""
+    none = (None, None, None, None)
     action = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    sp = action.choices[next(x for x in argv if x in action.choices)]
-    if argv[argv.index(next(x for x in argv if x in action.choices))] == "train":
+    cmd = next((x for x in argv if not x.startswith("-")), None)
+    if cmd not in action.choices:
+        return none
+    sp = action.choices[cmd]
+    if cmd == "train":
         inner = next(a for a in sp._actions if isinstance(a, argparse._SubParsersAction))
         rest = argv[argv.index("train") + 1:]
-        sp = inner.choices[next(x for x in rest if x in inner.choices)]
-    return sp
+        task = next((x for x in rest if not x.startswith("-")), None)
+        if task not in inner.choices:
+            return none
+        return inner.choices[task], registry.TRAIN_TASKS[task], "add_train_arguments", "train_main"
+    if cmd in registry.COMMANDS:
+        return sp, registry.COMMANDS[cmd], "add_cli_arguments", "cli_main"
+    return none
 
 
 if __name__ == "__main__":

@@ -1,13 +1,16 @@
-"""Character classes, width folding and str -> int32 code-point arrays.
+"""Character classes, folding and str -> int32 code-point arrays.
 
 Everything that decodes text works on the int32 array made by :func:`to_codes`; the
 caller's ``str`` is never modified, and output is always cut from the original text.
-Width folding produces a *parallel* array of the same length, used only for lookups
-and features.
+Folding (full-width ASCII -> half width, ASCII lower case, traditional -> simplified characters)
+produces a *parallel* array of the same length, used only for lookups and features, so models
+trained on simplified text read traditional text too.
 """
 from __future__ import annotations
 
+import json
 import unicodedata
+from pathlib import Path
 
 import numpy as np
 from numba import njit
@@ -94,15 +97,51 @@ def char_classes(codes: np.ndarray) -> np.ndarray:
     return _classify(codes, _BMP_TABLE, np.empty(codes.shape[0], np.int8))
 
 
+def _t2s_path() -> Path:
+    """``t2s/table.json`` of the shipped data: the installed ``cnlp/data`` or the checkout's ``data/``.
+
+    Not ``$CNLP_DATA``: the table is part of the fold compiled into the kernels, not a model.
+    """
+    here = Path(__file__).resolve().parent
+    for d in (here / "data", here.parent / "data"):
+        if (d / "t2s" / "table.json").is_file():
+            return d / "t2s" / "table.json"
+    raise ImportError(f"cnlp: the traditional -> simplified table data/t2s/table.json is missing "
+                      f"(looked in {here / 'data'} and {here.parent / 'data'}); rebuild it with "
+                      f"`python scripts/build_t2s_table.py`")
+
+
+def _build_fold_table() -> np.ndarray:
+    """int32[65536]: the folded code point of every BMP code point (see :func:`fold_code`)."""
+    table = np.arange(0x10000, dtype=np.int32)
+    table[0xFF01:0xFF5F] -= 0xFEE0                     # full-width ASCII -> half width
+    table[0x3000] = 0x20                               # ideographic space -> space
+    upper = (table >= 65) & (table <= 90)              # ASCII upper -> lower (also of folded ones)
+    table[upper] += 32
+    pairs = json.loads(_t2s_path().read_text("utf-8"))["pairs"]
+    src, dst = to_codes(pairs[0::2]), to_codes(pairs[1::2])
+    if src.shape != dst.shape or (src.shape[0] and (src.max() > 0xFFFF or dst.max() > 0xFFFF)):
+        raise ImportError("cnlp: data/t2s/table.json is malformed (pairs of BMP characters expected)")
+    table[src] = dst
+    return table
+
+
+#: BMP code point -> folded code point (width fold, ASCII lower case, traditional -> simplified);
+#: read by :func:`fold_code`, so kernels compiled with it keep it as a constant
+_FOLD_TABLE = _build_fold_table()
+
+#: :data:`_FOLD_TABLE` as a ``str.translate`` mapping (only the code points it changes)
+FOLD_TRANSLATE: dict[int, int] = {int(c): int(_FOLD_TABLE[c])
+                                  for c in np.flatnonzero(_FOLD_TABLE != np.arange(0x10000))}
+
+
 @njit(cache=True, nogil=True, inline="always")
 def fold_code(c):
-    """Width-fold one code point: full-width ASCII -> half width, U+3000 -> space, A-Z -> a-z."""
-    if 0xFF01 <= c <= 0xFF5E:          # full-width ASCII
-        c -= 0xFEE0
-    elif c == 0x3000:                  # ideographic space
-        c = 0x20
-    if 65 <= c <= 90:                  # ASCII upper -> lower
-        c += 32
+    """Fold one code point: full-width ASCII -> half width, U+3000 -> space, A-Z -> a-z, and a
+    traditional character -> its simplified form (``data/t2s/table.json``; characters also used in
+    simplified text, such as 乾 and 著, stay). Code points outside the BMP are returned unchanged."""
+    if 0 <= c < 65536:
+        return _FOLD_TABLE[c]
     return c
 
 
@@ -114,14 +153,16 @@ def _fold(codes, out):
 
 
 def fold_width(codes: np.ndarray) -> np.ndarray:
-    """Parallel array with full-width ASCII folded to half width and ASCII letters lower-cased."""
+    """Parallel array of folded code points (:func:`fold_code`): full-width ASCII to half width,
+    ASCII letters lower-cased, traditional characters to simplified. Used only for lookups and
+    features; output is always cut from the original text."""
     codes = np.ascontiguousarray(codes, dtype=np.int32)
     return _fold(codes, np.empty_like(codes))
 
 
 def fold_str(text: str) -> str:
     """:func:`fold_width` on a ``str`` (used to normalise dictionary and corpus words)."""
-    return from_codes(fold_width(to_codes(text)))
+    return text.translate(FOLD_TRANSLATE)
 
 
 @njit(cache=True, nogil=True)

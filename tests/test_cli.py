@@ -42,7 +42,7 @@ def test_bad_utf8_names_file_and_line(tmp_path):
 def test_bad_file_exit_code(tmp_path, capsys):
     p = tmp_path / "bad.txt"
     p.write_bytes(b"ok\n\xff\n")
-    assert main(["segment", str(p)]) == 2
+    assert main(["segment", str(p)]) == 1          # a failure, not a usage error
     assert "bad.txt:2" in capsys.readouterr().err
 
 

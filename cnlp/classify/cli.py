@@ -60,7 +60,7 @@ def add_cli_arguments(parser: argparse.ArgumentParser) -> None:
                    metavar="LABEL=FILE", help="training file whose every line is a text of class LABEL (repeatable)")
     t.add_argument("--out", required=True, metavar="DIR", help="model directory to write")
     t.add_argument("--k", type=_k, default=None, help="number of chi-square terms kept, or 'all' (default 100000)")
-    t.add_argument("--model", choices=["nb", "linear"], default="linear",
+    t.add_argument("--classifier", "--model", dest="model", choices=["nb", "linear"], default="linear",
                    help="naive Bayes or logistic regression (default: linear)")
     t.add_argument("--ngrams", type=_range, default=(1, 2), metavar="LO-HI",
                    help="word n-gram orders (default 1-2; 'none' for characters only)")
@@ -70,17 +70,18 @@ def add_cli_arguments(parser: argparse.ArgumentParser) -> None:
     t.add_argument("--C", type=float, default=None, help="logistic-regression inverse regularisation")
     t.add_argument("--alpha", type=float, default=None, help="naive Bayes smoothing")
     t.add_argument("-a", "--algorithm", default=None, help="cnlp segmentation algorithm (default: cnlp's default)")
+    t.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
 
     p = sub.add_parser("predict", help="print 'label<TAB>probability' for each input line")
     p.add_argument("--model", required=True, metavar="DIR", help="model directory written by 'train'")
-    p.add_argument("files", nargs="+", metavar="FILE", help="input files, one text per line")
+    p.add_argument("files", nargs="*", metavar="FILE", help="input files, one text per line (default or -: stdin)")
 
 
 def read_labelled(path) -> tuple[list[str], list[str]]:
-    """``(texts, labels)`` of a ``label<TAB>text`` file; blank lines are skipped."""
-    from ..corpus.readers import iter_lines
+    """``(texts, labels)`` of a ``label<TAB>text`` file (``-``: stdin); blank lines are skipped."""
+    from ..cli import numbered_lines
     texts, labels = [], []
-    for lineno, line in iter_lines(path):
+    for lineno, line in numbered_lines(path):
         if not line.strip():
             continue
         label, tab, text = line.partition("\t")
@@ -95,7 +96,8 @@ def read_labelled(path) -> tuple[list[str], list[str]]:
 
 
 def _train(args) -> int:
-    from ..corpus.readers import iter_lines
+    from ..cli import numbered_lines, progress_enabled
+    from ..errors import CnlpError
     from .classifier import TextClassifier
     if not args.data and not args.classes:
         raise SystemExit("cnlp classify train: give training data with --data FILE or --class LABEL=FILE")
@@ -106,19 +108,32 @@ def _train(args) -> int:
         texts += t
         labels += y
     for label, path in args.classes:
-        for _, line in iter_lines(path):
+        for _, line in numbered_lines(path):
             if line.strip():
                 texts.append(line)
                 labels.append(label)
     if len(set(labels)) < 2:
-        raise SystemExit(f"cnlp classify train: need at least two classes, got {sorted(set(labels))}")
+        raise CnlpError(f"need at least two classes in the training data, got {sorted(set(labels))}")
     params = {"model": args.model, "ngram_range": args.ngrams, "char_ngram_range": args.char_ngrams,
               "min_df": args.min_df, "algorithm": args.algorithm}
     for name in ("k", "C", "alpha"):
         if getattr(args, name) is not None:
             params[name] = getattr(args, name)
     t0 = time.perf_counter()
-    clf = TextClassifier(**params).fit(texts, labels)
+    clf = TextClassifier(**params)
+    if progress_enabled(args):                 # segmenting is the long part: analyse in chunks under a bar
+        from ..cli import progress_bar
+        from .features import check_texts
+        texts = check_texts(texts, "fit")
+        analyzer = clf._make_features()          # the same feature parameters fit() would use
+        docs: list = []
+        with progress_bar(args, total=len(texts), unit=" texts", desc="segmenting") as bar:
+            for i in range(0, len(texts), 1000):
+                docs += analyzer.analyze(texts[i:i + 1000])
+                bar.update(len(texts[i:i + 1000]))
+        clf.fit_analyzed(docs, labels)
+    else:
+        clf.fit(texts, labels)
     clf.save(args.out)
     f = clf.features_
     print(f"trained {args.model} on {len(texts)} texts, {len(clf.classes_)} classes, "
@@ -128,7 +143,7 @@ def _train(args) -> int:
 
 
 def _predict(args) -> int:
-    from ..corpus.readers import iter_lines
+    from ..cli import numbered_lines
     from .classifier import TextClassifier
     clf = TextClassifier.load(args.model)
     out = sys.stdout
@@ -140,8 +155,8 @@ def _predict(args) -> int:
         out.writelines(f"{clf.classes_[j]}\t{proba[i, j]:.4f}\n" for i, j in enumerate(best))
         batch.clear()
 
-    for path in args.files:
-        for _, line in iter_lines(path):
+    for path in args.files or ["-"]:
+        for _, line in numbered_lines(path):
             batch.append(line)
             if len(batch) >= _BATCH:
                 flush()

@@ -632,22 +632,29 @@ def _source_info(path, fmt: str) -> dict:
 # ---------------------------------------------------------------------------------- CLI
 def add_train_arguments(parser: argparse.ArgumentParser) -> None:
     """Arguments of ``cnlp train stats``."""
-    parser.add_argument("--corpus", action="append", required=True, metavar="PATH",
-                        help="training corpus (repeatable)")
+    from ..cli import add_quiet_argument
+    parser.add_argument("--corpus", action="append", metavar="PATH",
+                        help="training corpus (repeatable; default with --format pd98: $CNLP_CORPORA/pd1998/199801.txt)")
     parser.add_argument("--format", choices=["pd98", "sighan"], default="pd98")
     parser.add_argument("--out", required=True, metavar="DIR", help="output directory")
+    add_quiet_argument(parser)
 
 
 def train_main(args) -> int:
     """``cnlp train stats --corpus PATH [--corpus PATH] --format pd98|sighan --out DIR``."""
+    from ..cli import PD98_CORPUS, UsageError, default_corpus, with_progress
     t0 = time.perf_counter()
     reader = read_pd98 if args.format == "pd98" else read_sighan
+    if not args.corpus:
+        if args.format != "pd98":
+            raise UsageError(f"give --corpus PATH (the default corpus is in pd98 format, not {args.format})")
+        args.corpus = [default_corpus(*PD98_CORPUS)]
 
     def stream():
         for path in args.corpus:
             yield from reader(path)
 
-    stats = CorpusStats.build(stream(), meta={"sources": [_source_info(p, args.format) for p in args.corpus]})
+    stats = CorpusStats.build(with_progress(stream(), args, unit=" sentences", desc="stats"), meta={"sources": [_source_info(p, args.format) for p in args.corpus]})
     stats.save(args.out)
     print(f"{stats!r} -> {os.fspath(args.out)} in {time.perf_counter() - t0:.1f}s")
     return 0

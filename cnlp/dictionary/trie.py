@@ -18,7 +18,7 @@ import numpy as np
 
 from ..errors import CorpusFormatError, ModelFormatError
 from ..io import INT, LIST, STR, Arr, Field, guard_load, load_bundle, save_bundle
-from ..text import fold_width, to_codes, trie_get
+from ..text import FOLD_TRANSLATE, fold_width, to_codes, trie_get
 from ._kernels import (MAX_NODES, TrieArrays, build_edges, build_hash, count_matches, empty_trie, fill_matches,
                        nb_prefix_matches, walk_backward, walk_forward)
 
@@ -52,10 +52,8 @@ def check_freq(f, what: str = "freq") -> int:
         raise ValueError(f"{what} must be an int in [0, {MAX_FREQ}], got {f!r}")
     return int(f)
 # str.translate form of cnlp.text.fold_str (full-width ASCII -> half width, ideographic space ->
-# space, ASCII upper -> lower): ~10x faster per word than the array round trip
-_FOLD = {c: c + 32 for c in range(65, 91)}
-_FOLD.update({c: _FOLD.get(c - 0xFEE0, c - 0xFEE0) for c in range(0xFF01, 0xFF5F)})
-_FOLD[0x3000] = 0x20
+# space, ASCII upper -> lower, traditional -> simplified): ~10x faster per word than an array round trip
+_FOLD = FOLD_TRANSLATE
 
 
 def fold_key(word: str) -> str:

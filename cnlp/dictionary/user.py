@@ -1,8 +1,17 @@
-"""User dictionaries: a small mutable word set layered over a model, with force/suggest modes.
+"""User dictionaries: a small mutable word set layered over a model, in three modes.
 
-Every decoder asks :meth:`UserDictionary.constraints` for the user words occurring in a text and
-applies them *inside* decoding: forced words are fixed spans (B M* E / S in BMES decoders, fixed
-lattice edges, uncrossable spans in max-match); suggested words only gain weight.
+Every decoder asks :meth:`UserDictionary.spans` for the user words occurring in a text and
+applies them *inside* decoding:
+
+* ``force``: the word is a fixed span (B M* E / S in BMES decoders, the only lattice node over its
+  span, an uncrossable span in max-match); it appears wherever it occurs unless it crosses another
+  forced word.
+* ``prefer`` (the default): the decoder is pulled towards word boundaries at the word's two edges
+  by a margin; when it then cuts at both edges, the words it cut *inside* the span are merged. So the
+  word appears wherever it occurs unless the model puts a boundary across one of its edges with a
+  clear margin.
+* ``suggest``: a bias towards the word whose strength grows with the word's frequency
+  (:func:`suggest_strength`); the model overrules it whenever it is more certain.
 """
 from __future__ import annotations
 
@@ -12,53 +21,86 @@ from typing import Iterable, Iterator
 
 import numpy as np
 
-from .._tagset_kernels import force_spans
-from numba import njit
-
 from .._locks import fork_safe
+from .._tagset_kernels import force_spans
 from ..errors import check_str
 from ..text import fold_str
-from ._kernels import count_matches, fill_matches
+from ._user_kernels import (FORCE, PREFER, SUGGEST, bmes_user_constraints, edge_bias, match_spans,
+                            merge_preferred)
 from .trie import Dictionary, build_trie_arrays, check_freq, read_dictionary_text
 
-__all__ = ["UserDictionary", "LayeredDictionary", "as_user_dictionary", "bmes_mask", "bmes_bias", "suggest_freq", "MODES"]
-MODES = ("force", "suggest")
+__all__ = ["UserDictionary", "LayeredDictionary", "as_user_dictionary", "layered", "bmes_mask", "bmes_bias",
+           "edge_bias", "merge_preferred", "suggest_strength", "suggest_freq", "MODES", "DEFAULT_MODE",
+           "FORCE", "PREFER", "SUGGEST"]
+#: user-word modes, strongest first; their int8 codes in :meth:`UserDictionary.spans` are FORCE, PREFER, SUGGEST
+MODES = ("force", "prefer", "suggest")
+#: the mode of words given without one (lists, files without a mode column, ``add_word`` without ``mode``)
+DEFAULT_MODE = "prefer"
+_CODE = {"force": FORCE, "prefer": PREFER, "suggest": SUGGEST}
+#: the frequency a suggested word without one counts as (:func:`suggest_strength` is 1 there)
+SUGGEST_REF_FREQ = 100
+
+
+def suggest_strength(freq) -> np.ndarray:
+    """Multiplier of the suggest bias for user frequencies ``freq`` (int array; -1 = none given).
+
+    ``log(1 + freq) / log(1 + 100)``: 1 for a word without a frequency (or with 100), 0 for
+    frequency 0, about 2 for 10,000 and 3 for a million; it only grows with the frequency.
+    """
+    f = np.asarray(freq, np.float64)
+    f = np.where(f < 0, SUGGEST_REF_FREQ, f)
+    return np.log1p(f) / np.log1p(SUGGEST_REF_FREQ)
 
 
 class UserDictionary:
-    """Mutable set of user words, each with ``freq`` (or None), ``pos`` (or None) and ``mode``.
+    """Mutable set of user words, each with ``freq`` (or None), ``pos`` (or None) and ``mode``
+    (``"force"``, ``"prefer"`` or ``"suggest"``; see the module docstring).
 
-    ``freq=None`` means "whatever it takes for the word to win" (decoders give it the weight
-    of a frequent word). File format, one entry per line: ``word [freq] [pos] [force|suggest]``
-    (``#`` comments; BOM stripped). Thread-safe for concurrent readers and writers.
+    File format, one entry per line: ``word [freq] [pos] [force|prefer|suggest]`` (``#`` comments;
+    BOM stripped) — jieba's and HanLP's user-dictionary files read as they are. An entry that
+    names no mode gets ``prefer``, except that it never weakens the mode a word already has (a
+    plain list loaded after a file of forced words leaves them forced); an entry that names a mode
+    sets it. ``freq`` and ``pos`` left out keep what the word had. Thread-safe for concurrent
+    readers and writers.
 
     >>> ud = UserDictionary(); ud.add_word("命起源", mode="force")
     >>> ud.constraints_in("生命起源")
     [(1, 4, True)]
     """
 
-    def __init__(self, words: Iterable[str] = (), *, mode: str = "suggest"):
+    def __init__(self, words: Iterable[str] = (), *, mode: str | None = None):
         self._entries: dict[str, tuple[int | None, str | None, str]] = {}
         self._lock = threading.RLock()
         fork_safe(self)
         self.version = 0
-        self._cache = None            # (version, fwd TrieArrays, mode_by_id bool[])
+        self._cache = None            # (version, arrays)
+        if isinstance(words, (str, bytes, bytearray)):
+            raise TypeError(f"UserDictionary expects an iterable of words, got {type(words).__name__}")
         for w in words:
             self.add_word(w, mode=mode)
 
     # ---- editing -----------------------------------------------------------------------
     def add_word(self, word: str, freq: int | None = None, pos: str | None = None, *,
-                 mode: str = "suggest") -> None:
+                 mode: str | None = None) -> None:
+        """Add ``word`` (or update it). ``mode=None``: ``prefer`` for a new word, the word's
+        current mode otherwise; ``freq``/``pos`` None keep the current ones."""
         check_str(word, "add_word")
-        if mode not in MODES:
+        if mode is not None and mode not in MODES:
             raise ValueError(f"unknown mode {mode!r}; choose one of {list(MODES)}")
         if freq is not None:
             check_freq(freq)
+        if pos is not None and not isinstance(pos, str):
+            raise TypeError(f"add_word() expects pos as str or None, got {type(pos).__name__}")
         w = fold_str(word)
         if not w:
             raise ValueError("cannot add an empty word")
         with self._lock:
-            self._entries[w] = (None if freq is None else int(freq), pos, mode)
+            old = self._entries.get(w)
+            if old is not None:
+                freq = old[0] if freq is None else freq
+                pos = old[1] if pos is None else pos
+                mode = old[2] if mode is None else mode
+            self._entries[w] = (None if freq is None else int(freq), pos, mode or DEFAULT_MODE)
             self.version += 1
 
     def del_word(self, word: str) -> None:
@@ -67,14 +109,26 @@ class UserDictionary:
             if self._entries.pop(fold_str(word), None) is not None:
                 self.version += 1
 
+    def update(self, other: "UserDictionary") -> None:
+        """Add every entry of ``other`` (its modes are explicit, so they win over this one's)."""
+        for w, f, p, m in other.items():
+            self.add_word(w, f, p, mode=m)
+
+    def copy(self) -> "UserDictionary":
+        ud = UserDictionary()
+        with self._lock:
+            ud._entries = dict(self._entries)
+        return ud
+
     @classmethod
-    def load(cls, path, *, mode: str = "suggest", lenient: bool = False) -> "UserDictionary":
+    def load(cls, path, *, mode: str | None = None, lenient: bool = False) -> "UserDictionary":
         ud = cls()
         ud.update_from_file(path, mode=mode, lenient=lenient)
         return ud
 
-    def update_from_file(self, path, *, mode: str = "suggest", lenient: bool = False) -> None:
-        """Add the entries of a ``word [freq] [pos] [force|suggest]`` file (``mode`` is the default)."""
+    def update_from_file(self, path, *, mode: str | None = None, lenient: bool = False) -> None:
+        """Add the entries of a ``word [freq] [pos] [force|prefer|suggest]`` file; ``mode`` is the
+        mode of entries without a mode column (None: see the class docstring)."""
         path = os.fspath(path)
         for word, freq, dist, m in read_dictionary_text(path, format="words", lenient=lenient,
                                                         extra_columns=True):
@@ -83,9 +137,7 @@ class UserDictionary:
 
     def merged_with_file(self, path) -> "UserDictionary":
         """A new UserDictionary with this one's entries plus those of ``path``."""
-        ud = UserDictionary()
-        with self._lock:
-            ud._entries = dict(self._entries)
+        ud = self.copy()
         ud.update_from_file(path)
         return ud
 
@@ -108,7 +160,8 @@ class UserDictionary:
         return self._entries.get(fold_str(word))
 
     def arrays(self):
-        """``(fwd TrieArrays, force bool[n_ids], freq int64[n_ids] (-1 = None), words)``, cached per version."""
+        """``(fwd TrieArrays, mode int8[n_ids], freq int64[n_ids] (-1 = None), words,
+        strength float64[n_ids])`` (:func:`suggest_strength` of each word), cached per version."""
         c = self._cache
         if c is not None and c[0] == self.version:
             return c[1]
@@ -116,34 +169,46 @@ class UserDictionary:
             version = self.version
             words = list(self._entries)
             fwd = build_trie_arrays(words, range(len(words)))
-            force = np.array([self._entries[w][2] == "force" for w in words], dtype=np.bool_)
+            mode = np.array([_CODE[self._entries[w][2]] for w in words], dtype=np.int8)
             freq = np.array([-1 if self._entries[w][0] is None else self._entries[w][0] for w in words],
                             dtype=np.int64)
-            out = (fwd, force, freq, words)
+            out = (fwd, mode, freq, words, suggest_strength(freq))
             self._cache = (version, out)
         return out
 
-    def constraints(self, folded_codes: np.ndarray):
+    def spans(self, folded_codes: np.ndarray):
         """User words occurring in ``folded_codes`` (int32, folded with :func:`cnlp.text.fold_width`).
 
-        Returns ``(starts int32[k], ends int32[k], force bool[k])`` sorted by start then end.
-        Suggested words: every occurrence. Forced words: a non-overlapping set chosen
-        leftmost-longest, so forced spans never cross each other.
+        Returns ``(starts int32[k], ends int32[k], mode int8[k], freq int64[k])`` sorted by start then
+        end; ``mode`` holds :data:`FORCE`, :data:`PREFER` or :data:`SUGGEST`, ``freq`` -1 where none
+        was given. Forced words: a non-overlapping set chosen leftmost-longest, so forced spans never
+        cross each other; preferred words: every occurrence that does not overlap a forced span;
+        suggested words: every occurrence.
         """
         codes = np.ascontiguousarray(folded_codes, dtype=np.int32)
         if not self._entries or codes.shape[0] == 0:
             z = np.zeros(0, np.int32)
-            return z, z.copy(), np.zeros(0, np.bool_)
-        fwd, force, _, _ = self.arrays()
-        m = count_matches(fwd, codes)
-        offsets = np.empty(codes.shape[0] + 1, np.int32)
-        ends = np.empty(m, np.int32)
-        ids = np.empty(m, np.int32)
-        fill_matches(fwd, codes, offsets, ends, ids)
-        keep = np.empty(m, np.bool_)
-        _select(offsets, ends, force[ids], keep)
-        starts = np.repeat(np.arange(codes.shape[0], dtype=np.int32), np.diff(offsets))
-        return starts[keep], ends[keep], force[ids][keep]
+            return z, z.copy(), np.zeros(0, np.int8), np.zeros(0, np.int64)
+        fwd, mode, freq, _, _ = self.arrays()
+        starts, ends, ids = match_spans(fwd.root, fwd.htab, fwd.word, codes, mode)
+        return starts, ends, mode[ids], freq[ids]
+
+    def bmes_constraints(self, folded_codes: np.ndarray, codes: np.ndarray, space: int,
+                         suggest_unit: float, prefer_unit: float):
+        """``(allowed bool (n, 4), bias float64 (n, 4), prefer_starts, prefer_ends)`` for a BMES decoder
+        (:func:`cnlp.dictionary._user_kernels.bmes_user_constraints`: one kernel call; ``allowed`` /
+        ``bias`` have 0 rows when nothing is forced / biased). Whitespace runs of class ``space`` in the
+        original ``codes`` are forced words too."""
+        from ..text import _BMP_TABLE
+        fwd, mode, _, _, strength = self.arrays()
+        return bmes_user_constraints(fwd.root, fwd.htab, fwd.word, folded_codes, codes, _BMP_TABLE, space, mode,
+                                     strength, float(suggest_unit), float(prefer_unit))
+
+    def constraints(self, folded_codes: np.ndarray):
+        """:meth:`spans` as ``(starts, ends, force bool[k])`` (preferred and suggested words both
+        count as not forced)."""
+        s, e, m, _ = self.spans(folded_codes)
+        return s, e, m == FORCE
 
     def constraints_in(self, text: str) -> list[tuple[int, int, bool]]:
         """:meth:`constraints` on a ``str``, as a list of ``(start, end, force)``."""
@@ -153,29 +218,31 @@ class UserDictionary:
 
     def __repr__(self) -> str:
         n_force = sum(1 for v in self._entries.values() if v[2] == "force")
-        return f"UserDictionary({len(self)} words, {n_force} forced)"
+        n_suggest = sum(1 for v in self._entries.values() if v[2] == "suggest")
+        return f"UserDictionary({len(self)} words, {n_force} forced, {n_suggest} suggested)"
 
 
-@njit(cache=True, nogil=True)
-def _select(offsets, ends, is_force, keep):
-    """Keep every suggested match; keep forced ones leftmost-longest and non-overlapping."""
-    n = offsets.shape[0] - 1
-    covered_to = 0
-    for i in range(n):
-        best = -1
-        for p in range(offsets[i], offsets[i + 1]):
-            keep[p] = not is_force[p]
-            if is_force[p] and i >= covered_to:
-                best = p                # ends ascending: the last forced one is the longest
-        if best >= 0:
-            keep[best] = True
-            covered_to = ends[best]
+def layered(base: UserDictionary | None, top: UserDictionary | None) -> UserDictionary | None:
+    """``top`` layered over ``base``: a UserDictionary with the entries of both, ``top``'s winning for
+    a word in both (cached for the latest pair, rebuilt when either changes)."""
+    if top is None or not len(top):
+        return base if base is not None and len(base) else top
+    if base is None or not len(base):
+        return top
+    key = (base.version, top.version)
+    hit = getattr(top, "_layered_over", None)
+    if hit is not None and hit[0] is base and hit[1] == key:
+        return hit[2]
+    merged = base.copy()
+    merged.update(top)
+    top._layered_over = (base, key, merged)
+    return merged
 
 
-def bmes_bias(n: int, starts, ends, strength: float) -> np.ndarray:
+def bmes_bias(n: int, starts, ends, strength) -> np.ndarray:
     """Additive BMES label scores (float64 (n, 4), columns B, M, E, S) for suggested words.
 
-    Each span ``[s, e)`` adds ``strength`` to the labels that make it a word (``S`` for one
+    Each span ``[s, e)`` adds ``strength`` (a number, or one per span) to the labels that make it a word (``S`` for one
     character, ``B M* E`` otherwise), so a decoder prefers the word by ``strength`` per character
     but still overrides it when the model is more certain of another segmentation.
     """
@@ -184,16 +251,17 @@ def bmes_bias(n: int, starts, ends, strength: float) -> np.ndarray:
     e = np.asarray(ends, np.int64)
     if s.size == 0:
         return bias
+    st = np.broadcast_to(np.asarray(strength, np.float64), s.shape)
     one = e - s == 1
-    np.add.at(bias[:, 3], s[one], strength)
-    s2, e2 = s[~one], e[~one]
-    np.add.at(bias[:, 0], s2, strength)
-    np.add.at(bias[:, 2], e2 - 1, strength)
+    np.add.at(bias[:, 3], s[one], st[one])
+    s2, e2, st2 = s[~one], e[~one], st[~one]
+    np.add.at(bias[:, 0], s2, st2)
+    np.add.at(bias[:, 2], e2 - 1, st2)
     inner = e2 - s2 - 2                          # M positions s+1 .. e-2
     if inner.sum() > 0:
         first = np.repeat(s2 + 1, inner)
         step = np.arange(first.size) - np.repeat(np.cumsum(inner) - inner, inner)
-        np.add.at(bias[:, 1], first + step, strength)
+        np.add.at(bias[:, 1], first + step, np.repeat(st2, inner))
     return bias
 
 

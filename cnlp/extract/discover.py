@@ -1,5 +1,8 @@
 """New-word discovery: frequent, cohesive, freely combining character n-grams of a raw corpus.
 
+Characters are counted in folded form (:func:`cnlp.text.fold_width`: traditional characters as
+simplified ones), so ``選擇`` and ``选择`` are one n-gram, reported in its most frequent spelling.
+
 For every character n-gram ``w`` (``2 <= len(w) <= max_len``) inside a *run* of Han characters
 (classes ``HAN`` and ``CN_NUM`` of :func:`cnlp.text.char_classes`; punctuation, digits, Latin
 letters, spaces and every other character end a run) the corpus is scanned once for
@@ -35,7 +38,7 @@ from typing import Iterable, NamedTuple
 import numpy as np
 from numba import njit
 
-from ..text import char_classes, from_codes, to_codes
+from ..text import char_classes, fold_width, from_codes, to_codes
 
 __all__ = ["NewWord", "discover_words", "add_cli_arguments", "cli_main", "DEFAULT_MIN_ENTROPY",
            "DEFAULT_MIN_MI"]
@@ -249,9 +252,12 @@ def _excluder(exclude):
 
 
 def _corpus_ids(texts):
-    """Stream ``texts`` into one int32 array of dense character ids (0 = not in a run).
+    """Stream ``texts`` into one int32 array of dense ids of *folded* characters (0 = not in a run;
+    :func:`cnlp.text.fold_width`, so 選 and 选 are one id).
 
-    Returns (ids, inv) where inv[id] is the code point of id.
+    Returns (ids, inv, var_pos, var_code): inv[id] is the folded code point of id; var_pos (int64,
+    ascending) are the run positions whose own character differs from its folded form, var_code
+    (int32) those characters.
     """
     if isinstance(texts, (str, bytes, bytearray)):
         raise TypeError(f"discover_words() expects an iterable of str (a corpus), got "
@@ -264,6 +270,7 @@ def _corpus_ids(texts):
     inv = np.zeros(0x110001, np.int32)
     nxt = np.ones(1, np.int64)
     parts = [np.zeros(1, np.int32)]
+    var_pos, var_code = [], []
     buf, size, total = [], 0, 1
 
     def flush():
@@ -272,7 +279,13 @@ def _corpus_ids(texts):
             return
         buf.append("")                          # the joined chunk ends with a separator
         codes = to_codes("\n".join(buf))
-        parts.append(_map_ids(codes, char_classes(codes), table, inv, nxt, np.empty(codes.shape[0], np.int32)))
+        folded = fold_width(codes)
+        ids = _map_ids(folded, char_classes(codes), table, inv, nxt, np.empty(codes.shape[0], np.int32))
+        parts.append(ids)
+        var = np.flatnonzero((folded != codes) & (ids > 0))
+        if var.shape[0]:
+            var_pos.append(var + total)
+            var_code.append(codes[var])
         total += codes.shape[0]
         buf, size = [], 0
 
@@ -289,7 +302,42 @@ def _corpus_ids(texts):
                 raise ValueError("discover_words(): corpus too large (more than 2^31 characters)")
     flush()
     ids = np.concatenate(parts) if len(parts) > 1 else parts[0]
-    return ids, inv[:int(nxt[0])].copy()
+    if var_pos:
+        return ids, inv[:int(nxt[0])].copy(), np.concatenate(var_pos), np.concatenate(var_code)
+    return ids, inv[:int(nxt[0])].copy(), np.zeros(0, np.int64), np.zeros(0, np.int32)
+
+
+def _surfaces(ids, inv, var_pos, var_code, idx, n, wanted) -> dict:
+    """The most frequent surface form of each n-gram ``k`` in ``wanted`` (int array of n-gram
+    indexes; ``idx[i]``: n-gram index at position i or -1) whose occurrences are not all written
+    in folded form: {k: str}. Ties go to the form seen first in the corpus."""
+    if var_pos.shape[0] == 0 or wanted.shape[0] == 0:
+        return {}
+    is_wanted = np.zeros(int(wanted.max()) + 2, bool)     # the last slot answers idx == -1
+    is_wanted[wanted] = True
+    occ = np.flatnonzero(is_wanted[np.minimum(idx, is_wanted.shape[0] - 1)])
+    j = np.searchsorted(var_pos, occ)
+    has_var = np.searchsorted(var_pos, occ + n) > j          # a variant character inside the window
+    vocc = occ[has_var]
+    if vocc.shape[0] == 0:
+        return {}
+    win = vocc[:, None] + np.arange(n)
+    chars = inv[ids[win]]
+    jj = np.minimum(np.searchsorted(var_pos, win), var_pos.shape[0] - 1)
+    hit = var_pos[jj] == win
+    chars[hit] = var_code[jj[hit]]
+    rows, first, cnt = np.unique(np.column_stack([idx[vocc], chars]), axis=0, return_index=True,
+                                 return_counts=True)
+    best = {}                          # k -> (count, -first position, surface codes or None)
+    plain = occ[~has_var]
+    pk, pfirst, pcnt = np.unique(idx[plain], return_index=True, return_counts=True)
+    for k, p, c in zip(pk.tolist(), plain[pfirst].tolist(), pcnt.tolist()):
+        best[k] = (c, -p, None)
+    for r, p, c in zip(rows.tolist(), vocc[first].tolist(), cnt.tolist()):
+        cand = (c, -p, r[1:])
+        if r[0] not in best or cand[:2] > best[r[0]][:2]:
+            best[r[0]] = cand
+    return {k: from_codes(b[2]) for k, b in best.items() if b[2] is not None}
 
 
 #: count every run-edge occurrence as a distinct neighbour (True), or all of them as one boundary
@@ -333,13 +381,17 @@ def discover_words(texts: Iterable[str], *, max_len: int = 4, min_freq: int = 5,
     top : int or None
         Return only the best ``top`` candidates (after exclusion).
     exclude : None, True, Dictionary or set of str
-        Drop candidates found in it (``True``: the shipped default dictionary ``data/dict``).
+        Drop candidates found in it (``True``: the shipped default dictionary ``data/dict``); a
+        candidate is also dropped when its folded form is (a simplified word excludes its
+        traditional spelling).
 
     Returns
     -------
     list of NewWord
         ``(word, score, freq, mi, left_entropy, right_entropy)``, best score first (ties: higher
-        frequency, then the word).
+        frequency, then the word). Characters are counted folded (:func:`cnlp.text.fold_width`),
+        so ``選擇`` and ``选择`` are one candidate; ``word`` is its most frequent spelling in the
+        corpus (the first seen among equally frequent ones).
 
     Examples
     --------
@@ -356,7 +408,7 @@ def discover_words(texts: Iterable[str], *, max_len: int = 4, min_freq: int = 5,
         top = _check_int("top", top, 0)
     excluded = _excluder(exclude)
 
-    ids, inv = _corpus_ids(texts)
+    ids, inv, var_pos, var_code = _corpus_ids(texts)
     v1 = np.int64(inv.shape[0])                   # ids are 1..V, so V + 1 key slots per char
     L = ids.shape[0]
     n_chars = int(np.count_nonzero(ids))
@@ -370,7 +422,7 @@ def discover_words(texts: Iterable[str], *, max_len: int = 4, min_freq: int = 5,
     levels_idx = [None, idx]                      # levels_idx[n][i]: kept n-gram at i, or -1
     levels_cnt = [None, counts1]
     counts_n, first_n = counts1, None
-    found = []                                    # per level n >= 2: (n, first pos, freq, mi, hl, hr)
+    found = []                                    # per level n >= 2: (n, first pos, freq, mi, hl, hr, surfaces)
     log_n = math.log(n_chars)
     for n in range(1, max_len + 1):
         # (n+1)-grams extending kept n-grams: vocabulary, counts, first positions, kept ids
@@ -396,7 +448,8 @@ def discover_words(texts: Iterable[str], *, max_len: int = 4, min_freq: int = 5,
                 cb = levels_cnt[n - k][levels_idx[n - k][p0 + k]]
                 mi = np.minimum(mi, np.log(f) + log_n - np.log(ca) - np.log(cb))
             ok = (hl >= min_entropy) & (hr >= min_entropy) & (mi >= min_mi)
-            found.append((n, p0[ok], f[ok], mi[ok], hl[ok], hr[ok]))
+            surf = _surfaces(ids, inv, var_pos, var_code, levels_idx[n], n, kept[ok])
+            found.append((n, p0[ok], f[ok], mi[ok], hl[ok], hr[ok], [surf.get(k) for k in kept[ok].tolist()]))
         if n == max_len:
             break
         levels_idx.append(nxt_idx)
@@ -407,13 +460,14 @@ def discover_words(texts: Iterable[str], *, max_len: int = 4, min_freq: int = 5,
     del levels_idx
 
     out = []
-    for n, p0, f, mi, hl, hr in found:
+    for n, p0, f, mi, hl, hr, surf in found:
         sc = _score(f, mi, hl, hr)
-        chars = inv[ids[p0[:, None] + np.arange(n)]]          # (m, n) code points
+        chars = inv[ids[p0[:, None] + np.arange(n)]]          # (m, n) folded code points
         words = from_codes(chars.ravel())
         for j in range(p0.shape[0]):
-            w = words[j * n:(j + 1) * n]
-            if excluded is not None and excluded(w):
+            fw = words[j * n:(j + 1) * n]
+            w = surf[j] or fw
+            if excluded is not None and (excluded(w) or (w != fw and excluded(fw))):
                 continue
             out.append(NewWord(w, float(sc[j]), int(f[j]), float(mi[j]), float(hl[j]), float(hr[j])))
     out.sort(key=lambda r: (-r.score, -r.freq, r.word))
@@ -424,7 +478,9 @@ def discover_words(texts: Iterable[str], *, max_len: int = 4, min_freq: int = 5,
 def add_cli_arguments(parser) -> None:
     parser.description = ("New-word discovery: print word<TAB>score<TAB>freq<TAB>mi<TAB>left_H<TAB>right_H, "
                           "best first.")
-    parser.add_argument("files", nargs="+", metavar="FILE", help="UTF-8 text files (the corpus)")
+    from ..cli import add_quiet_argument
+    parser.add_argument("files", nargs="+", metavar="FILE", help="UTF-8 text files (the corpus; - for stdin)")
+    add_quiet_argument(parser)
     parser.add_argument("--top", type=int, default=None, metavar="N", help="print only the best N")
     parser.add_argument("--max-len", type=int, default=4, metavar="K", help="longest candidate (default 4)")
     parser.add_argument("--min-freq", type=int, default=5, metavar="F", help="minimum frequency (default 5)")
@@ -447,7 +503,7 @@ def _load_dict(path):
 
 def cli_main(args) -> int:
     import sys
-    from ..corpus.readers import iter_lines
+    from ..cli import numbered_lines, with_progress
     from ..errors import CnlpError
 
     if args.top is not None and args.top < 0:
@@ -466,11 +522,11 @@ def cli_main(args) -> int:
 
     def lines():
         for path in args.files:
-            for _, line in iter_lines(path):
+            for _, line in numbered_lines(path):
                 yield line
 
     try:
-        res = discover_words(lines(), max_len=args.max_len, min_freq=args.min_freq,
+        res = discover_words(with_progress(lines(), args, desc="counting"), max_len=args.max_len, min_freq=args.min_freq,
                              min_entropy=args.min_entropy, min_mi=args.min_mi, top=None,
                              exclude=None)
     except CnlpError:

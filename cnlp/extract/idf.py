@@ -41,7 +41,7 @@ from typing import Iterable
 import marisa_trie
 import numpy as np
 
-from ..text import trie_get
+from ..text import FOLD_TRANSLATE, trie_get
 from ..errors import ModelFormatError
 from ..io import INT, NUM, Arr, guard_load, load_bundle, model_path, save_bundle
 
@@ -49,13 +49,12 @@ __all__ = ["IDFTable", "default_idf", "fold_word", "add_train_arguments", "train
 
 KIND = "idf"
 
-_FOLD = {c: c + 32 for c in range(65, 91)}
-_FOLD.update({c: _FOLD.get(c - 0xFEE0, c - 0xFEE0) for c in range(0xFF01, 0xFF5F)})
-_FOLD[0x3000] = 0x20
+_FOLD = FOLD_TRANSLATE                   # str.translate form of cnlp.text.fold_str
 
 
 def fold_word(word: str) -> str:
-    """Width-fold ``word`` as the dictionaries do (full-width ASCII -> ASCII, A-Z -> a-z)."""
+    """Fold ``word`` as the dictionaries do (:func:`cnlp.text.fold_str`: full-width ASCII -> ASCII,
+    A-Z -> a-z, traditional -> simplified)."""
     return word.translate(_FOLD)
 
 
@@ -253,7 +252,8 @@ def default_idf() -> IDFTable:
 
 # ---------------------------------------------------------------------- CLI: cnlp train idf
 def add_train_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--corpus", required=True, help="training file")
+    parser.add_argument("--corpus", metavar="PATH",
+                        help="training file (default with --format pd98: $CNLP_CORPORA/pd1998/199801.txt)")
     parser.add_argument("--format", choices=["pd98", "raw"], default="pd98",
                         help="pd98: one document per paragraph, gold words (default); "
                              "raw: one document per line, segmented with cnlp.segment")
@@ -261,7 +261,12 @@ def add_train_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def train_main(args) -> int:
+    from ..cli import PD98_CORPUS, UsageError, default_corpus
     t0 = time.perf_counter()
+    if not args.corpus:
+        if args.format != "pd98":
+            raise UsageError("give --corpus PATH (the default corpus is in pd98 format, not raw)")
+        args.corpus = default_corpus(*PD98_CORPUS)
     table = IDFTable.from_pd98(args.corpus) if args.format == "pd98" else IDFTable.from_raw(args.corpus)
     table.save(args.out)
     print(f"{table!r} -> {args.out} ({time.perf_counter() - t0:.1f} s)")

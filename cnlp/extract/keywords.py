@@ -32,7 +32,9 @@ the number of such co-occurrences. Scores solve
 
 by power iteration (:func:`textrank`, sparse matrix-vector products, no Python loop over edges).
 
-Ties are broken by first occurrence in the text; the returned words are the text's own strings.
+Words are counted by folded form (:func:`cnlp.text.fold_str`: ``選擇`` and ``选择``, ``WTO`` and
+``ＷＴＯ`` are one candidate); the returned word is the text's own string, the most frequent form
+of its class. Ties are broken by first occurrence in the text.
 """
 from __future__ import annotations
 
@@ -44,7 +46,7 @@ from collections import Counter
 import numpy as np
 import scipy.sparse as sp
 
-from ..text import trie_get
+from ..text import FOLD_TRANSLATE, trie_get
 from ..errors import check_str
 
 __all__ = ["keywords", "textrank", "default_stopwords", "DEFAULT_POS", "STOP_TAGS", "ALGORITHMS",
@@ -60,9 +62,7 @@ STOP_TAGS = frozenset({"u", "p", "c", "y", "e", "o", "w", "m", "q", "r", "d", "f
 #: nominal verbs and adjectives, abbreviations, idioms and fixed expressions, verbs
 DEFAULT_POS = frozenset({"n", "nr", "ns", "nt", "nz", "nx", "vn", "an", "j", "i", "l", "v"})
 
-_FOLD = {c: c + 32 for c in range(65, 91)}
-_FOLD.update({c: _FOLD.get(c - 0xFEE0, c - 0xFEE0) for c in range(0xFF01, 0xFF5F)})
-_FOLD[0x3000] = 0x20
+_FOLD = FOLD_TRANSLATE                   # str.translate form of cnlp.text.fold_str
 
 
 class _Lexicon:
@@ -278,6 +278,26 @@ class _Filter:
         return ok
 
 
+def _fold_classes(counts: Counter, accept) -> tuple[list[str], list[int]]:
+    """Group the accepted words of ``counts`` (word -> count, first-occurrence order) by folded
+    form (:func:`cnlp.text.fold_str`: ``選擇`` and ``选择``, ``WTO`` and ``ＷＴＯ`` are one candidate).
+
+    Returns (surface, total count) per class in first-occurrence order; the surface is the class's
+    most frequent form (the first seen among equally frequent ones).
+    """
+    best: dict[str, list] = {}                           # folded -> [surface, its count, total]
+    for w, c in counts.items():
+        if accept(w):
+            g = best.get(_word_info(w)[0])
+            if g is None:
+                best[_word_info(w)[0]] = [w, c, c]
+            else:
+                if c > g[1]:
+                    g[0], g[1] = w, c
+                g[2] += c
+    return [g[0] for g in best.values()], [g[2] for g in best.values()]
+
+
 # ------------------------------------------------------------------------------ public API
 def keywords(text: str, top_k: int | None = 10, *, algorithm: str = "tfidf", pos=DEFAULT_POS,
              stopwords=None, with_weight: bool = False, window: int = 5, idf=None, segmenter=None):
@@ -323,18 +343,17 @@ def keywords(text: str, top_k: int | None = 10, *, algorithm: str = "tfidf", pos
     if algorithm == "tfidf":
         counts = Counter(words)                          # insertion order = first occurrence
         n_tokens = sum(c for w, c in counts.items() if not w.isspace()) or 1
-        cands = [w for w in counts if accept(w)]
+        cands, tf = _fold_classes(counts, accept)
         if not cands:
             return []
-        tf = np.fromiter((counts[w] for w in cands), np.float64, len(cands)) / n_tokens
-        scores = tf * table.idf_many(cands)
+        scores = np.asarray(tf, np.float64) / n_tokens * table.idf_many(cands)
     else:
         seq = [w for w in words if accept(w)]
         if not seq:
             return []
-        index: dict[str, int] = {}
-        ids = np.fromiter((index.setdefault(w, len(index)) for w in seq), np.int64, len(seq))
-        cands = list(index)                              # first-occurrence order
+        index: dict[str, int] = {}                       # folded form -> vertex, first-occurrence order
+        ids = np.fromiter((index.setdefault(_word_info(w)[0], len(index)) for w in seq), np.int64, len(seq))
+        cands, _ = _fold_classes(Counter(seq), accept)
         scores = textrank(cooccurrence_graph(ids, len(cands), window))
     order = np.lexsort((np.arange(len(cands)), -scores))
     if top_k is not None:
@@ -352,6 +371,10 @@ def add_cli_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--with-weight", action="store_true", help="print word:score")
     parser.add_argument("--per-line", action="store_true", help="one document per input line (one output line each)")
     parser.add_argument("--all-pos", action="store_true", help="no POS filter (stopwords only)")
+    parser.add_argument("--model", metavar="DIR", help="an IDF table directory (from cnlp train idf) replacing the "
+                                                      "shipped one (tfidf)")
+    from ..cli import add_quiet_argument
+    add_quiet_argument(parser)
 
 
 def _documents(args):
@@ -365,11 +388,19 @@ def _documents(args):
 
 
 def cli_main(args) -> int:
+    from ..cli import with_progress
+    idf = None
+    if args.model:
+        from .idf import IDFTable
+        idf = IDFTable.load(args.model)
     out = sys.stdout
     prefix = len(args.files) > 1 and not args.per_line
-    for path, doc in _documents(args):
+    docs = _documents(args)
+    if args.per_line:
+        docs = with_progress(docs, args, desc="keywords")
+    for path, doc in docs:
         kw = keywords(doc, args.top_k, algorithm=args.algorithm, with_weight=args.with_weight,
-                      pos=None if args.all_pos else DEFAULT_POS)
+                      pos=None if args.all_pos else DEFAULT_POS, idf=idf)
         items = [f"{w}:{s:.4f}" for w, s in kw] if args.with_weight else kw
         out.write((f"{path}\t" if prefix else "") + " ".join(items) + "\n")
     out.flush()

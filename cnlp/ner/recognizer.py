@@ -446,8 +446,12 @@ def load_training_data(msra, pd98=None, *, dev_ratio: float = 0.1, pd98_test_rat
 
 
 def add_train_arguments(parser: argparse.ArgumentParser) -> None:
+    from ..cli import add_quiet_argument
+    add_quiet_argument(parser)
     parser.add_argument("--msra", metavar="PATH", help="MSRA-format BIO training file (char<TAB>tag); its last "
-                                                       "--dev-ratio of sentences is the dev set")
+                                                       "--dev-ratio of sentences is the dev set (with --pd98 left "
+                                                       "out too: $CNLP_CORPORA/msra_ner/train_extra.bio and "
+                                                       "$CNLP_CORPORA/pd1998/199801.txt)")
     parser.add_argument("--pd98", metavar="PATH", help="also train on the training part of this PD98 file's split")
     parser.add_argument("--pd98-mode", choices=["plain", "careful"], default="plain",
                         help="how PD98 is converted (see cnlp.ner.pd98)")
@@ -474,9 +478,11 @@ def add_train_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def train_main(args) -> int:
+    from ..cli import PD98_CORPUS, default_corpus, dev_summary, progress_enabled
     from ..train import command_line
     if not args.msra and not args.pd98:
-        raise SystemExit("cnlp train ner: give --msra and/or --pd98")
+        args.msra = default_corpus("msra_ner", "train_extra.bio", option="--msra")
+        args.pd98 = default_corpus(*PD98_CORPUS, option="--pd98")
     t0 = time.perf_counter()
     train, dev, extra = load_training_data(args.msra, args.pd98, dev_ratio=args.dev_ratio, pd98_mode=args.pd98_mode)
     lexicon_extra, gazetteer = [], []
@@ -488,13 +494,12 @@ def train_main(args) -> int:
                     gazetteer=gazetteer,
                     algorithm=args.algorithm, scheme=args.scheme, bits=args.bits, folds=args.folds,
                     templates=args.templates, seeds=args.seeds, n_iter=args.n_iter, c2=args.c2,
-                    max_iter=args.max_iter, min_count=args.min_count)
+                    max_iter=args.max_iter, min_count=args.min_count, verbose=progress_enabled(args))
     meta = {"command": command_line(getattr(args, "argv", None)), "train_sentences": len(train) + len(extra),
             "dev_sentences": len(dev), "train_seconds": round(time.perf_counter() - t0, 1),
             "cascade": {"segmenter": "crf", "pos": "default"}}
     rec.save(args.out, meta=meta, prune=args.prune)        # atomic: a killed run leaves the old model
-    devs = [e["dev"] for e in rec.model.training_log_ if isinstance(e, dict) and "dev" in e]
-    best = f", dev F1 last {devs[-1]:.4f} / best {max(devs):.4f}" if devs else ""
+    best = dev_summary(rec.model.training_log_)
     print(f"NER {args.algorithm}/{args.scheme}: {len(train) + len(extra)} train / {len(dev)} dev sentences{best}, "
           f"{time.perf_counter() - t0:.0f}s -> {args.out} (per-iteration log in its meta.json)")
     return 0

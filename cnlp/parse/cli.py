@@ -21,7 +21,8 @@ def add_cli_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=["conllu", "json"], default="conllu")
     parser.add_argument("--pretokenized", action="store_true", help="input is CoNLL-U: keep its words")
     parser.add_argument("--beam", type=int, default=None, help="beam width (default: the model's; 1 = greedy)")
-    parser.add_argument("--parser", metavar="DIR", default=None, help="parser model (default: shipped data/dep)")
+    parser.add_argument("--model", "--parser", metavar="DIR", dest="parser", default=None,
+                        help="parser model (default: shipped data/dep)")
     parser.add_argument("--tagger", metavar="DIR", default=None, help="UPOS tagger model (default: data/ud_pos)")
     parser.add_argument("--xpos-tagger", metavar="DIR", default=None, help="XPOS tagger (default: data/ud_xpos)")
     parser.add_argument("--segmenter", metavar="DIR", default=None, help="segmenter (default: data/ud_cws)")

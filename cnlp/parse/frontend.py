@@ -6,7 +6,9 @@ perceptron of ``cnlp train cws`` (:mod:`cnlp.segment.tagging`) and the POS tagge
 ``cnlp train pos`` (:func:`cnlp.pos.tagger.train_pos`) with a plain UPOS tag set. XPOS is a second
 tagger trained on the treebanks that have XPOS. The shipped UPOS tagger is a :class:`LexiconTagger`:
 affix templates, a second tag dictionary (lexicon) from People's Daily 1998 with its PKU tags
-mapped to UPOS (:data:`PKU_TO_UPOS`), and treebank features (:func:`train_lexicon_tagger`).
+mapped to UPOS (:data:`PKU_TO_UPOS`), the PKU tags that a tagger trained on People's Daily predicts
+for the words (guide features, :func:`train_guide`), and treebank features
+(:func:`train_lexicon_tagger`).
 """
 from __future__ import annotations
 
@@ -21,7 +23,7 @@ from ..pos.tagger import POSTagger, train_pos
 from ..tagset import TagSet
 from .conllu import UDSentence
 
-__all__ = ["UDTagger", "LexiconTagger", "train_lexicon_tagger", "lexicon_dictionary", "UPOS", "PKU_TO_UPOS", "train_ud_segmenter", "train_ud_tagger", "default_ud_tagger",
+__all__ = ["UDTagger", "LexiconTagger", "train_lexicon_tagger", "lexicon_dictionary", "train_guide", "UPOS", "PKU_TO_UPOS", "train_ud_segmenter", "train_ud_tagger", "default_ud_tagger",
            "default_ud_segmenter"]
 
 #: the 17 universal POS tags
@@ -109,15 +111,23 @@ class LexiconTagger:
     """A UPOS tagger: a :class:`POSTagger` (word templates + jackknifed UD tag dictionary) whose
     features are extended with (a) ``lexicon`` features: the tag set / top tag / affixes of a word
     in an external tag dictionary (People's Daily with PKU tags mapped to UPOS;
-    :data:`cnlp.pos.features.LEXICON_TEMPLATES`), and (b) with ``treebanks``, a copy of every feature
+    :data:`cnlp.pos.features.LEXICON_TEMPLATES`), (b) ``guide`` features: the tags that ``guide``
+    (a :class:`POSTagger` trained on another corpus and tag set, People's Daily with PKU tags)
+    predicts for the word and its neighbours (``guide_features``, a :class:`WordFeatures` with
+    :data:`cnlp.pos.features.GUIDE_TEMPLATES`), and (c) with ``treebanks``, a copy of every feature
     conjoined with the sentence's treebank, so that shared weights learn what the treebanks agree
     on and the copies each treebank's conventions; it tags in the style of ``treebank``."""
 
-    def __init__(self, base: POSTagger, lexicon=None, treebanks=(), treebank: str | None = None):
+    def __init__(self, base: POSTagger, lexicon=None, treebanks=(), treebank: str | None = None, *,
+                 guide: POSTagger | None = None, guide_features=None):
         if base.first is not None:
             raise ValueError("LexiconTagger does not support stacked templates")
+        if (guide is None) != (guide_features is None):
+            raise ValueError("guide and guide_features go together")
         self.base = base
         self.lexicon = lexicon
+        self.guide = guide
+        self.guide_features = guide_features
         self.treebanks = list(treebanks)
         if self.treebanks and treebank not in self.treebanks:
             raise ValueError(f"treebank {treebank!r} is not one of {self.treebanks}")
@@ -129,12 +139,19 @@ class LexiconTagger:
         X = self.base.features.transform(codes, bounds)
         if self.lexicon is not None:
             X = np.hstack([X, self.lexicon.transform(codes, bounds)])
+        if self.guide is not None:
+            X = np.hstack([X, self.guide_transform(codes, bounds)])
         if self.treebanks:
             if treebank is not None and treebank not in self.treebanks:
                 raise ValueError(f"unknown treebank {treebank!r}; this tagger knows {self.treebanks}")
             tb = self.treebank if treebank is None else treebank
             X = np.hstack([X, _treebank_copy(X, tb, self.base.features.bits)])
         return np.ascontiguousarray(X, np.int32)
+
+    def guide_transform(self, codes: np.ndarray, bounds: np.ndarray) -> np.ndarray:
+        """int32 (m, G) guide feature ids: :data:`GUIDE_TEMPLATES` over the guide's tag ids."""
+        pred = self.guide.predict_ids(codes, bounds).astype(np.int64)
+        return self.guide_features.transform(codes, bounds, pred)
 
     def predict_ids(self, codes, bounds, treebank: str | None = None) -> np.ndarray:
         from ..pos._kernels import candidate_mask
@@ -171,13 +188,17 @@ class LexiconTagger:
         return self
 
     def save(self, directory, *, meta: dict | None = None, prune: float = 1.0):
-        """The base tagger's files, the lexicon in ``lexicon/`` and the extension in meta.json
-        (``ud_tagger``)."""
+        """The base tagger's files, the lexicon in ``lexicon/``, the guide tagger in ``guide/`` and
+        the extension in meta.json (``ud_tagger``)."""
         ext = {"lexicon_templates": [t.name for t in self.lexicon.templates] if self.lexicon is not None else [],
                "treebanks": self.treebanks, "treebank": self.treebank}
+        if self.guide is not None:
+            ext["guide_templates"] = [t.name for t in self.guide_features.templates]
         self.base.save(directory, meta={**(meta or {}), "ud_tagger": ext}, prune=prune)
         if self.lexicon is not None:
             self.lexicon.dictionary.save(Path(directory) / "lexicon")
+        if self.guide is not None:
+            self.guide.save(Path(directory) / "guide", meta={"stage": "guide"}, prune=0.0)     # as trained on
         return Path(directory)
 
     @classmethod
@@ -185,7 +206,7 @@ class LexiconTagger:
         """A :class:`LexiconTagger` if ``directory`` holds one, else a plain :class:`POSTagger`."""
         import json
         from ..dictionary import Dictionary
-        from ..pos.features import LEXICON_TEMPLATES, WordFeatures
+        from ..pos.features import GUIDE_TEMPLATES, LEXICON_TEMPLATES, WordFeatures
         base = POSTagger.load(directory)
         path = Path(directory) / "meta.json"
         ext = json.loads(path.read_text("utf-8")).get("ud_tagger")
@@ -202,11 +223,18 @@ class LexiconTagger:
             allowed = {t.name for t in LEXICON_TEMPLATES}
             if any(n not in allowed for n in names):
                 raise ValueError(f"unknown lexicon templates {[n for n in names if n not in allowed]}")
+            gnames = ext.get("guide_templates", [])
+            if not isinstance(gnames, list) or any(n not in {t.name for t in GUIDE_TEMPLATES} for n in gnames):
+                raise ValueError(f"ud_tagger.guide_templates must be a list of {[t.name for t in GUIDE_TEMPLATES]}")
             lexicon = None
             if names:
                 d = Dictionary.load(Path(directory) / "lexicon")
                 lexicon = WordFeatures(bits=base.features.bits, dictionary=d, templates=names)
-            return cls(base, lexicon, tbs, ext.get("treebank"))
+            guide = gfeats = None
+            if gnames:
+                guide = POSTagger.load(Path(directory) / "guide")
+                gfeats = WordFeatures(bits=base.features.bits, templates=gnames)
+            return cls(base, lexicon, tbs, ext.get("treebank"), guide=guide, guide_features=gfeats)
         except (ValueError, TypeError, AttributeError, KeyError) as e:
             raise ModelFormatError(path, str(e)) from None
 
@@ -217,15 +245,29 @@ def lexicon_dictionary(pd98_sents):
     return tag_dictionary([pku_to_upos(s) for s in pd98_sents])
 
 
+def train_guide(pd98_sents, *, n_iter: int = 5, bits: int = 22, prune: float = 1.0,
+                verbose: bool = False) -> POSTagger:
+    """The guide of a :class:`LexiconTagger`: a PKU :class:`POSTagger` (the ``cnlp train pos``
+    tagger: default templates, features seen twice) trained on all of ``pd98_sents`` for a fixed
+    ``n_iter`` epochs, returned as saved (rows with all ``|w| <= prune`` dropped, float16 weights),
+    so that the features a UD tagger is trained on are the ones it sees after loading."""
+    import tempfile
+    g = train_pos([list(s) for s in pd98_sents], (), n_iter=n_iter, bits=bits, min_count=2, verbose=verbose)
+    with tempfile.TemporaryDirectory() as d:
+        g.save(Path(d) / "guide", meta={"stage": "guide"}, prune=prune)
+        return POSTagger.load(Path(d) / "guide")
+
+
 def train_lexicon_tagger(train: list[UDSentence], dev: list[UDSentence] = (), *, lexicon=None,
-                         treebank_features: bool = False, treebank: str | None = None, repeat: dict | None = None,
+                         guide: POSTagger | None = None, treebank_features: bool = False, treebank: str | None = None, repeat: dict | None = None,
                          templates=None, n_iter: int = 10, bits: int = 22, folds: int = 5,
                          verbose: bool = False, **fit_kw) -> LexiconTagger:
     """A :class:`LexiconTagger` on the UD sentences ``train`` (early-stopped on ``dev``, tagged in
-    the style of ``treebank``; ``lexicon``: a tag :class:`cnlp.dictionary.Dictionary` or None).
+    the style of ``treebank``; ``lexicon``: a tag :class:`cnlp.dictionary.Dictionary` or None;
+    ``guide``: a tagger of another tag set (:func:`train_guide`) whose tags are features, or None).
     ``repeat``: treebank -> times its sentences count (repeated after the jackknifed dictionary
     features are computed, so copies never see each other's words)."""
-    from ..pos.features import AFFIX_TEMPLATES, DEFAULT_TEMPLATES, LEXICON_TEMPLATES, WordFeatures
+    from ..pos.features import AFFIX_TEMPLATES, DEFAULT_TEMPLATES, GUIDE_TEMPLATES, LEXICON_TEMPLATES, WordFeatures
     from ..pos.tagger import DICT_MIN_COUNT, jackknife_arrays, tag_dictionary
     from ..text import to_codes
     from ..train import fit_linear
@@ -239,13 +281,17 @@ def train_lexicon_tagger(train: list[UDSentence], dev: list[UDSentence] = (), *,
     tbs = sorted({s.treebank for s in train}) if treebank_features else []
     if tbs and treebank not in tbs:
         raise ValueError(f"treebank {treebank!r} is not a training treebank {tbs}")
-    probe = LexiconTagger(POSTagger(_EmptyModel(len(tagset)), feats, tagset), lex, tbs, treebank)
+    gfeats = WordFeatures(bits=bits, templates=[t.name for t in GUIDE_TEMPLATES]) if guide is not None else None
+    probe = LexiconTagger(POSTagger(_EmptyModel(len(tagset)), feats, tagset), lex, tbs, treebank, guide=guide,
+                          guide_features=gfeats)
     bounds_of = [np.r_[0, np.cumsum([len(w) for w in s.forms])].astype(np.int32) for s in train]
     for i, s in enumerate(train):
         codes = to_codes("".join(s.forms))
         parts = [X[i]]
         if lex is not None:
             parts.append(lex.transform(codes, bounds_of[i]))
+        if guide is not None:
+            parts.append(probe.guide_transform(codes, bounds_of[i]))
         Xi = np.hstack(parts)
         if tbs:
             Xi = np.hstack([Xi, _treebank_copy(Xi, s.treebank, bits)])
@@ -266,7 +312,7 @@ def train_lexicon_tagger(train: list[UDSentence], dev: list[UDSentence] = (), *,
     model = fit_linear("perceptron", X, y, n_labels=len(tagset), n_features=feats.n_features, tagset=tagset,
                        dev_score=score, n_iter=n_iter, verbose=verbose, **fit_kw)
     base = POSTagger(model, feats, tagset, dict_min_count=DICT_MIN_COUNT)
-    return LexiconTagger(base, lex, tbs, treebank)
+    return LexiconTagger(base, lex, tbs, treebank, guide=guide, guide_features=gfeats)
 
 
 class _EmptyModel:

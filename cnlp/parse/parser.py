@@ -266,7 +266,9 @@ class ArcHybridParser:
         c, best, best_w, bad = 0, -1.0, None, 0
         self.training_log_ = []
         dev_pairs = [(s.forms, s.upos) for s in dev] if dev else None
-        for epoch in range(self.n_iter):
+        from tqdm import trange
+        bar = trange(self.n_iter, disable=not self.verbose, desc="dep", leave=False)
+        for epoch in bar:
             rng.shuffle(order)
             c, n_upd = K.train_epoch(toks, offsets, tbs, golds, order, index, W, U, c, L,
                                      self.root_label_, self.mask_, self.n_feats_, self.beam)
@@ -285,8 +287,8 @@ class ArcHybridParser:
                 best_w = avg
             entry["seconds"] = round(time.perf_counter() - t0, 1)
             self.training_log_.append(entry)
-            if self.verbose:
-                print("dep", entry, flush=True)
+            if self.verbose:                  # the latest entry on the bar; the log is kept in training_log_
+                bar.set_postfix(entry, refresh=False)
             if dev_pairs and bad >= self.patience:
                 break
         del W, U

@@ -20,7 +20,8 @@ def add_train_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--corpus", action="append", metavar="PATH",
                         help="CoNLL-U training file (repeatable; default: the four UD Chinese training "
                              "treebanks of $CNLP_CORPORA/ud_chinese)")
-    parser.add_argument("--dev", metavar="PATH", default=None, help=f"dev CoNLL-U (default: {UD_DEV})")
+    parser.add_argument("--dev", metavar="PATH", default=None,
+                        help=f"dev CoNLL-U (default: $CNLP_CORPORA/ud_chinese/{UD_DEV})")
     parser.add_argument("--include-dev", action="store_true", help="train on the dev file too (no early stopping)")
     parser.add_argument("--out", required=True, metavar="DIR")
     parser.add_argument("--xpos-out", metavar="DIR", default=None, help="tagger: where the XPOS tagger goes")
@@ -44,6 +45,10 @@ def add_train_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--lexicon", metavar="PATH", default=None,
                         help="UPOS tagger: PD98 corpus whose words, with PKU tags mapped to UPOS, form a second "
                              "tag dictionary (lexicon features)")
+    parser.add_argument("--guide", metavar="PATH", default=None,
+                        help="UPOS tagger: PD98 corpus on which a PKU POS tagger is trained whose tags of the "
+                             "words are features (stored in the model's guide/ directory)")
+    parser.add_argument("--guide-n-iter", type=int, default=5, help="epochs of the --guide tagger")
     parser.add_argument("--tagger-treebank-features", action="store_true",
                         help="parser with --tags predicted: the jackknife taggers use treebank features")
     parser.add_argument("--tagger-n-iter", type=int, default=5, help="epochs of the jackknife UPOS taggers")
@@ -54,6 +59,8 @@ def add_train_arguments(parser: argparse.ArgumentParser) -> None:
                         help="tagger: PD98 words to add, as a multiple of the treebank words")
     parser.add_argument("--prune", type=float, default=None, help="drop weight rows with max |w| <= this")
     parser.add_argument("--seed", type=int, default=0)
+    from ..cli import add_quiet_argument
+    add_quiet_argument(parser)
 
 
 def atomic_save(out, save) -> Path:
@@ -66,11 +73,10 @@ def atomic_save(out, save) -> Path:
 
 
 def load_data(args):
-    from ..io import corpora_dir
-    base = corpora_dir() / "ud_chinese"
-    paths = args.corpus or [str(base / f) for f in UD_FILES]
+    from ..cli import default_corpus
+    paths = args.corpus or [default_corpus("ud_chinese", f) for f in UD_FILES]
     train = [s for p in paths for s in read_ud(p)]
-    dev = read_ud(args.dev or base / UD_DEV)
+    dev = read_ud(args.dev or default_corpus("ud_chinese", UD_DEV, option="--dev"))
     return train, dev
 
 
@@ -111,15 +117,26 @@ def _lexicon(args):
     return lexicon_dictionary(read_pd98(args.lexicon))
 
 
+def _guide(args):
+    """The guide tagger trained on ``--guide`` (or None)."""
+    if not args.guide:
+        return None
+    from ..corpus.readers import read_pd98
+    from .frontend import train_guide
+    return train_guide(read_pd98(args.guide), n_iter=args.guide_n_iter, bits=args.bits)
+
+
 def train_main(args) -> int:
+    from ..cli import dev_summary, progress_enabled
     from ..train import command_line
     t0 = time.perf_counter()
+    verbose = progress_enabled(args)
     train, dev = load_data(args)
     meta = {"command": command_line(getattr(args, "argv", None)), "train_sentences": len(train),
             "dev_included": bool(args.include_dev)}
     n_iter = args.n_iter
-    if args.pd98 and args.lexicon:
-        raise SystemExit("cnlp train dep: --pd98 (PD98 as training sentences) and --lexicon exclude each other")
+    if args.pd98 and (args.lexicon or args.guide):
+        raise SystemExit("cnlp train dep: --pd98 (PD98 as training sentences) excludes --lexicon and --guide")
     if args.component == "parser":
         from .parser import ArcHybridParser
         sel_dev = dev
@@ -129,20 +146,22 @@ def train_main(args) -> int:
             sel_dev = None
             tb = tb or dev[0].treebank if dev else tb
         if args.tags != "gold":
-            pred = jackknife_tags(train, args.folds, lexicon=_lexicon(args),
+            pred = jackknife_tags(train, args.folds, lexicon=_lexicon(args), guide=_guide(args),
                                   treebank_features=args.tagger_treebank_features, n_iter=args.tagger_n_iter)
             train = pred if args.tags == "predicted" else [x for pair in zip(train, pred) for x in pair]
             meta["jackknife_tagger"] = {"tags": args.tags, "folds": args.folds, "lexicon": bool(args.lexicon),
                                         "treebank_features": args.tagger_treebank_features,
+                                        "guide": bool(args.guide),
                                         "n_iter": args.tagger_n_iter}
         train = repeat_treebanks(train, args.repeat)
         p = ArcHybridParser(beam=args.beam, n_iter=n_iter or 15, bits=args.bits, min_count=args.min_count,
-                            treebank_features=args.treebank_features, random_state=args.seed)
+                            treebank_features=args.treebank_features, random_state=args.seed, verbose=verbose)
         p.fit(train, dev=sel_dev, dev_treebank=tb, default_treebank=tb if args.treebank_features else None)
         meta["train_seconds"] = round(time.perf_counter() - t0, 1)
         atomic_save(args.out, lambda d: p.save(d, meta=meta, prune=args.prune or 0.0))
         print(f"parser: {len(train)} sentences, {p.n_lifted_} arcs lifted in {p.n_nonprojective_} "
-              f"non-projective trees, log {p.training_log_}, {time.perf_counter() - t0:.0f}s -> {args.out}")
+              f"non-projective trees{dev_summary(p.training_log_, 'dev_las', 'dev LAS')}, "
+              f"{time.perf_counter() - t0:.0f}s -> {args.out} (per-epoch log in its meta.json)")
     elif args.component == "tagger" and not args.pd98:
         from .frontend import train_lexicon_tagger, train_xpos_tagger
         data = train + dev if args.include_dev else train
@@ -155,9 +174,10 @@ def train_main(args) -> int:
             if not v.isdigit() or int(v) < 1:
                 raise SystemExit(f"cnlp train dep: --repeat expects TREEBANK=K with K >= 1, got {k}={v}")
             times[k] = int(v)
-        upos = train_lexicon_tagger(data, sel_dev, lexicon=_lexicon(args), treebank_features=args.treebank_features,
+        upos = train_lexicon_tagger(data, sel_dev, lexicon=_lexicon(args), guide=_guide(args),
+                                    treebank_features=args.treebank_features,
                                     treebank=tb if args.treebank_features else None, repeat=times,
-                                    n_iter=n_iter or 10, bits=args.bits, folds=args.folds, verbose=True)
+                                    n_iter=n_iter or 10, bits=args.bits, folds=args.folds, verbose=verbose)
         xpos = train_xpos_tagger(repeat_treebanks(data, args.repeat), sel_dev, n_iter=n_iter or 10) \
             if args.xpos_out else None
         meta["train_seconds"] = round(time.perf_counter() - t0, 1)
@@ -165,7 +185,8 @@ def train_main(args) -> int:
         atomic_save(args.out, lambda d: upos.save(d, meta=meta, prune=prune))
         if xpos is not None:
             atomic_save(args.xpos_out, lambda d: xpos.save(d, meta=meta, prune=prune))
-        print(f"tagger: log {upos.model.training_log_}, {time.perf_counter() - t0:.0f}s -> {args.out}")
+        print(f"tagger: {len(data)} sentences{dev_summary(upos.model.training_log_, name='dev accuracy')}, "
+              f"{time.perf_counter() - t0:.0f}s -> {args.out} (per-epoch log in its meta.json)")
     elif args.component == "tagger":
         from .frontend import train_ud_tagger
         pd98 = None
@@ -174,20 +195,22 @@ def train_main(args) -> int:
             pd98 = list(read_pd98(args.pd98))
         data = repeat_treebanks(train + dev if args.include_dev else train, args.repeat)
         tagger = train_ud_tagger(data, () if args.include_dev else dev, pd98=pd98, pd98_weight=args.pd98_weight,
-                                 n_iter=n_iter or 10, verbose=True)
+                                 n_iter=n_iter or 10, verbose=verbose)
         meta["train_seconds"] = round(time.perf_counter() - t0, 1)
         prune = 1.0 if args.prune is None else args.prune
         atomic_save(args.out, lambda d: tagger.upos.save(d, meta=meta, prune=prune))
         if args.xpos_out and tagger.xpos is not None:
             atomic_save(args.xpos_out, lambda d: tagger.xpos.save(d, meta=meta, prune=prune))
-        print(f"tagger: log {tagger.upos.model.training_log_}, {time.perf_counter() - t0:.0f}s -> {args.out}")
+        print(f"tagger: {len(data)} sentences{dev_summary(tagger.upos.model.training_log_, name='dev accuracy')}, "
+              f"{time.perf_counter() - t0:.0f}s -> {args.out} (per-epoch log in its meta.json)")
     else:
         from .frontend import train_ud_segmenter
         data = train + dev if args.include_dev else train
         seg = train_ud_segmenter([s.forms for s in data], [] if args.include_dev else [s.forms for s in dev],
-                                 n_iter=n_iter or 10, bits=args.bits, verbose=True)
+                                 n_iter=n_iter or 10, bits=args.bits, verbose=verbose)
         meta["train_seconds"] = round(time.perf_counter() - t0, 1)
         prune = 1e-3 if args.prune is None else args.prune
         atomic_save(args.out, lambda d: seg.save(d, meta=meta, prune=prune))
-        print(f"segmenter: log {seg.tagger.training_log_}, {time.perf_counter() - t0:.0f}s -> {args.out}")
+        print(f"segmenter: {len(data)} sentences{dev_summary(seg.tagger.training_log_)}, "
+              f"{time.perf_counter() - t0:.0f}s -> {args.out} (per-epoch log in its meta.json)")
     return 0

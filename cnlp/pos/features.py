@@ -25,7 +25,8 @@ from ._kernels import AFFIX_P1, AFFIX_P2, AFFIX_S1, AFFIX_S2, AFFIX_SHIFT, AMBIG
     MID2, N_ATTRIBUTES, P1SET, P1TOP, P2SET, P2TOP, PRE1, PRE2, PRED, S1SET, S1TOP, S2SET, S2TOP, SHAPE, SUF1, SUF2, TOP, \
     WORD, WORD_PAD, word_attributes
 
-__all__ = ["WordFeatures", "WORD_TEMPLATES", "AFFIX_TEMPLATES", "STACK_TEMPLATES", "LEXICON_TEMPLATES", "affix_arrays", "uses_predictions"]
+__all__ = ["WordFeatures", "WORD_TEMPLATES", "AFFIX_TEMPLATES", "STACK_TEMPLATES", "LEXICON_TEMPLATES", "GUIDE_TEMPLATES",
+           "affix_arrays", "uses_predictions"]
 
 
 def _t(name, seed, *slots):
@@ -82,8 +83,17 @@ LEXICON_TEMPLATES = (
     _t("lx:p1top", 213, [(P1TOP, 0)]), _t("lx:s2set", 214, [(S2SET, 0)]), _t("lx:s2top", 215, [(S2TOP, 0)]),
     _t("lx:p2set", 216, [(P2SET, 0)]), _t("lx:p2top", 217, [(P2TOP, 0)]),
     _t("lx:s1set,len", 218, [(S1SET, 0)], [(LENGTH, 0)]), _t("lx:a0,len", 219, [(AMBIG, 0)], [(LENGTH, 0)]))
+#: guided tagging: the tags a tagger trained on another corpus with another tag set (People's Daily
+#: with PKU tags, read by :class:`cnlp.parse.frontend.LexiconTagger` through a third
+#: :class:`WordFeatures`) predicted for the word and its neighbours, passed as ``pred``; with their own
+#: seeds. Unlike :data:`STACK_TEMPLATES` they include the word's own predicted tag
+GUIDE_TEMPLATES = (
+    _t("gd:y0", 230, [(PRED, 0)]), _t("gd:y-1", 231, [(PRED, -1)]), _t("gd:y1", 232, [(PRED, 1)]),
+    _t("gd:y-2", 233, [(PRED, -2)]), _t("gd:y2", 234, [(PRED, 2)]), _t("gd:y-1y0", 235, [(PRED, -1)], [(PRED, 0)]),
+    _t("gd:y0y1", 236, [(PRED, 0)], [(PRED, 1)]), _t("gd:y-1y0y1", 237, [(PRED, -1, 1000003), (PRED, 0, 1)], [(PRED, 1)]),
+    _t("gd:w0y0", 238, [(WORD, 0)], [(PRED, 0)]), _t("gd:y0len", 239, [(PRED, 0)], [(LENGTH, 0)]))
 TEMPLATE_LIBRARY = {t.name: t for t in WORD_TEMPLATES + EXTRA_WORD_TEMPLATES + AFFIX_TEMPLATES + STACK_TEMPLATES
-                    + LEXICON_TEMPLATES}
+                    + LEXICON_TEMPLATES + GUIDE_TEMPLATES}
 #: what ``cnlp train pos`` uses: the base and extra templates (dev accuracy 0.9600 -> 0.9608 with the
 #: extra ones). The affix and stacked templates are there to be selected by name: on dev (one seed,
 #: benchmarks/pos_accuracy.py --dev) they give 0.9609 (unseen 0.745) -> 0.9612 (0.780) with the affix

@@ -281,7 +281,10 @@ def train_pos(train, dev=(), *, algorithm: str = "perceptron", bits: int = 22, f
 
 
 def add_train_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--corpus", required=True, metavar="PATH", help="PD98 corpus (word/TAG tokens)")
+    from ..cli import add_quiet_argument
+    add_quiet_argument(parser)
+    parser.add_argument("--corpus", metavar="PATH",
+                        help="PD98 corpus (word/TAG tokens; default: $CNLP_CORPORA/pd1998/199801.txt)")
     parser.add_argument("--out", required=True, metavar="DIR")
     parser.add_argument("--algorithm", choices=sorted(TAGGERS), default="perceptron")
     parser.add_argument("--test-ratio", type=float, default=0.1,
@@ -302,17 +305,20 @@ def add_train_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def train_main(args) -> int:
+    from ..cli import PD98_CORPUS, default_corpus, dev_summary, progress_enabled
     from ..corpus.splits import pd98_split
     from ..train import command_line
     t0 = time.perf_counter()
+    args.corpus = args.corpus or default_corpus(*PD98_CORPUS)
     split = pd98_split(args.corpus, test_ratio=args.test_ratio, dev_ratio=args.dev_ratio)
     tagger = train_pos(split.train, split.dev, algorithm=args.algorithm, bits=args.bits, folds=args.folds,
                        seeds=args.seeds, n_iter=args.n_iter, c2=args.c2, max_iter=args.max_iter,
-                       min_count=args.min_count, dict_min_count=args.dict_min_count, templates=args.templates)
+                       min_count=args.min_count, dict_min_count=args.dict_min_count, templates=args.templates,
+                       verbose=progress_enabled(args))
     meta = {"command": command_line(getattr(args, "argv", None)), "train_sentences": len(split.train),
             "dev_sentences": len(split.dev), "train_seconds": round(time.perf_counter() - t0, 1)}
     tagger.save(args.out, meta=meta, prune=args.prune)
-    print(f"POS {args.algorithm}: {len(split.train)} train / {len(split.dev)} dev / {len(split.test)} test lines, "
-          f"log {tagger.model.training_log_}, "
-          f"{time.perf_counter() - t0:.0f}s -> {args.out}")
+    print(f"POS {args.algorithm}: {len(split.train)} train / {len(split.dev)} dev / {len(split.test)} test lines"
+          f"{dev_summary(tagger.model.training_log_, name='dev accuracy')}, "
+          f"{time.perf_counter() - t0:.0f}s -> {args.out} (per-iteration log in its meta.json)")
     return 0

@@ -232,3 +232,31 @@ def lattice_viterbi(raw, table, root, htab, word, present, suffixes, uni, hist, 
         out[k] = ns[node]
         node = back[node]
     return out[:k + 1][::-1].copy()
+
+
+@njit(cache=True, nogil=True)
+def lattice_many(codes, offsets, table, root, htab, word, present, suffixes, uni, hist, bg, lam,
+                 hmm_codes, log_trans, log_emit, cand_maxlen, cand_cost):
+    """:func:`lattice_viterbi` without user words on each line ``codes[offsets[l]:offsets[l + 1]]``,
+    in one call. Returns (int32 cut offsets of all lines, each from 0 to its length (``[0]`` for an
+    empty line), int64 starts (L+1,) of each line's offsets)."""
+    L = offsets.shape[0] - 1
+    none = np.zeros(0, np.int32)
+    none_f = np.zeros(0, np.float64)
+    out = np.empty(codes.shape[0] + L, np.int32)
+    starts = np.empty(L + 1, np.int64)
+    p = 0
+    for ln in range(L):
+        starts[ln] = p
+        a, z = offsets[ln], offsets[ln + 1]
+        if z == a:
+            out[p] = 0
+            p += 1
+            continue
+        r = lattice_viterbi(codes[a:z], table, root, htab, word, present, suffixes, uni, hist, bg, lam,
+                            none, none, none, none, none, none_f, hmm_codes, log_trans, log_emit,
+                            cand_maxlen, cand_cost)
+        out[p:p + r.shape[0]] = r
+        p += r.shape[0]
+    starts[L] = p
+    return out[:p], starts

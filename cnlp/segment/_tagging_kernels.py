@@ -48,3 +48,28 @@ def tag_bounds(raw, table, use_dict, tries, spec, bits, space, model, allowed, b
         allowed = space_mask(raw, table, space)
     index, W, trans, start, end = model
     return bmes_bounds(viterbi(X, index, W, trans, start, end, allowed, bias))
+
+
+@njit(cache=True, nogil=True)
+def tag_bounds_many(codes, offsets, table, use_dict, tries, spec, bits, space, model):
+    """:func:`tag_bounds` without user constraints on each line ``codes[offsets[l]:offsets[l + 1]]``,
+    in one call. Returns (int32 cut offsets of all lines, each from 0 to its length (``[0]`` for an
+    empty line), int64 starts (L+1,) of each line's offsets)."""
+    L = offsets.shape[0] - 1
+    allowed = np.zeros((0, 4), np.bool_)
+    bias = np.zeros((0, 4), np.float64)
+    out = np.empty(codes.shape[0] + L, np.int32)
+    starts = np.empty(L + 1, np.int64)
+    p = 0
+    for ln in range(L):
+        starts[ln] = p
+        a, z = offsets[ln], offsets[ln + 1]
+        if z == a:
+            out[p] = 0
+            p += 1
+            continue
+        r = tag_bounds(codes[a:z], table, use_dict, tries, spec, bits, space, model, allowed, bias)
+        out[p:p + r.shape[0]] = r
+        p += r.shape[0]
+    starts[L] = p
+    return out[:p], starts

@@ -7,7 +7,7 @@ segmenter cannot lose, add or reorder characters.
 from __future__ import annotations
 
 import copy
-from itertools import pairwise
+from itertools import islice, pairwise
 from abc import ABC, abstractmethod
 from typing import Iterable, Iterator
 
@@ -22,6 +22,9 @@ from ..text import to_codes
 
 
 _SEP = "\uffff"          # a Unicode noncharacter; texts containing it take the slicing path
+#: lines per kernel call of :meth:`Segmenter.segment_many` (the first chunks are smaller, so that
+#: the first results of a stream come back quickly), and characters per call at most
+BATCH_LINES, BATCH_CHARS = 4096, 1 << 20
 
 
 @njit(cache=True, nogil=True)
@@ -69,6 +72,73 @@ def keep_marks(codes: np.ndarray, b: np.ndarray) -> np.ndarray:
     inner = np.concatenate([at, after])
     keep = ~np.isin(b, inner) | (b == 0) | (b == codes.shape[0])
     return np.ascontiguousarray(b[keep], np.int32)
+
+
+@njit(cache=True, nogil=True)
+def _join_many(codes, offsets, b, starts, marks, zwj, check, sep):
+    """The batch counterpart of ``_valid_bounds`` + :func:`keep_marks` + :func:`_interleave`.
+
+    Line ``l`` is ``codes[offsets[l]:offsets[l + 1]]`` and its cut offsets (from 0 to its length;
+    ``[0]`` for an empty line) are ``b[starts[l]:starts[l + 1]]``. Returns (first line whose offsets
+    are invalid, or -1 (checked only when ``check``); the offsets without the cuts before a mark
+    or after a joiner, and their ``starts``; the number of words of each line in ``buf``; ``buf``:
+    the words of all lines that do not contain ``sep``, ``sep`` between consecutive words)."""
+    L = offsets.shape[0] - 1
+    fb = np.empty(b.shape[0], np.int32)
+    fstarts = np.empty(L + 1, np.int64)
+    nw = np.zeros(L, np.int64)
+    bad = -1
+    q = 0
+    size = 0
+    for ln in range(L):
+        a = offsets[ln]
+        n = offsets[ln + 1] - a
+        s0, s1 = starts[ln], starts[ln + 1]
+        fstarts[ln] = q
+        if n == 0:
+            fb[q] = 0
+            q += 1
+            continue
+        if check and bad < 0:
+            ok = s1 - s0 >= 2 and b[s0] == 0 and b[s1 - 1] == n
+            for k in range(s0 + 1, s1):
+                if b[k] <= b[k - 1]:
+                    ok = False
+            if not ok:
+                bad = ln
+                continue
+        q0 = q
+        for k in range(s0, s1):
+            c = b[k]
+            if 0 < c < n and (marks[codes[a + c]] or codes[a + c - 1] == zwj):
+                continue
+            fb[q] = c
+            q += 1
+        has_sep = False
+        for i in range(a, a + n):
+            if codes[i] == sep:
+                has_sep = True
+                break
+        if not has_sep:
+            nw[ln] = q - q0 - 1
+            size += n + q - q0 - 1
+    fstarts[L] = q
+    if bad >= 0:
+        return bad, fb, fstarts, nw, np.empty(0, np.int32)
+    buf = np.empty(max(size - 1, 0), np.int32)
+    p = 0
+    for ln in range(L):
+        if nw[ln] == 0:
+            continue
+        a = offsets[ln]
+        for k in range(fstarts[ln], fstarts[ln + 1] - 1):
+            if p > 0:
+                buf[p] = sep
+                p += 1
+            for i in range(a + fb[k], a + fb[k + 1]):
+                buf[p] = codes[i]
+                p += 1
+    return -1, fb, fstarts, nw, buf[:p]
 
 
 @njit(cache=True, nogil=True)
@@ -137,18 +207,124 @@ class Segmenter(ABC):
             b = keep_marks(codes, b)
         return cut(text, codes, b)
 
-    def tokenize(self, text: str) -> Iterator[tuple[str, int, int]]:
-        """Yield ``(word, start, end)`` with ``text[start:end] == word``."""
-        for i, j in pairwise(self.bounds(text).tolist()):
-            yield text[i:j], i, j
+    def tokenize(self, text: str, mode: str = "default") -> Iterator[tuple[str, int, int]]:
+        """Iterate over ``(word, start, end)`` with ``text[start:end] == word``.
 
-    def segment_many(self, lines: Iterable[str]) -> Iterator[list[str]]:
-        """Segment each line in order (an iterator; one result per input, never dropped).
-        ``lines`` is an iterable of str, not a str (TypeError at the call)."""
+        ``mode="default"``: the words of :meth:`segment`. ``mode="search"``: the same words, each
+        preceded by the dictionary words (two characters or more, user words included) inside
+        it when it is three characters or longer, ordered by start then length
+        (:mod:`cnlp.segment.search`); the sub-words are extra, the default words still cover
+        ``text`` exactly once.
+        """
+        if mode not in ("default", "search"):
+            raise ValueError(f"unknown tokenize mode {mode!r}; choose one of ['default', 'search']")
+        b = self.bounds(text)
+        if mode == "search":
+            from .search import search_tokens
+            return iter(search_tokens(self, text, b))
+        return ((text[i:j], i, j) for i, j in pairwise(b.tolist()))
+
+    def segment_many(self, lines: Iterable[str], *, chunk_size: int = BATCH_LINES) -> Iterator[list[str]]:
+        """Segment each line in order (an iterator; one result per input, never dropped), exactly as
+        :meth:`segment` would, line by line.
+
+        ``lines`` is an iterable of str, not a str (TypeError at the call). Lines are read lazily,
+        up to ``chunk_size`` at a time (fewer at first, so a stream gives its first results soon),
+        and each chunk is decoded in one kernel call (:meth:`_bounds_many`). A non-str line raises
+        TypeError after the results of the lines before it.
+        """
         if isinstance(lines, (str, bytes, bytearray)):
             raise TypeError(f"segment_many() expects an iterable of str (lines), got {type(lines).__name__}; "
                             f"use segment() for one text")
-        return map(self.segment, lines)
+        if chunk_size < 1:
+            raise ValueError(f"chunk_size must be >= 1, got {chunk_size}")
+        first = chunk_size if isinstance(lines, (list, tuple)) else min(64, chunk_size)
+        return self._segment_chunks(iter(lines), int(chunk_size), first)
+
+    def _segment_chunks(self, it, chunk_size: int, size: int) -> Iterator[list[str]]:
+        while True:
+            chunk = list(islice(it, size))
+            if not chunk:
+                return
+            for ok, part in self._batch_parts(chunk):
+                if not ok:
+                    self.segment(part)               # not a str: raises the TypeError of segment()
+                yield from self._segment_batch(part)
+            size = min(size * 4, chunk_size)
+
+    def segment_batch(self, lines: list[str]) -> list[list[str]]:
+        """:meth:`segment` of each of ``lines`` (a list), decoded together: one kernel call per
+        :data:`BATCH_CHARS` characters instead of one per line. The same words as :meth:`segment`
+        line by line (with a user dictionary, that is how they are computed)."""
+        out: list = []
+        for ok, part in self._batch_parts(lines):
+            if not ok:
+                self.segment(part)                   # not a str: raises the TypeError of segment()
+            out += self._segment_batch(part)
+        return out
+
+    def _batch_parts(self, lines):
+        """``(True, lines)`` in runs of at most BATCH_CHARS characters (and one line at least); a
+        non-str line ends the runs: ``(False, line)``."""
+        try:
+            lens = np.fromiter(map(len, lines), np.int64, len(lines))
+            "".join(lines)
+        except TypeError:
+            bad = next(i for i, x in enumerate(lines) if not isinstance(x, str))
+            yield from self._batch_parts(lines[:bad])
+            yield False, lines[bad]
+            return
+        a = acc = 0
+        for i, n in enumerate(lens.tolist()):
+            if acc + n > BATCH_CHARS and i > a:
+                yield True, lines[a:i]
+                a, acc = i, 0
+            acc += n
+        if a < len(lines):
+            yield True, lines[a:]
+
+    def _segment_batch(self, lines: list[str]) -> list[list[str]]:
+        if not self._batchable() or len(lines) < 2:
+            return [self.segment(x) for x in lines]
+        text = "".join(lines)
+        codes = to_codes(text)
+        offsets = np.zeros(len(lines) + 1, np.int64)
+        np.cumsum(np.fromiter(map(len, lines), np.int64, len(lines)), out=offsets[1:])
+        b, starts = self._bounds_many(codes, offsets)
+        bad, fb, fstarts, nw, buf = _join_many(codes, offsets, np.ascontiguousarray(b, np.int32),
+                                               np.ascontiguousarray(starts, np.int64), MARKS, ZWJ,
+                                               not self._exact_bounds, 0xFFFF)
+        if bad >= 0:
+            self._invalid(b[starts[bad]:starts[bad + 1]], len(lines[bad]))
+        flat = buf.tobytes().decode("utf-32-le", "surrogatepass").split(_SEP) if buf.shape[0] else []
+        ends = np.cumsum(nw).tolist()
+        out = [flat[a:z] for a, z in zip([0] + ends, ends)]
+        for ln in np.flatnonzero((nw == 0) & (offsets[1:] > offsets[:-1])).tolist():
+            line = lines[ln]                         # contains the separator: sliced
+            out[ln] = [line[i:j] for i, j in pairwise(fb[fstarts[ln]:fstarts[ln + 1]].tolist())]
+        return out
+
+    def _batchable(self) -> bool:
+        """True when :meth:`_bounds_many` may decode lines together: no user words (the user
+        dictionary is handled line by line) and :meth:`segment` not overridden."""
+        ud = self.user_dict
+        return (ud is None or not len(ud)) and type(self).segment is Segmenter.segment
+
+    def _bounds_many(self, codes: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Cut offsets of many lines at once.
+
+        ``codes``: int32 code points of the lines, concatenated; line ``l`` is
+        ``codes[offsets[l]:offsets[l + 1]]`` (``offsets`` int64 (L + 1,)). Returns (int32 bounds,
+        int64 starts (L + 1,)): the cut offsets of line ``l`` (from 0 to its length, ``[0]`` for an
+        empty line) are ``bounds[starts[l]:starts[l + 1]]``. This default calls :meth:`_bounds`
+        line by line; segmenters override it with one kernel call for all lines. Called only when
+        :meth:`_batchable`.
+        """
+        parts = [self._bounds(codes[a:z]) if z > a else np.zeros(1, np.int32)
+                 for a, z in pairwise(offsets.tolist())]
+        starts = np.zeros(len(parts) + 1, np.int64)
+        np.cumsum([p.shape[0] for p in parts], out=starts[1:])
+        return np.concatenate(parts).astype(np.int32, copy=False), starts
 
     def __call__(self, text: str) -> list[str]:
         return self.segment(text)

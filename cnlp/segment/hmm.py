@@ -22,9 +22,11 @@ import numpy as np
 from numba import njit
 
 from .._tagset_kernels import bmes_bounds
-from ..dictionary.user import bmes_bias, bmes_mask
+from ..dictionary.user import (FORCE, PREFER, SUGGEST, bmes_bias, bmes_mask, edge_bias, merge_preferred,
+                               suggest_strength)
 from ..errors import ModelFormatError
 from ..io import Arr, guard_load, load_bundle, model_path, save_bundle
+from ..sequence._hmm_kernels import viterbi1, viterbi2
 from ..sequence.hmm import HMM_ARRAYS, HMM_OPTIONAL, HMM_SCHEMA, HMMTagger
 from ..text import _BMP_TABLE, LATIN, SPACE, char_class, char_classes, fold_code, fold_width
 from .base import Segmenter
@@ -33,6 +35,9 @@ __all__ = ["HMMSegmenter", "default_hmm", "default_hmm2", "add_train_arguments",
 
 KIND = "hmm_segmenter"
 LABELS = "BMES"
+#: log-score bonus of a word boundary at each edge of a preferred user word (chosen on a dev split of
+#: 199801.txt: benchmarks/user_dict_check.py --dev --algorithm hmm)
+PREFER_MARGIN = 8.0
 #: pseudo code points of the class symbols (negative, so they never collide with a real character)
 SYM_LATIN, SYM_SPACE = -3, -4
 
@@ -101,6 +106,45 @@ def _merge_boundary(counts: np.ndarray, bos: int, eos: int) -> np.ndarray:
     return np.ascontiguousarray(out, dtype=np.int64)
 
 
+@njit(cache=True, nogil=True)
+def hmm_many(codes, offsets, table, obs_codes, log_trans, log_emit):
+    """:meth:`HMMSegmenter._bounds` without user words on each line ``codes[offsets[l]:offsets[l + 1]]``,
+    in one call (first- or second-order model, by the shape of ``log_trans``). Returns (int32 cut
+    offsets of all lines, each from 0 to its length (``[0]`` for an empty line), int64 starts (L+1,)
+    of each line's offsets)."""
+    L = offsets.shape[0] - 1
+    T = log_emit.shape[0]
+    out = np.empty(codes.shape[0] + L, np.int32)
+    starts = np.empty(L + 1, np.int64)
+    p = 0
+    for ln in range(L):
+        starts[ln] = p
+        a, z = offsets[ln], offsets[ln + 1]
+        if z == a:
+            out[p] = 0
+            p += 1
+            continue
+        raw = codes[a:z]
+        n = z - a
+        obs, has_space = _observe(raw, table, obs_codes)
+        extra = np.zeros((n if has_space else 0, T), np.float32)
+        if has_space:                       # whitespace: a single-character word (S) each
+            for i in range(n):
+                if char_class(raw[i], table) == 4:
+                    for y in range(T - 1):
+                        extra[i, y] = -np.inf
+        labels = np.empty(n, np.int32)
+        if log_trans.ndim == 2:
+            viterbi1(obs, log_trans, log_emit, extra, labels)
+        else:
+            viterbi2(obs, log_trans, log_emit, extra, labels)
+        r = bmes_bounds(labels)
+        out[p:p + r.shape[0]] = r
+        p += r.shape[0]
+    starts[L] = p
+    return out[:p], starts
+
+
 class HMMSegmenter(Segmenter):
     """Character BMES HMM segmenter (first or second order).
 
@@ -111,7 +155,11 @@ class HMMSegmenter(Segmenter):
     emission_alpha : float
         Emission smoothing of the tagger.
     suggest_bonus : float
-        Log-score bonus per character for labels that agree with a suggested user word.
+        Log-score bonus per character for labels that agree with a suggested user word (times
+        :func:`cnlp.dictionary.suggest_strength` of its frequency).
+    prefer_margin : float
+        Log-score bonus for a word boundary at each edge of a preferred user word (merged when both
+        edges are cut).
     user_dict : UserDictionary, optional
 
     Examples
@@ -122,10 +170,11 @@ class HMMSegmenter(Segmenter):
     """
 
     def __init__(self, *, order: int = 1, emission_alpha: float = 0.01, suggest_bonus: float = 3.0,
-                 user_dict=None):
+                 prefer_margin: float = PREFER_MARGIN, user_dict=None):
         self.order = order
         self.emission_alpha = emission_alpha
         self.suggest_bonus = suggest_bonus
+        self.prefer_margin = prefer_margin
         self.user_dict = user_dict
 
     # ------------------------------------------------------------------ training
@@ -175,21 +224,27 @@ class HMMSegmenter(Segmenter):
         return np.where(self.obs_codes_[idx] == sym, idx, -1).astype(np.int32)
 
     def _user_constraints(self, n: int, folded: np.ndarray):
-        """(allowed bool (n,4) or None, bonus float32 (n,4) or None) from the user dictionary."""
+        """(allowed bool (n,4) or None, bonus float32 (n,4) or None, preferred (starts, ends) or None)
+        from the user dictionary."""
         ud = self.user_dict
         if ud is None:
-            return None, None
-        starts, ends, force = ud.constraints(folded)
-        starts = np.asarray(starts, np.int64)
+            return None, None, None
+        starts, ends, mode, freq = ud.spans(folded)
         if starts.shape[0] == 0:
-            return None, None
-        ends = np.asarray(ends, np.int64)
-        force = np.asarray(force, bool)
+            return None, None, None
+        force = mode == FORCE
         allowed = bmes_mask(n, starts, ends, force) if force.any() else None
-        bonus = None
-        if (~force).any() and self.suggest_bonus:
-            bonus = bmes_bias(n, starts[~force], ends[~force], self.suggest_bonus).astype(np.float32)
-        return allowed, bonus
+        bonus = prefer = None
+        sg = mode == SUGGEST
+        if sg.any() and self.suggest_bonus:
+            bonus = bmes_bias(n, starts[sg], ends[sg], self.suggest_bonus * suggest_strength(freq[sg]))
+        pf = mode == PREFER
+        if pf.any():
+            prefer = (starts[pf], ends[pf])
+            if self.prefer_margin:
+                bonus = np.zeros((n, 4), np.float64) if bonus is None else bonus
+                edge_bias(n, starts[pf], ends[pf], float(self.prefer_margin), bonus)
+        return allowed, None if bonus is None else bonus.astype(np.float32), prefer
 
     def _bounds(self, codes: np.ndarray) -> np.ndarray:
         if not hasattr(self, "tagger_"):
@@ -199,16 +254,25 @@ class HMMSegmenter(Segmenter):
         obs, has_space = _observe(codes, _BMP_TABLE, self.obs_codes_)
         ud = self.user_dict
         if ud is None or not len(ud):                 # the common case: skip folding
-            allowed = bonus = None
+            allowed = bonus = prefer = None
         else:
-            allowed, bonus = self._user_constraints(n, fold_width(codes))
+            allowed, bonus, prefer = self._user_constraints(n, fold_width(codes))
         if has_space:
             space = symbols(codes) == SYM_SPACE
             if allowed is None:
                 allowed = np.ones((n, 4), bool)
             allowed[space] = (False, False, False, True)
         labels = self.tagger_.predict(obs, allowed=allowed, bonus=bonus)
-        return bmes_bounds(labels)
+        out = bmes_bounds(labels)
+        if prefer is not None:
+            out = merge_preferred(out, n, *prefer)
+        return out
+
+    def _bounds_many(self, codes: np.ndarray, offsets: np.ndarray):
+        if not hasattr(self, "tagger_"):
+            return super()._bounds_many(codes, offsets)        # raises NotFittedError
+        t = self.tagger_
+        return hmm_many(codes, offsets, _BMP_TABLE, self.obs_codes_, t.log_trans_, t.log_emit_)
 
     # ------------------------------------------------------------------ persistence
     def save(self, directory) -> Path:
@@ -256,20 +320,28 @@ def default_hmm2(user_dict=None, **kw) -> HMMSegmenter:
 
 def add_train_arguments(parser: argparse.ArgumentParser) -> None:
     """Arguments of ``cnlp train hmm``."""
-    src = parser.add_mutually_exclusive_group(required=True)
-    src.add_argument("--corpus", action="append", metavar="PATH", help="training corpus (repeatable)")
+    src = parser.add_mutually_exclusive_group()
+    src.add_argument("--corpus", action="append", metavar="PATH",
+                     help="training corpus (repeatable; default with --format pd98: $CNLP_CORPORA/pd1998/199801.txt)")
     src.add_argument("--stats", metavar="DIR", help="count nothing: read a saved CorpusStats bundle (cnlp train stats)")
     parser.add_argument("--format", choices=["pd98", "sighan"], default="pd98")
     parser.add_argument("--out", required=True, metavar="DIR")
     parser.add_argument("--order", type=int, choices=[1, 2], default=1)
     parser.add_argument("--emission-alpha", type=float, default=0.01)
+    from ..cli import add_quiet_argument
+    add_quiet_argument(parser)
 
 
 def train_main(args) -> int:
     """``cnlp train hmm --corpus PATH|--stats DIR --out DIR [--order 1|2]``: counts from CorpusStats."""
+    from ..cli import PD98_CORPUS, UsageError, default_corpus, with_progress
     from ..corpus.readers import read_pd98, read_sighan
     from ..corpus.stats import CorpusStats, _source_info
     t0 = time.perf_counter()
+    if not args.stats and not args.corpus:
+        if args.format != "pd98":
+            raise UsageError(f"give --corpus PATH (the default corpus is in pd98 format, not {args.format})")
+        args.corpus = [default_corpus(*PD98_CORPUS)]
     seg = HMMSegmenter(order=args.order, emission_alpha=args.emission_alpha)
     if getattr(args, "stats", None):
         stats = CorpusStats.load(args.stats)
@@ -283,10 +355,10 @@ def train_main(args) -> int:
             for p in args.corpus:
                 yield from reader(p)
 
-        seg.fit(stream())
+        seg.fit(with_progress(stream(), args, unit=" sentences", desc="hmm"))
         seg.train_info_ = {"sources": [_source_info(p, args.format) for p in args.corpus],
                            "train_command": f"cnlp train hmm --order {args.order} --format {args.format}"}
     seg.save(args.out)
-    print(f"{seg!r}: {seg.obs_codes_.shape[0]} symbols, lambdas={seg.tagger_.lambdas_.round(3).tolist()} "
-          f"-> {args.out} in {time.perf_counter() - t0:.1f}s")
+    lambdas = f", lambdas={seg.tagger_.lambdas_.round(3).tolist()}" if args.order > 1 else ""   # order 1: none
+    print(f"{seg!r}: {seg.obs_codes_.shape[0]} symbols{lambdas} -> {args.out} in {time.perf_counter() - t0:.1f}s")
     return 0

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..dictionary import Dictionary, as_user_dictionary
+from ..dictionary import FORCE, PREFER, Dictionary, as_user_dictionary, merge_preferred
 from ..errors import ModelFormatError
 from ..io import INT, NUM, OBJ, Arr, atomic_directory, guard_load, load_bundle, model_path, save_bundle
 from ..text import CN_NUMERALS, fold_str, trie_get
@@ -25,6 +25,9 @@ from .base import Segmenter
 
 __all__ = ["BigramModel", "LatticeSegmenter", "default_bigram", "word_class"]
 KIND = "bigram"
+#: log-score bonus of a preferred user word's node (on top of its frequency gain); chosen on a dev split
+#: of 199801.txt (benchmarks/user_dict_check.py --dev --algorithm bigram)
+PREFER_MARGIN = 2.0
 #: meta.json fields of a bigram bundle
 BIGRAM_SCHEMA = {"lam": NUM(0, 0.999999), "alpha": NUM(1e-12, 1e6), "unk_p": NUM(1e-300, 1),
                  "candidates": OBJ({"cost": NUM(0, 1e6), "maxlen": INT(2, 64)}, required=False, nullable=True)}
@@ -197,51 +200,56 @@ class LatticeSegmenter(Segmenter):
     User words: forced ones are the only node over their span and no node crosses them;
     suggested ones are extra nodes scored as a word of their user frequency (``freq`` given to
     ``add_word``, else ``suggest_count`` occurrences in the training corpus) when that is more than
-    the model gives them, plus ``suggest_bonus`` (log scale).
+    the model gives them, plus ``suggest_bonus`` (log scale); preferred ones are such nodes with
+    ``prefer_margin`` instead of ``suggest_bonus``, and are merged after decoding when the best path
+    cuts at both of their edges.
     """
 
     def __init__(self, model: BigramModel, *, user_dict=None, suggest_bonus: float = 1.0,
-                 suggest_count: int = 100):
+                 suggest_count: int = 100, prefer_margin: float = PREFER_MARGIN):
         self.model = model
         self.user_dict = as_user_dictionary(user_dict)
         self.suggest_bonus = float(suggest_bonus)
         self.suggest_count = int(suggest_count)
+        self.prefer_margin = float(prefer_margin)
 
     def _user_nodes(self, codes, folded):
-        """Forced spans (per-position arrays) and suggested words (lists of start, end, id, bonus)."""
+        """Forced spans (per-position arrays), extra nodes for preferred and suggested words (list of
+        start, end, id, bonus) and the preferred spans (starts, ends) or None."""
         from ..text import from_codes
         ud = self.user_dict
         m = self.model
         n = codes.shape[0]
         unk = len(m.vocab) + K.UNK
-        s, e, f = ud.constraints(folded)
+        s, e, md, fr = ud.spans(folded)
         span_end = np.full(n, -1, np.int32)
         span_id = np.full(n, unk, np.int32)
-        sug = []
+        extra = []
         total = m.counts.sum()
-        for a, b, force in zip(s.tolist(), e.tolist(), f.tolist()):
-            w = from_codes(folded[a:b])
-            wid = trie_get(m.vocab.trie, w, unk)
-            if force:
+        for a, b, mode, freq in zip(s.tolist(), e.tolist(), md.tolist(), fr.tolist()):
+            wid = trie_get(m.vocab.trie, from_codes(folded[a:b]), unk)
+            if mode == FORCE:
                 span_end[a], span_id[a] = b, wid
             elif b > a + 1:
-                freq = ud.get(w)[0]
-                p_user = (freq if freq is not None else self.suggest_count) / total
+                p_user = (freq if freq >= 0 else self.suggest_count) / total
                 gain = float(np.log(p_user / m.uni[wid])) if p_user > 0 else 0.0
-                sug.append((a, b, wid, self.suggest_bonus + max(0.0, gain)))
-        if not f.any():
+                bonus = self.prefer_margin if mode == PREFER else self.suggest_bonus
+                extra.append((a, b, wid, bonus + max(0.0, gain)))
+        if not (md == FORCE).any():
             span_end = span_id = _NONE
-        return span_end, span_id, sug
+        pf = md == PREFER
+        return span_end, span_id, extra, ((s[pf], e[pf]) if pf.any() else None)
 
     def _bounds(self, codes: np.ndarray) -> np.ndarray:
         m = self.model
         ud = self.user_dict
         se = si = _NONE
         extra = []
+        prefer = None
         if ud is not None and ud._entries:
             from ..text import fold_width
             folded = fold_width(codes)
-            se, si, extra = self._user_nodes(codes, folded)
+            se, si, extra, prefer = self._user_nodes(codes, folded)
         if extra:
             extra.sort()
             a = np.asarray(extra, np.float64)
@@ -252,9 +260,19 @@ class LatticeSegmenter(Segmenter):
             eb = _NONE_F
         t = m.vocab.fwd
         from ..text import _BMP_TABLE
-        return K.lattice_viterbi(codes, _BMP_TABLE, t.root, t.htab, t.word, m.present, K.SUFFIXES,
-                                 m.uni, m.hist, m.table, m.lam, se, si, off, ee, ei, eb,
-                                 *m.hmm_arrays, m.cand_maxlen, m.cand_cost)
+        out = K.lattice_viterbi(codes, _BMP_TABLE, t.root, t.htab, t.word, m.present, K.SUFFIXES,
+                                m.uni, m.hist, m.table, m.lam, se, si, off, ee, ei, eb,
+                                *m.hmm_arrays, m.cand_maxlen, m.cand_cost)
+        if prefer is not None:
+            out = merge_preferred(out, codes.shape[0], *prefer)
+        return out
+
+    def _bounds_many(self, codes: np.ndarray, offsets: np.ndarray):
+        m = self.model
+        t = m.vocab.fwd
+        from ..text import _BMP_TABLE
+        return K.lattice_many(codes, offsets, _BMP_TABLE, t.root, t.htab, t.word, m.present, K.SUFFIXES,
+                              m.uni, m.hist, m.table, m.lam, *m.hmm_arrays, m.cand_maxlen, m.cand_cost)
 
     @classmethod
     @guard_load
@@ -273,7 +291,10 @@ def default_bigram(user_dict=None, **kw) -> LatticeSegmenter:
 
 
 def add_train_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--corpus", required=True, action="append", metavar="PATH", help="PD98 corpus (repeatable)")
+    from ..cli import add_quiet_argument
+    add_quiet_argument(parser)
+    parser.add_argument("--corpus", action="append", metavar="PATH",
+                        help="PD98 corpus (repeatable; default: $CNLP_CORPORA/pd1998/199801.txt)")
     parser.add_argument("--out", required=True, metavar="DIR")
     parser.add_argument("--lam", type=float, default=None, help="λ (default: the tuned value in docs/models.md)")
     parser.add_argument("--alpha", type=float, default=None)
@@ -293,9 +314,12 @@ _STATS_PARAMS = ("lam", "alpha", "unk_p", "classes")
 def train_main(args) -> int:
     from ..corpus.readers import read_pd98
     from ..corpus.stats import CorpusStats
+    from ..cli import PD98_CORPUS, default_corpus, with_progress
     from .hmm import HMMSegmenter
     t0 = time.perf_counter()
-    sents = [s for p in args.corpus for s in read_pd98(p)]
+    args.corpus = args.corpus or [default_corpus(*PD98_CORPUS)]
+    sents = list(with_progress((s for p in args.corpus for s in read_pd98(p)), args, unit=" paragraphs",
+                               desc="reading"))
     stats = CorpusStats.build(sents)
     params = {k: (getattr(args, k, None) if getattr(args, k, None) is not None else v) for k, v in TUNED.items()}
     model = BigramModel.from_stats(stats, **{k: params[k] for k in _STATS_PARAMS})

@@ -3,8 +3,8 @@
 One ``@njit`` kernel per direction walks the trie from each position (O(n·L)); BiMM runs both
 in one kernel call and applies its rule there. Runs of digits and
 Latin letters, and runs of whitespace, are kept whole ("atoms") unless ``atoms=False`` (the pure
-SIGHAN baseline). User words: forced ones are spans no other word may cross; suggested ones are
-extra candidates.
+SIGHAN baseline). User words: forced ones are spans no other word may cross; preferred and suggested
+ones are extra candidates, and a preferred word is merged when the match cuts at both of its edges.
 """
 from __future__ import annotations
 
@@ -13,13 +13,14 @@ import threading
 import numpy as np
 from numba import njit
 
-from ..dictionary import Dictionary, LayeredDictionary
+from ..dictionary import FORCE, PREFER, Dictionary, LayeredDictionary, merge_preferred
 from ..dictionary._kernels import walk_backward, walk_forward
 from ..io import model_path
 from ..text import _BMP_TABLE, _fold, char_class, fold_code
 from .base import Segmenter
 
-__all__ = ["MaxMatchSegmenter", "fmm_kernel", "bmm_kernel", "bimm_kernel", "default_fmm", "default_bmm", "default_bimm"]
+__all__ = ["MaxMatchSegmenter", "fmm_kernel", "bmm_kernel", "bimm_kernel", "maxmatch_many", "default_fmm",
+           "default_bmm", "default_bimm"]
 DIRECTIONS = ("forward", "backward", "both")
 _NONE = np.zeros(0, np.int32)
 
@@ -154,6 +155,37 @@ def bimm_kernel(raw, table, fold, froot, fhtab, fword, broot, bhtab, bword,
     return fo if sf < sb else bo
 
 
+@njit(cache=True, nogil=True)
+def maxmatch_many(codes, offsets, table, fold, froot, fhtab, fword, broot, bhtab, bword, direction, atoms):
+    """:func:`fmm_kernel` (``direction`` 0), :func:`bmm_kernel` (1) or :func:`bimm_kernel` (2) without
+    user words on each line ``codes[offsets[l]:offsets[l + 1]]``, in one call. Returns (int32 cut
+    offsets of all lines, each from 0 to its length (``[0]`` for an empty line), int64 starts (L+1,)
+    of each line's offsets)."""
+    L = offsets.shape[0] - 1
+    none = np.zeros(0, np.int32)
+    out = np.empty(codes.shape[0] + L, np.int32)
+    starts = np.empty(L + 1, np.int64)
+    p = 0
+    for ln in range(L):
+        starts[ln] = p
+        a, z = offsets[ln], offsets[ln + 1]
+        if z == a:
+            out[p] = 0
+            p += 1
+            continue
+        raw = codes[a:z]
+        if direction == 0:
+            r = fmm_kernel(raw, table, fold, froot, fhtab, fword, none, none, atoms)
+        elif direction == 1:
+            r = bmm_kernel(raw, table, fold, broot, bhtab, bword, none, none, atoms)
+        else:
+            r = bimm_kernel(raw, table, fold, froot, fhtab, fword, broot, bhtab, bword, none, none, none, none, atoms)
+        out[p:p + r.shape[0]] = r
+        p += r.shape[0]
+    starts[L] = p
+    return out[:p], starts
+
+
 class MaxMatchSegmenter(Segmenter):
     """Maximum-matching segmenter.
 
@@ -198,33 +230,48 @@ class MaxMatchSegmenter(Segmenter):
         extra_end = np.full(n, -1, np.int32)
         span_start = np.full(n + 1, -1, np.int32)
         extra_start = np.full(n + 1, -1, np.int32)
-        s, e, f = ud.constraints(folded)
+        s, e, m, _ = ud.spans(folded)
+        f = m == FORCE
         span_end[s[f]] = e[f]
         span_start[e[f]] = s[f]
         sg = ~f
-        # longest suggested word per start / earliest start per end (later writes win: ends ascending)
+        # longest preferred/suggested word per start / earliest start per end (later writes win: ends ascending)
         extra_end[s[sg]] = e[sg]
         order = np.argsort(-s[sg], kind="stable")
         extra_start[e[sg][order]] = s[sg][order]
-        return span_end, extra_end, span_start, extra_start
+        pf = m == PREFER
+        return span_end, extra_end, span_start, extra_start, ((s[pf], e[pf]) if pf.any() else None)
 
     def _bounds(self, codes: np.ndarray) -> np.ndarray:
         d = self.dictionary
         if type(d) is not Dictionary:
             d = d.flatten()                        # LayeredDictionary: cached until a layer changes
         ud = self.user_dict
+        prefer = None
         if ud is None or not ud._entries:          # the common, fast path
             span_end = extra_end = span_start = extra_start = _NONE
         else:
-            span_end, extra_end, span_start, extra_start = self._spans(codes)
+            span_end, extra_end, span_start, extra_start, prefer = self._spans(codes)
         f, b = d.fwd, d.bwd
         if self.direction == "forward":
-            return fmm_kernel(codes, _BMP_TABLE, d.folded, f.root, f.htab, f.word, span_end, extra_end, self.atoms)
-        if self.direction == "backward":
-            return bmm_kernel(codes, _BMP_TABLE, d.folded, b.root, b.htab, b.word,
-                              span_start, extra_start, self.atoms)
-        return bimm_kernel(codes, _BMP_TABLE, d.folded, f.root, f.htab, f.word, b.root, b.htab, b.word,
-                           span_end, extra_end, span_start, extra_start, self.atoms)
+            out = fmm_kernel(codes, _BMP_TABLE, d.folded, f.root, f.htab, f.word, span_end, extra_end, self.atoms)
+        elif self.direction == "backward":
+            out = bmm_kernel(codes, _BMP_TABLE, d.folded, b.root, b.htab, b.word,
+                             span_start, extra_start, self.atoms)
+        else:
+            out = bimm_kernel(codes, _BMP_TABLE, d.folded, f.root, f.htab, f.word, b.root, b.htab, b.word,
+                              span_end, extra_end, span_start, extra_start, self.atoms)
+        if prefer is not None:
+            out = merge_preferred(out, codes.shape[0], *prefer)
+        return out
+
+    def _bounds_many(self, codes: np.ndarray, offsets: np.ndarray):
+        d = self.dictionary
+        if type(d) is not Dictionary:
+            d = d.flatten()
+        f, b = d.fwd, d.bwd
+        return maxmatch_many(codes, offsets, _BMP_TABLE, d.folded, f.root, f.htab, f.word, b.root, b.htab, b.word,
+                             DIRECTIONS.index(self.direction), self.atoms)
 
     def __repr__(self) -> str:
         return (f"MaxMatchSegmenter({self.dictionary!r}, direction={self.direction!r}, "

@@ -1,9 +1,11 @@
 """Segmentation by BMES tagging with a linear sequence model (averaged perceptron or linear-chain CRF).
 
 User words constrain the Viterbi: forced words fix their characters to ``B M* E`` / ``S``
-(:func:`cnlp.dictionary.bmes_mask`), suggested words add ``suggest_bias`` per character to the labels
-that make them words (:func:`cnlp.dictionary.bmes_bias`), and whitespace runs are always words of
-their own.
+(:func:`cnlp.dictionary.bmes_mask`); preferred words add ``prefer_margin`` to a word boundary at each
+of their edges (:func:`cnlp.dictionary.edge_bias`) and are merged when both edges are cut
+(:func:`cnlp.dictionary.merge_preferred`); suggested words add ``suggest_bias`` (times
+:func:`cnlp.dictionary.suggest_strength` of their frequency) per character to the labels that make
+them words (:func:`cnlp.dictionary.bmes_bias`); whitespace runs are always words of their own.
 """
 from __future__ import annotations
 
@@ -14,15 +16,15 @@ from pathlib import Path
 
 import numpy as np
 
-from ..dictionary import Dictionary, as_user_dictionary, bmes_bias, bmes_mask
+from ..dictionary import Dictionary, UserDictionary, as_user_dictionary, merge_preferred
 from ..errors import ModelFormatError
 from ..io import INT, LIST, OBJ, STR, atomic_directory, guard_load, load_meta, model_path
 from ..sequence.features import DEFAULT_EXTRA, DEFAULT_EXTRA_CRF, DICT_TEMPLATES, EXTRA_TEMPLATES, CharFeatures
 from ..sequence.crf import CRFTagger
 from ..sequence.perceptron import PerceptronTagger
 from ..tagset import BMES
-from ..text import SPACE, char_classes, fold_width
-from ._tagging_kernels import tag_bounds
+from ..text import SPACE, fold_width
+from ._tagging_kernels import tag_bounds, tag_bounds_many
 from .base import Segmenter
 
 __all__ = ["TaggingSegmenter", "default_perceptron", "default_crf", "add_train_arguments", "train_main"]
@@ -35,6 +37,8 @@ CWS_SCHEMA = {"features": OBJ({"bits": INT(10, 30), "templates": LIST(STR()), "d
                               "extra_templates": LIST(STR())}),
               "task": STR(choices={"cws"}, required=False), "labels": STR(choices={"BMES"}, required=False)}
 
+_EMPTY = UserDictionary()           # whitespace-only constraints for the step-by-step reference path
+
 #: bundle kind -> tagger class
 TAGGERS = {"perceptron": PerceptronTagger, "crf": CRFTagger}
 
@@ -44,6 +48,10 @@ TAGGERS = {"perceptron": PerceptronTagger, "crf": CRFTagger}
 #: benchmarks/user_dict_check.py on the PKU test: high enough that suggested words are followed,
 #: low enough that a large third-party dictionary of another standard (jieba's) does not hurt.
 SUGGEST_BIAS = 0.35
+#: score added to a word boundary at each edge of a preferred user word, in the same units: the
+#: model keeps a boundary across the word's edge only when it prefers it by more than this.
+#: Chosen on a dev split of 199801.txt (benchmarks/user_dict_check.py --dev).
+PREFER_MARGIN = 1.0
 #: size of an online correction (``learn``) as a multiple of the mean absolute non-zero feature
 #: weight (1.52 for the shipped perceptron, 0.027 for the CRF, ~1 for small models);
 #: benchmarks/partial_fit_check.py checks both shipped models with it
@@ -55,64 +63,70 @@ class TaggingSegmenter(Segmenter):
     4 labels (perceptron or CRF); ``features`` is the :class:`CharFeatures` it was trained with. Decoding runs
     the same templates, Viterbi and offsets in one Numba call per text (:func:`tag_bounds`).
     ``suggest_bias``: score added per character to the labels of a suggested user word, as a multiple
-    of the mean absolute transition score (forced words are hard constraints)."""
+    of the mean absolute transition score; ``prefer_margin``: score added to a boundary at each edge
+    of a preferred user word, in the same units (forced words are hard constraints)."""
 
     #: :func:`tag_bounds` returns valid offsets by construction
     _exact_bounds = True
 
-    def __init__(self, tagger, features: CharFeatures, *, user_dict=None, suggest_bias: float = SUGGEST_BIAS):
+    def __init__(self, tagger, features: CharFeatures, *, user_dict=None, suggest_bias: float = SUGGEST_BIAS,
+                 prefer_margin: float = PREFER_MARGIN):
         self.tagger = tagger.use_float32() if hasattr(tagger, "weights_") else tagger
         self.features = features
         self.user_dict = as_user_dictionary(user_dict)
         self.suggest_bias = float(suggest_bias)
+        self.prefer_margin = float(prefer_margin)
         self._kernel_args = (*features.kernel_args(), SPACE)
         self._none = (np.zeros((0, 4), np.bool_), np.zeros((0, 4), np.float64))
 
     def _constraints(self, codes: np.ndarray):
-        """(allowed bool (n, 4) or None, bias float (n, 4) or None) from the user dictionary."""
-        n = codes.shape[0]
+        """(allowed bool (n, 4) or None, bias float (n, 4) or None, preferred spans (starts, ends) or
+        None) from the user dictionary and the whitespace runs (one kernel call:
+        :meth:`cnlp.dictionary.UserDictionary.bmes_constraints`)."""
         ud = self.user_dict
-        starts, ends, force = [], [], []
-        bias = None
-        if ud is not None and len(ud):
-            s, e, f = ud.constraints(fold_width(codes))
-            starts, ends, force = s[f].tolist(), e[f].tolist(), [True] * int(f.sum())
-            if self.suggest_bias and not f.all():
-                scale = float(np.abs(self.tagger.trans_).mean()) or 1.0
-                bias = bmes_bias(n, s[~f], e[~f], self.suggest_bias * scale)
-        cls = char_classes(codes)
-        if (cls == SPACE).any():        # whitespace runs are words of their own
-            sp = np.flatnonzero(cls == SPACE)
-            brk = np.flatnonzero(np.diff(sp) > 1)
-            run_s = np.r_[sp[0], sp[brk + 1]]
-            run_e = np.r_[sp[brk] + 1, sp[-1] + 1]
-            taken = np.zeros(n + 1, bool)
-            for a, b in zip(starts, ends):
-                taken[a:b] = True
-            for a, b in zip(run_s.tolist(), run_e.tolist()):
-                if not taken[a:b].any():
-                    starts.append(a), ends.append(b), force.append(True)
-        if not starts:
-            return None, bias
-        return bmes_mask(n, np.array(starts), np.array(ends), np.array(force, bool)), bias
+        if ud is None or not len(ud):
+            ud = _EMPTY
+        scale = self._score_scale()
+        allowed, bias, ps, pe = ud.bmes_constraints(fold_width(codes), codes, SPACE, self.suggest_bias * scale,
+                                                    self.prefer_margin * scale)
+        return (allowed if allowed.shape[0] else None, bias if bias.shape[0] else None,
+                (ps, pe) if ps.shape[0] else None)
+
+    def _score_scale(self) -> float:
+        """The model's mean absolute transition score: the unit of ``suggest_bias`` and
+        ``prefer_margin`` (computed once; :meth:`learn` resets it)."""
+        c = self.__dict__.get("_scale")
+        if c is None:
+            c = self._scale = float(np.abs(self.tagger.trans_).mean()) or 1.0
+        return c
 
     def _bounds(self, codes: np.ndarray) -> np.ndarray:
         allowed, bias = self._none
+        prefer = None
         if self.user_dict is not None and len(self.user_dict):
-            a, b = self._constraints(codes)    # whitespace included; without user words the kernel does it
+            a, b, prefer = self._constraints(codes)    # whitespace included; without user words the kernel does it
             if a is not None:
                 allowed = a
             if b is not None:
                 bias = b
-        return tag_bounds(codes, *self._kernel_args, self.tagger.decode_params(), allowed, bias)
+        out = tag_bounds(codes, *self._kernel_args, self.tagger.decode_params(), allowed, bias)
+        if prefer is not None:
+            out = merge_preferred(out, codes.shape[0], *prefer)
+        return out
+
+    def _bounds_many(self, codes: np.ndarray, offsets: np.ndarray):
+        return tag_bounds_many(codes, offsets, *self._kernel_args, self.tagger.decode_params())
 
     def _bounds_stepwise(self, codes: np.ndarray) -> np.ndarray:
         """:meth:`_bounds` kernel by kernel (features, constraints, Viterbi); the reference the
         fused kernel is tested against."""
         X = self.features.transform_codes(codes)
-        allowed, bias = self._constraints(codes)
+        allowed, bias, prefer = self._constraints(codes)
         labels = self.tagger.predict_single(X, allowed, bias)
-        return BMES.decode_spans(labels)
+        out = BMES.decode_spans(labels)
+        if prefer is not None:
+            out = merge_preferred(out, codes.shape[0], *prefer)
+        return out
 
     def learn(self, sentences, *, n_iter: int = 10, step: float = LEARN_STEP) -> "TaggingSegmenter":
         """Correct the model online from segmented sentences (``partial_fit``).
@@ -130,6 +144,7 @@ class TaggingSegmenter(Segmenter):
         nz = W[W != 0]
         scale = float(np.abs(nz).mean()) if nz.size else 1.0
         self.tagger.partial_fit(X, [_labels(w) for w in sentences], n_iter=n_iter, step=step * scale, frozen=frozen)
+        self._scale = None
         return self
 
     def save(self, directory, *, meta: dict | None = None, prune: float = 1e-3) -> Path:
@@ -200,7 +215,9 @@ def default_crf(user_dict=None, **kw) -> TaggingSegmenter:
 
 # ---------------------------------------------------------------------------------- training
 def add_train_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--corpus", required=True, action="append", metavar="PATH", help="PD98 corpus (repeatable)")
+    from ..cli import add_quiet_argument
+    parser.add_argument("--corpus", action="append", metavar="PATH",
+                        help="PD98 corpus (repeatable; default: $CNLP_CORPORA/pd1998/199801.txt)")
     parser.add_argument("--out", required=True, metavar="DIR")
     parser.add_argument("--algorithm", choices=["perceptron", "crf"], default="perceptron")
     parser.add_argument("--n-iter", type=int, default=10, help="perceptron: epochs")
@@ -223,6 +240,7 @@ def add_train_arguments(parser: argparse.ArgumentParser) -> None:
                         help="no dictionary features (default: words of the training split, min count --dict-min-count)")
     parser.add_argument("--dict-min-count", type=int, default=1)
     parser.add_argument("--folds", type=int, default=5, help="jackknife folds for the dictionary features")
+    add_quiet_argument(parser)
 
 
 def _dictionary(sents, min_count: int) -> Dictionary:
@@ -286,7 +304,9 @@ def dev_scorer(dev, dev_X):
 
 
 def train_main(args) -> int:
+    from ..cli import PD98_CORPUS, default_corpus, dev_summary, progress_enabled
     t0 = time.perf_counter()
+    args.corpus = args.corpus or [default_corpus(*PD98_CORPUS)]
     if args.extra_templates is None:
         args.extra_templates = list(DEFAULT_EXTRA_CRF if args.algorithm == "crf" else DEFAULT_EXTRA)
     train, dev, feats, X, y, dev_X = training_data(
@@ -298,7 +318,7 @@ def train_main(args) -> int:
     from ..train import fit_linear
     tagger = fit_linear(args.algorithm, X, y, n_labels=4, n_features=feats.n_features, dev_score=dev_f1,
                         seeds=args.seeds, seed=args.seed, n_iter=args.n_iter, c2=args.c2, max_iter=args.max_iter,
-                        tol=args.tol, dev_every=args.dev_every)
+                        tol=args.tol, dev_every=args.dev_every, verbose=progress_enabled(args))
     if args.algorithm == "crf":
         cmd += f" --c2 {args.c2} --max-iter {args.max_iter} --tol {args.tol}"
         prune = CRF_PRUNE if args.prune is None else args.prune
@@ -311,6 +331,6 @@ def train_main(args) -> int:
         cmd += f" --prune {args.prune}"
     seg = TaggingSegmenter(tagger, feats)
     seg.save(args.out, meta={"command": cmd, "train_seconds": round(time.perf_counter() - t0, 1)}, prune=prune)
-    print(f"{args.algorithm} CWS: {len(train)} train / {len(dev)} dev paragraphs, log {tagger.training_log_}, "
-          f"{time.perf_counter() - t0:.0f}s -> {args.out}")
+    print(f"{args.algorithm} CWS: {len(train)} train / {len(dev)} dev paragraphs{dev_summary(tagger.training_log_)}, "
+          f"{time.perf_counter() - t0:.0f}s -> {args.out} (per-iteration log in its meta.json)")
     return 0

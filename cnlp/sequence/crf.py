@@ -133,7 +133,7 @@ class CRFTagger(LinearChainModel):
         How expected feature counts are added into the gradient: one buffer per Numba thread
         (parallel) or one serial pass.
     verbose : bool
-        tqdm progress bar and one line per iteration.
+        tqdm progress bar (stderr) showing the latest iteration's log entry.
     """
 
     def __init__(self, *, n_labels: int, n_features: int, c2: float = 1.0, c1: float = 0.0,
@@ -244,7 +244,7 @@ class CRFTagger(LinearChainModel):
         self.training_log_ = []
         prep = time.perf_counter() - t0
         state = {"f": None, "t": time.perf_counter(), "evals": 0, "it": 0, "dev_time": 0.0}
-        bar = tqdm(total=self.max_iter, disable=not self.verbose, desc="crf L-BFGS")
+        bar = tqdm(total=self.max_iter, disable=not self.verbose, desc="crf L-BFGS", leave=False)
 
         def fun(theta):
             state["evals"] += 1
@@ -263,9 +263,9 @@ class CRFTagger(LinearChainModel):
                 entry["dev"] = float(dev_score(self))
                 state["dev_time"] += time.perf_counter() - now
             self.training_log_.append(entry)
+            if self.verbose:                  # the latest entry on the bar; the log is kept in training_log_
+                bar.set_postfix(entry, refresh=False)
             bar.update(1)
-            if self.verbose:
-                bar.write(str(entry))
             state["t"] = time.perf_counter()
 
         theta0 = np.zeros_like(emp)

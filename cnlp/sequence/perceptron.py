@@ -49,7 +49,7 @@ class PerceptronTagger(LinearChainModel):
     min_count : int
         Features seen fewer times in training get no weights.
     verbose : bool
-        Progress bar and per-epoch line.
+        tqdm progress bar (stderr) showing the latest epoch's log entry.
     """
 
     def __init__(self, *, n_labels: int, n_features: int, n_iter: int = 10, patience: int = 2,
@@ -89,7 +89,8 @@ class PerceptronTagger(LinearChainModel):
         order = np.arange(len(X_list), dtype=np.int64)
         self.training_log_ = []
         best, best_state, bad = -np.inf, None, 0
-        for epoch in trange(self.n_iter, disable=not self.verbose, desc="perceptron"):
+        bar = trange(self.n_iter, disable=not self.verbose, desc="perceptron", leave=False)
+        for epoch in bar:
             rng.shuffle(order)
             step, mistakes = perceptron_epoch(Xc, y, offsets, order, W, U, T, TU, S, SU, pen, step, _NO_FROZEN)
             self.set_rows(used, _averaged(W, U, max(step, 1)), T - TU / max(step, 1), S - SU / max(step, 1))
@@ -103,8 +104,8 @@ class PerceptronTagger(LinearChainModel):
                 else:
                     bad += 1
             self.training_log_.append(entry)
-            if self.verbose:
-                print(entry, flush=True)
+            if self.verbose:                  # the latest entry on the bar; the log is kept in training_log_
+                bar.set_postfix(entry, refresh=False)
             if dev_score is not None and bad >= self.patience:
                 break
         if best_state is not None:

@@ -213,11 +213,11 @@ def test_cli_train_predict_round_trip(data, tmp_path, capsys):
 def test_cli_bad_training_line_names_file_and_line(tmp_path, capsys):
     bad = tmp_path / "bad.tsv"
     bad.write_text("pos\t很好\nneg 没有制表符\n", "utf-8")
-    assert main(["classify", "train", "--data", str(bad), "--out", str(tmp_path / "m")]) == 2
+    assert main(["classify", "train", "--data", str(bad), "--out", str(tmp_path / "m")]) == 1
     assert f"{bad}:2:" in capsys.readouterr().err
     from cnlp.classify.cli import read_labelled
     with pytest.raises(CorpusFormatError) as e:
         read_labelled(bad)
     assert e.value.lineno == 2
-    assert main(["classify", "predict", "--model", str(tmp_path / "none"), str(bad)]) == 2
+    assert main(["classify", "predict", "--model", str(tmp_path / "none"), str(bad)]) == 1
     assert "meta.json" in capsys.readouterr().err

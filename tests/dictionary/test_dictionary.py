@@ -72,9 +72,11 @@ def test_user_dictionary_runtime_and_file(tmp_path):
     ud = UserDictionary()
     v = ud.version
     ud.add_word("命起源", mode="force")
-    ud.add_word("生命")
+    ud.add_word("生命", mode="suggest")
     assert ud.version > v and "命起源" in ud and len(ud) == 2
     assert ud.constraints_in("生命起源") == [(0, 2, False), (1, 4, True)]
+    ud.add_word("生命", mode="prefer")               # a preferred word never overlaps a forced one
+    assert ud.constraints_in("生命起源") == [(1, 4, True)]
     ud.del_word("命起源")
     assert ud.constraints_in("生命起源") == [(0, 2, False)]
     with pytest.raises(ValueError, match="unknown mode"):
@@ -82,13 +84,34 @@ def test_user_dictionary_runtime_and_file(tmp_path):
     with pytest.raises(TypeError, match="expects str"):
         ud.add_word(b"x")
     p = tmp_path / "u.txt"
-    p.write_text("云计算 100 n force\n区块链\n大数据 n\n", "utf-8")
+    p.write_text("云计算 100 n force\n区块链\n大数据 n\n小数据 3 suggest\n", "utf-8")
     u2 = UserDictionary.load(p)
-    assert u2.get("云计算") == (100, "n", "force") and u2.get("区块链") == (None, None, "suggest")
-    assert u2.get("大数据") == (None, "n", "suggest")
-    assert as_user_dictionary(["甲乙"]).get("甲乙")[2] == "suggest"
+    assert u2.get("云计算") == (100, "n", "force") and u2.get("区块链") == (None, None, "prefer")
+    assert u2.get("大数据") == (None, "n", "prefer") and u2.get("小数据") == (3, None, "suggest")
+    assert as_user_dictionary(["甲乙"]).get("甲乙")[2] == "prefer"
     with pytest.raises(TypeError):
         as_user_dictionary(b"abc")
+
+
+def test_entry_without_mode_keeps_the_words_mode(tmp_path):
+    """A plain list or a file without a mode column never weakens a word's mode; a named mode sets it."""
+    ud = UserDictionary(["甲乙"], mode="force")
+    ud.add_word("甲乙")
+    assert ud.get("甲乙") == (None, None, "force")
+    ud.add_word("甲乙", 5, "n")
+    assert ud.get("甲乙") == (5, "n", "force")
+    p = tmp_path / "plain.txt"
+    p.write_text("甲乙\n丙丁 2\n", "utf-8")
+    ud.update_from_file(p)
+    assert ud.get("甲乙") == (5, "n", "force") and ud.get("丙丁") == (2, None, "prefer")
+    ud.add_word("甲乙", mode="suggest")
+    assert ud.get("甲乙")[2] == "suggest"
+
+
+def test_suggest_strength_grows_with_freq():
+    from cnlp.dictionary import suggest_strength
+    s = suggest_strength(np.array([0, 1, 3, 100, 10_000, 10**6, -1]))
+    assert s[0] == 0 and np.all(np.diff(s[:6]) > 0) and s[3] == pytest.approx(1) and s[6] == pytest.approx(1)
 
 
 def test_forced_spans_never_overlap():

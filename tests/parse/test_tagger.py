@@ -176,3 +176,64 @@ def test_cli_treebank_style(tagger, sents, tmp_path, monkeypatch, capsys):
             assert "unknown treebank" in err and not out
         else:
             assert json.loads(out)["upos"][5] == tag
+
+
+@pytest.fixture(scope="module")
+def guide(files):
+    from cnlp.corpus.readers import read_pd98
+    from cnlp.parse.frontend import train_guide
+    return train_guide(read_pd98(files / "pd.txt"), n_iter=3, bits=16, prune=0.0)
+
+
+def test_guide_features(sents, guide, lexicon, tmp_path):
+    from cnlp.parse.frontend import LexiconTagger, train_lexicon_tagger
+    from cnlp.pos.features import GUIDE_TEMPLATES
+    from cnlp.text import to_codes
+    t = train_lexicon_tagger(sents * 2, lexicon=lexicon, guide=guide, treebank_features=True, treebank="tiny",
+                             bits=16, folds=2, n_iter=6)
+    for s in sents:
+        assert t.predict(s.forms, treebank=s.treebank) == s.upos
+    words = ["我们", "他", "喜欢", "上海", "。"]
+    gt = guide.predict(words)
+    assert gt[:3] == ["r", "r", "v"] and gt[4] == "w"
+    bounds = np.r_[0, np.cumsum([len(w) for w in words])].astype(np.int32)
+    G = t.guide_transform(to_codes("".join(words)), bounds)
+    assert G.shape == (5, len(GUIDE_TEMPLATES)) and G.dtype == np.int32
+    y0 = G[:, 0].tolist()                                      # gd:y0: one id per guide tag
+    assert all((y0[i] == y0[j]) == (gt[i] == gt[j]) for i in range(5) for j in range(5))
+    X = t.transform(to_codes("".join(words)), bounds)
+    plain = train_lexicon_tagger(sents * 2, lexicon=lexicon, treebank_features=True, treebank="tiny", bits=16,
+                                 folds=2, n_iter=1)
+    assert X.shape[1] == plain.transform(to_codes("".join(words)), bounds).shape[1] + 2 * len(GUIDE_TEMPLATES)
+    t.save(tmp_path / "upos", prune=0.0)
+    assert (tmp_path / "upos" / "guide" / "meta.json").is_file()
+    back = LexiconTagger.load(tmp_path / "upos")
+    assert back.guide is not None and [x.name for x in back.guide_features.templates] == \
+        [x.name for x in GUIDE_TEMPLATES]
+    for s in sents:
+        for tb in (None, "other"):
+            assert back.predict(s.forms, treebank=tb) == t.predict(s.forms, treebank=tb)
+    meta = json.loads((tmp_path / "upos" / "meta.json").read_text("utf-8"))
+    meta["ud_tagger"]["guide_templates"] = ["w0"]
+    (tmp_path / "upos" / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+    with pytest.raises(ModelFormatError):
+        LexiconTagger.load(tmp_path / "upos")
+    with pytest.raises(ValueError, match="go together"):
+        LexiconTagger(t.base, guide=guide)
+
+
+def test_train_dep_with_guide(files, tmp_path):
+    from cnlp.parse.frontend import LexiconTagger
+    common = ["--corpus", str(files / "tiny-ud-train.conllu"), "--corpus", str(files / "other-ud-train.conllu"),
+              "--dev", str(files / "tiny-ud-train.conllu"), "--bits", "16", "--folds", "2", "--n-iter", "3",
+              "--guide", str(files / "pd.txt"), "--guide-n-iter", "2", "--lexicon", str(files / "pd.txt")]
+    assert _train(["--component", "tagger", *common, "--include-dev", "--treebank-features",
+                   "--out", str(tmp_path / "upos")]) == 0
+    t = LexiconTagger.load(tmp_path / "upos")
+    assert t.guide is not None and t.guide.predict(["他"]) == ["r"]
+    assert _train(["--component", "parser", *common, "--tags", "mixed", "--tagger-treebank-features",
+                   "--tagger-n-iter", "2", "--beam", "2", "--out", str(tmp_path / "dep")]) == 0
+    meta = json.loads((tmp_path / "dep" / "meta.json").read_text("utf-8"))
+    assert meta["jackknife_tagger"]["guide"] is True
+    with pytest.raises(SystemExit, match="excludes"):
+        _train(["--component", "tagger", *common, "--pd98", str(files / "pd.txt"), "--out", str(tmp_path / "x")])

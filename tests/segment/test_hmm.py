@@ -16,7 +16,7 @@ from conftest import as_legacy
 def FakeUserDict(force=(), suggest=()):
     """A real UserDictionary with the given forced and suggested words."""
     from cnlp.dictionary import UserDictionary
-    ud = UserDictionary(suggest)
+    ud = UserDictionary(suggest, mode="suggest")
     for w in force:
         ud.add_word(w, mode="force")
     return ud

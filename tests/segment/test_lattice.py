@@ -46,12 +46,12 @@ def test_force_and_suggest(model):
     out = base.with_user_dict(forced).segment(s)
     assert "命的起" in out and "".join(out) == s
     # a suggested new word wins by default (scored as a frequent word) ...
-    out2 = base.with_user_dict(UserDictionary(["生命的"])).segment(s)
+    out2 = base.with_user_dict(UserDictionary(["生命的"], mode="suggest")).segment(s)
     assert "生命的" in out2 and "".join(out2) == s
     assert base.segment(s) == ["我们", "研究", "生命", "的", "起源", "。"]      # original untouched
     # ... but it only gains weight: suggested with a tiny frequency, it loses to the model's words
     rare = UserDictionary()
-    rare.add_word("生命的", freq=0)
+    rare.add_word("生命的", freq=0, mode="suggest")
     assert "生命的" not in LatticeSegmenter(model, suggest_bonus=0.0).with_user_dict(rare).segment(s)
     # a forced word wins even where a suggestion of the same word would not
     forced2 = UserDictionary()

@@ -1,0 +1,124 @@
+"""User-word modes (force / prefer / suggest) in every decoder, layering, and the merge kernel."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import cnlp
+from cnlp.dictionary import UserDictionary, merge_preferred
+from cnlp.registry import SEGMENTERS
+
+ALGORITHMS = sorted(SEGMENTERS)
+TEXT = "李小福是创新办主任也是云计算方面的专家"
+WORDS = ["李小福", "创新办", "云计算"]
+
+
+def _merge(bounds, n, spans):
+    s = np.array([a for a, _ in spans], np.int32)
+    e = np.array([b for _, b in spans], np.int32)
+    return merge_preferred(np.array(bounds, np.int32), n, s, e).tolist()
+
+
+def test_merge_preferred_by_hand():
+    assert _merge([0, 1, 3, 5], 5, [(0, 3)]) == [0, 3, 5]          # both edges cut: inner cut removed
+    assert _merge([0, 1, 3, 5], 5, [(0, 4)]) == [0, 1, 3, 5]       # edge 4 not cut: left alone
+    assert _merge([0, 1, 2, 3, 4], 4, [(0, 2), (0, 3), (1, 4)]) == [0, 3, 4]   # leftmost, then longest
+    assert _merge([0, 1, 2, 3, 4], 4, [(1, 3), (2, 4)]) == [0, 1, 3, 4]        # merged spans never overlap
+    assert _merge([0, 2, 4], 4, [(0, 2)]) == [0, 2, 4]
+
+
+@pytest.mark.parametrize("algorithm", ALGORITHMS)
+def test_default_mode_words_appear_in_every_decoder(algorithm):
+    out = cnlp.segment(TEXT, algorithm=algorithm, user_dict=WORDS)
+    assert "".join(out) == TEXT
+    for w in WORDS:
+        assert w in out, (algorithm, out)
+
+
+@pytest.mark.parametrize("algorithm", ALGORITHMS)
+def test_forced_word_beats_an_overlapping_preferred_one(algorithm):
+    ud = UserDictionary()
+    ud.add_word("小福是", mode="force")
+    ud.add_word("李小福")                       # prefer, overlaps the forced word: the forced one wins
+    out = cnlp.segment(TEXT, algorithm=algorithm, user_dict=ud)
+    assert "小福是" in out and "李小福" not in out and "".join(out) == TEXT
+
+
+@pytest.mark.parametrize("algorithm", ["crf", "perceptron", "bigram"])
+def test_prefer_yields_to_a_model_that_is_clearly_against_an_edge(algorithm):
+    """'国和日' across 中国|和|日本 (boundaries these models are sure of) is not forced in by prefer
+    (the HMM is never that sure: its margin, chosen on dev, lets user words win almost always)."""
+    text = "中国和日本的关系"
+    out = cnlp.segment(text, algorithm=algorithm, user_dict=["国和日"])
+    assert "国和日" not in out, out
+    forced = UserDictionary(["国和日"], mode="force")
+    assert "国和日" in cnlp.segment(text, algorithm=algorithm, user_dict=forced)
+
+
+@pytest.mark.parametrize("algorithm", ["crf", "perceptron", "hmm", "bigram"])
+def test_suggest_strength_is_monotone_in_freq(algorithm):
+    """The number of sentences in which a suggested word wins never drops as its frequency grows."""
+    texts = ["他研究生命的起源", "我们研究生命的奥秘", "研究生命科学的人", "研究生命名了新物种", "他在研究生命"]
+    counts = []
+    for f in [0, 1, 10, 100, 10_000, 10 ** 6, 10 ** 9]:
+        ud = UserDictionary()
+        ud.add_word("究生命", freq=f, mode="suggest")
+        counts.append(sum("究生命" in cnlp.segment(t, algorithm=algorithm, user_dict=ud) for t in texts))
+    assert counts == sorted(counts), counts
+    assert counts[0] == 0
+
+
+def test_per_call_user_dict_layers_over_add_word():
+    try:
+        cnlp.add_word("李小福", mode="force")
+        out = cnlp.segment(TEXT, user_dict=["云计算"])
+        assert "李小福" in out and "云计算" in out
+        # the per-call entry wins for a word in both (here: a suggestion without strength)
+        ud = UserDictionary()
+        ud.add_word("李小福", freq=0, mode="suggest")
+        assert "李小福" not in cnlp.segment(TEXT, user_dict=ud)
+        assert "李小福" in cnlp.segment(TEXT)
+    finally:
+        cnlp.del_word("李小福")
+    assert "李小福" not in cnlp.segment(TEXT)
+
+
+def test_api_and_cli_give_the_same_words(tmp_path):
+    forced = tmp_path / "forced.txt"
+    forced.write_text("小福是 force\n", "utf-8")
+    plain = tmp_path / "plain.txt"
+    plain.write_text("小福是\n云计算 3 n\n创新办\n", "utf-8")
+    src = tmp_path / "in.txt"
+    src.write_text(TEXT + "\n", "utf-8")
+    ud = UserDictionary.load(forced)
+    ud.update_from_file(plain)                   # a plain entry does not weaken the forced word
+    api = " ".join(cnlp.segment(TEXT, user_dict=ud))
+    for order in ([forced, plain], [plain, forced]):
+        args = [a for p in order for a in ("--user-dict", str(p))]
+        r = subprocess.run([sys.executable, "-m", "cnlp", "segment", *args, str(src)],
+                           capture_output=True, text=True, encoding="utf-8")
+        assert r.returncode == 0, r.stderr
+        assert r.stdout.strip() == api
+    assert "小福是" in api.split() and "云计算" in api.split() and "创新办" in api.split()
+
+
+def test_jieba_format_demo_file_words_all_appear():
+    """benchmarks/data/userdict_demo.txt (word freq pos, no mode column): every user word occurring in a
+    demo sentence is output by the default segmenter (benchmarks/user_dict_demo.py compares with jieba)."""
+    from pathlib import Path
+    data = Path(__file__).resolve().parents[2] / "benchmarks" / "data"
+    ud = UserDictionary.load(data / "userdict_demo.txt")
+    assert ud.get("王晓川") == (3, "nr", "prefer")
+    sents = (data / "userdict_demo_sentences.txt").read_text("utf-8").split()
+    seen = 0
+    for s in sents:
+        out = cnlp.segment(s, user_dict=ud)
+        assert "".join(out) == s
+        for w in ud:
+            if w in s:
+                seen += 1
+                assert w in out, (w, out)
+    assert seen >= 15
