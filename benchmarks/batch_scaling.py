@@ -4,14 +4,22 @@ on ≥ 20 M characters (the raw text of 199801.txt repeated), and in the same ru
 byte-identical; reports wall time, chars/s, the ratio and the peak RSS of the largest process.
 
     python benchmarks/batch_scaling.py [--chars 20000000] [--repeat 1]
+    python benchmarks/batch_scaling.py --identity [--chars 20000000] [--algorithm crf]
+
+``--identity`` instead checks that every way of segmenting the file gives byte-identical output:
+``cnlp segment`` line by line (no ``-j``: ``segment()`` per line), ``cnlp segment -j 1 -o`` and
+``-j 2 -o`` (the batch path: many lines per kernel call), Python ``cnlp.segment_many(f, n_jobs=2)``
+and a Dask ``LocalCluster`` (2 worker processes) through ``cnlp.dask.annotate_bag``.
 
 Say what else was running on the machine when you quote the figures.
 """
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -37,10 +45,72 @@ def peak_child_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
 
+PY_SEGMENT_MANY = r"""
+import sys, cnlp
+algo = sys.argv[3] or None
+with open(sys.argv[1], encoding="utf-8") as f, open(sys.argv[2], "w", encoding="utf-8") as out:
+    for words in cnlp.segment_many(f, algorithm=algo, n_jobs=2):
+        out.write(" ".join(w for w in words if not w.isspace()))
+        out.write("\n")
+"""
+
+PY_DASK = r"""
+import sys
+import dask.bag as db
+from dask.distributed import Client, LocalCluster
+from cnlp.batch import AnnotatorSpec
+from cnlp.dask import annotate_bag
+if __name__ == "__main__":
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+            Client(cluster):
+        bag = db.read_text(sys.argv[1], blocksize="16MB").map(lambda x: x.rstrip("\n"))
+        spec = AnnotatorSpec("segment", algorithm=sys.argv[3] or None, format=" ")
+        with open(sys.argv[2], "w", encoding="utf-8") as out:
+            for rec in annotate_bag(bag, spec).compute():
+                out.write(rec)
+                out.write("\n")
+"""
+
+
+def identity(src: str, tmp: str, algorithm: str | None) -> None:
+    """Run every way of segmenting ``src`` and compare the outputs byte for byte."""
+    algo = ["-a", algorithm] if algorithm else []
+    runs = {
+        "cnlp segment (line by line)": lambda out: subprocess.run(
+            [sys.executable, "-m", "cnlp", "segment", *algo, "-j", "1", "-q", src], check=True,
+            stdout=open(out, "wb")),
+        "cnlp segment -j 1 -o": lambda out: subprocess.run(
+            [sys.executable, "-m", "cnlp", "segment", *algo, "-j", "1", "-q", "-o", out, src], check=True),
+        "cnlp segment -j 2 -o": lambda out: subprocess.run(
+            [sys.executable, "-m", "cnlp", "segment", *algo, "-j", "2", "-q", "-o", out, src], check=True),
+        "cnlp.segment_many(n_jobs=2)": lambda out: subprocess.run(
+            [sys.executable, "-c", PY_SEGMENT_MANY, src, out, algorithm or ""], check=True),
+        "dask LocalCluster annotate_bag (2 workers)": lambda out: subprocess.run(
+            [sys.executable, "-c", PY_DASK, src, out, algorithm or ""], check=True),
+    }
+    digests = {}
+    print("| run | wall s | sha256 of the output |")
+    print("|---|---|---|")
+    for i, (name, run) in enumerate(runs.items()):
+        out = os.path.join(tmp, f"identity{i}.txt")
+        t0 = time.perf_counter()
+        run(out)
+        t = time.perf_counter() - t0
+        with open(out, "rb") as f:
+            digests[name] = hashlib.sha256(f.read()).hexdigest()
+        print(f"| {name} | {t:.1f} | {digests[name][:16]} |")
+    same = len(set(digests.values())) == 1
+    print(f"all {len(runs)} outputs byte-identical: {same}")
+    if not same:
+        raise SystemExit(1)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--chars", type=int, default=20_000_000)
     ap.add_argument("--repeat", type=int, default=1)
+    ap.add_argument("--identity", action="store_true", help="check byte identity of the batch paths instead")
+    ap.add_argument("--algorithm", default=None, help="--identity: segmentation algorithm (default: the default)")
     args = ap.parse_args()
     print("command: python benchmarks/batch_scaling.py " + " ".join(sys.argv[1:]))
     lines = pd98_raw_lines()
@@ -54,6 +124,12 @@ def main() -> None:
             f.write("\n")
     n_chars = per * reps
     print(f"{n_chars:,} chars, {len(lines) * reps:,} lines ({reps}x 199801 raw text); cores: {os.cpu_count()}")
+    if args.identity:
+        try:
+            identity(src, tmp, args.algorithm)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        return
     rows = []
     outs = {}
     for _ in range(args.repeat):

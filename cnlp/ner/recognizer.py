@@ -14,6 +14,7 @@ import argparse
 import copy
 import re
 import threading
+import sys
 import time
 from itertools import chain
 from pathlib import Path
@@ -346,7 +347,7 @@ def cascade_arrays(texts, segmenter, pos, *, verbose: bool = False):
         codes = to_codes(text)
         out.append((codes, *run_cascade(text, codes, segmenter, pos)))
     if verbose:
-        print(f"cascade: {len(out)} sentences in {time.perf_counter() - t0:.1f}s", flush=True)
+        print(f"cascade: {len(out)} sentences in {time.perf_counter() - t0:.1f}s", file=sys.stderr, flush=True)
     return out
 
 
