@@ -1,7 +1,7 @@
 """Print cnlp's TF-IDF / TextRank keywords next to jieba.analyse's for news paragraphs of the PKU test
 input (the tables in docs/keywords.md), and a summarize() example.
 
-    python benchmarks/keywords_vs_jieba.py [--lines 22 133 147] [--top-k 8]
+    python benchmarks/keywords_vs_jieba.py [--lines 23 134 148] [--top-k 8]
 
 Line numbers are 0-based indices into sighan2005/pku_test.utf8. jieba runs with its defaults
 (extract_tags: its own IDF file and stopwords, no POS filter; textrank: jieba.posseg with
@@ -17,10 +17,11 @@ from common import corpora_dir
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--lines", type=int, nargs="+", default=[22, 133, 147])
+    ap.add_argument("--lines", type=int, nargs="+", default=[23, 134, 148],
+                    help="line numbers of pku_test.utf8 (counting from 1, as editors do)")
     ap.add_argument("--top-k", type=int, default=8)
-    ap.add_argument("--summary-lines", type=int, nargs=2, default=[130, 136],
-                    help="half-open range of lines joined into the summarize() example")
+    ap.add_argument("--summary-lines", type=int, nargs=2, default=[131, 136],
+                    help="first and last line number (from 1) of the lines joined into the summarize() example")
     args = ap.parse_args()
     lines = (corpora_dir() / "sighan2005" / "pku_test.utf8").read_text("utf-8").splitlines()
 
@@ -30,7 +31,7 @@ def main() -> None:
     jieba.setLogLevel(60)
     k = args.top_k
     for n in args.lines:
-        text = lines[n]
+        text = lines[n - 1]
         print(f"\n**Line {n}** ({len(text)} chars): {text[:60]}…\n")
         print("| method | keywords |\n|---|---|")
         rows = [("cnlp tfidf", cnlp.keywords(text, k)),
@@ -41,8 +42,8 @@ def main() -> None:
             print(f"| {name} | {'、'.join(kw)} |")
 
     a, b = args.summary_lines
-    doc = "\n".join(lines[a:b])
-    print(f"\n**summarize**: lines {a}–{b - 1} ({len(doc)} chars, "
+    doc = "\n".join(lines[a - 1:b])
+    print(f"\n**summarize**: lines {a}–{b} ({len(doc)} chars, "
           f"{len(__import__('cnlp.extract.summarize', fromlist=['x']).sentences(doc))} sentences), top 2:\n")
     for sim in ("overlap", "bm25"):
         print(f"* `{sim}`:")

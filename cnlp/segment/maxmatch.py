@@ -19,8 +19,8 @@ from ..io import model_path
 from ..text import _BMP_TABLE, _fold, char_class, fold_code
 from .base import Segmenter
 
-__all__ = ["MaxMatchSegmenter", "fmm_kernel", "bmm_kernel", "bimm_kernel", "maxmatch_many", "default_fmm",
-           "default_bmm", "default_bimm"]
+__all__ = ["MaxMatchSegmenter", "fmm_kernel", "bmm_kernel", "bimm_kernel", "fmm_many", "bmm_many", "bimm_many",
+           "default_fmm", "default_bmm", "default_bimm"]
 DIRECTIONS = ("forward", "backward", "both")
 _NONE = np.zeros(0, np.int32)
 
@@ -155,12 +155,18 @@ def bimm_kernel(raw, table, fold, froot, fhtab, fword, broot, bhtab, bword,
     return fo if sf < sb else bo
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _put(out, p, r):
+    out[p:p + r.shape[0]] = r
+    return p + r.shape[0]
+
+
 @njit(cache=True, nogil=True)
-def maxmatch_many(codes, offsets, table, fold, froot, fhtab, fword, broot, bhtab, bword, direction, atoms):
-    """:func:`fmm_kernel` (``direction`` 0), :func:`bmm_kernel` (1) or :func:`bimm_kernel` (2) without
-    user words on each line ``codes[offsets[l]:offsets[l + 1]]``, in one call. Returns (int32 cut
-    offsets of all lines, each from 0 to its length (``[0]`` for an empty line), int64 starts (L+1,)
-    of each line's offsets)."""
+def fmm_many(codes, offsets, table, fold, root, htab, word, atoms):
+    """:func:`fmm_kernel` without user words on each line ``codes[offsets[l]:offsets[l + 1]]``, in
+    one call. Returns (int32 cut offsets of all lines, each from 0 to its length (``[0]`` for an
+    empty line), int64 starts (L+1,) of each line's offsets). Likewise :func:`bmm_many` and
+    :func:`bimm_many` (one kernel per direction: each compiles only what it runs)."""
     L = offsets.shape[0] - 1
     none = np.zeros(0, np.int32)
     out = np.empty(codes.shape[0] + L, np.int32)
@@ -169,19 +175,46 @@ def maxmatch_many(codes, offsets, table, fold, froot, fhtab, fword, broot, bhtab
     for ln in range(L):
         starts[ln] = p
         a, z = offsets[ln], offsets[ln + 1]
-        if z == a:
-            out[p] = 0
-            p += 1
-            continue
-        raw = codes[a:z]
-        if direction == 0:
-            r = fmm_kernel(raw, table, fold, froot, fhtab, fword, none, none, atoms)
-        elif direction == 1:
-            r = bmm_kernel(raw, table, fold, broot, bhtab, bword, none, none, atoms)
+        r = fmm_kernel(codes[a:z], table, fold, root, htab, word, none, none, atoms) if z > a else np.zeros(1, np.int32)
+        p = _put(out, p, r)
+    starts[L] = p
+    return out[:p], starts
+
+
+@njit(cache=True, nogil=True)
+def bmm_many(codes, offsets, table, fold, root, htab, word, atoms):
+    """:func:`bmm_kernel` without user words on each line (see :func:`fmm_many`)."""
+    L = offsets.shape[0] - 1
+    none = np.zeros(0, np.int32)
+    out = np.empty(codes.shape[0] + L, np.int32)
+    starts = np.empty(L + 1, np.int64)
+    p = 0
+    for ln in range(L):
+        starts[ln] = p
+        a, z = offsets[ln], offsets[ln + 1]
+        r = bmm_kernel(codes[a:z], table, fold, root, htab, word, none, none, atoms) if z > a else np.zeros(1, np.int32)
+        p = _put(out, p, r)
+    starts[L] = p
+    return out[:p], starts
+
+
+@njit(cache=True, nogil=True)
+def bimm_many(codes, offsets, table, fold, froot, fhtab, fword, broot, bhtab, bword, atoms):
+    """:func:`bimm_kernel` without user words on each line (see :func:`fmm_many`)."""
+    L = offsets.shape[0] - 1
+    none = np.zeros(0, np.int32)
+    out = np.empty(codes.shape[0] + L, np.int32)
+    starts = np.empty(L + 1, np.int64)
+    p = 0
+    for ln in range(L):
+        starts[ln] = p
+        a, z = offsets[ln], offsets[ln + 1]
+        if z > a:
+            r = bimm_kernel(codes[a:z], table, fold, froot, fhtab, fword, broot, bhtab, bword,
+                            none, none, none, none, atoms)
         else:
-            r = bimm_kernel(raw, table, fold, froot, fhtab, fword, broot, bhtab, bword, none, none, none, none, atoms)
-        out[p:p + r.shape[0]] = r
-        p += r.shape[0]
+            r = np.zeros(1, np.int32)
+        p = _put(out, p, r)
     starts[L] = p
     return out[:p], starts
 
@@ -270,8 +303,12 @@ class MaxMatchSegmenter(Segmenter):
         if type(d) is not Dictionary:
             d = d.flatten()
         f, b = d.fwd, d.bwd
-        return maxmatch_many(codes, offsets, _BMP_TABLE, d.folded, f.root, f.htab, f.word, b.root, b.htab, b.word,
-                             DIRECTIONS.index(self.direction), self.atoms)
+        if self.direction == "forward":
+            return fmm_many(codes, offsets, _BMP_TABLE, d.folded, f.root, f.htab, f.word, self.atoms)
+        if self.direction == "backward":
+            return bmm_many(codes, offsets, _BMP_TABLE, d.folded, b.root, b.htab, b.word, self.atoms)
+        return bimm_many(codes, offsets, _BMP_TABLE, d.folded, f.root, f.htab, f.word, b.root, b.htab, b.word,
+                         self.atoms)
 
     def __repr__(self) -> str:
         return (f"MaxMatchSegmenter({self.dictionary!r}, direction={self.direction!r}, "
