@@ -72,13 +72,17 @@ if __name__ == "__main__":
 """
 
 
+def _stdout_to(cmd: list, path: str) -> None:
+    with open(path, "wb") as f:
+        subprocess.run(cmd, check=True, stdout=f)
+
+
 def identity(src: str, tmp: str, algorithm: str | None) -> None:
     """Run every way of segmenting ``src`` and compare the outputs byte for byte."""
     algo = ["-a", algorithm] if algorithm else []
     runs = {
-        "cnlp segment (line by line)": lambda out: subprocess.run(
-            [sys.executable, "-m", "cnlp", "segment", *algo, "-j", "1", "-q", src], check=True,
-            stdout=open(out, "wb")),
+        "cnlp segment (line by line)": lambda out: _stdout_to(
+            [sys.executable, "-m", "cnlp", "segment", *algo, "-j", "1", "-q", src], out),
         "cnlp segment -j 1 -o": lambda out: subprocess.run(
             [sys.executable, "-m", "cnlp", "segment", *algo, "-j", "1", "-q", "-o", out, src], check=True),
         "cnlp segment -j 2 -o": lambda out: subprocess.run(

@@ -138,11 +138,11 @@ def main() -> None:
                 raise SystemExit(f"{a}: segment_many() differs from segment() line by line on {name}")
         fns = {}
         for a, s in segs.items():
-            fns[f"{a} batch"] = lambda s=s: list(s.segment_many(lines))
-            fns[f"{a} per line"] = lambda s=s: [s.segment(x) for x in lines]
-        fns["rjieba.cut"] = lambda: [rjieba.cut(x) for x in lines]
-        fns["jieba.lcut"] = lambda: [jieba.lcut(x) for x in lines]
-        fns["jieba.lcut(HMM=False)"] = lambda: [jieba.lcut(x, HMM=False) for x in lines]
+            fns[f"{a} batch"] = lambda s=s, lines=lines: list(s.segment_many(lines))
+            fns[f"{a} per line"] = lambda s=s, lines=lines: [s.segment(x) for x in lines]
+        fns["rjieba.cut"] = lambda lines=lines: [rjieba.cut(x) for x in lines]
+        fns["jieba.lcut"] = lambda lines=lines: [jieba.lcut(x) for x in lines]
+        fns["jieba.lcut(HMM=False)"] = lambda lines=lines: [jieba.lcut(x, HMM=False) for x in lines]
         best = best_of_interleaved(fns, args.repeat)
         speed = {k: n_chars / v for k, v in best.items()}
         print(f"\n{name} test: {len(lines):,} lines, {n_chars:,} chars; best of {args.repeat}, "

@@ -35,6 +35,9 @@ def main(argv=None):
     ap.add_argument("--dev-repeat", type=int, default=2)
     ap.add_argument("--guide", action="store_true", help="the tagger reads a PD98 PKU tagger's tags")
     ap.add_argument("--guide-iter", type=int, default=5)
+    ap.add_argument("--tagger-seeds", type=int, default=1)
+    ap.add_argument("--parser-guide", action="store_true", help="the parser reads the guide's tags too")
+    ap.add_argument("--beams", type=int, nargs="+", default=[1, 8])
     args = ap.parse_args(argv)
     from cnlp.corpus.readers import read_pd98
     from cnlp.parse.frontend import lexicon_dictionary, train_guide, train_lexicon_tagger
@@ -52,7 +55,7 @@ def main(argv=None):
         style, reps = "zh_pud", {"zh_pud": 2}
     pd98 = list(read_pd98(corpora_dir() / "pd1998" / "199801.txt"))
     lexicon = lexicon_dictionary(pd98)
-    tkw = dict(lexicon=lexicon, treebank_features=True, n_iter=args.tagger_iter)
+    tkw = dict(lexicon=lexicon, treebank_features=True, n_iter=args.tagger_iter, seeds=args.tagger_seeds)
     if args.guide:
         tkw["guide"] = train_guide(pd98, n_iter=args.guide_iter)
     tagger = train_lexicon_tagger(train, (), treebank=style, **tkw)
@@ -68,8 +71,8 @@ def main(argv=None):
             data = [x for pair in zip(train, data) for x in pair]
         data = [s for s in data for _ in range(reps.get(s.treebank, 1))]
         p = ArcHybridParser(beam=8, n_iter=args.n_iter, treebank_features=True, verbose=False)
-        p.fit(data, default_treebank=style)
-        for beam in (1, 8):
+        p.fit(data, default_treebank=style, guide=tkw.get("guide") if args.parser_guide else None)
+        for beam in args.beams:
             g = attachment_scores(dev, p.parse_many([(s.forms, s.upos) for s in dev], beam=beam))
             pr = attachment_scores(dev, p.parse_many([(s.forms, t) for s, t in zip(dev, tags)], beam=beam))
             print(f"{mode} beam {beam}: gold UPOS {g}, predicted UPOS {pr} ({time.perf_counter() - t0:.0f}s)",

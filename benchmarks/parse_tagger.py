@@ -45,6 +45,7 @@ def main(argv=None):
     ap.add_argument("--pd98", default=None, help="PD98 corpus (default: $CNLP_CORPORA/pd1998/199801.txt)")
     ap.add_argument("--n-iter", type=int, default=10)
     ap.add_argument("--guide-iter", type=int, default=5)
+    ap.add_argument("--seeds", type=int, default=1, help="average this many shuffle seeds (each early-stopped on dev)")
     args = ap.parse_args(argv)
     from cnlp.corpus.readers import read_pd98
     from cnlp.parse.frontend import lexicon_dictionary, train_guide, train_lexicon_tagger, train_ud_tagger
@@ -75,12 +76,14 @@ def main(argv=None):
         else:
             tagger = train_lexicon_tagger(train, dev, lexicon=lexicon if use_lex else None, repeat=repeat,
                                           guide=guide if "guide" in name else None, treebank=style,
-                                          n_iter=args.n_iter, **kw)
+                                          n_iter=args.n_iter, seeds=args.seeds, **kw)
         pred = np.array([t for s in dev for t in tagger.predict(s.forms)])
         ok = pred == gold
+        log = tagger.model.training_log_
+        log = [[round(e["dev"], 4) for e in s] for s in log[:-1]] if args.seeds > 1 and "stack" not in name \
+            else [round(e["dev"], 4) for e in log]
         print(f"{name}: UPOS {ok.mean():.4f} seen {ok[~unseen].mean():.4f} unseen {ok[unseen].mean():.4f} "
-              f"({unseen.mean():.3f} unseen) epochs {[round(e['dev'], 4) for e in tagger.model.training_log_]} {time.perf_counter() - t0:.0f}s",
-              flush=True)
+              f"({unseen.mean():.3f} unseen) epochs {log} {time.perf_counter() - t0:.0f}s", flush=True)
     return 0
 
 

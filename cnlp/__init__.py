@@ -135,6 +135,8 @@ def segment_many(lines: Iterable[str], *, algorithm: str | None = None, user_dic
     the words ``cnlp segment path`` gives and ``"".join(words) == line`` still holds.
     ``n_jobs`` > 1 (None: one per core) segments on that many worker processes, each loading the
     model once (see :mod:`cnlp.batch`); the process-wide user words and ``user_dict`` go with them.
+    Lines are read up to ``chunk_size`` at a time and decoded together (the same words as
+    :func:`segment` line by line); ``chunk_size=1`` answers each line of an interactive stream at once.
     """
     if isinstance(lines, (str, bytes, bytearray)):
         raise TypeError(f"segment_many() expects an iterable of str (lines), got a single {type(lines).__name__}")
@@ -144,7 +146,8 @@ def segment_many(lines: Iterable[str], *, algorithm: str | None = None, user_dic
 
 def _segment_many(seg, lines, algorithm, n_jobs, chunk_size):
     if n_jobs == 1:
-        run = seg.segment_many                     # many lines per kernel call, read lazily
+        def run(it):                               # many lines per kernel call, read lazily
+            return seg.segment_many(it, chunk_size=chunk_size)
     else:
         from .batch import AnnotatorSpec, imap_ordered
         ud = seg.user_dict

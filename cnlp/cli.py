@@ -272,8 +272,9 @@ def cmd_segment(args) -> int:
             return 0
     out = sys.stdout
     sep = args.delimiter
-    for line in _input(args):
-        words = seg.segment(line)
+    # files: many lines per kernel call; standard input: each line answered as soon as it is read
+    from_stdin = not args.files or "-" in args.files
+    for words in seg.segment_many(_input(args), chunk_size=1 if from_stdin else 4096):
         if not args.keep_spaces:
             words = [w for w in words if not w.isspace()]
         out.write(sep.join(words))

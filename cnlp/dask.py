@@ -15,30 +15,32 @@ from __future__ import annotations
 
 import threading
 
-from .batch import AnnotatorSpec, build_annotator
+from .batch import AnnotatorSpec, build_annotator, build_batch_annotator
 
 __all__ = ["annotate_bag", "annotate_series", "annotate_partition", "worker_annotator"]
 
 _lock = threading.Lock()
-#: spec -> annotator, per worker process (a worker runs many partitions; models load once)
+#: (spec, batch) -> annotator, per worker process (a worker runs many partitions; models load once)
 _ANNOTATORS: dict = {}
 
 
-def worker_annotator(spec: AnnotatorSpec):
-    """The annotator of ``spec`` in this process, built on first use and cached."""
-    fn = _ANNOTATORS.get(spec)
+def worker_annotator(spec: AnnotatorSpec, *, batch: bool = False):
+    """The annotator of ``spec`` in this process, built on first use and cached: a function of one
+    text, or with ``batch=True`` of an iterable of texts (:func:`cnlp.batch.build_batch_annotator`:
+    segmentation decodes many texts per kernel call)."""
+    key = (spec, batch)
+    fn = _ANNOTATORS.get(key)
     if fn is None:
         with _lock:
-            fn = _ANNOTATORS.get(spec)
+            fn = _ANNOTATORS.get(key)
             if fn is None:
-                fn = _ANNOTATORS[spec] = build_annotator(spec)
+                fn = _ANNOTATORS[key] = (build_batch_annotator if batch else build_annotator)(spec)
     return fn
 
 
 def annotate_partition(texts, spec: AnnotatorSpec) -> list:
     """One result per text of a partition, in order (what ``map_partitions`` runs)."""
-    fn = worker_annotator(spec)
-    return [fn(t) for t in texts]
+    return list(worker_annotator(spec, batch=True)(texts))
 
 
 def annotate_bag(bag, spec: AnnotatorSpec):

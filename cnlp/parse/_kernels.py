@@ -5,7 +5,9 @@ Conventions (every kernel):
 
 * A sentence of ``n`` words is a token table ``tok`` int64 (n + 2, N_TOK): row 0 is ROOT, rows 1..n
   the words, row n + 1 the NONE token that stands for every missing position. Columns: ``TW`` word
-  hash, ``TP`` tag id, ``TF`` first and ``TL`` last character (width-folded code point).
+  hash, ``TP`` tag id, ``TF`` first and ``TL`` last character (width-folded code point), and in a
+  table of N_TOK + 1 columns ``TG``, the tag id a guide tagger (another tag set) gave the word; such
+  a table adds the N_GUIDE guide templates to the features.
 * A parser state is ``st`` int64 (n + 2, N_ST) (head, label, two leftmost / rightmost children,
   left / right valency, left / right child-label bit sets; -1 = none), ``stack`` int32 (n + 1,) with
   ROOT at the bottom, and two scalars ``sp`` (stack size) and ``b`` (next buffer word, n + 1 = empty).
@@ -22,13 +24,15 @@ import numpy as np
 from numba import njit
 
 # token table columns
-TW, TP, TF, TL = 0, 1, 2, 3
+TW, TP, TF, TL, TG = 0, 1, 2, 3, 4
 N_TOK = 4
 # state columns
 HEAD, LABEL, LC1, LC2, RC1, RC2, NL, NR, LSET, RSET = range(10)
 N_ST = 10
 #: number of feature templates (without the treebank copies)
 N_TEMPLATES = 74
+#: number of guide-tag templates (token tables with a ``TG`` column)
+N_GUIDE = 12
 _M1 = np.uint64(0x9E3779B97F4A7C15)
 _M2 = np.uint64(0xBF58476D1CE4E5B9)
 _M3 = np.uint64(0x94D049BB133111EB)
@@ -36,12 +40,13 @@ _M3 = np.uint64(0x94D049BB133111EB)
 
 # ------------------------------------------------------------------------------ words and hashing
 @njit(cache=True, nogil=True)
-def word_table(folded, bounds, tags, out):
-    """Fill ``out`` int64 (m + 2, N_TOK) for the m words between ``bounds`` (int32 (m + 1,)) of the
-    width-folded code points ``folded`` (int32); ``tags`` int64 (m,) tag ids. Word hash: FNV-1a
+def word_table(folded, bounds, tags, guide, out):
+    """Fill ``out`` int64 (m + 2, N_TOK or N_TOK + 1) for the m words between ``bounds`` (int32
+    (m + 1,)) of the width-folded code points ``folded`` (int32); ``tags`` int64 (m,) tag ids;
+    ``guide`` int64 (m,) guide tag ids (the ``TG`` column of a wider ``out``). Word hash: FNV-1a
     over the folded code points. Row 0 (ROOT) and row m + 1 (NONE) get fixed values."""
     m = bounds.shape[0] - 1
-    for c in range(N_TOK):
+    for c in range(out.shape[1]):
         out[0, c] = -2
         out[m + 1, c] = -3
     for i in range(m):
@@ -53,6 +58,14 @@ def word_table(folded, bounds, tags, out):
         out[i + 1, TP] = tags[i]
         out[i + 1, TF] = folded[bounds[i]]
         out[i + 1, TL] = folded[bounds[i + 1] - 1]
+        if out.shape[1] > N_TOK:
+            out[i + 1, TG] = guide[i]
+
+
+@njit(cache=True, nogil=True, inline="always")
+def n_raw(tok):
+    """Templates of a token table: N_TEMPLATES, + N_GUIDE with a ``TG`` column."""
+    return N_TEMPLATES + N_GUIDE if tok.shape[1] > N_TOK else N_TEMPLATES
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -141,11 +154,12 @@ def valid(a, sp, b, n, n_labels, root_label):
 # ------------------------------------------------------------------------------ features
 @njit(cache=True, nogil=True)
 def features(tok, st, stack, sp, b, n, tb, mask, raw, out):
-    """Fill ``out`` int64 (N_TEMPLATES or 2 * N_TEMPLATES,) (scratch ``raw`` uint64 (N_TEMPLATES,)) with the hashed feature ids of the
-    state (Zhang & Nivre 2011 templates adapted to arc-hybrid: s0, s1, s2, b0, b1, b2, children of
-    s0 / s1 / b0, distance, valency, child-label sets, third order, word-edge characters). With the
-    longer ``out`` the second half repeats every template conjoined with the treebank id ``tb``
-    (-1 there when ``tb`` < 0)."""
+    """Fill ``out`` int64 (T or 2 * T,) (scratch ``raw`` uint64 (T,), T = :func:`n_raw`) with the
+    hashed feature ids of the state (Zhang & Nivre 2011 templates adapted to arc-hybrid: s0, s1, s2,
+    b0, b1, b2, children of s0 / s1 / b0, distance, valency, child-label sets, third order,
+    word-edge characters; with a ``TG`` column, guide tags of s0, s1, b0, b1 alone and combined
+    with words, tags and distance). With the longer ``out`` the second half repeats every template
+    conjoined with the treebank id ``tb`` (-1 there when ``tb`` < 0)."""
     N = n + 1
     s0 = stack[sp - 1]
     s1 = stack[sp - 2] if sp >= 2 else N
@@ -216,7 +230,14 @@ def features(tok, st, stack, sp, b, n, tb, mask, raw, out):
     # word-edge characters (unknown words)
     o[70] = _h(70, tok[s0, TL], s0p, b0p); o[71] = _h(71, tok[b0, TL], b0p, s0p)
     o[72] = _h(72, tok[b0, TF], b0p, 0); o[73] = _h(73, tok[s0, TF], s0p, 0)
-    T = N_TEMPLATES
+    T = raw.shape[0]
+    if T > N_TEMPLATES:
+        s0g, s1g, b0g, b1g = tok[s0, TG], tok[s1, TG], tok[b0, TG], tok[b1, TG]
+        o[74] = _h(74, s0g, 0, 0); o[75] = _h(75, b0g, 0, 0); o[76] = _h(76, b1g, 0, 0)
+        o[77] = _h(77, s1g, 0, 0); o[78] = _h(78, s0g, b0g, 0); o[79] = _h(79, s0w, b0g, 0)
+        o[80] = _h(80, s0g, b0w, 0); o[81] = _h(81, s1g, s0g, 0); o[82] = _h(82, s0g, b0g, b1g)
+        o[83] = _h(83, s1g, s0g, b0g); o[84] = _h(84, s0g, b0g, d)
+        o[85] = _h(85, s0p * 64 + s0g, b0p * 64 + b0g, 0)
     m = np.uint64(mask)
     for j in range(T):
         out[j] = np.int64(raw[j] & m)
@@ -329,7 +350,7 @@ def beam_search(tok, n, index, W, ptr, act, val, n_labels, root_label, tb, mask,
     sps[0, 0] = sp0
     bs[0, 0] = b0
     isgold[0, 0] = True
-    raw = np.empty(N_TEMPLATES, np.uint64)
+    raw = np.empty(n_raw(tok), np.uint64)
     feats = np.empty(n_feats, np.int64)
     sc = np.empty(A, np.float32)
     top_s = np.empty(B, np.float64)
@@ -403,7 +424,7 @@ def _update(tok, n, actions, length, sign, index, W, U, c, n_labels, tb, mask, n
     (and ``sign * c`` to the averaging sums ``U``)."""
     st = np.empty((n + 2, N_ST), np.int64)
     stack = np.empty(n + 1, np.int32)
-    raw = np.empty(N_TEMPLATES, np.uint64)
+    raw = np.empty(n_raw(tok), np.uint64)
     feats = np.empty(n_feats, np.int64)
     sp, b = init_state(n, st, stack)
     for t in range(length):
@@ -429,7 +450,7 @@ def train_epoch(toks, offsets, tbs, golds, order, index, W, U, c, n_labels, root
     act = np.zeros(0, np.int16)
     val = np.zeros(0, np.float32)
     n_upd = 0
-    raw = np.empty(N_TEMPLATES, np.uint64)
+    raw = np.empty(n_raw(toks), np.uint64)
     feats = np.empty(n_feats, np.int64)
     sc = np.empty(A, np.float32)
     for i in order:
@@ -486,7 +507,7 @@ def train_epoch(toks, offsets, tbs, golds, order, index, W, U, c, n_labels, root
 def gold_features(toks, offsets, tbs, golds, mask, n_feats, n_labels, out):
     """Feature ids of every gold (state, action) pair: ``out`` int64 (total steps, n_feats); rows of
     sentences without a gold sequence are -1."""
-    raw = np.empty(N_TEMPLATES, np.uint64)
+    raw = np.empty(n_raw(toks), np.uint64)
     row = 0
     for i in range(offsets.shape[0] - 1):
         o, e = offsets[i], offsets[i + 1]

@@ -95,7 +95,10 @@ class ArcHybridParser:
         self._tag_ix = {t: i for i, t in enumerate(self.tags_)}
         self._tb_ix = {t: i for i, t in enumerate(self.treebanks_)}
         self.root_label_ = self._label_ix[ROOT]
-        self.n_feats_ = K.N_TEMPLATES * (2 if self.treebank_features else 1)
+        if not hasattr(self, "guide_"):
+            self.guide_ = None
+        n_templates = K.N_TEMPLATES + (K.N_GUIDE if self.guide_ is not None else 0)
+        self.n_feats_ = n_templates * (2 if self.treebank_features else 1)
         self.mask_ = (1 << self.bits) - 1
         self.default_treebank_ = default_treebank
         self._set_weights(feature_ids, weights, sparse)
@@ -135,23 +138,30 @@ class ArcHybridParser:
     def _table(self, words: list[str], tags: list[str]) -> np.ndarray:
         """The token table of one sentence (kernel input)."""
         m = len(words)
-        out = np.empty((m + 2, K.N_TOK), np.int64)
+        out = np.empty((m + 2, self._width()), np.int64)
         if m:
             unk = len(self.tags_)
             tag_ids = np.array([self._tag_ix.get(t, unk) for t in tags], np.int64)
             bounds = np.zeros(m + 1, np.int32)
             np.cumsum([len(w) for w in words], out=bounds[1:])
-            K.word_table(fold_width(to_codes("".join(words))), bounds, tag_ids, out)
+            codes = to_codes("".join(words))
+            guide = self.guide_.predict_ids(codes, bounds).astype(np.int64) if self.guide_ is not None \
+                else np.zeros(0, np.int64)
+            K.word_table(fold_width(codes), bounds, tag_ids, guide, out)
         else:
             out[0] = -2
             out[1] = -3
         return out
 
+    def _width(self) -> int:
+        """Columns of a token table: a ``TG`` column more with a guide tagger."""
+        return K.N_TOK + (1 if getattr(self, "guide_", None) is not None else 0)
+
     def _tables(self, pairs) -> tuple[np.ndarray, np.ndarray]:
         tabs = [self._table(w, t) for w, t in pairs]
         offsets = np.zeros(len(tabs) + 1, np.int64)
         np.cumsum([len(t) for t in tabs], out=offsets[1:])
-        toks = np.concatenate(tabs) if tabs else np.zeros((0, K.N_TOK), np.int64)
+        toks = np.concatenate(tabs) if tabs else np.zeros((0, self._width()), np.int64)
         return np.ascontiguousarray(toks), offsets
 
     # ------------------------------------------------------------------ parsing
@@ -213,11 +223,15 @@ class ArcHybridParser:
 
     # ------------------------------------------------------------------ training
     def fit(self, sents: list[UDSentence], *, dev: list[UDSentence] | None = None,
-            dev_treebank: str | None = None, default_treebank: str | None = None) -> "ArcHybridParser":
+            dev_treebank: str | None = None, default_treebank: str | None = None, guide=None) -> "ArcHybridParser":
         """Train on UD sentences (their ``upos`` are the tags the parser reads; non-projective
         trees are projectivized, ``n_lifted_`` arcs in ``n_nonprojective_`` sentences). With
-        ``dev`` the epoch with the best dev LAS (beam = ``self.beam``) is kept."""
+        ``dev`` the epoch with the best dev LAS (beam = ``self.beam``) is kept. ``guide``: a
+        :class:`cnlp.pos.tagger.POSTagger` of another tag set (:func:`cnlp.parse.frontend.train_guide`)
+        whose tags of the words are features too (the parser runs it on every sentence it parses,
+        and saves it in ``guide/``)."""
         t0 = time.perf_counter()
+        self.guide_ = guide
         labels = sorted({r for s in sents for r in s.deprels} | {ROOT})
         tags = sorted({t for s in sents for t in s.upos})
         treebanks = sorted({s.treebank for s in sents})
@@ -317,11 +331,16 @@ class ArcHybridParser:
         m = {"task": "dep", "params": self.get_params(), "labels": self.labels_, "tags": self.tags_,
              "treebanks": self.treebanks_, "default_treebank": self.default_treebank_,
              "n_templates": K.N_TEMPLATES, **(meta or {})}
+        if self.guide_ is not None:
+            m["guide_templates"] = K.N_GUIDE
         for k in ("training_log_", "n_lifted_", "n_nonprojective_", "n_unreachable_", "train_seconds_"):
             if hasattr(self, k) and k[:-1] not in m:
                 m[k[:-1]] = getattr(self, k)
-        return save_bundle(directory, KIND, json.loads(json.dumps(m)),
-                           {"feature_ids": ids, "row_ptr": ptr, "actions": act, "values": val})
+        out = save_bundle(directory, KIND, json.loads(json.dumps(m)),
+                          {"feature_ids": ids, "row_ptr": ptr, "actions": act, "values": val})
+        if self.guide_ is not None:
+            self.guide_.save(Path(directory) / "guide", meta={"stage": "guide"}, prune=0.0)
+        return out
 
     @classmethod
     def load(cls, directory) -> "ArcHybridParser":
@@ -351,6 +370,8 @@ class ArcHybridParser:
         beam = params.get("beam")
         need(isinstance(beam, int) and not isinstance(beam, bool) and 1 <= beam <= 256, mpath,
              f"beam must be an int in 1..256, got {beam!r}")
+        gt = meta.get("guide_templates")
+        need(gt is None or gt == K.N_GUIDE, mpath, f"guide_templates {gt!r}; this cnlp extracts {K.N_GUIDE}")
         dtb = meta.get("default_treebank")
         need(dtb is None or dtb in tbs, mpath, f"default_treebank {dtb!r} is not one of {tbs}")
         ids, ptr, act, val = (arrays[k] for k in ("feature_ids", "row_ptr", "actions", "values"))
@@ -369,6 +390,9 @@ class ArcHybridParser:
         p = cls(**{k: params[k] for k in ("beam", "n_iter", "bits", "min_count", "treebank_features",
                                           "patience", "random_state", "verbose") if k in params})
         need(isinstance(p.treebank_features, bool), mpath, "treebank_features must be a bool")
+        if gt is not None:
+            from ..pos.tagger import POSTagger
+            p.guide_ = POSTagger.load(Path(directory) / "guide")
         p._set_vocab(labels, tags, tbs, ids.astype(np.int64), None, dtb,
                      sparse=(ptr.astype(np.int64), act.astype(np.int16), val))
         p.meta_ = meta

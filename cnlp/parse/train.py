@@ -49,9 +49,14 @@ def add_train_arguments(parser: argparse.ArgumentParser) -> None:
                         help="UPOS tagger: PD98 corpus on which a PKU POS tagger is trained whose tags of the "
                              "words are features (stored in the model's guide/ directory)")
     parser.add_argument("--guide-n-iter", type=int, default=5, help="epochs of the --guide tagger")
+    parser.add_argument("--parser-guide", action="store_true",
+                        help="parser: the --guide tagger's tags of the words are parser features too "
+                             "(the tagger is saved with the parser)")
     parser.add_argument("--tagger-treebank-features", action="store_true",
                         help="parser with --tags predicted: the jackknife taggers use treebank features")
     parser.add_argument("--tagger-n-iter", type=int, default=5, help="epochs of the jackknife UPOS taggers")
+    parser.add_argument("--tagger-seeds", type=int, default=1,
+                        help="UPOS tagger (and the jackknife taggers): average this many shuffle seeds")
     parser.add_argument("--pd98", metavar="PATH", default=None,
                         help="tagger: PD98 sentences with PKU tags mapped to UPOS as extra training data "
                              "(the old tagger; not with --lexicon)")
@@ -145,18 +150,23 @@ def train_main(args) -> int:
             train = train + dev
             sel_dev = None
             tb = tb or dev[0].treebank if dev else tb
+        if args.parser_guide and not args.guide:
+            raise SystemExit("cnlp train dep: --parser-guide needs --guide PD98_FILE")
+        guide = _guide(args)
         if args.tags != "gold":
-            pred = jackknife_tags(train, args.folds, lexicon=_lexicon(args), guide=_guide(args),
-                                  treebank_features=args.tagger_treebank_features, n_iter=args.tagger_n_iter)
+            pred = jackknife_tags(train, args.folds, lexicon=_lexicon(args), guide=guide,
+                                  treebank_features=args.tagger_treebank_features, n_iter=args.tagger_n_iter,
+                                  seeds=args.tagger_seeds)
             train = pred if args.tags == "predicted" else [x for pair in zip(train, pred) for x in pair]
             meta["jackknife_tagger"] = {"tags": args.tags, "folds": args.folds, "lexicon": bool(args.lexicon),
                                         "treebank_features": args.tagger_treebank_features,
-                                        "guide": bool(args.guide),
+                                        "guide": bool(args.guide), "seeds": args.tagger_seeds,
                                         "n_iter": args.tagger_n_iter}
         train = repeat_treebanks(train, args.repeat)
         p = ArcHybridParser(beam=args.beam, n_iter=n_iter or 15, bits=args.bits, min_count=args.min_count,
                             treebank_features=args.treebank_features, random_state=args.seed, verbose=verbose)
-        p.fit(train, dev=sel_dev, dev_treebank=tb, default_treebank=tb if args.treebank_features else None)
+        p.fit(train, dev=sel_dev, dev_treebank=tb, default_treebank=tb if args.treebank_features else None,
+              guide=guide if args.parser_guide else None)
         meta["train_seconds"] = round(time.perf_counter() - t0, 1)
         atomic_save(args.out, lambda d: p.save(d, meta=meta, prune=args.prune or 0.0))
         print(f"parser: {len(train)} sentences, {p.n_lifted_} arcs lifted in {p.n_nonprojective_} "
@@ -177,7 +187,8 @@ def train_main(args) -> int:
         upos = train_lexicon_tagger(data, sel_dev, lexicon=_lexicon(args), guide=_guide(args),
                                     treebank_features=args.treebank_features,
                                     treebank=tb if args.treebank_features else None, repeat=times,
-                                    n_iter=n_iter or 10, bits=args.bits, folds=args.folds, verbose=verbose)
+                                    n_iter=n_iter or 10, bits=args.bits, folds=args.folds,
+                                    seeds=args.tagger_seeds, verbose=verbose)
         xpos = train_xpos_tagger(repeat_treebanks(data, args.repeat), sel_dev, n_iter=n_iter or 10) \
             if args.xpos_out else None
         meta["train_seconds"] = round(time.perf_counter() - t0, 1)

@@ -229,9 +229,10 @@ class Segmenter(ABC):
         :meth:`segment` would, line by line.
 
         ``lines`` is an iterable of str, not a str (TypeError at the call). Lines are read lazily,
-        up to ``chunk_size`` at a time (fewer at first, so a stream gives its first results soon),
-        and each chunk is decoded in one kernel call (:meth:`_bounds_many`). A non-str line raises
-        TypeError after the results of the lines before it.
+        up to ``chunk_size`` at a time (fewer at first, so a stream gives its first results soon;
+        ``chunk_size=1`` answers each line of an interactive stream at once), and each chunk is
+        decoded in one kernel call (:meth:`_bounds_many`). A non-str line raises TypeError after
+        the results of the lines before it.
         """
         if isinstance(lines, (str, bytes, bytearray)):
             raise TypeError(f"segment_many() expects an iterable of str (lines), got {type(lines).__name__}; "
@@ -243,13 +244,19 @@ class Segmenter(ABC):
 
     def _segment_chunks(self, it, chunk_size: int, size: int) -> Iterator[list[str]]:
         while True:
-            chunk = list(islice(it, size))
-            if not chunk:
+            chunk, error = [], None
+            try:
+                chunk.extend(islice(it, size))
+            except Exception as e:                   # the input failed (a bad line of a file, ...):
+                error = e                            # the lines read before it still get their results
+            if not chunk and error is None:
                 return
             for ok, part in self._batch_parts(chunk):
                 if not ok:
                     self.segment(part)               # not a str: raises the TypeError of segment()
                 yield from self._segment_batch(part)
+            if error is not None:
+                raise error
             size = min(size * 4, chunk_size)
 
     def segment_batch(self, lines: list[str]) -> list[list[str]]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from ..dictionary._kernels import walk_backward, walk_forward
+from ..dictionary._kernels import nb_prefix_matches
 from ..text import char_class, fold_code
 
 
@@ -109,24 +109,32 @@ def char_attributes(raw, table, use_dict, tries):
         A[p, SAME2] = 1 if A[p - 1, CODE] == A[p + 1, CODE] else 0
     if not use_dict:
         return A
-    root_f, htab_f, word_f, root_b, htab_b, word_b = tries
+    # every word occurrence is found by the forward walk from its start: the longest word ending
+    # at a position is the first one found there (starts ascend), so the backward trie of ``tries``
+    # is not walked (the same lengths as walking it, at half the trie lookups)
+    root_f, htab_f, word_f = tries[0], tries[1], tries[2]
     codes = np.empty(n, np.int32)
     for i in range(n):
         codes[i] = fold_code(raw[i])
     cov = np.zeros(n, np.int64)
+    ends = np.empty(n, np.int32)
+    ids = np.empty(n, np.int32)
     for i in range(n):
-        e = walk_forward(root_f, htab_f, word_f, codes, i, n)
-        if e > i:
-            A[i + P, DSTART] = min(e - i, 6)
-            L = e - i
-            if L >= 2:
-                for p in range(i, e):
-                    if L > cov[p]:
-                        cov[p] = L
-                        A[p + P, DROLE] = 0 if p == i else (2 if p == e - 1 else 1)
-        s = walk_backward(root_b, htab_b, word_b, codes, i + 1, 0)
-        if 0 <= s <= i:
-            A[i + P, DEND] = min(i + 1 - s, 6)
+        k = nb_prefix_matches(root_f, htab_f, word_f, codes, i, n, ends, ids)
+        if k == 0:
+            continue
+        e = ends[k - 1]
+        A[i + P, DSTART] = min(e - i, 6)
+        L = e - i
+        if L >= 2:
+            for p in range(i, e):
+                if L > cov[p]:
+                    cov[p] = L
+                    A[p + P, DROLE] = 0 if p == i else (2 if p == e - 1 else 1)
+        for q in range(k):
+            r = ends[q] - 1 + P
+            if A[r, DEND] == 0:
+                A[r, DEND] = min(ends[q] - i, 6)
     for i in range(n):
         A[i + P, DCOVER] = min(cov[i], 6)
     return A

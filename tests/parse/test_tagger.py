@@ -224,16 +224,48 @@ def test_guide_features(sents, guide, lexicon, tmp_path):
 
 def test_train_dep_with_guide(files, tmp_path):
     from cnlp.parse.frontend import LexiconTagger
-    common = ["--corpus", str(files / "tiny-ud-train.conllu"), "--corpus", str(files / "other-ud-train.conllu"),
-              "--dev", str(files / "tiny-ud-train.conllu"), "--bits", "16", "--folds", "2", "--n-iter", "3",
-              "--guide", str(files / "pd.txt"), "--guide-n-iter", "2", "--lexicon", str(files / "pd.txt")]
+    base = ["--corpus", str(files / "tiny-ud-train.conllu"), "--corpus", str(files / "other-ud-train.conllu"),
+            "--dev", str(files / "tiny-ud-train.conllu"), "--bits", "16", "--folds", "2", "--n-iter", "3"]
+    common = base + ["--guide", str(files / "pd.txt"), "--guide-n-iter", "2", "--lexicon", str(files / "pd.txt")]
     assert _train(["--component", "tagger", *common, "--include-dev", "--treebank-features",
                    "--out", str(tmp_path / "upos")]) == 0
     t = LexiconTagger.load(tmp_path / "upos")
     assert t.guide is not None and t.guide.predict(["他"]) == ["r"]
     assert _train(["--component", "parser", *common, "--tags", "mixed", "--tagger-treebank-features",
-                   "--tagger-n-iter", "2", "--beam", "2", "--out", str(tmp_path / "dep")]) == 0
+                   "--tagger-n-iter", "2", "--tagger-seeds", "2", "--beam", "2", "--parser-guide",
+                   "--out", str(tmp_path / "dep")]) == 0
     meta = json.loads((tmp_path / "dep" / "meta.json").read_text("utf-8"))
-    assert meta["jackknife_tagger"]["guide"] is True
+    assert meta["jackknife_tagger"]["guide"] is True and meta["jackknife_tagger"]["seeds"] == 2
+    from cnlp.parse.parser import ArcHybridParser
+    assert ArcHybridParser.load(tmp_path / "dep").guide_ is not None
+    with pytest.raises(SystemExit, match="needs --guide"):
+        _train(["--component", "parser", *base, "--parser-guide", "--out", str(tmp_path / "y")])
     with pytest.raises(SystemExit, match="excludes"):
         _train(["--component", "tagger", *common, "--pd98", str(files / "pd.txt"), "--out", str(tmp_path / "x")])
+
+
+def test_parser_with_guide_tags(sents, guide, tmp_path):
+    from cnlp.parse import _kernels as K
+    from cnlp.parse.parser import ArcHybridParser
+    plain = ArcHybridParser(beam=2, n_iter=3, bits=16, treebank_features=True, verbose=False).fit(sents * 2)
+    p = ArcHybridParser(beam=2, n_iter=3, bits=16, treebank_features=True, verbose=False).fit(sents * 2, guide=guide)
+    assert p.guide_ is guide and plain.guide_ is None
+    assert p.n_feats_ == plain.n_feats_ + 2 * K.N_GUIDE
+    words = ["他", "喜欢", "北京", "。"]
+    tags = ["PRON", "VERB", "PROPN", "PUNCT"]
+    tok = p._table(words, tags)
+    assert tok.shape == (6, K.N_TOK + 1)
+    assert tok[1:5, K.TG].tolist() == guide.tagset.encode(guide.predict(words)).tolist()
+    _check_tree(*p.parse(words, tags), len(words))
+    assert p.parse([], []) == ([], [])
+    assert p.parse_many([(words, tags), ([], [])]) == [p.parse(words, tags), ([], [])]
+    p.save(tmp_path / "dep")
+    back = ArcHybridParser.load(tmp_path / "dep")
+    assert back.guide_ is not None and back.n_feats_ == p.n_feats_
+    for s in sents:
+        assert back.parse(s.forms, s.upos) == p.parse(s.forms, s.upos)
+    meta = json.loads((tmp_path / "dep" / "meta.json").read_text("utf-8"))
+    meta["guide_templates"] = K.N_GUIDE + 1
+    (tmp_path / "dep" / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+    with pytest.raises(ModelFormatError, match="guide_templates"):
+        ArcHybridParser.load(tmp_path / "dep")

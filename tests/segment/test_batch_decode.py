@@ -95,7 +95,7 @@ def test_tiny_dictionary_all_directions():
     for direction in ("forward", "backward", "both"):
         seg = MaxMatchSegmenter(d, direction=direction)
         assert list(seg.segment_many(lines)) == per_line(seg, lines)
-    assert list(MaxMatchSegmenter(d, direction="both").segment_many(lines))[0] == ["研究", "生命", "起源"]
+    assert next(MaxMatchSegmenter(d, direction="both").segment_many(lines)) == ["研究", "生命", "起源"]
 
 
 def test_user_dictionary_goes_line_by_line():
@@ -169,3 +169,17 @@ def test_top_level_segment_many_keeps_terminators():
     assert got == [cnlp.segment(x.rstrip("\r\n"), algorithm="fmm") + ([x[len(x.rstrip("\r\n")):]]
                                                                        if x.rstrip("\r\n") != x else [])
                    for x in lines]
+
+
+def test_lines_read_before_an_input_error_keep_their_results():
+    import cnlp
+
+    def lines():
+        yield "商品和服务"
+        yield "研究生命起源"
+        raise UnicodeDecodeError("utf-8", b"\xff", 0, 1, "invalid start byte")
+    got = []
+    with pytest.raises(UnicodeDecodeError):
+        for words in cnlp.get_segmenter("fmm").segment_many(lines()):
+            got.append(words)
+    assert got == [cnlp.segment("商品和服务", algorithm="fmm"), cnlp.segment("研究生命起源", algorithm="fmm")]

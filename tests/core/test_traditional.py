@@ -1,0 +1,143 @@
+"""Traditional Chinese through the traditional -> simplified part of the fold (cnlp.text): the
+folded array is simplified, every output keeps the caller's characters, simplified text is
+folded exactly as before, and dictionaries, user words, keywords and new-word discovery see
+選擇 and 选择 as one word."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from hypothesis import given, strategies as st
+
+import cnlp
+from cnlp import registry
+from cnlp.text import FOLD_TRANSLATE, _t2s_path, fold_code, fold_str, fold_width, from_codes, to_codes
+
+TRAD = "我們選擇了這個方案，臺灣的經濟發展很快。"
+SIMP = "我们选择了这个方案，台湾的经济发展很快。"
+
+
+def width_only(text: str) -> str:
+    """The fold as it was before traditional characters: full-width ASCII, U+3000, A-Z."""
+    out = []
+    for ch in text:
+        c = ord(ch)
+        if 0xFF01 <= c <= 0xFF5E:
+            c -= 0xFEE0
+        elif c == 0x3000:
+            c = 0x20
+        if 65 <= c <= 90:
+            c += 32
+        out.append(chr(c))
+    return "".join(out)
+
+
+def test_folded_array_is_simplified():
+    assert fold_str(TRAD) == width_only(SIMP)                   # ，-> , as before
+    assert from_codes(fold_width(to_codes("選擇"))) == "选择"
+    assert fold_code(ord("選")) == ord("选")
+    assert fold_str("ＡＢ選擇　Ｃ") == "ab选择 c"                  # width and character fold together
+
+
+def test_characters_of_simplified_text_stay():
+    # OpenCC's table folds 乾 to 干 and 吒 to 咤, but both occur in simplified text (乾隆, 哪吒);
+    # 著, 覆, 藉 are not in its character table at all
+    for s in ("乾隆", "著名", "哪吒", "覆盖", "狼藉"):
+        assert fold_str(s) == width_only(s), s
+    assert fold_str("乾淨") == "乾净"                             # so 乾 of 乾淨 stays too
+
+
+def test_simplified_text_folds_as_before():
+    text = ("迈向充满希望的新世纪——一九九八年新年讲话，中共中央总书记、国家主席江泽民：我们研究生命的起源。"
+            "商品和服务都很好。ＷＴＯ　１９９８年 Hello")
+    assert fold_str(text) == width_only(text)
+    assert from_codes(fold_width(to_codes(text))) == width_only(text)
+
+
+def test_table_file_and_fold_agree():
+    pairs = json.loads(_t2s_path().read_text("utf-8"))["pairs"]
+    assert len(pairs) > 2000 and len(pairs) % 2 == 0
+    for t, s in zip(pairs[0::2], pairs[1::2]):
+        assert FOLD_TRANSLATE[ord(t)] == ord(s)
+
+
+def test_fold_is_idempotent_and_str_and_array_forms_agree():
+    bmp = "".join(chr(c) for c in range(0x10000) if not 0xD800 <= c <= 0xDFFF)
+    once = fold_str(bmp)
+    assert fold_str(once) == once
+    assert from_codes(fold_width(to_codes(bmp))) == once
+    assert fold_str("\U00020000\udc00") == "\U00020000\udc00"     # outside the BMP / lone surrogate
+
+
+@pytest.mark.parametrize("algo", list(registry.SEGMENTERS))
+def test_segmenters_read_traditional_like_simplified(algo):
+    seg = cnlp.get_segmenter(algo)
+    trad = seg.segment(TRAD)
+    assert "".join(trad) == TRAD                                 # output: the original characters
+    assert "選擇" in trad and "选择" not in "".join(trad)
+    assert [len(w) for w in trad] == [len(w) for w in seg.segment(SIMP)]
+
+
+@given(st.text(alphabet=st.sampled_from(list("我們選擇這個臺灣經濟發展乾隆著名，。 ＡB１\u3000\U00020000")), max_size=40))
+def test_lossless_join(text):
+    assert "".join(cnlp.segment(text)) == text
+
+
+def test_simplified_user_word_matches_traditional_text():
+    from cnlp.dictionary.user import UserDictionary
+    text = "喵星人選擇了罐頭"
+    assert "喵星人選擇" not in cnlp.segment(text)
+    ud = UserDictionary(["喵星人选择"], mode="force")
+    assert "喵星人選擇" in ud                                    # membership is folded too
+    assert "喵星人選擇" in cnlp.segment(text, user_dict=ud)
+    ud2 = UserDictionary(["喵星人選擇"], mode="force")          # and the other way round
+    assert "喵星人选择" in cnlp.segment("喵星人选择了罐头", user_dict=ud2)
+
+
+def test_dictionary_lookup_folds_traditional():
+    from cnlp.dictionary import Dictionary
+    d = Dictionary.from_entries([("选择", 5, None)])
+    assert "選擇" in d and d.freq("選擇") == 5
+    offsets, ends, _ = d.matches_in("我選擇了")
+    assert ends[offsets[1]:offsets[2]].tolist() == [3]            # 選擇 matched at 1..3
+    assert Dictionary.from_entries([("選擇", 5, None)]).freq("选择") == 5      # stored folded
+
+
+def test_keywords_count_traditional_and_simplified_forms_together():
+    from cnlp.extract.keywords import keywords
+    words = "選擇 方案 方案 选择 选择 選擇 選擇".split()
+    kw = keywords(" ".join(words), None, pos=None, stopwords=set(), segmenter=str.split, with_weight=True,
+                  algorithm="textrank")
+    assert [w for w, _ in kw] == ["選擇", "方案"]                 # one vertex; the most frequent form
+    tf = keywords(" ".join(words), None, pos=None, stopwords=set(), segmenter=str.split)
+    assert tf == ["選擇", "方案"]
+
+
+def test_discover_counts_folded_forms_and_reports_the_most_frequent_spelling():
+    from cnlp.extract.discover import discover_words
+    ctx = ["我", "你", "他", "她", "谁", "又", "都", "也"]
+    trad = [a + "選擇" + b + "。" for a in ctx for b in ctx[:5]]
+    simp = [a + "选择" + b + "。" for a in ctx for b in ctx[5:]]
+    found = {w.word: w.freq for w in discover_words(trad + simp, min_mi=0.0)}
+    assert found.get("選擇") == 64 and "选择" not in found
+    found = {w.word: w.freq for w in discover_words(simp * 2 + trad, min_mi=0.0)}
+    assert found.get("选择") == 88 and "選擇" not in found
+    assert not [w for w in discover_words(trad + simp, min_mi=0.0, exclude={"选择"}) if w.word == "選擇"]
+
+
+def test_numba_and_str_fold_agree_on_random_codes():
+    rng = np.random.default_rng(0)
+    codes = rng.integers(0, 0x10000, 5000).astype(np.int32)
+    codes = codes[(codes < 0xD800) | (codes > 0xDFFF)]
+    assert from_codes(fold_width(codes)) == from_codes(codes).translate(FOLD_TRANSLATE)
+
+
+def test_pos_and_ner_read_traditional_like_simplified():
+    trad, simp = "江澤民主席在北京會見了華為公司的代表。", "江泽民主席在北京会见了华为公司的代表。"
+    tw, sw = cnlp.segment(trad), cnlp.segment(simp)
+    assert [len(w) for w in tw] == [len(w) for w in sw]
+    assert cnlp.pos_tag(tw) == cnlp.pos_tag(sw)
+    te, se = cnlp.ner(trad), cnlp.ner(simp)
+    assert [(e.type, e.start, e.end) for e in te] == [(e.type, e.start, e.end) for e in se] and te
+    assert all(e.text == trad[e.start:e.end] for e in te)
