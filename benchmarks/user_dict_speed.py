@@ -4,8 +4,9 @@
 
 jieba's 349k-word dictionary (``dicts/jieba_dict.txt``) is loaded as a cnlp user dictionary in each
 mode (``prefer`` is what a file without a mode column gives). Every side segments the same raw
-lines of 199801.txt, one call per line, timed in turns in the same run (best of ``--repeat``); the
-ratio is chars/s over ``jieba.lcut``'s.
+lines of 199801.txt, one call per line (``segment``), or all lines through ``segment_many`` (many
+lines per kernel call), timed in turns in the same run (best of ``--repeat``); the ratio is chars/s
+over ``jieba.lcut``'s (one call per line).
 """
 from __future__ import annotations
 
@@ -33,6 +34,7 @@ def main() -> None:
     sides = {"jieba.lcut": lambda: run_lines(jieba.lcut, lines)}
     base = cnlp.get_segmenter()
     sides["cnlp default, no user dictionary"] = lambda: run_lines(base.segment, lines)
+    sides["cnlp default, no user dictionary, segment_many"] = lambda: list(base.segment_many(lines))
     for mode in ("prefer", "suggest", "force"):
         t0 = time.perf_counter()
         ud = UserDictionary.load(path, mode=mode)
@@ -41,6 +43,7 @@ def main() -> None:
         print(f"jieba_dict.txt as {mode} user words: {len(ud):,} words, loaded and compiled in "
               f"{time.perf_counter() - t0:.1f}s")
         sides[f"cnlp default + jieba_dict.txt ({mode})"] = (lambda s: lambda: run_lines(s.segment, lines))(seg)
+        sides[f"cnlp default + jieba_dict.txt ({mode}), segment_many"] = (lambda s: lambda: list(s.segment_many(lines)))(seg)
     best = best_of_interleaved(sides, args.repeat)
     ref = n_chars / best["jieba.lcut"]
     print(f"\n{len(lines):,} lines, {n_chars:,} characters, best of {args.repeat}\n")

@@ -14,7 +14,8 @@ from numba import njit
 from .._tagset_kernels import bmes_bounds, class_runs, force_spans
 from ..sequence._feature_kernels import CHAR_PAD, char_attributes, hash_templates
 from ..sequence._kernels import viterbi
-from ..text import char_class
+from ..dictionary._user_kernels import bmes_user_constraints, merge_preferred
+from ..text import _fold, char_class
 
 
 @njit(cache=True, nogil=True)
@@ -51,6 +52,23 @@ def tag_bounds(raw, table, use_dict, tries, spec, bits, space, model, allowed, b
 
 
 @njit(cache=True, nogil=True)
+def tag_bounds_user(raw, table, use_dict, tries, spec, bits, space, model, uroot, uhtab, uword, umode,
+                    ustrength, suggest_unit, prefer_unit):
+    """:func:`tag_bounds` under the user words of a user dictionary's trie (``uroot, uhtab, uword``;
+    ``umode``/``ustrength`` per word id), in one call: width folding, the user-word mask and biases
+    (:func:`cnlp.dictionary._user_kernels.bmes_user_constraints`), decoding, and the merge of
+    preferred words (:func:`cnlp.dictionary._user_kernels.merge_preferred`)."""
+    n = raw.shape[0]
+    folded = _fold(raw, np.empty(n, np.int32))
+    allowed, bias, ps, pe = bmes_user_constraints(uroot, uhtab, uword, folded, raw, table, space, umode, ustrength,
+                                                  suggest_unit, prefer_unit)
+    b = tag_bounds(raw, table, use_dict, tries, spec, bits, space, model, allowed, bias)
+    if ps.shape[0] > 0:
+        b = merge_preferred(b, n, ps, pe)
+    return b
+
+
+@njit(cache=True, nogil=True)
 def tag_bounds_many(codes, offsets, table, use_dict, tries, spec, bits, space, model):
     """:func:`tag_bounds` without user constraints on each line ``codes[offsets[l]:offsets[l + 1]]``,
     in one call. Returns (int32 cut offsets of all lines, each from 0 to its length (``[0]`` for an
@@ -69,6 +87,30 @@ def tag_bounds_many(codes, offsets, table, use_dict, tries, spec, bits, space, m
             p += 1
             continue
         r = tag_bounds(codes[a:z], table, use_dict, tries, spec, bits, space, model, allowed, bias)
+        out[p:p + r.shape[0]] = r
+        p += r.shape[0]
+    starts[L] = p
+    return out[:p], starts
+
+
+@njit(cache=True, nogil=True)
+def tag_bounds_user_many(codes, offsets, table, use_dict, tries, spec, bits, space, model, uroot, uhtab, uword,
+                         umode, ustrength, suggest_unit, prefer_unit):
+    """:func:`tag_bounds_user` on each line ``codes[offsets[l]:offsets[l + 1]]`` in one call; returns
+    what :func:`tag_bounds_many` returns."""
+    L = offsets.shape[0] - 1
+    out = np.empty(codes.shape[0] + L, np.int32)
+    starts = np.empty(L + 1, np.int64)
+    p = 0
+    for ln in range(L):
+        starts[ln] = p
+        a, z = offsets[ln], offsets[ln + 1]
+        if z == a:
+            out[p] = 0
+            p += 1
+            continue
+        r = tag_bounds_user(codes[a:z], table, use_dict, tries, spec, bits, space, model, uroot, uhtab, uword,
+                            umode, ustrength, suggest_unit, prefer_unit)
         out[p:p + r.shape[0]] = r
         p += r.shape[0]
     starts[L] = p

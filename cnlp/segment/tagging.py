@@ -24,7 +24,7 @@ from ..sequence.crf import CRFTagger
 from ..sequence.perceptron import PerceptronTagger
 from ..tagset import BMES
 from ..text import SPACE, fold_width
-from ._tagging_kernels import tag_bounds, tag_bounds_many
+from ._tagging_kernels import tag_bounds, tag_bounds_many, tag_bounds_user, tag_bounds_user_many
 from .base import Segmenter
 
 __all__ = ["TaggingSegmenter", "default_perceptron", "default_crf", "add_train_arguments", "train_main"]
@@ -100,22 +100,29 @@ class TaggingSegmenter(Segmenter):
             c = self._scale = float(np.abs(self.tagger.trans_).mean()) or 1.0
         return c
 
+    def _user_args(self) -> tuple:
+        """The user dictionary's trie and per-word arrays and the two biases, as the kernels take them."""
+        fwd, mode, _, _, strength = self.user_dict.arrays()
+        scale = self._score_scale()
+        return (fwd.root, fwd.htab, fwd.word, mode, strength, self.suggest_bias * scale, self.prefer_margin * scale)
+
     def _bounds(self, codes: np.ndarray) -> np.ndarray:
-        allowed, bias = self._none
-        prefer = None
-        if self.user_dict is not None and len(self.user_dict):
-            a, b, prefer = self._constraints(codes)    # whitespace included; without user words the kernel does it
-            if a is not None:
-                allowed = a
-            if b is not None:
-                bias = b
-        out = tag_bounds(codes, *self._kernel_args, self.tagger.decode_params(), allowed, bias)
-        if prefer is not None:
-            out = merge_preferred(out, codes.shape[0], *prefer)
-        return out
+        ud = self.user_dict
+        if ud is None or not len(ud):
+            allowed, bias = self._none
+            return tag_bounds(codes, *self._kernel_args, self.tagger.decode_params(), allowed, bias)
+        return tag_bounds_user(codes, *self._kernel_args, self.tagger.decode_params(), *self._user_args())
+
+    def _batchable(self) -> bool:
+        """User words are decoded in the batch kernel too (:func:`tag_bounds_user_many`)."""
+        return type(self).segment is Segmenter.segment
 
     def _bounds_many(self, codes: np.ndarray, offsets: np.ndarray):
-        return tag_bounds_many(codes, offsets, *self._kernel_args, self.tagger.decode_params())
+        ud = self.user_dict
+        if ud is None or not len(ud):
+            return tag_bounds_many(codes, offsets, *self._kernel_args, self.tagger.decode_params())
+        return tag_bounds_user_many(codes, offsets, *self._kernel_args, self.tagger.decode_params(),
+                                    *self._user_args())
 
     def _bounds_stepwise(self, codes: np.ndarray) -> np.ndarray:
         """:meth:`_bounds` kernel by kernel (features, constraints, Viterbi); the reference the

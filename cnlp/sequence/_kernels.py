@@ -10,35 +10,11 @@ labels are ints in [0, L).
 from __future__ import annotations
 
 import numpy as np
-from llvmlite import ir
 from numba import njit, types
-from numba.extending import intrinsic, overload
+from numba.extending import overload
 
-
-@intrinsic
-def _ctpop(typingctx, x):
-    """Number of set bits of a uint64 (LLVM's ``ctpop``: one instruction on current CPUs)."""
-    def codegen(context, builder, signature, args):
-        fn = builder.module.declare_intrinsic("llvm.ctpop", [ir.IntType(64)])
-        return builder.call(fn, args)
-    return types.uint64(types.uint64), codegen
-
-
-@intrinsic
-def _prefetch_row(typingctx, arr, row):
-    """Hint the CPU to fetch row ``row`` of the 2-D array ``arr`` into its caches (LLVM's
-    ``prefetch``: a hint only, never a fault, whatever the address)."""
-    def codegen(context, builder, signature, args):
-        from numba.core import cgutils
-        aryty = signature.args[0]
-        ary = context.make_array(aryty)(context, builder, args[0])
-        ptr = cgutils.get_item_pointer(context, builder, aryty, ary,
-                                       [args[1], context.get_constant(types.intp, 0)], wraparound=False)
-        i8p, i32 = ir.IntType(8).as_pointer(), ir.IntType(32)
-        fn = builder.module.declare_intrinsic("llvm.prefetch", [i8p], ir.FunctionType(ir.VoidType(), [i8p, i32, i32, i32]))
-        builder.call(fn, [builder.bitcast(ptr, i8p), ir.Constant(i32, 0), ir.Constant(i32, 3), ir.Constant(i32, 1)])
-        return context.get_dummy_value()
-    return types.void(arr, types.intp), codegen
+from .._intrinsics import ctpop as _ctpop
+from .._intrinsics import prefetch_row as _prefetch_row
 
 
 @njit(cache=True, nogil=True, inline="always")

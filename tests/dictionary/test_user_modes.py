@@ -122,3 +122,10 @@ def test_jieba_format_demo_file_words_all_appear():
                 seen += 1
                 assert w in out, (w, out)
     assert seen >= 15
+
+
+@pytest.mark.parametrize("mode", ["force", "prefer", "suggest"])
+def test_batch_decoding_with_user_words_equals_line_by_line(mode):
+    seg = cnlp.get_segmenter("crf").with_user_dict(UserDictionary(WORDS + ["国和日", "小福是", "家"], mode=mode))
+    lines = [TEXT, "", "中国和日本的关系", " 李小福 在家 ", "云计算" * 30, "李"] * 3
+    assert list(seg.segment_many(lines)) == [seg.segment(x) for x in lines]
