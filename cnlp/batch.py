@@ -13,6 +13,7 @@ come back in input order (never dropped, reordered or duplicated).
 from __future__ import annotations
 
 import os
+import time
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from itertools import islice
@@ -147,9 +148,25 @@ def _formatted(nlp, fmt):
 _WORKER: dict = {}
 
 
-def _init_worker(spec: AnnotatorSpec) -> None:
+def _init_worker(spec: AnnotatorSpec, parent: int) -> None:
+    _exit_with_parent(parent)
     _WORKER["spec"] = spec
     _WORKER["fn"] = build_batch_annotator(spec)
+
+
+def _exit_with_parent(parent: int, every: float = 1.0) -> None:
+    """End this worker process when its parent (pid ``parent``, passed from the parent: the worker may
+    start after the parent died) is gone, killed with SIGKILL, say: the pool's queues are shared by
+    the workers, so they would otherwise wait for work forever. A daemon thread checks the parent
+    once per ``every`` seconds."""
+    import threading
+
+    def watch():
+        while True:
+            time.sleep(every)
+            if os.getppid() != parent:             # re-parented: the parent is gone
+                os._exit(1)
+    threading.Thread(target=watch, name="cnlp-parent-watch", daemon=True).start()
 
 
 def _run_chunk(lines: list[str]) -> list:
@@ -190,7 +207,7 @@ def imap_ordered(spec: AnnotatorSpec, lines: Iterable[str], *, n_jobs: int | Non
     else:
         import multiprocessing as mp
         pool = ProcessPoolExecutor(max_workers=n, mp_context=mp.get_context("spawn"),
-                                   initializer=_init_worker, initargs=(spec,))
+                                   initializer=_init_worker, initargs=(spec, os.getpid()))
         submit = lambda chunk: pool.submit(_run_chunk, chunk)  # noqa: E731
     pending: deque = deque()
     try:

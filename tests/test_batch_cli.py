@@ -59,3 +59,50 @@ def test_cli_errors_policy(tmp_path):
         r = subprocess.run([sys.executable, "-m", "cnlp", "segment", "-a", "fmm", "-j", "2", "--errors", policy,
                             str(src)], capture_output=True, timeout=300)
         assert r.returncode == 0 and r.stdout.count(b"\n") == n_lines and b"1 line(s)" in r.stderr
+
+
+def _children(pid: int) -> set[int]:
+    import os
+    out = set()
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                with open(f"/proc/{d}/stat") as f:
+                    if int(f.read().rsplit(")", 1)[1].split()[1]) == pid:
+                        out.add(int(d))
+            except (OSError, IndexError, ValueError):
+                pass
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def test_workers_exit_when_the_run_is_killed(tmp_path):
+    """A run killed with SIGKILL leaves no worker processes behind."""
+    import os
+    import pytest
+    if not os.path.isdir("/proc/self"):
+        pytest.skip("needs /proc")
+    src = tmp_path / "in.txt"
+    src.write_text("商品和服务研究生命起源\n" * 400000, "utf-8")
+    p = _cnlp("segment", "-a", "fmm", "-j", "2", "-o", str(tmp_path / "out.txt"), "-q", str(src))
+    deadline = time.time() + 120
+    workers: set[int] = set()
+    while time.time() < deadline and len(workers) < 2 and p.poll() is None:
+        time.sleep(0.2)
+        workers = {c for c in _children(p.pid) if _alive(c)}
+    if len(workers) < 2:
+        p.kill()
+        pytest.skip("the run ended before its workers could be seen")
+    p.send_signal(signal.SIGKILL)
+    p.wait(timeout=60)
+    deadline = time.time() + 30
+    while time.time() < deadline and any(_alive(w) for w in workers):
+        time.sleep(0.2)
+    assert not any(_alive(w) for w in workers), "worker processes outlived the killed run"
