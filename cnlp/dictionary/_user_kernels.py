@@ -102,10 +102,12 @@ def edge_bias(n, starts, ends, strength, bias):
 
 
 @njit(cache=True, nogil=True)
-def match_spans(root, htab, word, codes, mode_by_id):
+def match_spans(root, htab, word, kids, codes, mode_by_id):
     """The user words of a trie (``root, htab, word`` of its :class:`TrieArrays`: plain arrays, which
-    Numba unboxes far faster than the namedtuple) occurring in ``codes`` that take part in decoding
-    (:func:`select_spans`): ``(starts, ends, ids)`` int32, sorted by start then end. One pass."""
+    Numba unboxes far faster than the namedtuple; ``kids``: bit v of the uint8 bitset set when node v
+    has children, so a walk ends at a leaf without a hash probe) occurring in ``codes`` that take
+    part in decoding (:func:`select_spans`): ``(starts, ends, ids)`` int32, sorted by start then end.
+    One pass."""
     n = codes.shape[0]
     cap = 2 * n + 16
     offsets = np.empty(n + 1, np.int32)
@@ -134,6 +136,8 @@ def match_spans(root, htab, word, codes, mode_by_id):
                 isw = r < 0
                 node = -r if isw else r
             else:
+                if node > 0 and (kids[node >> 3] >> (node & 7)) & 1 == 0:
+                    break                           # a leaf: no word continues here
                 key = (np.int64(node) << 21) | np.int64(c & 0x1FFFFF)
                 h = np.int64((np.uint64(key) * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(40)) & mask
                 node = -1
@@ -185,9 +189,10 @@ def match_spans(root, htab, word, codes, mode_by_id):
 
 
 @njit(cache=True, nogil=True)
-def bmes_user_constraints(root, htab, word, folded, raw, table, space, mode_by_id, strength_by_id,
+def bmes_user_constraints(root, htab, word, kids, folded, raw, table, space, mode_by_id, strength_by_id,
                           suggest_unit, prefer_unit):
-    """Everything a BMES decoder needs from the user words of a trie (``root, htab, word``) in one call.
+    """Everything a BMES decoder needs from the user words of a trie (``root, htab, word, kids`` as
+    :func:`match_spans` takes them) in one call.
 
     Returns ``(allowed bool (n, 4), bias float64 (n, 4), prefer_starts, prefer_ends)``, where
     ``allowed`` is (0, 4) when nothing is forced and ``bias`` (0, 4) when nothing is biased: forced
@@ -197,7 +202,7 @@ def bmes_user_constraints(root, htab, word, folded, raw, table, space, mode_by_i
     each of its edges (:func:`edge_bias`) and is returned for :func:`merge_preferred`.
     """
     n = folded.shape[0]
-    starts, ends, ids = match_spans(root, htab, word, folded, mode_by_id)
+    starts, ends, ids = match_spans(root, htab, word, kids, folded, mode_by_id)
     k = starts.shape[0]
     fs = np.empty(k + n, np.int64)
     fe = np.empty(k + n, np.int64)

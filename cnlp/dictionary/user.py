@@ -161,7 +161,8 @@ class UserDictionary:
 
     def arrays(self):
         """``(fwd TrieArrays, mode int8[n_ids], freq int64[n_ids] (-1 = None), words,
-        strength float64[n_ids])`` (:func:`suggest_strength` of each word), cached per version."""
+        strength float64[n_ids], kids uint8 bitset)``: :func:`suggest_strength` of each word, and bit v
+        of ``kids`` set when trie node v has children; cached per version."""
         c = self._cache
         if c is not None and c[0] == self.version:
             return c[1]
@@ -172,7 +173,8 @@ class UserDictionary:
             mode = np.array([_CODE[self._entries[w][2]] for w in words], dtype=np.int8)
             freq = np.array([-1 if self._entries[w][0] is None else self._entries[w][0] for w in words],
                             dtype=np.int64)
-            out = (fwd, mode, freq, words, suggest_strength(freq))
+            kids = np.packbits(np.diff(fwd.first) > 0, bitorder="little")
+            out = (fwd, mode, freq, words, suggest_strength(freq), np.ascontiguousarray(kids, np.uint8))
             self._cache = (version, out)
         return out
 
@@ -189,8 +191,8 @@ class UserDictionary:
         if not self._entries or codes.shape[0] == 0:
             z = np.zeros(0, np.int32)
             return z, z.copy(), np.zeros(0, np.int8), np.zeros(0, np.int64)
-        fwd, mode, freq, _, _ = self.arrays()
-        starts, ends, ids = match_spans(fwd.root, fwd.htab, fwd.word, codes, mode)
+        fwd, mode, freq, _, _, kids = self.arrays()
+        starts, ends, ids = match_spans(fwd.root, fwd.htab, fwd.word, kids, codes, mode)
         return starts, ends, mode[ids], freq[ids]
 
     def bmes_constraints(self, folded_codes: np.ndarray, codes: np.ndarray, space: int,
@@ -200,8 +202,8 @@ class UserDictionary:
         ``bias`` have 0 rows when nothing is forced / biased). Whitespace runs of class ``space`` in the
         original ``codes`` are forced words too."""
         from ..text import _BMP_TABLE
-        fwd, mode, _, _, strength = self.arrays()
-        return bmes_user_constraints(fwd.root, fwd.htab, fwd.word, folded_codes, codes, _BMP_TABLE, space, mode,
+        fwd, mode, _, _, strength, kids = self.arrays()
+        return bmes_user_constraints(fwd.root, fwd.htab, fwd.word, kids, folded_codes, codes, _BMP_TABLE, space, mode,
                                      strength, float(suggest_unit), float(prefer_unit))
 
     def constraints(self, folded_codes: np.ndarray):

@@ -52,15 +52,15 @@ def tag_bounds(raw, table, use_dict, tries, spec, bits, space, model, allowed, b
 
 
 @njit(cache=True, nogil=True)
-def tag_bounds_user(raw, table, use_dict, tries, spec, bits, space, model, uroot, uhtab, uword, umode,
+def tag_bounds_user(raw, table, use_dict, tries, spec, bits, space, model, uroot, uhtab, uword, ukids, umode,
                     ustrength, suggest_unit, prefer_unit):
-    """:func:`tag_bounds` under the user words of a user dictionary's trie (``uroot, uhtab, uword``;
+    """:func:`tag_bounds` under the user words of a user dictionary's trie (``uroot, uhtab, uword, ukids``;
     ``umode``/``ustrength`` per word id), in one call: width folding, the user-word mask and biases
     (:func:`cnlp.dictionary._user_kernels.bmes_user_constraints`), decoding, and the merge of
     preferred words (:func:`cnlp.dictionary._user_kernels.merge_preferred`)."""
     n = raw.shape[0]
     folded = _fold(raw, np.empty(n, np.int32))
-    allowed, bias, ps, pe = bmes_user_constraints(uroot, uhtab, uword, folded, raw, table, space, umode, ustrength,
+    allowed, bias, ps, pe = bmes_user_constraints(uroot, uhtab, uword, ukids, folded, raw, table, space, umode, ustrength,
                                                   suggest_unit, prefer_unit)
     b = tag_bounds(raw, table, use_dict, tries, spec, bits, space, model, allowed, bias)
     if ps.shape[0] > 0:
@@ -94,7 +94,7 @@ def tag_bounds_many(codes, offsets, table, use_dict, tries, spec, bits, space, m
 
 
 @njit(cache=True, nogil=True)
-def tag_bounds_user_many(codes, offsets, table, use_dict, tries, spec, bits, space, model, uroot, uhtab, uword,
+def tag_bounds_user_many(codes, offsets, table, use_dict, tries, spec, bits, space, model, uroot, uhtab, uword, ukids,
                          umode, ustrength, suggest_unit, prefer_unit):
     """:func:`tag_bounds_user` on each line ``codes[offsets[l]:offsets[l + 1]]`` in one call; returns
     what :func:`tag_bounds_many` returns."""
@@ -109,7 +109,7 @@ def tag_bounds_user_many(codes, offsets, table, use_dict, tries, spec, bits, spa
             out[p] = 0
             p += 1
             continue
-        r = tag_bounds_user(codes[a:z], table, use_dict, tries, spec, bits, space, model, uroot, uhtab, uword,
+        r = tag_bounds_user(codes[a:z], table, use_dict, tries, spec, bits, space, model, uroot, uhtab, uword, ukids,
                             umode, ustrength, suggest_unit, prefer_unit)
         out[p:p + r.shape[0]] = r
         p += r.shape[0]

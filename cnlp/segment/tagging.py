@@ -102,9 +102,10 @@ class TaggingSegmenter(Segmenter):
 
     def _user_args(self) -> tuple:
         """The user dictionary's trie and per-word arrays and the two biases, as the kernels take them."""
-        fwd, mode, _, _, strength = self.user_dict.arrays()
+        fwd, mode, _, _, strength, kids = self.user_dict.arrays()
         scale = self._score_scale()
-        return (fwd.root, fwd.htab, fwd.word, mode, strength, self.suggest_bias * scale, self.prefer_margin * scale)
+        return (fwd.root, fwd.htab, fwd.word, kids, mode, strength, self.suggest_bias * scale,
+                self.prefer_margin * scale)
 
     def _bounds(self, codes: np.ndarray) -> np.ndarray:
         ud = self.user_dict
