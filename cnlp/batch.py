@@ -173,6 +173,17 @@ def _run_chunk(lines: list[str]) -> list:
     return list(_WORKER["fn"](lines))
 
 
+def _encode_records(fn, lines: list[str]) -> tuple[bytes, int, int]:
+    """``(UTF-8 bytes of every record of the chunk, each followed by a newline, lines, characters)``."""
+    recs = list(fn(lines))
+    text = "\n".join(recs) + "\n" if recs else ""
+    return text.encode("utf-8", "surrogatepass"), len(recs), len(text) - len(recs)
+
+
+def _run_chunk_encoded(lines: list[str]) -> tuple[bytes, int, int]:
+    return _encode_records(_WORKER["fn"], lines)
+
+
 def imap_ordered(spec: AnnotatorSpec, lines: Iterable[str], *, n_jobs: int | None = 1, chunk_size: int = 256,
                  backend: str = "process") -> Iterator:
     """Annotate ``lines`` with ``spec``'s annotator on ``n_jobs`` workers (None or 0: one per
@@ -185,6 +196,15 @@ def imap_ordered(spec: AnnotatorSpec, lines: Iterable[str], *, n_jobs: int | Non
     ``n_jobs=1``). Segmentation decodes a chunk in one kernel call (:func:`build_batch_annotator`).
     A non-str line raises ``TypeError`` when its chunk is processed.
     """
+    for recs in _map_chunks(spec, lines, n_jobs, chunk_size, backend, encoded=False):
+        yield from recs
+
+
+def _map_chunks(spec: AnnotatorSpec, lines: Iterable[str], n_jobs, chunk_size: int, backend: str, *,
+                encoded: bool) -> Iterator:
+    """One result per chunk of ``chunk_size`` lines, in order: the list of its records, or with
+    ``encoded`` the ``(bytes, lines, characters)`` of :func:`_encode_records` (workers then send one
+    byte string per chunk, not one object per line)."""
     if backend not in BACKENDS:
         raise ValueError(f"unknown backend {backend!r}; choose one of {list(BACKENDS)}")
     if isinstance(lines, (str, bytes, bytearray)):
@@ -198,17 +218,19 @@ def imap_ordered(spec: AnnotatorSpec, lines: Iterable[str], *, n_jobs: int | Non
     if n == 1:
         fn = build_batch_annotator(spec)
         while chunk := list(islice(it, chunk_size)):
-            yield from fn(chunk)
+            yield _encode_records(fn, chunk) if encoded else list(fn(chunk))
         return
     if backend == "thread":
         fn = build_batch_annotator(spec)
         pool = ThreadPoolExecutor(max_workers=n)
-        submit = lambda chunk: pool.submit(lambda c=chunk: list(fn(c)))  # noqa: E731
+        work = (lambda c: _encode_records(fn, c)) if encoded else (lambda c: list(fn(c)))
+        submit = lambda chunk: pool.submit(work, chunk)  # noqa: E731
     else:
         import multiprocessing as mp
         pool = ProcessPoolExecutor(max_workers=n, mp_context=mp.get_context("spawn"),
                                    initializer=_init_worker, initargs=(spec, os.getpid()))
-        submit = lambda chunk: pool.submit(_run_chunk, chunk)  # noqa: E731
+        task = _run_chunk_encoded if encoded else _run_chunk
+        submit = lambda chunk: pool.submit(task, chunk)  # noqa: E731
     pending: deque = deque()
     try:
         while True:
@@ -219,7 +241,7 @@ def imap_ordered(spec: AnnotatorSpec, lines: Iterable[str], *, n_jobs: int | Non
                 pending.append(submit(chunk))
             if not pending:
                 break
-            yield from pending.popleft().result()
+            yield pending.popleft().result()
     finally:
         for f in pending:
             f.cancel()
@@ -241,7 +263,7 @@ def _fsync_write(path: str, data: bytes) -> None:
 
 
 def run_to_file(spec: AnnotatorSpec, lines: Iterable[str], output: str | None, *, n_jobs: int | None = 1,
-                resume: bool = False, chunk_size: int = 256, checkpoint_lines: int = 20000, progress=None,
+                resume: bool = False, chunk_size: int = 2048, checkpoint_lines: int = 20000, progress=None,
                 stdout=None, source: str = "") -> int:
     """Annotate ``lines`` and write one record per line (``spec.format`` set), in order.
 
@@ -260,10 +282,9 @@ def run_to_file(spec: AnnotatorSpec, lines: Iterable[str], output: str | None, *
     it = iter(lines)
     if output is None:
         out = stdout
-        for rec in imap_ordered(spec, it, n_jobs=n_jobs, chunk_size=chunk_size):
-            out.write(rec)
-            out.write("\n")
-            done += 1
+        for data, n_lines, _ in _map_chunks(spec, it, n_jobs, chunk_size, "process", encoded=True):
+            out.write(data.decode("utf-8", "surrogatepass"))
+            done += n_lines
         out.flush()
         return done
     prog_path = output + PROGRESS_SUFFIX
@@ -288,20 +309,19 @@ def run_to_file(spec: AnnotatorSpec, lines: Iterable[str], output: str | None, *
         f.truncate()
         since = 0
         n_chars = 0
-        for rec in imap_ordered(spec, it, n_jobs=n_jobs, chunk_size=chunk_size):
-            data = (rec + "\n").encode("utf-8", "surrogatepass")
+        for data, n_lines, chars in _map_chunks(spec, it, n_jobs, chunk_size, "process", encoded=True):
             f.write(data)
             offset += len(data)
-            done += 1
-            since += 1
-            n_chars += len(rec)
-            if since >= checkpoint_lines:
+            done += n_lines
+            since += n_lines
+            n_chars += chars
+            if since >= checkpoint_lines:            # checkpoints fall between chunks
                 f.flush()
                 os.fsync(f.fileno())
                 _fsync_write(prog_path, json.dumps({"lines": done, "bytes": offset, "source": source,
                                                     "spec": list(spec)}).encode())
                 since = 0
-            if progress is not None and done % chunk_size == 0:
+            if progress is not None:
                 progress(done, n_chars)
         f.flush()
         os.fsync(f.fileno())

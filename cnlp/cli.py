@@ -168,6 +168,15 @@ def _report_bad_lines(args) -> None:
               file=sys.stderr)
 
 
+def _cli_user_dict(args):
+    """The ``--user-dict`` files merged in order (None without any), as :func:`_build_segmenter` layers them."""
+    from .dictionary import UserDictionary
+    ud = None
+    for path in args.user_dict or []:
+        ud = UserDictionary.load(path) if ud is None else ud.merged_with_file(path)
+    return ud
+
+
 def _build_segmenter(args):
     from . import get_segmenter
     if args.dictionary:
@@ -261,6 +270,15 @@ def _batched(args, spec) -> bool:
 
 
 def cmd_segment(args) -> int:
+    if not args.dictionary and args.mode != "search" and _jobs(args) > 1:
+        # the workers load the model: this process only reads, orders and writes
+        from .batch import AnnotatorSpec
+        ud = _cli_user_dict(args)
+        spec = AnnotatorSpec("segment", algorithm=args.algorithm, model=args.seg_model,
+                             user_words=tuple(ud.items()) if ud is not None else (), format=args.delimiter,
+                             keep_spaces=args.keep_spaces)
+        if _batched(args, spec):
+            return 0
     seg = _build_segmenter(args)
     if args.mode == "search":
         return _segment_search(args, seg)
