@@ -37,6 +37,8 @@ def main(argv=None):
     ap.add_argument("--guide-iter", type=int, default=5)
     ap.add_argument("--tagger-seeds", type=int, default=1)
     ap.add_argument("--parser-guide", action="store_true", help="the parser reads the guide's tags too")
+    ap.add_argument("--epoch-log", action="store_true",
+                    help="print every epoch's UAS / LAS with predicted tags (beam 8) and keep the best epoch")
     ap.add_argument("--beams", type=int, nargs="+", default=[1, 8])
     args = ap.parse_args(argv)
     from cnlp.corpus.readers import read_pd98
@@ -70,8 +72,18 @@ def main(argv=None):
         if mode == "mixed":
             data = [x for pair in zip(train, data) for x in pair]
         data = [s for s in data for _ in range(reps.get(s.treebank, 1))]
-        p = ArcHybridParser(beam=8, n_iter=args.n_iter, treebank_features=True, verbose=False)
-        p.fit(data, default_treebank=style, guide=tkw.get("guide") if args.parser_guide else None)
+        p = ArcHybridParser(beam=8, n_iter=args.n_iter, treebank_features=True, verbose=False,
+                            patience=args.n_iter)
+        pdev = None
+        if args.epoch_log:
+            import copy
+            pdev = [copy.copy(s) for s in dev]
+            for s, t in zip(pdev, tags):
+                s.upos = t
+        p.fit(data, default_treebank=style, guide=tkw.get("guide") if args.parser_guide else None,
+              dev=pdev, dev_treebank=style)
+        if args.epoch_log:
+            print([(e["epoch"], e["dev_uas"], e["dev_las"]) for e in p.training_log_], flush=True)
         for beam in args.beams:
             g = attachment_scores(dev, p.parse_many([(s.forms, s.upos) for s in dev], beam=beam))
             pr = attachment_scores(dev, p.parse_many([(s.forms, t) for s, t in zip(dev, tags)], beam=beam))
