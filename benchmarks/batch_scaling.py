@@ -154,11 +154,11 @@ def main() -> None:
     for name, jobs, t, rss in rows:
         if name not in best or t < best[name][1]:
             best[name] = (jobs, t, rss)
-    print("| run | wall s | chars/s | speed-up vs 1 job |")
-    print("|---|---|---|---|")
+    print("| run | wall s | chars/s | speed-up vs 1 job | peak RSS of the largest process so far |")
+    print("|---|---|---|---|---|")
     for name, (jobs, t, rss) in best.items():
         one = best["cnlp segment -j 1" if name.startswith("cnlp") else "jieba.cut"][1]
-        print(f"| {name} | {t:.1f} | {n_chars / t:,.0f} | {one / t:.2f}x |")
+        print(f"| {name} | {t:.1f} | {n_chars / t:,.0f} | {one / t:.2f}x | {rss:.0f} MiB |")
     print(f"cnlp outputs with -j 1 and -j 2 byte-identical: {same}")
     print(f"peak RSS of the largest child process so far: {peak_child_rss_mb():.0f} MiB "
           "(cnlp: one per worker; jieba's time excludes its loading, cnlp's includes start-up and writing)")
