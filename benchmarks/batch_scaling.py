@@ -7,7 +7,7 @@ byte-identical; reports wall time, chars/s, the ratio and the peak RSS of the la
     python benchmarks/batch_scaling.py --identity [--chars 20000000] [--algorithm crf]
 
 ``--identity`` instead checks that every way of segmenting the file gives byte-identical output:
-``cnlp segment`` line by line (no ``-j``: ``segment()`` per line), ``cnlp segment -j 1 -o`` and
+``cnlp segment -j 1`` to standard output (in process), ``cnlp segment -j 1 -o`` and
 ``-j 2 -o`` (the batch path: many lines per kernel call), Python ``cnlp.segment_many(f, n_jobs=2)``
 and a Dask ``LocalCluster`` (2 worker processes) through ``cnlp.dask.annotate_bag``.
 
@@ -81,7 +81,7 @@ def identity(src: str, tmp: str, algorithm: str | None) -> None:
     """Run every way of segmenting ``src`` and compare the outputs byte for byte."""
     algo = ["-a", algorithm] if algorithm else []
     runs = {
-        "cnlp segment (line by line)": lambda out: _stdout_to(
+        "cnlp segment -j 1 (standard output)": lambda out: _stdout_to(
             [sys.executable, "-m", "cnlp", "segment", *algo, "-j", "1", "-q", src], out),
         "cnlp segment -j 1 -o": lambda out: subprocess.run(
             [sys.executable, "-m", "cnlp", "segment", *algo, "-j", "1", "-q", "-o", out, src], check=True),
