@@ -129,3 +129,36 @@ def test_batch_decoding_with_user_words_equals_line_by_line(mode):
     seg = cnlp.get_segmenter("crf").with_user_dict(UserDictionary(WORDS + ["国和日", "小福是", "家"], mode=mode))
     lines = [TEXT, "", "中国和日本的关系", " 李小福 在家 ", "云计算" * 30, "李"] * 3
     assert list(seg.segment_many(lines)) == [seg.segment(x) for x in lines]
+
+
+def test_random_user_words_never_lose_text_and_batch_equals_line_by_line():
+    """Random texts over a small alphabet (with spaces, emoji and a combining mark) and random user
+    words in random modes: every decoder keeps the text, forced words appear unless they cross one
+    chosen before them, and the batch path gives the line-by-line words."""
+    import random
+    rng = random.Random(11)
+    alphabet = "商品和服务研究生命起源中国 \u3000a1😀\u0301，"
+    segs = {a: cnlp.get_segmenter(a) for a in ALGORITHMS}
+    for _ in range(40):
+        texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30))) for _ in range(4)]
+        ud = UserDictionary()
+        for _ in range(rng.randint(1, 8)):
+            t = rng.choice(texts) or "商品"
+            i = rng.randrange(len(t))
+            w = t[i:i + rng.randint(1, 5)]
+            if w.strip():
+                ud.add_word(w, freq=rng.choice([None, 0, 3, 10 ** 6]), mode=rng.choice(["force", "prefer", "suggest"]))
+        for a, base in segs.items():
+            seg = base.with_user_dict(ud)
+            per_line = [seg.segment(t) for t in texts]
+            assert ["".join(w) for w in per_line] == texts, a
+            assert list(seg.segment_many(texts)) == per_line, a
+            for t, words in zip(texts, per_line):
+                offs = {0}
+                pos = 0
+                for w in words:
+                    pos += len(w)
+                    offs.add(pos)
+                for s, e, forced in ud.constraints_in(t):
+                    if forced and not any(0x300 <= ord(c) <= 0x36F for c in t[s:e + 1]):
+                        assert s in offs and e in offs, (a, t, t[s:e], words)
