@@ -249,7 +249,6 @@ def bmes_user_constraints(root, htab, word, kids, folded, raw, table, space, mod
     if n_pref == 0 and (n_sug == 0 or suggest_unit == 0.0):
         return allowed, np.zeros((0, 4), np.float64), ps, pe
     bias = np.zeros((n, 4), np.float64)
-    mark = np.zeros(n + 1, np.bool_)
     r = 0
     for q in range(k):
         md = mode_by_id[ids[q]]
@@ -258,8 +257,6 @@ def bmes_user_constraints(root, htab, word, kids, folded, raw, table, space, mod
             ps[r] = s
             pe[r] = e
             r += 1
-            mark[s] = True
-            mark[e] = True
         elif md == SUGGEST and suggest_unit != 0.0:
             st = suggest_unit * strength_by_id[ids[q]]
             if e - s == 1:
@@ -269,9 +266,6 @@ def bmes_user_constraints(root, htab, word, kids, folded, raw, table, space, mod
                 for p in range(s + 1, e - 1):
                     bias[p, 1] += st
                 bias[e - 1, 2] += st
-    if prefer_unit != 0.0:
-        for p in range(1, n):
-            if mark[p]:
-                bias[p, 0] += prefer_unit
-                bias[p, 3] += prefer_unit
+    if prefer_unit != 0.0 and n_pref > 0:
+        edge_bias(n, ps, pe, prefer_unit, bias)
     return allowed, bias, ps, pe
