@@ -1,4 +1,4 @@
-"""LLVM intrinsics for the Numba kernels: bit counts and cache prefetch hints.
+"""LLVM intrinsics for the Numba kernels: bit counts, cache prefetch hints and a float32 bit cast.
 
 A prefetch is a hint only: it never faults, whatever the address, and never changes a result; it
 lets the cache misses of table lookups (weight rows, trie hash slots) overlap with other work.
@@ -44,3 +44,19 @@ def prefetch(typingctx, arr, i):
 def prefetch_row(typingctx, arr, row):
     """Hint the CPU to fetch row ``row`` of the 2-D array ``arr`` into its caches."""
     return types.void(arr, types.intp), _prefetch_codegen(2)
+
+
+@intrinsic
+def float32_from_bits(typingctx, x):
+    """The float32 whose IEEE bits are the low 32 bits of the unsigned integer ``x``."""
+    if not isinstance(x, types.Integer):
+        return None
+
+    def codegen(context, builder, signature, args):
+        v = args[0]
+        if v.type.width > 32:
+            v = builder.trunc(v, ir.IntType(32))
+        elif v.type.width < 32:
+            v = builder.zext(v, ir.IntType(32))
+        return builder.bitcast(v, ir.FloatType())
+    return types.float32(x), codegen

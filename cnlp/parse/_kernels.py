@@ -14,14 +14,22 @@ Conventions (every kernel):
 * Actions: 0 = SHIFT, 1 + l = LEFT-l (s0 <- b0), 1 + L + l = RIGHT-l (s0 <- s1). RIGHT onto ROOT is
   allowed only with the ``root`` label and an empty buffer, every other arc never takes ``root``,
   so every terminal state (2n transitions) is one tree with one root.
-* Weights: ``index`` int32 (2**bits,) maps a hashed feature id to a row, or -1 (no weight). Rows
-  are dense ``W`` float32 (rows, n_actions) in training and sparse (``ptr`` int64 (rows + 1,),
-  ``act`` int16, ``val`` float32: the non-zero action scores) when parsing.
+* Weights: ``index`` (2**bits,) maps a hashed feature id to its weights, or -1 (no weight). In
+  training, ``index`` int32 holds row numbers of a dense ``W`` float32 (rows, n_actions). When
+  parsing, ``index`` (int32, or int64 for very large models) holds one packed code per feature,
+  ``start << LEN_BITS | length`` (see :func:`score`): a feature with a ``length`` > 0 has the
+  sparse entries ``ent[start:start + length]`` (uint64: ``action << 32 |`` the float32 bits of its
+  score), one with ``length`` 0 the dense row ``dense[start]`` (float32, n_actions padded to a
+  multiple of 8). Rows with many non-zero scores are dense (one vectorised add); every feature
+  costs one index lookup and one row lookup, both prefetched (:func:`cnlp.parse.parser.pack_rows`
+  builds the layout).
 """
 from __future__ import annotations
 
 import numpy as np
 from numba import njit
+
+from .._intrinsics import float32_from_bits, prefetch, prefetch_row
 
 # token table columns
 TW, TP, TF, TL, TG = 0, 1, 2, 3, 4
@@ -36,6 +44,8 @@ N_GUIDE = 12
 _M1 = np.uint64(0x9E3779B97F4A7C15)
 _M2 = np.uint64(0xBF58476D1CE4E5B9)
 _M3 = np.uint64(0x94D049BB133111EB)
+#: low bits of a packed weight code that hold a sparse row's length (0: a dense row); actions < 2**LEN_BITS
+LEN_BITS = 7
 
 
 # ------------------------------------------------------------------------------ words and hashing
@@ -248,10 +258,11 @@ def features(tok, st, stack, sp, b, n, tb, mask, raw, out):
 
 
 @njit(cache=True, nogil=True)
-def score(feats, index, W, ptr, act, val, out):
-    """``out`` float32 (A,) = sum of the weight rows of the features ``feats`` (int64; -1 skipped).
-    Rows are dense (``W`` float32 (rows, A)) when ``W`` has rows, else sparse: row r holds
-    ``val[ptr[r]:ptr[r + 1]]`` (float32) for the actions ``act[...]`` (int16)."""
+def score(feats, index, W, ent, dense, out):
+    """``out`` float32 = sum of the weights of the features ``feats`` (int64; -1 skipped), action by
+    action in feature order. Dense training rows (``W`` float32 (rows, A), ``index`` -> row; ``out``
+    (A,)) when ``W`` has rows, else the packed parse layout of the module docstring (``out``
+    (``dense.shape[1]``,); a dense row adds exact zeros for the actions it lacks)."""
     out[:] = 0.0
     nf = feats.shape[0]
     if W.shape[0] > 0:
@@ -259,26 +270,39 @@ def score(feats, index, W, ptr, act, val, out):
             if f >= 0:
                 r = index[f]
                 if r >= 0:
-                    for a in range(out.shape[0]):
+                    for a in range(W.shape[1]):
                         out[a] += W[r, a]
         return
-    # sparse: independent gathers first (the loads overlap), then the sums
-    rows = np.empty(nf, np.int64)
+    # three passes so the cache misses overlap: prefetch the index entries, read them and prefetch
+    # the rows, then add the rows
+    lmask = (1 << LEN_BITS) - 1
     for j in range(nf):
-        rows[j] = index[feats[j]] if feats[j] >= 0 else -1
-    lo = np.empty(nf, np.int64)
-    hi = np.empty(nf, np.int64)
+        if feats[j] >= 0:
+            prefetch(index, feats[j])
+    codes = np.empty(nf, np.int64)
     for j in range(nf):
-        r = rows[j]
-        if r >= 0:
-            lo[j] = ptr[r]
-            hi[j] = ptr[r + 1]
-        else:
-            lo[j] = 0
-            hi[j] = 0
+        c = np.int64(index[feats[j]]) if feats[j] >= 0 else -1
+        codes[j] = c
+        if c >= 0:
+            s, ln = c >> LEN_BITS, c & lmask
+            if ln > 0:
+                prefetch(ent, s)
+                prefetch(ent, s + ln - 1)
+            else:
+                prefetch_row(dense, s)
+    width = dense.shape[1]
     for j in range(nf):
-        for k in range(lo[j], hi[j]):
-            out[act[k]] += val[k]
+        c = codes[j]
+        if c >= 0:
+            s, ln = c >> LEN_BITS, c & lmask
+            if ln > 0:
+                for k in range(s, s + ln):
+                    e = ent[k]
+                    out[e >> np.uint64(32)] += float32_from_bits(e)
+            else:
+                row = dense[s]
+                for a in range(width):
+                    out[a] += row[a]
 
 
 # ------------------------------------------------------------------------------ oracle
@@ -331,8 +355,10 @@ def _insert(top_s, top_k, top_a, cnt, s, k, a):
 
 
 @njit(cache=True, nogil=True)
-def beam_search(tok, n, index, W, ptr, act, val, n_labels, root_label, tb, mask, n_feats, beam, gold, hist_k, hist_a):
-    """Beam search over the 2n transitions of a sentence (``beam`` = 1: greedy).
+def beam_search(tok, n, index, W, ent, dense, n_labels, root_label, tb, mask, n_feats, beam, gold, hist_k, hist_a):
+    """Beam search over the 2n transitions of a sentence (``beam`` = 1: greedy; :func:`greedy` is
+    the same search without the beam bookkeeping). Weights: ``W`` in training, else ``ent`` /
+    ``dense`` (:func:`score`).
 
     ``hist_k`` / ``hist_a`` int32 (2n, beam) receive each step's parent and action per beam item.
     With ``gold`` int32 (2n,) (training; else length 0) the search stops at the first step whose
@@ -352,7 +378,7 @@ def beam_search(tok, n, index, W, ptr, act, val, n_labels, root_label, tb, mask,
     isgold[0, 0] = True
     raw = np.empty(n_raw(tok), np.uint64)
     feats = np.empty(n_feats, np.int64)
-    sc = np.empty(A, np.float32)
+    sc = np.empty(max(A, dense.shape[1]), np.float32)
     top_s = np.empty(B, np.float64)
     top_k = np.empty(B, np.int64)
     top_a = np.empty(B, np.int64)
@@ -363,7 +389,7 @@ def beam_search(tok, n, index, W, ptr, act, val, n_labels, root_label, tb, mask,
         for k in range(nh):
             sp, b = sps[cur, k], bs[cur, k]
             features(tok, sts[cur, k], stacks[cur, k], sp, b, n, tb, mask, raw, feats)
-            score(feats, index, W, ptr, act, val, sc)
+            score(feats, index, W, ent, dense, sc)
             for a in range(A):
                 if valid(a, sp, b, n, n_labels, root_label):
                     cnt = _insert(top_s, top_k, top_a, cnt, hs[cur, k] + sc[a], k, a)
@@ -391,13 +417,45 @@ def beam_search(tok, n, index, W, ptr, act, val, n_labels, root_label, tb, mask,
 
 
 @njit(cache=True, nogil=True)
-def parse_sentence(tok, n, index, ptr, act, val, n_labels, root_label, tb, mask, n_feats, beam, heads, labels):
+def greedy(tok, n, index, ent, dense, n_labels, root_label, tb, mask, n_feats, heads, labels):
+    """:func:`beam_search` with ``beam`` = 1 when parsing (the same choices: the first best valid
+    action by the running float64 score): ``heads`` / ``labels`` as in :func:`parse_sentence`."""
+    A = 1 + 2 * n_labels
+    st = np.empty((n + 2, N_ST), np.int64)
+    stack = np.empty(n + 1, np.int32)
+    sp, b = init_state(n, st, stack)
+    raw = np.empty(n_raw(tok), np.uint64)
+    feats = np.empty(n_feats, np.int64)
+    sc = np.empty(max(A, dense.shape[1]), np.float32)
+    W = np.zeros((0, A), np.float32)
+    h = 0.0
+    for t in range(2 * n):
+        features(tok, st, stack, sp, b, n, tb, mask, raw, feats)
+        score(feats, index, W, ent, dense, sc)
+        best, hb = -1, 0.0
+        for a in range(A):
+            if valid(a, sp, b, n, n_labels, root_label):
+                s = h + sc[a]
+                if best < 0 or s > hb:
+                    best, hb = a, s
+        h = hb
+        sp, b = apply(st, stack, sp, b, best, n_labels)
+    for i in range(n):
+        heads[i] = st[i + 1, HEAD]
+        labels[i] = st[i + 1, LABEL]
+
+
+@njit(cache=True, nogil=True)
+def parse_sentence(tok, n, index, ent, dense, n_labels, root_label, tb, mask, n_feats, beam, heads, labels):
     """Parse one sentence: ``heads`` / ``labels`` int32 (n,) receive 1-based heads (0 = root) and
     label ids. The result is always one tree with one root (see the module docstring)."""
+    if beam == 1:
+        greedy(tok, n, index, ent, dense, n_labels, root_label, tb, mask, n_feats, heads, labels)
+        return
     hist_k = np.empty((2 * n, beam), np.int32)
     hist_a = np.empty((2 * n, beam), np.int32)
     W = np.zeros((0, 1 + 2 * n_labels), np.float32)
-    _, st, _ = beam_search(tok, n, index, W, ptr, act, val, n_labels, root_label, tb, mask, n_feats, beam,
+    _, st, _ = beam_search(tok, n, index, W, ent, dense, n_labels, root_label, tb, mask, n_feats, beam,
                            np.zeros(0, np.int32), hist_k, hist_a)
     for i in range(n):
         heads[i] = st[i + 1, HEAD]
@@ -405,7 +463,7 @@ def parse_sentence(tok, n, index, ptr, act, val, n_labels, root_label, tb, mask,
 
 
 @njit(cache=True, nogil=True)
-def parse_batch(toks, offsets, tbs, index, ptr, act, val, n_labels, root_label, mask, n_feats, beam, heads, labels):
+def parse_batch(toks, offsets, tbs, index, ent, dense, n_labels, root_label, mask, n_feats, beam, heads, labels):
     """:func:`parse_sentence` over many sentences: sentence i has token rows
     ``toks[offsets[i]:offsets[i + 1]]`` and its words' heads / labels go to
     ``heads/labels[offsets[i] - 2 * i : ...]`` (int32, one entry per word)."""
@@ -413,7 +471,7 @@ def parse_batch(toks, offsets, tbs, index, ptr, act, val, n_labels, root_label, 
         o, e = offsets[i], offsets[i + 1]
         n = e - o - 2
         w = o - 2 * i
-        parse_sentence(toks[o:e], n, index, ptr, act, val, n_labels, root_label, tbs[i], mask, n_feats, beam,
+        parse_sentence(toks[o:e], n, index, ent, dense, n_labels, root_label, tbs[i], mask, n_feats, beam,
                        heads[w:w + n], labels[w:w + n])
 
 
@@ -446,9 +504,8 @@ def train_epoch(toks, offsets, tbs, golds, order, index, W, U, c, n_labels, root
     ``beam`` > 1: beam search with early update; 1: greedy, update at every wrong step and continue
     on the gold path. ``c`` counts sentences for averaging; returns (c, number of updates)."""
     A = W.shape[1]
-    ptr = np.zeros(1, np.int64)
-    act = np.zeros(0, np.int16)
-    val = np.zeros(0, np.float32)
+    ent = np.zeros(0, np.uint64)
+    dense = np.zeros((0, A), np.float32)
     n_upd = 0
     raw = np.empty(n_raw(toks), np.uint64)
     feats = np.empty(n_feats, np.int64)
@@ -469,7 +526,7 @@ def train_epoch(toks, offsets, tbs, golds, order, index, W, U, c, n_labels, root
             sp, b = init_state(n, st, stack)
             for t in range(2 * n):
                 features(tok, st, stack, sp, b, n, tb, mask, raw, feats)
-                score(feats, index, W, ptr, act, val, sc)
+                score(feats, index, W, ent, dense, sc)
                 best, bs_ = -1, -np.inf
                 for a in range(A):
                     if valid(a, sp, b, n, n_labels, root_label) and sc[a] > bs_:
@@ -489,7 +546,7 @@ def train_epoch(toks, offsets, tbs, golds, order, index, W, U, c, n_labels, root
             continue
         hist_k = np.empty((2 * n, beam), np.int32)
         hist_a = np.empty((2 * n, beam), np.int32)
-        steps, _, wrong = beam_search(tok, n, index, W, ptr, act, val, n_labels, root_label, tb, mask, n_feats, beam,
+        steps, _, wrong = beam_search(tok, n, index, W, ent, dense, n_labels, root_label, tb, mask, n_feats, beam,
                                       gold, hist_k, hist_a)
         if wrong:
             n_upd += 1

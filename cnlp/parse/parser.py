@@ -25,6 +25,8 @@ __all__ = ["ArcHybridParser", "KIND"]
 KIND = "arc_hybrid"
 ROOT = "root"
 _MAX_BITS = 26
+#: a weight row with at least 1 / DENSE_SHARE of the actions non-zero is kept dense (see :func:`pack_rows`)
+DENSE_SHARE = 5
 
 
 def _check_input(words, tags) -> tuple[list[str], list[str]]:
@@ -104,8 +106,8 @@ class ArcHybridParser:
         self._set_weights(feature_ids, weights, sparse)
 
     def _set_weights(self, feature_ids, weights=None, sparse=None, prune: float = 0.0):
-        """Keep the rows of dense ``weights`` (or ``sparse`` = (ptr, act, val)) in sparse form:
-        only entries with |w| > ``prune``; rows left empty are dropped."""
+        """Keep the rows of dense ``weights`` (or ``sparse`` = (ptr, act, val)) in the parse layout
+        (:func:`pack_rows`): only entries with |w| > ``prune``; rows left empty are dropped."""
         ids = np.ascontiguousarray(feature_ids, np.int64)
         if sparse is None:
             w = np.asarray(weights, np.float32)
@@ -116,15 +118,9 @@ class ArcHybridParser:
             ptr = np.zeros(len(ids) + 1, np.int64)
             np.cumsum(counts, out=ptr[1:])
             rows, act = np.nonzero(nz)
-            sparse = (ptr, act.astype(np.int16), w[rows, act])
+            sparse = (ptr, act, w[rows, act])
         ptr, act, val = sparse
-        self.feature_ids_ = ids
-        self.row_ptr_ = np.ascontiguousarray(ptr, np.int64)
-        self.row_act_ = np.ascontiguousarray(act, np.int16)
-        self.row_val_ = np.ascontiguousarray(val, np.float32)
-        index = np.full(1 << self.bits, -1, np.int32)
-        index[ids] = np.arange(len(ids), dtype=np.int32)
-        self.index_ = index
+        self.index_, self.row_ent_, self.row_dense_ = pack_rows(ids, ptr, act, val, self.bits, 1 + 2 * len(self.labels_))
 
     def _tb(self, treebank) -> int:
         if treebank is None:
@@ -166,7 +162,7 @@ class ArcHybridParser:
 
     # ------------------------------------------------------------------ parsing
     def _check_fitted(self):
-        if not hasattr(self, "row_val_"):
+        if not hasattr(self, "row_ent_"):
             raise NotFittedError("ArcHybridParser: call fit() or load() first")
 
     def parse(self, words, tags, *, beam: int | None = None, treebank: str | None = None):
@@ -183,9 +179,8 @@ class ArcHybridParser:
         n = len(words)
         heads = np.empty(n, np.int32)
         labels = np.empty(n, np.int32)
-        K.parse_sentence(self._table(words, tags), n, self.index_, self.row_ptr_, self.row_act_, self.row_val_,
-                         len(self.labels_),
-                         self.root_label_, self._tb(treebank), self.mask_, self.n_feats_,
+        K.parse_sentence(self._table(words, tags), n, self.index_, self.row_ent_, self.row_dense_,
+                         len(self.labels_), self.root_label_, self._tb(treebank), self.mask_, self.n_feats_,
                          self._beam(beam), heads, labels)
         names = self.labels_
         return heads.tolist(), [names[i] for i in labels.tolist()]
@@ -205,7 +200,7 @@ class ArcHybridParser:
         heads = np.empty(total, np.int32)
         labels = np.empty(total, np.int32)
         tbs = np.full(len(pairs), self._tb(treebank), np.int64)
-        K.parse_batch(toks, offsets, tbs, self.index_, self.row_ptr_, self.row_act_, self.row_val_,
+        K.parse_batch(toks, offsets, tbs, self.index_, self.row_ent_, self.row_dense_,
                       len(self.labels_), self.root_label_,
                       self.mask_, self.n_feats_, self._beam(beam), heads, labels)
         names = self.labels_
@@ -315,7 +310,7 @@ class ArcHybridParser:
         """Write ``meta.json`` + ``arrays.npz``: the sorted feature ids and their sparse rows
         (entries with |weight| <= ``prune`` dropped; values as float16 unless ``float16=False``)."""
         self._check_fitted()
-        ids, ptr, act, val = self.feature_ids_, self.row_ptr_, self.row_act_, self.row_val_
+        ids, ptr, act, val = unpack_rows(self.index_, self.row_ent_, self.row_dense_, 1 + 2 * len(self.labels_))
         if prune > 0:
             rows = np.repeat(np.arange(len(ids)), np.diff(ptr))
             keep = np.abs(val) > prune
@@ -385,6 +380,11 @@ class ArcHybridParser:
              f"row_ptr must run from 0 to len(actions) = len(values) over {len(ids)} rows, non-decreasing")
         need(act.size == 0 or (int(act.min()) >= 0 and int(act.max()) < n_actions), apath,
              f"actions must be in 0..{n_actions - 1}")
+        inrow = np.ones(max(len(act) - 1, 0), np.bool_)
+        starts = ptr[1:-1]
+        inrow[starts[(starts > 0) & (starts < len(act))] - 1] = False
+        need(bool(np.all(np.diff(act.astype(np.int64))[inrow] > 0)), apath,
+             "actions must be strictly increasing within each row")
         val = val.astype(np.float32)
         need(bool(np.isfinite(val).all()), apath, "values must be finite")
         p = cls(**{k: params[k] for k in ("beam", "n_iter", "bits", "min_count", "treebank_features",
@@ -394,9 +394,63 @@ class ArcHybridParser:
             from ..pos.tagger import POSTagger
             p.guide_ = POSTagger.load(Path(directory) / "guide")
         p._set_vocab(labels, tags, tbs, ids.astype(np.int64), None, dtb,
-                     sparse=(ptr.astype(np.int64), act.astype(np.int16), val))
+                     sparse=(ptr.astype(np.int64), act, val))
         p.meta_ = meta
         return p
+
+
+def pack_rows(ids, ptr, act, val, bits: int, n_actions: int):
+    """The parse layout (:mod:`cnlp.parse._kernels`) of sparse weight rows: feature ``ids[i]`` has
+    the scores ``val[ptr[i]:ptr[i + 1]]`` of the distinct actions ``act[...]``. Returns ``(index,
+    ent, dense)``: rows with at least ``n_actions / DENSE_SHARE`` scores become dense float32 rows
+    (width ``n_actions`` rounded up to a multiple of 8), the others uint64 entries; empty rows get
+    no index entry. ``index`` is int32 unless its codes need int64."""
+    if not 1 <= n_actions <= (1 << K.LEN_BITS) - 1:
+        raise ValueError(f"n_actions must be in 1..{(1 << K.LEN_BITS) - 1}, got {n_actions}")
+    ids = np.asarray(ids, np.int64)
+    ptr = np.asarray(ptr, np.int64)
+    act = np.asarray(act, np.int64)
+    val = np.ascontiguousarray(val, np.float32)
+    lens = np.diff(ptr)
+    is_dense = lens * DENSE_SHARE >= n_actions
+    entry_row = np.repeat(np.arange(len(lens)), lens)
+    entry_dense = is_dense[entry_row]
+    drow = np.cumsum(is_dense) - 1
+    dense = np.zeros((int(is_dense.sum()), (n_actions + 7) // 8 * 8), np.float32)
+    dense[drow[entry_row[entry_dense]], act[entry_dense]] = val[entry_dense]
+    sparse = ~entry_dense
+    ent = (act[sparse].astype(np.uint64) << np.uint64(32)) | val[sparse].view(np.uint32).astype(np.uint64)
+    slen = np.where(is_dense, 0, lens)
+    start = np.zeros(len(lens) + 1, np.int64)
+    np.cumsum(slen, out=start[1:])
+    codes = np.where(is_dense, drow << K.LEN_BITS, (start[:-1] << K.LEN_BITS) | slen)
+    big = max(len(dense), int(start[-1])) << K.LEN_BITS >= np.iinfo(np.int32).max
+    index = np.full(1 << bits, -1, np.int64 if big else np.int32)
+    index[ids[lens > 0]] = codes[lens > 0]
+    return index, ent, dense
+
+
+def unpack_rows(index, ent, dense, n_actions: int):
+    """Inverse of :func:`pack_rows`: ``(ids, ptr, act, val)`` (sorted ids; actions increasing within
+    a row; the zeros of dense rows dropped)."""
+    ids = np.flatnonzero(index >= 0).astype(np.int64)
+    codes = index[ids].astype(np.int64)
+    start, lens = codes >> K.LEN_BITS, codes & ((1 << K.LEN_BITS) - 1)
+    is_dense = lens == 0
+    nz = dense[start[is_dense], :n_actions] != 0
+    lens[is_dense] = nz.sum(axis=1)
+    ptr = np.zeros(len(ids) + 1, np.int64)
+    np.cumsum(lens, out=ptr[1:])
+    entry_dense = np.repeat(is_dense, lens)
+    act = np.empty(int(ptr[-1]), np.int16)
+    val = np.empty(int(ptr[-1]), np.float32)
+    pos = (np.arange(int(ptr[-1])) + np.repeat(start - ptr[:-1], lens))[~entry_dense]
+    act[~entry_dense] = (ent[pos] >> np.uint64(32)).astype(np.int16)
+    val[~entry_dense] = (ent[pos] & np.uint64(0xFFFFFFFF)).astype(np.uint32).view(np.float32)
+    r, a = np.nonzero(nz)
+    act[entry_dense] = a
+    val[entry_dense] = dense[start[is_dense][r], a]
+    return ids, ptr, act, val
 
 
 def attachment_scores(gold: list[UDSentence], pred) -> tuple[float, float]:
