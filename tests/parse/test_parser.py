@@ -165,6 +165,67 @@ def test_parse_many_matches_parse(parser, tiny_sents):
     assert parser.parse_many(pairs, beam=1) == [parser.parse(w, t, beam=1) for w, t in pairs]
 
 
+def _random_rows(rng, n_rows, n_actions):
+    lens = rng.integers(0, n_actions + 1, n_rows) * (rng.random(n_rows) < 0.5) + rng.integers(0, 3, n_rows)
+    lens = np.minimum(lens, n_actions)
+    ptr = np.r_[0, np.cumsum(lens)].astype(np.int64)
+    act = np.concatenate([np.sort(rng.choice(n_actions, k, replace=False)) for k in lens]).astype(np.int16)
+    val = rng.normal(size=len(act)).astype(np.float16).astype(np.float32)
+    val[val == 0] = 1.0
+    return ptr, act, val
+
+
+@pytest.mark.parametrize("n_actions", [3, 21, 117])
+def test_packed_rows_round_trip_and_score(n_actions):
+    """pack_rows -> unpack_rows gives the rows back (empty rows dropped), and scoring with the packed
+    layout (dense and sparse rows, int32 or int64 index) adds exactly what the dense training rows add."""
+    from cnlp.parse import _kernels as K
+    from cnlp.parse.parser import DENSE_SHARE, pack_rows, unpack_rows
+    rng = np.random.default_rng(n_actions)
+    bits, n_rows = 12, 600
+    ids = np.sort(rng.choice(1 << bits, n_rows, replace=False)).astype(np.int64)
+    ptr, act, val = _random_rows(rng, n_rows, n_actions)
+    index, ent, dense = pack_rows(ids, ptr, act, val, bits, n_actions)
+    lens = np.diff(ptr)
+    assert len(dense) > 0 and (len(ent) > 0 or n_actions <= DENSE_SHARE) and dense.shape[1] % 8 == 0
+    u_ids, u_ptr, u_act, u_val = unpack_rows(index, ent, dense, n_actions)
+    assert np.array_equal(u_ids, ids[lens > 0]) and np.array_equal(np.diff(u_ptr), lens[lens > 0])
+    assert np.array_equal(u_act, act) and np.array_equal(u_val, val)
+    W = np.zeros((n_rows, n_actions), np.float32)
+    W[np.repeat(np.arange(n_rows), lens), act] = val
+    rows = np.full(1 << bits, -1, np.int32)
+    rows[ids] = np.arange(n_rows)
+    no_W = np.zeros((0, n_actions), np.float32)
+    for _ in range(30):
+        feats = rng.choice(np.r_[ids, rng.integers(0, 1 << bits, 50), -1], 40).astype(np.int64)
+        want = np.empty(n_actions, np.float32)
+        K.score(feats, rows, W, ent, dense, want)
+        for ix in (index, index.astype(np.int64)):
+            got = np.full(dense.shape[1], np.nan, np.float32)
+            K.score(feats, ix, no_W, ent, dense, got)
+            assert np.array_equal(got[:n_actions], want) and not got[n_actions:].any()
+
+
+def test_greedy_kernel_matches_beam_search_of_width_1(parser, tiny_sents):
+    from cnlp.parse import _kernels as K
+    rng = np.random.default_rng(0)
+    L = len(parser.labels_)
+    sents = [(s.forms, s.upos) for s in tiny_sents]
+    sents += [(list(rng.choice(list("他说的喜欢北京。"), int(n))), list(rng.choice(parser.tags_, int(n))))
+              for n in rng.integers(1, 30, 20)]
+    for words, tags in sents:
+        n = len(words)
+        tok = parser._table(words, tags)
+        args = (parser.index_, parser.row_ent_, parser.row_dense_, L, parser.root_label_, -1, parser.mask_,
+                parser.n_feats_)
+        heads, labels = np.empty(n, np.int32), np.empty(n, np.int32)
+        K.greedy(tok, n, *args, heads, labels)
+        hist = np.empty((2 * n, 1), np.int32)
+        _, st, _ = K.beam_search(tok, n, args[0], np.zeros((0, 1 + 2 * L), np.float32), *args[1:], 1,
+                                 np.zeros(0, np.int32), hist, hist.copy())
+        assert heads.tolist() == st[1:n + 1, K.HEAD].tolist() and labels.tolist() == st[1:n + 1, K.LABEL].tolist()
+
+
 def test_input_errors(parser):
     with pytest.raises(TypeError):
         parser.parse("他说", ["PRON", "VERB"])
@@ -197,12 +258,26 @@ def test_save_load_round_trip(parser, tiny_sents, tmp_path):
 
 
 def _corrupt(src, dst, **arrays):
+    """Copy of the bundle ``src`` with some arrays replaced; meta.json is made to agree with the new
+    arrays (no checksums, the new dtypes and shapes), so only the parser's own checks can refuse them."""
     import shutil
     shutil.copytree(src, dst)
     with np.load(src / "arrays.npz") as z:
         a = {k: z[k] for k in z.files}
     a.update(arrays)
     np.savez(dst / "arrays.npz", **a)
+    meta = json.loads((dst / "meta.json").read_text("utf-8"))
+    meta.pop("checksums", None)
+    meta["arrays"] = {k: {"dtype": v.dtype.str, "shape": list(v.shape)} for k, v in a.items()}
+    (dst / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+
+
+def _swap_in_row(ptr, act):
+    """``act`` with the first two actions of the first row of two or more swapped."""
+    r = int(np.flatnonzero(np.diff(ptr) >= 2)[0])
+    out = act.copy()
+    out[ptr[r]], out[ptr[r] + 1] = act[ptr[r] + 1], act[ptr[r]]
+    return out
 
 
 def test_corrupt_model_raises(parser, tmp_path):
@@ -219,6 +294,7 @@ def test_corrupt_model_raises(parser, tmp_path):
         "nan": dict(values=np.full_like(val, np.nan)),
         "dtype": dict(values=val.astype(np.int32)),
         "actions": dict(actions=np.full_like(act, 999)),
+        "action_order": dict(actions=_swap_in_row(ptr, act)),
         "ndim": dict(values=val.reshape(1, -1)),
     }
     for name, arrays in cases.items():
