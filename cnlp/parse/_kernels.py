@@ -305,6 +305,30 @@ def score(feats, index, W, ent, dense, out):
                     out[a] += row[a]
 
 
+@njit(cache=True, nogil=True)
+def pack_rows(ids, ptr, act, bits, dense_min, index, ent, dense):
+    """Write the parse layout of sparse rows (feature ``ids[i]``: the actions ``act[ptr[i]:ptr[i + 1]]``
+    with the float32 scores whose bits are ``bits[...]`` (uint32)) into ``index`` (all -1),
+    ``ent`` and ``dense`` (zeros), sized by the caller: rows of ``dense_min`` or more entries are
+    dense, in order, the others fill ``ent`` in order; empty rows get no code."""
+    e = 0
+    d = 0
+    for i in range(ids.shape[0]):
+        lo, hi = ptr[i], ptr[i + 1]
+        if hi == lo:
+            continue
+        if hi - lo >= dense_min:
+            for k in range(lo, hi):
+                dense[d, act[k]] = float32_from_bits(bits[k])
+            index[ids[i]] = d << LEN_BITS
+            d += 1
+        else:
+            index[ids[i]] = (e << LEN_BITS) | (hi - lo)
+            for k in range(lo, hi):
+                ent[e] = (np.uint64(act[k]) << np.uint64(32)) | np.uint64(bits[k])
+                e += 1
+
+
 # ------------------------------------------------------------------------------ oracle
 @njit(cache=True, nogil=True)
 def gold_actions(gold_head, gold_label, n, n_labels, out):

@@ -383,7 +383,7 @@ class ArcHybridParser:
         inrow = np.ones(max(len(act) - 1, 0), np.bool_)
         starts = ptr[1:-1]
         inrow[starts[(starts > 0) & (starts < len(act))] - 1] = False
-        need(bool(np.all(np.diff(act.astype(np.int64))[inrow] > 0)), apath,
+        need(bool(np.all(np.diff(act.astype(np.int16, copy=False))[inrow] > 0)), apath,
              "actions must be strictly increasing within each row")
         val = val.astype(np.float32)
         need(bool(np.isfinite(val).all()), apath, "values must be finite")
@@ -407,26 +407,17 @@ def pack_rows(ids, ptr, act, val, bits: int, n_actions: int):
     no index entry. ``index`` is int32 unless its codes need int64."""
     if not 1 <= n_actions <= (1 << K.LEN_BITS) - 1:
         raise ValueError(f"n_actions must be in 1..{(1 << K.LEN_BITS) - 1}, got {n_actions}")
-    ids = np.asarray(ids, np.int64)
-    ptr = np.asarray(ptr, np.int64)
-    act = np.asarray(act, np.int64)
-    val = np.ascontiguousarray(val, np.float32)
+    ptr = np.ascontiguousarray(ptr, np.int64)
     lens = np.diff(ptr)
-    is_dense = lens * DENSE_SHARE >= n_actions
-    entry_row = np.repeat(np.arange(len(lens)), lens)
-    entry_dense = is_dense[entry_row]
-    drow = np.cumsum(is_dense) - 1
+    dense_min = -(-n_actions // DENSE_SHARE)
+    is_dense = lens >= dense_min
+    n_sparse = int(lens[~is_dense].sum())
+    n_codes = max(int(is_dense.sum()), n_sparse) << K.LEN_BITS
+    index = np.full(1 << bits, -1, np.int64 if n_codes >= np.iinfo(np.int32).max else np.int32)
+    ent = np.empty(n_sparse, np.uint64)
     dense = np.zeros((int(is_dense.sum()), (n_actions + 7) // 8 * 8), np.float32)
-    dense[drow[entry_row[entry_dense]], act[entry_dense]] = val[entry_dense]
-    sparse = ~entry_dense
-    ent = (act[sparse].astype(np.uint64) << np.uint64(32)) | val[sparse].view(np.uint32).astype(np.uint64)
-    slen = np.where(is_dense, 0, lens)
-    start = np.zeros(len(lens) + 1, np.int64)
-    np.cumsum(slen, out=start[1:])
-    codes = np.where(is_dense, drow << K.LEN_BITS, (start[:-1] << K.LEN_BITS) | slen)
-    big = max(len(dense), int(start[-1])) << K.LEN_BITS >= np.iinfo(np.int32).max
-    index = np.full(1 << bits, -1, np.int64 if big else np.int32)
-    index[ids[lens > 0]] = codes[lens > 0]
+    K.pack_rows(np.ascontiguousarray(ids, np.int64), ptr, np.ascontiguousarray(act, np.int16),
+                np.ascontiguousarray(val, np.float32).view(np.uint32), dense_min, index, ent, dense)
     return index, ent, dense
 
 
