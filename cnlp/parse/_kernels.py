@@ -263,46 +263,57 @@ def score(feats, index, W, ent, dense, out):
     action in feature order. Dense training rows (``W`` float32 (rows, A), ``index`` -> row; ``out``
     (A,)) when ``W`` has rows, else the packed parse layout of the module docstring (``out``
     (``dense.shape[1]``,); a dense row adds exact zeros for the actions it lacks)."""
-    out[:] = 0.0
-    nf = feats.shape[0]
+    score_many(feats.reshape((1, feats.shape[0])), 1, index, W, ent, dense, out.reshape((1, out.shape[0])))
+
+
+@njit(cache=True, nogil=True)
+def score_many(feats, m, index, W, ent, dense, out):
+    """:func:`score` of the feature rows ``feats[:m]`` (int64 (>= m, F)) into ``out[:m]`` (float32
+    2-D). With the packed layout the cache misses of all ``m`` rows overlap: the index entries are
+    prefetched, then read and their weight rows prefetched, then the rows are added."""
+    nf = feats.shape[1]
+    out[:m] = 0.0
     if W.shape[0] > 0:
-        for f in feats:
-            if f >= 0:
-                r = index[f]
-                if r >= 0:
-                    for a in range(W.shape[1]):
-                        out[a] += W[r, a]
+        for i in range(m):
+            for f in feats[i]:
+                if f >= 0:
+                    r = index[f]
+                    if r >= 0:
+                        for a in range(W.shape[1]):
+                            out[i, a] += W[r, a]
         return
-    # three passes so the cache misses overlap: prefetch the index entries, read them and prefetch
-    # the rows, then add the rows
     lmask = (1 << LEN_BITS) - 1
-    for j in range(nf):
-        if feats[j] >= 0:
-            prefetch(index, feats[j])
-    codes = np.empty(nf, np.int64)
-    for j in range(nf):
-        c = np.int64(index[feats[j]]) if feats[j] >= 0 else -1
-        codes[j] = c
-        if c >= 0:
-            s, ln = c >> LEN_BITS, c & lmask
-            if ln > 0:
-                prefetch(ent, s)
-                prefetch(ent, s + ln - 1)
-            else:
-                prefetch_row(dense, s)
+    for i in range(m):
+        for j in range(nf):
+            if feats[i, j] >= 0:
+                prefetch(index, feats[i, j])
+    codes = np.empty((m, nf), np.int64)
+    for i in range(m):
+        for j in range(nf):
+            c = np.int64(index[feats[i, j]]) if feats[i, j] >= 0 else -1
+            codes[i, j] = c
+            if c >= 0:
+                s, ln = c >> LEN_BITS, c & lmask
+                if ln > 0:
+                    prefetch(ent, s)
+                    prefetch(ent, s + ln - 1)
+                else:
+                    prefetch_row(dense, s)
     width = dense.shape[1]
-    for j in range(nf):
-        c = codes[j]
-        if c >= 0:
-            s, ln = c >> LEN_BITS, c & lmask
-            if ln > 0:
-                for k in range(s, s + ln):
-                    e = ent[k]
-                    out[e >> np.uint64(32)] += float32_from_bits(e)
-            else:
-                row = dense[s]
-                for a in range(width):
-                    out[a] += row[a]
+    for i in range(m):
+        o = out[i]
+        for j in range(nf):
+            c = codes[i, j]
+            if c >= 0:
+                s, ln = c >> LEN_BITS, c & lmask
+                if ln > 0:
+                    for k in range(s, s + ln):
+                        e = ent[k]
+                        o[e >> np.uint64(32)] += float32_from_bits(e)
+                else:
+                    row = dense[s]
+                    for a in range(width):
+                        o[a] += row[a]
 
 
 @njit(cache=True, nogil=True)
@@ -401,8 +412,8 @@ def beam_search(tok, n, index, W, ent, dense, n_labels, root_label, tb, mask, n_
     bs[0, 0] = b0
     isgold[0, 0] = True
     raw = np.empty(n_raw(tok), np.uint64)
-    feats = np.empty(n_feats, np.int64)
-    sc = np.empty(max(A, dense.shape[1]), np.float32)
+    feats = np.empty((B, n_feats), np.int64)
+    sc = np.empty((B, max(A, dense.shape[1])), np.float32)
     top_s = np.empty(B, np.float64)
     top_k = np.empty(B, np.int64)
     top_a = np.empty(B, np.int64)
@@ -411,12 +422,13 @@ def beam_search(tok, n, index, W, ent, dense, n_labels, root_label, tb, mask, n_
     for t in range(2 * n):
         cnt = 0
         for k in range(nh):
+            features(tok, sts[cur, k], stacks[cur, k], sps[cur, k], bs[cur, k], n, tb, mask, raw, feats[k])
+        score_many(feats, nh, index, W, ent, dense, sc)
+        for k in range(nh):
             sp, b = sps[cur, k], bs[cur, k]
-            features(tok, sts[cur, k], stacks[cur, k], sp, b, n, tb, mask, raw, feats)
-            score(feats, index, W, ent, dense, sc)
             for a in range(A):
                 if valid(a, sp, b, n, n_labels, root_label):
-                    cnt = _insert(top_s, top_k, top_a, cnt, hs[cur, k] + sc[a], k, a)
+                    cnt = _insert(top_s, top_k, top_a, cnt, hs[cur, k] + sc[k, a], k, a)
         nxt = 1 - cur
         lost = True
         for j in range(cnt):
