@@ -1,8 +1,8 @@
 """Dependency parsing speed on one core: sentences/s and words/s, greedy and beam, parse only
 (gold words + gold UPOS of GSDSimp dev) and end to end (raw text -> UD segmenter -> tagger ->
-parser), plus first-call compile time with a cold and a warm Numba cache.
+parser), the guide tagger alone, plus first-call compile time with a cold and a warm Numba cache.
 
-    NUMBA_NUM_THREADS=1 python benchmarks/parse_speed.py [--repeat 3] [--beam 8]
+    NUMBA_NUM_THREADS=1 taskset -c 0 python benchmarks/parse_speed.py [--repeat 3] [--beam 8]
 """
 from __future__ import annotations
 
@@ -65,6 +65,9 @@ def main(argv=None) -> int:
     pairs = [(s.forms, s.upos) for s in dev]
     texts = [s.text for s in dev]
     print(f"{len(dev)} sentences, {n_words} words (GSDSimp dev)")
+    if parser.guide_ is not None:
+        t = best_of(lambda: [parser.guide_.predict(w) for w, _ in pairs], args.repeat)
+        print(f"guide tagger alone (parse runs it on every sentence): {len(dev) / t:,.0f} sentences/s")
     for beam in sorted({1, args.beam or parser.beam}):
         t = best_of(lambda: [parser.parse(w, p, beam=beam) for w, p in pairs], args.repeat)
         print(f"parse only, beam {beam}: {len(dev) / t:,.0f} sentences/s, {n_words / t:,.0f} words/s")

@@ -391,9 +391,8 @@ def _insert(top_s, top_k, top_a, cnt, s, k, a):
 
 @njit(cache=True, nogil=True)
 def beam_search(tok, n, index, W, ent, dense, n_labels, root_label, tb, mask, n_feats, beam, gold, hist_k, hist_a):
-    """Beam search over the 2n transitions of a sentence (``beam`` = 1: greedy; :func:`greedy` is
-    the same search without the beam bookkeeping). Weights: ``W`` in training, else ``ent`` /
-    ``dense`` (:func:`score`).
+    """Beam search over the 2n transitions of a sentence (``beam`` = 1: greedy). Weights: ``W`` in
+    training, else ``ent`` / ``dense`` (:func:`score`).
 
     ``hist_k`` / ``hist_a`` int32 (2n, beam) receive each step's parent and action per beam item.
     With ``gold`` int32 (2n,) (training; else length 0) the search stops at the first step whose
@@ -426,6 +425,13 @@ def beam_search(tok, n, index, W, ent, dense, n_labels, root_label, tb, mask, n_
         score_many(feats, nh, index, W, ent, dense, sc)
         for k in range(nh):
             sp, b = sps[cur, k], bs[cur, k]
+            if B == 1:                      # greedy: the first best valid action, as _insert keeps it
+                for a in range(A):
+                    if valid(a, sp, b, n, n_labels, root_label):
+                        s = hs[cur, k] + sc[k, a]
+                        if cnt == 0 or s > top_s[0]:
+                            top_s[0], top_k[0], top_a[0], cnt = s, k, a, 1
+                continue
             for a in range(A):
                 if valid(a, sp, b, n, n_labels, root_label):
                     cnt = _insert(top_s, top_k, top_a, cnt, hs[cur, k] + sc[k, a], k, a)
@@ -453,41 +459,9 @@ def beam_search(tok, n, index, W, ent, dense, n_labels, root_label, tb, mask, n_
 
 
 @njit(cache=True, nogil=True)
-def greedy(tok, n, index, ent, dense, n_labels, root_label, tb, mask, n_feats, heads, labels):
-    """:func:`beam_search` with ``beam`` = 1 when parsing (the same choices: the first best valid
-    action by the running float64 score): ``heads`` / ``labels`` as in :func:`parse_sentence`."""
-    A = 1 + 2 * n_labels
-    st = np.empty((n + 2, N_ST), np.int64)
-    stack = np.empty(n + 1, np.int32)
-    sp, b = init_state(n, st, stack)
-    raw = np.empty(n_raw(tok), np.uint64)
-    feats = np.empty(n_feats, np.int64)
-    sc = np.empty(max(A, dense.shape[1]), np.float32)
-    W = np.zeros((0, A), np.float32)
-    h = 0.0
-    for t in range(2 * n):
-        features(tok, st, stack, sp, b, n, tb, mask, raw, feats)
-        score(feats, index, W, ent, dense, sc)
-        best, hb = -1, 0.0
-        for a in range(A):
-            if valid(a, sp, b, n, n_labels, root_label):
-                s = h + sc[a]
-                if best < 0 or s > hb:
-                    best, hb = a, s
-        h = hb
-        sp, b = apply(st, stack, sp, b, best, n_labels)
-    for i in range(n):
-        heads[i] = st[i + 1, HEAD]
-        labels[i] = st[i + 1, LABEL]
-
-
-@njit(cache=True, nogil=True)
 def parse_sentence(tok, n, index, ent, dense, n_labels, root_label, tb, mask, n_feats, beam, heads, labels):
     """Parse one sentence: ``heads`` / ``labels`` int32 (n,) receive 1-based heads (0 = root) and
     label ids. The result is always one tree with one root (see the module docstring)."""
-    if beam == 1:
-        greedy(tok, n, index, ent, dense, n_labels, root_label, tb, mask, n_feats, heads, labels)
-        return
     hist_k = np.empty((2 * n, beam), np.int32)
     hist_a = np.empty((2 * n, beam), np.int32)
     W = np.zeros((0, 1 + 2 * n_labels), np.float32)

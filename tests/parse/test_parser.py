@@ -206,24 +206,35 @@ def test_packed_rows_round_trip_and_score(n_actions):
             assert np.array_equal(got[:n_actions], want) and not got[n_actions:].any()
 
 
-def test_greedy_kernel_matches_beam_search_of_width_1(parser, tiny_sents):
+def test_greedy_is_first_best_valid_action(parser, tiny_sents):
+    """beam = 1 (its own branch in beam_search) = a step-by-step reference: the first valid action with
+    the best running float64 score."""
     from cnlp.parse import _kernels as K
     rng = np.random.default_rng(0)
     L = len(parser.labels_)
+    A = 1 + 2 * L
     sents = [(s.forms, s.upos) for s in tiny_sents]
     sents += [(list(rng.choice(list("他说的喜欢北京。"), int(n))), list(rng.choice(parser.tags_, int(n))))
               for n in rng.integers(1, 30, 20)]
+    no_W = np.zeros((0, A), np.float32)
     for words, tags in sents:
         n = len(words)
         tok = parser._table(words, tags)
-        args = (parser.index_, parser.row_ent_, parser.row_dense_, L, parser.root_label_, -1, parser.mask_,
-                parser.n_feats_)
-        heads, labels = np.empty(n, np.int32), np.empty(n, np.int32)
-        K.greedy(tok, n, *args, heads, labels)
-        hist = np.empty((2 * n, 1), np.int32)
-        _, st, _ = K.beam_search(tok, n, args[0], np.zeros((0, 1 + 2 * L), np.float32), *args[1:], 1,
-                                 np.zeros(0, np.int32), hist, hist.copy())
-        assert heads.tolist() == st[1:n + 1, K.HEAD].tolist() and labels.tolist() == st[1:n + 1, K.LABEL].tolist()
+        st, stack = np.empty((n + 2, K.N_ST), np.int64), np.empty(n + 1, np.int32)
+        sp, b = K.init_state(n, st, stack)
+        raw, feats = np.empty(K.n_raw(tok), np.uint64), np.empty(parser.n_feats_, np.int64)
+        sc = np.empty(parser.row_dense_.shape[1], np.float32)
+        h = 0.0
+        for _ in range(2 * n):
+            K.features(tok, st, stack, sp, b, n, -1, parser.mask_, raw, feats)
+            K.score(feats, parser.index_, no_W, parser.row_ent_, parser.row_dense_, sc)
+            ok = [a for a in range(A) if K.valid(a, sp, b, n, L, parser.root_label_)]
+            s = [h + float(sc[a]) for a in ok]
+            best = ok[int(np.argmax(s))]
+            h = max(s)
+            sp, b = K.apply(st, stack, sp, b, best, L)
+        want = (st[1:n + 1, K.HEAD].tolist(), [parser.labels_[x] for x in st[1:n + 1, K.LABEL]])
+        assert parser.parse(words, tags, beam=1) == want
 
 
 def test_input_errors(parser):
