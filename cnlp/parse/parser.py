@@ -120,7 +120,8 @@ class ArcHybridParser:
             rows, act = np.nonzero(nz)
             sparse = (ptr, act, w[rows, act])
         ptr, act, val = sparse
-        self.index_, self.row_ent_, self.row_dense_ = pack_rows(ids, ptr, act, val, self.bits, 1 + 2 * len(self.labels_))
+        n_actions = 1 + 2 * len(self.labels_)
+        self.index_, self.row_ent_, self.row_dense_ = pack_rows(ids, ptr, act, val, self.bits, n_actions)
 
     def _tb(self, treebank) -> int:
         if treebank is None:
