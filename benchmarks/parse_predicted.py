@@ -8,6 +8,8 @@ setting): train on them + the odd half of dev (x ``--dev-repeat`` for the parser
 Tagger: :func:`cnlp.parse.frontend.train_lexicon_tagger` (affix templates, PD98 lexicon, treebank
 features, ``--tagger-iter`` epochs; with ``--guide``, also the tags of a PKU tagger trained on
 PD98, :func:`cnlp.parse.frontend.train_guide`); predicted training tags come from 5-fold jackknifing.
+``--raw`` also trains a UD segmenter on the same sentences (the ``cnlp train dep --component
+segmenter`` recipe) and scores the pipeline end to end from the raw text of the scored sentences.
 """
 from __future__ import annotations
 
@@ -40,6 +42,9 @@ def main(argv=None):
     ap.add_argument("--epoch-log", action="store_true",
                     help="print every epoch's UAS / LAS with predicted tags (beam 8) and keep the best epoch")
     ap.add_argument("--beams", type=int, nargs="+", default=[1, 8])
+    ap.add_argument("--raw", action="store_true",
+                    help="also train a UD segmenter on the same sentences and score end to end from raw text "
+                         "(word / UPOS / UAS / LAS F1, CoNLL 2018 alignment)")
     args = ap.parse_args(argv)
     from cnlp.corpus.readers import read_pd98
     from cnlp.parse.frontend import lexicon_dictionary, train_guide, train_lexicon_tagger
@@ -64,6 +69,10 @@ def main(argv=None):
     tags = [tagger.predict(s.forms) for s in dev]
     upos = np.mean([a == b for s, t in zip(dev, tags) for a, b in zip(s.upos, t)])
     print(f"UPOS {upos:.4f} ({time.perf_counter() - t0:.0f}s)", flush=True)
+    seg = None
+    if args.raw:
+        from cnlp.parse.frontend import train_ud_segmenter
+        seg = train_ud_segmenter([s.forms for s in train], n_iter=10)
     for mode in args.modes:
         data = jackknife_tags(train, args.folds, **tkw) if mode != "gold" else train
         if mode != "gold":
@@ -89,7 +98,23 @@ def main(argv=None):
             pr = attachment_scores(dev, p.parse_many([(s.forms, t) for s, t in zip(dev, tags)], beam=beam))
             print(f"{mode} beam {beam}: gold UPOS {g}, predicted UPOS {pr} ({time.perf_counter() - t0:.0f}s)",
                   flush=True)
+            if seg is not None:
+                print(f"{mode} beam {beam}: raw text {end_to_end(dev, seg, tagger, p, beam)}", flush=True)
     return 0
+
+
+def end_to_end(dev, seg, tagger, parser, beam) -> str:
+    """Raw text -> ``seg`` -> ``tagger`` -> ``parser``, scored against ``dev`` (CoNLL 2018 F1)."""
+    from cnlp.parse.conllu import UDSentence
+    from cnlp.parse.evaluate import evaluate_dep
+    out = []
+    for s in dev:
+        words = [w for w in seg.segment(s.text) if not w.isspace()]
+        up = tagger.predict(words) if words else []
+        h, r = parser.parse(words, up, beam=beam) if words else ([], [])
+        out.append(UDSentence(words, up, ["_"] * len(words), h, r))
+    sc = evaluate_dep(dev, out)
+    return " ".join(f"{k} F1 {sc.f1(k):.4f}" for k in ("Words", "UPOS", "UAS", "LAS"))
 
 
 if __name__ == "__main__":
