@@ -42,6 +42,13 @@ def main(argv=None):
     ap.add_argument("--epoch-log", action="store_true",
                     help="print every epoch's UAS / LAS with predicted tags (beam 8) and keep the best epoch")
     ap.add_argument("--beams", type=int, nargs="+", default=[1, 8])
+    ap.add_argument("--cv", type=int, nargs=2, metavar=("N", "K"), default=None,
+                    help="like --half, but train on the dev sentences i with i %% N != K and score on i %% N == K")
+    ap.add_argument("--write", metavar="PREFIX", default=None,
+                    help="write the scored gold sentences and the predictions (predicted tags; raw text with --raw) "
+                         "of the widest beam as PREFIX.gold.conllu / .tags.conllu / .raw.conllu")
+    ap.add_argument("--dev-share", type=int, default=1,
+                    help="with --half: train on only every K-th sentence of the odd half (a learning curve)")
     ap.add_argument("--raw", action="store_true",
                     help="also train a UD segmenter on the same sentences and score end to end from raw text "
                          "(word / UPOS / UAS / LAS F1, CoNLL 2018 alignment)")
@@ -54,8 +61,13 @@ def main(argv=None):
     train = [s for f in UD_FILES for s in read_ud(base / f)]
     dev = read_ud(base / UD_DEV)
     gsd = dev[0].treebank
-    if args.half:
-        train = train + [s for i, s in enumerate(dev) if i % 2 == 1]
+    if args.cv:
+        n, k = args.cv
+        train = train + [s for i, s in enumerate(dev) if i % n != k]
+        dev = [s for i, s in enumerate(dev) if i % n == k]
+        style, reps = gsd, {"zh_pud": 2, gsd: args.dev_repeat}
+    elif args.half:
+        train = train + [s for i, s in enumerate(dev) if i % 2 == 1 and (i // 2) % args.dev_share == 0]
         dev = [s for i, s in enumerate(dev) if i % 2 == 0]
         style, reps = gsd, {"zh_pud": 2, gsd: args.dev_repeat}
     else:
@@ -100,21 +112,42 @@ def main(argv=None):
                   flush=True)
             if seg is not None:
                 print(f"{mode} beam {beam}: raw text {end_to_end(dev, seg, tagger, p, beam)}", flush=True)
+        if args.write:
+            write_predictions(args.write, dev, tags, seg, tagger, p, max(args.beams))
     return 0
 
 
-def end_to_end(dev, seg, tagger, parser, beam) -> str:
-    """Raw text -> ``seg`` -> ``tagger`` -> ``parser``, scored against ``dev`` (CoNLL 2018 F1)."""
+def raw_predictions(dev, seg, tagger, parser, beam) -> list:
+    """Raw text -> ``seg`` -> ``tagger`` -> ``parser`` for every sentence of ``dev``."""
     from cnlp.parse.conllu import UDSentence
-    from cnlp.parse.evaluate import evaluate_dep
     out = []
     for s in dev:
         words = [w for w in seg.segment(s.text) if not w.isspace()]
         up = tagger.predict(words) if words else []
         h, r = parser.parse(words, up, beam=beam) if words else ([], [])
-        out.append(UDSentence(words, up, ["_"] * len(words), h, r))
-    sc = evaluate_dep(dev, out)
+        out.append(UDSentence(words, up, ["_"] * len(words), h, r, comments=[f"# text = {s.text}"]))
+    return out
+
+
+def end_to_end(dev, seg, tagger, parser, beam) -> str:
+    """:func:`raw_predictions` scored against ``dev`` (CoNLL 2018 F1)."""
+    from cnlp.parse.evaluate import evaluate_dep
+    sc = evaluate_dep(dev, raw_predictions(dev, seg, tagger, parser, beam))
     return " ".join(f"{k} F1 {sc.f1(k):.4f}" for k in ("Words", "UPOS", "UAS", "LAS"))
+
+
+def write_predictions(prefix, dev, tags, seg, tagger, parser, beam) -> None:
+    """CoNLL-U files of the gold sentences, the parse with predicted tags and (with ``seg``) from raw
+    text, so that folds can be pooled and scored with ``cnlp eval dep``."""
+    from cnlp.parse.conllu import UDSentence, write_ud
+    pred = parser.parse_many([(s.forms, t) for s, t in zip(dev, tags)], beam=beam)
+    files = {"gold": dev, "tags": [UDSentence(s.forms, t, ["_"] * len(s), h, r, comments=[f"# text = {s.text}"])
+                                   for s, t, (h, r) in zip(dev, tags, pred)]}
+    if seg is not None:
+        files["raw"] = raw_predictions(dev, seg, tagger, parser, beam)
+    for name, sents in files.items():
+        with open(f"{prefix}.{name}.conllu", "w", encoding="utf-8") as f:
+            write_ud(sents, f)
 
 
 if __name__ == "__main__":
