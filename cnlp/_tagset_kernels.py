@@ -11,6 +11,14 @@ from numba import njit
 B, M, E, S = 0, 1, 2, 3
 
 
+@njit(cache=True, nogil=True, inline="always")
+def append_bounds(out, p, r):
+    """Copy one line's cut offsets ``r`` into ``out`` at ``p``; returns the next free position. The
+    batch kernels (``*_many``) give an empty line the offsets ``[0]`` (``np.zeros(1, np.int32)``)."""
+    out[p:p + r.shape[0]] = r
+    return p + r.shape[0]
+
+
 @njit(cache=True, nogil=True)
 def bmes_bounds(labels):
     """int32 cut offsets (k+1,) from BMES label ids (n,); lenient: a word starts at B or S and

@@ -10,7 +10,7 @@ from numba import njit
 
 from ..dictionary._kernels import nb_prefix_matches
 from ..sequence._hmm_kernels import viterbi1
-from .._tagset_kernels import bmes_bounds
+from .._tagset_kernels import append_bounds, bmes_bounds
 from .hmm import _observe
 from .maxmatch import prepare
 
@@ -249,14 +249,12 @@ def lattice_many(codes, offsets, table, root, htab, word, present, suffixes, uni
     for ln in range(L):
         starts[ln] = p
         a, z = offsets[ln], offsets[ln + 1]
-        if z == a:
-            out[p] = 0
-            p += 1
-            continue
-        r = lattice_viterbi(codes[a:z], table, root, htab, word, present, suffixes, uni, hist, bg, lam,
-                            none, none, none, none, none, none_f, hmm_codes, log_trans, log_emit,
-                            cand_maxlen, cand_cost)
-        out[p:p + r.shape[0]] = r
-        p += r.shape[0]
+        if z > a:
+            r = lattice_viterbi(codes[a:z], table, root, htab, word, present, suffixes, uni, hist, bg, lam,
+                                none, none, none, none, none, none_f, hmm_codes, log_trans, log_emit,
+                                cand_maxlen, cand_cost)
+        else:
+            r = np.zeros(1, np.int32)
+        p = append_bounds(out, p, r)
     starts[L] = p
     return out[:p], starts

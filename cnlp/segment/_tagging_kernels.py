@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from .._tagset_kernels import bmes_bounds, class_runs, force_spans
+from .._tagset_kernels import append_bounds, bmes_bounds, class_runs, force_spans
 from ..sequence._feature_kernels import CHAR_PAD, char_attributes, hash_templates
 from ..sequence._kernels import viterbi
 from ..dictionary._user_kernels import bmes_user_constraints, merge_preferred
@@ -82,13 +82,9 @@ def tag_bounds_many(codes, offsets, table, use_dict, tries, spec, bits, space, m
     for ln in range(L):
         starts[ln] = p
         a, z = offsets[ln], offsets[ln + 1]
-        if z == a:
-            out[p] = 0
-            p += 1
-            continue
-        r = tag_bounds(codes[a:z], table, use_dict, tries, spec, bits, space, model, allowed, bias)
-        out[p:p + r.shape[0]] = r
-        p += r.shape[0]
+        r = tag_bounds(codes[a:z], table, use_dict, tries, spec, bits, space, model, allowed, bias) if z > a \
+            else np.zeros(1, np.int32)
+        p = append_bounds(out, p, r)
     starts[L] = p
     return out[:p], starts
 
@@ -105,13 +101,11 @@ def tag_bounds_user_many(codes, offsets, table, use_dict, tries, spec, bits, spa
     for ln in range(L):
         starts[ln] = p
         a, z = offsets[ln], offsets[ln + 1]
-        if z == a:
-            out[p] = 0
-            p += 1
-            continue
-        r = tag_bounds_user(codes[a:z], table, use_dict, tries, spec, bits, space, model, uroot, uhtab, uword, ukids,
-                            umode, ustrength, suggest_unit, prefer_unit)
-        out[p:p + r.shape[0]] = r
-        p += r.shape[0]
+        if z > a:
+            r = tag_bounds_user(codes[a:z], table, use_dict, tries, spec, bits, space, model, uroot, uhtab, uword,
+                                ukids, umode, ustrength, suggest_unit, prefer_unit)
+        else:
+            r = np.zeros(1, np.int32)
+        p = append_bounds(out, p, r)
     starts[L] = p
     return out[:p], starts

@@ -21,7 +21,7 @@ from typing import Iterable
 import numpy as np
 from numba import njit
 
-from .._tagset_kernels import bmes_bounds
+from .._tagset_kernels import append_bounds, bmes_bounds
 from ..dictionary.user import (FORCE, PREFER, SUGGEST, bmes_bias, bmes_mask, edge_bias, merge_preferred,
                                suggest_strength)
 from ..errors import ModelFormatError
@@ -121,8 +121,7 @@ def hmm_many(codes, offsets, table, obs_codes, log_trans, log_emit):
         starts[ln] = p
         a, z = offsets[ln], offsets[ln + 1]
         if z == a:
-            out[p] = 0
-            p += 1
+            p = append_bounds(out, p, np.zeros(1, np.int32))
             continue
         raw = codes[a:z]
         n = z - a
@@ -138,9 +137,7 @@ def hmm_many(codes, offsets, table, obs_codes, log_trans, log_emit):
             viterbi1(obs, log_trans, log_emit, extra, labels)
         else:
             viterbi2(obs, log_trans, log_emit, extra, labels)
-        r = bmes_bounds(labels)
-        out[p:p + r.shape[0]] = r
-        p += r.shape[0]
+        p = append_bounds(out, p, bmes_bounds(labels))
     starts[L] = p
     return out[:p], starts
 

@@ -13,6 +13,7 @@ import threading
 import numpy as np
 from numba import njit
 
+from .._tagset_kernels import append_bounds
 from ..dictionary import FORCE, PREFER, Dictionary, LayeredDictionary, merge_preferred
 from ..dictionary._kernels import walk_backward, walk_forward
 from ..io import model_path
@@ -155,12 +156,6 @@ def bimm_kernel(raw, table, fold, froot, fhtab, fword, broot, bhtab, bword,
     return fo if sf < sb else bo
 
 
-@njit(cache=True, nogil=True, inline="always")
-def _put(out, p, r):
-    out[p:p + r.shape[0]] = r
-    return p + r.shape[0]
-
-
 @njit(cache=True, nogil=True)
 def fmm_many(codes, offsets, table, fold, root, htab, word, atoms):
     """:func:`fmm_kernel` without user words on each line ``codes[offsets[l]:offsets[l + 1]]``, in
@@ -176,7 +171,7 @@ def fmm_many(codes, offsets, table, fold, root, htab, word, atoms):
         starts[ln] = p
         a, z = offsets[ln], offsets[ln + 1]
         r = fmm_kernel(codes[a:z], table, fold, root, htab, word, none, none, atoms) if z > a else np.zeros(1, np.int32)
-        p = _put(out, p, r)
+        p = append_bounds(out, p, r)
     starts[L] = p
     return out[:p], starts
 
@@ -193,7 +188,7 @@ def bmm_many(codes, offsets, table, fold, root, htab, word, atoms):
         starts[ln] = p
         a, z = offsets[ln], offsets[ln + 1]
         r = bmm_kernel(codes[a:z], table, fold, root, htab, word, none, none, atoms) if z > a else np.zeros(1, np.int32)
-        p = _put(out, p, r)
+        p = append_bounds(out, p, r)
     starts[L] = p
     return out[:p], starts
 
@@ -214,7 +209,7 @@ def bimm_many(codes, offsets, table, fold, froot, fhtab, fword, broot, bhtab, bw
                             none, none, none, none, atoms)
         else:
             r = np.zeros(1, np.int32)
-        p = _put(out, p, r)
+        p = append_bounds(out, p, r)
     starts[L] = p
     return out[:p], starts
 
