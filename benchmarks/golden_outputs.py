@@ -55,7 +55,8 @@ def outputs(quick: bool):
         yield f"tag.{name}", "\n".join(" ".join(f"{w}/{t}" for w, t in cnlp.tag(l)) for l in lines)
         yield f"ner.{name}", "\n".join(repr(cnlp.ner(l)) for l in lines)
         print(f"  tag/ner {name}", file=sys.stderr)
-    yield "analyze.gsd", "\n".join(cnlp.analyze(l).to_json() for l in gsd)
+    yield "analyze.gsd", "\n".join(json.dumps(cnlp.analyze(l).to_json(), ensure_ascii=False, sort_keys=True)
+                                     for l in gsd)
     yield "parse.gsd", "".join(cnlp.parse(l).to_conllu() for l in gsd)
     print("  analyze/parse", file=sys.stderr)
 
