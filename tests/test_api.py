@@ -55,14 +55,19 @@ def test_one_megabyte_line(algo):
 
 def test_tokenize_offsets():
     s = "我们研究生命起源。ABC 123"
-    for w, a, b in cnlp.tokenize(s):
+    toks = list(cnlp.tokenize(s))
+    assert [w for w, _, _ in toks] == cnlp.segment(s)
+    assert toks[0][1] == 0 and toks[-1][2] == len(s)
+    assert all(a == prev_b for (_, a, _), (_, _, prev_b) in zip(toks[1:], toks))   # contiguous
+    for w, a, b in toks:
         assert s[a:b] == w
+    assert ("研究", 2, 4) in toks and ("ABC", 9, 12) in toks
 
 
 def test_segment_many_keeps_order_and_count():
-    lines = ["第一行", "", "第三行 abc", "😀"]
+    lines = ["第一行", "", "第三行 abc", "😀", "研究生命起源"] * 3
     out = list(cnlp.segment_many(lines))
-    assert ["".join(w) for w in out] == lines
+    assert out == [cnlp.segment(line) for line in lines]
 
 
 def test_default_loads_once_under_threads():

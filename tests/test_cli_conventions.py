@@ -65,10 +65,14 @@ def test_failures_exit_1(tmp_path, capsys, monkeypatch):
 
 # ------------------------------------------------------------------ --model DIR
 def test_model_option_for_segment_tag_ner(capsys, monkeypatch):
-    code, out, _ = run(["segment", "--model", str(model_path("crf"))], capsys, monkeypatch, "商品和服务\n".encode())
-    assert code == 0 and out.replace(" ", "") == "商品和服务\n"
+    code, out, _ = run(["segment", "--model", str(model_path("hmm") / "order1")], capsys, monkeypatch,
+                       "每逢佳节倍思廉\n".encode())
+    assert code == 0 and out == "每逢 佳节 倍 思廉\n"      # the HMM's words, not the default's (思 廉)
     code, out, _ = run(["tag", "--model", str(model_path("pos"))], capsys, monkeypatch, "我们研究生命\n".encode())
-    assert code == 0 and out.startswith("我们/r ")
+    assert code == 0 and out == "我们/r 研究/v 生命/n\n"
+    # a tagger other than the default: its own tag set shows that --model is the one used
+    code, out, _ = run(["tag", "--model", str(model_path("ud_pos"))], capsys, monkeypatch, "我们研究生命\n".encode())
+    assert code == 0 and out == "我们/PRON 研究/VERB 生命/NOUN\n"
     code, out, _ = run(["ner", "--model", str(model_path("ner"))], capsys, monkeypatch, "江泽民在北京\n".encode())
     assert code == 0 and "]/LOC" in out
 
