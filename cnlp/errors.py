@@ -18,6 +18,11 @@ class ModelFormatError(CnlpError):
         super().__init__(f"{self.path}: {reason}")
 
 
+class InputMismatchError(CnlpError, ValueError):
+    """Two inputs that must line up (a gold file and a prediction of it) do not; the message names
+    both files and the first place they differ."""
+
+
 class CorpusFormatError(CnlpError, ValueError):
     """A line of a corpus or dictionary file cannot be parsed.
 

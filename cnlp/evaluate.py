@@ -10,7 +10,7 @@ from collections import Counter
 from itertools import zip_longest
 from typing import Iterable
 
-from .errors import CorpusFormatError
+from .errors import CorpusFormatError, InputMismatchError
 
 
 def _spans(words: Iterable[str]) -> list[tuple[int, int]]:
@@ -410,17 +410,19 @@ class EntityEvaluator:
 
 def evaluate_ner_files(gold_path, pred_path) -> dict:
     """:class:`EntityEvaluator` over two ``char<TAB>tag`` BIO/BIOES files with the same sentences
-    (``ValueError`` naming the sentence where the characters differ)."""
+    (:class:`~cnlp.errors.InputMismatchError`, a ``ValueError``, naming the files and the sentence where
+    the characters differ)."""
     from .ner.data import read_bio
     ev = EntityEvaluator()
     gold_it, pred_it = read_bio(gold_path), read_bio(pred_path)
     k = 0
     for k, (g, p) in enumerate(zip_longest(gold_it, pred_it), 1):
         if g is None or p is None:
-            raise ValueError(f"{pred_path if p is None else gold_path} ends before sentence {k} "
+            raise InputMismatchError(f"{pred_path if p is None else gold_path} ends before sentence {k} "
                              f"of {gold_path if p is None else pred_path}")
         if g[0] != p[0]:
-            raise ValueError(f"sentence {k}: gold and prediction differ in characters: {g[0][:40]!r} vs {p[0][:40]!r}")
+            raise InputMismatchError(f"{gold_path} and {pred_path}, sentence {k}: gold and prediction differ in "
+                                     f"characters: {g[0][:40]!r} vs {p[0][:40]!r}")
         ev.add(g[1], p[1])
     return ev.result()
 

@@ -89,6 +89,9 @@ def test_evaluator_rejects_mismatched_files(tmp_path):
     (tmp_path / "p").write_text("乙\tO\n\n", "utf-8")
     with pytest.raises(ValueError, match="sentence 1"):
         evaluate_ner_files(tmp_path / "g", tmp_path / "p")
+    # the command line reports it in one line, exit 1, no traceback
+    from cnlp.cli import main
+    assert main(["eval", "ner", "--gold", str(tmp_path / "g"), "--pred", str(tmp_path / "p")]) == 1
 
 
 # ---------------------------------------------------------------------------------- formats
