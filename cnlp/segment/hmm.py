@@ -72,7 +72,7 @@ def _observe(codes, table, obs_codes):
             sym = -4
             space = True
         else:
-            sym = fold_code(c)
+            sym = fold_code(c, table)
         lo, hi = 0, m
         while lo < hi:
             mid = (lo + hi) >> 1
