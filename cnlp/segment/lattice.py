@@ -109,6 +109,8 @@ class BigramModel:
     @classmethod
     def from_stats(cls, stats, *, lam: float = 0.8, alpha: float = 0.01, unk_p: float = 1e-7,
                    classes: str = "all") -> "BigramModel":
+        from ..errors import require_data
+        require_data(stats.total_words, stats.meta.get("source") or "the corpus", "words")
         words = list(stats.words())
         wc = np.asarray(stats.word_counts, np.int64)
         folded = [fold_str(w) for w in words]
@@ -329,6 +331,8 @@ def train_main(args) -> int:
     sents = list(with_progress((s for p in args.corpus for s in read_pd98(p)), args, unit=" paragraphs",
                                desc="reading"))
     stats = CorpusStats.build(sents)
+    from ..errors import require_data
+    require_data(stats.total_words, args.corpus, "words")
     params = {k: (getattr(args, k, None) if getattr(args, k, None) is not None else v) for k, v in TUNED.items()}
     model = BigramModel.from_stats(stats, **{k: params[k] for k in _STATS_PARAMS})
     if params["cand_cost"] > 0:
