@@ -72,7 +72,7 @@ def evaluate(algorithms: list[str]) -> dict:
 
 
 def switch_off_t2s() -> None:
-    """Width folding only (must run before any kernel that inlines fold_code compiles)."""
+    """Width folding only (the fold is a kernel argument, so this works at any time)."""
     import numpy as np
     import cnlp.text as T
     width = np.arange(0x10000, dtype=np.int32)
@@ -80,6 +80,7 @@ def switch_off_t2s() -> None:
     width[0x3000] = 0x20
     width[(width >= 65) & (width <= 90)] += 32
     T._FOLD_TABLE[:] = width
+    T._BMP_TABLE[:] = T.pack_tables(T._CLASS_TABLE, width)     # the table every kernel is given
     T.FOLD_TRANSLATE.clear()
     T.FOLD_TRANSLATE.update({int(c): int(width[c]) for c in np.flatnonzero(width != np.arange(0x10000))})
     assert T.fold_str("選擇ＡＢ") == "選擇ab"

@@ -19,6 +19,8 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from itertools import islice
 from typing import Callable, Iterable, Iterator, NamedTuple
 
+from .outputs import PARTIAL_SUFFIX, PROGRESS_SUFFIX, ResumeError  # noqa: F401  (re-exported)
+
 __all__ = ["AnnotatorSpec", "build_annotator", "build_batch_annotator", "imap_ordered", "TASKS", "BACKENDS"]
 
 #: what an annotator returns per line: ``segment`` a word list, ``tag`` / ``analyze`` / ``parse`` a
@@ -249,67 +251,89 @@ def _map_chunks(spec: AnnotatorSpec, lines: Iterable[str], n_jobs, chunk_size: i
 
 
 # ---------------------------------------------------------------------------------- CLI runs
-PROGRESS_SUFFIX = ".cnlp-progress"
-
-
-def _fsync_write(path: str, data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically (temporary file, fsync, rename)."""
-    tmp = path + ".tmp"
-    with open(tmp, "wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
 
 
 def run_to_file(spec: AnnotatorSpec, lines: Iterable[str], output: str | None, *, n_jobs: int | None = 1,
                 resume: bool = False, chunk_size: int = 2048, checkpoint_lines: int = 20000, progress=None,
-                stdout=None, source: str = "") -> int:
+                stdout=None, source: str = "", stdin: bool = False, resume_stdin: bool = False) -> int:
     """Annotate ``lines`` and write one record per line (``spec.format`` set), in order.
 
-    To ``output`` (a path): with ``resume``, a run that was killed continues after the last
-    checkpoint (its progress record ``OUTPUT.cnlp-progress`` gives the lines done and the output
-    length then; what was written after it is cut off and redone), so the final file is
-    byte-identical to an uninterrupted run. Checkpoints every ``checkpoint_lines`` lines: the
-    output is flushed and fsynced, then the progress record is replaced atomically. The record is
-    removed at the end. Without ``output``, records go to ``stdout``. ``progress``: a callable
+    To ``output``, a regular file (or a path not there yet): written as ``OUTPUT.cnlp-partial``
+    beside it, locked against a second writer (:class:`cnlp.outputs.OutputBusyError`), and renamed
+    over ``OUTPUT`` at the end, so ``OUTPUT`` is never a partial output. A progress record
+    ``OUTPUT.cnlp-progress`` is written from the start and at checkpoints every ``checkpoint_lines``
+    lines (after the partial file is flushed and fsynced): the lines and bytes done, the sha256 of
+    the input lines consumed, ``source`` and the spec. With ``resume``, a run that stopped
+    continues after its last checkpoint (what was written after it is cut off and redone), so the
+    final file is byte-identical to an uninterrupted run; a record of other settings, or input
+    whose first lines differ from the fingerprint, is refused (:class:`cnlp.outputs.ResumeError`, a
+    ValueError), and so is resuming from standard input (``stdin``) unless ``resume_stdin``.
+    Without ``resume`` a new run starts over. A FIFO, pipe or device ``output`` is written
+    directly (no resume). Without ``output``, records go to ``stdout``. ``progress``: a callable
     ``(n_lines, n_chars)`` called after each chunk. Returns the number of lines written.
     """
-    import json
+    from .outputs import AtomicOutput, Fingerprint, is_regular_target, write_file_atomic
     if spec.format is None:
         raise ValueError("run_to_file needs spec.format (the output record format)")
     done = 0
     it = iter(lines)
-    if output is None:
-        out = stdout
-        for data, n_lines, _ in _map_chunks(spec, it, n_jobs, chunk_size, "process", encoded=True):
-            out.write(data.decode("utf-8", "surrogatepass"))
-            done += n_lines
-        out.flush()
-        return done
-    prog_path = output + PROGRESS_SUFFIX
-    offset = 0
-    if resume and os.path.exists(prog_path) and os.path.exists(output):
+    if output is None or not is_regular_target(output):
+        if resume:
+            raise ResumeError(f"{output or 'standard output'}: --resume needs a regular file as output, "
+                              f"not a pipe or a device")
+        out = stdout if output is None else open(output, "wb")
         try:
-            with open(prog_path, encoding="utf-8") as f:
-                state = json.load(f)
-            done, offset = int(state["lines"]), int(state["bytes"])
-            if state.get("source", source) != source or state.get("spec") != json.loads(json.dumps(list(spec))):
-                raise ValueError("the progress record belongs to another run (other input or settings)")
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise ValueError(f"{prog_path}: cannot resume ({exc}); delete it or run without --resume") from None
-        if os.path.getsize(output) < offset:
-            raise ValueError(f"{output} is shorter than its progress record says; run without --resume")
-        for _ in islice(it, done):
-            pass
-    elif os.path.exists(prog_path):
-        os.remove(prog_path)
-    with open(output, "r+b" if offset else "wb") as f:
+            for data, n_lines, _ in _map_chunks(spec, it, n_jobs, chunk_size, "process", encoded=True):
+                out.write(data.decode("utf-8", "surrogatepass") if output is None else data)
+                done += n_lines
+            out.flush()
+        finally:
+            if output is not None:
+                out.close()
+        return done
+    if resume and stdin and not resume_stdin:
+        raise ResumeError("--resume reads standard input again from its first line; give the same input "
+                          "and add --resume-stdin (its first lines are checked against the stopped run)")
+    import json
+    spec_list = json.loads(json.dumps(list(spec)))
+    out = AtomicOutput(output)          # OutputBusyError when another run writes it
+    try:
+        fp = Fingerprint(it, chunk_size)
+        gen = iter(fp)
+        offset = 0
+        if resume and os.path.exists(out.progress):
+            try:
+                with open(out.progress, encoding="utf-8") as f:
+                    state = json.load(f)
+                done, offset, digest = int(state["lines"]), int(state["bytes"]), str(state["input_sha256"])
+                same = state.get("source", source) == source and state.get("spec") == spec_list
+            except (OSError, ValueError, KeyError, TypeError) as exc:
+                raise ResumeError(f"{out.progress}: cannot resume ({exc}); delete it or run without --resume") \
+                    from None
+            if not same:
+                raise ResumeError(f"{out.progress}: the progress record belongs to another run (other input files "
+                                  f"or settings); run without --resume")
+            if out.size() < offset:
+                raise ResumeError(f"{out.partial} is shorter than its progress record says; run without --resume")
+            for _ in islice(gen, done):
+                pass
+            if fp.n < done or fp.at(done) != digest:
+                raise ResumeError(f"the input is not the one of the stopped run (its first {done} lines differ); "
+                                  f"run without --resume")
+        fp.mark()
+        f = out.file
         f.seek(offset)
         f.truncate()
+
+        def record():
+            return json.dumps({"lines": done, "bytes": offset, "input_sha256": fp.at(done), "source": source,
+                               "spec": spec_list}).encode()
+        f.flush()
+        os.fsync(f.fileno())
+        write_file_atomic(out.progress, record())          # from the first line on
         since = 0
         n_chars = 0
-        for data, n_lines, chars in _map_chunks(spec, it, n_jobs, chunk_size, "process", encoded=True):
+        for data, n_lines, chars in _map_chunks(spec, gen, n_jobs, chunk_size, "process", encoded=True):
             f.write(data)
             offset += len(data)
             done += n_lines
@@ -318,13 +342,11 @@ def run_to_file(spec: AnnotatorSpec, lines: Iterable[str], output: str | None, *
             if since >= checkpoint_lines:            # checkpoints fall between chunks
                 f.flush()
                 os.fsync(f.fileno())
-                _fsync_write(prog_path, json.dumps({"lines": done, "bytes": offset, "source": source,
-                                                    "spec": list(spec)}).encode())
+                write_file_atomic(out.progress, record())
                 since = 0
             if progress is not None:
                 progress(done, n_chars)
-        f.flush()
-        os.fsync(f.fileno())
-    if os.path.exists(prog_path):
-        os.remove(prog_path)
+        out.commit()
+    finally:
+        out.close()
     return done

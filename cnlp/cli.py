@@ -212,10 +212,48 @@ def _add_batch_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
     p.add_argument("--resume", action="store_true",
                    help="with --output: continue a run that was killed (the output ends up byte-identical)")
+    p.add_argument("--resume-stdin", action="store_true",
+                   help="with --resume and standard input: the same input is given again (its first lines are "
+                        "checked against the stopped run)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.add_argument("--errors", choices=["strict", "replace", "skip"], default="strict",
                    help="a line that is not valid UTF-8: stop with an error naming it (default), decode it with "
                         "U+FFFD, or skip it; replaced or skipped lines are counted on stderr")
+
+
+def check_output(args) -> None:
+    """:class:`UsageError` when the output (``-o FILE``, else stdout) is one of the input files
+    (the same file, through links too): writing it would destroy the input."""
+    from .outputs import input_is_output
+    out = args.output if getattr(args, "output", None) else sys.stdout
+    same = input_is_output(out, args.files or ["-"], stdin=sys.stdin)
+    if same is not None:
+        raise UsageError(f"the output {getattr(args, 'output', None) or '(standard output)'} is the input file "
+                         f"{same}; write to another file")
+
+
+@contextlib.contextmanager
+def output_stream(args):
+    """The text stream a command writes to: ``sys.stdout``, or ``-o FILE`` written atomically
+    (:class:`cnlp.outputs.AtomicOutput`; a FIFO or device directly)."""
+    if not getattr(args, "output", None):
+        yield sys.stdout
+        return
+    from .outputs import AtomicOutput, is_regular_target
+    if not is_regular_target(args.output):
+        with open(args.output, "w", encoding="utf-8", newline="") as f:
+            yield f
+        return
+    out = AtomicOutput(args.output)
+    try:
+        out.file.truncate()
+        text = io.TextIOWrapper(out.file, encoding="utf-8", newline="")
+        yield text
+        text.flush()
+        out.commit()
+    except BaseException:
+        out.discard()
+        raise
 
 
 def _jobs(args) -> int:
@@ -248,7 +286,7 @@ def _batched(args, spec) -> bool:
     import json
     from .batch import run_to_file
     files = args.files or ["-"]
-    source = json.dumps([(f, os.path.getsize(f), os.stat(f).st_mtime_ns) if f != "-" else (f, 0, 0) for f in files])
+    source = json.dumps(files)                 # the content is checked by the fingerprint of the lines read
     bar = progress_bar(args)
     last = [0]
 
@@ -260,7 +298,7 @@ def _batched(args, spec) -> bool:
             bar.set_postfix_str(f"{n_chars / rate:,.0f} chars/s", refresh=False)
     try:
         run_to_file(spec, _input(args), args.output, n_jobs=jobs, resume=args.resume, progress=progress,
-                    stdout=sys.stdout, source=source)
+                    stdout=sys.stdout, source=source, stdin="-" in files, resume_stdin=args.resume_stdin)
     except ValueError as exc:
         raise SystemExit(f"cnlp: {exc}") from None
     finally:
@@ -270,6 +308,7 @@ def _batched(args, spec) -> bool:
 
 
 def cmd_segment(args) -> int:
+    check_output(args)
     if not args.dictionary and args.mode != "search" and _jobs(args) > 1:
         # the workers load the model: this process only reads, orders and writes
         from .batch import AnnotatorSpec
@@ -288,16 +327,16 @@ def cmd_segment(args) -> int:
                              user_words=_user_entries(seg), format=args.delimiter, keep_spaces=args.keep_spaces)
         if _batched(args, spec):
             return 0
-    out = sys.stdout
     sep = args.delimiter
     # files: many lines per kernel call; standard input: each line answered as soon as it is read
     from_stdin = not args.files or "-" in args.files
-    for words in seg.segment_many(_input(args), chunk_size=1 if from_stdin else 4096):
-        if not args.keep_spaces:
-            words = [w for w in words if not w.isspace()]
-        out.write(sep.join(words))
-        out.write("\n")
-    out.flush()
+    with output_stream(args) as out:
+        for words in seg.segment_many(_input(args), chunk_size=1 if from_stdin else 4096):
+            if not args.keep_spaces:
+                words = [w for w in words if not w.isspace()]
+            out.write(sep.join(words))
+            out.write("\n")
+        out.flush()
     _report_bad_lines(args)
     return 0
 
@@ -307,20 +346,14 @@ def _segment_search(args, seg) -> int:
     characters preceded by the dictionary words inside it (``Segmenter.tokenize(mode="search")``)."""
     if (args.jobs or 0) > 1 or args.jobs == 0 or args.resume:
         raise UsageError("--mode search runs in one process (no --jobs, no --resume)")
-    out = open(args.output, "w", encoding="utf-8", newline="") if args.output else sys.stdout
-    try:
-        with contextlib.closing(with_progress(_input(args), args)) as lines:
-            for line in lines:
-                words = [w for w, _, _ in seg.tokenize(line, mode="search")]
-                if not args.keep_spaces:
-                    words = [w for w in words if not w.isspace()]
-                out.write(args.delimiter.join(words))
-                out.write("\n")
-    finally:
-        if args.output:
-            out.close()
-        else:
-            out.flush()
+    with output_stream(args) as out, contextlib.closing(with_progress(_input(args), args)) as lines:
+        for line in lines:
+            words = [w for w, _, _ in seg.tokenize(line, mode="search")]
+            if not args.keep_spaces:
+                words = [w for w in words if not w.isspace()]
+            out.write(args.delimiter.join(words))
+            out.write("\n")
+        out.flush()
     _report_bad_lines(args)
     return 0
 
@@ -330,6 +363,7 @@ def cmd_tag(args) -> int:
     import json
     from . import get_pos_tagger
     from .pipeline import Pipeline
+    check_output(args)
     seg = _build_segmenter(args)
     from .batch import AnnotatorSpec
     if args.model or args.seg_model:                 # not expressible by a worker recipe: one process
@@ -381,6 +415,7 @@ def format_entities(text: str, ents, fmt: str) -> str:
 def cmd_ner(args) -> int:
     """``cnlp ner``: one output record per input line, always."""
     from . import get_ner
+    check_output(args)
     if args.model:
         from .ner.recognizer import EntityRecognizer
         rec = registry.load(args.model)

@@ -38,6 +38,20 @@ class CorpusFormatError(CnlpError, ValueError):
         super().__init__(f"{self.path}:{lineno}: {reason}{shown}")
 
 
+class EmptyCorpusError(CnlpError, ValueError):
+    """A training corpus holds nothing to learn from (empty, or no sentence of the kind needed).
+    The message names the corpus; the command line reports it in one line (exit status 1)."""
+
+
+def require_data(n, source, what: str = "sentences") -> None:
+    """:class:`EmptyCorpusError` when ``n`` (a count) is zero: ``source`` (a path or list of
+    paths) has no ``what`` to train on. Training functions call it before fitting anything."""
+    if not n:
+        if isinstance(source, (list, tuple)):
+            source = ", ".join(map(str, source))
+        raise EmptyCorpusError(f"{source}: no {what} to train on (is the corpus empty or in another format?)")
+
+
 class NotFittedError(CnlpError, ValueError):
     """A model was used before ``fit()`` or ``load()``."""
 

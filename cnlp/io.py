@@ -38,7 +38,7 @@ from .errors import CnlpError, ModelFormatError
 FORMAT_VERSION = 1
 __all__ = ["save_bundle", "load_bundle", "load_meta", "load_arrays", "load_trie", "save_trie", "data_dir",
            "corpora_dir", "model_path", "FORMAT_VERSION", "atomic_directory", "check_meta", "Field", "Arr",
-           "guard_load", "file_sha256"]
+           "guard_load", "file_sha256", "meta_digest", "bundle_checksums"]
 
 #: largest meta.json read (bytes) and deepest JSON nesting accepted
 MAX_META_BYTES = 64 << 20
@@ -252,6 +252,40 @@ def file_sha256(path) -> str:
     return h.hexdigest()
 
 
+def meta_digest(meta: dict) -> str:
+    """sha256 of ``meta.json``'s content without its ``checksums``: canonical JSON (sorted keys, no
+    spaces, ASCII), so it covers every semantic field (tag and class name order included) however
+    the file is laid out. Recorded as ``checksums["meta.json"]``."""
+    body = {k: v for k, v in meta.items() if k != "checksums"}
+    text = json.dumps(body, ensure_ascii=True, sort_keys=True, separators=(",", ":"), allow_nan=False)
+    return hashlib.sha256(text.encode("ascii")).hexdigest()
+
+
+def bundle_checksums(directory, meta: dict) -> dict:
+    """The ``checksums`` of a bundle: the sha256 of every file of ``directory`` but meta.json; for
+    a sub-directory holding its own bundle (``dict/``, ``first/`` ...) the sha256 of its meta.json
+    (which covers the rest of it), for any other sub-directory each of its files; and under
+    ``"meta.json"`` :func:`meta_digest` of ``meta``. A part listed here that is missing at load
+    time is an error naming it."""
+    root = Path(directory)
+    sums = {}
+
+    def walk(d: Path, prefix: str) -> None:
+        for p in sorted(d.iterdir()):
+            if p.name.startswith("."):
+                continue
+            if p.is_dir():
+                if (p / "meta.json").is_file():
+                    sums[f"{prefix}{p.name}/meta.json"] = file_sha256(p / "meta.json")
+                else:
+                    walk(p, f"{prefix}{p.name}/")
+            elif p.is_file() and not (prefix == "" and p.name == "meta.json"):
+                sums[prefix + p.name] = file_sha256(p)
+    walk(root, "")
+    sums["meta.json"] = meta_digest(meta)
+    return sums
+
+
 def save_bundle(directory, kind: str, meta: dict, arrays: dict[str, np.ndarray],
                 tries: dict[str, marisa_trie.Trie] | None = None) -> Path:
     """Write ``meta.json`` (with ``kind``, ``format_version``, the dtype and shape of every array
@@ -276,8 +310,7 @@ def save_bundle(directory, kind: str, meta: dict, arrays: dict[str, np.ndarray],
             for p in target.iterdir():
                 if p.is_file() and p.name not in written and not p.name.startswith("."):
                     shutil.copy2(p, d / p.name)
-        meta["checksums"] = {p.name: file_sha256(p) for p in sorted(d.iterdir())
-                             if p.is_file() and p.name != "meta.json"}
+        meta["checksums"] = bundle_checksums(d, meta)
         (d / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1, sort_keys=True), "utf-8")
     return Path(directory)
 
@@ -324,7 +357,44 @@ def load_meta(directory, kind: str | None = None, schema: dict | None = None) ->
     check_meta(path, meta, _BUNDLE_SCHEMA)
     if schema:
         check_meta(path, meta, schema)
+    _check_coverage(Path(directory), meta)
     return meta
+
+
+def _check_coverage(directory: Path, meta: dict) -> None:
+    """With checksums: meta.json's content against ``checksums["meta.json"]`` (bundles saved
+    before it existed lack it), every other listed part present, and the meta.json of each
+    sub-bundle (``dict/meta.json`` ...) verified, so a composite bundle missing a part or with an
+    edited field is refused. Top-level files are verified when they are read (:func:`_checked_file`)."""
+    sums = meta.get("checksums")
+    if sums is None:
+        return
+    for name, want in sums.items():
+        if not isinstance(name, str) or not isinstance(want, str) or len(want) != 64:
+            raise ModelFormatError(directory / "meta.json", f"bad checksums entry {name!r}")
+        if name == "meta.json":
+            try:
+                got = meta_digest(meta)
+            except (TypeError, ValueError) as e:
+                raise ModelFormatError(directory / "meta.json", f"not canonical JSON ({e})") from None
+            if got != want:
+                raise ModelFormatError(directory / "meta.json", "its content does not match its checksum "
+                                                                "(a field was edited)")
+            continue
+        parts = name.split("/")
+        if name.startswith("/") or any(p in ("", ".", "..") for p in parts):
+            raise ModelFormatError(directory / "meta.json", f"bad checksums entry {name!r}")
+        path = directory.joinpath(*parts)
+        if not path.is_file():
+            raise ModelFormatError(path, "missing (listed in the bundle's meta.json checksums)")
+        if len(parts) > 1:
+            try:
+                got = file_sha256(path)
+            except OSError as e:
+                raise ModelFormatError(path, f"unreadable ({e})") from None
+            if got != want:
+                raise ModelFormatError(path, "sha256 checksum does not match the bundle's meta.json "
+                                             "(file corrupted or modified)")
 
 
 _SHAPE = OBJ({"dtype": STR(lo=2, hi=8), "shape": LIST(INT(0, 1 << 40), hi=8)})

@@ -67,7 +67,8 @@ def _build_bmp_table() -> np.ndarray:
     return table
 
 
-_BMP_TABLE = _build_bmp_table()
+#: int8[65536]: the class of every BMP code point
+_CLASS_TABLE = _build_bmp_table()
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -75,7 +76,7 @@ def char_class(c, table):
     """The class of code point ``c`` (``table``: :data:`_BMP_TABLE`); the one definition every
     kernel uses: BMP by table, CJK extension planes HAN, emoji and pictographs SYMBOL, else OTHER."""
     if 0 <= c < 65536:
-        return table[c]
+        return table[c] & 0xFF
     if 0x20000 <= c <= 0x3FFFF:        # CJK extension planes
         return 1
     if 0x1F000 <= c <= 0x1FAFF:        # emoji, pictographs, playing cards
@@ -127,9 +128,20 @@ def _build_fold_table() -> np.ndarray:
     return table.astype(np.uint16)
 
 
-#: BMP code point -> folded code point (width fold, ASCII lower case, traditional -> simplified);
-#: read by :func:`fold_code`, so kernels compiled with it keep it as a constant
+#: BMP code point -> folded code point (width fold, ASCII lower case, traditional -> simplified)
 _FOLD_TABLE = _build_fold_table()
+
+
+def pack_tables(classes: np.ndarray, fold: np.ndarray) -> np.ndarray:
+    """int32[65536]: class in the low 8 bits, folded code point above (:data:`_BMP_TABLE`)."""
+    return np.ascontiguousarray(classes.astype(np.int32) | (fold.astype(np.int32) << 8))
+
+
+#: the one table every kernel is given as an argument (never a global it compiles in: the
+#: traditional -> simplified part comes from a data file that may change): int32[65536], the
+#: class of each BMP code point (:func:`char_class`) in the low 8 bits, its folded code point
+#: (:func:`fold_code`) above them
+_BMP_TABLE = pack_tables(_CLASS_TABLE, _FOLD_TABLE)
 
 #: :data:`_FOLD_TABLE` as a ``str.translate`` mapping (only the code points it changes)
 FOLD_TRANSLATE: dict[int, int] = {int(c): int(_FOLD_TABLE[c])
@@ -137,19 +149,20 @@ FOLD_TRANSLATE: dict[int, int] = {int(c): int(_FOLD_TABLE[c])
 
 
 @njit(cache=True, nogil=True, inline="always")
-def fold_code(c):
-    """Fold one code point: full-width ASCII -> half width, U+3000 -> space, A-Z -> a-z, and a
-    traditional character -> its simplified form (``data/t2s/table.json``; characters also used in
-    simplified text, such as 乾 and 著, stay). Code points outside the BMP are returned unchanged."""
+def fold_code(c, table):
+    """Fold one code point (``table``: :data:`_BMP_TABLE`): full-width ASCII -> half width, U+3000
+    -> space, A-Z -> a-z, and a traditional character -> its simplified form
+    (``data/t2s/table.json``; characters also used in simplified text, such as 乾 and 著, stay).
+    Code points outside the BMP are returned unchanged."""
     if 0 <= c < 65536:
-        c = _FOLD_TABLE[c]
+        c = table[c] >> 8
     return c
 
 
 @njit(cache=True, nogil=True)
-def _fold(codes, out):
+def _fold(codes, table, out):
     for i in range(codes.shape[0]):
-        out[i] = fold_code(codes[i])
+        out[i] = fold_code(codes[i], table)
     return out
 
 
@@ -158,7 +171,7 @@ def fold_width(codes: np.ndarray) -> np.ndarray:
     ASCII letters lower-cased, traditional characters to simplified. Used only for lookups and
     features; output is always cut from the original text."""
     codes = np.ascontiguousarray(codes, dtype=np.int32)
-    return _fold(codes, np.empty_like(codes))
+    return _fold(codes, _BMP_TABLE, np.empty_like(codes))
 
 
 def fold_str(text: str) -> str:

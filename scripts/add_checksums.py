@@ -1,6 +1,9 @@
 """Add the integrity fields of :func:`cnlp.io.save_bundle` (``checksums``, ``arrays``) to bundles
 saved before they existed, changing nothing else: every other file stays byte-identical and the
 rest of meta.json is re-serialised exactly as save_bundle writes it (checked before writing).
+``checksums`` is :func:`cnlp.io.bundle_checksums`: every file, each sub-bundle's meta.json and,
+under ``"meta.json"``, the digest of meta.json's own fields. Sub-bundles are done before the
+bundles that hold them (deepest first), so a parent's checksum is of its part's final meta.json.
 
     python scripts/add_checksums.py data            # every bundle under data/
 """
@@ -13,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from cnlp.io import file_sha256
+from cnlp.io import bundle_checksums
 
 
 def _dump(meta: dict) -> str:
@@ -40,8 +43,8 @@ def add(bundle: Path) -> bool:
         raise SystemExit(f"{path}: not in save_bundle's serialisation; refusing to rewrite it")
     if (bundle / "arrays.npz").is_file():
         meta["arrays"] = declarations(bundle / "arrays.npz")
-    meta["checksums"] = {p.name: file_sha256(p) for p in sorted(bundle.iterdir())
-                         if p.is_file() and p.name != "meta.json"}
+    meta.pop("checksums", None)
+    meta["checksums"] = bundle_checksums(bundle, meta)
     new = _dump(meta)
     if new == text:
         return False
@@ -51,7 +54,7 @@ def add(bundle: Path) -> bool:
 
 def main(argv) -> int:
     for root in argv or ["data"]:
-        for meta in sorted(Path(root).rglob("meta.json")):
+        for meta in sorted(Path(root).rglob("meta.json"), key=lambda p: (-len(p.parts), str(p))):
             print(("updated " if add(meta.parent) else "unchanged ") + str(meta.parent))
     return 0
 

@@ -36,26 +36,39 @@ def test_user_words_cross_the_process_boundary():
     assert out == ["商品|和|服|务研|究"] * 4
 
 
+class _Killed(Exception):
+    pass
+
+
+def _dies_after(lines, n):
+    """``lines``, then an exception after ``n`` of them (a run killed at that point)."""
+    for i, line in enumerate(lines):
+        if i == n:
+            raise _Killed
+        yield line
+
+
 def test_run_to_file_resume_after_partial_output(tmp_path):
     spec = AnnotatorSpec("segment", algorithm="fmm", format=" ")
     out = str(tmp_path / "out.txt")
-    run_to_file(spec, LINES, out, checkpoint_lines=10, source="x")
+    run_to_file(spec, LINES, out, checkpoint_lines=10, chunk_size=5, source="x")
     full = open(out, "rb").read()
+    os.remove(out)
     # a run that died after a checkpoint, with half a record written after it
-    run_to_file(spec, LINES[:100], out, checkpoint_lines=30, source="x")
-    import json
-    with open(out + ".cnlp-progress", "w") as f:
-        json.dump({"lines": 90, "bytes": len(b"".join(open(out, "rb").readlines()[:90])), "source": "x",
-                   "spec": list(spec)}, f)
-    with open(out, "ab") as f:
+    with pytest.raises(_Killed):
+        run_to_file(spec, _dies_after(LINES, 97), out, checkpoint_lines=30, chunk_size=5, source="x")
+    assert not os.path.exists(out)                      # never a partial output under the final name
+    with open(out + ".cnlp-partial", "ab") as f:
         f.write("半行".encode())
-    run_to_file(spec, LINES, out, resume=True, checkpoint_lines=10, source="x")
-    assert open(out, "rb").read() == full and not os.path.exists(out + ".cnlp-progress")
-    # a progress record of another input is refused
-    with open(out + ".cnlp-progress", "w") as f:
-        json.dump({"lines": 1, "bytes": 1, "source": "y", "spec": list(spec)}, f)
+    run_to_file(spec, LINES, out, resume=True, checkpoint_lines=10, chunk_size=5, source="x")
+    assert open(out, "rb").read() == full
+    assert not os.path.exists(out + ".cnlp-progress") and not os.path.exists(out + ".cnlp-partial")
+    # a progress record of other input files is refused
+    with pytest.raises(_Killed):
+        run_to_file(spec, _dies_after(LINES, 97), out, checkpoint_lines=30, chunk_size=5, source="y")
     with pytest.raises(ValueError, match="another run"):
-        run_to_file(spec, LINES, out, resume=True, source="x")
+        run_to_file(spec, LINES, out, resume=True, source="x", chunk_size=5)
+    assert open(out, "rb").read() == full               # the finished output is untouched
 
 
 def test_dask_local_cluster_matches_serial():

@@ -643,6 +643,7 @@ def add_train_arguments(parser: argparse.ArgumentParser) -> None:
 def train_main(args) -> int:
     """``cnlp train stats --corpus PATH [--corpus PATH] --format pd98|sighan --out DIR``."""
     from ..cli import PD98_CORPUS, UsageError, default_corpus, with_progress
+    from ..errors import require_data
     t0 = time.perf_counter()
     reader = read_pd98 if args.format == "pd98" else read_sighan
     if not args.corpus:
@@ -655,6 +656,7 @@ def train_main(args) -> int:
             yield from reader(path)
 
     stats = CorpusStats.build(with_progress(stream(), args, unit=" sentences", desc="stats"), meta={"sources": [_source_info(p, args.format) for p in args.corpus]})
+    require_data(stats.n_sentences and stats.total_words, args.corpus, "words")
     stats.save(args.out)
     print(f"{stats!r} -> {os.fspath(args.out)} in {time.perf_counter() - t0:.1f}s")
     return 0

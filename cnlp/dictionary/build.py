@@ -38,12 +38,14 @@ def add_train_arguments(parser: argparse.ArgumentParser) -> None:
 
 def train_main(args) -> int:
     from ..cli import PD98_CORPUS, UsageError, default_corpus
+    from ..errors import require_data
     t0 = time.perf_counter()
     if not args.corpus:
         if args.format != "pd98":
             raise UsageError(f"give --corpus PATH (the default corpus is in pd98 format, not {args.format})")
         args.corpus = [default_corpus(*PD98_CORPUS)]
     d = build_dictionary(args.corpus, args.format)
+    require_data(len(d), args.corpus, "words")
     d.meta.update({"source": [str(p) for p in args.corpus], "format": args.format,
                    "command": f"cnlp train dict --corpus {' --corpus '.join(args.corpus)} "
                               f"--format {args.format} --out {args.out}"})

@@ -262,12 +262,14 @@ def add_train_arguments(parser: argparse.ArgumentParser) -> None:
 
 def train_main(args) -> int:
     from ..cli import PD98_CORPUS, UsageError, default_corpus
+    from ..errors import require_data
     t0 = time.perf_counter()
     if not args.corpus:
         if args.format != "pd98":
             raise UsageError("give --corpus PATH (the default corpus is in pd98 format, not raw)")
         args.corpus = default_corpus(*PD98_CORPUS)
     table = IDFTable.from_pd98(args.corpus) if args.format == "pd98" else IDFTable.from_raw(args.corpus)
+    require_data(table.n_docs_, args.corpus, "documents")
     table.save(args.out)
     print(f"{table!r} -> {args.out} ({time.perf_counter() - t0:.1f} s)")
     return 0

@@ -74,7 +74,7 @@ def ner_attributes(raw, table, bounds, wtags, cstats, trie, wstats, gaz, gtypes)
     codes = np.empty(n, np.int32)
     C = cstats.shape[0]
     for i in range(n):
-        c = fold_code(raw[i])
+        c = fold_code(raw[i], table)
         codes[i] = c
         p = i + P
         A[p, CODE] = c

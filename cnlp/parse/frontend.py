@@ -155,11 +155,12 @@ class LexiconTagger:
 
     def predict_ids(self, codes, bounds, treebank: str | None = None) -> np.ndarray:
         from ..pos._kernels import candidate_mask
+        from ..text import _BMP_TABLE
         from ..sequence._kernels import viterbi
         X = self.transform(codes, bounds, treebank)
         L = len(self.tagset)
         f = self.base.features
-        allowed = candidate_mask(codes, bounds, f.trie, self.base._args[-1], L, np.zeros((0, L), np.bool_))
+        allowed = candidate_mask(codes, bounds, _BMP_TABLE, f.trie, self.base._args[-1], L, np.zeros((0, L), np.bool_))
         index, weights, trans, start, end = self.model.decode_params()
         return viterbi(X, index, weights, trans, start, end, allowed, np.zeros((0, L), np.float64))
 
@@ -194,11 +195,13 @@ class LexiconTagger:
                "treebanks": self.treebanks, "treebank": self.treebank}
         if self.guide is not None:
             ext["guide_templates"] = [t.name for t in self.guide_features.templates]
-        self.base.save(directory, meta={**(meta or {}), "ud_tagger": ext}, prune=prune)
-        if self.lexicon is not None:
-            self.lexicon.dictionary.save(Path(directory) / "lexicon")
-        if self.guide is not None:
-            self.guide.save(Path(directory) / "guide", meta={"stage": "guide"}, prune=0.0)     # as trained on
+        from ..io import atomic_directory
+        with atomic_directory(directory) as d:      # the parts first: the base's checksums cover them
+            if self.lexicon is not None:
+                self.lexicon.dictionary.save(d / "lexicon")
+            if self.guide is not None:
+                self.guide.save(d / "guide", meta={"stage": "guide"}, prune=0.0)     # as trained on
+            self.base.save(d, meta={**(meta or {}), "ud_tagger": ext}, prune=prune)
         return Path(directory)
 
     @classmethod

@@ -62,7 +62,7 @@ def word_attributes(raw, bounds, table, trie, ambig, top, freq, affix, pred):
     n = raw.shape[0]
     codes = np.empty(n, np.int32)
     for i in range(n):
-        codes[i] = fold_code(raw[i])
+        codes[i] = fold_code(raw[i], table)
     for w in range(m):
         s, e = bounds[w], bounds[w + 1]
         p = w + P
@@ -101,7 +101,7 @@ def word_attributes(raw, bounds, table, trie, ambig, top, freq, affix, pred):
 
 
 @njit(cache=True, nogil=True)
-def candidate_mask(raw, bounds, trie, cands, L, user):
+def candidate_mask(raw, bounds, table, trie, cands, L, user):
     """bool (m, L) allowed tags, or (0, L) when nothing is restricted: a word seen at least
     ``min_count`` times in the tag dictionary may only take the tags it had there (``cands`` =
     (ptr int64 (V+1,), tag ids int32, word counts int64 (V,), min_count)); a row of ``user`` (m, L)
@@ -116,7 +116,7 @@ def candidate_mask(raw, bounds, trie, cands, L, user):
         n = raw.shape[0]
         codes = np.empty(n, np.int32)
         for i in range(n):
-            codes[i] = fold_code(raw[i])
+            codes[i] = fold_code(raw[i], table)
         for w in range(m):
             k = lookup(root, htab, word, codes, bounds[w], bounds[w + 1])
             if k >= 0 and counts[k] >= min_count and ptr[k + 1] > ptr[k]:
@@ -150,5 +150,5 @@ def tag_words(raw, bounds, table, trie, ambig, top, freq, affix, spec, bits, can
     X = hash_templates(A, WORD_PAD, spec, bits, np.empty((m, spec[0].shape[0]), np.int32), 0)
     index, weights, trans, start, end = model
     L = weights[0].shape[1]
-    allowed = candidate_mask(raw, bounds, trie, cands, L, user)
+    allowed = candidate_mask(raw, bounds, table, trie, cands, L, user)
     return viterbi(X, index, weights, trans, start, end, allowed, np.zeros((0, L), np.float64))

@@ -307,10 +307,12 @@ def add_train_arguments(parser: argparse.ArgumentParser) -> None:
 def train_main(args) -> int:
     from ..cli import PD98_CORPUS, default_corpus, dev_summary, progress_enabled
     from ..corpus.splits import pd98_split
+    from ..errors import require_data
     from ..train import command_line
     t0 = time.perf_counter()
     args.corpus = args.corpus or default_corpus(*PD98_CORPUS)
     split = pd98_split(args.corpus, test_ratio=args.test_ratio, dev_ratio=args.dev_ratio)
+    require_data(len(split.train), args.corpus, "tagged sentences")
     tagger = train_pos(split.train, split.dev, algorithm=args.algorithm, bits=args.bits, folds=args.folds,
                        seeds=args.seeds, n_iter=args.n_iter, c2=args.c2, max_iter=args.max_iter,
                        min_count=args.min_count, dict_min_count=args.dict_min_count, templates=args.templates,

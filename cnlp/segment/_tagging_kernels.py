@@ -59,7 +59,7 @@ def tag_bounds_user(raw, table, use_dict, tries, spec, bits, space, model, uroot
     (:func:`cnlp.dictionary._user_kernels.bmes_user_constraints`), decoding, and the merge of
     preferred words (:func:`cnlp.dictionary._user_kernels.merge_preferred`)."""
     n = raw.shape[0]
-    folded = _fold(raw, np.empty(n, np.int32))
+    folded = _fold(raw, table, np.empty(n, np.int32))
     allowed, bias, ps, pe = bmes_user_constraints(uroot, uhtab, uword, ukids, folded, raw, table, space, umode, ustrength,
                                                   suggest_unit, prefer_unit)
     b = tag_bounds(raw, table, use_dict, tries, spec, bits, space, model, allowed, bias)

@@ -72,7 +72,7 @@ def _observe(codes, table, obs_codes):
             sym = -4
             space = True
         else:
-            sym = fold_code(c)
+            sym = fold_code(c, table)
         lo, hi = 0, m
         while lo < hi:
             mid = (lo + hi) >> 1
@@ -198,7 +198,8 @@ class HMMSegmenter(Segmenter):
             raise TypeError(f"fit_stats() expects a CorpusStats, got {type(stats).__name__}")
         stats.require_bmes()
         if int(stats.char_counts.sum()) == 0:
-            raise ValueError("fit() needs at least one non-empty sentence")
+            from ..errors import EmptyCorpusError
+            raise EmptyCorpusError("fit() needs at least one non-empty sentence: the corpus is empty")
         # emissions per observation symbol: characters with one symbol (folded forms, Latin, space) pooled
         vocab, inv = np.unique(symbols(stats.char_codes), return_inverse=True)
         V, T = vocab.shape[0], 4

@@ -109,6 +109,8 @@ class BigramModel:
     @classmethod
     def from_stats(cls, stats, *, lam: float = 0.8, alpha: float = 0.01, unk_p: float = 1e-7,
                    classes: str = "all") -> "BigramModel":
+        from ..errors import require_data
+        require_data(stats.total_words, stats.meta.get("source") or "the corpus", "words")
         words = list(stats.words())
         wc = np.asarray(stats.word_counts, np.int64)
         folded = [fold_str(w) for w in words]
@@ -170,28 +172,36 @@ _NONE_F2 = np.zeros((0, 0), np.float32)
 def bigram_table(keys: np.ndarray, counts: np.ndarray) -> np.ndarray:
     """Open-addressing table (linear probing, load <= 0.6) of ``key << 32 | count``, built with numpy.
 
-    Same layout as :func:`cnlp.segment._lattice_kernels.build_bigram_table`, but vectorised so
-    that loading a model does not need a Numba call. In each round, every unplaced key tries its
-    current slot; one key per free slot is placed and the others move one slot on.
+    Same layout rules as :func:`cnlp.segment._lattice_kernels.build_bigram_table` (each key at or
+    after its home slot, no empty slot in between), built in O(n log n) whatever the keys: sorted
+    by home slot, each key goes to ``max(home, previous + 1)`` (a running maximum); when the last
+    cluster runs past the end, the circle is cut after an empty slot instead. Duplicate keys
+    are refused (``ValueError``).
     """
-    size = 1 << max(4, int(keys.shape[0] / 0.6).bit_length())
-    mask = np.uint64(size - 1)
+    n = keys.shape[0]
+    size = 1 << max(4, int(n / 0.6).bit_length())
     table = np.zeros(size, np.int64)
-    packed = (keys.astype(np.int64) << 32) | np.minimum(counts, 2**31 - 1).astype(np.int64)
-    slot = ((keys.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(40)) & mask
-    todo = np.arange(keys.shape[0])
-    while todo.shape[0]:
-        sl = slot[todo]
-        free = table[sl.astype(np.int64)] == 0
-        _, first = np.unique(sl, return_index=True)
-        win = np.zeros(todo.shape[0], bool)
-        win[first] = True
-        win &= free
-        table[sl[win].astype(np.int64)] = packed[todo[win]]
-        rest = todo[~win]
-        slot[rest] = (slot[rest] + np.uint64(1)) & mask
-        todo = rest
-    return table
+    if n == 0:
+        return table
+    keys = keys.astype(np.int64)
+    if np.unique(keys).shape[0] != n:
+        raise ValueError(f"bigram_keys holds {n - np.unique(keys).shape[0]} duplicate keys")
+    packed = (keys << 32) | np.minimum(counts, 2**31 - 1).astype(np.int64)
+    home = (((keys.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(40))
+            & np.uint64(size - 1)).astype(np.int64)
+    idx = np.arange(n, dtype=np.int64)
+    rot = 0
+    for _ in range(8):
+        h = (home - rot) & (size - 1)
+        order = np.argsort(h, kind="stable")
+        pos = np.maximum.accumulate(h[order] - idx) + idx
+        if pos[-1] < size:
+            table[(pos + rot) & (size - 1)] = packed[order]
+            return table
+        # cut the circle where the last cluster starts (the slot before it is empty)
+        gaps = np.flatnonzero(np.diff(pos) > 1)
+        rot = (rot + int(pos[gaps[-1] + 1] if gaps.shape[0] else pos[0])) & (size - 1)
+    raise ValueError("cannot lay out the bigram table")      # not reached: load <= 0.6
 
 
 class LatticeSegmenter(Segmenter):
@@ -321,6 +331,8 @@ def train_main(args) -> int:
     sents = list(with_progress((s for p in args.corpus for s in read_pd98(p)), args, unit=" paragraphs",
                                desc="reading"))
     stats = CorpusStats.build(sents)
+    from ..errors import require_data
+    require_data(stats.total_words, args.corpus, "words")
     params = {k: (getattr(args, k, None) if getattr(args, k, None) is not None else v) for k, v in TUNED.items()}
     model = BigramModel.from_stats(stats, **{k: params[k] for k in _STATS_PARAMS})
     if params["cand_cost"] > 0:

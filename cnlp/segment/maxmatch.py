@@ -42,7 +42,7 @@ def prepare(raw, table, fold):
     for i in range(n):
         c = raw[i]
         cls[i] = char_class(c, table)
-        codes[i] = fold_code(c) if fold else c
+        codes[i] = fold_code(c, table) if fold else c
     return codes, cls
 
 
@@ -253,7 +253,7 @@ class MaxMatchSegmenter(Segmenter):
     def _spans(self, codes: np.ndarray):
         ud = self.user_dict
         n = codes.shape[0]
-        folded = _fold(codes, np.empty(n, np.int32))
+        folded = _fold(codes, _BMP_TABLE, np.empty(n, np.int32))
         span_end = np.full(n, -1, np.int32)
         extra_end = np.full(n, -1, np.int32)
         span_start = np.full(n + 1, -1, np.int32)

@@ -286,6 +286,8 @@ def training_data(corpus, *, dev_ratio: float = 0.05, bits: int = 22, dict_featu
     sents = [[w for w, _ in s] for p in corpus for s in read_pd98(p) if s]
     n_dev = int(len(sents) * dev_ratio)
     train, dev = sents[:len(sents) - n_dev], sents[len(sents) - n_dev:]
+    from ..errors import require_data
+    require_data(len(train), corpus, "segmented sentences")
     dictionary = _dictionary(train, dict_min_count) if dict_features else None   # closed track
     feats = CharFeatures(bits=bits, dictionary=dictionary, extra=extra)
     if dictionary is None:

@@ -101,7 +101,7 @@ def char_attributes(raw, table, use_dict, tries):
         A[i, CODE], A[n + P + i, CODE] = BOS_CODE, EOS_CODE
         A[i, CLASS], A[n + P + i, CLASS] = BOS_CLASS, EOS_CLASS
     for i in range(n):
-        A[i + P, CODE] = fold_code(raw[i])
+        A[i + P, CODE] = fold_code(raw[i], table)
         A[i + P, CLASS] = char_class(raw[i], table)
     for i in range(n):
         p = i + P
@@ -115,7 +115,7 @@ def char_attributes(raw, table, use_dict, tries):
     root_f, htab_f, word_f = tries[0], tries[1], tries[2]
     codes = np.empty(n, np.int32)
     for i in range(n):
-        codes[i] = fold_code(raw[i])
+        codes[i] = fold_code(raw[i], table)
     cov = np.zeros(n, np.int64)
     ends = np.empty(n, np.int32)
     ids = np.empty(n, np.int32)

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from cnlp.errors import ModelFormatError
-from cnlp.io import data_dir, load_bundle, save_bundle
+from cnlp.io import data_dir, load_bundle, meta_digest, save_bundle
 
 DATA = data_dir()
 TEXT = "商品和服务"
@@ -40,9 +40,12 @@ def _write(path: Path, data) -> None:
         path.write_bytes(data)
 
 
-def _edit_meta(d: Path, edit) -> None:
+def _edit_meta(d: Path, edit, *, resign: bool = True) -> None:
+    """Edit meta.json; with ``resign`` its own checksum is updated too (a crafted, consistent model)."""
     meta = json.loads((d / "meta.json").read_text("utf-8"))
     edit(meta)
+    if resign and "meta.json" in meta.get("checksums", {}):
+        meta["checksums"]["meta.json"] = meta_digest(meta)
     _write(d / "meta.json", json.dumps(meta))
 
 
@@ -132,8 +135,13 @@ def test_shipped_bundles_have_checksums():
         sums = m.get("checksums", {})
         wanted = {p.name for p in meta.parent.iterdir() if p.name == "arrays.npz" or p.suffix == ".marisa"}
         assert wanted <= set(sums), meta
+        assert sums["meta.json"] == meta_digest(m), meta
+        for sub in meta.parent.iterdir():
+            if (sub / "meta.json").is_file():
+                assert f"{sub.name}/meta.json" in sums, sub
         for name, digest in sums.items():
-            assert file_sha256(meta.parent / name) == digest, meta.parent / name
+            if name != "meta.json":
+                assert file_sha256(meta.parent / name) == digest, meta.parent / name
 
 
 def test_files_written_beside_a_bundle_get_checksums(tmp_path):
@@ -250,3 +258,59 @@ def test_fuzz_slice():
     summary = json.loads(out.stdout[out.stdout.index("{"):])
     assert summary["mutants"] == 30 and summary["failures"] == [], summary
     assert set(summary["counts"]) <= {"ok", "error"}
+
+
+# ------------------------------------------------------------------ meta.json fields and composite parts
+def test_swapped_tag_names_are_refused(tmp_path):
+    """meta.json's fields are covered by its checksum: swapping two tag names is refused."""
+    from cnlp.pos.tagger import POSTagger
+    d = _clone("pos", tmp_path / "pos")
+
+    def swap(meta):
+        tags = meta["tagset"]["tags"]
+        tags[0], tags[1] = tags[1], tags[0]
+    _edit_meta(d, swap, resign=False)
+    with pytest.raises(ModelFormatError, match=r"pos/meta\.json.*checksum"):
+        POSTagger.load(d)
+
+
+def test_swapped_class_names_are_refused(tmp_path):
+    from cnlp.classify import TextClassifier
+    texts = ["这个很好", "非常满意", "真的太差", "很失望"] * 3
+    clf = TextClassifier().fit(texts, ["pos", "pos", "neg", "neg"] * 3)
+    d = clf.save(tmp_path / "clf")
+    assert TextClassifier.load(d).predict(["非常满意"]) == clf.predict(["非常满意"])
+    _edit_meta(d, lambda m: m.update(classes=m["classes"][::-1]), resign=False)
+    with pytest.raises(ModelFormatError, match=r"clf/meta\.json.*checksum"):
+        TextClassifier.load(d)
+
+
+@pytest.mark.parametrize("name, part, load", [
+    ("pos", "dict", lambda d: __import__("cnlp.pos.tagger", fromlist=["x"]).POSTagger.load(d)),
+    ("crf", "dict", lambda d: __import__("cnlp.segment.tagging", fromlist=["x"]).TaggingSegmenter.load(d)),
+    ("ud_pos", "lexicon", lambda d: __import__("cnlp.parse.frontend", fromlist=["x"]).LexiconTagger.load(d)),
+    ("ud_pos", "guide", lambda d: __import__("cnlp.parse.frontend", fromlist=["x"]).LexiconTagger.load(d)),
+    ("bigram", "hmm", lambda d: __import__("cnlp.segment.lattice", fromlist=["x"]).BigramModel.load(d)),
+])
+def test_composite_bundle_missing_a_part_is_refused(tmp_path, name, part, load):
+    d = _clone(name, tmp_path / name)
+    shutil.rmtree(d / part)
+    with pytest.raises(ModelFormatError, match=rf"{part}/meta\.json: missing"):
+        load(d)
+
+
+def test_edited_part_of_a_composite_bundle_is_refused(tmp_path):
+    from cnlp.pos.tagger import POSTagger
+    d = _clone("pos", tmp_path / "pos")
+    _edit_meta(d / "dict", lambda m: m.update(pos_names=m["pos_names"][::-1]))   # re-signed inside dict/
+    with pytest.raises(ModelFormatError, match=r"dict/meta\.json: sha256"):
+        POSTagger.load(d)
+
+
+def test_lexicon_tagger_save_covers_its_parts(tmp_path):
+    from cnlp.parse.frontend import LexiconTagger
+    t = LexiconTagger.load(DATA / "ud_pos")
+    d = t.save(tmp_path / "ud")
+    sums = json.loads((d / "meta.json").read_text("utf-8"))["checksums"]
+    assert {"lexicon/meta.json", "guide/meta.json", "dict/meta.json", "meta.json"} <= set(sums)
+    assert LexiconTagger.load(d).predict(["他", "喜欢", "北京"]) == t.predict(["他", "喜欢", "北京"])

@@ -12,7 +12,7 @@ from hypothesis import given, strategies as st
 
 import cnlp
 from cnlp import registry
-from cnlp.text import FOLD_TRANSLATE, _t2s_path, fold_code, fold_str, fold_width, from_codes, to_codes
+from cnlp.text import _BMP_TABLE, FOLD_TRANSLATE, _t2s_path, fold_code, fold_str, fold_width, from_codes, to_codes
 
 TRAD = "我們選擇了這個方案，臺灣的經濟發展很快。"
 SIMP = "我们选择了这个方案，台湾的经济发展很快。"
@@ -36,7 +36,7 @@ def width_only(text: str) -> str:
 def test_folded_array_is_simplified():
     assert fold_str(TRAD) == width_only(SIMP)                   # ，-> , as before
     assert from_codes(fold_width(to_codes("選擇"))) == "选择"
-    assert fold_code(ord("選")) == ord("选")
+    assert fold_code(ord("選"), _BMP_TABLE) == ord("选")
     assert fold_str("ＡＢ選擇　Ｃ") == "ab选择 c"                  # width and character fold together
 
 
@@ -141,3 +141,37 @@ def test_pos_and_ner_read_traditional_like_simplified():
     te, se = cnlp.ner(trad), cnlp.ner(simp)
     assert [(e.type, e.start, e.end) for e in te] == [(e.type, e.start, e.end) for e in se] and te
     assert all(e.text == trad[e.start:e.end] for e in te)
+
+
+def test_t2s_table_is_read_at_run_time_not_compiled_in(tmp_path):
+    """The kernels are given the fold table as an argument: after data/t2s/table.json changes,
+    the cached kernels fold with the new table, and with the old one again once it is restored."""
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+    root = Path(cnlp.__file__).resolve().parent
+    pkg = tmp_path / "pkg"
+    shutil.copytree(root, pkg / "cnlp", ignore=shutil.ignore_patterns("__pycache__", "data"))
+    (pkg / "data" / "t2s").mkdir(parents=True)
+    table = pkg / "data" / "t2s" / "table.json"
+    original = _t2s_path().read_bytes()
+    table.write_bytes(original)
+    env = {"PATH": "/usr/bin:/bin", "NUMBA_CACHE_DIR": str(tmp_path / "cache"), "PYTHONPATH": str(pkg)}
+    code = ("from cnlp.text import fold_width, to_codes, from_codes, _fold;"
+            "print(from_codes(fold_width(to_codes('選擇'))), len(_fold.stats.cache_hits))")
+
+    def run():
+        r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=300,
+                           cwd=tmp_path)
+        assert r.returncode == 0, r.stderr
+        return r.stdout.split()
+    assert run()[0] == "选择"
+    data = json.loads(original)
+    pairs = data["pairs"]
+    i = pairs[0::2].index("選")
+    data["pairs"] = pairs[:2 * i] + pairs[2 * i + 2:]            # 選 is no longer folded
+    table.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    assert run()[0] == "選择"
+    table.write_bytes(original)
+    assert run()[0] == "选择"

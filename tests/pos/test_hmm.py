@@ -156,6 +156,10 @@ def test_corrupt_files(model, tmp_path):
         HMMPOSTagger.load(d)
     d = model.save(tmp_path / "pos2")
     meta = json.loads((d / "meta.json").read_text("utf-8"))
+    (d / "meta.json").write_text(json.dumps({**meta, "tags": meta["tags"][::-1]}), "utf-8")
+    with pytest.raises(ModelFormatError, match="meta.json.*checksum"):     # tag order edited
+        HMMPOSTagger.load(d)
+    del meta["checksums"]["meta.json"]            # crafted models below: their meta.json is not checked
     (d / "meta.json").write_text(json.dumps({**meta, "task": "ner"}), "utf-8")
     with pytest.raises(ModelFormatError, match="meta.json.*task"):
         HMMPOSTagger.load(d)

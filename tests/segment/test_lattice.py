@@ -95,6 +95,47 @@ def test_bigram_table_lookup():
     assert K._bigram(tab, 10**9 + 7) == 0
 
 
+def test_bigram_table_is_linear_for_crafted_keys():
+    """Keys crowding one home slot at the end of the table (the cluster wraps round) are laid out
+    in one pass; duplicate keys are refused at once (they took minutes to load)."""
+    import time
+    n = 1500
+    size = 1 << max(4, int(n / 0.6).bit_length())
+    cand = np.arange(1, 1 << 23, dtype=np.int64)
+    home = ((cand.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(40)) & np.uint64(size - 1)
+    keys = cand[home == size - 2][:n]
+    assert keys.shape[0] == n
+    counts = np.arange(1, n + 1)
+    t = time.perf_counter()
+    tab = bigram_table(keys, counts)
+    assert time.perf_counter() - t < 1.0
+    assert [K._bigram(tab, int(k)) for k in keys] == counts.tolist()
+    assert K._bigram(tab, int(cand[home == size - 2][n])) == 0
+    t = time.perf_counter()
+    with pytest.raises(ValueError, match="duplicate"):
+        bigram_table(np.full(200000, 12345), np.ones(200000, np.int64))
+    assert time.perf_counter() - t < 1.0
+
+
+def test_duplicate_bigram_keys_in_a_bundle_are_refused(tmp_path, model):
+    d = tmp_path / "m"
+    BigramModel(model.vocab, model.counts, model.bigram_keys, model.bigram_counts, lam=model.lam,
+                alpha=model.alpha, unk_p=model.unk_p).save(d)
+    import hashlib
+    import json
+    from cnlp.io import meta_digest
+    with np.load(d / "arrays.npz") as z:                      # a crafted, consistent bundle
+        arrays = {k: z[k] for k in z.files}
+    arrays["bigram_keys"][1:] = arrays["bigram_keys"][0]
+    np.savez_compressed(d / "arrays.npz", **arrays)
+    meta = json.loads((d / "meta.json").read_text("utf-8"))
+    meta["checksums"]["arrays.npz"] = hashlib.sha256((d / "arrays.npz").read_bytes()).hexdigest()
+    meta["checksums"]["meta.json"] = meta_digest(meta)
+    (d / "meta.json").write_text(json.dumps(meta), "utf-8")
+    with pytest.raises(ModelFormatError, match="duplicate"):
+        BigramModel.load(d)
+
+
 def _with_candidates(model, cost):
     """A copy of ``model`` whose HMM knows 小平 (the bigram vocabulary does not)."""
     from cnlp.segment.hmm import HMMSegmenter
