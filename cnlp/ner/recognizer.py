@@ -3,8 +3,9 @@
 :class:`EntityRecognizer` = a :class:`cnlp.sequence.linear.LinearChainModel` (averaged perceptron
 or CRF) + the character preset of :mod:`cnlp.ner.features` (its lexicon learned from the training
 data) + a ``bio``/``bioes`` :class:`cnlp.tagset.TagSet` whose forbidden transitions Viterbi
-enforces. The cascade (a segmenter and a POS tagger, by default the shipped ones) supplies word
-boundaries and tags as features. Entity dictionaries (:class:`EntityDictionary`) and forced user
+enforces. The cascade (a segmenter and a POS tagger, given to the recognizer:
+:func:`cnlp.models.entity_recognizer` gives the shipped ones) supplies word boundaries and tags as
+features; in a :class:`cnlp.pipeline.Pipeline` the recognizer reads them from the Doc. Entity dictionaries (:class:`EntityDictionary`) and forced user
 words act inside Viterbi: a forced entity is a label mask, a suggested one an additive score, and
 no entity crosses a forced user word.
 """
@@ -33,7 +34,7 @@ from ._kernels import entity_constraints, tag_entities
 from .data import ENTITY_TYPES
 from .features import EntityLexicon, NERFeatures, tag_hash
 
-__all__ = ["EntityRecognizer", "EntityDictionary", "default_ner", "train_ner", "add_train_arguments", "train_main"]
+__all__ = ["EntityRecognizer", "EntityDictionary", "train_ner", "add_train_arguments", "train_main"]
 
 TAGGERS = {"perceptron": PerceptronTagger, "crf": CRFTagger}
 #: score added per character to the labels of a suggested entity, as a multiple of a typical label
@@ -108,7 +109,7 @@ class EntityDictionary:
 class EntityRecognizer:
     """Find person, place and organization names (the types of ``tagset``) in text.
 
-    >>> ner = default_ner()                                # doctest: +SKIP
+    >>> ner = cnlp.models.entity_recognizer()              # doctest: +SKIP
     >>> ner.predict("江泽民在北京会见了华为公司的代表")        # doctest: +SKIP
     [Entity(text='江泽民', type='PER', start=0, end=3), Entity(text='北京', type='LOC', start=4, end=6), ...]
     """
@@ -132,16 +133,18 @@ class EntityRecognizer:
     # ------------------------------------------------------------------ the cascade
     @property
     def segmenter(self):
+        """The cascade's segmenter (given to the constructor or :meth:`load`)."""
         if self._segmenter is None:
-            from ..segment.tagging import default_crf
-            self._segmenter = default_crf(user_dict=self.user_dict)
+            raise ValueError("this EntityRecognizer has no cascade segmenter: pass segmenter= (and pos=) to "
+                             "EntityRecognizer.load, or use cnlp.models.entity_recognizer()")
         return self._segmenter
 
     @property
     def pos(self):
+        """The cascade's POS tagger (given to the constructor or :meth:`load`)."""
         if self._pos is None:
-            from ..pos.tagger import default_pos
-            self._pos = default_pos(user_dict=self.user_dict)
+            raise ValueError("this EntityRecognizer has no cascade POS tagger: pass pos= (and segmenter=) to "
+                             "EntityRecognizer.load, or use cnlp.models.entity_recognizer()")
         return self._pos
 
     def with_dictionaries(self, *, entities=None, user_dict=None) -> "EntityRecognizer":
@@ -287,21 +290,6 @@ class EntityRecognizer:
             raise ModelFormatError(path, str(e)) from None
 
 
-_lock = threading.Lock()
-_DEFAULT: dict = {}
-
-
-def default_ner(*, entities=None, user_dict=None) -> EntityRecognizer:
-    """The shipped recognizer (``data/ner``), loaded once; with dictionaries, a shallow copy using them."""
-    with _lock:
-        if "ner" not in _DEFAULT:
-            _DEFAULT["ner"] = EntityRecognizer.load(model_path("ner"))
-    base = _DEFAULT["ner"]
-    if entities is None and user_dict is None:
-        return base
-    return base.with_dictionaries(entities=entities, user_dict=user_dict)
-
-
 # ---------------------------------------------------------------------------------- training
 def run_cascade(text: str, codes: np.ndarray, segmenter, pos) -> tuple[np.ndarray, np.ndarray]:
     """(int32 word cut offsets, int64 per-word POS tag hashes) of ``text`` (its code points
@@ -392,7 +380,7 @@ def train_ner(train, dev=(), *, extra=(), adapt: bool = False, algorithm: str = 
               templates=None,
               types=ENTITY_TYPES, verbose: bool = True, **fit_kw):
     """An :class:`EntityRecognizer` trained on ``(text, spans)`` sentences (micro F1 on ``dev``
-    logged every epoch); the cascade is ``segmenter`` / ``pos`` (default: the shipped ones).
+    logged every epoch); the cascade is ``segmenter`` / ``pos`` (required; :mod:`cnlp.models` has the shipped ones).
 
     ``extra``: sentences of another corpus (another annotation convention) trained on as well;
     with ``adapt`` every feature has a shared weight and one per corpus (feature augmentation),
@@ -491,8 +479,9 @@ def train_main(args) -> int:
         lexicon_extra, extra = extra, []
     elif extra and args.pd98_use == "gazetteer":
         gazetteer, extra = [(t[s:e], ty) for t, spans in extra for s, e, ty in spans], []
+    from .. import models                 # the shipped cascade (this driver moves to the CLI floor)
     rec = train_ner(train, dev, extra=extra, adapt=args.pd98_use == "adapt", lexicon_extra=lexicon_extra,
-                    gazetteer=gazetteer,
+                    gazetteer=gazetteer, segmenter=models.crf(), pos=models.pos_tagger(),
                     algorithm=args.algorithm, scheme=args.scheme, bits=args.bits, folds=args.folds,
                     templates=args.templates, seeds=args.seeds, n_iter=args.n_iter, c2=args.c2,
                     max_iter=args.max_iter, min_count=args.min_count, verbose=progress_enabled(args))
