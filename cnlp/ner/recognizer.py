@@ -211,13 +211,14 @@ class EntityRecognizer:
             self._scale = scale = scale or 1.0
         return scale
 
-    def predict_spans(self, text: str, bounds=None, wtags=None) -> list[tuple[int, int, str]]:
+    def predict_spans(self, text: str, bounds=None, wtags=None, *, codes=None) -> list[tuple[int, int, str]]:
         """``(start, end, type)`` of the entities in ``text``; ``bounds`` / ``wtags`` give the
-        cascade's result when the caller has it (a Pipeline)."""
+        cascade's result and ``codes`` the text's code points when the caller has them (a Pipeline)."""
         text = check_str(text, "ner")
         if not text:
             return []
-        codes = to_codes(text)
+        if codes is None:
+            codes = to_codes(text)
         if bounds is None:
             bounds, wtags = self.cascade(text, codes)
         allowed, bias = self._constraints(text, codes)
@@ -234,13 +235,19 @@ class EntityRecognizer:
     __call__ = predict
 
     def predict_doc(self, doc) -> list[tuple[int, int, str]]:
-        """Entity spans of a :class:`cnlp.doc.Doc`, reading its tokens and (if set) POS tags."""
-        bounds = np.asarray(doc._bounds, np.int32)
-        if doc._pos is not None:
-            wtags = np.array([tag_hash(t) for t in doc._pos], np.int64)
+        """Entity spans of a :class:`cnlp.doc.Doc`, reading its code points, tokens and POS tags:
+        the tag ids a tagger wrote, else the tag names, else (no POS layer) the cascade's tagger
+        runs on the Doc's tokens (the cascade's segmentation is the Doc's)."""
+        bounds = np.asarray(doc.bounds, np.int32)
+        codes = doc.codes
+        ids = doc.tag_ids()
+        if ids is not None:
+            wtags = _names_hashes(ids[1])[ids[0]]
+        elif doc.pos is not None:
+            wtags = np.array([tag_hash(t) for t in doc.pos], np.int64)
         else:
-            wtags = self._tag_hashes(doc.text, to_codes(doc.text), bounds)
-        return self.predict_spans(doc.text, bounds, wtags)
+            wtags = self._tag_hashes(doc.text, codes, bounds)
+        return self.predict_spans(doc.text, bounds, wtags, codes=codes)
 
     def warmup(self) -> "EntityRecognizer":
         self.predict("江泽民在北京会见了新华社记者。")
@@ -317,6 +324,14 @@ def tag_hashes(text: str, codes: np.ndarray, bounds: np.ndarray, pos) -> np.ndar
 
 
 _HASH_TABLES: dict = {}
+
+
+def _names_hashes(names) -> np.ndarray:
+    """int64 tag hash per name of the sequence ``names`` (cached per names object)."""
+    table = _HASH_TABLES.get(names)
+    if table is None:
+        table = _HASH_TABLES[names] = np.array([tag_hash(t) for t in names], np.int64)
+    return table
 
 
 def _hash_table(tagset) -> np.ndarray:
