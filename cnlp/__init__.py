@@ -65,8 +65,10 @@ def get_segmenter(algorithm: str | None = None):
     """
     from . import models
     name = registry.DEFAULT_SEGMENTER if algorithm is None else algorithm
-    factory = registry.resolve(registry.SEGMENTERS, name, "algorithm")
-    return models.shared(("default segmenter", name), lambda: factory(user_dict=_default_user_dict()))
+    if not isinstance(name, str):
+        registry.resolve(registry.SEGMENTERS, name, "algorithm")         # the ValueError listing the names
+    return models.shared(("default segmenter", name), lambda: registry.resolve(
+        registry.SEGMENTERS, name, "algorithm")(user_dict=_default_user_dict()))
 
 
 def _with_user_dict(seg, user_dict):
