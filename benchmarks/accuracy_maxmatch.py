@@ -12,7 +12,8 @@ from common import pku_test, score
 
 from cnlp.dictionary import Dictionary
 from cnlp.io import corpora_dir
-from cnlp.segment.maxmatch import MaxMatchSegmenter, default_dictionary
+from cnlp.models import dictionary as default_dictionary
+from cnlp.segment.maxmatch import MaxMatchSegmenter
 
 
 def main() -> None:

@@ -16,7 +16,7 @@ from cnlp import registry
 
 
 #: shipped models not (yet) in the registry: name -> factory
-EXTRA = {"crf": "cnlp.segment.tagging:default_crf"}
+EXTRA = {"crf": "cnlp.models:crf"}
 
 
 def get(algo: str):

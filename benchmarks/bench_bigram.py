@@ -21,7 +21,7 @@ from common import best_of, pd98_raw_lines, run_lines
 ROOT = Path(__file__).resolve().parent.parent
 _FIRST = """
 import time, json
-t0 = time.perf_counter(); from cnlp.segment.lattice import default_bigram; seg = default_bigram()
+t0 = time.perf_counter(); from cnlp.models import bigram; seg = bigram()
 t1 = time.perf_counter(); seg.segment("中文分词测试，１９９８年。"); t2 = time.perf_counter()
 print(json.dumps({"load": t1 - t0, "first_call": t2 - t1}))
 """
@@ -47,8 +47,8 @@ def main() -> None:
     import jieba
     jieba.setLogLevel(60)
     jieba.initialize()
-    from cnlp.segment.lattice import default_bigram
-    seg = default_bigram().warmup()
+    from cnlp.models import bigram
+    seg = bigram().warmup()
     rows = {}
     rows["jieba.lcut (default)"] = nchars / best_of(lambda: run_lines(jieba.lcut, lines), args.repeat)
     rows["cnlp bigram"] = nchars / best_of(lambda: run_lines(seg.segment, lines), args.repeat)

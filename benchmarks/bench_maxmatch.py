@@ -28,7 +28,8 @@ from common import best_of, pd98_raw_lines, run_lines
 
 from cnlp.dictionary import Dictionary
 from cnlp.io import corpora_dir
-from cnlp.segment.maxmatch import _NONE, MaxMatchSegmenter, bmm_kernel, default_dictionary, fmm_kernel
+from cnlp.models import dictionary as default_dictionary
+from cnlp.segment.maxmatch import _NONE, MaxMatchSegmenter, bmm_kernel, fmm_kernel
 from cnlp.text import _BMP_TABLE, to_codes
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,7 +37,8 @@ DIRS = (("FMM", "forward"), ("BMM", "backward"), ("BiMM", "both"))
 _FIRST_CALL = """
 import time, json
 t0 = time.perf_counter()
-from cnlp.segment.maxmatch import MaxMatchSegmenter, default_dictionary
+from cnlp.models import dictionary as default_dictionary
+from cnlp.segment.maxmatch import MaxMatchSegmenter
 t1 = time.perf_counter(); d = default_dictionary(); t2 = time.perf_counter()
 seg = MaxMatchSegmenter(d, direction={direction!r})
 seg.segment("中文分词测试，１９９８年。"); t3 = time.perf_counter()

@@ -57,13 +57,14 @@ def main() -> None:
     ap.add_argument("--errors", type=int, default=0, help="print the N most frequent dev errors")
     args = ap.parse_args()
     print("command: python benchmarks/ner_accuracy.py " + " ".join(sys.argv[1:]))
-    from cnlp.ner.recognizer import EntityRecognizer, default_ner
+    from cnlp import models
     kw = {}
     if args.cws:
         from cnlp.segment.tagging import TaggingSegmenter
         kw["segmenter"] = TaggingSegmenter.load(args.cws)
     from cnlp.io import model_path
-    rec = EntityRecognizer.load(args.model or model_path("ner"), **kw) if args.model or kw else default_ner()
+    rec = models.load_entity_recognizer(args.model or model_path("ner"), **kw) if args.model or kw \
+        else models.entity_recognizer()
     print(f"model: {args.model or 'data/ner'} ({rec.model.meta_.get('command', '?')}); cascade segmenter: "
           f"{args.cws or 'the shipped CRF'}")
     msra = list(read_bio(corpus_path("msra_ner", "train_extra.bio")))

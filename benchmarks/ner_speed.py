@@ -22,8 +22,8 @@ def main() -> None:
     lines = pku_test()[0]
     n_chars = sum(len(x) for x in lines)
     t0 = time.perf_counter()
-    from cnlp.ner.recognizer import EntityRecognizer, default_ner
-    rec = EntityRecognizer.load(args.model) if args.model else default_ner()
+    from cnlp import models
+    rec = models.load_entity_recognizer(args.model) if args.model else models.entity_recognizer()
     rec.predict("江泽民在北京会见了新华社记者。")
     first = time.perf_counter() - t0
     import jieba

@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 _COMPILE = """
 import time, sys
 t = time.perf_counter()
-from cnlp.parse import default_parser
+from cnlp.models import parser as default_parser
 p = default_parser()
 t1 = time.perf_counter()
 p.parse(["中文", "句法", "分析"], ["NOUN", "NOUN", "VERB"], beam=1)
@@ -53,9 +53,8 @@ def main(argv=None) -> int:
     ap.add_argument("--no-compile", action="store_true")
     args = ap.parse_args(argv)
     from cnlp.io import corpora_dir
-    from cnlp.parse import default_parser
+    from cnlp.models import parser as default_parser, ud_segmenter as default_ud_segmenter, ud_tagger as default_ud_tagger
     from cnlp.parse.conllu import UD_DEV, read_ud
-    from cnlp.parse.frontend import default_ud_segmenter, default_ud_tagger
     if not args.no_compile:
         print(compile_times())
     dev = read_ud(corpora_dir() / "ud_chinese" / UD_DEV)

@@ -49,8 +49,9 @@ def main() -> None:
     print(f"{len(train)} training lines, {len(sents)} {'dev' if args.dev else 'test'} lines")
     print("| tagger | accuracy | unseen-word accuracy | unseen / words | speed |")
     print("|---|---|---|---|---|")
-    from cnlp.pos.tagger import POSTagger, default_pos
-    model = POSTagger.load(args.model) if args.model else default_pos()
+    from cnlp.models import pos_tagger
+    from cnlp.pos.tagger import POSTagger
+    model = POSTagger.load(args.model) if args.model else pos_tagger()
     r = score(f"cnlp {model.model.meta_['kind']}", model, sents, train_words)
     t0 = time.perf_counter()
     hmm = HMMPOSTagger().fit(train)

@@ -28,9 +28,24 @@ __all__ = ["segment", "tokenize", "cut_for_search", "segment_many", "get_segment
            "NotFittedError", "__version__"]
 
 _lock = threading.RLock()
-_segmenters: dict = {}
 _user_dict = None          # the process-wide user dictionary behind add_word / del_word
 _path_dicts: dict = {}     # user_dict given as a path -> (mtime, UserDictionary)
+_per_call: dict = {}       # (role, id(component), id(user dictionary)) -> (component, dictionary, derived)
+_PER_CALL_MAX = 64
+
+
+def _derived(role: str, base, ud, build):
+    """``build()`` for ``base`` under the user dictionary ``ud``, kept while both are alive in a small
+    table (a per-call ``user_dict`` given again reuses the segmenter / pipeline built for it)."""
+    key = (role, id(base), id(ud))
+    hit = _per_call.get(key)
+    if hit is not None and hit[0] is base and hit[1] is ud:
+        return hit[2]
+    out = build()
+    if len(_per_call) >= _PER_CALL_MAX:
+        _per_call.clear()
+    _per_call[key] = (base, ud, out)
+    return out
 
 
 def _default_user_dict():
@@ -48,16 +63,12 @@ def get_segmenter(algorithm: str | None = None):
 
     It decodes with the process-wide user dictionary that :func:`add_word` edits.
     """
+    from . import models
     name = registry.DEFAULT_SEGMENTER if algorithm is None else algorithm
-    seg = _segmenters.get(name)
-    if seg is None:
-        factory = registry.resolve(registry.SEGMENTERS, name, "algorithm")
-        with _lock:
-            seg = _segmenters.get(name)
-            if seg is None:
-                seg = factory(user_dict=_default_user_dict())
-                _segmenters[name] = seg
-    return seg
+    if not isinstance(name, str):
+        registry.resolve(registry.SEGMENTERS, name, "algorithm")         # the ValueError listing the names
+    return models.shared(("default segmenter", name), lambda: registry.resolve(
+        registry.SEGMENTERS, name, "algorithm")(user_dict=_default_user_dict()))
 
 
 def _with_user_dict(seg, user_dict):
@@ -78,7 +89,8 @@ def _with_user_dict(seg, user_dict):
                 _path_dicts[key] = hit
         user_dict = hit[1]
     from .dictionary import as_user_dictionary, layered
-    return seg.with_user_dict(layered(_default_user_dict(), as_user_dictionary(user_dict)))
+    ud = layered(_default_user_dict(), as_user_dictionary(user_dict))
+    return _derived("segmenter", seg, ud, lambda: seg.with_user_dict(ud))
 
 
 def segment(text: str, *, algorithm: str | None = None, user_dict=None) -> list[str]:
@@ -229,8 +241,8 @@ def load(directory):
 
 def get_pos_tagger():
     """The shared default POS tagger, with the process-wide user dictionary (POS of user words)."""
-    from .pos.tagger import default_pos
-    return default_pos(user_dict=_default_user_dict())
+    from . import models
+    return models.shared(("default pos", None), lambda: models.pos_tagger(user_dict=_default_user_dict()))
 
 
 def pos_tag(words) -> list[str]:
@@ -245,34 +257,43 @@ def pos_tag(words) -> list[str]:
 def tag(text: str, *, algorithm: str | None = None, user_dict=None) -> list[tuple[str, str]]:
     """Segment ``text`` and tag the words: ``[(word, tag), ...]``; whitespace tokens are dropped."""
     check_str(text, "tag")
-    return [(w, t) for w, t in _pipeline(algorithm, user_dict, ner=False)(text).tagged() if not w.isspace()]
+    return [(w, t) for w, t in _pipeline("tag", algorithm, user_dict)(text).tagged() if not w.isspace()]
 
 
-def _pipeline(algorithm, user_dict, *, ner: bool):
-    from .pipeline import Pipeline
-    seg = _with_user_dict(get_segmenter(algorithm), user_dict)
-    pos = get_pos_tagger()
-    if user_dict is not None:
-        pos = pos.with_user_dict(seg.user_dict)
-    rec = None
-    if ner:
-        rec = get_ner()
-        if user_dict is not None:
-            rec = rec.with_dictionaries(entities=rec.entities, user_dict=seg.user_dict)
-    return Pipeline(seg, pos=pos, ner=rec)
+def _pipeline(task: str, algorithm=None, user_dict=None):
+    """The pipeline of ``task`` (:func:`cnlp.pipeline.build_pipeline`) over the default components
+    and the process-wide dictionaries; built once (per ``user_dict`` given again, see :func:`_derived`)."""
+    from . import models
+    from .pipeline import build_pipeline
+    if task == "parse":
+        return models.shared(("default pipeline", "parse", None), lambda: build_pipeline("parse"))
+    name = "crf" if task == "ner" else registry.DEFAULT_SEGMENTER if algorithm is None else algorithm
+
+    def build(seg):
+        pos = rec = None
+        if task in ("tag", "analyze"):
+            pos = get_pos_tagger()
+            if seg.user_dict is not _default_user_dict():
+                pos = pos.with_user_dict(seg.user_dict)
+        if task in ("ner", "analyze"):
+            rec = get_ner()
+            if seg.user_dict is not _default_user_dict():
+                rec = rec.with_dictionaries(entities=rec.entities, user_dict=seg.user_dict)
+        return build_pipeline(task, segmenter=seg, pos=pos, ner=rec)
+    if user_dict is None:
+        return models.shared(("default pipeline", task, name), lambda: build(get_segmenter(name)))
+    seg = _with_user_dict(get_segmenter(name), user_dict)
+    return _derived(task, seg, seg.user_dict, lambda: build(seg))
 
 
 def analyze(text: str, *, algorithm: str | None = None, user_dict=None, ner: bool = True):
     """Run the default pipeline on ``text``: segmenter, POS tagger and (``ner=True``) entity
     recognizer; returns a :class:`cnlp.doc.Doc` (``doc.tagged()``, ``doc.ents``, ``doc.to_json()``)."""
     check_str(text, "analyze")
-    return _pipeline(algorithm, user_dict, ner=ner)(text)
+    return _pipeline("analyze" if ner else "tag", algorithm, user_dict)(text)
 
 
 # ------------------------------------------------------------------ dependency parsing
-_ud_pipeline = None
-
-
 def parse(text: str):
     """Parse ``text`` with the Universal Dependencies pipeline (UD segmenter, UPOS + XPOS tagger,
     arc-hybrid parser); returns a :class:`cnlp.doc.Doc` whose tokens have ``pos`` (UPOS),
@@ -280,14 +301,8 @@ def parse(text: str):
 
     UD words follow the Chinese UD treebanks' segmentation, which differs from :func:`segment`'s
     (PKU) standard."""
-    global _ud_pipeline
     check_str(text, "parse")
-    if _ud_pipeline is None:
-        with _lock:
-            if _ud_pipeline is None:
-                from .parse import default_ud_pipeline
-                _ud_pipeline = default_ud_pipeline()
-    return _ud_pipeline(text)
+    return _pipeline("parse")(text)
 
 
 # ------------------------------------------------------------------ named entities
@@ -307,8 +322,9 @@ def _default_entity_dict():
 def get_ner():
     """The shared default entity recognizer, with the process-wide entity dictionary
     (:func:`add_entity`) and user dictionary (:func:`add_word`: no entity crosses a forced word)."""
-    from .ner.recognizer import default_ner
-    return default_ner(entities=_default_entity_dict(), user_dict=_default_user_dict())
+    from . import models
+    return models.shared(("default ner", None), lambda: models.entity_recognizer(
+        entities=_default_entity_dict(), user_dict=_default_user_dict()))
 
 
 def ner(text: str, *, user_dict=None) -> list:
@@ -320,11 +336,7 @@ def ner(text: str, *, user_dict=None) -> list:
     entity; ``suggest``: favoured); no entity crosses a word forced with :func:`add_word`.
     """
     check_str(text, "ner")
-    rec = get_ner()
-    if user_dict is not None:
-        seg = _with_user_dict(get_segmenter(None), user_dict)
-        rec = rec.with_dictionaries(entities=rec.entities, user_dict=seg.user_dict)
-    return rec.predict(text)
+    return _pipeline("ner", None, user_dict)(text).ents
 
 
 def add_entity(text: str, type: str, *, mode: str = "suggest") -> None:

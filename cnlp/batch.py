@@ -81,33 +81,36 @@ def build_annotator(spec: AnnotatorSpec) -> Callable[[str], object]:
             return seg.segment
         fmt = _word_formatter(spec)
         return lambda line: fmt(seg.segment(line))
+    from .pipeline import build_pipeline
     if spec.task == "parse":
-        from .parse import default_ud_pipeline
-        nlp = default_ud_pipeline()
-        return _formatted(nlp, spec.format)
-    from .pipeline import Pipeline
-    from .pos.tagger import default_pos
+        return _formatted(build_pipeline("parse"), spec.format)
+    from . import models
     seg = _segmenter(spec, ud)
-    pos = default_pos(user_dict=ud)
     if spec.task == "tag":
-        return _formatted(Pipeline(seg, pos=pos), spec.format)
-    from .ner.recognizer import EntityDictionary, EntityRecognizer, default_ner
+        return _formatted(build_pipeline("tag", segmenter=seg, user_dict=ud), spec.format)
+    from .ner.recognizer import EntityDictionary
     ed = None
     if spec.entities:
         ed = EntityDictionary()
         for text, typ, mode in spec.entities:
             ed.add_entity(text, typ, mode=mode)
-    rec = EntityRecognizer.load(spec.model) if spec.model else default_ner()
+    rec = models.load_entity_recognizer(spec.model) if spec.model else models.entity_recognizer()
     rec = rec.with_dictionaries(entities=ed, user_dict=ud)
     if spec.task == "analyze":
-        return _formatted(Pipeline(seg, pos=pos, ner=rec), spec.format)
+        return _formatted(build_pipeline("analyze", segmenter=seg, ner=rec, user_dict=ud), spec.format)
+    from .errors import check_str
+    nlp = build_pipeline("ner", ner=rec)          # the recognizer's cascade segmenter, then NER
+
+    def entities(line: str):
+        check_str(line, "ner")
+        return nlp(line).ents
     if spec.format is None:
-        return rec.predict
+        return entities
     from .cli import format_entities
     fmt = spec.format
 
     def ner_line(line: str) -> str:
-        return format_entities(line, rec.predict(line), fmt)[:-1]
+        return format_entities(line, entities(line), fmt)[:-1]
     return ner_line
 
 

@@ -145,7 +145,8 @@ class Doc:
     True
     """
 
-    __slots__ = ("_text", "_bounds", "_pos", "_heads", "_deprels", "_ents", "_words", "_xpos")
+    __slots__ = ("_text", "_bounds", "_pos", "_heads", "_deprels", "_ents", "_words", "_xpos", "_codes",
+                 "_pos_ids", "_pos_names", "_xpos_ids", "_xpos_names")
     __hash__ = None  # mutable entities; equality compares content
 
     def __init__(self, text: str, bounds, *, pos=None, heads=None, deprels=None, ents=None, xpos=None):
@@ -159,21 +160,28 @@ class Doc:
         self._heads = _check_heads(heads, n)
         self._deprels = _check_labels(deprels, n, "deprels")
         self._words: list[str] | None = None
+        self._codes = self._pos_ids = self._pos_names = self._xpos_ids = self._xpos_names = None
         self._ents: tuple[Entity, ...] = ()
         if ents is not None:
             self.set_ents(ents)
 
     @classmethod
-    def _trusted(cls, text: str, bounds: np.ndarray, pos: tuple[str, ...] | None, words=None) -> "Doc":
+    def _trusted(cls, text: str, bounds: np.ndarray, pos: tuple[str, ...] | None = None, words=None, *,
+                 codes: np.ndarray | None = None, pos_ids: np.ndarray | None = None, pos_names=None,
+                 xpos_ids: np.ndarray | None = None, xpos_names=None, heads=None, deprels=None) -> "Doc":
         """A Doc from parts that are valid by construction (a segmenter's checked int32 offsets,
-        tag names of a tag set, one per token); skips the checks of ``__init__``."""
+        tag ids of a tag set, one per token, with ``names[id]`` their names; ``codes`` the text's
+        code points); skips the checks of ``__init__``. Tag names are decoded when asked for."""
         self = object.__new__(cls)
         b = np.ascontiguousarray(bounds, np.int32)
         if b is bounds:
             b = b.copy()
         b.setflags(write=False)
         self._text, self._bounds, self._pos = text, b, pos
-        self._heads = self._deprels = self._xpos = None
+        self._codes = codes
+        self._pos_ids, self._pos_names = pos_ids, pos_names
+        self._xpos, self._xpos_ids, self._xpos_names = None, xpos_ids, xpos_names
+        self._heads, self._deprels = heads, deprels
         self._words, self._ents = words, ()
         return self
 
@@ -194,13 +202,44 @@ class Doc:
     # ---- attributes --------------------------------------------------------------------
     text = property(lambda self: self._text, doc="The analysed text (exactly the input).")
     bounds = property(lambda self: self._bounds, doc="Read-only int32 cut offsets, 0 .. len(text).")
-    pos = property(lambda self: None if self._pos is None else list(self._pos), doc="POS tags or None.")
-    xpos = property(lambda self: None if self._xpos is None else list(self._xpos),
+    pos = property(lambda self: None if self._tags() is None else list(self._tags()), doc="POS tags or None.")
+    xpos = property(lambda self: None if self._xtags() is None else list(self._xtags()),
                     doc="Language-specific tags (CoNLL-U XPOS) or None; when set, ``pos`` holds UPOS.")
     heads = property(lambda self: None if self._heads is None else list(self._heads), doc="Heads or None.")
     deprels = property(lambda self: None if self._deprels is None else list(self._deprels),
                        doc="Dependency relations or None.")
     ents = property(lambda self: list(self._ents), doc="Entity spans sorted by start.")
+
+    @property
+    def codes(self) -> np.ndarray:
+        """Read-only int32 code points of the text, one per ``str`` index (:func:`cnlp.text.to_codes`),
+        computed once and shared by every component of a pipeline."""
+        if self._codes is None:
+            from .text import to_codes
+            c = to_codes(self._text)
+            c.setflags(write=False)
+            self._codes = c
+        return self._codes
+
+    def _tags(self) -> tuple[str, ...] | None:
+        """POS names, decoded from the tag ids on first use."""
+        p = self._pos
+        if p is None and self._pos_ids is not None:
+            names = self._pos_names
+            p = self._pos = tuple([names[i] for i in self._pos_ids.tolist()])
+        return p
+
+    def _xtags(self) -> tuple[str, ...] | None:
+        p = self._xpos
+        if p is None and self._xpos_ids is not None:
+            names = self._xpos_names
+            p = self._xpos = tuple([names[i] for i in self._xpos_ids.tolist()])
+        return p
+
+    def tag_ids(self):
+        """``(int ids per token, names)`` of the POS layer with ``names[id]`` the tag name, as the
+        tagger wrote them (None when the layer was given as names or is absent)."""
+        return None if self._pos_ids is None else (self._pos_ids, self._pos_names)
 
     @property
     def words(self) -> list[str]:
@@ -259,7 +298,8 @@ class Doc:
         if not 0 <= i < n:
             raise IndexError(f"token index out of range for a Doc of {n} tokens")
         a, b = int(self._bounds[i]), int(self._bounds[i + 1])
-        return Token(self._text[a:b], a, b, None if self._pos is None else self._pos[i],
+        pos = self._tags()
+        return Token(self._text[a:b], a, b, None if pos is None else pos[i],
                      None if self._heads is None else self._heads[i],
                      None if self._deprels is None else self._deprels[i], i)
 
@@ -270,30 +310,31 @@ class Doc:
         if not isinstance(other, Doc):
             return NotImplemented
         return (self._text == other._text and np.array_equal(self._bounds, other._bounds)
-                and self._pos == other._pos and self._heads == other._heads
-                and self._deprels == other._deprels and self._ents == other._ents and self._xpos == other._xpos)
+                and self._tags() == other._tags() and self._heads == other._heads
+                and self._deprels == other._deprels and self._ents == other._ents and self._xtags() == other._xtags())
 
     def __repr__(self) -> str:
         t = self._text if len(self._text) <= 20 else self._text[:19] + "…"
-        extra = "".join(f", {k}" for k in ("pos", "heads") if getattr(self, "_" + k) is not None)
+        extra = "".join(f", {k}" for k, v in (("pos", self._tags()), ("heads", self._heads)) if v is not None)
         ents = f", {len(self._ents)} ents" if self._ents else ""
         return f"<Doc {t!r}: {len(self)} tokens{extra}{ents}>"
 
     # ---- views and serialisation -------------------------------------------------------
     def tagged(self) -> list[tuple[str, str]]:
         """``[(word, pos), ...]``; ValueError if the Doc has no POS tags."""
-        if self._pos is None:
+        pos = self._tags()
+        if pos is None:
             raise ValueError("this Doc has no POS tags (build it with pos=... or a Pipeline with a tagger)")
-        return list(zip(self.words, self._pos))
+        return list(zip(self.words, pos))
 
     def to_json(self) -> dict:
         """A JSON-serialisable dict: ``text``, ``tokens`` (text/start/end/pos/head/deprel), ``ents``.
 
         ``layers`` lists the token annotations present (so a Doc without tokens keeps them too).
         """
-        layers = [k for k, v in (("pos", self._pos), ("head", self._heads), ("deprel", self._deprels),
-                                 ("xpos", self._xpos)) if v is not None]
-        xpos = self._xpos
+        xpos = self._xtags()
+        layers = [k for k, v in (("pos", self._tags()), ("head", self._heads), ("deprel", self._deprels),
+                                 ("xpos", xpos)) if v is not None]
         tokens = [{"text": t.text, "start": t.start, "end": t.end, "pos": t.pos,
                    "head": t.head, "deprel": t.deprel} for t in self]
         if xpos is not None:
@@ -346,8 +387,9 @@ class Doc:
         lines = [] if sent_id is None else [f"# sent_id = {_LINE_BREAKING.sub(' ', str(sent_id))}"]
         lines.append(f"# text = {_LINE_BREAKING.sub(' ', self._text).strip()}")
         text, n = self._text, len(self._text)
+        pos, xpos = self._tags(), self._xtags()
         for i in keep:
-            tag = None if self._pos is None else self._pos[i]
+            tag = None if pos is None else pos[i]
             head = "_"
             if self._heads is not None:
                 h = self._heads[i]
@@ -356,8 +398,8 @@ class Doc:
                 head = str(ids[h - 1] if h else 0)
             end = int(self._bounds[i + 1])
             no_space = end < n and not text[end].isspace() and not text[end - 1].isspace()
-            if self._xpos is not None:
-                ucol, xcol = tag, self._xpos[i]
+            if xpos is not None:
+                ucol, xcol = tag, xpos[i]
             else:
                 ucol = "_" if tag is None else (upos.get(tag, "X") if upos is not None else "_")
                 xcol = tag or "_"

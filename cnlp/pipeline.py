@@ -21,8 +21,11 @@ import operator
 from itertools import islice, pairwise
 from typing import Iterable, Iterator
 
+import numpy as np
+
 from .doc import Doc
 from .errors import check_str
+from .text import to_codes
 
 __all__ = ["Pipeline", "SPACE_TAG"]
 
@@ -31,6 +34,32 @@ SPACE_TAG = "w"
 _SPACE = re.compile(r"\s")
 #: deprel given to whitespace-only tokens (their head is 0)
 SPACE_DEPREL = "_"
+
+_NO_IDS = np.zeros(0, np.int32)
+_NO_XPOS = ("_", SPACE_TAG)
+_NAMES: dict = {}
+
+
+def _names(tagset) -> tuple[str, ...]:
+    """The names of a tag set's ids, plus :data:`SPACE_TAG` at the end when the set lacks it."""
+    names = _NAMES.get(tagset)
+    if names is None:
+        names = tuple(tagset.names)
+        if SPACE_TAG not in names:
+            names += (SPACE_TAG,)
+        _NAMES[tagset] = names
+    return names
+
+
+def _spread(ids: np.ndarray, keep, n: int, names: tuple[str, ...]):
+    """(tag ids of all ``n`` tokens, names): the ids of the kept tokens in place, the id of
+    :data:`SPACE_TAG` for the whitespace tokens."""
+    if keep is None:
+        return np.asarray(ids), names
+    out = np.full(n, names.index(SPACE_TAG), np.int32)
+    out[keep] = ids
+    return out, names
+
 
 _METHODS = {"segmenter": ("bounds", "bounds(text) -> int32 cut offsets"),
             "pos": ("predict", "predict(words) -> list of tags"),
@@ -87,21 +116,132 @@ class Pipeline:
         self.pos = pos
         self.ner = ner
         self.parser = parser
-        #: cnlp's own taggers tag straight from the segmenter's offsets
-        self._fast = callable(getattr(pos, "predict_bounds", None))
         #: a tagger that also gives language-specific tags (UPOS + XPOS)
         self._both = callable(getattr(pos, "predict_both", None))
+        #: every component is one of cnlp's own: the data path runs on code points, offsets and tag ids
+        self._ids = self._own_components()
+
+    def _own_components(self) -> bool:
+        from .parse.frontend import UDTagger
+        from .segment.base import Segmenter
+        from .tagset import TagSet
+        if not isinstance(self.segmenter, Segmenter):
+            return False
+        if self.pos is not None:
+            if isinstance(self.pos, UDTagger):
+                ok = all(x is None or (callable(getattr(x, "predict_ids", None)) and isinstance(x.tagset, TagSet))
+                         for x in (self.pos.upos, self.pos.xpos))
+            else:
+                ok = not self._both and callable(getattr(self.pos, "predict_ids", None)) \
+                    and isinstance(getattr(self.pos, "tagset", None), TagSet)
+            if not ok:
+                return False
+        return self.parser is None or callable(getattr(self.parser, "parse_codes", None))
 
     def __call__(self, text: str) -> Doc:
         """Analyse one text (TypeError unless it is a str)."""
         text = check_str(text, "Pipeline")
+        if self._ids:
+            return self._call_ids(text)
+        return self._call_names(text)
+
+    # ---- the data path of cnlp's own components: one Doc, code points once, tag ids ------------
+    def _call_ids(self, text: str) -> Doc:
+        codes = to_codes(text)
+        codes.setflags(write=False)
+        bounds = self.segmenter.bounds(text, codes)
+        if self.pos is None and self.ner is None:
+            return Doc._trusted(text, bounds, codes=codes)
+        has_space = _SPACE.search(text) is not None
+        layers, aux = self._tag_layers(text, codes, bounds, has_space) if self.pos is not None else ({}, None)
+        ents = None
+        if self.ner is not None and len(bounds) > 1:
+            ents = self._entities(Doc._trusted(text, bounds, codes=codes, **layers))
+            cuts = set(bounds.tolist())
+            extra = {x for s, e, _ in ents for x in (s, e)} - cuts
+            if extra:          # an entity boundary inside a token: split the token there, re-tag
+                bounds = np.array(sorted(cuts | extra), np.int32)
+                if self.pos is not None:
+                    layers, aux = self._tag_layers(text, codes, bounds, has_space)
+        if self.parser is not None:
+            layers["heads"], layers["deprels"] = self._parse_ids(bounds, layers, aux)
+        doc = Doc._trusted(text, bounds, codes=codes, **layers)
+        if ents:
+            doc.set_ents(ents)
+        return doc
+
+    @staticmethod
+    def _kept(text: str, codes: np.ndarray, bounds: np.ndarray, has_space: bool):
+        """(indices of the tokens that are not whitespace only or None for all, their code points,
+        their cut offsets): what the tagger and the parser read."""
+        if not has_space:
+            return None, codes, bounds
+        b = bounds.tolist()
+        keep = [i for i, (x, y) in enumerate(zip(b, b[1:])) if not text[x:y].isspace()]
+        mask = np.zeros(len(b) - 1, np.bool_)
+        mask[keep] = True
+        lens = np.diff(bounds)
+        kb = np.zeros(len(keep) + 1, np.int32)
+        np.cumsum(lens[mask], out=kb[1:])
+        return keep, np.ascontiguousarray(codes[np.repeat(mask, lens)]), kb
+
+    def _tag_layers(self, text: str, codes: np.ndarray, bounds: np.ndarray, has_space: bool) -> dict:
+        """The POS (and XPOS) layers as tag ids (whitespace tokens get :data:`SPACE_TAG`), and what the
+        parser reads besides: (the guide tagger's ids and the guide, kept code points, kept offsets,
+        kept token indices)."""
+        from .parse.frontend import UDTagger
+        keep, kc, kb = self._kept(text, codes, bounds, has_space)
+        n = len(bounds) - 1
+        out = {}
+        if isinstance(self.pos, UDTagger):
+            up, xp, guide = self.pos.predict_ids(kc, kb) if len(kb) > 1 else (_NO_IDS, _NO_IDS, None)
+            out["pos_ids"], out["pos_names"] = _spread(up, keep, n, _names(self.pos.upos.tagset))
+            if self.pos.xpos is not None:
+                out["xpos_ids"], out["xpos_names"] = _spread(xp, keep, n, _names(self.pos.xpos.tagset))
+            else:
+                out["xpos_ids"], out["xpos_names"] = _spread(np.zeros(len(kb) - 1, np.int32), keep, n, _NO_XPOS)
+            return out, (guide, getattr(self.pos.upos, "guide", None), kc, kb, keep)
+        ids = _NO_IDS
+        if len(kb) > 1:
+            ud = getattr(self.pos, "user_dict", None)
+            if ud is not None and len(ud):
+                b = bounds.tolist()
+                words = [text[b[i]:b[i + 1]] for i in (range(n) if keep is None else keep)]
+                ids = self.pos.predict_ids(kc, kb, words=words)
+            else:
+                ids = self.pos.predict_ids(kc, kb)
+        out["pos_ids"], out["pos_names"] = _spread(ids, keep, n, _names(self.pos.tagset))
+        return out, (None, None, kc, kb, keep)
+
+    def _parse_ids(self, bounds, layers, aux):
+        """(heads, relations) of every token: the parser reads the kept tokens' code points and
+        UPOS tags, and the guide tagger's ids when its guide is the tagger's."""
+        guide, guide_tagger, kc, kb, keep = aux
+        n = len(bounds) - 1
+        m = len(kb) - 1
+        names = layers["pos_names"]
+        ids = layers["pos_ids"]
+        tags = [names[i] for i in (ids.tolist() if keep is None else ids[keep].tolist())]
+        if guide is not None and guide_tagger is not getattr(self.parser, "guide_", None):
+            guide = None
+        if m:
+            heads, rels = self.parser.parse_codes(kc, kb, tags, guide_ids=guide)
+            self._check_parse(heads, rels, m)
+        else:
+            heads, rels = [], []
+        if keep is None:
+            return tuple(heads), tuple(rels)
+        hs, rs = [0] * n, [SPACE_DEPREL] * n
+        for i, h, r in zip(keep, heads, rels):
+            hs[i] = keep[h - 1] + 1 if h else 0
+            rs[i] = r
+        return tuple(hs), tuple(rs)
+
+    # ---- any components: words and tag names ------------------------------------------------
+    def _call_names(self, text: str) -> Doc:
         bounds = self.segmenter.bounds(text)
         if self.pos is None and self.ner is None:
             return Doc(text, bounds)
-        if self._fast and not self._both and self.parser is None and self.ner is None and not _SPACE.search(text):
-            # no whitespace token: the tagger reads the segmenter's offsets directly (its tag names
-            # are valid by construction, so the Doc needs no checks)
-            return Doc._trusted(text, bounds, tuple(self.pos.predict_bounds(text, bounds)))
         bounds = list(bounds.tolist() if hasattr(bounds, "tolist") else bounds)
         pos, xpos = self._pos_column(text, bounds) if self.pos is not None else (None, None)
         ents = None
@@ -184,7 +324,10 @@ class Pipeline:
             return [], []
         heads, rels = self.parser.parse(words, tags)
         heads, rels = list(heads), list(rels)
-        m = len(words)
+        self._check_parse(heads, rels, len(words))
+        return heads, rels
+
+    def _check_parse(self, heads: list, rels: list, m: int) -> None:
         if len(heads) != m or len(rels) != m:
             raise ValueError(f"{_name(self.parser)}.parse returned {len(heads)} heads and {len(rels)} "
                              f"relations for {m} words")
@@ -194,7 +337,6 @@ class Pipeline:
             heads[k] = h = operator.index(h)
             if not 0 <= h <= m:
                 raise ValueError(f"{_name(self.parser)}.parse returned head {h} outside 0..{m} for word {k}")
-        return heads, rels
 
     def pipe(self, texts: Iterable[str], batch_size: int = 256, n_jobs: int = 1) -> Iterator[Doc]:
         """Analyse ``texts`` lazily, in order, one Doc per input (never dropped).
@@ -242,3 +384,40 @@ class Pipeline:
         parts = [_name(self.segmenter)] + [f"{k}={_name(getattr(self, k))}" for k in ("pos", "parser", "ner")
                                            if getattr(self, k) is not None]
         return f"Pipeline({', '.join(parts)})"
+
+
+#: what :func:`build_pipeline` builds
+TASKS = ("segment", "tag", "ner", "analyze", "parse")
+
+
+def build_pipeline(task: str, *, segmenter=None, pos=None, ner=None, parser=None, algorithm: str | None = None,
+                   user_dict=None, entities=None) -> Pipeline:
+    """The one builder of cnlp's pipelines (``cnlp.tag/analyze/ner/parse``, the CLI, batch and Dask).
+
+    ``task``: ``"segment"`` (segmenter), ``"tag"`` (+ PKU POS tagger), ``"ner"`` (segmenter +
+    entity recognizer, which tags the Doc's words with its cascade's POS tagger), ``"analyze"``
+    (segmenter + POS tagger + entity recognizer, which reads the POS tags the pipeline has) or
+    ``"parse"`` (UD segmenter + UPOS/XPOS tagger + parser, the PKU guide tagger run once).
+    Components given are used as they are; the missing ones are the shipped models
+    (:mod:`cnlp.models`), decoding with ``user_dict`` (a :class:`cnlp.dictionary.UserDictionary`)
+    and, for NER, ``entities`` (a :class:`cnlp.ner.recognizer.EntityDictionary`). The segmenter of
+    ``"ner"`` is the recognizer's cascade segmenter unless one is given; ``algorithm`` names the
+    segmenter of ``"segment"``, ``"tag"`` and ``"analyze"`` (default: ``registry.DEFAULT_SEGMENTER``).
+    """
+    from . import models
+    from .registry import DEFAULT_SEGMENTER
+    if task not in TASKS:
+        raise ValueError(f"unknown task {task!r}; choose one of {list(TASKS)}")
+    if task == "parse":
+        return Pipeline(segmenter if segmenter is not None else models.ud_segmenter(),
+                        pos=pos if pos is not None else models.ud_tagger(),
+                        parser=parser if parser is not None else models.parser())
+    if task in ("ner", "analyze") and ner is None:
+        ner = models.entity_recognizer(entities=entities, user_dict=user_dict)
+    if segmenter is None:
+        segmenter = ner.segmenter if task == "ner" else \
+            models.segmenter(algorithm or DEFAULT_SEGMENTER, user_dict=user_dict)
+    if task in ("tag", "analyze") and pos is None:
+        pos = models.pos_tagger(user_dict=user_dict)
+    return Pipeline(segmenter, pos=pos if task in ("tag", "analyze") else None,
+                    ner=ner if task in ("ner", "analyze") else None)

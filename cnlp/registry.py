@@ -7,17 +7,18 @@ from __future__ import annotations
 
 import importlib
 
-#: segmentation algorithm name -> factory returning the default (shipped-model) segmenter.
+#: segmentation algorithm name -> factory returning the default (shipped-model) segmenter
+#: (:mod:`cnlp.models`, where every shipped model is loaded once).
 #: Each factory takes keyword arguments ``user_dict=None`` (and ignores unknown ones).
 SEGMENTERS: dict[str, str] = {
-    "fmm": "cnlp.segment.maxmatch:default_fmm",
-    "bmm": "cnlp.segment.maxmatch:default_bmm",
-    "bimm": "cnlp.segment.maxmatch:default_bimm",
-    "bigram": "cnlp.segment.lattice:default_bigram",
-    "hmm": "cnlp.segment.hmm:default_hmm",
-    "hmm2": "cnlp.segment.hmm:default_hmm2",
-    "perceptron": "cnlp.segment.tagging:default_perceptron",
-    "crf": "cnlp.segment.tagging:default_crf",
+    "fmm": "cnlp.models:fmm",
+    "bmm": "cnlp.models:bmm",
+    "bimm": "cnlp.models:bimm",
+    "bigram": "cnlp.models:bigram",
+    "hmm": "cnlp.models:hmm",
+    "hmm2": "cnlp.models:hmm2",
+    "perceptron": "cnlp.models:perceptron",
+    "crf": "cnlp.models:crf",
 }
 
 #: the algorithm ``cnlp.segment()`` uses when none is given (the most accurate shipped model)
@@ -45,8 +46,8 @@ LOADERS: dict[tuple[str, str | None], str] = {
     ("crf", None): "cnlp.segment.tagging:TaggingSegmenter.load",
     ("perceptron", "pos"): "cnlp.pos.tagger:POSTagger.load",
     ("crf", "pos"): "cnlp.pos.tagger:POSTagger.load",
-    ("perceptron", "ner"): "cnlp.ner.recognizer:EntityRecognizer.load",
-    ("crf", "ner"): "cnlp.ner.recognizer:EntityRecognizer.load",
+    ("perceptron", "ner"): "cnlp.models:load_entity_recognizer",
+    ("crf", "ner"): "cnlp.models:load_entity_recognizer",
     ("hmm_pos", "pos"): "cnlp.pos.hmm:HMMPOSTagger.load",
     ("hmm_segmenter", None): "cnlp.segment.hmm:HMMSegmenter.load",
     ("bigram", None): "cnlp.segment.lattice:LatticeSegmenter.load",

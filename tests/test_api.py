@@ -71,7 +71,9 @@ def test_segment_many_keeps_order_and_count():
 
 
 def test_default_loads_once_under_threads():
-    cnlp._segmenters.clear()
+    from cnlp import models
+    for key in [k for k in models._cache if isinstance(k, tuple) and k[0] == "default segmenter"]:
+        del models._cache[key]
     seen = []
     def work():
         seen.append(id(cnlp.get_segmenter()))

@@ -58,7 +58,8 @@ def _use(task: str, d: Path):
         return list(TextClassifier.load(d).predict(["很满意", "很失望"]))
     if task == "ner":
         from cnlp.ner.recognizer import EntityRecognizer
-        return EntityRecognizer.load(d).predict_spans("王明在北京大学研究生命的起源")
+        from cnlp import models
+        return EntityRecognizer.load(d, segmenter=models.crf(), pos=models.pos_tagger()).predict_spans("王明在北京大学研究生命的起源")
     if task == "dep":
         from cnlp.parse.parser import ArcHybridParser
         return ArcHybridParser.load(d).parse(["他", "喜欢", "北京", "。"], ["PRON", "VERB", "PROPN", "PUNCT"])

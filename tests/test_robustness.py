@@ -167,7 +167,7 @@ def test_lone_surrogates_everywhere(text):
 
 def test_lone_surrogates_in_lookups():
     from cnlp.dictionary import Dictionary
-    from cnlp.extract.idf import default_idf
+    from cnlp.models import idf_table as default_idf
     d = Dictionary.from_counts({"北京": 3})
     assert "北\ud800" not in d and d.word_id("\ud800") == -1 and d.freq("\udfff") == 0
     t = default_idf()

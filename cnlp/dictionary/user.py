@@ -278,19 +278,37 @@ def bmes_mask(n: int, starts, ends, force) -> np.ndarray:
     return force_spans(np.ones((n, 4), np.bool_), np.asarray(starts, np.int64)[f], np.asarray(ends, np.int64)[f])
 
 
+_FROM_WORDS: dict = {}      # tuple of words -> (UserDictionary, its version when built)
+_FROM_WORDS_MAX = 32
+
+
 def as_user_dictionary(x) -> UserDictionary | None:
-    """Coerce a UserDictionary, a path to a user dictionary file, or an iterable of words."""
+    """Coerce a UserDictionary, a path to a user dictionary file, or an iterable of words.
+
+    A list or tuple of words given again (a per-call ``user_dict``) gives the UserDictionary built
+    for it the first time, whose trie is then built already (unless it was edited since)."""
     if x is None or isinstance(x, UserDictionary):
         return x
     if isinstance(x, (str, os.PathLike)):
         return UserDictionary.load(x)
     if isinstance(x, (bytes, bytearray)):
         raise TypeError("user_dict expects a UserDictionary, a path or an iterable of str, got bytes")
+    key = None
+    if type(x) in (list, tuple) and all(type(w) is str for w in x):
+        key = tuple(x)
+        hit = _FROM_WORDS.get(key)
+        if hit is not None and hit[0].version == hit[1]:
+            return hit[0]
     try:
-        return UserDictionary(list(x))
+        ud = UserDictionary(list(x))
     except TypeError:
         raise TypeError(f"user_dict expects a UserDictionary, a path or an iterable of str, "
                         f"got {type(x).__name__}") from None
+    if key is not None:
+        if len(_FROM_WORDS) >= _FROM_WORDS_MAX:
+            _FROM_WORDS.clear()
+        _FROM_WORDS[key] = (ud, ud.version)
+    return ud
 
 
 def suggest_freq(dictionary, word: str) -> int:

@@ -232,9 +232,8 @@ def _excluder(exclude):
     if exclude is None or exclude is False:
         return None
     if exclude is True:
-        from ..dictionary import Dictionary
-        from ..io import model_path
-        return Dictionary.load(model_path("dict")).__contains__
+        from ..models import dictionary          # the shipped one, loaded once (not yet received)
+        return dictionary().__contains__
     from ..dictionary import Dictionary, LayeredDictionary, UserDictionary
     if isinstance(exclude, (Dictionary, LayeredDictionary, UserDictionary)):
         return exclude.__contains__

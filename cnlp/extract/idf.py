@@ -45,7 +45,7 @@ from ..text import FOLD_TRANSLATE, trie_get
 from ..errors import ModelFormatError
 from ..io import INT, NUM, Arr, guard_load, load_bundle, model_path, save_bundle
 
-__all__ = ["IDFTable", "default_idf", "fold_word", "add_train_arguments", "train_main"]
+__all__ = ["IDFTable", "fold_word", "add_train_arguments", "train_main"]
 
 KIND = "idf"
 
@@ -234,20 +234,6 @@ class IDFTable:
 
     def __repr__(self) -> str:
         return f"IDFTable({len(self)} words, {self.n_docs_} documents, default_idf={self.default_idf:.3f})"
-
-
-_DEFAULT = None
-_LOCK = threading.Lock()
-
-
-def default_idf() -> IDFTable:
-    """The shipped table (``data/idf``, People's Daily 1998-01 paragraphs), loaded once (thread-safe)."""
-    global _DEFAULT
-    if _DEFAULT is None:
-        with _LOCK:
-            if _DEFAULT is None:
-                _DEFAULT = IDFTable.load(model_path("idf"))
-    return _DEFAULT
 
 
 # ---------------------------------------------------------------------- CLI: cnlp train idf

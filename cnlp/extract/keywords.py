@@ -96,8 +96,8 @@ def _lexicon() -> _Lexicon:
     if _LEX is None:
         with _LOCK:
             if _LEX is None:
-                from ..segment.maxmatch import default_dictionary
-                _LEX = _Lexicon(default_dictionary())
+                from ..models import dictionary      # not yet received from the caller
+                _LEX = _Lexicon(dictionary())
     return _LEX
 
 
@@ -238,9 +238,10 @@ def _segment_fn(segmenter, func: str):
 
 
 def _idf_table(idf, func: str):
-    from .idf import IDFTable, default_idf
+    from .idf import IDFTable
     if idf is None:
-        return default_idf()
+        from ..models import idf_table            # not yet received from the caller
+        return idf_table()
     if not isinstance(idf, IDFTable):
         raise TypeError(f"{func}() expects idf as an IDFTable or None, got {type(idf).__name__}")
     return idf
@@ -319,7 +320,7 @@ def keywords(text: str, top_k: int | None = 10, *, algorithm: str = "tfidf", pos
     window : int
         TextRank co-occurrence window (>= 2) over the candidate sequence.
     idf : IDFTable or None
-        TF-IDF table; None: the shipped one (:func:`cnlp.extract.idf.default_idf`).
+        TF-IDF table; None: the shipped one (:func:`cnlp.models.idf_table`).
     segmenter : None, algorithm name, Segmenter, or callable text -> list of str
 
     Raises

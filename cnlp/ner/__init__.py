@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import importlib
 
-__all__ = ["ENTITY_TYPES", "EntityRecognizer", "EntityDictionary", "default_ner", "train_ner", "read_bio", "write_bio"]
+__all__ = ["ENTITY_TYPES", "EntityRecognizer", "EntityDictionary", "train_ner", "read_bio", "write_bio"]
 
 _WHERE = {"ENTITY_TYPES": "data", "read_bio": "data", "write_bio": "data", "EntityRecognizer": "recognizer",
-          "EntityDictionary": "recognizer", "default_ner": "recognizer", "train_ner": "recognizer"}
+          "EntityDictionary": "recognizer", "train_ner": "recognizer"}
 
 
 def __getattr__(name):

@@ -3,8 +3,9 @@
 :class:`EntityRecognizer` = a :class:`cnlp.sequence.linear.LinearChainModel` (averaged perceptron
 or CRF) + the character preset of :mod:`cnlp.ner.features` (its lexicon learned from the training
 data) + a ``bio``/``bioes`` :class:`cnlp.tagset.TagSet` whose forbidden transitions Viterbi
-enforces. The cascade (a segmenter and a POS tagger, by default the shipped ones) supplies word
-boundaries and tags as features. Entity dictionaries (:class:`EntityDictionary`) and forced user
+enforces. The cascade (a segmenter and a POS tagger, given to the recognizer:
+:func:`cnlp.models.entity_recognizer` gives the shipped ones) supplies word boundaries and tags as
+features; in a :class:`cnlp.pipeline.Pipeline` the recognizer reads them from the Doc. Entity dictionaries (:class:`EntityDictionary`) and forced user
 words act inside Viterbi: a forced entity is a label mask, a suggested one an additive score, and
 no entity crosses a forced user word.
 """
@@ -33,7 +34,7 @@ from ._kernels import entity_constraints, tag_entities
 from .data import ENTITY_TYPES
 from .features import EntityLexicon, NERFeatures, tag_hash
 
-__all__ = ["EntityRecognizer", "EntityDictionary", "default_ner", "train_ner", "add_train_arguments", "train_main"]
+__all__ = ["EntityRecognizer", "EntityDictionary", "train_ner", "add_train_arguments", "train_main"]
 
 TAGGERS = {"perceptron": PerceptronTagger, "crf": CRFTagger}
 #: score added per character to the labels of a suggested entity, as a multiple of a typical label
@@ -108,7 +109,7 @@ class EntityDictionary:
 class EntityRecognizer:
     """Find person, place and organization names (the types of ``tagset``) in text.
 
-    >>> ner = default_ner()                                # doctest: +SKIP
+    >>> ner = cnlp.models.entity_recognizer()              # doctest: +SKIP
     >>> ner.predict("江泽民在北京会见了华为公司的代表")        # doctest: +SKIP
     [Entity(text='江泽民', type='PER', start=0, end=3), Entity(text='北京', type='LOC', start=4, end=6), ...]
     """
@@ -132,16 +133,18 @@ class EntityRecognizer:
     # ------------------------------------------------------------------ the cascade
     @property
     def segmenter(self):
+        """The cascade's segmenter (given to the constructor or :meth:`load`)."""
         if self._segmenter is None:
-            from ..segment.tagging import default_crf
-            self._segmenter = default_crf(user_dict=self.user_dict)
+            raise ValueError("this EntityRecognizer has no cascade segmenter: pass segmenter= (and pos=) to "
+                             "EntityRecognizer.load, or use cnlp.models.entity_recognizer()")
         return self._segmenter
 
     @property
     def pos(self):
+        """The cascade's POS tagger (given to the constructor or :meth:`load`)."""
         if self._pos is None:
-            from ..pos.tagger import default_pos
-            self._pos = default_pos(user_dict=self.user_dict)
+            raise ValueError("this EntityRecognizer has no cascade POS tagger: pass pos= (and segmenter=) to "
+                             "EntityRecognizer.load, or use cnlp.models.entity_recognizer()")
         return self._pos
 
     def with_dictionaries(self, *, entities=None, user_dict=None) -> "EntityRecognizer":
@@ -208,13 +211,14 @@ class EntityRecognizer:
             self._scale = scale = scale or 1.0
         return scale
 
-    def predict_spans(self, text: str, bounds=None, wtags=None) -> list[tuple[int, int, str]]:
+    def predict_spans(self, text: str, bounds=None, wtags=None, *, codes=None) -> list[tuple[int, int, str]]:
         """``(start, end, type)`` of the entities in ``text``; ``bounds`` / ``wtags`` give the
-        cascade's result when the caller has it (a Pipeline)."""
+        cascade's result and ``codes`` the text's code points when the caller has them (a Pipeline)."""
         text = check_str(text, "ner")
         if not text:
             return []
-        codes = to_codes(text)
+        if codes is None:
+            codes = to_codes(text)
         if bounds is None:
             bounds, wtags = self.cascade(text, codes)
         allowed, bias = self._constraints(text, codes)
@@ -231,13 +235,19 @@ class EntityRecognizer:
     __call__ = predict
 
     def predict_doc(self, doc) -> list[tuple[int, int, str]]:
-        """Entity spans of a :class:`cnlp.doc.Doc`, reading its tokens and (if set) POS tags."""
-        bounds = np.asarray(doc._bounds, np.int32)
-        if doc._pos is not None:
-            wtags = np.array([tag_hash(t) for t in doc._pos], np.int64)
+        """Entity spans of a :class:`cnlp.doc.Doc`, reading its code points, tokens and POS tags:
+        the tag ids a tagger wrote, else the tag names, else (no POS layer) the cascade's tagger
+        runs on the Doc's tokens (the cascade's segmentation is the Doc's)."""
+        bounds = np.asarray(doc.bounds, np.int32)
+        codes = doc.codes
+        ids = doc.tag_ids()
+        if ids is not None:
+            wtags = _names_hashes(ids[1])[ids[0]]
+        elif doc.pos is not None:
+            wtags = np.array([tag_hash(t) for t in doc.pos], np.int64)
         else:
-            wtags = self._tag_hashes(doc.text, to_codes(doc.text), bounds)
-        return self.predict_spans(doc.text, bounds, wtags)
+            wtags = self._tag_hashes(doc.text, codes, bounds)
+        return self.predict_spans(doc.text, bounds, wtags, codes=codes)
 
     def warmup(self) -> "EntityRecognizer":
         self.predict("江泽民在北京会见了新华社记者。")
@@ -287,21 +297,6 @@ class EntityRecognizer:
             raise ModelFormatError(path, str(e)) from None
 
 
-_lock = threading.Lock()
-_DEFAULT: dict = {}
-
-
-def default_ner(*, entities=None, user_dict=None) -> EntityRecognizer:
-    """The shipped recognizer (``data/ner``), loaded once; with dictionaries, a shallow copy using them."""
-    with _lock:
-        if "ner" not in _DEFAULT:
-            _DEFAULT["ner"] = EntityRecognizer.load(model_path("ner"))
-    base = _DEFAULT["ner"]
-    if entities is None and user_dict is None:
-        return base
-    return base.with_dictionaries(entities=entities, user_dict=user_dict)
-
-
 # ---------------------------------------------------------------------------------- training
 def run_cascade(text: str, codes: np.ndarray, segmenter, pos) -> tuple[np.ndarray, np.ndarray]:
     """(int32 word cut offsets, int64 per-word POS tag hashes) of ``text`` (its code points
@@ -329,6 +324,14 @@ def tag_hashes(text: str, codes: np.ndarray, bounds: np.ndarray, pos) -> np.ndar
 
 
 _HASH_TABLES: dict = {}
+
+
+def _names_hashes(names) -> np.ndarray:
+    """int64 tag hash per name of the sequence ``names`` (cached per names object)."""
+    table = _HASH_TABLES.get(names)
+    if table is None:
+        table = _HASH_TABLES[names] = np.array([tag_hash(t) for t in names], np.int64)
+    return table
 
 
 def _hash_table(tagset) -> np.ndarray:
@@ -392,7 +395,7 @@ def train_ner(train, dev=(), *, extra=(), adapt: bool = False, algorithm: str = 
               templates=None,
               types=ENTITY_TYPES, verbose: bool = True, **fit_kw):
     """An :class:`EntityRecognizer` trained on ``(text, spans)`` sentences (micro F1 on ``dev``
-    logged every epoch); the cascade is ``segmenter`` / ``pos`` (default: the shipped ones).
+    logged every epoch); the cascade is ``segmenter`` / ``pos`` (required; :mod:`cnlp.models` has the shipped ones).
 
     ``extra``: sentences of another corpus (another annotation convention) trained on as well;
     with ``adapt`` every feature has a shared weight and one per corpus (feature augmentation),
@@ -491,8 +494,9 @@ def train_main(args) -> int:
         lexicon_extra, extra = extra, []
     elif extra and args.pd98_use == "gazetteer":
         gazetteer, extra = [(t[s:e], ty) for t, spans in extra for s, e, ty in spans], []
+    from .. import models                 # the shipped cascade (this driver moves to the CLI floor)
     rec = train_ner(train, dev, extra=extra, adapt=args.pd98_use == "adapt", lexicon_extra=lexicon_extra,
-                    gazetteer=gazetteer,
+                    gazetteer=gazetteer, segmenter=models.crf(), pos=models.pos_tagger(),
                     algorithm=args.algorithm, scheme=args.scheme, bits=args.bits, folds=args.folds,
                     templates=args.templates, seeds=args.seeds, n_iter=args.n_iter, c2=args.c2,
                     max_iter=args.max_iter, min_count=args.min_count, verbose=progress_enabled(args))

@@ -31,21 +31,21 @@ def add_cli_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def load_components(args, *, segmenter: bool):
-    from .frontend import UDTagger, default_ud_segmenter, default_ud_tagger
+    from .. import models
+    from .frontend import UDTagger
     from .parser import ArcHybridParser
-    from . import default_parser
-    parser = ArcHybridParser.load(args.parser) if args.parser else default_parser()
+    parser = ArcHybridParser.load(args.parser) if args.parser else models.parser()
     if args.tagger:
         tagger = UDTagger.load(args.tagger, args.xpos_tagger)
     else:
-        tagger = default_ud_tagger()
+        tagger = models.ud_tagger()
     seg = None
     if segmenter:
         if args.segmenter:
             from ..segment.tagging import TaggingSegmenter
             seg = TaggingSegmenter.load(args.segmenter)
         else:
-            seg = default_ud_segmenter()
+            seg = models.ud_segmenter()
     return seg, tagger, parser
 
 

@@ -12,19 +12,16 @@ for the words (guide features, :func:`train_guide`), and treebank features
 """
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 import numpy as np
 
 from ..errors import ModelFormatError
-from ..io import model_path
 from ..pos.tagger import POSTagger, train_pos
 from ..tagset import TagSet
 from .conllu import UDSentence
 
-__all__ = ["UDTagger", "LexiconTagger", "train_lexicon_tagger", "lexicon_dictionary", "train_guide", "UPOS", "PKU_TO_UPOS", "train_ud_segmenter", "train_ud_tagger", "default_ud_tagger",
-           "default_ud_segmenter"]
+__all__ = ["UDTagger", "LexiconTagger", "train_lexicon_tagger", "lexicon_dictionary", "train_guide", "UPOS", "PKU_TO_UPOS", "train_ud_segmenter", "train_ud_tagger"]
 
 #: the 17 universal POS tags
 UPOS = ("ADJ", "ADP", "ADV", "AUX", "CCONJ", "DET", "INTJ", "NOUN", "NUM", "PART", "PRON", "PROPN", "PUNCT",
@@ -69,6 +66,20 @@ class UDTagger:
             return self.upos.predict(words, treebank=treebank)
         return self.upos.predict(words)
 
+    def predict_ids(self, codes: np.ndarray, bounds: np.ndarray):
+        """``(UPOS ids, XPOS ids or None, guide ids or None)`` of the words between ``bounds`` of the
+        code points ``codes`` (names: ``self.upos.tagset`` / ``self.xpos.tagset``; the guide's PKU
+        tag ids, which a parser with the same guide reads instead of tagging again)."""
+        guide = None
+        if isinstance(self.upos, LexiconTagger):
+            if self.upos.guide is not None:
+                guide = self.upos.guide.predict_ids(codes, bounds)
+            up = self.upos.predict_ids(codes, bounds, guide_ids=guide)
+        else:
+            up = self.upos.predict_ids(codes, bounds)
+        xp = self.xpos.predict_ids(codes, bounds) if self.xpos is not None else None
+        return up, xp, guide
+
     def predict_both(self, words, treebank: str | None = None) -> tuple[list[str], list[str]]:
         """(UPOS tags, XPOS tags; ``_`` each without an XPOS tagger)."""
         up = self.predict(words, treebank)
@@ -88,8 +99,11 @@ class UDTagger:
             self.xpos.save(xpos_dir, meta=meta, prune=prune)
 
     @classmethod
-    def load(cls, upos_dir, xpos_dir=None) -> "UDTagger":
-        return cls(LexiconTagger.load(upos_dir), POSTagger.load(xpos_dir) if xpos_dir is not None else None)
+    def load(cls, upos_dir, xpos_dir=None, *, guide: POSTagger | None = None) -> "UDTagger":
+        """``guide``: an already loaded tagger to use as the UPOS tagger's guide instead of loading
+        its ``guide/`` bundle (the caller vouches that they are the same model)."""
+        return cls(LexiconTagger.load(upos_dir, guide=guide),
+                   POSTagger.load(xpos_dir) if xpos_dir is not None else None)
 
 
 #: the UPOS tagger's treebank copies hash a feature id with the treebank's name
@@ -135,12 +149,13 @@ class LexiconTagger:
         self.tagset = base.tagset
         self.model = base.model
 
-    def transform(self, codes: np.ndarray, bounds: np.ndarray, treebank: str | None = None) -> np.ndarray:
+    def transform(self, codes: np.ndarray, bounds: np.ndarray, treebank: str | None = None,
+                  guide_ids: np.ndarray | None = None) -> np.ndarray:
         X = self.base.features.transform(codes, bounds)
         if self.lexicon is not None:
             X = np.hstack([X, self.lexicon.transform(codes, bounds)])
         if self.guide is not None:
-            X = np.hstack([X, self.guide_transform(codes, bounds)])
+            X = np.hstack([X, self.guide_transform(codes, bounds, guide_ids)])
         if self.treebanks:
             if treebank is not None and treebank not in self.treebanks:
                 raise ValueError(f"unknown treebank {treebank!r}; this tagger knows {self.treebanks}")
@@ -148,16 +163,19 @@ class LexiconTagger:
             X = np.hstack([X, _treebank_copy(X, tb, self.base.features.bits)])
         return np.ascontiguousarray(X, np.int32)
 
-    def guide_transform(self, codes: np.ndarray, bounds: np.ndarray) -> np.ndarray:
-        """int32 (m, G) guide feature ids: :data:`GUIDE_TEMPLATES` over the guide's tag ids."""
-        pred = self.guide.predict_ids(codes, bounds).astype(np.int64)
+    def guide_transform(self, codes: np.ndarray, bounds: np.ndarray, guide_ids: np.ndarray | None = None) -> np.ndarray:
+        """int32 (m, G) guide feature ids: :data:`GUIDE_TEMPLATES` over the guide's tag ids
+        (``guide_ids`` when the caller has them already)."""
+        pred = (self.guide.predict_ids(codes, bounds) if guide_ids is None else guide_ids).astype(np.int64)
         return self.guide_features.transform(codes, bounds, pred)
 
-    def predict_ids(self, codes, bounds, treebank: str | None = None) -> np.ndarray:
+    def predict_ids(self, codes, bounds, treebank: str | None = None, *, guide_ids: np.ndarray | None = None) -> np.ndarray:
+        """int32 UPOS ids of the words between ``bounds``; ``guide_ids``: the guide tagger's ids of
+        the same words when the caller has them (a pipeline tags with the guide once)."""
         from ..pos._kernels import candidate_mask
         from ..text import _BMP_TABLE
         from ..sequence._kernels import viterbi
-        X = self.transform(codes, bounds, treebank)
+        X = self.transform(codes, bounds, treebank, guide_ids)
         L = len(self.tagset)
         f = self.base.features
         allowed = candidate_mask(codes, bounds, _BMP_TABLE, f.trie, self.base._args[-1], L, np.zeros((0, L), np.bool_))
@@ -205,8 +223,9 @@ class LexiconTagger:
         return Path(directory)
 
     @classmethod
-    def load(cls, directory) -> "POSTagger | LexiconTagger":
-        """A :class:`LexiconTagger` if ``directory`` holds one, else a plain :class:`POSTagger`."""
+    def load(cls, directory, *, guide: POSTagger | None = None) -> "POSTagger | LexiconTagger":
+        """A :class:`LexiconTagger` if ``directory`` holds one, else a plain :class:`POSTagger`;
+        ``guide``: a loaded tagger used in place of the bundle's ``guide/`` (the same model)."""
         import json
         from ..dictionary import Dictionary
         from ..pos.features import GUIDE_TEMPLATES, LEXICON_TEMPLATES, WordFeatures
@@ -233,9 +252,12 @@ class LexiconTagger:
             if names:
                 d = Dictionary.load(Path(directory) / "lexicon")
                 lexicon = WordFeatures(bits=base.features.bits, dictionary=d, templates=names)
-            guide = gfeats = None
-            if gnames:
-                guide = POSTagger.load(Path(directory) / "guide")
+            gfeats = None
+            if not gnames:
+                guide = None
+            else:
+                if guide is None:
+                    guide = POSTagger.load(Path(directory) / "guide")
                 gfeats = WordFeatures(bits=base.features.bits, templates=gnames)
             return cls(base, lexicon, tbs, ext.get("treebank"), guide=guide, guide_features=gfeats)
         except (ValueError, TypeError, AttributeError, KeyError) as e:
@@ -381,29 +403,3 @@ def train_ud_segmenter(train: list[list[str]], dev: list[list[str]] = (), *, n_i
                        dev_score=dev_scorer(dev, dev_X) if dev else None, seeds=seeds, n_iter=n_iter,
                        verbose=verbose)
     return TaggingSegmenter(model, feats)
-
-
-# ---------------------------------------------------------------------------------- defaults
-_lock = threading.Lock()
-_DEFAULT: dict = {}
-
-
-def default_ud_segmenter():
-    """The shipped UD segmenter (``data/ud_cws``), loaded once."""
-    from ..segment.tagging import TaggingSegmenter
-    with _lock:
-        if "cws" not in _DEFAULT:
-            _DEFAULT["cws"] = TaggingSegmenter.load(model_path("ud_cws"))
-        return _DEFAULT["cws"]
-
-
-def default_ud_tagger() -> UDTagger:
-    """The shipped UD tagger (``data/ud_pos`` UPOS, ``data/ud_xpos`` XPOS when present), loaded once."""
-    with _lock:
-        if "pos" not in _DEFAULT:
-            try:
-                xdir = model_path("ud_xpos")
-            except ModelFormatError:
-                xdir = None
-            _DEFAULT["pos"] = UDTagger.load(model_path("ud_pos"), xdir)
-        return _DEFAULT["pos"]

@@ -135,20 +135,45 @@ class ArcHybridParser:
     def _table(self, words: list[str], tags: list[str]) -> np.ndarray:
         """The token table of one sentence (kernel input)."""
         m = len(words)
-        out = np.empty((m + 2, self._width()), np.int64)
         if m:
-            unk = len(self.tags_)
-            tag_ids = np.array([self._tag_ix.get(t, unk) for t in tags], np.int64)
             bounds = np.zeros(m + 1, np.int32)
             np.cumsum([len(w) for w in words], out=bounds[1:])
-            codes = to_codes("".join(words))
-            guide = self.guide_.predict_ids(codes, bounds).astype(np.int64) if self.guide_ is not None \
-                else np.zeros(0, np.int64)
-            K.word_table(fold_width(codes), bounds, tag_ids, guide, out)
-        else:
-            out[0] = -2
-            out[1] = -3
+            return self._code_table(to_codes("".join(words)), bounds, tags)
+        out = np.empty((m + 2, self._width()), np.int64)
+        out[0] = -2
+        out[1] = -3
         return out
+
+    def _code_table(self, codes: np.ndarray, bounds: np.ndarray, tags, guide_ids=None) -> np.ndarray:
+        """The token table of the words between ``bounds`` (at least one) of the code points ``codes``;
+        ``guide_ids``: the guide tagger's ids of those words when the caller has them."""
+        m = len(bounds) - 1
+        out = np.empty((m + 2, self._width()), np.int64)
+        unk = len(self.tags_)
+        tag_ids = np.array([self._tag_ix.get(t, unk) for t in tags], np.int64)
+        if self.guide_ is None:
+            guide = np.zeros(0, np.int64)
+        else:
+            guide = (self.guide_.predict_ids(codes, bounds) if guide_ids is None else guide_ids).astype(np.int64)
+        K.word_table(fold_width(codes), bounds, tag_ids, guide, out)
+        return out
+
+    def parse_codes(self, codes: np.ndarray, bounds: np.ndarray, tags, *, guide_ids=None, beam: int | None = None,
+                    treebank: str | None = None):
+        """:meth:`parse` of the words between the cut offsets ``bounds`` of the code points ``codes``
+        (a pipeline's; no whitespace-only word), with ``guide_ids`` the ids this parser's guide
+        tagger gives them when the caller has them: ``(heads, relations)`` as lists."""
+        self._check_fitted()
+        n = len(bounds) - 1
+        if n <= 0:
+            return [], []
+        heads = np.empty(n, np.int32)
+        labels = np.empty(n, np.int32)
+        K.parse_sentence(self._code_table(codes, bounds, tags, guide_ids), n, self.index_, self.row_ent_,
+                         self.row_dense_, len(self.labels_), self.root_label_, self._tb(treebank), self.mask_,
+                         self.n_feats_, self._beam(beam), heads, labels)
+        names = self.labels_
+        return heads.tolist(), [names[i] for i in labels.tolist()]
 
     def _width(self) -> int:
         """Columns of a token table: a ``TG`` column more with a guide tagger."""

@@ -27,7 +27,7 @@ from ._kernels import tag_words
 from .features import DEFAULT_TEMPLATES, WordFeatures, uses_predictions
 from .tags import check_words
 
-__all__ = ["POSTagger", "default_pos", "add_train_arguments", "train_main"]
+__all__ = ["POSTagger", "add_train_arguments", "train_main"]
 
 TAGGERS = {"perceptron": PerceptronTagger, "crf": CRFTagger}
 #: words seen this often in training only take the tags they had there (dev accuracy 0.95939 without
@@ -47,7 +47,7 @@ def _bounds(words: list[str]) -> np.ndarray:
 class POSTagger:
     """Tag a list of words with POS tags (names of ``tagset``).
 
-    >>> tagger = default_pos()                        # doctest: +SKIP
+    >>> tagger = cnlp.models.pos_tagger()             # doctest: +SKIP
     >>> tagger.predict(["我", "爱", "北京"])             # doctest: +SKIP
     ['r', 'v', 'ns']
     """
@@ -185,19 +185,6 @@ class POSTagger:
 #: meta.json fields of a POS tagger bundle (besides the linear model's)
 POS_SCHEMA = {"features": OBJ({"bits": INT(10, 30), "templates": LIST(STR(), lo=1)}),
               "tagset": OBJ({"tags": LIST(STR(lo=1, hi=64), lo=1, hi=4096)}), "task": STR(choices={"pos"})}
-
-_lock = threading.Lock()
-_DEFAULT: dict = {}
-
-
-def default_pos(user_dict=None) -> POSTagger:
-    """The shipped POS tagger (``data/pos``), loaded once."""
-    with _lock:
-        if "pos" not in _DEFAULT:
-            _DEFAULT["pos"] = POSTagger.load(model_path("pos"))
-    base = _DEFAULT["pos"]
-    return base if user_dict is None else base.with_user_dict(user_dict)
-
 
 # ---------------------------------------------------------------------------------- training
 def tag_dictionary(sents) -> Dictionary:

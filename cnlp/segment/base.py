@@ -170,13 +170,15 @@ class Segmenter(ABC):
         """int32 code points (n,) -> int32 cut offsets (k+1,), from 0 to n, strictly increasing."""
 
     # ---- derived API -------------------------------------------------------------------
-    def bounds(self, text: str) -> np.ndarray:
-        """Cut offsets of ``text`` (int32, starting at 0 and ending at ``len(text)``)."""
+    def bounds(self, text: str, codes: np.ndarray | None = None) -> np.ndarray:
+        """Cut offsets of ``text`` (int32, starting at 0 and ending at ``len(text)``); ``codes``:
+        its code points when the caller has them (``to_codes(text)``, e.g. a Doc's)."""
         text = check_str(text, "segment")
         n = len(text)
         if n == 0:
             return np.zeros(1, np.int32)
-        codes = to_codes(text)
+        if codes is None:
+            codes = to_codes(text)
         b = self._bounds(codes)
         if b.dtype != np.int32 or not b.flags.c_contiguous:
             b = np.ascontiguousarray(b, dtype=np.int32)

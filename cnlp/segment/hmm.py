@@ -31,7 +31,7 @@ from ..sequence.hmm import HMM_ARRAYS, HMM_OPTIONAL, HMM_SCHEMA, HMMTagger
 from ..text import _BMP_TABLE, LATIN, SPACE, char_class, char_classes, fold_code, fold_width
 from .base import Segmenter
 
-__all__ = ["HMMSegmenter", "default_hmm", "default_hmm2", "add_train_arguments", "train_main"]
+__all__ = ["HMMSegmenter", "add_train_arguments", "train_main"]
 
 KIND = "hmm_segmenter"
 LABELS = "BMES"
@@ -301,21 +301,7 @@ class HMMSegmenter(Segmenter):
         return f"HMMSegmenter(order={self.order})"
 
 
-# ---------------------------------------------------------------------------------- factories / CLI
-def _default(order: int, user_dict=None, **kw) -> HMMSegmenter:
-    return HMMSegmenter.load(model_path(f"hmm/order{order}"), user_dict=user_dict)
-
-
-def default_hmm(user_dict=None, **kw) -> HMMSegmenter:
-    """The shipped first-order BMES HMM (``data/hmm/order1``, trained on PD98 199801)."""
-    return _default(1, user_dict)
-
-
-def default_hmm2(user_dict=None, **kw) -> HMMSegmenter:
-    """The shipped second-order BMES HMM (``data/hmm/order2``)."""
-    return _default(2, user_dict)
-
-
+# ---------------------------------------------------------------------------------- CLI
 def add_train_arguments(parser: argparse.ArgumentParser) -> None:
     """Arguments of ``cnlp train hmm``."""
     src = parser.add_mutually_exclusive_group()

@@ -23,7 +23,7 @@ from ..text import CN_NUMERALS, fold_str, trie_get
 from . import _lattice_kernels as K
 from .base import Segmenter
 
-__all__ = ["BigramModel", "LatticeSegmenter", "default_bigram", "word_class"]
+__all__ = ["BigramModel", "LatticeSegmenter", "word_class"]
 KIND = "bigram"
 #: log-score bonus of a preferred user word's node (on top of its frequency gain); chosen on a dev split
 #: of 199801.txt (benchmarks/user_dict_check.py --dev --algorithm bigram)
@@ -288,16 +288,6 @@ class LatticeSegmenter(Segmenter):
     @guard_load
     def load(cls, directory, **kw) -> "LatticeSegmenter":
         return cls(BigramModel.load(directory), **kw)
-
-
-_DEFAULT = None
-
-
-def default_bigram(user_dict=None, **kw) -> LatticeSegmenter:
-    global _DEFAULT
-    if _DEFAULT is None:
-        _DEFAULT = BigramModel.load(model_path("bigram"))
-    return LatticeSegmenter(_DEFAULT, user_dict=user_dict, **kw)
 
 
 def add_train_arguments(parser: argparse.ArgumentParser) -> None:

@@ -20,8 +20,7 @@ from ..io import model_path
 from ..text import _BMP_TABLE, _fold, char_class, fold_code
 from .base import Segmenter
 
-__all__ = ["MaxMatchSegmenter", "fmm_kernel", "bmm_kernel", "bimm_kernel", "fmm_many", "bmm_many", "bimm_many",
-           "default_fmm", "default_bmm", "default_bimm"]
+__all__ = ["MaxMatchSegmenter", "fmm_kernel", "bmm_kernel", "bimm_kernel", "fmm_many", "bmm_many", "bimm_many"]
 DIRECTIONS = ("forward", "backward", "both")
 _NONE = np.zeros(0, np.int32)
 
@@ -308,29 +307,3 @@ class MaxMatchSegmenter(Segmenter):
     def __repr__(self) -> str:
         return (f"MaxMatchSegmenter({self.dictionary!r}, direction={self.direction!r}, "
                 f"atoms={self.atoms}, user_dict={self.user_dict!r})")
-
-
-_DEFAULT_DICT = None
-_DEFAULT_LOCK = threading.Lock()
-
-
-def default_dictionary() -> Dictionary:
-    """The shipped default dictionary (``data/dict``), loaded once per process (thread-safe)."""
-    global _DEFAULT_DICT
-    if _DEFAULT_DICT is None:
-        with _DEFAULT_LOCK:
-            if _DEFAULT_DICT is None:
-                _DEFAULT_DICT = Dictionary.load(model_path("dict"))
-    return _DEFAULT_DICT
-
-
-def default_fmm(user_dict=None, **kw) -> MaxMatchSegmenter:
-    return MaxMatchSegmenter(default_dictionary(), direction="forward", user_dict=user_dict, **kw)
-
-
-def default_bmm(user_dict=None, **kw) -> MaxMatchSegmenter:
-    return MaxMatchSegmenter(default_dictionary(), direction="backward", user_dict=user_dict, **kw)
-
-
-def default_bimm(user_dict=None, **kw) -> MaxMatchSegmenter:
-    return MaxMatchSegmenter(default_dictionary(), direction="both", user_dict=user_dict, **kw)

@@ -5,7 +5,8 @@ gives every word of the default segmentation and, before each word of at least
 :data:`MIN_WORD` characters, the dictionary words of at least :data:`MIN_SUB` characters found
 inside it (an index then finds 中华人民共和国 under 中华, 人民, 共和国 ...). The dictionary is the
 segmenter's own (a max-match segmenter's word list, a tagging segmenter's feature dictionary),
-else the shipped default dictionary (``data/dict``), plus the segmenter's user words.
+else the one it was given as ``search_dict`` (:mod:`cnlp.models` gives the shipped bigram and
+HMM segmenters the shipped dictionary ``data/dict``), plus the segmenter's user words.
 
 Order: the words of the default segmentation in text order; before each of them, its sub-words by
 start, then by length (jieba's ``cut_for_search`` order: sub-words before the long word). No
@@ -27,7 +28,8 @@ MIN_SUB = 2
 
 
 def search_dictionary(seg):
-    """The dictionary search mode looks sub-words up in for segmenter ``seg``."""
+    """The dictionary search mode looks sub-words up in for segmenter ``seg``: its own, else its
+    ``search_dict`` attribute (ValueError when it has neither)."""
     from ..dictionary import Dictionary
     d = getattr(seg, "dictionary", None)
     if isinstance(d, Dictionary):
@@ -35,8 +37,11 @@ def search_dictionary(seg):
     d = getattr(getattr(seg, "features", None), "dictionary", None)
     if isinstance(d, Dictionary):
         return d
-    from .maxmatch import default_dictionary
-    return default_dictionary()
+    d = getattr(seg, "search_dict", None)
+    if isinstance(d, Dictionary):
+        return d
+    raise ValueError(f"{type(seg).__name__} has no dictionary for search mode: set its search_dict "
+                     "attribute to a cnlp.dictionary.Dictionary (e.g. cnlp.models.dictionary())")
 
 
 def search_tokens(seg, text: str, b: np.ndarray) -> list[tuple[str, int, int]]:

@@ -27,7 +27,7 @@ from ..text import SPACE, fold_width
 from ._tagging_kernels import tag_bounds, tag_bounds_many, tag_bounds_user, tag_bounds_user_many
 from .base import Segmenter
 
-__all__ = ["TaggingSegmenter", "default_perceptron", "default_crf", "add_train_arguments", "train_main"]
+__all__ = ["TaggingSegmenter", "add_train_arguments", "train_main"]
 
 #: CRF defaults of ``cnlp train cws --algorithm crf`` (chosen on the dev split, docs/benchmarks.md)
 CRF_C2, CRF_MAX_ITER, CRF_PRUNE = 0.5, 300, 1e-3
@@ -196,29 +196,6 @@ def _codes(text: str) -> np.ndarray:
 def _labels(words: list[str]) -> np.ndarray:
     lengths = np.fromiter(map(len, words), np.int64, len(words))
     return BMES.encode_spans(int(lengths.sum()), np.r_[0, np.cumsum(lengths)])
-
-
-_lock = threading.Lock()
-_DEFAULT = {}
-
-
-def _default(name: str, model: str, user_dict, kw) -> TaggingSegmenter:
-    with _lock:
-        if name not in _DEFAULT:
-            _DEFAULT[name] = TaggingSegmenter.load(model_path(model))
-    base = _DEFAULT[name]
-    return TaggingSegmenter(base.tagger, base.features, user_dict=user_dict,
-                            suggest_bias=kw.get("suggest_bias", SUGGEST_BIAS))
-
-
-def default_perceptron(user_dict=None, **kw) -> TaggingSegmenter:
-    """The shipped averaged-perceptron segmenter (``data/cws``), loaded once."""
-    return _default("perceptron", "cws", user_dict, kw)
-
-
-def default_crf(user_dict=None, **kw) -> TaggingSegmenter:
-    """The shipped linear-chain CRF segmenter (``data/crf``), loaded once."""
-    return _default("crf", "crf", user_dict, kw)
 
 
 # ---------------------------------------------------------------------------------- training

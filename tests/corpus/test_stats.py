@@ -100,7 +100,8 @@ def test_pd98_documented_totals(corpora):
     assert s.n_docs == 19_484 and s.has_doc_freqs
     assert np.all((1 <= s.doc_freqs) & (s.doc_freqs <= s.word_counts) & (s.doc_freqs <= s.folded_doc_freqs))
     # the shipped IDF table (data/idf) is exactly what these counts give
-    from cnlp.extract.idf import IDFTable, default_idf
+    from cnlp.extract.idf import IDFTable
+    from cnlp.models import idf_table as default_idf
     new, shipped = IDFTable.from_stats(s), default_idf()
     assert new.n_docs_ == shipped.n_docs_ and list(new.trie.keys()) == list(shipped.trie.keys())
     np.testing.assert_array_equal(new.df_, shipped.df_)

@@ -6,7 +6,8 @@ import scipy.sparse as sp
 
 from cnlp.cli import main
 from cnlp.errors import ModelFormatError
-from cnlp.extract.idf import IDFTable, default_idf
+from cnlp.extract.idf import IDFTable
+from cnlp.models import idf_table as default_idf
 from cnlp.extract.keywords import (DEFAULT_POS, candidate_tag, cooccurrence_graph, default_stopwords,
                                    keywords, textrank)
 

@@ -446,8 +446,8 @@ def _shipped():
 
 @pytest.mark.skipif(not _shipped(), reason="shipped UD models not built (see docs/parser.md)")
 def test_default_ud_pipeline():
-    from cnlp.parse import default_ud_pipeline
-    nlp = default_ud_pipeline()
+    from cnlp.pipeline import build_pipeline
+    nlp = build_pipeline("parse")
     for text in ["他喜欢北京。", "", "。。。", " ", "中文" * 150]:
         doc = nlp(text)
         keep = [i for i, w in enumerate(doc.words) if not w.isspace()]

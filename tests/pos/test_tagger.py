@@ -67,7 +67,7 @@ def test_save_load_identical_and_corrupt(tagger, tmp_path):
 def test_pipeline_doc_offsets_cover_the_text(tagger):
     from hypothesis import given, settings, strategies as st
     from cnlp import Pipeline
-    from cnlp.segment.tagging import default_crf
+    from cnlp.models import crf as default_crf
     pipe = Pipeline(default_crf(), pos=tagger)
 
     @settings(max_examples=60, deadline=None)

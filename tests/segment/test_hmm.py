@@ -9,7 +9,8 @@ from hypothesis import given, settings, strategies as st
 
 from cnlp.corpus.readers import read_pd98, read_sighan
 from cnlp.errors import ModelFormatError
-from cnlp.segment.hmm import HMMSegmenter, add_train_arguments, default_hmm, default_hmm2, train_main
+from cnlp.models import hmm as default_hmm, hmm2 as default_hmm2
+from cnlp.segment.hmm import HMMSegmenter, add_train_arguments, train_main
 from conftest import as_legacy
 
 

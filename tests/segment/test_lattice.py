@@ -178,7 +178,7 @@ def test_save_load(tmp_path, model):
 def test_pku_sample_f1_floor(corpora):
     """Shipped model on the first 300 PKU test lines; full-test F1 is 0.929 (docs/models.md)."""
     from cnlp.evaluate import SegEvaluator
-    from cnlp.segment.lattice import default_bigram
+    from cnlp.models import bigram as default_bigram
     sig = corpora / "sighan2005"
     raw = (sig / "pku_test.utf8").read_text("utf-8").splitlines()[:300]
     gold = (sig / "pku_test_gold.utf8").read_text("utf-8").splitlines()[:300]

@@ -158,7 +158,7 @@ def test_layered_dictionary_segmenter(d):
 
 def test_default_factories():
     from cnlp.io import model_path
-    from cnlp.segment.maxmatch import default_bimm, default_bmm, default_fmm
+    from cnlp.models import bimm as default_bimm, bmm as default_bmm, fmm as default_fmm
     try:
         model_path("dict")
     except Exception:

@@ -8,7 +8,8 @@ from hypothesis import given, strategies as st
 
 import cnlp
 from cnlp.dictionary import Dictionary
-from cnlp.segment.maxmatch import MaxMatchSegmenter, default_dictionary
+from cnlp.models import dictionary as default_dictionary
+from cnlp.segment.maxmatch import MaxMatchSegmenter
 from cnlp.segment.search import MIN_SUB, MIN_WORD, search_dictionary
 
 

@@ -248,7 +248,7 @@ def test_l1_owlqn_reaches_a_sparse_optimum(fitted):
 @pytest.mark.corpus
 def test_shipped_crf_pku_sample(corpora):
     from cnlp.evaluate import SegEvaluator
-    from cnlp.segment.tagging import default_crf
+    from cnlp.models import crf as default_crf
     sig = corpora / "sighan2005"
     raw = (sig / "pku_test.utf8").read_text("utf-8").splitlines()[:300]
     gold = (sig / "pku_test_gold.utf8").read_text("utf-8").splitlines()[:300]

@@ -162,7 +162,7 @@ def test_partial_fit_fixes_a_sentence(seg):
 @pytest.mark.corpus
 def test_shipped_model_pku_sample(corpora):
     from cnlp.evaluate import SegEvaluator
-    from cnlp.segment.tagging import default_perceptron
+    from cnlp.models import perceptron as default_perceptron
     sig = corpora / "sighan2005"
     raw = (sig / "pku_test.utf8").read_text("utf-8").splitlines()[:300]
     gold = (sig / "pku_test_gold.utf8").read_text("utf-8").splitlines()[:300]
@@ -174,7 +174,7 @@ def test_shipped_model_pku_sample(corpora):
 
 
 def test_suggested_words_bias_the_shipped_model():
-    from cnlp.segment.tagging import default_perceptron
+    from cnlp.models import perceptron as default_perceptron
     text = "他们研究蓝牙耳机"
     ud = UserDictionary(["蓝牙耳机"], mode="suggest")
     assert "蓝牙耳机" not in default_perceptron().segment(text)           # the model alone splits it
