@@ -101,7 +101,7 @@ def build_annotator(spec: AnnotatorSpec) -> Callable[[str], object]:
         return _formatted(Pipeline(seg, pos=pos, ner=rec), spec.format)
     if spec.format is None:
         return rec.predict
-    from .cli import format_entities
+    from .ner.data import format_entities
     fmt = spec.format
 
     def ner_line(line: str) -> str:

@@ -31,10 +31,8 @@ holds ``n_docs``, ``default_idf`` and the source.
 """
 from __future__ import annotations
 
-import argparse
 import os
 import threading
-import time
 from pathlib import Path
 from typing import Iterable
 
@@ -45,7 +43,7 @@ from ..text import FOLD_TRANSLATE, trie_get
 from ..errors import ModelFormatError
 from ..io import INT, NUM, Arr, guard_load, load_bundle, model_path, save_bundle
 
-__all__ = ["IDFTable", "default_idf", "fold_word", "add_train_arguments", "train_main"]
+__all__ = ["IDFTable", "default_idf", "fold_word"]
 
 KIND = "idf"
 
@@ -248,26 +246,3 @@ def default_idf() -> IDFTable:
             if _DEFAULT is None:
                 _DEFAULT = IDFTable.load(model_path("idf"))
     return _DEFAULT
-
-
-# ---------------------------------------------------------------------- CLI: cnlp train idf
-def add_train_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--corpus", metavar="PATH",
-                        help="training file (default with --format pd98: $CNLP_CORPORA/pd1998/199801.txt)")
-    parser.add_argument("--format", choices=["pd98", "raw"], default="pd98",
-                        help="pd98: one document per paragraph, gold words (default); "
-                             "raw: one document per line, segmented with cnlp.segment")
-    parser.add_argument("--out", required=True, help="output model directory")
-
-
-def train_main(args) -> int:
-    from ..cli import PD98_CORPUS, UsageError, default_corpus
-    t0 = time.perf_counter()
-    if not args.corpus:
-        if args.format != "pd98":
-            raise UsageError("give --corpus PATH (the default corpus is in pd98 format, not raw)")
-        args.corpus = default_corpus(*PD98_CORPUS)
-    table = IDFTable.from_pd98(args.corpus) if args.format == "pd98" else IDFTable.from_raw(args.corpus)
-    table.save(args.out)
-    print(f"{table!r} -> {args.out} ({time.perf_counter() - t0:.1f} s)")
-    return 0

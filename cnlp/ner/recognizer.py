@@ -10,7 +10,6 @@ no entity crosses a forced user word.
 """
 from __future__ import annotations
 
-import argparse
 import copy
 import re
 import threading
@@ -33,7 +32,7 @@ from ._kernels import entity_constraints, tag_entities
 from .data import ENTITY_TYPES
 from .features import EntityLexicon, NERFeatures, tag_hash
 
-__all__ = ["EntityRecognizer", "EntityDictionary", "default_ner", "train_ner", "add_train_arguments", "train_main"]
+__all__ = ["EntityRecognizer", "EntityDictionary", "default_ner", "train_ner"]
 
 TAGGERS = {"perceptron": PerceptronTagger, "crf": CRFTagger}
 #: score added per character to the labels of a suggested entity, as a multiple of a typical label
@@ -444,63 +443,3 @@ def load_training_data(msra, pd98=None, *, dev_ratio: float = 0.1, pd98_test_rat
         if not msra:
             train, extra, dev = extra, [], [pd98_entities(s) for s in split.dev]
     return train, dev, extra
-
-
-def add_train_arguments(parser: argparse.ArgumentParser) -> None:
-    from ..cli import add_quiet_argument
-    add_quiet_argument(parser)
-    parser.add_argument("--msra", metavar="PATH", help="MSRA-format BIO training file (char<TAB>tag); its last "
-                                                       "--dev-ratio of sentences is the dev set (with --pd98 left "
-                                                       "out too: $CNLP_CORPORA/msra_ner/train_extra.bio and "
-                                                       "$CNLP_CORPORA/pd1998/199801.txt)")
-    parser.add_argument("--pd98", metavar="PATH", help="also train on the training part of this PD98 file's split")
-    parser.add_argument("--pd98-mode", choices=["plain", "careful"], default="plain",
-                        help="how PD98 is converted (see cnlp.ner.pd98)")
-    parser.add_argument("--pd98-use", choices=["train", "adapt", "lexicon", "gazetteer"], default="gazetteer",
-                        help="with --msra: how PD98 is used: as more training sentences, as training sentences "
-                             "with shared + per-corpus feature weights (decoding as MSRA), in the lexicon (its "
-                             "names in the gazetteer and its character statistics), or only its names in the "
-                             "gazetteer (default)")
-    parser.add_argument("--out", required=True, metavar="DIR")
-    parser.add_argument("--algorithm", choices=sorted(TAGGERS), default="perceptron")
-    parser.add_argument("--scheme", choices=["bio", "bioes"], default="bioes")
-    parser.add_argument("--dev-ratio", type=float, default=0.1)
-    parser.add_argument("--n-iter", type=int, default=15, help="perceptron: maximum epochs")
-    parser.add_argument("--seeds", type=int, default=1, help="perceptron: average this many shuffle seeds")
-    parser.add_argument("--c2", type=float, default=1.0, help="crf: L2 coefficient")
-    parser.add_argument("--max-iter", type=int, default=150, help="crf: L-BFGS iterations")
-    parser.add_argument("--min-count", type=int, default=1, help="features seen fewer times get no weight")
-    parser.add_argument("--templates", nargs="+", default=None, metavar="T",
-                        help="feature templates (default: all of cnlp.ner.features.TEMPLATE_LIBRARY)")
-    parser.add_argument("--bits", type=int, default=22)
-    parser.add_argument("--folds", type=int, default=5, help="jackknife folds for the entity lexicon")
-    parser.add_argument("--prune", type=float, default=1e-3,
-                        help="drop feature rows whose largest |weight| is at most this")
-
-
-def train_main(args) -> int:
-    from ..cli import PD98_CORPUS, default_corpus, dev_summary, progress_enabled
-    from ..train import command_line
-    if not args.msra and not args.pd98:
-        args.msra = default_corpus("msra_ner", "train_extra.bio", option="--msra")
-        args.pd98 = default_corpus(*PD98_CORPUS, option="--pd98")
-    t0 = time.perf_counter()
-    train, dev, extra = load_training_data(args.msra, args.pd98, dev_ratio=args.dev_ratio, pd98_mode=args.pd98_mode)
-    lexicon_extra, gazetteer = [], []
-    if extra and args.pd98_use == "lexicon":
-        lexicon_extra, extra = extra, []
-    elif extra and args.pd98_use == "gazetteer":
-        gazetteer, extra = [(t[s:e], ty) for t, spans in extra for s, e, ty in spans], []
-    rec = train_ner(train, dev, extra=extra, adapt=args.pd98_use == "adapt", lexicon_extra=lexicon_extra,
-                    gazetteer=gazetteer,
-                    algorithm=args.algorithm, scheme=args.scheme, bits=args.bits, folds=args.folds,
-                    templates=args.templates, seeds=args.seeds, n_iter=args.n_iter, c2=args.c2,
-                    max_iter=args.max_iter, min_count=args.min_count, verbose=progress_enabled(args))
-    meta = {"command": command_line(getattr(args, "argv", None)), "train_sentences": len(train) + len(extra),
-            "dev_sentences": len(dev), "train_seconds": round(time.perf_counter() - t0, 1),
-            "cascade": {"segmenter": "crf", "pos": "default"}}
-    rec.save(args.out, meta=meta, prune=args.prune)        # atomic: a killed run leaves the old model
-    best = dev_summary(rec.model.training_log_)
-    print(f"NER {args.algorithm}/{args.scheme}: {len(train) + len(extra)} train / {len(dev)} dev sentences{best}, "
-          f"{time.perf_counter() - t0:.0f}s -> {args.out} (per-iteration log in its meta.json)")
-    return 0

@@ -8,10 +8,8 @@ plain :class:`cnlp.tagset.TagSet`. Each sentence is tagged in one Numba call
 """
 from __future__ import annotations
 
-import argparse
 import copy
 import threading
-import time
 from pathlib import Path
 
 import numpy as np
@@ -27,7 +25,7 @@ from ._kernels import tag_words
 from .features import DEFAULT_TEMPLATES, WordFeatures, uses_predictions
 from .tags import check_words
 
-__all__ = ["POSTagger", "default_pos", "add_train_arguments", "train_main"]
+__all__ = ["POSTagger", "default_pos"]
 
 TAGGERS = {"perceptron": PerceptronTagger, "crf": CRFTagger}
 #: words seen this often in training only take the tags they had there (dev accuracy 0.95939 without
@@ -278,47 +276,3 @@ def train_pos(train, dev=(), *, algorithm: str = "perceptron", bits: int = 22, f
     model = fit_linear(algorithm, X, y, n_labels=len(tagset), n_features=feats.n_features, tagset=tagset,
                        dev_score=score, **fit_kw)
     return POSTagger(model, feats, tagset, dict_min_count=dict_min_count, first=first)
-
-
-def add_train_arguments(parser: argparse.ArgumentParser) -> None:
-    from ..cli import add_quiet_argument
-    add_quiet_argument(parser)
-    parser.add_argument("--corpus", metavar="PATH",
-                        help="PD98 corpus (word/TAG tokens; default: $CNLP_CORPORA/pd1998/199801.txt)")
-    parser.add_argument("--out", required=True, metavar="DIR")
-    parser.add_argument("--algorithm", choices=sorted(TAGGERS), default="perceptron")
-    parser.add_argument("--test-ratio", type=float, default=0.1,
-                        help="last fraction of the non-empty lines held out as test (0: train on everything)")
-    parser.add_argument("--dev-ratio", type=float, default=0.05, help="fraction of the training lines (their end) used as dev")
-    parser.add_argument("--n-iter", type=int, default=10, help="perceptron: maximum epochs")
-    parser.add_argument("--seeds", type=int, default=1, help="perceptron: average this many shuffle seeds")
-    parser.add_argument("--c2", type=float, default=1.0, help="crf: L2 coefficient")
-    parser.add_argument("--max-iter", type=int, default=100, help="crf: L-BFGS iterations")
-    parser.add_argument("--min-count", type=int, default=2, help="features seen fewer times get no weight")
-    parser.add_argument("--dict-min-count", type=int, default=DICT_MIN_COUNT,
-                        help="words seen this often in training only take their training tags (0: off)")
-    parser.add_argument("--templates", nargs="+", default=None, metavar="T",
-                        help="word feature templates (default: all of cnlp.pos.features.TEMPLATE_LIBRARY)")
-    parser.add_argument("--bits", type=int, default=22)
-    parser.add_argument("--folds", type=int, default=5, help="jackknife folds for the tag dictionary")
-    parser.add_argument("--prune", type=float, default=PRUNE, help="drop feature rows whose largest |weight| is at most this")
-
-
-def train_main(args) -> int:
-    from ..cli import PD98_CORPUS, default_corpus, dev_summary, progress_enabled
-    from ..corpus.splits import pd98_split
-    from ..train import command_line
-    t0 = time.perf_counter()
-    args.corpus = args.corpus or default_corpus(*PD98_CORPUS)
-    split = pd98_split(args.corpus, test_ratio=args.test_ratio, dev_ratio=args.dev_ratio)
-    tagger = train_pos(split.train, split.dev, algorithm=args.algorithm, bits=args.bits, folds=args.folds,
-                       seeds=args.seeds, n_iter=args.n_iter, c2=args.c2, max_iter=args.max_iter,
-                       min_count=args.min_count, dict_min_count=args.dict_min_count, templates=args.templates,
-                       verbose=progress_enabled(args))
-    meta = {"command": command_line(getattr(args, "argv", None)), "train_sentences": len(split.train),
-            "dev_sentences": len(split.dev), "train_seconds": round(time.perf_counter() - t0, 1)}
-    tagger.save(args.out, meta=meta, prune=args.prune)
-    print(f"POS {args.algorithm}: {len(split.train)} train / {len(split.dev)} dev / {len(split.test)} test lines"
-          f"{dev_summary(tagger.model.training_log_, name='dev accuracy')}, "
-          f"{time.perf_counter() - t0:.0f}s -> {args.out} (per-iteration log in its meta.json)")
-    return 0

@@ -9,9 +9,7 @@ them words (:func:`cnlp.dictionary.bmes_bias`); whitespace runs are always words
 """
 from __future__ import annotations
 
-import argparse
 import threading
-import time
 from pathlib import Path
 
 import numpy as np
@@ -19,7 +17,7 @@ import numpy as np
 from ..dictionary import Dictionary, UserDictionary, as_user_dictionary, merge_preferred
 from ..errors import ModelFormatError
 from ..io import INT, LIST, OBJ, STR, atomic_directory, guard_load, load_meta, model_path
-from ..sequence.features import DEFAULT_EXTRA, DEFAULT_EXTRA_CRF, DICT_TEMPLATES, EXTRA_TEMPLATES, CharFeatures
+from ..sequence.features import DICT_TEMPLATES, CharFeatures
 from ..sequence.crf import CRFTagger
 from ..sequence.perceptron import PerceptronTagger
 from ..tagset import BMES
@@ -27,7 +25,7 @@ from ..text import SPACE, fold_width
 from ._tagging_kernels import tag_bounds, tag_bounds_many, tag_bounds_user, tag_bounds_user_many
 from .base import Segmenter
 
-__all__ = ["TaggingSegmenter", "default_perceptron", "default_crf", "add_train_arguments", "train_main"]
+__all__ = ["TaggingSegmenter", "default_perceptron", "default_crf"]
 
 #: CRF defaults of ``cnlp train cws --algorithm crf`` (chosen on the dev split, docs/benchmarks.md)
 CRF_C2, CRF_MAX_ITER, CRF_PRUNE = 0.5, 300, 1e-3
@@ -222,33 +220,6 @@ def default_crf(user_dict=None, **kw) -> TaggingSegmenter:
 
 
 # ---------------------------------------------------------------------------------- training
-def add_train_arguments(parser: argparse.ArgumentParser) -> None:
-    from ..cli import add_quiet_argument
-    parser.add_argument("--corpus", action="append", metavar="PATH",
-                        help="PD98 corpus (repeatable; default: $CNLP_CORPORA/pd1998/199801.txt)")
-    parser.add_argument("--out", required=True, metavar="DIR")
-    parser.add_argument("--algorithm", choices=["perceptron", "crf"], default="perceptron")
-    parser.add_argument("--n-iter", type=int, default=10, help="perceptron: epochs")
-    parser.add_argument("--c2", type=float, default=CRF_C2, help="crf: L2 coefficient (c2 * ||w||^2, CRFsuite's convention)")
-    parser.add_argument("--max-iter", type=int, default=CRF_MAX_ITER, help="crf: L-BFGS iterations")
-    parser.add_argument("--tol", type=float, default=1e-7, help="crf: stop below this relative objective decrease")
-    parser.add_argument("--dev-every", type=int, default=10, help="crf: dev F1 every this many iterations")
-    parser.add_argument("--prune", type=float, default=None,
-                        help="drop feature rows whose largest |weight| is at most this (default: perceptron 1e-3, crf %g)"
-                             % CRF_PRUNE)
-    parser.add_argument("--dev-ratio", type=float, default=0.05, help="last fraction of paragraphs held out for dev F1")
-    parser.add_argument("--bits", type=int, default=22, help="log2 of the hashed feature space")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--seeds", type=int, default=3,
-                        help="train this many models (shuffle seeds seed, seed+1, ...) and average their weights")
-    parser.add_argument("--extra-templates", nargs="*", default=None, metavar="T", choices=list(EXTRA_TEMPLATES),
-                        help=f"optional feature templates (default: perceptron {' '.join(DEFAULT_EXTRA)}, "
-                             f"crf {' '.join(DEFAULT_EXTRA_CRF)}; none: --extra-templates)")
-    parser.add_argument("--no-dict-features", action="store_true",
-                        help="no dictionary features (default: words of the training split, min count --dict-min-count)")
-    parser.add_argument("--dict-min-count", type=int, default=1)
-    parser.add_argument("--folds", type=int, default=5, help="jackknife folds for the dictionary features")
-    add_quiet_argument(parser)
 
 
 def _dictionary(sents, min_count: int) -> Dictionary:
@@ -309,36 +280,3 @@ def dev_scorer(dev, dev_X):
             ev.add(words, [text[i:j] for i, j in zip(b, b[1:])])
         return ev.result()["f1"]
     return dev_f1
-
-
-def train_main(args) -> int:
-    from ..cli import PD98_CORPUS, default_corpus, dev_summary, progress_enabled
-    t0 = time.perf_counter()
-    args.corpus = args.corpus or [default_corpus(*PD98_CORPUS)]
-    if args.extra_templates is None:
-        args.extra_templates = list(DEFAULT_EXTRA_CRF if args.algorithm == "crf" else DEFAULT_EXTRA)
-    train, dev, feats, X, y, dev_X = training_data(
-        args.corpus, dev_ratio=args.dev_ratio, bits=args.bits, dict_features=not args.no_dict_features,
-        dict_min_count=args.dict_min_count, folds=args.folds, extra=args.extra_templates)
-    dev_f1 = dev_scorer(dev, dev_X) if dev else None
-    cmd = (f"cnlp train cws --algorithm {args.algorithm} " + " ".join(f"--corpus {p}" for p in args.corpus)
-           + f" --out {args.out} --dev-ratio {args.dev_ratio} --bits {args.bits}")
-    from ..train import fit_linear
-    tagger = fit_linear(args.algorithm, X, y, n_labels=4, n_features=feats.n_features, dev_score=dev_f1,
-                        seeds=args.seeds, seed=args.seed, n_iter=args.n_iter, c2=args.c2, max_iter=args.max_iter,
-                        tol=args.tol, dev_every=args.dev_every, verbose=progress_enabled(args))
-    if args.algorithm == "crf":
-        cmd += f" --c2 {args.c2} --max-iter {args.max_iter} --tol {args.tol}"
-        prune = CRF_PRUNE if args.prune is None else args.prune
-    else:
-        cmd += f" --n-iter {args.n_iter} --seeds {args.seeds}"
-        prune = 1e-3 if args.prune is None else args.prune
-    cmd += " --no-dict-features" if args.no_dict_features else f" --dict-min-count {args.dict_min_count} --folds {args.folds}"
-    cmd += " --extra-templates" + "".join(" " + t for t in feats.extra)
-    if args.prune is not None:
-        cmd += f" --prune {args.prune}"
-    seg = TaggingSegmenter(tagger, feats)
-    seg.save(args.out, meta={"command": cmd, "train_seconds": round(time.perf_counter() - t0, 1)}, prune=prune)
-    print(f"{args.algorithm} CWS: {len(train)} train / {len(dev)} dev paragraphs{dev_summary(tagger.training_log_)}, "
-          f"{time.perf_counter() - t0:.0f}s -> {args.out} (per-iteration log in its meta.json)")
-    return 0

@@ -17,7 +17,7 @@ from ..sequence.crf import CRFTagger
 from ..sequence.linear import LinearChainModel, average_models
 from ..sequence.perceptron import PerceptronTagger
 
-__all__ = ["fit_linear", "command_line", "ALGORITHMS"]
+__all__ = ["fit_linear", "command_line", "dev_summary", "ALGORITHMS"]
 
 ALGORITHMS = ("perceptron", "crf")
 
@@ -58,3 +58,21 @@ def command_line(argv: list[str] | None = None) -> str:
     """The command that is running, as a user would type it (``cnlp ...``), for a model's meta."""
     argv = sys.argv[1:] if argv is None else argv
     return "cnlp " + " ".join(shlex.quote(a) for a in argv)
+
+
+def dev_summary(log, key: str = "dev", name: str = "dev F1") -> str:
+    """``", dev F1 last 0.9512 / best 0.9530"`` from a training log (possibly nested per seed), or ``""``."""
+    flat, stack = [], [log]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, list):
+            stack.extend(reversed(x))
+        elif isinstance(x, dict):
+            flat.append(x)
+    avg = [e["averaged_dev"] for e in flat if "averaged_dev" in e]
+    devs = [e[key] for e in flat if key in e and isinstance(e[key], (int, float))]
+    if avg:
+        return f", {name} {avg[-1]:.4f} (weights averaged over seeds)"
+    if not devs:
+        return ""
+    return f", {name} last {devs[-1]:.4f} / best {max(devs):.4f}"

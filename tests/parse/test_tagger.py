@@ -124,12 +124,12 @@ def test_jackknife_tags_are_copies(sents, lexicon):
 
 
 def _train(argv):
-    from cnlp.parse.train import add_train_arguments, train_main
+    from cnlp.cli.train import add_dep_arguments, dep_main
     ap = argparse.ArgumentParser()
-    add_train_arguments(ap)
+    add_dep_arguments(ap)
     args = ap.parse_args(argv)
     args.argv = argv
-    return train_main(args)
+    return dep_main(args)
 
 
 def test_train_dep_tagger_and_predicted_parser(files, tmp_path):
@@ -157,20 +157,20 @@ def test_train_dep_tagger_and_predicted_parser(files, tmp_path):
 def test_cli_treebank_style(tagger, sents, tmp_path, monkeypatch, capsys):
     import io
     import sys
-    from cnlp.parse import cli as parse_cli
+    from cnlp.cli import parse as parse_cli
     from cnlp.parse.parser import ArcHybridParser
     tagger.save(tmp_path / "upos")
     ArcHybridParser(beam=2, n_iter=3, bits=16, treebank_features=True, verbose=False).fit(
         sents, default_treebank="tiny").save(tmp_path / "dep")
     ap = argparse.ArgumentParser()
-    parse_cli.add_cli_arguments(ap)
+    parse_cli.add_parse_arguments(ap)
     words = ["商品", "和", "服务", "都", "很", "好", "。"]
     text = "".join(f"{i}\t{w}" + "\t_" * 8 + "\n" for i, w in enumerate(words, 1)) + "\n"
     for tb, rc, tag in (("other", 0, "VERB"), ("tiny", 0, "ADJ"), ("nope", 2, None)):
         args = ap.parse_args(["--pretokenized", "--format", "json", "--parser", str(tmp_path / "dep"),
                               "--tagger", str(tmp_path / "upos"), "--treebank", tb])
         monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(text.encode("utf-8")), encoding="utf-8"))
-        assert parse_cli.cli_main(args) == rc
+        assert parse_cli.parse_main(args) == rc
         out, err = capsys.readouterr()
         if rc:
             assert "unknown treebank" in err and not out
