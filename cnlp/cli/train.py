@@ -18,18 +18,20 @@ from ..dictionary.build import build_dictionary
 from ..errors import UsageError
 from ..extract.idf import IDFTable
 from ..io import PD98_CORPUS, atomic_directory, default_corpus
-from ..ner.recognizer import load_training_data, train_ner
 from ..parse.conllu import UD_DEV, UD_FILES, read_ud
-from ..parse.frontend import (lexicon_dictionary, train_guide, train_lexicon_tagger, train_ud_segmenter,
-                              train_ud_tagger, train_xpos_tagger)
 from ..parse.parser import ArcHybridParser
-from ..parse.train import jackknife_tags
-from ..pos.tagger import DICT_MIN_COUNT, PRUNE, train_pos
+from ..pos.tagger import DICT_MIN_COUNT
 from ..segment.hmm import HMMSegmenter
 from ..segment.lattice import _STATS_PARAMS, TUNED, BigramModel
-from ..segment.tagging import CRF_C2, CRF_MAX_ITER, CRF_PRUNE, TaggingSegmenter, dev_scorer, training_data
+from ..segment.tagging import TaggingSegmenter
 from ..sequence.features import DEFAULT_EXTRA, DEFAULT_EXTRA_CRF, EXTRA_TEMPLATES
 from ..train import ALGORITHMS, command_line, dev_summary, fit_linear
+from ..train.cws import CRF_C2, CRF_MAX_ITER, CRF_PRUNE, dev_scorer, training_data
+from ..train.dep import jackknife_tags
+from ..train.ner import load_training_data, train_ner
+from ..train.pos import PRUNE, train_pos
+from ..train.ud import (lexicon_dictionary, train_guide, train_lexicon_tagger, train_ud_segmenter, train_ud_tagger,
+                        train_xpos_tagger)
 from .common import add_quiet_argument, progress_enabled, with_progress
 
 __all__ = ["add_dict_arguments", "dict_main", "add_stats_arguments", "stats_main", "add_bigram_arguments",

@@ -27,9 +27,6 @@ from .base import Segmenter
 
 __all__ = ["TaggingSegmenter", "default_perceptron", "default_crf"]
 
-#: CRF defaults of ``cnlp train cws --algorithm crf`` (chosen on the dev split, docs/benchmarks.md)
-CRF_C2, CRF_MAX_ITER, CRF_PRUNE = 0.5, 300, 1e-3
-
 #: meta.json fields of a segmenter bundle (besides the linear model's, :data:`LINEAR_SCHEMA`)
 CWS_SCHEMA = {"features": OBJ({"bits": INT(10, 30), "templates": LIST(STR()), "dict_templates": LIST(STR()),
                               "extra_templates": LIST(STR())}),
@@ -217,66 +214,3 @@ def default_perceptron(user_dict=None, **kw) -> TaggingSegmenter:
 def default_crf(user_dict=None, **kw) -> TaggingSegmenter:
     """The shipped linear-chain CRF segmenter (``data/crf``), loaded once."""
     return _default("crf", "crf", user_dict, kw)
-
-
-# ---------------------------------------------------------------------------------- training
-
-
-def _dictionary(sents, min_count: int) -> Dictionary:
-    """Dictionary of the words of ``sents`` (lists of words) seen at least ``min_count`` times;
-    the counts are :class:`~cnlp.corpus.stats.CorpusStats` word counts."""
-    from ..corpus.stats import CorpusStats
-    stats = CorpusStats.build(sents)
-    return Dictionary.from_counts({w: c for w, c in stats.word_items() if c >= min_count})
-
-
-def _jackknife_features(sents, bits: int, min_count: int, folds: int, extra=()) -> list[np.ndarray]:
-    """Features of each fold computed with a dictionary of the *other* folds' words.
-
-    Built from the same sentences, dictionary features would mark every training word as known,
-    and the model would learn to trust the dictionary blindly (PKU OOV recall 0.80 -> 0.42).
-    With held-out dictionaries, unknown words look unknown in training as they do in use.
-    """
-    X: list = [None] * len(sents)
-    fold_of = np.arange(len(sents)) % folds
-    for k in range(folds):
-        d = _dictionary([s for s, f in zip(sents, fold_of) if f != k], min_count)
-        feats = CharFeatures(bits=bits, dictionary=d, extra=extra)
-        for i in np.flatnonzero(fold_of == k).tolist():
-            X[i] = feats.transform_codes(_codes("".join(sents[i])))
-    return X
-
-
-def training_data(corpus, *, dev_ratio: float = 0.05, bits: int = 22, dict_features: bool = True,
-                  dict_min_count: int = 1, folds: int = 5, extra=()):
-    """(train words, dev words, features, X, y, dev_X) as ``cnlp train cws`` builds them: the last
-    ``dev_ratio`` of the paragraphs held out, the dictionary of the training split, and jackknifed
-    dictionary features for the training sentences. Unlike the CLI (``DEFAULT_EXTRA``, ``DEFAULT_EXTRA_CRF``), ``extra``
-    defaults to no optional templates, the feature set of the python-crfsuite comparison."""
-    from ..corpus.readers import read_pd98
-    sents = [[w for w, _ in s] for p in corpus for s in read_pd98(p) if s]
-    n_dev = int(len(sents) * dev_ratio)
-    train, dev = sents[:len(sents) - n_dev], sents[len(sents) - n_dev:]
-    dictionary = _dictionary(train, dict_min_count) if dict_features else None   # closed track
-    feats = CharFeatures(bits=bits, dictionary=dictionary, extra=extra)
-    if dictionary is None:
-        X = [feats.transform_codes(_codes("".join(s))) for s in train]
-    else:
-        X = _jackknife_features(train, bits, dict_min_count, folds, extra)
-    y = [_labels(s) for s in train]
-    dev_X = [feats.transform_codes(_codes("".join(s))) for s in dev]
-    return train, dev, feats, X, y, dev_X
-
-
-def dev_scorer(dev, dev_X):
-    """``f(tagger) -> F1`` of the tagger's Viterbi output on the dev words."""
-    from ..evaluate import SegEvaluator
-
-    def dev_f1(tagger) -> float:
-        ev = SegEvaluator()
-        for words, x in zip(dev, dev_X):
-            text = "".join(words)
-            b = BMES.decode_spans(tagger.predict_single(x)).tolist()
-            ev.add(words, [text[i:j] for i, j in zip(b, b[1:])])
-        return ev.result()["f1"]
-    return dev_f1

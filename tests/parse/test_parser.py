@@ -374,7 +374,7 @@ def test_eval_different_tokens(tmp_path):
 # ------------------------------------------------------------------------------ CLI
 @pytest.fixture(scope="module")
 def tiny_models(tmp_path_factory, tiny_sents, parser):
-    from cnlp.parse.frontend import train_ud_segmenter, train_ud_tagger
+    from cnlp.train.ud import train_ud_segmenter, train_ud_tagger
     d = tmp_path_factory.mktemp("models")
     tagger = train_ud_tagger(tiny_sents * 2, bits=16, folds=2, n_iter=3, dict_min_count=0)
     tagger.save(d / "upos", d / "xpos")

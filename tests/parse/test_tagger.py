@@ -37,13 +37,13 @@ def sents(files):
 @pytest.fixture(scope="module")
 def lexicon(files):
     from cnlp.corpus.readers import read_pd98
-    from cnlp.parse.frontend import lexicon_dictionary
+    from cnlp.train.ud import lexicon_dictionary
     return lexicon_dictionary(read_pd98(files / "pd.txt"))
 
 
 @pytest.fixture(scope="module")
 def tagger(sents, lexicon):
-    from cnlp.parse.frontend import train_lexicon_tagger
+    from cnlp.train.ud import train_lexicon_tagger
     return train_lexicon_tagger(sents * 2, lexicon=lexicon, treebank_features=True, treebank="tiny", bits=16,
                                 folds=2, n_iter=6)
 
@@ -104,7 +104,8 @@ def test_corrupt_extension_raises(tagger, tmp_path, ext):
 
 
 def test_plain_tagger_loads_as_pos_tagger(sents, tmp_path):
-    from cnlp.parse.frontend import LexiconTagger, train_lexicon_tagger
+    from cnlp.parse.frontend import LexiconTagger
+    from cnlp.train.ud import train_lexicon_tagger
     from cnlp.pos.tagger import POSTagger
     t = train_lexicon_tagger(sents, bits=16, folds=2, n_iter=2)
     assert t.lexicon is None and not t.treebanks
@@ -115,7 +116,7 @@ def test_plain_tagger_loads_as_pos_tagger(sents, tmp_path):
 
 
 def test_jackknife_tags_are_copies(sents, lexicon):
-    from cnlp.parse.train import jackknife_tags
+    from cnlp.train.dep import jackknife_tags
     out = jackknife_tags(sents * 2, 2, lexicon=lexicon, treebank_features=True, n_iter=2)
     assert len(out) == 2 * len(sents)
     for a, b in zip(out, sents * 2):
@@ -181,12 +182,13 @@ def test_cli_treebank_style(tagger, sents, tmp_path, monkeypatch, capsys):
 @pytest.fixture(scope="module")
 def guide(files):
     from cnlp.corpus.readers import read_pd98
-    from cnlp.parse.frontend import train_guide
+    from cnlp.train.ud import train_guide
     return train_guide(read_pd98(files / "pd.txt"), n_iter=3, bits=16, prune=0.0)
 
 
 def test_guide_features(sents, guide, lexicon, tmp_path):
-    from cnlp.parse.frontend import LexiconTagger, train_lexicon_tagger
+    from cnlp.parse.frontend import LexiconTagger
+    from cnlp.train.ud import train_lexicon_tagger
     from cnlp.pos.features import GUIDE_TEMPLATES
     from cnlp.text import to_codes
     t = train_lexicon_tagger(sents * 2, lexicon=lexicon, guide=guide, treebank_features=True, treebank="tiny",
