@@ -21,8 +21,7 @@ from ..dictionary.user import UserDictionary, as_user_dictionary
 from ..doc import Entity
 from ..errors import ModelFormatError, check_str
 from ..io import Arr, guard_load, load_arrays, load_meta, model_path
-from ..sequence.crf import CRFTagger
-from ..sequence.perceptron import PerceptronTagger
+from ..sequence.tagger import LinearTagger
 from ..tagset import TagSet
 from ..text import fold_str, fold_width, to_codes
 from ._kernels import entity_constraints, tag_entities
@@ -30,7 +29,6 @@ from .features import EntityLexicon, NERFeatures, tag_hash
 
 __all__ = ["EntityRecognizer", "EntityDictionary", "default_ner", "run_cascade", "tag_hashes"]
 
-TAGGERS = {"perceptron": PerceptronTagger, "crf": CRFTagger}
 #: score added per character to the labels of a suggested entity, as a multiple of a typical label
 #: score at one position (mean absolute weight times the number of templates)
 SUGGEST_BIAS = 1.0
@@ -100,13 +98,15 @@ class EntityDictionary:
         return f"EntityDictionary({len(self)} entities)"
 
 
-class EntityRecognizer:
+class EntityRecognizer(LinearTagger):
     """Find person, place and organization names (the types of ``tagset``) in text.
 
     >>> ner = default_ner()                                # doctest: +SKIP
     >>> ner.predict("江泽民在北京会见了华为公司的代表")        # doctest: +SKIP
     [Entity(text='江泽民', type='PER', start=0, end=3), Entity(text='北京', type='LOC', start=4, end=6), ...]
     """
+
+    task = "ner"
 
     def __init__(self, model, features: NERFeatures, tagset: TagSet, *, segmenter=None, pos=None,
                  entities: EntityDictionary | None = None, user_dict=None, suggest_bias: float = SUGGEST_BIAS):
@@ -239,14 +239,12 @@ class EntityRecognizer:
         return self
 
     # ------------------------------------------------------------------ persistence
-    def save(self, directory, *, meta: dict | None = None, prune: float = 1e-3) -> Path:
-        """Write the bundle atomically (a killed save leaves the previous model)."""
-        from ..io import atomic_directory
-        with atomic_directory(directory) as d:
-            np.savez_compressed(d / "lexicon.npz", **self.features.lexicon.arrays())
-            self.model.save(d, meta={"task": "ner", "tagset": self.tagset.to_json(),
-                                     "features": self.features.get_params(), **(meta or {})}, prune=prune)
-        return Path(directory)
+    def _bundle_meta(self) -> dict:
+        return {"tagset": self.tagset.to_json(), "features": self.features.get_params()}
+
+    def _save_parts(self, directory: Path, prune: float) -> None:
+        """The entity lexicon in ``directory/lexicon.npz``."""
+        np.savez_compressed(directory / "lexicon.npz", **self.features.lexicon.arrays())
 
     @classmethod
     @guard_load
@@ -254,10 +252,7 @@ class EntityRecognizer:
         """Load a saved recognizer; keyword arguments as for the constructor (cascade, dictionaries)."""
         meta = load_meta(directory)
         path = Path(directory) / "meta.json"
-        model_cls = TAGGERS.get(meta.get("kind"))
-        if model_cls is None or meta.get("task") != "ner":
-            raise ModelFormatError(path, f"holds a {meta.get('task')!r} {meta.get('kind')!r} model, "
-                                         f"expected an NER model ({sorted(TAGGERS)})")
+        model_cls = cls.model_class(meta, directory, "ner", "an NER model")
         spec = {"cstats": Arr("u", 2), "wstats": Arr("iu", 2, lo=0), "word_ptr": Arr("iu", 1, lo=0),
                 "word_codes": Arr("iu", 1), "gaz_ptr": Arr("iu", 1, lo=0), "gaz_codes": Arr("iu", 1),
                 "gaz_types": Arr("iu", 1)}
@@ -276,7 +271,7 @@ class EntityRecognizer:
                 raise ValueError("'features' must be a JSON object")
             feats = NERFeatures(bits=fp.get("bits", 22), lexicon=lexicon, templates=fp.get("templates"),
                                 domain=fp.get("domain", 0))
-            model = model_cls.load(directory, float32=True, n_labels=len(tagset), n_features=feats.n_features)
+            model = cls.load_model(model_cls, directory, len(tagset), feats.n_features)
             return cls(model, feats, tagset, **kw)
         except (ValueError, TypeError, AttributeError) as e:
             raise ModelFormatError(path, str(e)) from None

@@ -19,6 +19,7 @@ import numpy as np
 from ..errors import ModelFormatError
 from ..io import model_path
 from ..pos.tagger import POSTagger
+from ..sequence.tagger import LinearTagger
 
 __all__ = ["UDTagger", "LexiconTagger", "UPOS", "PKU_TO_UPOS", "pku_to_upos", "default_ud_tagger",
            "default_ud_segmenter"]
@@ -104,7 +105,7 @@ def _treebank_copy(X: np.ndarray, name: str, bits: int) -> np.ndarray:
     return (h & np.uint64((1 << bits) - 1)).astype(np.int32)
 
 
-class LexiconTagger:
+class LexiconTagger(LinearTagger):
     """A UPOS tagger: a :class:`POSTagger` (word templates + jackknifed UD tag dictionary) whose
     features are extended with (a) ``lexicon`` features: the tag set / top tag / affixes of a word
     in an external tag dictionary (People's Daily with PKU tags mapped to UPOS;
@@ -114,6 +115,8 @@ class LexiconTagger:
     :data:`cnlp.pos.features.GUIDE_TEMPLATES`), and (c) with ``treebanks``, a copy of every feature
     conjoined with the sentence's treebank, so that shared weights learn what the treebanks agree
     on and the copies each treebank's conventions; it tags in the style of ``treebank``."""
+
+    task = "pos"
 
     def __init__(self, base: POSTagger, lexicon=None, treebanks=(), treebank: str | None = None, *,
                  guide: POSTagger | None = None, guide_features=None):
@@ -187,16 +190,21 @@ class LexiconTagger:
     def save(self, directory, *, meta: dict | None = None, prune: float = 1.0):
         """The base tagger's files, the lexicon in ``lexicon/``, the guide tagger in ``guide/`` and
         the extension in meta.json (``ud_tagger``)."""
+        return super().save(directory, meta=meta, prune=prune)
+
+    def _bundle_meta(self) -> dict:
         ext = {"lexicon_templates": [t.name for t in self.lexicon.templates] if self.lexicon is not None else [],
                "treebanks": self.treebanks, "treebank": self.treebank}
         if self.guide is not None:
             ext["guide_templates"] = [t.name for t in self.guide_features.templates]
-        self.base.save(directory, meta={**(meta or {}), "ud_tagger": ext}, prune=prune)
+        return {**self.base._bundle_meta(), "ud_tagger": ext}
+
+    def _save_parts(self, directory: Path, prune: float) -> None:
+        self.base._save_parts(directory, prune)
         if self.lexicon is not None:
-            self.lexicon.dictionary.save(Path(directory) / "lexicon")
+            self.lexicon.dictionary.save(directory / "lexicon")
         if self.guide is not None:
-            self.guide.save(Path(directory) / "guide", meta={"stage": "guide"}, prune=0.0)     # as trained on
-        return Path(directory)
+            self.guide.save(directory / "guide", meta={"stage": "guide"}, prune=0.0)     # as trained on
 
     @classmethod
     def load(cls, directory) -> "POSTagger | LexiconTagger":

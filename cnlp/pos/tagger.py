@@ -16,9 +16,8 @@ import numpy as np
 
 from ..dictionary import Dictionary
 from ..errors import ModelFormatError
-from ..io import INT, LIST, OBJ, STR, atomic_directory, guard_load, load_meta, model_path
-from ..sequence.crf import CRFTagger
-from ..sequence.perceptron import PerceptronTagger
+from ..io import INT, LIST, OBJ, STR, guard_load, load_meta, model_path
+from ..sequence.tagger import LinearTagger
 from ..tagset import TagSet
 from ..text import to_codes
 from ._kernels import tag_words
@@ -27,7 +26,6 @@ from .tags import check_words
 
 __all__ = ["POSTagger", "default_pos"]
 
-TAGGERS = {"perceptron": PerceptronTagger, "crf": CRFTagger}
 #: words seen this often in training only take the tags they had there (dev accuracy 0.95939 without
 #: the restriction, 0.95946 with it, and decoding ~20x faster; benchmarks/pos_accuracy.py --dev)
 DICT_MIN_COUNT = 20
@@ -37,13 +35,15 @@ def _bounds(words: list[str]) -> np.ndarray:
     return np.r_[0, np.cumsum([len(w) for w in words])].astype(np.int32)
 
 
-class POSTagger:
+class POSTagger(LinearTagger):
     """Tag a list of words with POS tags (names of ``tagset``).
 
     >>> tagger = default_pos()                        # doctest: +SKIP
     >>> tagger.predict(["我", "爱", "北京"])             # doctest: +SKIP
     ['r', 'v', 'ns']
     """
+
+    task = "pos"
 
     def __init__(self, model, features: WordFeatures, tagset: TagSet, *, user_dict=None, dict_min_count: int = 0,
                  first: "POSTagger | None" = None):
@@ -137,28 +137,23 @@ class POSTagger:
         return self
 
     # ------------------------------------------------------------------ persistence
-    def save(self, directory, *, meta: dict | None = None, prune: float = 1e-3) -> Path:
-        """The model in ``directory`` with its dictionary and first stage (if any) in
-        sub-directories, written atomically (:func:`cnlp.io.atomic_directory`)."""
-        with atomic_directory(directory) as d:
-            if self.first is not None:
-                self.first.save(d / "first", meta={"stage": "first"}, prune=prune)
-            if self.features.dictionary is not None:
-                self.features.dictionary.save(d / "dict")
-            self.model.save(d, meta={"task": "pos", "tagset": self.tagset.to_json(),
-                                     "features": self.features.get_params(),
-                                     "dict_min_count": self.dict_min_count, **(meta or {})}, prune=prune)
-        return Path(directory)
+    def _bundle_meta(self) -> dict:
+        return {"tagset": self.tagset.to_json(), "features": self.features.get_params(),
+                "dict_min_count": self.dict_min_count}
+
+    def _save_parts(self, directory: Path, prune: float) -> None:
+        """The first stage (if any) in ``directory/first``, the dictionary in ``directory/dict``."""
+        if self.first is not None:
+            self.first.save(directory / "first", meta={"stage": "first"}, prune=prune)
+        if self.features.dictionary is not None:
+            self.features.dictionary.save(directory / "dict")
 
     @classmethod
     @guard_load
     def load(cls, directory, *, user_dict=None) -> "POSTagger":
         meta = load_meta(directory, schema=POS_SCHEMA)
         path = Path(directory) / "meta.json"
-        model_cls = TAGGERS.get(meta.get("kind"))
-        if model_cls is None or meta.get("task") != "pos":
-            raise ModelFormatError(path, f"holds a {meta.get('task')!r} {meta.get('kind')!r} model, "
-                                         f"expected a POS model ({sorted(TAGGERS)})")
+        model_cls = cls.model_class(meta, directory, "pos", "a POS model")
         try:
             tagset = TagSet.from_json(meta.get("tagset"))
             fp = meta.get("features", {})
@@ -168,7 +163,7 @@ class POSTagger:
             if not isinstance(dmc, int) or dmc < 0:
                 raise ValueError(f"dict_min_count must be an int >= 0, got {dmc!r}")
             first = cls.load(Path(directory) / "first") if feats.stacked else None
-            model = model_cls.load(directory, float32=True, n_labels=len(tagset.names), n_features=feats.n_features)
+            model = cls.load_model(model_cls, directory, len(tagset.names), feats.n_features)
             return cls(model, feats, tagset, user_dict=user_dict,
                        dict_min_count=dmc, first=first)
         except (ValueError, TypeError, AttributeError) as e:

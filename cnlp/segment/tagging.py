@@ -16,10 +16,9 @@ import numpy as np
 
 from ..dictionary import Dictionary, UserDictionary, as_user_dictionary, merge_preferred
 from ..errors import ModelFormatError
-from ..io import INT, LIST, OBJ, STR, atomic_directory, guard_load, load_meta, model_path
+from ..io import INT, LIST, OBJ, STR, guard_load, load_meta, model_path
 from ..sequence.features import DICT_TEMPLATES, CharFeatures
-from ..sequence.crf import CRFTagger
-from ..sequence.perceptron import PerceptronTagger
+from ..sequence.tagger import LinearTagger
 from ..tagset import BMES
 from ..text import SPACE, fold_width
 from ._tagging_kernels import tag_bounds, tag_bounds_many, tag_bounds_user, tag_bounds_user_many
@@ -33,9 +32,6 @@ CWS_SCHEMA = {"features": OBJ({"bits": INT(10, 30), "templates": LIST(STR()), "d
               "task": STR(choices={"cws"}, required=False), "labels": STR(choices={"BMES"}, required=False)}
 
 _EMPTY = UserDictionary()           # whitespace-only constraints for the step-by-step reference path
-
-#: bundle kind -> tagger class
-TAGGERS = {"perceptron": PerceptronTagger, "crf": CRFTagger}
 
 
 #: label-score bonus per character of a suggested user word, in units of the model's mean absolute
@@ -53,7 +49,7 @@ PREFER_MARGIN = 1.0
 LEARN_STEP = 1.0
 
 
-class TaggingSegmenter(Segmenter):
+class TaggingSegmenter(Segmenter, LinearTagger):
     """BMES tagger → segmenter. ``tagger`` is a :class:`cnlp.sequence.linear.LinearChainModel` with
     4 labels (perceptron or CRF); ``features`` is the :class:`CharFeatures` it was trained with. Decoding runs
     the same templates, Viterbi and offsets in one Numba call per text (:func:`tag_bounds`).
@@ -63,6 +59,7 @@ class TaggingSegmenter(Segmenter):
 
     #: :func:`tag_bounds` returns valid offsets by construction
     _exact_bounds = True
+    task = "cws"
 
     def __init__(self, tagger, features: CharFeatures, *, user_dict=None, suggest_bias: float = SUGGEST_BIAS,
                  prefer_margin: float = PREFER_MARGIN):
@@ -150,15 +147,18 @@ class TaggingSegmenter(Segmenter):
         self._scale = None
         return self
 
-    def save(self, directory, *, meta: dict | None = None, prune: float = 1e-3) -> Path:
-        """Tagger bundle in ``directory``; the feature dictionary (if any) in ``directory/dict``
-        (written atomically: :func:`cnlp.io.atomic_directory`)."""
-        with atomic_directory(directory) as d:
-            if self.features.dictionary is not None:
-                self.features.dictionary.save(d / "dict")
-            self.tagger.save(d, meta={"task": "cws", "features": self.features.get_params(),
-                                      "labels": "BMES", "tagset": BMES.to_json(), **(meta or {})}, prune=prune)
-        return Path(directory)
+    # ------------------------------------------------------------------ persistence (LinearTagger)
+    @property
+    def linear_model(self):
+        return self.tagger
+
+    def _bundle_meta(self) -> dict:
+        return {"features": self.features.get_params(), "labels": "BMES", "tagset": BMES.to_json()}
+
+    def _save_parts(self, directory: Path, prune: float) -> None:
+        """The feature dictionary (if any) in ``directory/dict``."""
+        if self.features.dictionary is not None:
+            self.features.dictionary.save(directory / "dict")
 
     @classmethod
     @guard_load
@@ -167,10 +167,7 @@ class TaggingSegmenter(Segmenter):
         The features (meta.json ``features``) must hash into the model's ``n_features`` ids and the
         model must have the 4 BMES labels."""
         meta = load_meta(directory, schema=CWS_SCHEMA)
-        tagger_cls = TAGGERS.get(meta.get("kind"))
-        if tagger_cls is None:
-            raise ModelFormatError(Path(directory) / "meta.json",
-                                   f"holds a {meta.get('kind')!r} model, expected one of {sorted(TAGGERS)}")
+        tagger_cls = cls.model_class(meta, directory)
         fp = meta["features"]
         dictionary = Dictionary.load(Path(directory) / "dict") if fp["dict_templates"] else None
         try:
@@ -179,7 +176,7 @@ class TaggingSegmenter(Segmenter):
                 raise ValueError(f"dict_templates must be [] or {list(DICT_TEMPLATES)}")
         except ValueError as e:
             raise ModelFormatError(Path(directory) / "meta.json", str(e)) from None
-        tagger = tagger_cls.load(directory, float32=True, n_labels=len(BMES.names), n_features=feats.n_features)
+        tagger = cls.load_model(tagger_cls, directory, len(BMES.names), feats.n_features)
         return cls(tagger, feats, user_dict=user_dict, **kw)
 
 
