@@ -17,9 +17,10 @@ from pathlib import Path
 
 import numpy as np
 
+from ..dictionary.trie import read_dictionary_text
 from ..dictionary.user import UserDictionary, as_user_dictionary
 from ..doc import Entity
-from ..errors import ModelFormatError, check_str
+from ..errors import CorpusFormatError, ModelFormatError, check_str
 from ..io import Arr, guard_load, load_arrays, load_meta, model_path
 from ..sequence.tagger import LinearTagger
 from ..tagset import TagSet
@@ -68,8 +69,6 @@ class EntityDictionary:
     def update_from_file(self, path, *, mode: str = "suggest") -> None:
         """Add the ``text TYPE [force|suggest]`` entries of ``path`` (``CorpusFormatError`` with
         file and line on a malformed one)."""
-        from ..dictionary.trie import read_dictionary_text
-        from ..errors import CorpusFormatError
         for lineno, (word, freq, dist, m) in enumerate(
                 read_dictionary_text(path, format="words", lenient=False, extra_columns=True), 1):
             if not dist or freq is not None:

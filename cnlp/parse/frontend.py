@@ -11,15 +11,22 @@ for the words (guide features), and treebank features. They are trained by :mod:
 """
 from __future__ import annotations
 
+import json
 import threading
 from pathlib import Path
 
 import numpy as np
 
+from ..dictionary import Dictionary
 from ..errors import ModelFormatError
 from ..io import model_path
+from ..pos._kernels import candidate_mask
+from ..pos.features import GUIDE_TEMPLATES, LEXICON_TEMPLATES, WordFeatures
 from ..pos.tagger import POSTagger
+from ..pos.tags import check_words
+from ..sequence._kernels import viterbi
 from ..sequence.tagger import LinearTagger
+from ..text import to_codes
 
 __all__ = ["UDTagger", "LexiconTagger", "UPOS", "PKU_TO_UPOS", "pku_to_upos", "default_ud_tagger",
            "default_ud_segmenter"]
@@ -154,8 +161,6 @@ class LexiconTagger(LinearTagger):
         return self.guide_features.transform(codes, bounds, pred)
 
     def predict_ids(self, codes, bounds, treebank: str | None = None) -> np.ndarray:
-        from ..pos._kernels import candidate_mask
-        from ..sequence._kernels import viterbi
         X = self.transform(codes, bounds, treebank)
         L = len(self.tagset)
         f = self.base.features
@@ -164,8 +169,6 @@ class LexiconTagger(LinearTagger):
         return viterbi(X, index, weights, trans, start, end, allowed, np.zeros((0, L), np.float64))
 
     def predict(self, words, treebank: str | None = None) -> list[str]:
-        from ..pos.tags import check_words
-        from ..text import to_codes
         words = check_words(words, "pos_tag")
         if not words:
             return []
@@ -175,7 +178,6 @@ class LexiconTagger(LinearTagger):
         return self.tagset.decode(self.predict_ids(to_codes("".join(words)), bounds, treebank))
 
     def predict_bounds(self, text: str, bounds) -> list[str]:
-        from ..text import to_codes
         if len(bounds) < 2:
             return []
         return self.tagset.decode(self.predict_ids(to_codes(text), np.ascontiguousarray(bounds, np.int32)))
@@ -209,9 +211,6 @@ class LexiconTagger(LinearTagger):
     @classmethod
     def load(cls, directory) -> "POSTagger | LexiconTagger":
         """A :class:`LexiconTagger` if ``directory`` holds one, else a plain :class:`POSTagger`."""
-        import json
-        from ..dictionary import Dictionary
-        from ..pos.features import GUIDE_TEMPLATES, LEXICON_TEMPLATES, WordFeatures
         base = POSTagger.load(directory)
         path = Path(directory) / "meta.json"
         ext = json.loads(path.read_text("utf-8")).get("ud_tagger")

@@ -20,7 +20,7 @@ from ..io import INT, LIST, OBJ, STR, guard_load, load_meta, model_path
 from ..sequence.features import DICT_TEMPLATES, CharFeatures
 from ..sequence.tagger import LinearTagger
 from ..tagset import BMES
-from ..text import SPACE, fold_width
+from ..text import SPACE, fold_width, to_codes
 from ._tagging_kernels import tag_bounds, tag_bounds_many, tag_bounds_user, tag_bounds_user_many
 from .base import Segmenter
 
@@ -181,7 +181,6 @@ class TaggingSegmenter(Segmenter, LinearTagger):
 
 
 def _codes(text: str) -> np.ndarray:
-    from ..text import to_codes
     return to_codes(text)
 
 
