@@ -29,7 +29,7 @@ from common import pku_test, score
 
 from cnlp.io import corpora_dir
 from cnlp._tagset_kernels import bmes_bounds as _labels_to_bounds
-from cnlp.segment.tagging import training_data
+from cnlp.train.cws import training_data
 from cnlp.sequence.crf import CRFTagger
 from cnlp.sequence.perceptron import PerceptronTagger
 from cnlp.text import to_codes

@@ -5,9 +5,9 @@
 Without ``--half``: train on the four training treebanks (PUD x2), parse GSDSimp dev in PUD style
 with the tags of a tagger trained on the same data. ``mixed``: gold and jackknifed copies of every sentence. With ``--half`` (the estimate for the shipped
 setting): train on them + the odd half of dev (x ``--dev-repeat`` for the parser), score on the even half, GSD style.
-Tagger: :func:`cnlp.parse.frontend.train_lexicon_tagger` (affix templates, PD98 lexicon, treebank
+Tagger: :func:`cnlp.train.ud.train_lexicon_tagger` (affix templates, PD98 lexicon, treebank
 features, ``--tagger-iter`` epochs; with ``--guide``, also the tags of a PKU tagger trained on
-PD98, :func:`cnlp.parse.frontend.train_guide`); predicted training tags come from 5-fold jackknifing.
+PD98, :func:`cnlp.train.ud.train_guide`); predicted training tags come from 5-fold jackknifing.
 ``--raw`` also trains a UD segmenter on the same sentences (the ``cnlp train dep --component
 segmenter`` recipe) and scores the pipeline end to end from the raw text of the scored sentences.
 """
@@ -54,8 +54,8 @@ def main(argv=None):
                          "(word / UPOS / UAS / LAS F1, CoNLL 2018 alignment)")
     args = ap.parse_args(argv)
     from cnlp.corpus.readers import read_pd98
-    from cnlp.parse.frontend import lexicon_dictionary, train_guide, train_lexicon_tagger
-    from cnlp.parse.train import jackknife_tags
+    from cnlp.train.dep import jackknife_tags
+    from cnlp.train.ud import lexicon_dictionary, train_guide, train_lexicon_tagger
     t0 = time.perf_counter()
     base = corpora_dir() / "ud_chinese"
     train = [s for f in UD_FILES for s in read_ud(base / f)]
@@ -83,7 +83,7 @@ def main(argv=None):
     print(f"UPOS {upos:.4f} ({time.perf_counter() - t0:.0f}s)", flush=True)
     seg = None
     if args.raw:
-        from cnlp.parse.frontend import train_ud_segmenter
+        from cnlp.train.ud import train_ud_segmenter
         seg = train_ud_segmenter([s.forms for s in train], n_iter=10)
     for mode in args.modes:
         data = jackknife_tags(train, args.folds, **tkw) if mode != "gold" else train

@@ -4,7 +4,7 @@ score UPOS accuracy on dev (all words / words unseen in training).
     python benchmarks/parse_tagger.py base affix affix+stack
     python benchmarks/parse_tagger.py --half --dev-repeat 1 --n-iter 5 lex+tb lex+tb+guide
 
-``+guide``: the tags of a PKU tagger trained on PD98 (:func:`cnlp.parse.frontend.train_guide`,
+``+guide``: the tags of a PKU tagger trained on PD98 (:func:`cnlp.train.ud.train_guide`,
 ``--guide-iter`` epochs) are features. ``--n-iter``: at most this many epochs, the best on dev kept.
 """
 from __future__ import annotations
@@ -48,7 +48,7 @@ def main(argv=None):
     ap.add_argument("--seeds", type=int, default=1, help="average this many shuffle seeds (each early-stopped on dev)")
     args = ap.parse_args(argv)
     from cnlp.corpus.readers import read_pd98
-    from cnlp.parse.frontend import lexicon_dictionary, train_guide, train_lexicon_tagger, train_ud_tagger
+    from cnlp.train.ud import lexicon_dictionary, train_guide, train_lexicon_tagger, train_ud_tagger
     base = corpora_dir() / "ud_chinese"
     train = [s for f in UD_FILES for s in read_ud(base / f)]
     dev = read_ud(base / UD_DEV)

@@ -106,7 +106,7 @@ def build_annotator(spec: AnnotatorSpec) -> Callable[[str], object]:
         return nlp(line).ents
     if spec.format is None:
         return entities
-    from .cli import format_entities
+    from .ner.data import format_entities
     fmt = spec.format
 
     def ner_line(line: str) -> str:

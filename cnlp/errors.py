@@ -56,6 +56,11 @@ class NotFittedError(CnlpError, ValueError):
     """A model was used before ``fit()`` or ``load()``."""
 
 
+class UsageError(Exception):
+    """A command line that cannot run as given (bad option values, missing inputs): reported in
+    one line on stderr, exit status 2. ``raise SystemExit("message")`` in a command means the same."""
+
+
 def check_str(value, func: str = "segment") -> str:
     """Return ``value`` if it is a ``str``; otherwise raise a TypeError naming the expected type."""
     if isinstance(value, str):

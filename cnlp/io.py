@@ -33,12 +33,12 @@ from pathlib import Path
 import marisa_trie
 import numpy as np
 
-from .errors import CnlpError, ModelFormatError
+from .errors import CnlpError, ModelFormatError, UsageError
 
 FORMAT_VERSION = 1
 __all__ = ["save_bundle", "load_bundle", "load_meta", "load_arrays", "load_trie", "save_trie", "data_dir",
-           "corpora_dir", "model_path", "FORMAT_VERSION", "atomic_directory", "check_meta", "Field", "Arr",
-           "guard_load", "file_sha256", "meta_digest", "bundle_checksums"]
+           "corpora_dir", "default_corpus", "PD98_CORPUS", "model_path", "FORMAT_VERSION", "atomic_directory",
+           "check_meta", "Field", "Arr", "guard_load", "file_sha256", "meta_digest", "bundle_checksums"]
 
 #: largest meta.json read (bytes) and deepest JSON nesting accepted
 MAX_META_BYTES = 64 << 20
@@ -652,3 +652,22 @@ def corpora_dir() -> Path:
     if env:
         return Path(env)
     return _repo_root().parent / "shared" / "corpora"
+
+
+#: the shared corpus file a training ``--corpus`` defaults to (under ``$CNLP_CORPORA``)
+PD98_CORPUS = ("pd1998", "199801.txt")
+
+
+def default_corpus(*parts: str, option: str = "--corpus") -> str:
+    """The shared corpus file ``$CNLP_CORPORA/<parts>``, for an option left out. :class:`UsageError`
+    naming the variable when it is not set; :class:`CnlpError` (exit status 1) when the file is
+    not there."""
+    root = os.environ.get("CNLP_CORPORA")
+    rel = "/".join(parts)
+    if not root:
+        raise UsageError(f"give {option} PATH, or set CNLP_CORPORA to the directory of the shared corpora "
+                         f"to train on $CNLP_CORPORA/{rel}")
+    path = os.path.join(root, *parts)
+    if not os.path.exists(path):
+        raise CnlpError(f"{option} defaults to $CNLP_CORPORA/{rel}, but {path} is not there (CNLP_CORPORA={root})")
+    return path

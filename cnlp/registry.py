@@ -24,19 +24,6 @@ SEGMENTERS: dict[str, str] = {
 #: the algorithm ``cnlp.segment()`` uses when none is given (the most accurate shipped model)
 DEFAULT_SEGMENTER = "crf"
 
-#: ``cnlp train TASK`` -> module exposing ``add_train_arguments(parser)`` and ``train_main(args)``
-TRAIN_TASKS: dict[str, str] = {
-    "dict": "cnlp.dictionary.build",
-    "stats": "cnlp.corpus.stats",
-    "bigram": "cnlp.segment.lattice",
-    "hmm": "cnlp.segment.hmm",
-    "cws": "cnlp.segment.tagging",
-    "pos": "cnlp.pos.tagger",
-    "ner": "cnlp.ner.recognizer",
-    "idf": "cnlp.extract.idf",
-    "dep": "cnlp.parse.train",
-}
-
 #: ``cnlp.load(dir)``: (bundle kind, task) -> loader; task None matches bundles without a task
 #: (models saved before tasks were recorded: every perceptron / CRF bundle then was a segmenter)
 LOADERS: dict[tuple[str, str | None], str] = {
@@ -56,15 +43,6 @@ LOADERS: dict[tuple[str, str | None], str] = {
     ("corpus_stats", None): "cnlp.corpus.stats:CorpusStats.load",
     ("cnlp.classify.TextClassifier", None): "cnlp.classify.classifier:TextClassifier.load",
     ("arc_hybrid", "dep"): "cnlp.parse.parser:ArcHybridParser.load",
-}
-
-#: other top-level CLI commands -> module exposing ``add_cli_arguments(parser)`` and ``cli_main(args)``
-COMMANDS: dict[str, str] = {
-    "discover": "cnlp.extract.discover",
-    "keywords": "cnlp.extract.keywords",
-    "summarize": "cnlp.extract.summarize",
-    "classify": "cnlp.classify.cli",
-    "parse": "cnlp.parse.cli",
 }
 
 

@@ -21,10 +21,7 @@ whitespace word is labelled like any other).
 """
 from __future__ import annotations
 
-import argparse
 import hashlib
-import os
-import time
 from array import array
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -38,7 +35,7 @@ from ..errors import ModelFormatError
 from ..io import guard_load, load_bundle, save_bundle
 from .readers import read_pd98, read_sighan
 
-__all__ = ["CorpusStats", "add_train_arguments", "train_main"]
+__all__ = ["CorpusStats"]
 
 KIND = "corpus_stats"
 _REQUIRED = {"word_counts": "i", "bigram_keys": "i", "bigram_counts": "i", "char_codes": "i",
@@ -627,36 +624,3 @@ def _source_info(path, fmt: str) -> dict:
         for block in iter(lambda: f.read(1 << 20), b""):
             h.update(block)
     return {"path": p.name, "format": fmt, "sha256": h.hexdigest()}
-
-
-# ---------------------------------------------------------------------------------- CLI
-def add_train_arguments(parser: argparse.ArgumentParser) -> None:
-    """Arguments of ``cnlp train stats``."""
-    from ..cli import add_quiet_argument
-    parser.add_argument("--corpus", action="append", metavar="PATH",
-                        help="training corpus (repeatable; default with --format pd98: $CNLP_CORPORA/pd1998/199801.txt)")
-    parser.add_argument("--format", choices=["pd98", "sighan"], default="pd98")
-    parser.add_argument("--out", required=True, metavar="DIR", help="output directory")
-    add_quiet_argument(parser)
-
-
-def train_main(args) -> int:
-    """``cnlp train stats --corpus PATH [--corpus PATH] --format pd98|sighan --out DIR``."""
-    from ..cli import PD98_CORPUS, UsageError, default_corpus, with_progress
-    from ..errors import require_data
-    t0 = time.perf_counter()
-    reader = read_pd98 if args.format == "pd98" else read_sighan
-    if not args.corpus:
-        if args.format != "pd98":
-            raise UsageError(f"give --corpus PATH (the default corpus is in pd98 format, not {args.format})")
-        args.corpus = [default_corpus(*PD98_CORPUS)]
-
-    def stream():
-        for path in args.corpus:
-            yield from reader(path)
-
-    stats = CorpusStats.build(with_progress(stream(), args, unit=" sentences", desc="stats"), meta={"sources": [_source_info(p, args.format) for p in args.corpus]})
-    require_data(stats.n_sentences and stats.total_words, args.corpus, "words")
-    stats.save(args.out)
-    print(f"{stats!r} -> {os.fspath(args.out)} in {time.perf_counter() - t0:.1f}s")
-    return 0

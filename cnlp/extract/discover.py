@@ -32,7 +32,6 @@ Memory is ``max_len + 1`` int32 indexes per corpus character plus the hash table
 from __future__ import annotations
 
 import math
-from pathlib import Path
 from typing import Iterable, NamedTuple
 
 import numpy as np
@@ -40,7 +39,7 @@ from numba import njit
 
 from ..text import char_classes, fold_width, from_codes, to_codes
 
-__all__ = ["NewWord", "discover_words", "add_cli_arguments", "cli_main", "DEFAULT_MIN_ENTROPY",
+__all__ = ["NewWord", "discover_words", "DEFAULT_MIN_ENTROPY",
            "DEFAULT_MIN_MI"]
 
 #: default thresholds (chosen on the 199801 raw text, benchmarks/discover_words.py)
@@ -471,75 +470,3 @@ def discover_words(texts: Iterable[str], *, max_len: int = 4, min_freq: int = 5,
             out.append(NewWord(w, float(sc[j]), int(f[j]), float(mi[j]), float(hl[j]), float(hr[j])))
     out.sort(key=lambda r: (-r.score, -r.freq, r.word))
     return out if top is None else out[:top]
-
-
-# ----------------------------------------------------------------------------- CLI
-def add_cli_arguments(parser) -> None:
-    parser.description = ("New-word discovery: print word<TAB>score<TAB>freq<TAB>mi<TAB>left_H<TAB>right_H, "
-                          "best first.")
-    from ..cli import add_quiet_argument
-    parser.add_argument("files", nargs="+", metavar="FILE", help="UTF-8 text files (the corpus; - for stdin)")
-    add_quiet_argument(parser)
-    parser.add_argument("--top", type=int, default=None, metavar="N", help="print only the best N")
-    parser.add_argument("--max-len", type=int, default=4, metavar="K", help="longest candidate (default 4)")
-    parser.add_argument("--min-freq", type=int, default=5, metavar="F", help="minimum frequency (default 5)")
-    parser.add_argument("--min-entropy", type=float, default=DEFAULT_MIN_ENTROPY, metavar="H",
-                        help=f"minimum left and right neighbour entropy, nats (default {DEFAULT_MIN_ENTROPY})")
-    parser.add_argument("--min-mi", type=float, default=DEFAULT_MIN_MI, metavar="MI",
-                        help=f"minimum cohesion (weakest-split PMI), nats (default {DEFAULT_MIN_MI})")
-    parser.add_argument("--exclude-dict", action="store_true",
-                        help="print only words absent from the shipped default dictionary")
-    parser.add_argument("--dict", action="append", metavar="PATH",
-                        help="print only words absent from this dictionary (a saved bundle directory or a "
-                             "text dictionary: words / jieba / hanlp format; repeatable)")
-
-
-def _load_dict(path):
-    from ..dictionary import Dictionary
-    p = Path(path)
-    return Dictionary.load(p) if p.is_dir() else Dictionary.load_text(p)
-
-
-def cli_main(args) -> int:
-    import sys
-    from ..cli import numbered_lines, with_progress
-    from ..errors import CnlpError
-
-    if args.top is not None and args.top < 0:
-        raise SystemExit(f"cnlp discover: --top must be >= 0, got {args.top}")
-    tests = []
-    if args.exclude_dict:
-        tests.append(_excluder(True))
-    for path in args.dict or []:
-        tests.append(_load_dict(path).__contains__)
-    exclude = None
-    if tests:
-        class _Any:                               # membership in any of the dictionaries
-            def __contains__(self, w):
-                return any(t(w) for t in tests)
-        exclude = _Any()
-
-    def lines():
-        for path in args.files:
-            for _, line in numbered_lines(path):
-                yield line
-
-    try:
-        res = discover_words(with_progress(lines(), args, desc="counting"), max_len=args.max_len, min_freq=args.min_freq,
-                             min_entropy=args.min_entropy, min_mi=args.min_mi, top=None,
-                             exclude=None)
-    except CnlpError:
-        raise                                     # unreadable file: reported by cnlp.cli.main
-    except ValueError as e:
-        raise SystemExit(f"cnlp discover: {e}")
-    out = sys.stdout
-    k = 0
-    for r in res:
-        if exclude is not None and r.word in exclude:
-            continue
-        if args.top is not None and k >= args.top:
-            break
-        out.write(f"{r.word}\t{r.score:.4f}\t{r.freq}\t{r.mi:.4f}\t{r.left_entropy:.4f}\t{r.right_entropy:.4f}\n")
-        k += 1
-    out.flush()
-    return 0

@@ -31,10 +31,7 @@ holds ``n_docs``, ``default_idf`` and the source.
 """
 from __future__ import annotations
 
-import argparse
 import os
-import threading
-import time
 from pathlib import Path
 from typing import Iterable
 
@@ -43,9 +40,9 @@ import numpy as np
 
 from ..text import FOLD_TRANSLATE, trie_get
 from ..errors import ModelFormatError
-from ..io import INT, NUM, Arr, guard_load, load_bundle, model_path, save_bundle
+from ..io import INT, NUM, Arr, guard_load, load_bundle, save_bundle
 
-__all__ = ["IDFTable", "fold_word", "add_train_arguments", "train_main"]
+__all__ = ["IDFTable", "fold_word"]
 
 KIND = "idf"
 
@@ -236,26 +233,3 @@ class IDFTable:
         return f"IDFTable({len(self)} words, {self.n_docs_} documents, default_idf={self.default_idf:.3f})"
 
 
-# ---------------------------------------------------------------------- CLI: cnlp train idf
-def add_train_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--corpus", metavar="PATH",
-                        help="training file (default with --format pd98: $CNLP_CORPORA/pd1998/199801.txt)")
-    parser.add_argument("--format", choices=["pd98", "raw"], default="pd98",
-                        help="pd98: one document per paragraph, gold words (default); "
-                             "raw: one document per line, segmented with cnlp.segment")
-    parser.add_argument("--out", required=True, help="output model directory")
-
-
-def train_main(args) -> int:
-    from ..cli import PD98_CORPUS, UsageError, default_corpus
-    from ..errors import require_data
-    t0 = time.perf_counter()
-    if not args.corpus:
-        if args.format != "pd98":
-            raise UsageError("give --corpus PATH (the default corpus is in pd98 format, not raw)")
-        args.corpus = default_corpus(*PD98_CORPUS)
-    table = IDFTable.from_pd98(args.corpus) if args.format == "pd98" else IDFTable.from_raw(args.corpus)
-    require_data(table.n_docs_, args.corpus, "documents")
-    table.save(args.out)
-    print(f"{table!r} -> {args.out} ({time.perf_counter() - t0:.1f} s)")
-    return 0

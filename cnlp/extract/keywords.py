@@ -38,8 +38,6 @@ of its class. Ties are broken by first occurrence in the text.
 """
 from __future__ import annotations
 
-import argparse
-import sys
 import threading
 from collections import Counter
 
@@ -50,7 +48,7 @@ from ..text import FOLD_TRANSLATE, trie_get
 from ..errors import check_str
 
 __all__ = ["keywords", "textrank", "default_stopwords", "DEFAULT_POS", "STOP_TAGS", "ALGORITHMS",
-           "candidate_tag", "add_cli_arguments", "cli_main"]
+           "candidate_tag"]
 
 ALGORITHMS = ("tfidf", "textrank")
 
@@ -362,47 +360,3 @@ def keywords(text: str, top_k: int | None = 10, *, algorithm: str = "tfidf", pos
     if with_weight:
         return [(cands[i], float(scores[i])) for i in order]
     return [cands[i] for i in order]
-
-
-# ------------------------------------------------------------------------------ CLI
-def add_cli_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("files", nargs="+", metavar="FILE", help="UTF-8 text files (one document each; - for stdin)")
-    parser.add_argument("-k", "--top-k", type=int, default=10, help="keywords per document (default 10)")
-    parser.add_argument("-a", "--algorithm", choices=list(ALGORITHMS), default="tfidf")
-    parser.add_argument("--with-weight", action="store_true", help="print word:score")
-    parser.add_argument("--per-line", action="store_true", help="one document per input line (one output line each)")
-    parser.add_argument("--all-pos", action="store_true", help="no POS filter (stopwords only)")
-    parser.add_argument("--model", metavar="DIR", help="an IDF table directory (from cnlp train idf) replacing the "
-                                                      "shipped one (tfidf)")
-    from ..cli import add_quiet_argument
-    add_quiet_argument(parser)
-
-
-def _documents(args):
-    from ..cli import iter_lines
-    for path in args.files:
-        if args.per_line:
-            for line in iter_lines([path]):
-                yield path, line
-        else:
-            yield path, "\n".join(iter_lines([path]))
-
-
-def cli_main(args) -> int:
-    from ..cli import with_progress
-    idf = None
-    if args.model:
-        from .idf import IDFTable
-        idf = IDFTable.load(args.model)
-    out = sys.stdout
-    prefix = len(args.files) > 1 and not args.per_line
-    docs = _documents(args)
-    if args.per_line:
-        docs = with_progress(docs, args, desc="keywords")
-    for path, doc in docs:
-        kw = keywords(doc, args.top_k, algorithm=args.algorithm, with_weight=args.with_weight,
-                      pos=None if args.all_pos else DEFAULT_POS, idf=idf)
-        items = [f"{w}:{s:.4f}" for w, s in kw] if args.with_weight else kw
-        out.write((f"{path}\t" if prefix else "") + " ".join(items) + "\n")
-    out.flush()
-    return 0

@@ -24,8 +24,6 @@ the inserted ones); see docs/keywords.md for the numbers.
 """
 from __future__ import annotations
 
-import argparse
-import sys
 
 import numpy as np
 import scipy.sparse as sp
@@ -34,7 +32,7 @@ from ..errors import check_str
 from ..text import sentence_spans
 from .keywords import _check_int, _Filter, _idf_table, _segment_fn, _stop_set, _tag_set, textrank
 
-__all__ = ["summarize", "sentences", "similarity_matrix", "SIMILARITIES", "add_cli_arguments", "cli_main"]
+__all__ = ["summarize", "sentences", "similarity_matrix", "SIMILARITIES"]
 
 SIMILARITIES = ("overlap", "bm25")
 #: largest number of (sentence, sentence) pairs that share a word in the similarity graph; beyond
@@ -170,22 +168,3 @@ def summarize(text: str, top_k: int | None = 3, *, similarity: str = "overlap", 
     if with_weight:
         return [(sents[i], float(scores[i])) for i in chosen]
     return [sents[i] for i in chosen]
-
-
-# ------------------------------------------------------------------------------ CLI
-def add_cli_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("files", nargs="+", metavar="FILE", help="UTF-8 text file(s); each is one document (- for stdin)")
-    parser.add_argument("-k", "--top-k", type=int, default=3, help="sentences to keep (default 3)")
-    parser.add_argument("--similarity", choices=list(SIMILARITIES), default="overlap")
-
-
-def cli_main(args) -> int:
-    from ..cli import iter_lines
-    out = sys.stdout
-    for n, path in enumerate(args.files):
-        if n:
-            out.write("\n")                                # blank line between documents
-        for sent in summarize("\n".join(iter_lines([path])), args.top_k, similarity=args.similarity):
-            out.write(sent.replace("\n", " ") + "\n")
-    out.flush()
-    return 0

@@ -16,7 +16,7 @@ from ..errors import CorpusFormatError
 from ..tagset import TagSet
 
 __all__ = ["ENTITY_TYPES", "PD98_TYPES", "read_bio", "write_bio", "bio_tags", "spans_of_tags",
-           "pd98_entities"]
+           "pd98_entities", "format_bio", "format_entities"]
 
 #: the entity types of the shipped model (person, place, organization)
 ENTITY_TYPES = ("PER", "LOC", "ORG")
@@ -94,6 +94,25 @@ def write_bio(sentences: Iterable[tuple[str, Iterable]], path) -> int:
 def format_bio(text: str, spans) -> str:
     """One ``char<TAB>tag`` line per character of ``text``, then a blank line."""
     return "".join(f"{c}\t{t}\n" for c, t in zip(text, bio_tags(len(text), spans))) + "\n"
+
+
+def format_entities(text: str, ents, fmt: str) -> str:
+    """One output record of ``cnlp ner`` (with its final newline): ``bio`` one ``char<TAB>tag``
+    line per character then a blank line; ``json`` a JSON list of entities; ``inline`` the text
+    with ``[entity]/TYPE`` marks."""
+    if fmt == "bio":
+        return format_bio(text, [(e.start, e.end, e.type) for e in ents])
+    if fmt == "json":
+        import json
+        return json.dumps([{"text": e.text, "type": e.type, "start": e.start, "end": e.end} for e in ents],
+                          ensure_ascii=False) + "\n"
+    parts, pos = [], 0
+    for e in ents:
+        parts.append(text[pos:e.start])
+        parts.append(f"[{e.text}]/{e.type}")
+        pos = e.end
+    parts.append(text[pos:])
+    return "".join(parts) + "\n"
 
 
 def pd98_entities(pairs: list[tuple[str, str]], *, types: dict[str, str] | None = None):

@@ -8,49 +8,41 @@ plain :class:`cnlp.tagset.TagSet`. Each sentence is tagged in one Numba call
 """
 from __future__ import annotations
 
-import argparse
 import copy
-import threading
-import time
 from pathlib import Path
 
 import numpy as np
 
 from ..dictionary import Dictionary
 from ..errors import ModelFormatError
-from ..io import INT, LIST, OBJ, STR, atomic_directory, guard_load, load_meta, model_path
-from ..sequence.crf import CRFTagger
-from ..sequence.perceptron import PerceptronTagger
+from ..io import INT, LIST, OBJ, STR, guard_load, load_meta
+from ..sequence.tagger import LinearTagger
 from ..tagset import TagSet
 from ..text import to_codes
 from ._kernels import tag_words
-from .features import DEFAULT_TEMPLATES, WordFeatures, uses_predictions
+from .features import WordFeatures
 from .tags import check_words
 
-__all__ = ["POSTagger", "add_train_arguments", "train_main"]
+__all__ = ["POSTagger"]
 
-TAGGERS = {"perceptron": PerceptronTagger, "crf": CRFTagger}
 #: words seen this often in training only take the tags they had there (dev accuracy 0.95939 without
 #: the restriction, 0.95946 with it, and decoding ~20x faster; benchmarks/pos_accuracy.py --dev)
 DICT_MIN_COUNT = 20
-#: rows whose weights are all at most this small are not saved (dev accuracy 0.96126 with all
-#: 893,563 rows, 0.96124 with the 332,331 kept; emissions 1.3x faster; benchmarks/pos_accuracy.py --dev)
-PRUNE = 1.0
-#: epochs of the first-pass taggers trained on the jackknife folds for stacked templates
-FIRST_N_ITER = 5
 
 
 def _bounds(words: list[str]) -> np.ndarray:
     return np.r_[0, np.cumsum([len(w) for w in words])].astype(np.int32)
 
 
-class POSTagger:
+class POSTagger(LinearTagger):
     """Tag a list of words with POS tags (names of ``tagset``).
 
     >>> tagger = cnlp.models.pos_tagger()             # doctest: +SKIP
     >>> tagger.predict(["我", "爱", "北京"])             # doctest: +SKIP
     ['r', 'v', 'ns']
     """
+
+    task = "pos"
 
     def __init__(self, model, features: WordFeatures, tagset: TagSet, *, user_dict=None, dict_min_count: int = 0,
                  first: "POSTagger | None" = None):
@@ -144,28 +136,23 @@ class POSTagger:
         return self
 
     # ------------------------------------------------------------------ persistence
-    def save(self, directory, *, meta: dict | None = None, prune: float = 1e-3) -> Path:
-        """The model in ``directory`` with its dictionary and first stage (if any) in
-        sub-directories, written atomically (:func:`cnlp.io.atomic_directory`)."""
-        with atomic_directory(directory) as d:
-            if self.first is not None:
-                self.first.save(d / "first", meta={"stage": "first"}, prune=prune)
-            if self.features.dictionary is not None:
-                self.features.dictionary.save(d / "dict")
-            self.model.save(d, meta={"task": "pos", "tagset": self.tagset.to_json(),
-                                     "features": self.features.get_params(),
-                                     "dict_min_count": self.dict_min_count, **(meta or {})}, prune=prune)
-        return Path(directory)
+    def _bundle_meta(self) -> dict:
+        return {"tagset": self.tagset.to_json(), "features": self.features.get_params(),
+                "dict_min_count": self.dict_min_count}
+
+    def _save_parts(self, directory: Path, prune: float) -> None:
+        """The first stage (if any) in ``directory/first``, the dictionary in ``directory/dict``."""
+        if self.first is not None:
+            self.first.save(directory / "first", meta={"stage": "first"}, prune=prune)
+        if self.features.dictionary is not None:
+            self.features.dictionary.save(directory / "dict")
 
     @classmethod
     @guard_load
     def load(cls, directory, *, user_dict=None) -> "POSTagger":
         meta = load_meta(directory, schema=POS_SCHEMA)
         path = Path(directory) / "meta.json"
-        model_cls = TAGGERS.get(meta.get("kind"))
-        if model_cls is None or meta.get("task") != "pos":
-            raise ModelFormatError(path, f"holds a {meta.get('task')!r} {meta.get('kind')!r} model, "
-                                         f"expected a POS model ({sorted(TAGGERS)})")
+        model_cls = cls.model_class(meta, directory, "pos", "a POS model")
         try:
             tagset = TagSet.from_json(meta.get("tagset"))
             fp = meta.get("features", {})
@@ -175,7 +162,7 @@ class POSTagger:
             if not isinstance(dmc, int) or dmc < 0:
                 raise ValueError(f"dict_min_count must be an int >= 0, got {dmc!r}")
             first = cls.load(Path(directory) / "first") if feats.stacked else None
-            model = model_cls.load(directory, float32=True, n_labels=len(tagset.names), n_features=feats.n_features)
+            model = cls.load_model(model_cls, directory, len(tagset.names), feats.n_features)
             return cls(model, feats, tagset, user_dict=user_dict,
                        dict_min_count=dmc, first=first)
         except (ValueError, TypeError, AttributeError) as e:
@@ -185,129 +172,3 @@ class POSTagger:
 #: meta.json fields of a POS tagger bundle (besides the linear model's)
 POS_SCHEMA = {"features": OBJ({"bits": INT(10, 30), "templates": LIST(STR(), lo=1)}),
               "tagset": OBJ({"tags": LIST(STR(lo=1, hi=64), lo=1, hi=4096)}), "task": STR(choices={"pos"})}
-
-# ---------------------------------------------------------------------------------- training
-def tag_dictionary(sents) -> Dictionary:
-    """The tag dictionary of tagged sentences: word counts and tag distributions from ``CorpusStats``."""
-    from ..corpus.stats import CorpusStats
-    return Dictionary.from_stats(CorpusStats.build(sents))
-
-
-def sentence_arrays(feats: WordFeatures, sents, tagset: TagSet | None = None, first: POSTagger | None = None):
-    """(X list, y list or None) of tagged sentences under ``feats`` (stacked ones read the tags
-    ``first`` predicts)."""
-    X, y = [], []
-    for s in sents:
-        words = [w for w, _ in s]
-        codes, bounds = to_codes("".join(words)), _bounds(words)
-        pred = first.predict_ids(codes, bounds) if first is not None and feats.stacked else None
-        X.append(feats.transform(codes, bounds, pred))
-        if tagset is not None:
-            y.append(tagset.encode([t for _, t in s]))
-    return X, (y if tagset is not None else None)
-
-
-def jackknife_arrays(sents, tagset: TagSet, *, bits: int, folds: int, templates=None, first_kw=None):
-    """Features of each fold looked up in a tag dictionary of the *other* folds (so that unknown
-    words occur in training at the rate they occur in use), and the labels. Stacked templates read
-    the tags of a first-pass tagger trained on the other folds (``train_pos(**first_kw)``)."""
-    X: list = [None] * len(sents)
-    fold_of = np.arange(len(sents)) % folds
-    for k in range(folds):
-        rest = [s for s, f in zip(sents, fold_of) if f != k]
-        d = tag_dictionary(rest)
-        feats = WordFeatures(bits=bits, dictionary=d, templates=templates)
-        first = train_pos(rest, (), bits=bits, folds=folds, **(first_kw or {})) if feats.stacked else None
-        idx = np.flatnonzero(fold_of == k).tolist()
-        Xk, _ = sentence_arrays(feats, [sents[i] for i in idx], first=first)
-        for i, x in zip(idx, Xk):
-            X[i] = x
-    return X, [tagset.encode([t for _, t in s]) for s in sents]
-
-
-def accuracy_scorer(dev, tagset: TagSet, feats: WordFeatures, first: POSTagger | None = None):
-    """``f(model) -> accuracy`` on the tagged ``dev`` sentences (features precomputed once)."""
-    dev_X, dev_y = sentence_arrays(feats, dev, tagset, first)
-    gold = np.concatenate(dev_y) if dev_y else np.zeros(0, np.int32)
-
-    def score(model) -> float:
-        pred = np.concatenate(model.predict(dev_X)) if dev_X else np.zeros(0, np.int32)
-        return float((pred == gold).mean()) if gold.size else 0.0
-    return score
-
-
-def train_pos(train, dev=(), *, algorithm: str = "perceptron", bits: int = 22, folds: int = 5, templates=None,
-              dict_min_count: int = DICT_MIN_COUNT, first_n_iter: int = FIRST_N_ITER, tagset: TagSet | None = None,
-              **fit_kw):
-    """A :class:`POSTagger` trained on tagged sentences ``train`` (dev accuracy logged on ``dev``).
-
-    With stacked templates (:func:`cnlp.pos.features.uses_predictions`) a first-pass tagger with
-    the other templates is trained first (on ``train``, early-stopped on ``dev``), and the training
-    features read the tags of first-pass taggers trained on the other jackknife folds
-    (``first_n_iter`` epochs, one seed). ``tagset``: default the tags of ``train``."""
-    from ..train import fit_linear
-    if tagset is None:
-        tagset = TagSet.plain(sorted({t for s in train for _, t in s}))
-    names = DEFAULT_TEMPLATES if templates is None else tuple(templates)
-    dev = [s for s in dev if all(t in tagset for _, t in s)]
-    first, first_kw = None, None
-    if uses_predictions(names):
-        base = [n for n in names if not uses_predictions([n])]
-        first_kw = dict(algorithm=algorithm, templates=base, tagset=tagset, dict_min_count=dict_min_count,
-                        min_count=fit_kw.get("min_count", 1), n_iter=first_n_iter, verbose=False)
-        if algorithm == "crf":
-            first_kw.update(c2=fit_kw.get("c2", 1.0), max_iter=fit_kw.get("max_iter", 100))
-        first = train_pos(train, dev, bits=bits, folds=folds, templates=base, dict_min_count=dict_min_count,
-                          tagset=tagset, **fit_kw)
-    X, y = jackknife_arrays(train, tagset, bits=bits, folds=folds, templates=names, first_kw=first_kw)
-    feats = WordFeatures(bits=bits, dictionary=tag_dictionary(train), templates=names)
-    score = accuracy_scorer(dev, tagset, feats, first) if dev else None
-    model = fit_linear(algorithm, X, y, n_labels=len(tagset), n_features=feats.n_features, tagset=tagset,
-                       dev_score=score, **fit_kw)
-    return POSTagger(model, feats, tagset, dict_min_count=dict_min_count, first=first)
-
-
-def add_train_arguments(parser: argparse.ArgumentParser) -> None:
-    from ..cli import add_quiet_argument
-    add_quiet_argument(parser)
-    parser.add_argument("--corpus", metavar="PATH",
-                        help="PD98 corpus (word/TAG tokens; default: $CNLP_CORPORA/pd1998/199801.txt)")
-    parser.add_argument("--out", required=True, metavar="DIR")
-    parser.add_argument("--algorithm", choices=sorted(TAGGERS), default="perceptron")
-    parser.add_argument("--test-ratio", type=float, default=0.1,
-                        help="last fraction of the non-empty lines held out as test (0: train on everything)")
-    parser.add_argument("--dev-ratio", type=float, default=0.05, help="fraction of the training lines (their end) used as dev")
-    parser.add_argument("--n-iter", type=int, default=10, help="perceptron: maximum epochs")
-    parser.add_argument("--seeds", type=int, default=1, help="perceptron: average this many shuffle seeds")
-    parser.add_argument("--c2", type=float, default=1.0, help="crf: L2 coefficient")
-    parser.add_argument("--max-iter", type=int, default=100, help="crf: L-BFGS iterations")
-    parser.add_argument("--min-count", type=int, default=2, help="features seen fewer times get no weight")
-    parser.add_argument("--dict-min-count", type=int, default=DICT_MIN_COUNT,
-                        help="words seen this often in training only take their training tags (0: off)")
-    parser.add_argument("--templates", nargs="+", default=None, metavar="T",
-                        help="word feature templates (default: all of cnlp.pos.features.TEMPLATE_LIBRARY)")
-    parser.add_argument("--bits", type=int, default=22)
-    parser.add_argument("--folds", type=int, default=5, help="jackknife folds for the tag dictionary")
-    parser.add_argument("--prune", type=float, default=PRUNE, help="drop feature rows whose largest |weight| is at most this")
-
-
-def train_main(args) -> int:
-    from ..cli import PD98_CORPUS, default_corpus, dev_summary, progress_enabled
-    from ..corpus.splits import pd98_split
-    from ..errors import require_data
-    from ..train import command_line
-    t0 = time.perf_counter()
-    args.corpus = args.corpus or default_corpus(*PD98_CORPUS)
-    split = pd98_split(args.corpus, test_ratio=args.test_ratio, dev_ratio=args.dev_ratio)
-    require_data(len(split.train), args.corpus, "tagged sentences")
-    tagger = train_pos(split.train, split.dev, algorithm=args.algorithm, bits=args.bits, folds=args.folds,
-                       seeds=args.seeds, n_iter=args.n_iter, c2=args.c2, max_iter=args.max_iter,
-                       min_count=args.min_count, dict_min_count=args.dict_min_count, templates=args.templates,
-                       verbose=progress_enabled(args))
-    meta = {"command": command_line(getattr(args, "argv", None)), "train_sentences": len(split.train),
-            "dev_sentences": len(split.dev), "train_seconds": round(time.perf_counter() - t0, 1)}
-    tagger.save(args.out, meta=meta, prune=args.prune)
-    print(f"POS {args.algorithm}: {len(split.train)} train / {len(split.dev)} dev / {len(split.test)} test lines"
-          f"{dev_summary(tagger.model.training_log_, name='dev accuracy')}, "
-          f"{time.perf_counter() - t0:.0f}s -> {args.out} (per-iteration log in its meta.json)")
-    return 0

@@ -13,8 +13,6 @@ observation symbol) and its BMES label trigrams (``bmes_trigrams``, from which t
 """
 from __future__ import annotations
 
-import argparse
-import time
 from pathlib import Path
 from typing import Iterable
 
@@ -25,13 +23,13 @@ from .._tagset_kernels import append_bounds, bmes_bounds
 from ..dictionary.user import (FORCE, PREFER, SUGGEST, bmes_bias, bmes_mask, edge_bias, merge_preferred,
                                suggest_strength)
 from ..errors import ModelFormatError
-from ..io import Arr, guard_load, load_bundle, model_path, save_bundle
+from ..io import Arr, guard_load, load_bundle, save_bundle
 from ..sequence._hmm_kernels import viterbi1, viterbi2
 from ..sequence.hmm import HMM_ARRAYS, HMM_OPTIONAL, HMM_SCHEMA, HMMTagger
 from ..text import _BMP_TABLE, LATIN, SPACE, char_class, char_classes, fold_code, fold_width
 from .base import Segmenter
 
-__all__ = ["HMMSegmenter", "add_train_arguments", "train_main"]
+__all__ = ["HMMSegmenter"]
 
 KIND = "hmm_segmenter"
 LABELS = "BMES"
@@ -299,50 +297,3 @@ class HMMSegmenter(Segmenter):
 
     def __repr__(self) -> str:
         return f"HMMSegmenter(order={self.order})"
-
-
-# ---------------------------------------------------------------------------------- CLI
-def add_train_arguments(parser: argparse.ArgumentParser) -> None:
-    """Arguments of ``cnlp train hmm``."""
-    src = parser.add_mutually_exclusive_group()
-    src.add_argument("--corpus", action="append", metavar="PATH",
-                     help="training corpus (repeatable; default with --format pd98: $CNLP_CORPORA/pd1998/199801.txt)")
-    src.add_argument("--stats", metavar="DIR", help="count nothing: read a saved CorpusStats bundle (cnlp train stats)")
-    parser.add_argument("--format", choices=["pd98", "sighan"], default="pd98")
-    parser.add_argument("--out", required=True, metavar="DIR")
-    parser.add_argument("--order", type=int, choices=[1, 2], default=1)
-    parser.add_argument("--emission-alpha", type=float, default=0.01)
-    from ..cli import add_quiet_argument
-    add_quiet_argument(parser)
-
-
-def train_main(args) -> int:
-    """``cnlp train hmm --corpus PATH|--stats DIR --out DIR [--order 1|2]``: counts from CorpusStats."""
-    from ..cli import PD98_CORPUS, UsageError, default_corpus, with_progress
-    from ..corpus.readers import read_pd98, read_sighan
-    from ..corpus.stats import CorpusStats, _source_info
-    t0 = time.perf_counter()
-    if not args.stats and not args.corpus:
-        if args.format != "pd98":
-            raise UsageError(f"give --corpus PATH (the default corpus is in pd98 format, not {args.format})")
-        args.corpus = [default_corpus(*PD98_CORPUS)]
-    seg = HMMSegmenter(order=args.order, emission_alpha=args.emission_alpha)
-    if getattr(args, "stats", None):
-        stats = CorpusStats.load(args.stats)
-        seg.fit_stats(stats)
-        seg.train_info_ = {"sources": stats.meta.get("sources", []),
-                           "train_command": f"cnlp train hmm --order {args.order} --stats {Path(args.stats).name}"}
-    else:
-        reader = read_pd98 if args.format == "pd98" else read_sighan
-
-        def stream():
-            for p in args.corpus:
-                yield from reader(p)
-
-        seg.fit(with_progress(stream(), args, unit=" sentences", desc="hmm"))
-        seg.train_info_ = {"sources": [_source_info(p, args.format) for p in args.corpus],
-                           "train_command": f"cnlp train hmm --order {args.order} --format {args.format}"}
-    seg.save(args.out)
-    lambdas = f", lambdas={seg.tagger_.lambdas_.round(3).tolist()}" if args.order > 1 else ""   # order 1: none
-    print(f"{seg!r}: {seg.obs_codes_.shape[0]} symbols{lambdas} -> {args.out} in {time.perf_counter() - t0:.1f}s")
-    return 0

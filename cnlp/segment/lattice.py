@@ -10,15 +10,13 @@ chose to map only Latin words, so numbers seen in training keep their own statis
 """
 from __future__ import annotations
 
-import argparse
-import time
 from pathlib import Path
 
 import numpy as np
 
 from ..dictionary import FORCE, PREFER, Dictionary, as_user_dictionary, merge_preferred
 from ..errors import ModelFormatError
-from ..io import INT, NUM, OBJ, Arr, atomic_directory, guard_load, load_bundle, model_path, save_bundle
+from ..io import INT, NUM, OBJ, Arr, atomic_directory, guard_load, load_bundle, save_bundle
 from ..text import CN_NUMERALS, fold_str, trie_get
 from . import _lattice_kernels as K
 from .base import Segmenter
@@ -290,45 +288,6 @@ class LatticeSegmenter(Segmenter):
         return cls(BigramModel.load(directory), **kw)
 
 
-def add_train_arguments(parser: argparse.ArgumentParser) -> None:
-    from ..cli import add_quiet_argument
-    add_quiet_argument(parser)
-    parser.add_argument("--corpus", action="append", metavar="PATH",
-                        help="PD98 corpus (repeatable; default: $CNLP_CORPORA/pd1998/199801.txt)")
-    parser.add_argument("--out", required=True, metavar="DIR")
-    parser.add_argument("--lam", type=float, default=None, help="λ (default: the tuned value in docs/models.md)")
-    parser.add_argument("--alpha", type=float, default=None)
-    parser.add_argument("--unk-p", type=float, default=None)
-    parser.add_argument("--classes", choices=["all", "digits", "latin"], default=None,
-                        help="which training words become class nodes (see word_class)")
-    parser.add_argument("--cand-cost", type=float, default=None,
-                        help="-log P of an unknown word proposed by the character HMM (0 = no HMM candidates)")
-    parser.add_argument("--cand-maxlen", type=int, default=None, help="longest HMM candidate word")
-
-
 #: chosen by scripts/tune_bigram.py on a dev split of 199801.txt (best dev F1 0.9363)
 TUNED = {"lam": 0.3, "alpha": 1.0, "unk_p": 1e-7, "classes": "latin", "cand_cost": 19.0, "cand_maxlen": 4}
 _STATS_PARAMS = ("lam", "alpha", "unk_p", "classes")
-
-
-def train_main(args) -> int:
-    from ..corpus.readers import read_pd98
-    from ..corpus.stats import CorpusStats
-    from ..cli import PD98_CORPUS, default_corpus, with_progress
-    from .hmm import HMMSegmenter
-    t0 = time.perf_counter()
-    args.corpus = args.corpus or [default_corpus(*PD98_CORPUS)]
-    sents = list(with_progress((s for p in args.corpus for s in read_pd98(p)), args, unit=" paragraphs",
-                               desc="reading"))
-    stats = CorpusStats.build(sents)
-    from ..errors import require_data
-    require_data(stats.total_words, args.corpus, "words")
-    params = {k: (getattr(args, k, None) if getattr(args, k, None) is not None else v) for k, v in TUNED.items()}
-    model = BigramModel.from_stats(stats, **{k: params[k] for k in _STATS_PARAMS})
-    if params["cand_cost"] > 0:
-        model.set_candidates(HMMSegmenter().fit(sents), params["cand_cost"], params["cand_maxlen"])
-    model.meta["command"] = "cnlp train bigram " + " ".join(f"--corpus {p}" for p in args.corpus) + f" --out {args.out}"
-    model.save(args.out)
-    print(f"bigram model: {len(model.vocab)} words, {model.bigram_keys.shape[0]} bigrams -> {args.out} "
-          f"in {time.perf_counter() - t0:.1f}s")
-    return 0

@@ -8,7 +8,6 @@ ones are extra candidates, and a preferred word is merged when the match cuts at
 """
 from __future__ import annotations
 
-import threading
 
 import numpy as np
 from numba import njit
@@ -16,7 +15,6 @@ from numba import njit
 from .._tagset_kernels import append_bounds
 from ..dictionary import FORCE, PREFER, Dictionary, LayeredDictionary, merge_preferred
 from ..dictionary._kernels import walk_backward, walk_forward
-from ..io import model_path
 from ..text import _BMP_TABLE, _fold, char_class, fold_code
 from .base import Segmenter
 

@@ -9,28 +9,21 @@ them words (:func:`cnlp.dictionary.bmes_bias`); whitespace runs are always words
 """
 from __future__ import annotations
 
-import argparse
-import threading
-import time
 from pathlib import Path
 
 import numpy as np
 
 from ..dictionary import Dictionary, UserDictionary, as_user_dictionary, merge_preferred
 from ..errors import ModelFormatError
-from ..io import INT, LIST, OBJ, STR, atomic_directory, guard_load, load_meta, model_path
-from ..sequence.features import DEFAULT_EXTRA, DEFAULT_EXTRA_CRF, DICT_TEMPLATES, EXTRA_TEMPLATES, CharFeatures
-from ..sequence.crf import CRFTagger
-from ..sequence.perceptron import PerceptronTagger
+from ..io import INT, LIST, OBJ, STR, guard_load, load_meta
+from ..sequence.features import DICT_TEMPLATES, CharFeatures
+from ..sequence.tagger import LinearTagger
 from ..tagset import BMES
-from ..text import SPACE, fold_width
+from ..text import SPACE, fold_width, to_codes
 from ._tagging_kernels import tag_bounds, tag_bounds_many, tag_bounds_user, tag_bounds_user_many
 from .base import Segmenter
 
-__all__ = ["TaggingSegmenter", "add_train_arguments", "train_main"]
-
-#: CRF defaults of ``cnlp train cws --algorithm crf`` (chosen on the dev split, docs/benchmarks.md)
-CRF_C2, CRF_MAX_ITER, CRF_PRUNE = 0.5, 300, 1e-3
+__all__ = ["TaggingSegmenter"]
 
 #: meta.json fields of a segmenter bundle (besides the linear model's, :data:`LINEAR_SCHEMA`)
 CWS_SCHEMA = {"features": OBJ({"bits": INT(10, 30), "templates": LIST(STR()), "dict_templates": LIST(STR()),
@@ -38,9 +31,6 @@ CWS_SCHEMA = {"features": OBJ({"bits": INT(10, 30), "templates": LIST(STR()), "d
               "task": STR(choices={"cws"}, required=False), "labels": STR(choices={"BMES"}, required=False)}
 
 _EMPTY = UserDictionary()           # whitespace-only constraints for the step-by-step reference path
-
-#: bundle kind -> tagger class
-TAGGERS = {"perceptron": PerceptronTagger, "crf": CRFTagger}
 
 
 #: label-score bonus per character of a suggested user word, in units of the model's mean absolute
@@ -58,7 +48,7 @@ PREFER_MARGIN = 1.0
 LEARN_STEP = 1.0
 
 
-class TaggingSegmenter(Segmenter):
+class TaggingSegmenter(Segmenter, LinearTagger):
     """BMES tagger → segmenter. ``tagger`` is a :class:`cnlp.sequence.linear.LinearChainModel` with
     4 labels (perceptron or CRF); ``features`` is the :class:`CharFeatures` it was trained with. Decoding runs
     the same templates, Viterbi and offsets in one Numba call per text (:func:`tag_bounds`).
@@ -68,6 +58,7 @@ class TaggingSegmenter(Segmenter):
 
     #: :func:`tag_bounds` returns valid offsets by construction
     _exact_bounds = True
+    task = "cws"
 
     def __init__(self, tagger, features: CharFeatures, *, user_dict=None, suggest_bias: float = SUGGEST_BIAS,
                  prefer_margin: float = PREFER_MARGIN):
@@ -155,15 +146,18 @@ class TaggingSegmenter(Segmenter):
         self._scale = None
         return self
 
-    def save(self, directory, *, meta: dict | None = None, prune: float = 1e-3) -> Path:
-        """Tagger bundle in ``directory``; the feature dictionary (if any) in ``directory/dict``
-        (written atomically: :func:`cnlp.io.atomic_directory`)."""
-        with atomic_directory(directory) as d:
-            if self.features.dictionary is not None:
-                self.features.dictionary.save(d / "dict")
-            self.tagger.save(d, meta={"task": "cws", "features": self.features.get_params(),
-                                      "labels": "BMES", "tagset": BMES.to_json(), **(meta or {})}, prune=prune)
-        return Path(directory)
+    # ------------------------------------------------------------------ persistence (LinearTagger)
+    @property
+    def linear_model(self):
+        return self.tagger
+
+    def _bundle_meta(self) -> dict:
+        return {"features": self.features.get_params(), "labels": "BMES", "tagset": BMES.to_json()}
+
+    def _save_parts(self, directory: Path, prune: float) -> None:
+        """The feature dictionary (if any) in ``directory/dict``."""
+        if self.features.dictionary is not None:
+            self.features.dictionary.save(directory / "dict")
 
     @classmethod
     @guard_load
@@ -172,10 +166,7 @@ class TaggingSegmenter(Segmenter):
         The features (meta.json ``features``) must hash into the model's ``n_features`` ids and the
         model must have the 4 BMES labels."""
         meta = load_meta(directory, schema=CWS_SCHEMA)
-        tagger_cls = TAGGERS.get(meta.get("kind"))
-        if tagger_cls is None:
-            raise ModelFormatError(Path(directory) / "meta.json",
-                                   f"holds a {meta.get('kind')!r} model, expected one of {sorted(TAGGERS)}")
+        tagger_cls = cls.model_class(meta, directory)
         fp = meta["features"]
         dictionary = Dictionary.load(Path(directory) / "dict") if fp["dict_templates"] else None
         try:
@@ -184,140 +175,14 @@ class TaggingSegmenter(Segmenter):
                 raise ValueError(f"dict_templates must be [] or {list(DICT_TEMPLATES)}")
         except ValueError as e:
             raise ModelFormatError(Path(directory) / "meta.json", str(e)) from None
-        tagger = tagger_cls.load(directory, float32=True, n_labels=len(BMES.names), n_features=feats.n_features)
+        tagger = cls.load_model(tagger_cls, directory, len(BMES.names), feats.n_features)
         return cls(tagger, feats, user_dict=user_dict, **kw)
 
 
 def _codes(text: str) -> np.ndarray:
-    from ..text import to_codes
     return to_codes(text)
 
 
 def _labels(words: list[str]) -> np.ndarray:
     lengths = np.fromiter(map(len, words), np.int64, len(words))
     return BMES.encode_spans(int(lengths.sum()), np.r_[0, np.cumsum(lengths)])
-
-
-# ---------------------------------------------------------------------------------- training
-def add_train_arguments(parser: argparse.ArgumentParser) -> None:
-    from ..cli import add_quiet_argument
-    parser.add_argument("--corpus", action="append", metavar="PATH",
-                        help="PD98 corpus (repeatable; default: $CNLP_CORPORA/pd1998/199801.txt)")
-    parser.add_argument("--out", required=True, metavar="DIR")
-    parser.add_argument("--algorithm", choices=["perceptron", "crf"], default="perceptron")
-    parser.add_argument("--n-iter", type=int, default=10, help="perceptron: epochs")
-    parser.add_argument("--c2", type=float, default=CRF_C2, help="crf: L2 coefficient (c2 * ||w||^2, CRFsuite's convention)")
-    parser.add_argument("--max-iter", type=int, default=CRF_MAX_ITER, help="crf: L-BFGS iterations")
-    parser.add_argument("--tol", type=float, default=1e-7, help="crf: stop below this relative objective decrease")
-    parser.add_argument("--dev-every", type=int, default=10, help="crf: dev F1 every this many iterations")
-    parser.add_argument("--prune", type=float, default=None,
-                        help="drop feature rows whose largest |weight| is at most this (default: perceptron 1e-3, crf %g)"
-                             % CRF_PRUNE)
-    parser.add_argument("--dev-ratio", type=float, default=0.05, help="last fraction of paragraphs held out for dev F1")
-    parser.add_argument("--bits", type=int, default=22, help="log2 of the hashed feature space")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--seeds", type=int, default=3,
-                        help="train this many models (shuffle seeds seed, seed+1, ...) and average their weights")
-    parser.add_argument("--extra-templates", nargs="*", default=None, metavar="T", choices=list(EXTRA_TEMPLATES),
-                        help=f"optional feature templates (default: perceptron {' '.join(DEFAULT_EXTRA)}, "
-                             f"crf {' '.join(DEFAULT_EXTRA_CRF)}; none: --extra-templates)")
-    parser.add_argument("--no-dict-features", action="store_true",
-                        help="no dictionary features (default: words of the training split, min count --dict-min-count)")
-    parser.add_argument("--dict-min-count", type=int, default=1)
-    parser.add_argument("--folds", type=int, default=5, help="jackknife folds for the dictionary features")
-    add_quiet_argument(parser)
-
-
-def _dictionary(sents, min_count: int) -> Dictionary:
-    """Dictionary of the words of ``sents`` (lists of words) seen at least ``min_count`` times;
-    the counts are :class:`~cnlp.corpus.stats.CorpusStats` word counts."""
-    from ..corpus.stats import CorpusStats
-    stats = CorpusStats.build(sents)
-    return Dictionary.from_counts({w: c for w, c in stats.word_items() if c >= min_count})
-
-
-def _jackknife_features(sents, bits: int, min_count: int, folds: int, extra=()) -> list[np.ndarray]:
-    """Features of each fold computed with a dictionary of the *other* folds' words.
-
-    Built from the same sentences, dictionary features would mark every training word as known,
-    and the model would learn to trust the dictionary blindly (PKU OOV recall 0.80 -> 0.42).
-    With held-out dictionaries, unknown words look unknown in training as they do in use.
-    """
-    X: list = [None] * len(sents)
-    fold_of = np.arange(len(sents)) % folds
-    for k in range(folds):
-        d = _dictionary([s for s, f in zip(sents, fold_of) if f != k], min_count)
-        feats = CharFeatures(bits=bits, dictionary=d, extra=extra)
-        for i in np.flatnonzero(fold_of == k).tolist():
-            X[i] = feats.transform_codes(_codes("".join(sents[i])))
-    return X
-
-
-def training_data(corpus, *, dev_ratio: float = 0.05, bits: int = 22, dict_features: bool = True,
-                  dict_min_count: int = 1, folds: int = 5, extra=()):
-    """(train words, dev words, features, X, y, dev_X) as ``cnlp train cws`` builds them: the last
-    ``dev_ratio`` of the paragraphs held out, the dictionary of the training split, and jackknifed
-    dictionary features for the training sentences. Unlike the CLI (``DEFAULT_EXTRA``, ``DEFAULT_EXTRA_CRF``), ``extra``
-    defaults to no optional templates, the feature set of the python-crfsuite comparison."""
-    from ..corpus.readers import read_pd98
-    sents = [[w for w, _ in s] for p in corpus for s in read_pd98(p) if s]
-    n_dev = int(len(sents) * dev_ratio)
-    train, dev = sents[:len(sents) - n_dev], sents[len(sents) - n_dev:]
-    from ..errors import require_data
-    require_data(len(train), corpus, "segmented sentences")
-    dictionary = _dictionary(train, dict_min_count) if dict_features else None   # closed track
-    feats = CharFeatures(bits=bits, dictionary=dictionary, extra=extra)
-    if dictionary is None:
-        X = [feats.transform_codes(_codes("".join(s))) for s in train]
-    else:
-        X = _jackknife_features(train, bits, dict_min_count, folds, extra)
-    y = [_labels(s) for s in train]
-    dev_X = [feats.transform_codes(_codes("".join(s))) for s in dev]
-    return train, dev, feats, X, y, dev_X
-
-
-def dev_scorer(dev, dev_X):
-    """``f(tagger) -> F1`` of the tagger's Viterbi output on the dev words."""
-    from ..evaluate import SegEvaluator
-
-    def dev_f1(tagger) -> float:
-        ev = SegEvaluator()
-        for words, x in zip(dev, dev_X):
-            text = "".join(words)
-            b = BMES.decode_spans(tagger.predict_single(x)).tolist()
-            ev.add(words, [text[i:j] for i, j in zip(b, b[1:])])
-        return ev.result()["f1"]
-    return dev_f1
-
-
-def train_main(args) -> int:
-    from ..cli import PD98_CORPUS, default_corpus, dev_summary, progress_enabled
-    t0 = time.perf_counter()
-    args.corpus = args.corpus or [default_corpus(*PD98_CORPUS)]
-    if args.extra_templates is None:
-        args.extra_templates = list(DEFAULT_EXTRA_CRF if args.algorithm == "crf" else DEFAULT_EXTRA)
-    train, dev, feats, X, y, dev_X = training_data(
-        args.corpus, dev_ratio=args.dev_ratio, bits=args.bits, dict_features=not args.no_dict_features,
-        dict_min_count=args.dict_min_count, folds=args.folds, extra=args.extra_templates)
-    dev_f1 = dev_scorer(dev, dev_X) if dev else None
-    cmd = (f"cnlp train cws --algorithm {args.algorithm} " + " ".join(f"--corpus {p}" for p in args.corpus)
-           + f" --out {args.out} --dev-ratio {args.dev_ratio} --bits {args.bits}")
-    from ..train import fit_linear
-    tagger = fit_linear(args.algorithm, X, y, n_labels=4, n_features=feats.n_features, dev_score=dev_f1,
-                        seeds=args.seeds, seed=args.seed, n_iter=args.n_iter, c2=args.c2, max_iter=args.max_iter,
-                        tol=args.tol, dev_every=args.dev_every, verbose=progress_enabled(args))
-    if args.algorithm == "crf":
-        cmd += f" --c2 {args.c2} --max-iter {args.max_iter} --tol {args.tol}"
-        prune = CRF_PRUNE if args.prune is None else args.prune
-    else:
-        cmd += f" --n-iter {args.n_iter} --seeds {args.seeds}"
-        prune = 1e-3 if args.prune is None else args.prune
-    cmd += " --no-dict-features" if args.no_dict_features else f" --dict-min-count {args.dict_min_count} --folds {args.folds}"
-    cmd += " --extra-templates" + "".join(" " + t for t in feats.extra)
-    if args.prune is not None:
-        cmd += f" --prune {args.prune}"
-    seg = TaggingSegmenter(tagger, feats)
-    seg.save(args.out, meta={"command": cmd, "train_seconds": round(time.perf_counter() - t0, 1)}, prune=prune)
-    print(f"{args.algorithm} CWS: {len(train)} train / {len(dev)} dev paragraphs{dev_summary(tagger.training_log_)}, "
-          f"{time.perf_counter() - t0:.0f}s -> {args.out} (per-iteration log in its meta.json)")
-    return 0

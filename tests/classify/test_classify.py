@@ -215,7 +215,7 @@ def test_cli_bad_training_line_names_file_and_line(tmp_path, capsys):
     bad.write_text("pos\t很好\nneg 没有制表符\n", "utf-8")
     assert main(["classify", "train", "--data", str(bad), "--out", str(tmp_path / "m")]) == 1
     assert f"{bad}:2:" in capsys.readouterr().err
-    from cnlp.classify.cli import read_labelled
+    from cnlp.cli.classify import read_labelled
     with pytest.raises(CorpusFormatError) as e:
         read_labelled(bad)
     assert e.value.lineno == 2

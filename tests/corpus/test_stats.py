@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 from cnlp.corpus.readers import read_pd98
-from cnlp.corpus.stats import CorpusStats, add_train_arguments, train_main
+from cnlp.cli.train import add_stats_arguments as add_train_arguments, stats_main as train_main
+from cnlp.corpus.stats import CorpusStats
 from cnlp.errors import ModelFormatError
 from conftest import as_legacy
 

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from cnlp.errors import CorpusFormatError, ModelFormatError
-from cnlp.parse import cli as parse_cli
+from cnlp.cli import parse as parse_cli
 from cnlp.parse.conllu import UDSentence, format_ud, is_projective, projectivize, read_ud
 from cnlp.parse.evaluate import eval_dep_cli, evaluate_dep
 from cnlp.parse.parser import ArcHybridParser
@@ -374,7 +374,7 @@ def test_eval_different_tokens(tmp_path):
 # ------------------------------------------------------------------------------ CLI
 @pytest.fixture(scope="module")
 def tiny_models(tmp_path_factory, tiny_sents, parser):
-    from cnlp.parse.frontend import train_ud_segmenter, train_ud_tagger
+    from cnlp.train.ud import train_ud_segmenter, train_ud_tagger
     d = tmp_path_factory.mktemp("models")
     tagger = train_ud_tagger(tiny_sents * 2, bits=16, folds=2, n_iter=3, dict_min_count=0)
     tagger.save(d / "upos", d / "xpos")
@@ -385,10 +385,10 @@ def tiny_models(tmp_path_factory, tiny_sents, parser):
 
 def _run(argv, stdin_text, monkeypatch, capsys):
     ap = argparse.ArgumentParser()
-    parse_cli.add_cli_arguments(ap)
+    parse_cli.add_parse_arguments(ap)
     args = ap.parse_args(argv)
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin_text.encode("utf-8")), encoding="utf-8"))
-    assert parse_cli.cli_main(args) == 0
+    assert parse_cli.parse_main(args) == 0
     return capsys.readouterr().out
 
 

@@ -37,13 +37,13 @@ def sents(files):
 @pytest.fixture(scope="module")
 def lexicon(files):
     from cnlp.corpus.readers import read_pd98
-    from cnlp.parse.frontend import lexicon_dictionary
+    from cnlp.train.ud import lexicon_dictionary
     return lexicon_dictionary(read_pd98(files / "pd.txt"))
 
 
 @pytest.fixture(scope="module")
 def tagger(sents, lexicon):
-    from cnlp.parse.frontend import train_lexicon_tagger
+    from cnlp.train.ud import train_lexicon_tagger
     return train_lexicon_tagger(sents * 2, lexicon=lexicon, treebank_features=True, treebank="tiny", bits=16,
                                 folds=2, n_iter=6)
 
@@ -104,7 +104,8 @@ def test_corrupt_extension_raises(tagger, tmp_path, ext):
 
 
 def test_plain_tagger_loads_as_pos_tagger(sents, tmp_path):
-    from cnlp.parse.frontend import LexiconTagger, train_lexicon_tagger
+    from cnlp.parse.frontend import LexiconTagger
+    from cnlp.train.ud import train_lexicon_tagger
     from cnlp.pos.tagger import POSTagger
     t = train_lexicon_tagger(sents, bits=16, folds=2, n_iter=2)
     assert t.lexicon is None and not t.treebanks
@@ -115,7 +116,7 @@ def test_plain_tagger_loads_as_pos_tagger(sents, tmp_path):
 
 
 def test_jackknife_tags_are_copies(sents, lexicon):
-    from cnlp.parse.train import jackknife_tags
+    from cnlp.train.dep import jackknife_tags
     out = jackknife_tags(sents * 2, 2, lexicon=lexicon, treebank_features=True, n_iter=2)
     assert len(out) == 2 * len(sents)
     for a, b in zip(out, sents * 2):
@@ -124,12 +125,12 @@ def test_jackknife_tags_are_copies(sents, lexicon):
 
 
 def _train(argv):
-    from cnlp.parse.train import add_train_arguments, train_main
+    from cnlp.cli.train import add_dep_arguments, dep_main
     ap = argparse.ArgumentParser()
-    add_train_arguments(ap)
+    add_dep_arguments(ap)
     args = ap.parse_args(argv)
     args.argv = argv
-    return train_main(args)
+    return dep_main(args)
 
 
 def test_train_dep_tagger_and_predicted_parser(files, tmp_path):
@@ -157,20 +158,20 @@ def test_train_dep_tagger_and_predicted_parser(files, tmp_path):
 def test_cli_treebank_style(tagger, sents, tmp_path, monkeypatch, capsys):
     import io
     import sys
-    from cnlp.parse import cli as parse_cli
+    from cnlp.cli import parse as parse_cli
     from cnlp.parse.parser import ArcHybridParser
     tagger.save(tmp_path / "upos")
     ArcHybridParser(beam=2, n_iter=3, bits=16, treebank_features=True, verbose=False).fit(
         sents, default_treebank="tiny").save(tmp_path / "dep")
     ap = argparse.ArgumentParser()
-    parse_cli.add_cli_arguments(ap)
+    parse_cli.add_parse_arguments(ap)
     words = ["商品", "和", "服务", "都", "很", "好", "。"]
     text = "".join(f"{i}\t{w}" + "\t_" * 8 + "\n" for i, w in enumerate(words, 1)) + "\n"
     for tb, rc, tag in (("other", 0, "VERB"), ("tiny", 0, "ADJ"), ("nope", 2, None)):
         args = ap.parse_args(["--pretokenized", "--format", "json", "--parser", str(tmp_path / "dep"),
                               "--tagger", str(tmp_path / "upos"), "--treebank", tb])
         monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(text.encode("utf-8")), encoding="utf-8"))
-        assert parse_cli.cli_main(args) == rc
+        assert parse_cli.parse_main(args) == rc
         out, err = capsys.readouterr()
         if rc:
             assert "unknown treebank" in err and not out
@@ -181,12 +182,13 @@ def test_cli_treebank_style(tagger, sents, tmp_path, monkeypatch, capsys):
 @pytest.fixture(scope="module")
 def guide(files):
     from cnlp.corpus.readers import read_pd98
-    from cnlp.parse.frontend import train_guide
+    from cnlp.train.ud import train_guide
     return train_guide(read_pd98(files / "pd.txt"), n_iter=3, bits=16, prune=0.0)
 
 
 def test_guide_features(sents, guide, lexicon, tmp_path):
-    from cnlp.parse.frontend import LexiconTagger, train_lexicon_tagger
+    from cnlp.parse.frontend import LexiconTagger
+    from cnlp.train.ud import train_lexicon_tagger
     from cnlp.pos.features import GUIDE_TEMPLATES
     from cnlp.text import to_codes
     t = train_lexicon_tagger(sents * 2, lexicon=lexicon, guide=guide, treebank_features=True, treebank="tiny",

@@ -8,7 +8,8 @@ import pytest
 from cnlp.pos import _kernels as K
 from cnlp.pos.features import AFFIX_TEMPLATES, TEMPLATE_LIBRARY, STACK_TEMPLATES, WORD_TEMPLATES, WordFeatures, \
     _hash, affix_arrays, uses_predictions
-from cnlp.pos.tagger import POSTagger, _bounds, tag_dictionary, train_pos
+from cnlp.pos.tagger import POSTagger, _bounds
+from cnlp.train.pos import tag_dictionary, train_pos
 from cnlp.text import _BMP_TABLE, to_codes
 
 #: every template of the library (the default set leaves the affix and stacked ones out)

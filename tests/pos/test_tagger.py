@@ -5,7 +5,8 @@ import json
 import pytest
 
 from cnlp.errors import ModelFormatError
-from cnlp.pos.tagger import POSTagger, train_pos
+from cnlp.pos.tagger import POSTagger
+from cnlp.train.pos import train_pos
 
 SENTS = [[tuple(t.split("/")) for t in line.split()] for line in [
     "我们/r 研究/v 生命/n 的/u 起源/n 。/w", "他/r 说/v 的/u 确实/ad 在理/a 。/w",

@@ -9,8 +9,9 @@ from hypothesis import given, settings, strategies as st
 
 from cnlp.corpus.readers import read_pd98, read_sighan
 from cnlp.errors import ModelFormatError
+from cnlp.cli.train import add_hmm_arguments as add_train_arguments, hmm_main as train_main
 from cnlp.models import hmm as default_hmm, hmm2 as default_hmm2
-from cnlp.segment.hmm import HMMSegmenter, add_train_arguments, train_main
+from cnlp.segment.hmm import HMMSegmenter
 from conftest import as_legacy
 
 
@@ -241,7 +242,7 @@ def test_fit_rejects_empty_and_bad_input():
 
 
 def test_train_cli_from_stats(tmp_path, tiny_pd98):
-    from cnlp.corpus.stats import add_train_arguments as stats_args, train_main as stats_main
+    from cnlp.cli.train import add_stats_arguments as stats_args, stats_main
     p = argparse.ArgumentParser()
     stats_args(p)
     assert stats_main(p.parse_args(["--corpus", str(tiny_pd98), "--out", str(tmp_path / "st")])) == 0

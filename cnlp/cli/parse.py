@@ -10,13 +10,18 @@ import argparse
 import json
 import sys
 
+from ..corpus.readers import iter_lines, iter_stream_lines
+from .. import models
 from ..errors import CnlpError
-from .conllu import UDSentence, format_ud, read_ud_stream
+from ..parse.conllu import UDSentence, format_ud, read_ud_stream
+from ..parse.frontend import UDTagger
+from ..parse.parser import ArcHybridParser
+from ..segment.tagging import TaggingSegmenter
 
-__all__ = ["add_cli_arguments", "cli_main", "load_components"]
+__all__ = ["add_parse_arguments", "parse_main", "load_components"]
 
 
-def add_cli_arguments(parser: argparse.ArgumentParser) -> None:
+def add_parse_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("files", nargs="*", metavar="FILE", help="input files (default: stdin)")
     parser.add_argument("--format", choices=["conllu", "json"], default="conllu")
     parser.add_argument("--pretokenized", action="store_true", help="input is CoNLL-U: keep its words")
@@ -31,9 +36,6 @@ def add_cli_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def load_components(args, *, segmenter: bool):
-    from .. import models
-    from .frontend import UDTagger
-    from .parser import ArcHybridParser
     parser = ArcHybridParser.load(args.parser) if args.parser else models.parser()
     if args.tagger:
         tagger = UDTagger.load(args.tagger, args.xpos_tagger)
@@ -42,7 +44,6 @@ def load_components(args, *, segmenter: bool):
     seg = None
     if segmenter:
         if args.segmenter:
-            from ..segment.tagging import TaggingSegmenter
             seg = TaggingSegmenter.load(args.segmenter)
         else:
             seg = models.ud_segmenter()
@@ -67,7 +68,6 @@ def _write(s: UDSentence, fmt: str, out) -> None:
 
 
 def _sentences(args):
-    from ..corpus.readers import iter_lines, iter_stream_lines
     paths = args.files or ["-"]
     for path in paths:
         lines = iter_stream_lines(sys.stdin.buffer, "<stdin>") if path == "-" else iter_lines(path)
@@ -78,7 +78,7 @@ def _sentences(args):
                 yield line
 
 
-def cli_main(args) -> int:
+def parse_main(args) -> int:
     seg, tagger, parser = load_components(args, segmenter=not args.pretokenized)
     if args.treebank:
         try:                                     # an unknown style: one error line, not a traceback

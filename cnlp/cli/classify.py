@@ -14,7 +14,12 @@ import argparse
 import sys
 import time
 
-from ..errors import CorpusFormatError
+from ..classify.classifier import TextClassifier
+from ..classify.features import check_texts
+from ..errors import CnlpError, CorpusFormatError
+from .common import numbered_lines, progress_bar, progress_enabled
+
+__all__ = ["add_classify_arguments", "classify_main", "read_labelled"]
 
 _BATCH = 20000
 
@@ -51,7 +56,7 @@ def _class_spec(value: str):
     return label, path
 
 
-def add_cli_arguments(parser: argparse.ArgumentParser) -> None:
+def add_classify_arguments(parser: argparse.ArgumentParser) -> None:
     sub = parser.add_subparsers(dest="action", required=True)
     t = sub.add_parser("train", help="train a text classifier and save it to a directory")
     t.add_argument("--data", action="append", default=[], metavar="FILE",
@@ -79,7 +84,6 @@ def add_cli_arguments(parser: argparse.ArgumentParser) -> None:
 
 def read_labelled(path) -> tuple[list[str], list[str]]:
     """``(texts, labels)`` of a ``label<TAB>text`` file (``-``: stdin); blank lines are skipped."""
-    from ..cli import numbered_lines
     texts, labels = [], []
     for lineno, line in numbered_lines(path):
         if not line.strip():
@@ -96,9 +100,6 @@ def read_labelled(path) -> tuple[list[str], list[str]]:
 
 
 def _train(args) -> int:
-    from ..cli import numbered_lines, progress_enabled
-    from ..errors import CnlpError
-    from .classifier import TextClassifier
     if not args.data and not args.classes:
         raise SystemExit("cnlp classify train: give training data with --data FILE or --class LABEL=FILE")
     texts: list[str] = []
@@ -122,8 +123,6 @@ def _train(args) -> int:
     t0 = time.perf_counter()
     clf = TextClassifier(**params)
     if progress_enabled(args):                 # segmenting is the long part: analyse in chunks under a bar
-        from ..cli import progress_bar
-        from .features import check_texts
         texts = check_texts(texts, "fit")
         analyzer = clf._make_features()          # the same feature parameters fit() would use
         docs: list = []
@@ -143,8 +142,6 @@ def _train(args) -> int:
 
 
 def _predict(args) -> int:
-    from ..cli import numbered_lines
-    from .classifier import TextClassifier
     clf = TextClassifier.load(args.model)
     out = sys.stdout
     batch: list[str] = []
@@ -166,5 +163,5 @@ def _predict(args) -> int:
     return 0
 
 
-def cli_main(args) -> int:
+def classify_main(args) -> int:
     return _train(args) if args.action == "train" else _predict(args)
