@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from .._hash_kernels import fib_slot
 from .._tagset_kernels import append_bounds, bmes_bounds
 from .._text_kernels import DIGIT, HAN, LATIN, SPACE, is_atom_class, is_number_class
 from ..dictionary._kernels import nb_prefix_matches
@@ -24,7 +25,7 @@ SUFFIXES = np.array(sorted(map(ord, "年月日时分秒号点")), np.int32)
 @njit(cache=True, nogil=True, inline="always")
 def _bigram(bg, key):
     mask = bg.shape[0] - 1
-    h = np.int64((np.uint64(key) * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(40)) & mask
+    h = fib_slot(key, mask)
     while True:
         e = bg[h]
         if e == 0:

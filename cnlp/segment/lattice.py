@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .._hash_kernels import fib_slots
 from ..dictionary import FORCE, PREFER, Dictionary, as_user_dictionary, merge_preferred
 from ..errors import ModelFormatError
 from ..io import INT, NUM, OBJ, Arr, atomic_directory, guard_load, load_bundle, model_path, save_bundle
@@ -178,7 +179,7 @@ def bigram_table(keys: np.ndarray, counts: np.ndarray) -> np.ndarray:
     mask = np.uint64(size - 1)
     table = np.zeros(size, np.int64)
     packed = (keys.astype(np.int64) << 32) | np.minimum(counts, 2**31 - 1).astype(np.int64)
-    slot = ((keys.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(40)) & mask
+    slot = fib_slots(keys, size - 1)
     todo = np.arange(keys.shape[0])
     while todo.shape[0]:
         sl = slot[todo]
