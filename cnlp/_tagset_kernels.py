@@ -1,14 +1,58 @@
-"""Numba kernels of the tag sets: BMES labels <-> cut offsets, forced-span label masks.
+"""Numba kernels of the tag sets: BMES labels <-> cut offsets, forced-span label masks; and the one
+home of the label layouts.
 
 Label ids of the BMES scheme are fixed: B = 0, M = 1, E = 2, S = 3 (the shipped segmenters were
-trained with them).
+trained with them); BMES statistics add BOS = 4 and EOS = 5. The span schemes put ``O`` = 0 first,
+then per entity type one block of ``parts`` labels: BIO ``B I`` (2), BIOES ``B I E S`` (4); the
+role of a label in its block (:func:`span_role`) uses the BMES numbers (``I`` is ``M``), so a
+position's BMES role in a span is also its BIOES offset.
 """
 from __future__ import annotations
 
 import numpy as np
 from numba import njit
 
+#: BMES label ids, their names, and the boundary ids of BMES label statistics
 B, M, E, S = 0, 1, 2, 3
+BMES_LABELS = "BMES"
+BMES_BOS, BMES_EOS = 4, 5
+#: span schemes: the ``O`` label, and the roles of each type's block (labels per type)
+O = 0
+ROLE_B, ROLE_I, ROLE_E, ROLE_S = B, M, E, S
+BIO_ROLES, BIOES_ROLES = "BI", "BIES"
+BIO_PARTS, BIOES_PARTS = 2, 4
+
+
+@njit(cache=True, nogil=True, inline="always")
+def bmes_role(i, s, e):
+    """BMES label of position ``i`` in the word (or span) ``[s, e)``."""
+    if e - s == 1:
+        return S
+    if i == s:
+        return B
+    if i == e - 1:
+        return E
+    return M
+
+
+@njit(cache=True, nogil=True, inline="always")
+def span_role(y, parts):
+    """Role of span label ``y`` in its type's block (B 0, I 1, E 2, S 3), -1 for ``O``."""
+    return -1 if y == O else (y - 1) % parts
+
+
+@njit(cache=True, nogil=True, inline="always")
+def span_type(y, parts):
+    """Type index of span label ``y``, -1 for ``O``."""
+    return -1 if y == O else (y - 1) // parts
+
+
+@njit(cache=True, nogil=True, inline="always")
+def span_label(base, i, s, e, parts):
+    """Label of position ``i`` of a span ``[s, e)`` whose type's ``B`` label is ``base``."""
+    if parts == BIOES_PARTS:
+        return base + bmes_role(i, s, e)
+    return base if i == s else base + ROLE_I
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -29,7 +73,7 @@ def bmes_bounds(labels):
     out[0] = 0
     for i in range(1, n):
         a, b = labels[i - 1], labels[i]
-        if b == 0 or b == 3 or a == 2 or a == 3:
+        if b == B or b == S or a == E or a == S:
             k += 1
             out[k] = i
     k += 1
@@ -123,15 +167,15 @@ def entity_spans(labels, parts):
     start = 0
     for i in range(n):
         y = labels[i]
-        role = -1 if y == 0 else (y - 1) % parts
-        t = -1 if y == 0 else (y - 1) // parts
-        if cur >= 0 and (role == -1 or role == 0 or role == 3 or t != cur):
+        role = span_role(y, parts)
+        t = span_type(y, parts)
+        if cur >= 0 and (role == -1 or role == ROLE_B or role == ROLE_S or t != cur):
             starts[k], ends[k], types[k] = start, i, cur
             k += 1
             cur = -1
         if role >= 0 and cur < 0:
             cur, start = t, i
-        if role == 2 or role == 3:
+        if role == ROLE_E or role == ROLE_S:
             starts[k], ends[k], types[k] = start, i + 1, cur
             k += 1
             cur = -1

@@ -21,7 +21,8 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
-from ._tagset_kernels import bmes_bounds, bmes_of_bounds, entity_spans, force_spans
+from ._tagset_kernels import (BIO_ROLES, BIOES_ROLES, BMES_LABELS, ROLE_B, ROLE_E, ROLE_I, ROLE_S, bmes_bounds,
+                              bmes_of_bounds, entity_spans, force_spans)
 
 __all__ = ["TagSet", "SCHEMES", "NEG"]
 
@@ -48,17 +49,23 @@ class TagSet:
         self.names = names
         self.scheme = scheme
         self.types: tuple[str, ...] = ()
-        if scheme == "bmes" and names != ("B", "M", "E", "S"):
+        if scheme == "bmes" and names != tuple(BMES_LABELS):
             raise ValueError("the bmes scheme has the tags B, M, E, S in this order")
         if scheme in ("bio", "bioes"):
             if not names or names[0] != "O":
                 raise ValueError(f"the {scheme} scheme starts with the tag 'O'")
-            parts = "BI" if scheme == "bio" else "BIES"
+            parts = BIO_ROLES if scheme == "bio" else BIOES_ROLES
             types = [t[2:] for t in names[1::len(parts)]]
             if names != _span_tags(types, parts):
                 raise ValueError(f"{scheme} tags must be O, then {'/'.join(p + '-T' for p in parts)} per type T")
             self.types = tuple(types)
         self._index = {t: i for i, t in enumerate(names)}
+
+    @property
+    def parts(self) -> int:
+        """Labels per entity type of a span scheme (BIO 2, BIOES 4; 0 otherwise): type ``k`` has the
+        labels ``1 + k * parts`` onwards (``cnlp._tagset_kernels`` holds the layouts)."""
+        return len(BIO_ROLES) if self.scheme == "bio" else len(BIOES_ROLES) if self.scheme == "bioes" else 0
 
     # ------------------------------------------------------------------ constructors
     @classmethod
@@ -69,15 +76,15 @@ class TagSet:
 
     @classmethod
     def bmes(cls) -> "TagSet":
-        return cls(["B", "M", "E", "S"], scheme="bmes")
+        return cls(list(BMES_LABELS), scheme="bmes")
 
     @classmethod
     def bio(cls, types: Iterable[str]) -> "TagSet":
-        return cls(_span_tags(list(types), "BI"), scheme="bio")
+        return cls(_span_tags(list(types), BIO_ROLES), scheme="bio")
 
     @classmethod
     def bioes(cls, types: Iterable[str]) -> "TagSet":
-        return cls(_span_tags(list(types), "BIES"), scheme="bioes")
+        return cls(_span_tags(list(types), BIOES_ROLES), scheme="bioes")
 
     def to_json(self) -> dict:
         return {"scheme": self.scheme, "tags": list(self.names)}
@@ -183,7 +190,7 @@ class TagSet:
             return bmes_of_bounds(b, out) if n else out
         if self.scheme == "plain":
             raise ValueError("a plain tag set has no spans; use encode()")
-        parts = "BI" if self.scheme == "bio" else "BIES"
+        parts = BIO_ROLES if self.scheme == "bio" else BIOES_ROLES
         k = len(parts)
         last = 0
         for s, e, t in sorted(spans):
@@ -193,12 +200,12 @@ class TagSet:
                 base = 1 + self.types.index(t) * k
             except ValueError:
                 raise ValueError(f"unknown entity type {t!r}; this tag set has {list(self.types)}") from None
-            out[s:e] = base + 1                               # I
-            out[s] = base                                     # B
-            if k == 4:
-                out[e - 1] = base + 2                         # E
+            out[s:e] = base + ROLE_I
+            out[s] = base + ROLE_B
+            if k == len(BIOES_ROLES):
+                out[e - 1] = base + ROLE_E
                 if e - s == 1:
-                    out[s] = base + 3                         # S
+                    out[s] = base + ROLE_S
             last = e
         return out
 
@@ -210,7 +217,7 @@ class TagSet:
             return bmes_bounds(labels)
         if self.scheme == "plain":
             raise ValueError("a plain tag set has no spans; use decode()")
-        s, e, t = entity_spans(labels, 2 if self.scheme == "bio" else 4)
+        s, e, t = entity_spans(labels, self.parts)
         types = self.types
         return [(a, b, types[k]) for a, b, k in zip(s.tolist(), e.tolist(), t.tolist())]
 

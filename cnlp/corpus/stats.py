@@ -28,11 +28,12 @@ from typing import Iterable, Iterator
 
 import marisa_trie
 import numpy as np
-from numba import njit
 
 from ..text import trie_get
 from ..errors import ModelFormatError
 from ..io import guard_load, load_bundle, save_bundle
+from .._tagset_kernels import BMES_BOS, BMES_EOS, BMES_LABELS
+from ._stats_kernels import _count_docs, _count_label_trigrams
 from .readers import read_pd98, read_sighan
 
 __all__ = ["CorpusStats"]
@@ -43,8 +44,6 @@ _REQUIRED = {"word_counts": "i", "bigram_keys": "i", "bigram_counts": "i", "char
              "emit_tags": "i", "emit_counts": "i"}
 #: BMES label ids of :attr:`CorpusStats.char_bmes` (as :data:`cnlp.tagset.BMES`); 4 / 5 = BOS / EOS
 #: in :attr:`CorpusStats.bmes_transitions` and :attr:`CorpusStats.bmes_trigrams`
-BMES_LABELS = "BMES"
-BMES_BOS, BMES_EOS = 4, 5
 _BMES_ARRAYS = ("char_bmes", "bmes_trigrams")
 #: arrays of newer bundles (older ones load without them)
 _OPTIONAL = {"doc_freqs": "i", "folded_doc_freqs": "i", "char_bmes": "i", "bmes_trigrams": "i"}
@@ -481,19 +480,6 @@ class CorpusStats:
                 f"n_tags={len(self.tag_names)}, n_sentences={self.n_sentences})")
 
 
-@njit(cache=True, nogil=True)
-def _count_docs(tok_doc, tok_id, n):
-    """Distinct documents per id; ``tok_doc`` must be non-decreasing (tokens in corpus order)."""
-    out = np.zeros(n, np.int64)
-    last = np.full(n, -1, np.int64)
-    for k in range(tok_doc.shape[0]):
-        i = tok_id[k]
-        if last[i] != tok_doc[k]:
-            last[i] = tok_doc[k]
-            out[i] += 1
-    return out
-
-
 def _doc_freqs(tok_doc: np.ndarray, tok_word: np.ndarray, n: int) -> np.ndarray:
     """Number of distinct documents per id: ``tok_doc`` / ``tok_word`` give each token's document and id.
 
@@ -577,25 +563,6 @@ def _char_bmes(words: list[str], word_counts: np.ndarray, tok_word: np.ndarray, 
     sent_end = bounds[np.cumsum(~ends)[ends]]           # character offset where each sentence ends
     trigrams = _count_label_trigrams(labels, np.ascontiguousarray(sent_end, np.int64))
     return codes.astype(np.int32), char_bmes, trigrams
-
-
-@njit(cache=True, nogil=True)
-def _count_label_trigrams(labels, sent_end):
-    """Label trigrams ``(6, 6, 6)`` of each sentence padded as ``BOS BOS l1 .. ln EOS`` (BOS = 4,
-    EOS = 5); sentence k is ``labels[sent_end[k - 1]:sent_end[k]]`` and is never empty."""
-    out = np.zeros((6, 6, 6), np.int64)
-    start = 0
-    for k in range(sent_end.shape[0]):
-        a = 4
-        b = 4
-        for i in range(start, sent_end[k]):
-            c = labels[i]
-            out[a, b, c] += 1
-            a = b
-            b = c
-        out[a, b, 5] += 1
-        start = sent_end[k]
-    return out
 
 
 def _load_bmes(a: dict, npz: Path, char_counts: np.ndarray, n_sentences: int):

@@ -23,19 +23,15 @@ from collections import namedtuple
 import numpy as np
 from numba import njit
 
+from .._hash_kernels import fib_slot
+
 TrieArrays = namedtuple("TrieArrays", "root first code child word htab")
 MAX_NODES = 1 << 21
-_MULT = np.uint64(0x9E3779B97F4A7C15)
 
 
 def empty_trie() -> TrieArrays:
     return TrieArrays(np.zeros(65536, np.int32), np.zeros(2, np.int32), np.zeros(0, np.int32),
                       np.zeros(0, np.int32), np.full(1, -1, np.int32), np.zeros(16, np.int64))
-
-
-@njit(cache=True, nogil=True, inline="always")
-def _slot(key, mask):
-    return np.int64((np.uint64(key) * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(40)) & mask
 
 
 @njit(cache=True, nogil=True)
@@ -82,11 +78,42 @@ def build_hash(parents, codes, children, node_word, htab):
     mask = htab.shape[0] - 1
     for e in range(parents.shape[0]):
         key = (np.int64(parents[e]) << 21) | np.int64(codes[e] & 0x1FFFFF)
-        h = _slot(key, mask)
+        h = fib_slot(key, mask)
         while htab[h] != 0:
             h = (h + 1) & mask
         v = (key << 21) | np.int64(children[e])
         htab[h] = -v if node_word[children[e]] >= 0 else v
+
+
+@njit(cache=True, nogil=True, inline="always")
+def edge_key(node, c):
+    """Key of the edge from ``node`` along code point ``c`` in the edge hash."""
+    return (np.int64(node) << 21) | np.int64(c & 0x1FFFFF)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def probe(htab, mask, key):
+    """The one open-addressing probe of the edge hash: the slot value of edge ``key``, or 0 when
+    there is no such edge (then :func:`edge_child` is the child, and ``< 0`` means a word ends there).
+
+    Inlined at Numba IR level (``inline="always"``) into every walk: a *called* function per trie
+    step (arrays passed by value, with reference counting) made the walks about 3x slower, which is
+    why they used to repeat this loop inline; inlined, the walks time the same (docs/architecture.md)."""
+    h = fib_slot(key, mask)
+    while True:
+        e = htab[h]
+        if e == 0:
+            return e
+        a = -e if e < 0 else e
+        if (a >> 21) == key:
+            return e
+        h = (h + 1) & mask
+
+
+@njit(cache=True, nogil=True, inline="always")
+def edge_child(e):
+    """Child node of a non-empty edge-hash slot value ``e``."""
+    return np.int32((-e if e < 0 else e) & 0x1FFFFF)
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -95,21 +122,12 @@ def _step(root, htab, node, c):
     if node == 0 and 0 <= c < 65536:
         r = root[c]
         return -1 if r == 0 else abs(r)
-    key = (np.int64(node) << 21) | np.int64(c & 0x1FFFFF)
-    mask = htab.shape[0] - 1
-    h = np.int64((np.uint64(key) * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(40)) & mask
-    while True:
-        e = htab[h]
-        if e == 0:
-            return -1
-        a = -e if e < 0 else e
-        if (a >> 21) == key:
-            return np.int32(a & 0x1FFFFF)
-        h = (h + 1) & mask
+    e = probe(htab, htab.shape[0] - 1, edge_key(node, c))
+    if e == 0:
+        return -1
+    return edge_child(e)
 
 
-# The two walks below repeat the probe of ``_step`` inline on purpose: a nested call per step
-# (arrays passed by value, with reference counting) made them about 3x slower.
 @njit(cache=True, nogil=True)
 def walk_forward(root, htab, word, codes, i, lim):
     """End of the longest word in ``codes[i:lim]`` starting at i, or -1 (arrays of a TrieArrays)."""
@@ -127,21 +145,11 @@ def walk_forward(root, htab, word, codes, i, lim):
             isw = r < 0
             node = -r if isw else r
         else:
-            key = (np.int64(node) << 21) | np.int64(c & 0x1FFFFF)
-            h = np.int64((np.uint64(key) * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(40)) & mask
-            while True:
-                e = htab[h]
-                if e == 0:
-                    node = -1
-                    break
-                a = -e if e < 0 else e
-                if (a >> 21) == key:
-                    node = np.int32(a & 0x1FFFFF)
-                    isw = e < 0
-                    break
-                h = (h + 1) & mask
-        if node < 0:
-            break
+            e = probe(htab, mask, edge_key(node, c))
+            if e == 0:
+                break
+            isw = e < 0
+            node = edge_child(e)
         j += 1
         if isw:
             best = j
@@ -165,21 +173,11 @@ def walk_backward(root, htab, word, codes, j, lim):
             isw = r < 0
             node = -r if isw else r
         else:
-            key = (np.int64(node) << 21) | np.int64(c & 0x1FFFFF)
-            h = np.int64((np.uint64(key) * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(40)) & mask
-            while True:
-                e = htab[h]
-                if e == 0:
-                    node = -1
-                    break
-                a = -e if e < 0 else e
-                if (a >> 21) == key:
-                    node = np.int32(a & 0x1FFFFF)
-                    isw = e < 0
-                    break
-                h = (h + 1) & mask
-        if node < 0:
-            break
+            e = probe(htab, mask, edge_key(node, c))
+            if e == 0:
+                break
+            isw = e < 0
+            node = edge_child(e)
         i -= 1
         if isw:
             best = i

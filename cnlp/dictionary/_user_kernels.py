@@ -5,9 +5,11 @@ import numpy as np
 from numba import njit
 
 from .. import _jit  # noqa: F401  (Numba cache directory, before any kernel)
+from .._hash_kernels import fib_slot
 from .._intrinsics import prefetch
 from .._tagset_kernels import force_spans
-from ..text import char_class
+from .._text_kernels import char_class
+from ._kernels import edge_child, edge_key, probe
 
 #: user-word modes as int8 codes (see :data:`cnlp.dictionary.user.MODES`)
 SUGGEST, PREFER, FORCE = 0, 1, 2
@@ -122,12 +124,11 @@ def match_spans(root, htab, word, kids, codes, mode_by_id):
         a = i + PREFETCH_AHEAD
         if a + 1 < n and 0 <= codes[a] < 65536 and root[codes[a]] != 0:
             r0 = root[codes[a]]
-            key0 = (np.int64(-r0 if r0 < 0 else r0) << 21) | np.int64(codes[a + 1] & 0x1FFFFF)
-            prefetch(htab, np.int64((np.uint64(key0) * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(40)) & mask)
+            prefetch(htab, fib_slot(edge_key(-r0 if r0 < 0 else r0, codes[a + 1]), mask))
         node = 0
         j = i
         while j < n:
-            # one step of _step, inline (a nested call per step costs about 3x here too)
+            # one step of _step, written out to skip the hash at a leaf (probe() is inlined)
             c = codes[j]
             if node == 0 and 0 <= c < 65536:
                 r = root[c]
@@ -138,21 +139,11 @@ def match_spans(root, htab, word, kids, codes, mode_by_id):
             else:
                 if node > 0 and (kids[node >> 3] >> (node & 7)) & 1 == 0:
                     break                           # a leaf: no word continues here
-                key = (np.int64(node) << 21) | np.int64(c & 0x1FFFFF)
-                h = np.int64((np.uint64(key) * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(40)) & mask
-                node = -1
-                while True:
-                    e = htab[h]
-                    if e == 0:
-                        break
-                    a = -e if e < 0 else e
-                    if (a >> 21) == key:
-                        node = np.int32(a & 0x1FFFFF)
-                        isw = e < 0
-                        break
-                    h = (h + 1) & mask
-                if node < 0:
+                e = probe(htab, mask, edge_key(node, c))
+                if e == 0:
                     break
+                isw = e < 0
+                node = edge_child(e)
             j += 1
             if isw:
                 if m == cap:

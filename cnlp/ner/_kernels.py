@@ -6,11 +6,13 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from .._hash_kernels import TAGGER_WORD_BASIS, feature_id, fnv1a_codes
+from .._tagset_kernels import BIO_PARTS, BIOES_PARTS, ROLE_B, ROLE_E, ROLE_I, ROLE_S, bmes_role, span_label, span_role
+from .._text_kernels import char_class, fold_code
 from ..dictionary._kernels import _step
 from ..pos._kernels import lookup
-from ..sequence._feature_kernels import feature_id, hash_templates, padded_attributes
+from ..sequence._feature_kernels import hash_templates, padded_attributes
 from ..sequence._kernels import viterbi
-from ..text import char_class, fold_code
 
 #: attribute rows (see :mod:`cnlp.ner.features`)
 (CODE, CLASS, ROLE, WTAG, WORD, PTAG, NTAG, WLEN, PB, PI, LB, LE, OB, OE, WPROF, WIN, PWORD, NWORD,
@@ -52,8 +54,7 @@ def _gazetteer(A, codes, gaz, gtypes, P):
         for p in range(i, best_e):
             if L > cover[p]:
                 cover[p] = L
-                role = 3 if L == 1 else (0 if p == i else (2 if p == best_e - 1 else 1))
-                A[p + P, GC] = t * 4 + role + 1
+                A[p + P, GC] = t * 4 + bmes_role(p, i, best_e) + 1
 
 
 @njit(cache=True, nogil=True)
@@ -89,10 +90,7 @@ def ner_attributes(raw, table, bounds, wtags, cstats, trie, wstats, gaz, gtypes)
     wi = np.zeros(m, np.int64)
     for w in range(m):
         s, e = bounds[w], bounds[w + 1]
-        h = np.uint64(1469598103934665603)
-        for j in range(s, e):
-            h = (h ^ np.uint64(codes[j])) * np.uint64(1099511628211)
-        wh[w] = np.int64(h >> np.uint64(1))
+        wh[w] = fnv1a_codes(codes, s, e, TAGGER_WORD_BASIS)
         k = lookup(root, htab, word, codes, s, e) if root.shape[0] > 1 else -1
         if k >= 0:
             wp[w] = wstats[k, 0]
@@ -101,14 +99,7 @@ def ner_attributes(raw, table, bounds, wtags, cstats, trie, wstats, gaz, gtypes)
         s, e = bounds[w], bounds[w + 1]
         for i in range(s, e):
             p = i + P
-            if e - s == 1:
-                A[p, ROLE] = 3
-            elif i == s:
-                A[p, ROLE] = 0
-            elif i == e - 1:
-                A[p, ROLE] = 2
-            else:
-                A[p, ROLE] = 1
+            A[p, ROLE] = bmes_role(i, s, e)
             A[p, WTAG] = wtags[w]
             A[p, WORD] = wh[w]
             A[p, WLEN] = min(e - s, 6)
@@ -170,10 +161,7 @@ def entity_constraints(n, L, starts, ends, type_base, force, strength, scheme_pa
     for k in range(starts.shape[0]):
         s, e, b = starts[k], ends[k], type_base[k]
         for i in range(s, e):
-            if scheme_parts == 4:
-                lab = b + 3 if e - s == 1 else (b if i == s else (b + 2 if i == e - 1 else b + 1))
-            else:
-                lab = b if i == s else b + 1
+            lab = span_label(b, i, s, e, scheme_parts)
             if force[k]:
                 for y in range(L):
                     allowed[i, y] = False
@@ -181,17 +169,17 @@ def entity_constraints(n, L, starts, ends, type_base, force, strength, scheme_pa
                 forced += 1
             else:
                 bias[i, lab] += strength
-        if force[k] and e < n and scheme_parts == 2:
-            # BIO: the character after a forced entity must not continue it
-            allowed[e, b + 1] = False
+        if force[k] and e < n and scheme_parts == BIO_PARTS:
+            # BIO: the character after a forced entity must not continue it (its I label)
+            allowed[e, b + ROLE_I] = False
     for k in range(word_starts.shape[0]):
         s, e = word_starts[k], word_ends[k]
         for i in range(s, e):
             for y in range(1, L):
-                r = (y - 1) % scheme_parts
-                starts_here = r == 0 or r == 3
-                ends_here = r == 2 or r == 3
-                if (i > s and starts_here) or (scheme_parts == 4 and i < e - 1 and ends_here):
+                r = span_role(y, scheme_parts)
+                starts_here = r == ROLE_B or r == ROLE_S
+                ends_here = r == ROLE_E or r == ROLE_S
+                if (i > s and starts_here) or (scheme_parts == BIOES_PARTS and i < e - 1 and ends_here):
                     allowed[i, y] = False
             forced += 1
     return forced

@@ -13,12 +13,12 @@ training as they do in use.
 """
 from __future__ import annotations
 
-import zlib
 from collections import Counter
 
 import numpy as np
 
 from ..dictionary.trie import build_trie_arrays
+from .._hash_kernels import name_hash
 from ..sequence.features import Template, compile_templates
 from ..text import _BMP_TABLE, fold_str
 from ._kernels import CLASS, CODE, GB, GC, GE, LB, LE, N_ATTRIBUTES, N_CHAR_STATS, N_WORD_STATS, NER_PAD, NPROF, \
@@ -33,7 +33,7 @@ def _t(name, seed, *slots):
 
 def tag_hash(tag: str) -> int:
     """The attribute value of a POS tag name (independent of any tag set's order)."""
-    return zlib.crc32(tag.encode("utf-8")) + 1
+    return name_hash(tag)
 
 
 C, K, R = CODE, CLASS, ROLE

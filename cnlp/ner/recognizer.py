@@ -121,7 +121,7 @@ class EntityRecognizer(LinearTagger):
         self.suggest_bias = float(suggest_bias)
         self._segmenter = segmenter
         self._pos = pos
-        self._type_base = {t: 1 + k * (2 if tagset.scheme == "bio" else 4) for k, t in enumerate(tagset.types)}
+        self._type_base = {t: 1 + k * tagset.parts for k, t in enumerate(tagset.types)}
 
     # ------------------------------------------------------------------ the cascade
     @property
@@ -187,7 +187,7 @@ class EntityRecognizer(LinearTagger):
         allowed = np.ones((n, L), np.bool_)
         bias = np.zeros((n, L), np.float64)
         strength = self.suggest_bias * self._score_scale()
-        parts = 2 if self.tagset.scheme == "bio" else 4
+        parts = self.tagset.parts
         forced = entity_constraints(n, L, es, ee, eb, ef, strength, parts, ws, we, allowed, bias)
         if not forced:
             allowed = np.zeros((0, L), np.bool_)

@@ -29,6 +29,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from .._hash_kernels import FNV_OFFSET, fnv1a_codes, salted_id
+from .._hash_kernels import parser_hash as _h
 from .._intrinsics import float32_from_bits, prefetch, prefetch_row
 
 # token table columns
@@ -41,9 +43,6 @@ N_ST = 10
 N_TEMPLATES = 74
 #: number of guide-tag templates (token tables with a ``TG`` column)
 N_GUIDE = 12
-_M1 = np.uint64(0x9E3779B97F4A7C15)
-_M2 = np.uint64(0xBF58476D1CE4E5B9)
-_M3 = np.uint64(0x94D049BB133111EB)
 #: low bits of a packed weight code that hold a sparse row's length (0: a dense row); actions < 2**LEN_BITS
 LEN_BITS = 7
 
@@ -60,11 +59,7 @@ def word_table(folded, bounds, tags, guide, out):
         out[0, c] = -2
         out[m + 1, c] = -3
     for i in range(m):
-        h = np.uint64(0xCBF29CE484222325)
-        for k in range(bounds[i], bounds[i + 1]):
-            h ^= np.uint64(folded[k])
-            h *= np.uint64(0x100000001B3)
-        out[i + 1, TW] = np.int64(h >> np.uint64(1))
+        out[i + 1, TW] = fnv1a_codes(folded, bounds[i], bounds[i + 1], FNV_OFFSET)
         out[i + 1, TP] = tags[i]
         out[i + 1, TF] = folded[bounds[i]]
         out[i + 1, TL] = folded[bounds[i + 1] - 1]
@@ -76,22 +71,6 @@ def word_table(folded, bounds, tags, guide, out):
 def n_raw(tok):
     """Templates of a token table: N_TEMPLATES, + N_GUIDE with a ``TG`` column."""
     return N_TEMPLATES + N_GUIDE if tok.shape[1] > N_TOK else N_TEMPLATES
-
-
-@njit(cache=True, nogil=True, inline="always")
-def _mix(h, v):
-    h = (h ^ np.uint64(v)) * _M2
-    return h ^ (h >> np.uint64(29))
-
-
-@njit(cache=True, nogil=True, inline="always")
-def _h(seed, a, b, c):
-    h = np.uint64(seed + 1) * _M1
-    h = _mix(h, a)
-    h = _mix(h, b)
-    h = _mix(h, c)
-    h *= _M3
-    return h ^ (h >> np.uint64(32))
 
 
 # ------------------------------------------------------------------------------ states
@@ -252,9 +231,8 @@ def features(tok, st, stack, sp, b, n, tb, mask, raw, out):
     for j in range(T):
         out[j] = np.int64(raw[j] & m)
     if out.shape[0] > T:
-        salt = np.uint64(tb + 7) * _M1
         for j in range(T):
-            out[T + j] = np.int64((((raw[j] ^ salt) * _M2) >> np.uint64(8)) & m) if tb >= 0 else -1
+            out[T + j] = salted_id(raw[j], tb, m) if tb >= 0 else -1
 
 
 @njit(cache=True, nogil=True)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from .._hash_kernels import TAGGER_WORD_BASIS, fnv1a_codes
+from .._text_kernels import char_class, fold_code
 from ..dictionary._kernels import _step
 from ..sequence._feature_kernels import hash_templates, padded_attributes
 from ..sequence._kernels import viterbi
-from ..text import char_class, fold_code
 
 #: attribute rows of the word preset (see :mod:`cnlp.pos.features`)
 WORD, PRE1, PRE2, SUF1, SUF2, LENGTH, SHAPE, AMBIG, TOP, FREQ = range(10)
@@ -66,14 +67,12 @@ def word_attributes(raw, bounds, table, trie, ambig, top, freq, affix, pred):
     for w in range(m):
         s, e = bounds[w], bounds[w + 1]
         p = w + P
-        h = np.uint64(1469598103934665603)
         uniform = 1
         c0 = char_class(raw[s], table)
-        for j in range(s, e):
-            h = (h ^ np.uint64(codes[j])) * np.uint64(1099511628211)
+        for j in range(s + 1, e):
             if char_class(raw[j], table) != c0:
                 uniform = 0
-        A[p, WORD] = np.int64(h >> np.uint64(1))
+        A[p, WORD] = fnv1a_codes(codes, s, e, TAGGER_WORD_BASIS)
         A[p, PRE1] = codes[s]
         A[p, PRE2] = codes[s] * 1114112 + (codes[s + 1] if e - s > 1 else -3)
         A[p, SUF1] = codes[e - 1]

@@ -15,10 +15,9 @@ first-pass tagger predicted for the neighbours (:class:`cnlp.pos.tagger.POSTagge
 """
 from __future__ import annotations
 
-import zlib
-
 import numpy as np
 
+from .._hash_kernels import name_hash
 from ..sequence.features import Template, compile_templates
 from ..text import _BMP_TABLE
 from ._kernels import AFFIX_P1, AFFIX_P2, AFFIX_S1, AFFIX_S2, AFFIX_SHIFT, AMBIG, CHAR1, CHARM2, FREQ, LENGTH, \
@@ -108,8 +107,7 @@ def uses_predictions(names) -> bool:
     return any(a == PRED for n in names for slot in TEMPLATE_LIBRARY[n].slots for a, _, _ in slot)
 
 
-def _hash(s: str) -> int:
-    return zlib.crc32(s.encode("utf-8")) + 1
+_hash = name_hash
 
 
 #: a tag belongs to an affix's tag set when at least this share of its words has it as top tag

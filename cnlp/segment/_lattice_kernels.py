@@ -8,11 +8,13 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from .._hash_kernels import fib_slot
+from .._tagset_kernels import append_bounds, bmes_bounds
+from .._text_kernels import DIGIT, HAN, LATIN, SPACE, is_atom_class, is_number_class
 from ..dictionary._kernels import nb_prefix_matches
 from ..sequence._hmm_kernels import viterbi1
-from .._tagset_kernels import append_bounds, bmes_bounds
-from .hmm import _observe
-from .maxmatch import prepare
+from ._hmm_kernels import _observe
+from ._maxmatch_kernels import prepare
 
 # class ids are offsets from n_dict
 BOS, NUM, TIME, LAT, UNK, SP = range(6)
@@ -21,14 +23,9 @@ SUFFIXES = np.array(sorted(map(ord, "年月日时分秒号点")), np.int32)
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _is_num(c):
-    return c == 2 or c == 6
-
-
-@njit(cache=True, nogil=True, inline="always")
 def _bigram(bg, key):
     mask = bg.shape[0] - 1
-    h = np.int64((np.uint64(key) * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(40)) & mask
+    h = fib_slot(key, mask)
     while True:
         e = bg[h]
         if e == 0:
@@ -74,7 +71,7 @@ def lattice_viterbi(raw, table, root, htab, word, present, suffixes, uni, hist, 
     nxt = np.empty(n + 1, np.int32)
     nxt[n] = n
     for i in range(n - 1, -1, -1):
-        hard = (forced and span_end[i] >= 0) or (cls[i] == 4 and (i == 0 or cls[i - 1] != 4))
+        hard = (forced and span_end[i] >= 0) or (cls[i] == SPACE and (i == 0 or cls[i - 1] != SPACE))
         nxt[i] = i if hard else nxt[i + 1]
     cand_end = np.full(n + 1, -1, np.int32)
     cand = np.zeros(0, np.int32)
@@ -88,7 +85,7 @@ def lattice_viterbi(raw, table, root, htab, word, present, suffixes, uni, hist, 
         if 2 <= b - a <= cand_maxlen:
             han = True
             for j in range(a, b):
-                if cls[j] != 1:
+                if cls[j] != HAN:
                     han = False
                     break
             if han:
@@ -114,9 +111,9 @@ def lattice_viterbi(raw, table, root, htab, word, present, suffixes, uni, hist, 
             skip_to = span_end[i]
             continue
         c = cls[i]
-        if c == 4:
+        if c == SPACE:
             j = i + 1
-            while j < n and cls[j] == 4 and not (forced and span_end[j] >= 0):
+            while j < n and cls[j] == SPACE and not (forced and span_end[j] >= 0):
                 j += 1
             ns[m] = i; ne[m] = j; nid[m] = nd + SP; m += 1
             skip_to = j
@@ -142,9 +139,9 @@ def lattice_viterbi(raw, table, root, htab, word, present, suffixes, uni, hist, 
             if ce > 0:
                 ns[m] = i; ne[m] = ce; nid[m] = nd + UNK; nb[m] = cand_bonus; m += 1
         # numbers, dates, Latin runs (only at the start of a run)
-        if _is_num(c) and (i == 0 or not _is_num(cls[i - 1])):
+        if is_number_class(c) and (i == 0 or not is_number_class(cls[i - 1])):
             j = i + 1
-            while j < lim and (_is_num(cls[j]) or (codes[j] == 46 and j + 1 < lim and cls[j + 1] == 2)):
+            while j < lim and (is_number_class(cls[j]) or (codes[j] == 46 and j + 1 < lim and cls[j + 1] == DIGIT)):
                 j += 1
             ns[m] = i; ne[m] = j; nid[m] = nd + NUM; m += 1
             if j < lim and codes[j] == 37:
@@ -153,9 +150,9 @@ def lattice_viterbi(raw, table, root, htab, word, present, suffixes, uni, hist, 
                 k = np.searchsorted(suffixes, codes[j])
                 if k < suffixes.shape[0] and suffixes[k] == codes[j]:
                     ns[m] = i; ne[m] = j + 1; nid[m] = nd + TIME; m += 1
-        elif c == 3 and (i == 0 or (cls[i - 1] != 3 and cls[i - 1] != 2)):
+        elif c == LATIN and (i == 0 or not is_atom_class(cls[i - 1])):
             j = i + 1
-            while j < lim and (cls[j] == 3 or cls[j] == 2):
+            while j < lim and is_atom_class(cls[j]):
                 j += 1
             ns[m] = i; ne[m] = j; nid[m] = nd + LAT; m += 1
         if ex_off.shape[0] > 0:

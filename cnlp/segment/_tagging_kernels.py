@@ -12,10 +12,10 @@ import numpy as np
 from numba import njit
 
 from .._tagset_kernels import append_bounds, bmes_bounds, class_runs, force_spans
+from .._text_kernels import _fold, char_class
+from ..dictionary._user_kernels import bmes_user_constraints, merge_preferred
 from ..sequence._feature_kernels import CHAR_PAD, char_attributes, hash_templates
 from ..sequence._kernels import viterbi
-from ..dictionary._user_kernels import bmes_user_constraints, merge_preferred
-from ..text import _fold, char_class
 
 
 @njit(cache=True, nogil=True)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .._hash_kernels import fib_slots
 from ..dictionary import FORCE, PREFER, Dictionary, as_user_dictionary, merge_preferred
 from ..errors import ModelFormatError
 from ..io import INT, NUM, OBJ, Arr, atomic_directory, guard_load, load_bundle, save_bundle
@@ -185,8 +186,7 @@ def bigram_table(keys: np.ndarray, counts: np.ndarray) -> np.ndarray:
     if np.unique(keys).shape[0] != n:
         raise ValueError(f"bigram_keys holds {n - np.unique(keys).shape[0]} duplicate keys")
     packed = (keys << 32) | np.minimum(counts, 2**31 - 1).astype(np.int64)
-    home = (((keys.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(40))
-            & np.uint64(size - 1)).astype(np.int64)
+    home = fib_slots(keys, size - 1).astype(np.int64)
     idx = np.arange(n, dtype=np.int64)
     rot = 0
     for _ in range(8):

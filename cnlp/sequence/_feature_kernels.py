@@ -12,25 +12,10 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from .._hash_kernels import feature_id
+from .._tagset_kernels import bmes_role
+from .._text_kernels import char_class, fold_code
 from ..dictionary._kernels import nb_prefix_matches
-from ..text import char_class, fold_code
-
-
-@njit(cache=True, nogil=True, inline="always")
-def _mix(h, v):
-    h ^= np.uint64(v & 0xFFFFFFFF) + np.uint64(0x9E3779B97F4A7C15) + (h << np.uint64(6)) + (h >> np.uint64(2))
-    return h
-
-
-@njit(cache=True, nogil=True, inline="always")
-def feature_id(seed, a, b, mask):
-    """Hashed id of template ``seed`` with slot values ``a``, ``b`` (masked by ``mask``)."""
-    h = np.uint64(seed + 1) * np.uint64(0x9E3779B97F4A7C15)
-    h = _mix(h, a)
-    h = _mix(h, b)
-    h *= np.uint64(0xBF58476D1CE4E5B9)
-    h ^= h >> np.uint64(31)
-    return np.int32(h & np.uint64(mask))
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -130,7 +115,7 @@ def char_attributes(raw, table, use_dict, tries):
             for p in range(i, e):
                 if L > cov[p]:
                     cov[p] = L
-                    A[p + P, DROLE] = 0 if p == i else (2 if p == e - 1 else 1)
+                    A[p + P, DROLE] = bmes_role(p, i, e)        # L >= 2: B 0, M 1, E 2
         for q in range(k):
             r = ends[q] - 1 + P
             if A[r, DEND] == 0:

@@ -18,12 +18,16 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from ._kernels import best_path
+
 
 @njit(cache=True, nogil=True)
 def viterbi1(obs, log_trans, log_emit, extra, out):
     """First-order Viterbi. log_trans: float32[T + 1, T + 1] (row ``T`` = from BOS, column ``T`` = to EOS).
 
-    O(n T^2) time, O(n T) memory.
+    The HMM's scores as an emission matrix (the BOS transition folded into its first row, summed
+    in float32 as the model's own recursion did) for the one Viterbi recursion of the linear models,
+    :func:`cnlp.sequence._kernels.best_path`. O(n T^2) time, O(n T) memory.
     """
     n = obs.shape[0]
     T = log_emit.shape[0]
@@ -31,47 +35,30 @@ def viterbi1(obs, log_trans, log_emit, extra, out):
     if n == 0:
         return out
     use_extra = extra.shape[0] == n
-    back = np.zeros((n, T), np.int32)
-    cur = np.empty(T, np.float64)
-    nxt = np.empty(T, np.float64)
+    em = np.empty((n, T), np.float64)
     o = obs[0]
     if o < 0 or o >= V:
         o = V
     for t in range(T):
-        cur[t] = log_trans[T, t] + log_emit[t, o]
+        em[0, t] = log_trans[T, t] + log_emit[t, o]
         if use_extra:
-            cur[t] += extra[0, t]
+            em[0, t] += extra[0, t]
     for i in range(1, n):
         o = obs[i]
         if o < 0 or o >= V:
             o = V
         for t in range(T):
-            best = -np.inf
-            arg = 0
-            for s in range(T):
-                v = cur[s] + log_trans[s, t]
-                if v > best:
-                    best = v
-                    arg = s
             e = log_emit[t, o]
             if use_extra:
                 e += extra[i, t]
-            nxt[t] = best + e
-            back[i, t] = arg
+            em[i, t] = e
+    trans = np.empty((T, T), np.float64)
+    end = np.empty(T, np.float64)
+    for s in range(T):
         for t in range(T):
-            cur[t] = nxt[t]
-    best = -np.inf
-    arg = 0
-    for t in range(T):
-        v = cur[t] + log_trans[t, T]
-        if v > best:
-            best = v
-            arg = t
-    out[n - 1] = arg
-    for i in range(n - 1, 0, -1):
-        arg = back[i, arg]
-        out[i - 1] = arg
-    return out
+            trans[s, t] = log_trans[s, t]
+        end[s] = log_trans[s, T]
+    return best_path(em, trans, np.zeros(T, np.float64), end, np.zeros((0, T), np.bool_), -np.inf, out)
 
 
 @njit(cache=True, nogil=True)

@@ -148,6 +148,21 @@ def viterbi(X, index, weights, trans, start, end, allowed, bias):
         for t in range(n):
             for y in range(L):
                 em[t, y] += bias[t, y]
+    return best_path(em, trans, start, end, allowed, -1e30 * 2, out)
+
+
+@njit(cache=True, nogil=True)
+def best_path(em, trans, start, end, allowed, floor, out):
+    """The one first-order Viterbi recursion (the linear models' :func:`viterbi` and the HMM's
+    :func:`cnlp.sequence._hmm_kernels.viterbi1` both decode with it): the best label path (written
+    to ``out`` int32 (n,) and returned) under emission scores ``em`` float64 (n, L), transition
+    scores ``trans`` (L, L), ``start`` (L,) and ``end`` (L,) or (0,) (none); where ``allowed``
+    bool (n, L) is given, only allowed labels are visited. ``floor`` is the score a predecessor must
+    beat (ties and all-forbidden positions go to the first label): -2e30 for the linear models
+    (forbidden transitions are -1e30), -inf for the HMM. O(n·L²)."""
+    n, L = em.shape
+    if n == 0:
+        return out
     masked = allowed.shape[0] == n
     NEG = -1e30
     score = np.full((n, L), NEG)
@@ -157,7 +172,7 @@ def viterbi(X, index, weights, trans, start, end, allowed, bias):
             score[0, y] = start[y] + em[0, y]
         for t in range(1, n):
             for y in range(L):
-                best = NEG * 2
+                best = floor
                 arg = 0
                 for p in range(L):
                     v = score[t - 1, p] + trans[p, y]
