@@ -13,7 +13,7 @@ import time
 from common import pku_test, score
 
 from cnlp.io import model_path
-from cnlp.segment.lattice import LatticeSegmenter
+from cnlp.segmentation.lattice import LatticeSegmenter
 
 
 def main() -> None:

@@ -13,7 +13,7 @@ from common import pku_test, score
 from cnlp.dictionary import Dictionary
 from cnlp.io import corpora_dir
 from cnlp.models import dictionary as default_dictionary
-from cnlp.segment.maxmatch import MaxMatchSegmenter
+from cnlp.segmentation.maxmatch import MaxMatchSegmenter
 
 
 def main() -> None:

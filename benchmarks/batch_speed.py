@@ -68,7 +68,7 @@ def profile(seg, lines, repeat) -> None:
     import numpy as np
     from common import best_of
 
-    from cnlp.segment.base import MARKS, ZWJ, _join_many
+    from cnlp.segmentation.base import MARKS, ZWJ, _join_many
     from cnlp.sequence._feature_kernels import CHAR_PAD, char_attributes, hash_templates
     from cnlp.sequence._kernels import emissions, viterbi
     from cnlp.text import to_codes

@@ -29,7 +29,7 @@ from common import best_of, pd98_raw_lines, run_lines
 from cnlp.dictionary import Dictionary
 from cnlp.io import corpora_dir
 from cnlp.models import dictionary as default_dictionary
-from cnlp.segment.maxmatch import _NONE, MaxMatchSegmenter, bmm_kernel, fmm_kernel
+from cnlp.segmentation.maxmatch import _NONE, MaxMatchSegmenter, bmm_kernel, fmm_kernel
 from cnlp.text import _BMP_TABLE, to_codes
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,7 +38,7 @@ _FIRST_CALL = """
 import time, json
 t0 = time.perf_counter()
 from cnlp.models import dictionary as default_dictionary
-from cnlp.segment.maxmatch import MaxMatchSegmenter
+from cnlp.segmentation.maxmatch import MaxMatchSegmenter
 t1 = time.perf_counter(); d = default_dictionary(); t2 = time.perf_counter()
 seg = MaxMatchSegmenter(d, direction={direction!r})
 seg.segment("中文分词测试，１９９８年。"); t3 = time.perf_counter()

@@ -68,7 +68,7 @@ def main() -> None:
             print(f"{algo}: not available ({type(e).__name__}: {e})")
             continue
         fns[f"cnlp {algo}"] = (lambda s: lambda: run_lines(s.segment, lines))(seg)
-    from cnlp.segment.tagging import TaggingSegmenter
+    from cnlp.segmentation.tagging import TaggingSegmenter
     for d in args.model:
         seg = TaggingSegmenter.load(d).warmup()
         fns[f"cnlp {d}"] = (lambda s: lambda: run_lines(s.segment, lines))(seg)
@@ -86,7 +86,7 @@ def main() -> None:
     mm = [a for a in algos if a in ("fmm", "bmm")]
     if mm:
         import numpy as np
-        from cnlp.segment.maxmatch import _NONE, bmm_kernel, fmm_kernel
+        from cnlp.segmentation.maxmatch import _NONE, bmm_kernel, fmm_kernel
         from cnlp.text import _BMP_TABLE, to_codes
         codes = np.concatenate([to_codes(l) for l in lines])
         for algo in mm:

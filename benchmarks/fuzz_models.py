@@ -235,7 +235,7 @@ def use(bundle: str, d: Path) -> str | None:
     """Load the mutant and use it; None if the output is fine, else a description of what is wrong."""
     if bundle in ("dict",):
         from cnlp.dictionary import Dictionary
-        from cnlp.segment.maxmatch import MaxMatchSegmenter
+        from cnlp.segmentation.maxmatch import MaxMatchSegmenter
         seg = MaxMatchSegmenter(Dictionary.load(d))
     elif bundle == "idf":
         from cnlp.extract.idf import IDFTable
@@ -253,7 +253,7 @@ def use(bundle: str, d: Path) -> str | None:
         tags = tagger.predict(WORDS)
         return None if len(tags) == len(WORDS) and all(isinstance(t, str) for t in tags) else f"tags {tags!r}"
     elif bundle == "ner":
-        from cnlp.ner.recognizer import EntityRecognizer
+        from cnlp.entities.recognizer import EntityRecognizer
         rec = EntityRecognizer.load(d)
         for t in TEXTS:
             for e in rec.predict(t):
@@ -261,19 +261,19 @@ def use(bundle: str, d: Path) -> str | None:
                     return f"entity {e!r} is not a span of {t!r}"
         return None
     elif bundle == "dep":
-        from cnlp.parse.parser import ArcHybridParser
+        from cnlp.parsing.parser import ArcHybridParser
         parser = ArcHybridParser.load(d)
         words, tags = ["我", "爱", "北京", "。"], ["PRON", "VERB", "PROPN", "PUNCT"]
         heads = parser.parse(words, tags)[0]
         return None if len(heads) == len(words) and all(0 <= h <= len(words) for h in heads) else f"heads {heads!r}"
     elif bundle == "bigram":
-        from cnlp.segment.lattice import LatticeSegmenter
+        from cnlp.segmentation.lattice import LatticeSegmenter
         seg = LatticeSegmenter.load(d)
     elif bundle.startswith("hmm"):
-        from cnlp.segment.hmm import HMMSegmenter
+        from cnlp.segmentation.hmm import HMMSegmenter
         seg = HMMSegmenter.load(d)
     else:
-        from cnlp.segment.tagging import TaggingSegmenter
+        from cnlp.segmentation.tagging import TaggingSegmenter
         seg = TaggingSegmenter.load(d)
     for t in TEXTS:
         words = seg.segment(t)

@@ -20,7 +20,7 @@ from collections import Counter
 from cnlp.corpus.readers import corpus_path
 from cnlp.corpus.splits import pd98_split, split_sizes
 from cnlp.evaluate import EntityEvaluator
-from cnlp.ner.data import pd98_entities, read_bio
+from cnlp.entities.data import pd98_entities, read_bio
 
 
 def score(name, rec, sents, n_errors=0):
@@ -60,7 +60,7 @@ def main() -> None:
     from cnlp import models
     kw = {}
     if args.cws:
-        from cnlp.segment.tagging import TaggingSegmenter
+        from cnlp.segmentation.tagging import TaggingSegmenter
         kw["segmenter"] = TaggingSegmenter.load(args.cws)
     from cnlp.io import model_path
     rec = models.load_entity_recognizer(args.model or model_path("ner"), **kw) if args.model or kw \

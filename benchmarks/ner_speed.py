@@ -47,7 +47,7 @@ def main() -> None:
     print("| system | chars/s | ratio |")
     print("|---|---|---|")
     for name in ("cnlp", "jieba"):
-        print(f"| {'cnlp.ner' if name == 'cnlp' else 'jieba.posseg.lcut'} | {n_chars / best[name]:,.0f} | "
+        print(f"| {'cnlp.entities' if name == 'cnlp' else 'jieba.posseg.lcut'} | {n_chars / best[name]:,.0f} | "
               f"{best['jieba'] / best[name]:.2f}x |")
 
 

@@ -16,11 +16,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from cnlp.io import corpora_dir, model_path  # noqa: E402
-from cnlp.parse.conllu import UD_DEV, UDSentence, read_ud  # noqa: E402
-from cnlp.parse.evaluate import evaluate_dep  # noqa: E402
-from cnlp.parse.frontend import UDTagger  # noqa: E402
-from cnlp.parse.parser import ArcHybridParser  # noqa: E402
-from cnlp.segment.tagging import TaggingSegmenter  # noqa: E402
+from cnlp.parsing.conllu import UD_DEV, UDSentence, read_ud  # noqa: E402
+from cnlp.parsing.evaluate import evaluate_dep  # noqa: E402
+from cnlp.parsing.frontend import UDTagger  # noqa: E402
+from cnlp.parsing.parser import ArcHybridParser  # noqa: E402
+from cnlp.segmentation.tagging import TaggingSegmenter  # noqa: E402
 
 
 def run(dev, parser, tagger, seg, beams, treebank=None):

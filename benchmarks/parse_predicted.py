@@ -23,8 +23,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from cnlp.io import corpora_dir
-from cnlp.parse.conllu import UD_DEV, UD_FILES, read_ud
-from cnlp.parse.parser import ArcHybridParser, attachment_scores
+from cnlp.parsing.conllu import UD_DEV, UD_FILES, read_ud
+from cnlp.parsing.parser import ArcHybridParser, attachment_scores
 
 
 def main(argv=None):
@@ -119,7 +119,7 @@ def main(argv=None):
 
 def raw_predictions(dev, seg, tagger, parser, beam) -> list:
     """Raw text -> ``seg`` -> ``tagger`` -> ``parser`` for every sentence of ``dev``."""
-    from cnlp.parse.conllu import UDSentence
+    from cnlp.parsing.conllu import UDSentence
     out = []
     for s in dev:
         words = [w for w in seg.segment(s.text) if not w.isspace()]
@@ -131,7 +131,7 @@ def raw_predictions(dev, seg, tagger, parser, beam) -> list:
 
 def end_to_end(dev, seg, tagger, parser, beam) -> str:
     """:func:`raw_predictions` scored against ``dev`` (CoNLL 2018 F1)."""
-    from cnlp.parse.evaluate import evaluate_dep
+    from cnlp.parsing.evaluate import evaluate_dep
     sc = evaluate_dep(dev, raw_predictions(dev, seg, tagger, parser, beam))
     return " ".join(f"{k} F1 {sc.f1(k):.4f}" for k in ("Words", "UPOS", "UAS", "LAS"))
 
@@ -139,7 +139,7 @@ def end_to_end(dev, seg, tagger, parser, beam) -> str:
 def write_predictions(prefix, dev, tags, seg, tagger, parser, beam) -> None:
     """CoNLL-U files of the gold sentences, the parse with predicted tags and (with ``seg``) from raw
     text, so that folds can be pooled and scored with ``cnlp eval dep``."""
-    from cnlp.parse.conllu import UDSentence, write_ud
+    from cnlp.parsing.conllu import UDSentence, write_ud
     pred = parser.parse_many([(s.forms, t) for s, t in zip(dev, tags)], beam=beam)
     files = {"gold": dev, "tags": [UDSentence(s.forms, t, ["_"] * len(s), h, r, comments=[f"# text = {s.text}"])
                                    for s, t, (h, r) in zip(dev, tags, pred)]}

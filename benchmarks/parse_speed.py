@@ -54,7 +54,7 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     from cnlp.io import corpora_dir
     from cnlp.models import parser as default_parser, ud_segmenter as default_ud_segmenter, ud_tagger as default_ud_tagger
-    from cnlp.parse.conllu import UD_DEV, read_ud
+    from cnlp.parsing.conllu import UD_DEV, read_ud
     if not args.no_compile:
         print(compile_times())
     dev = read_ud(corpora_dir() / "ud_chinese" / UD_DEV)

@@ -19,7 +19,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from cnlp.io import corpora_dir
-from cnlp.parse.conllu import UD_DEV, UD_FILES, read_ud
+from cnlp.parsing.conllu import UD_DEV, UD_FILES, read_ud
 from cnlp.pos.features import AFFIX_TEMPLATES, DEFAULT_TEMPLATES, STACK_TEMPLATES
 
 AFFIX = DEFAULT_TEMPLATES + tuple(t.name for t in AFFIX_TEMPLATES)

@@ -12,7 +12,7 @@ import argparse
 
 from common import pku_test, score
 
-from cnlp.segment.tagging import TaggingSegmenter
+from cnlp.segmentation.tagging import TaggingSegmenter
 from cnlp.io import model_path
 
 

@@ -62,11 +62,11 @@ def load_segmenter(algorithm: str, model: str | None):
     if model is None:
         return resolve(SEGMENTERS, algorithm)
     if algorithm in ("perceptron", "crf"):
-        from cnlp.segment.tagging import TaggingSegmenter
+        from cnlp.segmentation.tagging import TaggingSegmenter
         base = TaggingSegmenter.load(model)
         return lambda **kw: TaggingSegmenter(base.tagger, base.features, **kw)
     if algorithm == "hmm":
-        from cnlp.segment.hmm import HMMSegmenter
+        from cnlp.segmentation.hmm import HMMSegmenter
         base = HMMSegmenter.load(model)
 
         def hmm(user_dict=None, suggest_bias=None, prefer_margin=None):
@@ -80,7 +80,7 @@ def load_segmenter(algorithm: str, model: str | None):
             return seg
         return hmm
     if algorithm == "bigram":
-        from cnlp.segment.lattice import BigramModel, LatticeSegmenter
+        from cnlp.segmentation.lattice import BigramModel, LatticeSegmenter
         m = BigramModel.load(model)
 
         def bigram(user_dict=None, suggest_bias=None, prefer_margin=None):

@@ -13,12 +13,6 @@ from typing import Iterable, Iterator
 from . import _jit  # noqa: F401  (first: chooses Numba's cache directory before any kernel is defined)
 from .errors import CnlpError, CorpusFormatError, ModelFormatError, NotFittedError, check_str
 from . import registry
-# Import the sub-package ``cnlp.segment`` *before* defining the function ``segment`` below: the
-# import system binds a sub-package to its parent's attribute when it is first loaded, which would
-# otherwise replace the function the first time any ``cnlp.segment.*`` module is imported.
-from . import segment as _segment_pkg  # noqa: F401
-from . import ner as _ner_pkg  # noqa: F401  (the same for ``ner`` and ``parse``; both load lazily)
-from . import parse as _parse_pkg  # noqa: F401
 
 __version__ = "0.1.0"
 __all__ = ["segment", "tokenize", "cut_for_search", "segment_many", "get_segmenter", "add_word", "del_word",
@@ -314,7 +308,7 @@ def _default_entity_dict():
     if _entity_dict is None:
         with _lock:
             if _entity_dict is None:
-                from .ner.recognizer import EntityDictionary
+                from .entities.recognizer import EntityDictionary
                 _entity_dict = EntityDictionary()
     return _entity_dict
 

@@ -6,7 +6,7 @@ each one is written once here and its outputs are bit-identical to what the mode
 * :func:`feature_id` -- template features of the linear taggers (segmenters, POS, NER): a seed
   and two slot values mixed into an id of ``bits`` bits (:mod:`cnlp.sequence._feature_kernels`).
 * :func:`parser_hash` -- the parser's feature templates (a seed and three values, 64 bits;
-  :mod:`cnlp.parse._kernels`).
+  :mod:`cnlp.parsing._kernels`).
 * :func:`fnv1a_codes` -- a word as a 63-bit FNV-1a hash of its folded code points: the parser's
   word column with the FNV offset basis (:data:`FNV_OFFSET`), the word attribute of the POS and
   NER presets with :data:`TAGGER_WORD_BASIS` (the basis with its last digit missing: the shipped

@@ -1,7 +1,7 @@
 """Characters that never start a word: combining marks (Unicode categories Mn, Mc, Me; the ranges of
 Unicode 14.0.0, checked against :mod:`unicodedata` by tests/test_robustness.py), emoji skin-tone
 modifiers and the zero-width joiner (nor does the character after a joiner start a word). Used by
-:class:`cnlp.segment.base.Segmenter`, so no segmenter separates a mark from its base character.
+:class:`cnlp.segmentation.base.Segmenter`, so no segmenter separates a mark from its base character.
 """
 import numpy as np
 

@@ -88,7 +88,7 @@ def build_annotator(spec: AnnotatorSpec) -> Callable[[str], object]:
     seg = _segmenter(spec, ud)
     if spec.task == "tag":
         return _formatted(build_pipeline("tag", segmenter=seg, user_dict=ud), spec.format)
-    from .ner.recognizer import EntityDictionary
+    from .entities.recognizer import EntityDictionary
     ed = None
     if spec.entities:
         ed = EntityDictionary()
@@ -106,7 +106,7 @@ def build_annotator(spec: AnnotatorSpec) -> Callable[[str], object]:
         return nlp(line).ents
     if spec.format is None:
         return entities
-    from .ner.data import format_entities
+    from .entities.data import format_entities
     fmt = spec.format
 
     def ner_line(line: str) -> str:
@@ -117,7 +117,7 @@ def build_annotator(spec: AnnotatorSpec) -> Callable[[str], object]:
 def build_batch_annotator(spec: AnnotatorSpec) -> Callable[[Iterable[str]], Iterator]:
     """The annotator of ``spec`` over many lines: a function of an iterable of lines that returns an
     iterator of the results of :func:`build_annotator`'s function, in order. Segmentation decodes
-    many lines per kernel call (:meth:`cnlp.segment.base.Segmenter.segment_many`); the other tasks
+    many lines per kernel call (:meth:`cnlp.segmentation.base.Segmenter.segment_many`); the other tasks
     go line by line."""
     if spec.task != "segment":
         fn = build_annotator(spec)

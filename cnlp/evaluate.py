@@ -412,7 +412,7 @@ def evaluate_ner_files(gold_path, pred_path) -> dict:
     """:class:`EntityEvaluator` over two ``char<TAB>tag`` BIO/BIOES files with the same sentences
     (:class:`~cnlp.errors.InputMismatchError`, a ``ValueError``, naming the files and the sentence where
     the characters differ)."""
-    from .ner.data import read_bio
+    from .entities.data import read_bio
     ev = EntityEvaluator()
     gold_it, pred_it = read_bio(gold_path), read_bio(pred_path)
     k = 0

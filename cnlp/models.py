@@ -71,7 +71,7 @@ def idf_table():
 def bigram_model():
     """The shipped word-bigram model (``data/bigram``) of the lattice segmenter."""
     def load():
-        from .segment.lattice import BigramModel
+        from .segmentation.lattice import BigramModel
         return BigramModel.load(model_path("bigram"))
     return shared("bigram", load)
 
@@ -79,13 +79,13 @@ def bigram_model():
 # ------------------------------------------------------------------ segmenters
 def _maxmatch(direction: str):
     def factory(user_dict=None, **kw):
-        from .segment.maxmatch import MaxMatchSegmenter
+        from .segmentation.maxmatch import MaxMatchSegmenter
         return MaxMatchSegmenter(dictionary(), direction=direction, user_dict=user_dict, **kw)
     return factory
 
 
 def _bigram(user_dict=None, **kw):
-    from .segment.lattice import LatticeSegmenter
+    from .segmentation.lattice import LatticeSegmenter
     seg = LatticeSegmenter(bigram_model(), user_dict=user_dict, **kw)
     seg.search_dict = dictionary()
     return seg
@@ -94,7 +94,7 @@ def _bigram(user_dict=None, **kw):
 def _hmm(order: int):
     def factory(user_dict=None, **kw):
         def load():
-            from .segment.hmm import HMMSegmenter
+            from .segmentation.hmm import HMMSegmenter
             seg = HMMSegmenter.load(model_path(f"hmm/order{order}"))
             seg.search_dict = dictionary()
             return seg
@@ -107,7 +107,7 @@ def _hmm(order: int):
 
 def _tagging(model: str):
     def factory(user_dict=None, **kw):
-        from .segment.tagging import SUGGEST_BIAS, TaggingSegmenter
+        from .segmentation.tagging import SUGGEST_BIAS, TaggingSegmenter
 
         def load():
             return TaggingSegmenter.load(model_path(model))
@@ -151,7 +151,7 @@ def entity_recognizer(*, entities=None, user_dict=None):
     """The shipped entity recognizer (``data/ner``) over its cascade: the shipped CRF segmenter and
     POS tagger; with dictionaries, a shallow copy using them (the cascade decodes with ``user_dict``)."""
     def load():
-        from .ner.recognizer import EntityRecognizer
+        from .entities.recognizer import EntityRecognizer
         return EntityRecognizer.load(model_path("ner"), segmenter=crf(), pos=pos_tagger())
     base = shared("ner", load)
     if entities is None and user_dict is None:
@@ -162,7 +162,7 @@ def entity_recognizer(*, entities=None, user_dict=None):
 def load_entity_recognizer(directory, **kw):
     """An entity recognizer saved in ``directory`` over the shipped cascade (what ``cnlp.load``
     gives for an NER bundle)."""
-    from .ner.recognizer import EntityRecognizer
+    from .entities.recognizer import EntityRecognizer
     kw.setdefault("segmenter", crf())
     kw.setdefault("pos", pos_tagger())
     return EntityRecognizer.load(directory, **kw)
@@ -172,7 +172,7 @@ def load_entity_recognizer(directory, **kw):
 def parser():
     """The shipped arc-hybrid parser (``data/dep``)."""
     def load():
-        from .parse.parser import ArcHybridParser
+        from .parsing.parser import ArcHybridParser
         return ArcHybridParser.load(model_path("dep"))
     return shared("dep", load)
 
@@ -180,7 +180,7 @@ def parser():
 def ud_segmenter():
     """The shipped UD segmenter (``data/ud_cws``)."""
     def load():
-        from .segment.tagging import TaggingSegmenter
+        from .segmentation.tagging import TaggingSegmenter
         return TaggingSegmenter.load(model_path("ud_cws"))
     return shared("ud_cws", load)
 
@@ -190,7 +190,7 @@ def ud_tagger():
     Its PKU guide tagger is the parser's (the two ``guide/`` bundles are the same model, loaded once)."""
     def load():
         from .errors import ModelFormatError
-        from .parse.frontend import UDTagger
+        from .parsing.frontend import UDTagger
         try:
             xdir = model_path("ud_xpos")
         except ModelFormatError:

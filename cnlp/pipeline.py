@@ -2,7 +2,7 @@
 
 Components are duck-typed:
 
-* segmenter: ``bounds(text) -> int32 cut offsets`` (any :class:`cnlp.segment.base.Segmenter`);
+* segmenter: ``bounds(text) -> int32 cut offsets`` (any :class:`cnlp.segmentation.base.Segmenter`);
 * pos: ``predict(words: list[str]) -> list[str]``;
 * parser: ``parse(words, tags) -> (heads, deprels)``, heads 0 = root else 1-based over ``words``;
 * ner: ``predict_doc(doc) -> [(start, end, type), ...]`` in character offsets.
@@ -91,7 +91,7 @@ class Pipeline:
     Examples
     --------
     >>> from cnlp.dictionary import Dictionary
-    >>> from cnlp.segment.maxmatch import MaxMatchSegmenter
+    >>> from cnlp.segmentation.maxmatch import MaxMatchSegmenter
     >>> class Tagger:
     ...     def predict(self, words):
     ...         return ["n"] * len(words)
@@ -122,8 +122,8 @@ class Pipeline:
         self._ids = self._own_components()
 
     def _own_components(self) -> bool:
-        from .parse.frontend import UDTagger
-        from .segment.base import Segmenter
+        from .parsing.frontend import UDTagger
+        from .segmentation.base import Segmenter
         from .tagset import TagSet
         if not isinstance(self.segmenter, Segmenter):
             return False
@@ -189,7 +189,7 @@ class Pipeline:
         """The POS (and XPOS) layers as tag ids (whitespace tokens get :data:`SPACE_TAG`), and what the
         parser reads besides: (the guide tagger's ids and the guide, kept code points, kept offsets,
         kept token indices)."""
-        from .parse.frontend import UDTagger
+        from .parsing.frontend import UDTagger
         keep, kc, kb = self._kept(text, codes, bounds, has_space)
         n = len(bounds) - 1
         out = {}
@@ -400,7 +400,7 @@ def build_pipeline(task: str, *, segmenter=None, pos=None, ner=None, parser=None
     ``"parse"`` (UD segmenter + UPOS/XPOS tagger + parser, the PKU guide tagger run once).
     Components given are used as they are; the missing ones are the shipped models
     (:mod:`cnlp.models`), decoding with ``user_dict`` (a :class:`cnlp.dictionary.UserDictionary`)
-    and, for NER, ``entities`` (a :class:`cnlp.ner.recognizer.EntityDictionary`). The segmenter of
+    and, for NER, ``entities`` (a :class:`cnlp.entities.recognizer.EntityDictionary`). The segmenter of
     ``"ner"`` is the recognizer's cascade segmenter unless one is given; ``algorithm`` names the
     segmenter of ``"segment"``, ``"tag"`` and ``"analyze"`` (default: ``registry.DEFAULT_SEGMENTER``).
     """

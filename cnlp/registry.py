@@ -27,22 +27,22 @@ DEFAULT_SEGMENTER = "crf"
 #: ``cnlp.load(dir)``: (bundle kind, task) -> loader; task None matches bundles without a task
 #: (models saved before tasks were recorded: every perceptron / CRF bundle then was a segmenter)
 LOADERS: dict[tuple[str, str | None], str] = {
-    ("perceptron", "cws"): "cnlp.segment.tagging:TaggingSegmenter.load",
-    ("crf", "cws"): "cnlp.segment.tagging:TaggingSegmenter.load",
-    ("perceptron", None): "cnlp.segment.tagging:TaggingSegmenter.load",
-    ("crf", None): "cnlp.segment.tagging:TaggingSegmenter.load",
+    ("perceptron", "cws"): "cnlp.segmentation.tagging:TaggingSegmenter.load",
+    ("crf", "cws"): "cnlp.segmentation.tagging:TaggingSegmenter.load",
+    ("perceptron", None): "cnlp.segmentation.tagging:TaggingSegmenter.load",
+    ("crf", None): "cnlp.segmentation.tagging:TaggingSegmenter.load",
     ("perceptron", "pos"): "cnlp.pos.tagger:POSTagger.load",
     ("crf", "pos"): "cnlp.pos.tagger:POSTagger.load",
     ("perceptron", "ner"): "cnlp.models:load_entity_recognizer",
     ("crf", "ner"): "cnlp.models:load_entity_recognizer",
     ("hmm_pos", "pos"): "cnlp.pos.hmm:HMMPOSTagger.load",
-    ("hmm_segmenter", None): "cnlp.segment.hmm:HMMSegmenter.load",
-    ("bigram", None): "cnlp.segment.lattice:LatticeSegmenter.load",
+    ("hmm_segmenter", None): "cnlp.segmentation.hmm:HMMSegmenter.load",
+    ("bigram", None): "cnlp.segmentation.lattice:LatticeSegmenter.load",
     ("dictionary", None): "cnlp.dictionary:Dictionary.load",
     ("idf", None): "cnlp.extract.idf:IDFTable.load",
     ("corpus_stats", None): "cnlp.corpus.stats:CorpusStats.load",
     ("cnlp.classify.TextClassifier", None): "cnlp.classify.classifier:TextClassifier.load",
-    ("arc_hybrid", "dep"): "cnlp.parse.parser:ArcHybridParser.load",
+    ("arc_hybrid", "dep"): "cnlp.parsing.parser:ArcHybridParser.load",
 }
 
 

@@ -39,7 +39,7 @@ def run(label: str, stats, classes: str, number_nodes: bool = True, hmm=None) ->
 
 def main() -> None:
     from cnlp.corpus.readers import read_pd98
-    from cnlp.segment.hmm import HMMSegmenter
+    from cnlp.segmentation.hmm import HMMSegmenter
     sents = list(read_pd98(corpora_dir() / "pd1998" / "199801.txt"))
     stats = CorpusStats.build(sents)
     print("| training words pooled into class nodes | P | R | F1 | OOV-R | IV-R |")

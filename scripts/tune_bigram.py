@@ -7,7 +7,7 @@ gold words joined) and prints dev F1 for a grid of λ, α and the unknown-charac
 then the best setting. The grid also chooses which words become class nodes (all numeric, digit-only, or
 only Latin words). Stage 2 adds unknown-word candidates from a character HMM (trained on the same
 90 %) and chooses their cost and maximum length; stage 3 re-checks λ with the candidates on. The shipped model (`cnlp train bigram`) uses the values in
-cnlp/segment/lattice.py:TUNED, copied from this script's output.
+cnlp/segmentation/lattice.py:TUNED, copied from this script's output.
 """
 from __future__ import annotations
 
@@ -22,8 +22,8 @@ from cnlp.corpus.readers import read_pd98  # noqa: E402
 from cnlp.corpus.stats import CorpusStats  # noqa: E402
 from cnlp.evaluate import SegEvaluator  # noqa: E402
 from cnlp.io import corpora_dir  # noqa: E402
-from cnlp.segment.hmm import HMMSegmenter  # noqa: E402
-from cnlp.segment.lattice import BigramModel, LatticeSegmenter  # noqa: E402
+from cnlp.segmentation.hmm import HMMSegmenter  # noqa: E402
+from cnlp.segmentation.lattice import BigramModel, LatticeSegmenter  # noqa: E402
 
 
 def main() -> None:

@@ -85,8 +85,8 @@ def test_default_loads_once_under_threads():
 
 def test_segment_stays_a_function_after_submodule_imports():
     import importlib
-    importlib.import_module("cnlp.segment.base")
-    importlib.import_module("cnlp.segment.hmm")
+    importlib.import_module("cnlp.segmentation.base")
+    importlib.import_module("cnlp.segmentation.hmm")
     assert callable(cnlp.segment)
     assert "".join(cnlp.segment("中文")) == "中文"
 
@@ -106,7 +106,9 @@ def test_segment_many_line_terminators_and_jobs():
 def test_functions_named_like_subpackages_survive_their_import():
     import importlib
     import cnlp
-    for mod in ("cnlp.ner.recognizer", "cnlp.ner.features", "cnlp.parse.parser", "cnlp.segment.lattice"):
+    for mod in ("cnlp.entities.recognizer", "cnlp.entities.features", "cnlp.parsing.parser", "cnlp.segmentation.lattice"):
         importlib.import_module(mod)
     assert callable(cnlp.ner) and callable(cnlp.parse) and callable(cnlp.segment)
     assert cnlp.ner.__module__ == "cnlp" and cnlp.parse.__module__ == "cnlp"
+    import cnlp.segmentation.lattice as lattice          # the plain import form works too
+    assert lattice.LatticeSegmenter and callable(cnlp.segment)

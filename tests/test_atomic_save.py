@@ -57,11 +57,11 @@ def _use(task: str, d: Path):
         from cnlp.classify import TextClassifier
         return list(TextClassifier.load(d).predict(["很满意", "很失望"]))
     if task == "ner":
-        from cnlp.ner.recognizer import EntityRecognizer
+        from cnlp.entities.recognizer import EntityRecognizer
         from cnlp import models
         return EntityRecognizer.load(d, segmenter=models.crf(), pos=models.pos_tagger()).predict_spans("王明在北京大学研究生命的起源")
     if task == "dep":
-        from cnlp.parse.parser import ArcHybridParser
+        from cnlp.parsing.parser import ArcHybridParser
         return ArcHybridParser.load(d).parse(["他", "喜欢", "北京", "。"], ["PRON", "VERB", "PROPN", "PUNCT"])
     from cnlp.registry import load
     return load(d).segment(TEXT)
@@ -103,7 +103,7 @@ def _corpora(tmp_path, task):
         a.write_text(("\n".join(CONLLU) + "\n\n") * 3, "utf-8")
         b.write_text(("\n".join(CONLLU[:2] + [CONLLU[3].replace("4\t", "3\t", 1)]) + "\n\n") * 4, "utf-8")
     elif task == "ner":
-        from cnlp.ner.data import write_bio
+        from cnlp.entities.data import write_bio
         write_bio(NER_SENTS * 3, a)
         write_bio(NER_SENTS[::-1] * 4, b)
     else:

@@ -7,8 +7,8 @@ from hypothesis import given, settings, strategies as st
 from cnlp.dictionary import Dictionary
 from cnlp.doc import Doc
 from cnlp.pipeline import SPACE_TAG, Pipeline
-from cnlp.segment.base import Segmenter
-from cnlp.segment.maxmatch import MaxMatchSegmenter
+from cnlp.segmentation.base import Segmenter
+from cnlp.segmentation.maxmatch import MaxMatchSegmenter
 
 
 class CharSegmenter(Segmenter):

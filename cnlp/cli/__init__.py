@@ -25,7 +25,7 @@ import sys
 
 from ..errors import CnlpError, UsageError
 from ..io import PD98_CORPUS, default_corpus
-from ..ner.data import format_entities
+from ..entities.data import format_entities
 from . import eval as _eval_cmd, segment as _segment_cmd
 from .common import (add_quiet_argument, iter_lines, numbered_lines, progress_bar, progress_enabled,
                      with_progress)

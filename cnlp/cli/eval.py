@@ -44,7 +44,7 @@ def _eval(args) -> int:
         print(eval_ner_cli(args.gold, args.pred))
         return 0
     if args.task == "dep":
-        from ..parse.evaluate import eval_dep_cli
+        from ..parsing.evaluate import eval_dep_cli
         print(eval_dep_cli(args.gold, args.pred))
         return 0
     if args.task == "pos":

@@ -13,10 +13,10 @@ import sys
 from ..corpus.readers import iter_lines, iter_stream_lines
 from .. import models
 from ..errors import CnlpError
-from ..parse.conllu import UDSentence, format_ud, read_ud_stream
-from ..parse.frontend import UDTagger
-from ..parse.parser import ArcHybridParser
-from ..segment.tagging import TaggingSegmenter
+from ..parsing.conllu import UDSentence, format_ud, read_ud_stream
+from ..parsing.frontend import UDTagger
+from ..parsing.parser import ArcHybridParser
+from ..segmentation.tagging import TaggingSegmenter
 
 __all__ = ["add_parse_arguments", "parse_main", "load_components"]
 

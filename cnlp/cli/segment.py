@@ -10,7 +10,7 @@ import sys
 
 from .. import registry
 from ..errors import CnlpError, UsageError
-from ..ner.data import format_entities
+from ..entities.data import format_entities
 from .common import command_input, progress_bar, report_bad_lines, with_progress
 
 __all__ = ["add_parsers", "cmd_segment", "cmd_tag", "cmd_ner", "format_entities"]
@@ -79,7 +79,7 @@ def _build_segmenter(args):
     from .. import get_segmenter
     if args.dictionary:
         from ..dictionary import Dictionary
-        from ..segment.maxmatch import MaxMatchSegmenter
+        from ..segmentation.maxmatch import MaxMatchSegmenter
         algo = args.algorithm or "bimm"
         if algo not in ("fmm", "bmm", "bimm"):
             raise SystemExit(f"cnlp segment: --dictionary replaces the dictionary of the max-match "
@@ -295,7 +295,7 @@ def cmd_ner(args) -> int:
     from .. import get_ner
     check_output(args)
     if args.model:
-        from ..ner.recognizer import EntityRecognizer
+        from ..entities.recognizer import EntityRecognizer
         rec = registry.load(args.model)
         if not isinstance(rec, EntityRecognizer):
             raise CnlpError(f"--model {args.model} holds a {type(rec).__name__}, not an entity recognizer")
@@ -303,7 +303,7 @@ def cmd_ner(args) -> int:
         rec = get_ner()
     if args.user_dict or args.entity_dict:
         from ..dictionary import UserDictionary
-        from ..ner.recognizer import EntityDictionary
+        from ..entities.recognizer import EntityDictionary
         ud = None
         for path in args.user_dict or []:
             ud = UserDictionary.load(path) if ud is None else ud.merged_with_file(path)

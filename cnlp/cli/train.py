@@ -19,12 +19,12 @@ from ..dictionary.build import build_dictionary
 from ..errors import UsageError, require_data
 from ..extract.idf import IDFTable
 from ..io import PD98_CORPUS, atomic_directory, default_corpus
-from ..parse.conllu import UD_DEV, UD_FILES, read_ud
-from ..parse.parser import ArcHybridParser
+from ..parsing.conllu import UD_DEV, UD_FILES, read_ud
+from ..parsing.parser import ArcHybridParser
 from ..pos.tagger import DICT_MIN_COUNT
-from ..segment.hmm import HMMSegmenter
-from ..segment.lattice import _STATS_PARAMS, TUNED, BigramModel
-from ..segment.tagging import TaggingSegmenter
+from ..segmentation.hmm import HMMSegmenter
+from ..segmentation.lattice import _STATS_PARAMS, TUNED, BigramModel
+from ..segmentation.tagging import TaggingSegmenter
 from ..sequence.features import DEFAULT_EXTRA, DEFAULT_EXTRA_CRF, EXTRA_TEMPLATES
 from ..train import ALGORITHMS, command_line, dev_summary, fit_linear
 from ..train.cws import CRF_C2, CRF_MAX_ITER, CRF_PRUNE, dev_scorer, training_data
@@ -98,7 +98,7 @@ def stats_main(args) -> int:
 
 
 
-# ---------------------------------- bigram: bigram lattice segmenter (cnlp.segment.lattice)
+# ---------------------------------- bigram: bigram lattice segmenter (cnlp.segmentation.lattice)
 def add_bigram_arguments(parser: argparse.ArgumentParser) -> None:
     add_quiet_argument(parser)
     parser.add_argument("--corpus", action="append", metavar="PATH",
@@ -133,7 +133,7 @@ def bigram_main(args) -> int:
 
 
 
-# ---------------------------------------------------- hmm: HMM segmenter (cnlp.segment.hmm)
+# ---------------------------------------------------- hmm: HMM segmenter (cnlp.segmentation.hmm)
 def add_hmm_arguments(parser: argparse.ArgumentParser) -> None:
     """Arguments of ``cnlp train hmm``."""
     src = parser.add_mutually_exclusive_group()
@@ -177,7 +177,7 @@ def hmm_main(args) -> int:
 
 
 
-# -------------------------------------------- cws: tagging segmenter (cnlp.segment.tagging)
+# -------------------------------------------- cws: tagging segmenter (cnlp.segmentation.tagging)
 def add_cws_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--corpus", action="append", metavar="PATH",
                         help="PD98 corpus (repeatable; default: $CNLP_CORPORA/pd1998/199801.txt)")
@@ -281,7 +281,7 @@ def pos_main(args) -> int:
 
 
 
-# --------------------------------------------- ner: entity recognizer (cnlp.ner.recognizer)
+# --------------------------------------------- ner: entity recognizer (cnlp.entities.recognizer)
 def add_ner_arguments(parser: argparse.ArgumentParser) -> None:
     add_quiet_argument(parser)
     parser.add_argument("--msra", metavar="PATH", help="MSRA-format BIO training file (char<TAB>tag); its last "
@@ -290,7 +290,7 @@ def add_ner_arguments(parser: argparse.ArgumentParser) -> None:
                                                        "$CNLP_CORPORA/pd1998/199801.txt)")
     parser.add_argument("--pd98", metavar="PATH", help="also train on the training part of this PD98 file's split")
     parser.add_argument("--pd98-mode", choices=["plain", "careful"], default="plain",
-                        help="how PD98 is converted (see cnlp.ner.pd98)")
+                        help="how PD98 is converted (see cnlp.entities.pd98)")
     parser.add_argument("--pd98-use", choices=["train", "adapt", "lexicon", "gazetteer"], default="gazetteer",
                         help="with --msra: how PD98 is used: as more training sentences, as training sentences "
                              "with shared + per-corpus feature weights (decoding as MSRA), in the lexicon (its "
@@ -306,7 +306,7 @@ def add_ner_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--max-iter", type=int, default=150, help="crf: L-BFGS iterations")
     parser.add_argument("--min-count", type=int, default=1, help="features seen fewer times get no weight")
     parser.add_argument("--templates", nargs="+", default=None, metavar="T",
-                        help="feature templates (default: all of cnlp.ner.features.TEMPLATE_LIBRARY)")
+                        help="feature templates (default: all of cnlp.entities.features.TEMPLATE_LIBRARY)")
     parser.add_argument("--bits", type=int, default=22)
     parser.add_argument("--folds", type=int, default=5, help="jackknife folds for the entity lexicon")
     parser.add_argument("--prune", type=float, default=1e-3,
@@ -346,7 +346,7 @@ def add_idf_arguments(parser: argparse.ArgumentParser) -> None:
                         help="training file (default with --format pd98: $CNLP_CORPORA/pd1998/199801.txt)")
     parser.add_argument("--format", choices=["pd98", "raw"], default="pd98",
                         help="pd98: one document per paragraph, gold words (default); "
-                             "raw: one document per line, segmented with cnlp.segment")
+                             "raw: one document per line, segmented with cnlp.segmentation")
     parser.add_argument("--out", required=True, help="output model directory")
 
 

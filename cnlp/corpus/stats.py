@@ -10,7 +10,7 @@ summing, document frequencies cannot (a document holding both ``ＷＴＯ`` and 
 once), so two arrays are kept: :attr:`~CorpusStats.doc_freqs` for the exact word and
 :attr:`~CorpusStats.folded_doc_freqs` for its width-fold class (``cnlp.text.fold_str``).
 
-BMES counts (what a character-tagging segmenter such as :class:`cnlp.segment.hmm.HMMSegmenter`
+BMES counts (what a character-tagging segmenter such as :class:`cnlp.segmentation.hmm.HMMSegmenter`
 counts): every character of a word has a BMES label (``S`` for a one-character word, else ``B M* E``;
 ids B = 0, M = 1, E = 2, S = 3 as in :data:`cnlp.tagset.BMES`). :attr:`~CorpusStats.char_bmes`
 holds, per character of :attr:`~CorpusStats.char_codes` (exact code points, not folded), how often

@@ -342,7 +342,7 @@ class LayeredDictionary:
     (``in``, :meth:`get`, :meth:`freq`) look through the layers from the top; user words
     without a frequency get :func:`suggest_freq` against the base. :meth:`flatten` merges
     everything into one :class:`Dictionary` (cached until a user layer changes), which is what
-    :class:`cnlp.segment.maxmatch.MaxMatchSegmenter` uses when given a LayeredDictionary.
+    :class:`cnlp.segmentation.maxmatch.MaxMatchSegmenter` uses when given a LayeredDictionary.
     Force/suggest modes are not part of a dictionary: pass a UserDictionary as ``user_dict``
     to a segmenter to have forced words honoured.
 

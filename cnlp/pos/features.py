@@ -71,7 +71,7 @@ STACK_TEMPLATES = (
     _t("y1,y2", 188, [(PRED, 1)], [(PRED, 2)]), _t("y-2,y-1", 189, [(PRED, -2)], [(PRED, -1)]),
     _t("w0,y2", 190, [(W, 0)], [(PRED, 2)]), _t("w0,y-2", 191, [(W, 0)], [(PRED, -2)]))
 #: a second, external tag dictionary (a lexicon, e.g. People's Daily tags mapped to UPOS, read by
-#: :class:`cnlp.parse.frontend.LexiconTagger` through a second :class:`WordFeatures`): the word's
+#: :class:`cnlp.parsing.frontend.LexiconTagger` through a second :class:`WordFeatures`): the word's
 #: lexicon tag set / top tag / frequency and the lexicon's affix tag dictionary, with their own seeds
 LEXICON_TEMPLATES = (
     _t("lx:a0", 200, [(AMBIG, 0)]), _t("lx:t0", 201, [(TOP, 0)]), _t("lx:a0,freq", 202, [(AMBIG, 0)], [(FREQ, 0)]),
@@ -83,7 +83,7 @@ LEXICON_TEMPLATES = (
     _t("lx:p2set", 216, [(P2SET, 0)]), _t("lx:p2top", 217, [(P2TOP, 0)]),
     _t("lx:s1set,len", 218, [(S1SET, 0)], [(LENGTH, 0)]), _t("lx:a0,len", 219, [(AMBIG, 0)], [(LENGTH, 0)]))
 #: guided tagging: the tags a tagger trained on another corpus with another tag set (People's Daily
-#: with PKU tags, read by :class:`cnlp.parse.frontend.LexiconTagger` through a third
+#: with PKU tags, read by :class:`cnlp.parsing.frontend.LexiconTagger` through a third
 #: :class:`WordFeatures`) predicted for the word and its neighbours, passed as ``pred``; with their own
 #: seeds. Unlike :data:`STACK_TEMPLATES` they include the word's own predicted tag
 GUIDE_TEMPLATES = (

@@ -1,7 +1,7 @@
 """The base of the taggers built on one :class:`cnlp.sequence.linear.LinearChainModel`.
 
 :class:`LinearTagger` owns the composite bundle every such tagger saves (the segmenter of
-:mod:`cnlp.segment.tagging`, the POS tagger, the entity recognizer, the UD UPOS tagger): its
+:mod:`cnlp.segmentation.tagging`, the POS tagger, the entity recognizer, the UD UPOS tagger): its
 sub-bundles (a feature dictionary, a lexicon, a first-stage or guide tagger) and the linear
 model's own bundle with the tagger's meta.json fields, all written in one atomic directory;
 and, on loading, the model class chosen by the bundle's kind (:data:`TAGGERS`).

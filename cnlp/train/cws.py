@@ -2,7 +2,7 @@
 
 Characters are the positions, :class:`cnlp.sequence.features.CharFeatures` the attributes
 (character window, classes and, jackknifed, the words of a dictionary of the training split),
-BMES the tag set; the model is a :class:`cnlp.segment.tagging.TaggingSegmenter`.
+BMES the tag set; the model is a :class:`cnlp.segmentation.tagging.TaggingSegmenter`.
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from ..corpus.stats import CorpusStats
 from ..dictionary import Dictionary
 from ..errors import require_data
 from ..evaluate import SegEvaluator
-from ..segment.tagging import TaggingSegmenter, _codes, _labels
+from ..segmentation.tagging import TaggingSegmenter, _codes, _labels
 from ..sequence.features import DEFAULT_EXTRA, CharFeatures
 from ..tagset import BMES
 from . import dev_scorer as _dev_scorer, fit_linear, jackknife

@@ -1,6 +1,6 @@
 """Dependency parsing: the task adapter of ``cnlp train dep --component parser``.
 
-The parser (:class:`cnlp.parse.parser.ArcHybridParser`) trains with its own ``fit`` (transitions,
+The parser (:class:`cnlp.parsing.parser.ArcHybridParser`) trains with its own ``fit`` (transitions,
 beam search with early update); what it shares with the other tasks is the training data made
 in advance: UPOS tags predicted by jackknifed UD taggers (:func:`jackknife_tags`), so that the
 parser learns from tags as noisy as those it will read.

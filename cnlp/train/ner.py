@@ -1,9 +1,9 @@
 """Named entity recognition as character tagging: the task adapter of ``cnlp train ner``.
 
-Characters are the positions; :class:`cnlp.ner.features.NERFeatures` the attributes (character
+Characters are the positions; :class:`cnlp.entities.features.NERFeatures` the attributes (character
 window and classes, the segment -> POS cascade's words and tags and, jackknifed, an entity lexicon
 learned from the training data); a bio / bioes tag set the labels; the model is an
-:class:`cnlp.ner.recognizer.EntityRecognizer`.
+:class:`cnlp.entities.recognizer.EntityRecognizer`.
 """
 from __future__ import annotations
 
@@ -13,10 +13,10 @@ from itertools import chain
 
 from ..corpus.splits import pd98_split, split_sizes
 from ..evaluate import EntityEvaluator
-from ..ner.data import ENTITY_TYPES, pd98_entities, read_bio
-from ..ner.features import EntityLexicon, NERFeatures
-from ..ner.pd98 import convert_pd98
-from ..ner.recognizer import EntityRecognizer, run_cascade
+from ..entities.data import ENTITY_TYPES, pd98_entities, read_bio
+from ..entities.features import EntityLexicon, NERFeatures
+from ..entities.pd98 import convert_pd98
+from ..entities.recognizer import EntityRecognizer, run_cascade
 from ..sequence.perceptron import PerceptronTagger
 from ..tagset import TagSet
 from ..text import to_codes
@@ -105,7 +105,7 @@ def train_ner(train, dev=(), *, extra=(), adapt: bool = False, algorithm: str = 
 def load_training_data(msra, pd98=None, *, dev_ratio: float = 0.1, pd98_test_ratio: float = 0.1,
                        pd98_mode: str = "plain"):
     """(train, dev, extra) ``(text, spans)`` lists: the MSRA BIO file (its last ``dev_ratio`` is
-    dev) and, optionally, the training part of the PD98 split converted (:mod:`cnlp.ner.pd98`;
+    dev) and, optionally, the training part of the PD98 split converted (:mod:`cnlp.entities.pd98`;
     without MSRA it is the training data and its dev part the dev set)."""
     train, dev, extra = [], [], []
     if msra:

@@ -2,7 +2,7 @@
 
 The UD segmenter is the segmentation adapter (:mod:`cnlp.train.cws`) on treebank words; the
 UPOS / XPOS taggers are the POS adapter (:mod:`cnlp.train.pos`) with UD tag sets, and the shipped
-UPOS tagger a :class:`cnlp.parse.frontend.LexiconTagger` whose extra features (a PD98 lexicon, a
+UPOS tagger a :class:`cnlp.parsing.frontend.LexiconTagger` whose extra features (a PD98 lexicon, a
 guide tagger's PKU tags, treebank copies) are added to the jackknifed word features here.
 """
 from __future__ import annotations
@@ -13,8 +13,8 @@ from pathlib import Path
 import numpy as np
 
 from ..evaluate import TagEvaluator
-from ..parse.conllu import UDSentence
-from ..parse.frontend import UPOS, LexiconTagger, UDTagger, _treebank_copy, pku_to_upos
+from ..parsing.conllu import UDSentence
+from ..parsing.frontend import UPOS, LexiconTagger, UDTagger, _treebank_copy, pku_to_upos
 from ..pos.features import AFFIX_TEMPLATES, DEFAULT_TEMPLATES, GUIDE_TEMPLATES, LEXICON_TEMPLATES, WordFeatures
 from ..pos.tagger import DICT_MIN_COUNT, POSTagger
 from ..sequence.features import DEFAULT_EXTRA
@@ -143,7 +143,7 @@ def train_xpos_tagger(train: list[UDSentence], dev: list[UDSentence] = (), *, n_
 
 def train_ud_segmenter(train: list[list[str]], dev: list[list[str]] = (), *, n_iter: int = 10, seeds: int = 1,
                        bits: int = 22, folds: int = 5, verbose: bool = False):
-    """A :class:`cnlp.segment.tagging.TaggingSegmenter` (averaged perceptron over BMES labels with
+    """A :class:`cnlp.segmentation.tagging.TaggingSegmenter` (averaged perceptron over BMES labels with
     jackknifed dictionary features, as ``cnlp train cws``: :func:`cnlp.train.cws.train_cws`)
     trained on word lists."""
     return train_cws(train, dev, n_iter=n_iter, seeds=seeds, bits=bits, folds=folds, extra=DEFAULT_EXTRA,

@@ -66,7 +66,7 @@ def _rewrite_arrays(d: Path, edit) -> None:
 
 
 def _load_segment(d: Path):
-    from cnlp.segment.tagging import TaggingSegmenter
+    from cnlp.segmentation.tagging import TaggingSegmenter
     return TaggingSegmenter.load(d).segment(TEXT)
 
 
@@ -182,7 +182,7 @@ def test_nan_and_deep_json(tmp_path):
         _load_segment(d)
     d2 = _clone("hmm/order1", tmp_path / "h")
     _write(d2 / "meta.json", "[" * 100000 + "]" * 100000)
-    from cnlp.segment.hmm import HMMSegmenter
+    from cnlp.segmentation.hmm import HMMSegmenter
     with pytest.raises(ModelFormatError, match="meta.json"):
         HMMSegmenter.load(d2)
     _write(d2 / "meta.json", '{"format_version": 1, "kind": "hmm_segmenter", "n_obs": NaN}')
@@ -197,7 +197,7 @@ def test_nan_and_deep_json(tmp_path):
     lambda a: a.update(obs_codes=np.asarray(a["obs_codes"][0])),
 ])
 def test_crafted_arrays(tmp_path, edit):
-    from cnlp.segment.hmm import HMMSegmenter
+    from cnlp.segmentation.hmm import HMMSegmenter
     d = _clone("hmm/order1", tmp_path / "m")
     _rewrite_arrays(d, edit)
     with pytest.raises(ModelFormatError, match="arrays.npz"):
@@ -218,7 +218,7 @@ def _add_member(npz: Path, name: str, n_bytes: int) -> None:
 
 
 def test_extra_member_refused(tmp_path):
-    from cnlp.segment.hmm import HMMSegmenter
+    from cnlp.segmentation.hmm import HMMSegmenter
     d = _clone("hmm/order1", tmp_path / "m")
     _add_member(d / "arrays.npz", "extra.npy", 16)
     _edit_meta(d, lambda m: m["checksums"].update({"arrays.npz": file_sha256(d / "arrays.npz")}))
@@ -287,10 +287,10 @@ def test_swapped_class_names_are_refused(tmp_path):
 
 @pytest.mark.parametrize("name, part, load", [
     ("pos", "dict", lambda d: __import__("cnlp.pos.tagger", fromlist=["x"]).POSTagger.load(d)),
-    ("crf", "dict", lambda d: __import__("cnlp.segment.tagging", fromlist=["x"]).TaggingSegmenter.load(d)),
-    ("ud_pos", "lexicon", lambda d: __import__("cnlp.parse.frontend", fromlist=["x"]).LexiconTagger.load(d)),
-    ("ud_pos", "guide", lambda d: __import__("cnlp.parse.frontend", fromlist=["x"]).LexiconTagger.load(d)),
-    ("bigram", "hmm", lambda d: __import__("cnlp.segment.lattice", fromlist=["x"]).BigramModel.load(d)),
+    ("crf", "dict", lambda d: __import__("cnlp.segmentation.tagging", fromlist=["x"]).TaggingSegmenter.load(d)),
+    ("ud_pos", "lexicon", lambda d: __import__("cnlp.parsing.frontend", fromlist=["x"]).LexiconTagger.load(d)),
+    ("ud_pos", "guide", lambda d: __import__("cnlp.parsing.frontend", fromlist=["x"]).LexiconTagger.load(d)),
+    ("bigram", "hmm", lambda d: __import__("cnlp.segmentation.lattice", fromlist=["x"]).BigramModel.load(d)),
 ])
 def test_composite_bundle_missing_a_part_is_refused(tmp_path, name, part, load):
     d = _clone(name, tmp_path / name)
@@ -308,7 +308,7 @@ def test_edited_part_of_a_composite_bundle_is_refused(tmp_path):
 
 
 def test_lexicon_tagger_save_covers_its_parts(tmp_path):
-    from cnlp.parse.frontend import LexiconTagger
+    from cnlp.parsing.frontend import LexiconTagger
     t = LexiconTagger.load(DATA / "ud_pos")
     d = t.save(tmp_path / "ud")
     sums = json.loads((d / "meta.json").read_text("utf-8"))["checksums"]

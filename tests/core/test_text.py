@@ -57,7 +57,7 @@ def test_sentence_spans_keep_closing_quote():
 
 @given(st.text(max_size=80), st.data())
 def test_cut_equals_slicing(s, data):
-    from cnlp.segment.base import cut
+    from cnlp.segmentation.base import cut
     n = len(s)
     inner = sorted(set(data.draw(st.lists(st.integers(1, max(1, n - 1)), max_size=40)))) if n > 1 else []
     b = np.array([0, *inner, n] if n else [0], np.int32)
@@ -66,7 +66,7 @@ def test_cut_equals_slicing(s, data):
 
 
 def test_cut_with_separator_in_text():
-    from cnlp.segment.base import cut
+    from cnlp.segmentation.base import cut
     s = "a\uffffb中文字符串测试"
     b = np.array([0, 1, 2, 3, 4, 5, 6, 7, 8, 10], np.int32)
     assert cut(s, T.to_codes(s), b) == [s[i:j] for i, j in zip(b[:-1], b[1:])]

@@ -11,9 +11,9 @@ from hypothesis import given, strategies as st
 
 from cnlp.errors import CorpusFormatError, ModelFormatError
 from cnlp.evaluate import EntityEvaluator, evaluate_ner_files
-from cnlp.ner.data import bio_tags, pd98_entities, read_bio, spans_of_tags, write_bio
-from cnlp.ner.features import EntityLexicon, NERFeatures
-from cnlp.ner.recognizer import EntityDictionary, EntityRecognizer
+from cnlp.entities.data import bio_tags, pd98_entities, read_bio, spans_of_tags, write_bio
+from cnlp.entities.features import EntityLexicon, NERFeatures
+from cnlp.entities.recognizer import EntityDictionary, EntityRecognizer
 from cnlp.train.ner import train_ner
 from cnlp.dictionary import UserDictionary
 

@@ -12,9 +12,9 @@ from hypothesis import given, settings, strategies as st
 
 from cnlp.errors import CorpusFormatError, ModelFormatError
 from cnlp.cli import parse as parse_cli
-from cnlp.parse.conllu import UDSentence, format_ud, is_projective, projectivize, read_ud
-from cnlp.parse.evaluate import eval_dep_cli, evaluate_dep
-from cnlp.parse.parser import ArcHybridParser
+from cnlp.parsing.conllu import UDSentence, format_ud, is_projective, projectivize, read_ud
+from cnlp.parsing.evaluate import eval_dep_cli, evaluate_dep
+from cnlp.parsing.parser import ArcHybridParser
 
 TINY = """\
 # text = 他喜欢北京。
@@ -180,7 +180,7 @@ def test_packed_rows_round_trip_and_score(n_actions):
     """pack_rows -> unpack_rows gives the rows back (empty rows dropped), and scoring with the packed
     layout (dense and sparse rows, int32 or int64 index) adds exactly what the dense training rows add."""
     from cnlp.parse import _kernels as K
-    from cnlp.parse.parser import DENSE_SHARE, pack_rows, unpack_rows
+    from cnlp.parsing.parser import DENSE_SHARE, pack_rows, unpack_rows
     rng = np.random.default_rng(n_actions)
     bits, n_rows = 12, 600
     ids = np.sort(rng.choice(1 << bits, n_rows, replace=False)).astype(np.int64)
@@ -431,7 +431,7 @@ def test_cli_raw_one_sentence_per_line(tiny_models, monkeypatch, capsys):
 # ------------------------------------------------------------------------------ corpora and shipped models
 @pytest.mark.corpus
 def test_ud_treebanks_read_and_reachable(corpora):
-    from cnlp.parse.conllu import UD_DEV, UD_FILES
+    from cnlp.parsing.conllu import UD_DEV, UD_FILES
     for name in (*UD_FILES, UD_DEV):
         sents = read_ud(corpora / "ud_chinese" / name)
         assert sents and all(sum(h == 0 for h in s.heads) == 1 for s in sents)

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from cnlp.errors import ModelFormatError
-from cnlp.parse.conllu import read_ud
+from cnlp.parsing.conllu import read_ud
 
 from .test_parser import TINY, _check_tree
 
@@ -61,7 +61,7 @@ def test_learns_and_uses_treebank_style(tagger, sents):
     assert tagger.predict(words, treebank="other")[5] == "VERB"
     with pytest.raises(ValueError, match="unknown treebank"):
         tagger.predict(words, treebank="unknown")
-    from cnlp.parse.frontend import UDTagger
+    from cnlp.parsing.frontend import UDTagger
     ud = UDTagger(tagger)
     assert ud.predict_both(words, treebank="other")[0] == tagger.predict(words, treebank="other")
     assert ud.predict_both(words)[1] == ["_"] * len(words)
@@ -80,7 +80,7 @@ def test_predict_edge_cases(tagger):
 
 
 def test_save_load_round_trip(tagger, sents, tmp_path):
-    from cnlp.parse.frontend import LexiconTagger, UDTagger
+    from cnlp.parsing.frontend import LexiconTagger, UDTagger
     tagger.save(tmp_path / "upos")
     back = LexiconTagger.load(tmp_path / "upos")
     assert isinstance(back, LexiconTagger) and back.treebank == "tiny" and back.treebanks == ["other", "tiny"]
@@ -93,7 +93,7 @@ def test_save_load_round_trip(tagger, sents, tmp_path):
 @pytest.mark.parametrize("ext", [["x"], {"lexicon_templates": ["w0"]}, {"treebanks": [""]},
                                  {"treebanks": ["a"], "treebank": "b"}, {"lexicon_templates": "lx:a0"}])
 def test_corrupt_extension_raises(tagger, tmp_path, ext):
-    from cnlp.parse.frontend import LexiconTagger
+    from cnlp.parsing.frontend import LexiconTagger
     d = tmp_path / "upos"
     tagger.save(d)
     meta = json.loads((d / "meta.json").read_text("utf-8"))
@@ -104,7 +104,7 @@ def test_corrupt_extension_raises(tagger, tmp_path, ext):
 
 
 def test_plain_tagger_loads_as_pos_tagger(sents, tmp_path):
-    from cnlp.parse.frontend import LexiconTagger
+    from cnlp.parsing.frontend import LexiconTagger
     from cnlp.train.ud import train_lexicon_tagger
     from cnlp.pos.tagger import POSTagger
     t = train_lexicon_tagger(sents, bits=16, folds=2, n_iter=2)
@@ -134,8 +134,8 @@ def _train(argv):
 
 
 def test_train_dep_tagger_and_predicted_parser(files, tmp_path):
-    from cnlp.parse.frontend import LexiconTagger
-    from cnlp.parse.parser import ArcHybridParser
+    from cnlp.parsing.frontend import LexiconTagger
+    from cnlp.parsing.parser import ArcHybridParser
     common = ["--corpus", str(files / "tiny-ud-train.conllu"), "--corpus", str(files / "other-ud-train.conllu"),
               "--dev", str(files / "tiny-ud-train.conllu"), "--bits", "16", "--folds", "2", "--n-iter", "3"]
     assert _train(["--component", "tagger", *common, "--include-dev", "--lexicon", str(files / "pd.txt"),
@@ -159,7 +159,7 @@ def test_cli_treebank_style(tagger, sents, tmp_path, monkeypatch, capsys):
     import io
     import sys
     from cnlp.cli import parse as parse_cli
-    from cnlp.parse.parser import ArcHybridParser
+    from cnlp.parsing.parser import ArcHybridParser
     tagger.save(tmp_path / "upos")
     ArcHybridParser(beam=2, n_iter=3, bits=16, treebank_features=True, verbose=False).fit(
         sents, default_treebank="tiny").save(tmp_path / "dep")
@@ -187,7 +187,7 @@ def guide(files):
 
 
 def test_guide_features(sents, guide, lexicon, tmp_path):
-    from cnlp.parse.frontend import LexiconTagger
+    from cnlp.parsing.frontend import LexiconTagger
     from cnlp.train.ud import train_lexicon_tagger
     from cnlp.pos.features import GUIDE_TEMPLATES
     from cnlp.text import to_codes
@@ -225,7 +225,7 @@ def test_guide_features(sents, guide, lexicon, tmp_path):
 
 
 def test_train_dep_with_guide(files, tmp_path):
-    from cnlp.parse.frontend import LexiconTagger
+    from cnlp.parsing.frontend import LexiconTagger
     base = ["--corpus", str(files / "tiny-ud-train.conllu"), "--corpus", str(files / "other-ud-train.conllu"),
             "--dev", str(files / "tiny-ud-train.conllu"), "--bits", "16", "--folds", "2", "--n-iter", "3"]
     common = base + ["--guide", str(files / "pd.txt"), "--guide-n-iter", "2", "--lexicon", str(files / "pd.txt")]
@@ -238,7 +238,7 @@ def test_train_dep_with_guide(files, tmp_path):
                    "--out", str(tmp_path / "dep")]) == 0
     meta = json.loads((tmp_path / "dep" / "meta.json").read_text("utf-8"))
     assert meta["jackknife_tagger"]["guide"] is True and meta["jackknife_tagger"]["seeds"] == 2
-    from cnlp.parse.parser import ArcHybridParser
+    from cnlp.parsing.parser import ArcHybridParser
     assert ArcHybridParser.load(tmp_path / "dep").guide_ is not None
     with pytest.raises(SystemExit, match="needs --guide"):
         _train(["--component", "parser", *base, "--parser-guide", "--out", str(tmp_path / "y")])
@@ -248,7 +248,7 @@ def test_train_dep_with_guide(files, tmp_path):
 
 def test_parser_with_guide_tags(sents, guide, tmp_path):
     from cnlp.parse import _kernels as K
-    from cnlp.parse.parser import ArcHybridParser
+    from cnlp.parsing.parser import ArcHybridParser
     plain = ArcHybridParser(beam=2, n_iter=3, bits=16, treebank_features=True, verbose=False).fit(sents * 2)
     p = ArcHybridParser(beam=2, n_iter=3, bits=16, treebank_features=True, verbose=False).fit(sents * 2, guide=guide)
     assert p.guide_ is guide and plain.guide_ is None

@@ -15,8 +15,8 @@ from cnlp.batch import AnnotatorSpec, build_batch_annotator, imap_ordered
 from cnlp.dictionary import Dictionary
 from cnlp.errors import CnlpError
 from cnlp.segment import base
-from cnlp.segment.base import Segmenter
-from cnlp.segment.maxmatch import MaxMatchSegmenter
+from cnlp.segmentation.base import Segmenter
+from cnlp.segmentation.maxmatch import MaxMatchSegmenter
 
 LINES = [
     "商品和服务",

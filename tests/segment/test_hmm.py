@@ -1,4 +1,4 @@
-"""Tests of cnlp.segment.hmm.HMMSegmenter (BMES character HMM)."""
+"""Tests of cnlp.segmentation.hmm.HMMSegmenter (BMES character HMM)."""
 from __future__ import annotations
 
 import argparse
@@ -11,7 +11,7 @@ from cnlp.corpus.readers import read_pd98, read_sighan
 from cnlp.errors import ModelFormatError
 from cnlp.cli.train import add_hmm_arguments as add_train_arguments, hmm_main as train_main
 from cnlp.models import hmm as default_hmm, hmm2 as default_hmm2
-from cnlp.segment.hmm import HMMSegmenter
+from cnlp.segmentation.hmm import HMMSegmenter
 from conftest import as_legacy
 
 
@@ -152,7 +152,7 @@ _SEGS = _build_segs()
 
 def test_fused_kernels_match_numpy_path(seg):
     from hypothesis import given, settings, strategies as st
-    from cnlp.segment.hmm import SYM_SPACE, _observe, symbols
+    from cnlp.segmentation.hmm import SYM_SPACE, _observe, symbols
     from cnlp.text import to_codes
     from cnlp.text import _BMP_TABLE
 
@@ -171,7 +171,7 @@ def _reference_fit(sentences, order):
     """What HMMSegmenter.fit did before its counts came from CorpusStats: BMES sequences of the
     folded symbols counted by HMMTagger.fit itself."""
     from cnlp.sequence.hmm import HMMTagger
-    from cnlp.segment.hmm import symbols
+    from cnlp.segmentation.hmm import symbols
     from cnlp.tagset import BMES
     from cnlp.text import to_codes
     texts, lengths, sent_chars = [], [], []

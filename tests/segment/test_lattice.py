@@ -6,7 +6,7 @@ from cnlp.corpus.stats import CorpusStats
 from cnlp.dictionary import UserDictionary
 from cnlp.errors import ModelFormatError
 from cnlp.segment import _lattice_kernels as K
-from cnlp.segment.lattice import BigramModel, LatticeSegmenter, bigram_table, word_class
+from cnlp.segmentation.lattice import BigramModel, LatticeSegmenter, bigram_table, word_class
 from cnlp.text import _BMP_TABLE, to_codes
 
 SENTS = [
@@ -138,7 +138,7 @@ def test_duplicate_bigram_keys_in_a_bundle_are_refused(tmp_path, model):
 
 def _with_candidates(model, cost):
     """A copy of ``model`` whose HMM knows 小平 (the bigram vocabulary does not)."""
-    from cnlp.segment.hmm import HMMSegmenter
+    from cnlp.segmentation.hmm import HMMSegmenter
     m = BigramModel(model.vocab, model.counts, model.bigram_keys, model.bigram_counts,
                     lam=model.lam, alpha=model.alpha, unk_p=model.unk_p)
     hmm = HMMSegmenter().fit([s.split() for s in SENTS] + [["邓", "小平", "说", "。"]] * 5)

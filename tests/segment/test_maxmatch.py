@@ -3,7 +3,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from cnlp.dictionary import Dictionary, UserDictionary
-from cnlp.segment.maxmatch import MaxMatchSegmenter, bmm_kernel, fmm_kernel, _NONE
+from cnlp.segmentation.maxmatch import MaxMatchSegmenter, bmm_kernel, fmm_kernel, _NONE
 from cnlp.text import _BMP_TABLE, to_codes
 
 

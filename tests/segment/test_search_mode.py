@@ -9,8 +9,8 @@ from hypothesis import given, strategies as st
 import cnlp
 from cnlp.dictionary import Dictionary
 from cnlp.models import dictionary as default_dictionary
-from cnlp.segment.maxmatch import MaxMatchSegmenter
-from cnlp.segment.search import MIN_SUB, MIN_WORD, search_dictionary
+from cnlp.segmentation.maxmatch import MaxMatchSegmenter
+from cnlp.segmentation.search import MIN_SUB, MIN_WORD, search_dictionary
 
 
 def _groups(search, default):

@@ -4,8 +4,8 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from cnlp.dictionary import Dictionary, UserDictionary, bmes_mask
-from cnlp.segment._tagging_kernels import space_mask
-from cnlp.segment.tagging import TaggingSegmenter, _labels
+from cnlp.segmentation._tagging_kernels import space_mask
+from cnlp.segmentation.tagging import TaggingSegmenter, _labels
 from cnlp.sequence.features import CharFeatures
 from cnlp.sequence.perceptron import PerceptronTagger
 from cnlp.text import _BMP_TABLE, SPACE, char_classes, to_codes

@@ -202,7 +202,7 @@ def test_perceptron_bundle_is_not_a_crf(tmp_path):
 def test_train_cws_crf_cli_and_load_by_kind(tiny_pd98, tmp_path, capsys):
     from cnlp.cli import main
     from cnlp.dictionary import UserDictionary
-    from cnlp.segment.tagging import TaggingSegmenter
+    from cnlp.segmentation.tagging import TaggingSegmenter
     out = tmp_path / "crf"
     assert main(["train", "cws", "--algorithm", "crf", "--corpus", str(tiny_pd98), "--out", str(out),
                  "--dev-ratio", "0.2", "--bits", "16", "--c2", "0.01", "--max-iter", "60", "--dev-every", "5"]) == 0

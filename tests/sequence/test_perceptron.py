@@ -10,7 +10,7 @@ from cnlp.sequence._kernels import emissions, viterbi
 from cnlp.sequence._feature_kernels import CHAR_PAD, char_attributes, hash_templates
 from cnlp.sequence.features import N_TEMPLATES, CharFeatures
 from cnlp.sequence.perceptron import PerceptronTagger
-from cnlp.segment.tagging import TaggingSegmenter, _labels
+from cnlp.segmentation.tagging import TaggingSegmenter, _labels
 from cnlp.text import _BMP_TABLE, to_codes
 
 SENTS = [s.split() for s in [

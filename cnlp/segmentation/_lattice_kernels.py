@@ -57,7 +57,7 @@ def lattice_viterbi(raw, table, root, htab, word, present, suffixes, uni, hist, 
     ex_off/ex_end/ex_id/ex_bonus: extra nodes (suggested user words, candidate words) as CSR by
     start position, ``ex_off`` int32[n+1] (or empty), with their log-score bonus;
     hmm_codes/log_trans/log_emit: a first-order BMES character HMM (its observation code points
-    and float32 log tables, as in :class:`cnlp.segment.hmm.HMMSegmenter`; empty = none): each word
+    and float32 log tables, as in :class:`cnlp.segmentation.hmm.HMMSegmenter`; empty = none): each word
     of 2..cand_maxlen Han characters in its segmentation that is not a dictionary word becomes an
     unknown-word node of cost ``cand_cost`` (-log P).
     Returns int32 cut offsets. Time O(n · L · P) for L words per start and P per end.

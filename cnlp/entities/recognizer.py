@@ -1,7 +1,7 @@
 """Named entity recognition: character-level BIOES/BIO tagging over a segment → POS cascade.
 
 :class:`EntityRecognizer` = a :class:`cnlp.sequence.linear.LinearChainModel` (averaged perceptron
-or CRF) + the character preset of :mod:`cnlp.ner.features` (its lexicon learned from the training
+or CRF) + the character preset of :mod:`cnlp.entities.features` (its lexicon learned from the training
 data) + a ``bio``/``bioes`` :class:`cnlp.tagset.TagSet` whose forbidden transitions Viterbi
 enforces. The cascade (a segmenter and a POS tagger, given to the recognizer:
 :func:`cnlp.models.entity_recognizer` gives the shipped ones) supplies word boundaries and tags as
@@ -294,7 +294,7 @@ def run_cascade(text: str, codes: np.ndarray, segmenter, pos) -> tuple[np.ndarra
 
 
 def tag_hashes(text: str, codes: np.ndarray, bounds: np.ndarray, pos) -> np.ndarray:
-    """:func:`cnlp.ner.features.tag_hash` of the tag ``pos`` gives each word between ``bounds``;
+    """:func:`cnlp.entities.features.tag_hash` of the tag ``pos`` gives each word between ``bounds``;
     whitespace tokens get the tag a Pipeline gives them."""
     if len(bounds) < 2:
         return np.zeros(0, np.int64)

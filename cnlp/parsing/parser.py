@@ -1,7 +1,7 @@
 """``ArcHybridParser``: labelled arc-hybrid dependency parsing with an averaged structured perceptron.
 
 The transition system, the feature templates, beam search and the training epoch are Numba kernels
-(:mod:`cnlp.parse._kernels`); this class owns the label / tag vocabularies, validation, the epoch
+(:mod:`cnlp.parsing._kernels`); this class owns the label / tag vocabularies, validation, the epoch
 loop (shuffling, dev scores, early stopping, averaging) and the model files.
 Weights are one float32 row of ``1 + 2 * n_labels`` action scores per hashed feature id seen on a
 gold transition sequence in training (``min_count`` times); other features have no weight.
@@ -248,7 +248,7 @@ class ArcHybridParser:
         """Train on UD sentences (their ``upos`` are the tags the parser reads; non-projective
         trees are projectivized, ``n_lifted_`` arcs in ``n_nonprojective_`` sentences). With
         ``dev`` the epoch with the best dev LAS (beam = ``self.beam``) is kept. ``guide``: a
-        :class:`cnlp.pos.tagger.POSTagger` of another tag set (:func:`cnlp.parse.frontend.train_guide`)
+        :class:`cnlp.pos.tagger.POSTagger` of another tag set (:func:`cnlp.parsing.frontend.train_guide`)
         whose tags of the words are features too (the parser runs it on every sentence it parses,
         and saves it in ``guide/``)."""
         t0 = time.perf_counter()
@@ -426,7 +426,7 @@ class ArcHybridParser:
 
 
 def pack_rows(ids, ptr, act, val, bits: int, n_actions: int):
-    """The parse layout (:mod:`cnlp.parse._kernels`) of sparse weight rows: feature ``ids[i]`` has
+    """The parse layout (:mod:`cnlp.parsing._kernels`) of sparse weight rows: feature ``ids[i]`` has
     the scores ``val[ptr[i]:ptr[i + 1]]`` of the distinct actions ``act[...]``. Returns ``(index,
     ent, dense)``: rows with at least ``n_actions / DENSE_SHARE`` scores become dense float32 rows
     (width ``n_actions`` rounded up to a multiple of 8), the others uint64 entries; empty rows get

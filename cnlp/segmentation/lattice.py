@@ -76,7 +76,7 @@ class BigramModel:
 
     def set_candidates(self, hmm, cost: float, maxlen: int = 4) -> None:
         """Propose unknown words: each word of 2..``maxlen`` Han characters in ``hmm``'s segmentation
-        (an :class:`cnlp.segment.hmm.HMMSegmenter`) that is not in the vocabulary becomes a lattice
+        (an :class:`cnlp.segmentation.hmm.HMMSegmenter`) that is not in the vocabulary becomes a lattice
         node of cost ``cost`` (= -log P, no bigram context). ``hmm=None`` or ``cost=0`` turns this off."""
         if hmm is not None and not hasattr(hmm, "_bounds"):
             raise TypeError(f"hmm must be an HMMSegmenter, got {type(hmm).__name__}")
@@ -171,7 +171,7 @@ _NONE_F2 = np.zeros((0, 0), np.float32)
 def bigram_table(keys: np.ndarray, counts: np.ndarray) -> np.ndarray:
     """Open-addressing table (linear probing, load <= 0.6) of ``key << 32 | count``, built with numpy.
 
-    Same layout rules as :func:`cnlp.segment._lattice_kernels.build_bigram_table` (each key at or
+    Same layout rules as :func:`cnlp.segmentation._lattice_kernels.build_bigram_table` (each key at or
     after its home slot, no empty slot in between), built in O(n log n) whatever the keys: sorted
     by home slot, each key goes to ``max(home, previous + 1)`` (a running maximum); when the last
     cluster runs past the end, the circle is cut after an empty slot instead. Duplicate keys

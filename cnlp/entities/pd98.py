@@ -5,7 +5,7 @@ one-word organizations ``nt``; a name such as 北京大学 is ``北京/ns 大学
 conversion turns into the place 北京, while MSRA marks the whole 北京大学 as ``ORG``. Likewise PD98
 tags 中美 as one abbreviation ``j`` where MSRA marks 中 and 美 as places. Modes:
 
-* ``plain``: :func:`cnlp.ner.data.pd98_entities` on every sentence;
+* ``plain``: :func:`cnlp.entities.data.pd98_entities` on every sentence;
 * ``careful``: as plain, then (a) a run of words that starts with a name (``ns nz j nr``),
   continues with nouns and ends with a noun (not itself ``nt``) ending in an organization suffix learned from the
   reference corpus (suffixes that end an ``ORG`` at least ``SUFFIX_SHARE`` of the times they occur

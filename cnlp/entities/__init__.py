@@ -1,16 +1,16 @@
 """Named entity recognition (person, place and organization names) over the segment → POS cascade.
 
-The names below are loaded on first use, so that ``import cnlp`` stays light (the package is
-imported with it: ``cnlp.ner`` the function must not be replaced by this package on a later import).
+The names below are loaded on first use (importing the package loads no model and compiles
+nothing). The recognizer is trained by :func:`cnlp.train.ner.train_ner` (``cnlp train ner``).
 """
 from __future__ import annotations
 
 import importlib
 
-__all__ = ["ENTITY_TYPES", "EntityRecognizer", "EntityDictionary", "train_ner", "read_bio", "write_bio"]
+__all__ = ["ENTITY_TYPES", "EntityRecognizer", "EntityDictionary", "read_bio", "write_bio"]
 
 _WHERE = {"ENTITY_TYPES": "data", "read_bio": "data", "write_bio": "data", "EntityRecognizer": "recognizer",
-          "EntityDictionary": "recognizer", "train_ner": "recognizer"}
+          "EntityDictionary": "recognizer"}
 
 
 def __getattr__(name):

@@ -1,4 +1,4 @@
-"""Numba kernels of the BMES HMM segmenter (:mod:`cnlp.segment.hmm`): observation ids of code
+"""Numba kernels of the BMES HMM segmenter (:mod:`cnlp.segmentation.hmm`): observation ids of code
 points, and decoding a chunk of lines in one call."""
 from __future__ import annotations
 

@@ -109,7 +109,7 @@ class Segmenter(ABC):
         ``mode="default"``: the words of :meth:`segment`. ``mode="search"``: the same words, each
         preceded by the dictionary words (two characters or more, user words included) inside
         it when it is three characters or longer, ordered by start then length
-        (:mod:`cnlp.segment.search`); the sub-words are extra, the default words still cover
+        (:mod:`cnlp.segmentation.search`); the sub-words are extra, the default words still cover
         ``text`` exactly once.
         """
         if mode not in ("default", "search"):

@@ -12,8 +12,7 @@ from __future__ import annotations
 
 
 def __getattr__(name):
-    # loaded on first use: ``import cnlp`` imports this package (so that a later import of a
-    # sub-module does not replace the function ``cnlp.parse``) and must stay light
+    # loaded on first use: importing the package stays light
     if name == "ArcHybridParser":
         from .parser import ArcHybridParser
         return ArcHybridParser

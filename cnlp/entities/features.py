@@ -1,6 +1,6 @@
 """The character-level feature preset of the entity recognizer, and its entity lexicon.
 
-Attributes per character (:func:`cnlp.ner._kernels.ner_attributes`): the character and its class;
+Attributes per character (:func:`cnlp.entities._kernels.ner_attributes`): the character and its class;
 from the cascade (segmenter, then POS tagger) the character's role in its word (B/M/E/S), the
 word's POS tag, hash and length, and the neighbouring words' tags and hashes; from the
 :class:`EntityLexicon` learned from the training data, how often the character starts / is inside

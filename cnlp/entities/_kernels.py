@@ -14,7 +14,7 @@ from ..pos._kernels import lookup
 from ..sequence._feature_kernels import hash_templates, padded_attributes
 from ..sequence._kernels import viterbi
 
-#: attribute rows (see :mod:`cnlp.ner.features`)
+#: attribute rows (see :mod:`cnlp.entities.features`)
 (CODE, CLASS, ROLE, WTAG, WORD, PTAG, NTAG, WLEN, PB, PI, LB, LE, OB, OE, WPROF, WIN, PWORD, NWORD,
  PPROF, NPROF, GB, GC, GE) = range(23)
 N_ATTRIBUTES = 23

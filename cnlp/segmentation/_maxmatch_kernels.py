@@ -1,4 +1,4 @@
-"""Numba kernels of maximum matching (:mod:`cnlp.segment.maxmatch`): forward, backward and
+"""Numba kernels of maximum matching (:mod:`cnlp.segmentation.maxmatch`): forward, backward and
 bidirectional matching over the dictionary's array tries, one call per text or per chunk of lines."""
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 UD treebanks segment and tag differently from PKU (CTB-like words, UPOS + CTB-like XPOS), so the
 parser's input comes from models trained on the same treebanks with cnlp's own machinery: the BMES
-perceptron of ``cnlp train cws`` (:mod:`cnlp.segment.tagging`) and the POS tagger of
+perceptron of ``cnlp train cws`` (:mod:`cnlp.segmentation.tagging`) and the POS tagger of
 ``cnlp train pos`` (:class:`cnlp.pos.tagger.POSTagger`) with a plain UPOS tag set. XPOS is a second
 tagger trained on the treebanks that have XPOS. The shipped UPOS tagger is a :class:`LexiconTagger`:
 affix templates, a second tag dictionary (lexicon) from People's Daily 1998 with its PKU tags

@@ -21,7 +21,7 @@ Conventions (every kernel):
   sparse entries ``ent[start:start + length]`` (uint64: ``action << 32 |`` the float32 bits of its
   score), one with ``length`` 0 the dense row ``dense[start]`` (float32, n_actions padded to a
   multiple of 8). Rows with many non-zero scores are dense (one vectorised add); every feature
-  costs one index lookup and one row lookup, both prefetched (:func:`cnlp.parse.parser.pack_rows`
+  costs one index lookup and one row lookup, both prefetched (:func:`cnlp.parsing.parser.pack_rows`
   builds the layout).
 """
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Numba kernels of the segmenter base (:mod:`cnlp.segment.base`): checking cut offsets, marks,
+"""Numba kernels of the segmenter base (:mod:`cnlp.segmentation.base`): checking cut offsets, marks,
 and turning the cut offsets of one text or a chunk of lines into separated words."""
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ def _has_mark(codes, marks):
 
 @njit(cache=True, nogil=True)
 def _join_many(codes, offsets, b, starts, marks, zwj, check, sep):
-    """The batch counterpart of ``_valid_bounds`` + :func:`cnlp.segment.base.keep_marks` + :func:`_interleave`.
+    """The batch counterpart of ``_valid_bounds`` + :func:`cnlp.segmentation.base.keep_marks` + :func:`_interleave`.
 
     Line ``l`` is ``codes[offsets[l]:offsets[l + 1]]`` and its cut offsets (from 0 to its length;
     ``[0]`` for an empty line) are ``b[starts[l]:starts[l + 1]]``. Returns (first line whose offsets
