@@ -17,7 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 
 from common import pku_test, score  # noqa: E402
 
-from cnlp.segment import lattice as L  # noqa: E402  (cnlp.segment the attribute is the function)
+from cnlp.segmentation import lattice as L  # noqa: E402  (cnlp.segment the attribute is the function)
 from cnlp.corpus.stats import CorpusStats  # noqa: E402
 from cnlp.io import corpora_dir  # noqa: E402
 

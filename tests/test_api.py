@@ -91,6 +91,7 @@ def test_segment_stays_a_function_after_submodule_imports():
     assert "".join(cnlp.segment("中文")) == "中文"
 
 
+@pytest.mark.slow
 def test_segment_many_line_terminators_and_jobs():
     import cnlp
     lines = ["商品和服务\n", "研究生命起源\r\n", "", "他来了\r", "最后"]

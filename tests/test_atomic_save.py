@@ -118,6 +118,7 @@ def _cli(args, kill=None):
     return subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("task", sorted(TASKS))
 def test_sigkill_during_save_keeps_previous_model(tmp_path, task):
     a, b = _corpora(tmp_path, task)

@@ -10,6 +10,7 @@ from cnlp.batch import AnnotatorSpec, imap_ordered, run_to_file
 LINES = ["商品和服务", "", "  ", "研究生命起源\t", "他说：“好！”", "abc 123"] * 50
 
 
+@pytest.mark.slow
 def test_imap_ordered_keeps_order_and_count():
     spec = AnnotatorSpec("segment", algorithm="fmm")
     serial = list(imap_ordered(spec, iter(LINES), n_jobs=1))
@@ -30,6 +31,7 @@ def test_imap_ordered_errors():
         list(imap_ordered(AnnotatorSpec("translate"), ["好"]))
 
 
+@pytest.mark.slow
 def test_user_words_cross_the_process_boundary():
     spec = AnnotatorSpec("segment", algorithm="fmm", user_words=(("务研", None, None, "force"),), format="|")
     out = list(imap_ordered(spec, ["商品和服务研究"] * 4, n_jobs=2, chunk_size=1))
@@ -71,6 +73,7 @@ def test_run_to_file_resume_after_partial_output(tmp_path):
     assert open(out, "rb").read() == full               # the finished output is untouched
 
 
+@pytest.mark.slow
 def test_dask_local_cluster_matches_serial():
     distributed = pytest.importorskip("distributed", reason="the dask extra is not installed")
     import dask.bag as db

@@ -1,6 +1,8 @@
 """The batch command line: --jobs, --output, --resume after SIGKILL."""
 from __future__ import annotations
 
+import pytest
+
 import random
 import signal
 import subprocess
@@ -15,6 +17,7 @@ def _cnlp(*args, **kw):
                             **kw)
 
 
+@pytest.mark.slow
 def test_cli_resume_after_sigkill_is_byte_identical(tmp_path):
     rng = random.Random(7)
     src = tmp_path / "in.txt"
@@ -36,6 +39,7 @@ def test_cli_resume_after_sigkill_is_byte_identical(tmp_path):
     assert not (tmp_path / "out.txt.cnlp-progress").exists()
 
 
+@pytest.mark.slow
 def test_cli_jobs_output_equals_serial(tmp_path, capsys):
     src = tmp_path / "in.txt"
     src.write_text("\n".join(LINES) + "\r\n", "utf-8")
@@ -49,6 +53,7 @@ def test_cli_jobs_output_equals_serial(tmp_path, capsys):
 
 
 
+@pytest.mark.slow
 def test_cli_errors_policy(tmp_path):
     src = tmp_path / "bad.txt"
     src.write_bytes("好的\n".encode() + b"\xff\xfe\n" + "商品和服务\n".encode())

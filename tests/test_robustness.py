@@ -25,6 +25,7 @@ def _py(code: str, timeout: float = 120, env=None, **kw):
 
 
 # ------------------------------------------------------------------ 6. fork while a lock is held
+@pytest.mark.slow
 def test_fork_while_loading_does_not_deadlock_children():
     code = """
 import threading, multiprocessing as mp, time, cnlp
@@ -106,6 +107,7 @@ def test_closed_pipe_exits_quietly(tmp_path):
     assert rc == 0 and err == ""
 
 
+@pytest.mark.slow
 def test_ctrl_c_exits_130_without_traceback_and_whole_lines(tmp_path):
     t0 = time.perf_counter()                # how long a whole run takes on this (possibly loaded) machine
     subprocess.run([sys.executable, "-m", "cnlp", "segment"], input="商品和服务\n".encode(), env=ENV,

@@ -85,6 +85,7 @@ def test_malformed_line_names_file_and_physical_line(tmp_path):
         split_lines(["好/a", 3])
 
 
+@pytest.mark.slow
 @pytest.mark.corpus
 def test_pd98_real_split(corpora):
     path = corpora / "pd1998" / "199801.txt"

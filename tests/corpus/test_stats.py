@@ -90,6 +90,7 @@ def test_train_cli(tmp_path, tiny_pd98):
     assert s.total_words == 72 and s.word_count("的") == 6
 
 
+@pytest.mark.slow
 @pytest.mark.corpus
 def test_pd98_documented_totals(corpora):
     s = CorpusStats.from_pd98(corpora / "pd1998" / "199801.txt")

@@ -133,6 +133,7 @@ def test_bmes_mask():
     assert not m[5, M] and not m[5, E]
 
 
+@pytest.mark.slow
 @pytest.mark.corpus
 def test_jieba_dictionary_loads(corpora):
     d = Dictionary.load_text(corpora / "dicts" / "jieba_dict.txt")

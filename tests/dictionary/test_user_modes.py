@@ -86,6 +86,7 @@ def test_per_call_user_dict_layers_over_add_word():
     assert "李小福" not in cnlp.segment(TEXT)
 
 
+@pytest.mark.slow
 def test_api_and_cli_give_the_same_words(tmp_path):
     forced = tmp_path / "forced.txt"
     forced.write_text("小福是 force\n", "utf-8")

@@ -179,7 +179,7 @@ def _random_rows(rng, n_rows, n_actions):
 def test_packed_rows_round_trip_and_score(n_actions):
     """pack_rows -> unpack_rows gives the rows back (empty rows dropped), and scoring with the packed
     layout (dense and sparse rows, int32 or int64 index) adds exactly what the dense training rows add."""
-    from cnlp.parse import _kernels as K
+    from cnlp.parsing import _kernels as K
     from cnlp.parsing.parser import DENSE_SHARE, pack_rows, unpack_rows
     rng = np.random.default_rng(n_actions)
     bits, n_rows = 12, 600
@@ -209,7 +209,7 @@ def test_packed_rows_round_trip_and_score(n_actions):
 def test_greedy_is_first_best_valid_action(parser, tiny_sents):
     """beam = 1 (its own branch in beam_search) = a step-by-step reference: the first valid action with
     the best running float64 score."""
-    from cnlp.parse import _kernels as K
+    from cnlp.parsing import _kernels as K
     rng = np.random.default_rng(0)
     L = len(parser.labels_)
     A = 1 + 2 * L

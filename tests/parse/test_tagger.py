@@ -247,7 +247,7 @@ def test_train_dep_with_guide(files, tmp_path):
 
 
 def test_parser_with_guide_tags(sents, guide, tmp_path):
-    from cnlp.parse import _kernels as K
+    from cnlp.parsing import _kernels as K
     from cnlp.parsing.parser import ArcHybridParser
     plain = ArcHybridParser(beam=2, n_iter=3, bits=16, treebank_features=True, verbose=False).fit(sents * 2)
     p = ArcHybridParser(beam=2, n_iter=3, bits=16, treebank_features=True, verbose=False).fit(sents * 2, guide=guide)

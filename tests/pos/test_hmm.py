@@ -200,6 +200,7 @@ def test_pku_tags_are_the_corpus_tags(corpora):
     assert tuple(sorted(seen)) == PKU_TAGS
 
 
+@pytest.mark.slow
 @pytest.mark.corpus
 def test_hmm_on_pd98_split(corpora):
     """Measured (benchmarks/pos_hmm.py): accuracy 0.9461, accuracy on unseen words 0.6672."""

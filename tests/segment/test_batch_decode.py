@@ -14,7 +14,7 @@ from cnlp import registry
 from cnlp.batch import AnnotatorSpec, build_batch_annotator, imap_ordered
 from cnlp.dictionary import Dictionary
 from cnlp.errors import CnlpError
-from cnlp.segment import base
+from cnlp.segmentation import base
 from cnlp.segmentation.base import Segmenter
 from cnlp.segmentation.maxmatch import MaxMatchSegmenter
 

@@ -257,6 +257,7 @@ def test_train_cli_from_stats(tmp_path, tiny_pd98):
         p.parse_args(["--stats", "x", "--corpus", "y", "--out", "z"])
 
 
+@pytest.mark.slow
 @pytest.mark.corpus
 @pytest.mark.parametrize("order", [1, 2])
 def test_retrained_on_pd98_equals_shipped(order, corpora):

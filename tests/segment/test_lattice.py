@@ -5,7 +5,7 @@ from hypothesis import given, settings, strategies as st
 from cnlp.corpus.stats import CorpusStats
 from cnlp.dictionary import UserDictionary
 from cnlp.errors import ModelFormatError
-from cnlp.segment import _lattice_kernels as K
+from cnlp.segmentation import _lattice_kernels as K
 from cnlp.segmentation.lattice import BigramModel, LatticeSegmenter, bigram_table, word_class
 from cnlp.text import _BMP_TABLE, to_codes
 

@@ -68,6 +68,7 @@ def _corpus(rng, lengths, F=12):
     return X_list, y_list
 
 
+@pytest.mark.slow
 def test_corpus_posteriors_and_scatters_agree():
     rng = np.random.default_rng(1)
     X_list, y_list = _corpus(rng, [3, 1, 0, 5, 2] * 20)
@@ -173,6 +174,7 @@ def test_dev_score_logged_and_bad_arguments():
         CRFTagger(n_labels=2, n_features=4).fit(X_list, [np.array([0, 2], np.int32)])
 
 
+@pytest.mark.slow
 def test_save_load_round_trip_and_corrupt(fitted, tmp_path):
     crf, X_list, _ = fitted
     crf.save(tmp_path / "m", meta={"note": "x"})
