@@ -201,10 +201,13 @@ def write_sighan(sentences: Iterable[Iterable[str]], path, sep: str = "  ") -> i
 
 
 # ---------------------------------------------------------------------------------- char/tag
-def read_tagged_chars(path) -> Iterator[tuple[list[str], list[str]]]:
+def read_tagged_chars(path, *, one_char: bool = False, tag_ok=None,
+                      expected: str = "'char<TAB>tag'") -> Iterator[tuple[list[str], list[str]]]:
     """Yield ``(chars, tags)`` per sentence of a ``char<TAB>tag`` file (blank line between sentences).
 
-    The tag is everything after the last tab, so a space character can be a token.
+    The tag is everything after the last tab (stripped), so a space character can be a token.
+    ``one_char``: each token must be one character; ``tag_ok(tag) -> bool`` checks the tags; a line
+    that fails raises :class:`CorpusFormatError` naming file and line, saying ``expected``.
     """
     name = os.fspath(path)
     chars: list[str] = []
@@ -216,10 +219,11 @@ def read_tagged_chars(path) -> Iterator[tuple[list[str], list[str]]]:
                 chars, tags = [], []
             continue
         ch, tab, tag = line.rpartition("\t")
-        if not tab or not ch or not tag.strip():
-            raise CorpusFormatError(name, lineno, "expected 'char<TAB>tag'", line)
+        tag = tag.strip()
+        if not tab or not ch or not tag or (one_char and len(ch) != 1) or (tag_ok is not None and not tag_ok(tag)):
+            raise CorpusFormatError(name, lineno, f"expected {expected}", line)
         chars.append(ch)
-        tags.append(tag.strip())
+        tags.append(tag)
     if chars:
         yield chars, tags
 

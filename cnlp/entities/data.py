@@ -8,11 +8,9 @@ brackets ``[…]nt`` → ``ORG``, ``[…]ns`` → ``LOC`` (read with ``compounds
 """
 from __future__ import annotations
 
-import os
 from typing import Iterable, Iterator
 
-from ..corpus.readers import iter_lines
-from ..errors import CorpusFormatError
+from ..corpus.readers import read_tagged_chars
 from ..tagset import TagSet
 
 __all__ = ["ENTITY_TYPES", "PD98_TYPES", "read_bio", "write_bio", "bio_tags", "spans_of_tags",
@@ -60,23 +58,8 @@ def read_bio(path) -> Iterator[tuple[str, list[tuple[int, int, str]]]]:
     """Yield ``(text, spans)`` per sentence of a ``char<TAB>tag`` file (blank line after each
     sentence; tags ``O``, ``B-T``, ``I-T`` and also ``E-T``, ``S-T``). The character is what comes
     before the last tab and must be one character. ``CorpusFormatError`` names file and line."""
-    name = os.fspath(path)
-    chars: list[str] = []
-    tags: list[str] = []
-    for lineno, line in iter_lines(name):
-        if not line.strip():
-            if chars:
-                yield "".join(chars), spans_of_tags(tags)
-                chars, tags = [], []
-            continue
-        ch, tab, tag = line.rpartition("\t")
-        tag = tag.strip()
-        if not tab or len(ch) != 1 or not _check_tag(tag):
-            raise CorpusFormatError(name, lineno, "expected one character, a tab and a tag "
-                                                  "(O, B-TYPE, I-TYPE, E-TYPE or S-TYPE)", line)
-        chars.append(ch)
-        tags.append(tag)
-    if chars:
+    for chars, tags in read_tagged_chars(path, one_char=True, tag_ok=_check_tag,
+                                         expected="one character, a tab and a tag (O, B-TYPE, I-TYPE, E-TYPE or S-TYPE)"):
         yield "".join(chars), spans_of_tags(tags)
 
 
