@@ -288,15 +288,21 @@ def analyze(text: str, *, algorithm: str | None = None, user_dict=None, ner: boo
 
 
 # ------------------------------------------------------------------ dependency parsing
-def parse(text: str):
+def parse(text: str, *, split: bool = True):
     """Parse ``text`` with the Universal Dependencies pipeline (UD segmenter, UPOS + XPOS tagger,
     arc-hybrid parser); returns a :class:`cnlp.doc.Doc` whose tokens have ``pos`` (UPOS),
-    ``xpos``, ``head`` (1-based, 0 = root) and ``deprel``; ``doc.to_conllu()`` writes CoNLL-U.
+    ``xpos``, ``head`` (1-based over the Doc's tokens, 0 = root) and ``deprel``;
+    ``doc.to_conllu()`` writes CoNLL-U, one sentence per sentence of the text.
+
+    The text is split into sentences (after 。！？；… and their full/half-width forms, closing
+    quotes and brackets kept with the sentence, and at line ends); each is parsed on its own, so
+    every sentence has exactly one root (``doc.sents``, ``doc.sent_spans``) and the time is linear
+    in the text. ``split=False`` parses the text as one sentence as given.
 
     UD words follow the Chinese UD treebanks' segmentation, which differs from :func:`segment`'s
     (PKU) standard."""
     check_str(text, "parse")
-    return _pipeline("parse")(text)
+    return _pipeline("parse")(text, split=bool(split))
 
 
 # ------------------------------------------------------------------ named entities

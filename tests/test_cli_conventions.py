@@ -207,3 +207,12 @@ def test_discover_bar_on_a_terminal_and_quiet(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(sys, "stderr", tty2)
     assert main(["discover", "--min-freq", "2", "-q", str(f)]) == 0
     assert tty2.getvalue() == ""
+
+
+def test_parse_refuses_before_loading_models(tmp_path, capsys, monkeypatch):
+    from cnlp import models
+    monkeypatch.setattr(models, "parser", lambda *a, **k: pytest.fail("a model was loaded"))
+    code, _, err = run(["parse", "--beam", "0"], capsys, monkeypatch)
+    assert code == 2 and err.strip() == "cnlp parse: error: --beam must be >= 1, got 0"
+    code, _, err = run(["parse", str(tmp_path / "missing.txt")], capsys, monkeypatch)
+    assert code == 1 and len(err.splitlines()) == 1 and "missing.txt" in err
