@@ -188,7 +188,9 @@ def add_word(word: str, freq: int | None = None, pos: str | None = None, *, mode
     unless the model puts a word boundary across one of its edges with a clear margin (the words the
     model cut inside it are merged); ``"force"`` — it always appears (unless it crosses another
     forced word); ``"suggest"`` — a bias towards the word that grows with ``freq``.
-    ``mode=None`` on a word already added keeps its mode. ``pos`` is the tag :func:`pos_tag` gives it.
+    ``mode=None`` on a word already added keeps its mode. ``pos`` is the tag :func:`pos_tag` gives it:
+    a PKU tag (``cnlp.pos.tags.PKU_TAGS``); any other value raises ValueError and leaves the word
+    as it was. ``freq=None`` / ``pos=None`` keep what the word had.
     """
     check_str(word, "add_word")
     _default_user_dict().add_word(word, freq=freq, pos=pos, mode=mode)
@@ -294,8 +296,9 @@ def parse(text: str, *, split: bool = True):
     ``xpos``, ``head`` (1-based over the Doc's tokens, 0 = root) and ``deprel``;
     ``doc.to_conllu()`` writes CoNLL-U, one sentence per sentence of the text.
 
-    The text is split into sentences (after 。！？；… and their full/half-width forms, closing
-    quotes and brackets kept with the sentence, and at line ends); each is parsed on its own, so
+    The text is split into sentences (after 。！？… and their full/half-width forms, closing
+    quotes and brackets kept with the sentence, and at line ends; not at ；, which joins clauses
+    within one sentence in the UD treebanks the parser learned from); each is parsed on its own, so
     every sentence has exactly one root (``doc.sents``, ``doc.sent_spans``) and the time is linear
     in the text. ``split=False`` parses the text as one sentence as given.
 

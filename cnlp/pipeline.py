@@ -82,7 +82,7 @@ class Pipeline:
         Components as described in the module docstring. A parser needs ``pos`` (it reads the tags).
     split : bool
         Analyse each sentence of the text on its own (:func:`cnlp.text.sentence_spans`: after
-        。！？；… and at line ends) and return one Doc with :attr:`Doc.sents`; the parser's heads
+        。！？… and at line ends; not at ；) and return one Doc with :attr:`Doc.sents`; the parser's heads
         stay within each sentence and the time is linear in the text. Default False: the text is
         one sentence.
 
@@ -149,7 +149,7 @@ class Pipeline:
         (split into sentences or not)."""
         text = check_str(text, "Pipeline")
         if self.split if split is None else split:
-            spans = sentence_spans(text, merge_blank=True)
+            spans = sentence_spans(text, merge_blank=True, semicolons=False)
             if len(spans) > 1:
                 docs = [self._call_one(text[a:b]) for a, b in spans]
                 return Doc._join(text, docs, [a for a, _ in spans])

@@ -72,20 +72,23 @@ LINE_END = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
 #: closing quotes and brackets: after a sentence end they stay with the sentence
 SENTENCE_CLOSERS = "”’」』）)】〕〗〙〛》〉］]｝}﹂﹄\"'"
 _SENT_END = frozenset(SENTENCE_END + LINE_END)
+_SEMICOLONS = "；;﹔"
+_SENT_END_NO_SEMICOLON = _SENT_END - frozenset(_SEMICOLONS)
 _CLOSERS = frozenset(SENTENCE_CLOSERS)
 
 
-def sentence_spans(text: str, *, merge_blank: bool = False) -> list[tuple[int, int]]:
+def sentence_spans(text: str, *, merge_blank: bool = False, semicolons: bool = True) -> list[tuple[int, int]]:
     """Split ``text`` into sentence spans ``(start, end)`` covering it exactly.
 
     A sentence ends after a run of :data:`SENTENCE_END` characters (。！？；… and their
     full/half-width variants) or line ends; closing quotes and brackets that follow stay with the
-    sentence. With ``merge_blank``, a span of whitespace only is joined to the sentence before it
+    sentence. ``semicolons=False``: ；; do not end a sentence (as in the Universal Dependencies
+    treebanks, whose sentences often join clauses with ；). With ``merge_blank``, a span of whitespace only is joined to the sentence before it
     (to the next one when it comes first), so every span has a non-space character unless the
     text has none.
     """
     spans, start, i, n = [], 0, 0, len(text)
-    ends, closers = _SENT_END, _CLOSERS
+    ends, closers = (_SENT_END if semicolons else _SENT_END_NO_SEMICOLON), _CLOSERS
     while i < n:
         if text[i] in ends:
             j = i + 1

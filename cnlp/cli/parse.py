@@ -32,7 +32,7 @@ def add_parse_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--pretokenized", action="store_true", help="input is CoNLL-U: keep its words")
     parser.add_argument("--no-split", dest="split", action="store_false",
                         help="raw text: parse each line as one sentence as given (default: split each line "
-                             "into sentences after 。！？；… and their full/half-width forms)")
+                             "into sentences after 。！？… and their full/half-width forms, not at ；)")
     parser.add_argument("--beam", type=int, default=None, help="beam width >= 1 (default: the model's; 1 = greedy)")
     parser.add_argument("--model", "--parser", metavar="DIR", dest="parser", default=None,
                         help="parser model (default: shipped data/dep)")
@@ -86,7 +86,7 @@ def _sentences(args):
                 if not args.split:
                     yield line
                     continue
-                for a, b in sentence_spans(line, merge_blank=True) or [(0, len(line))]:
+                for a, b in sentence_spans(line, merge_blank=True, semicolons=False) or [(0, len(line))]:
                     yield line[a:b]
 
 

@@ -78,4 +78,5 @@ def test_sentence_spans_variants_and_blank_merge():
     s = " \n他说。 \n"
     assert [s[a:b] for a, b in T.sentence_spans(s)] == [" \n", "他说。", " \n"]
     assert [s[a:b] for a, b in T.sentence_spans(s, merge_blank=True)] == [" \n他说。 \n"]
+    assert T.sentence_spans("甲；乙。", semicolons=False) == [(0, 4)]
     assert T.sentence_spans("", merge_blank=True) == [] and T.sentence_spans("  ", merge_blank=True) == [(0, 2)]

@@ -487,6 +487,8 @@ def test_parse_splits_sentences_one_root_each():
         k += len(s)
     assert doc.to_conllu().count("# text = ") == 6
     assert cnlp.parse(text, split=False).sent_spans == [(0, len(text))]
+    semi = "一方面加强防务；一方面施加压力。"           # ； joins clauses of one UD sentence
+    assert cnlp.parse(semi).sent_spans == [(0, len(semi))]
     one = "他喜欢北京。"                             # one sentence: the Doc of the unsplit parse
     assert cnlp.parse(one) == cnlp.parse(one, split=False)
     assert cnlp.parse(one).to_json() == cnlp.parse(one, split=False).to_json()
