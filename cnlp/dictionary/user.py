@@ -70,7 +70,9 @@ class UserDictionary:
     [(1, 4, True)]
     """
 
-    def __init__(self, words: Iterable[str] = (), *, mode: str | None = None):
+    def __init__(self, words: Iterable[str] = (), *, mode: str | None = None, pku_pos: bool = True):
+        #: ``pos`` must be a PKU tag (False: any label, e.g. the entity types of an EntityDictionary)
+        self.pku_pos = pku_pos
         self._entries: dict[str, tuple[int | None, str | None, str]] = {}
         self._lock = threading.RLock()
         fork_safe(self)
@@ -94,7 +96,7 @@ class UserDictionary:
             check_freq(freq)
         if pos is not None and not isinstance(pos, str):
             raise TypeError(f"add_word() expects pos as str or None, got {type(pos).__name__}")
-        if pos is not None:
+        if pos is not None and self.pku_pos:
             check_pos(pos, word)           # before any change: a bad tag never replaces a good one
         w = fold_str(word)
         if not w:
@@ -120,7 +122,7 @@ class UserDictionary:
             self.add_word(w, f, p, mode=m)
 
     def copy(self) -> "UserDictionary":
-        ud = UserDictionary()
+        ud = UserDictionary(pku_pos=self.pku_pos)
         with self._lock:
             ud._entries = dict(self._entries)
         return ud
@@ -140,7 +142,7 @@ class UserDictionary:
         for word, freq, dist, m in read_dictionary_text(path, format="words", lenient=lenient,
                                                         extra_columns=True):
             pos = next(iter(dist)) if dist else None
-            if pos is not None:
+            if pos is not None and self.pku_pos:
                 try:
                     check_pos(pos, word)
                 except ValueError as e:
