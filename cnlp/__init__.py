@@ -189,7 +189,9 @@ def add_word(word: str, freq: int | None = None, pos: str | None = None, *, mode
     unless the model puts a word boundary across one of its edges with a clear margin (the words the
     model cut inside it are merged); ``"force"`` — it always appears (unless it crosses another
     forced word); ``"suggest"`` — a bias towards the word that grows with ``freq``.
-    ``mode=None`` on a word already added keeps its mode. ``pos`` is the tag :func:`pos_tag` gives it.
+    ``mode=None`` on a word already added keeps its mode. ``pos`` is the tag :func:`pos_tag` gives it:
+    a PKU tag (``cnlp.pos.tags.PKU_TAGS``); any other value raises ValueError and leaves the word
+    as it was. ``freq=None`` / ``pos=None`` keep what the word had.
     """
     check_str(word, "add_word")
     _default_user_dict().add_word(word, freq=freq, pos=pos, mode=mode)
@@ -289,15 +291,22 @@ def analyze(text: str, *, algorithm: str | None = None, user_dict=None, ner: boo
 
 
 # ------------------------------------------------------------------ dependency parsing
-def parse(text: str):
+def parse(text: str, *, split: bool = True):
     """Parse ``text`` with the Universal Dependencies pipeline (UD segmenter, UPOS + XPOS tagger,
     arc-hybrid parser); returns a :class:`cnlp.doc.Doc` whose tokens have ``pos`` (UPOS),
-    ``xpos``, ``head`` (1-based, 0 = root) and ``deprel``; ``doc.to_conllu()`` writes CoNLL-U.
+    ``xpos``, ``head`` (1-based over the Doc's tokens, 0 = root) and ``deprel``;
+    ``doc.to_conllu()`` writes CoNLL-U, one sentence per sentence of the text.
+
+    The text is split into sentences (after 。！？… and their full/half-width forms, closing
+    quotes and brackets kept with the sentence, and at line ends; not at ；, which joins clauses
+    within one sentence in the UD treebanks the parser learned from); each is parsed on its own, so
+    every sentence has exactly one root (``doc.sents``, ``doc.sent_spans``) and the time is linear
+    in the text. ``split=False`` parses the text as one sentence as given.
 
     UD words follow the Chinese UD treebanks' segmentation, which differs from :func:`segment`'s
     (PKU) standard."""
     check_str(text, "parse")
-    return _pipeline("parse")(text)
+    return _pipeline("parse")(text, split=bool(split))
 
 
 # ------------------------------------------------------------------ named entities

@@ -16,6 +16,7 @@ import os
 import time
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from itertools import islice
 from typing import Callable, Iterable, Iterator, NamedTuple
 
@@ -232,6 +233,7 @@ def _map_chunks(spec: AnnotatorSpec, lines: Iterable[str], n_jobs, chunk_size: i
         submit = lambda chunk: pool.submit(work, chunk)  # noqa: E731
     else:
         import multiprocessing as mp
+        _check_main_guard(n)
         pool = ProcessPoolExecutor(max_workers=n, mp_context=mp.get_context("spawn"),
                                    initializer=_init_worker, initargs=(spec, os.getpid()))
         task = _run_chunk_encoded if encoded else _run_chunk
@@ -246,11 +248,29 @@ def _map_chunks(spec: AnnotatorSpec, lines: Iterable[str], n_jobs, chunk_size: i
                 pending.append(submit(chunk))
             if not pending:
                 break
-            yield pending.popleft().result()
+            try:
+                res = pending.popleft().result()
+            except BrokenProcessPool as e:
+                raise BrokenProcessPool(f"{e} {_GUARD_HINT}") from e
+            yield res
     finally:
         for f in pending:
             f.cancel()
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+_GUARD_HINT = ("Worker processes start by importing the main script: if this runs from a script, "
+               "the code that starts them (segment_many(n_jobs=...), imap_ordered) must be under "
+               "`if __name__ == \"__main__\":` (see docs/batch.md).")
+
+
+def _check_main_guard(n: int) -> None:
+    """Refuse to start worker processes from a worker that is still importing the main script
+    (a script without ``if __name__ == "__main__":`` runs its calls again in every spawned worker)."""
+    import multiprocessing as mp
+    if getattr(mp.current_process(), "_inheriting", False):
+        raise RuntimeError(f"cnlp: n_jobs={n} started worker processes from a worker process that is "
+                           f"importing the main script. {_GUARD_HINT}")
 
 
 # ---------------------------------------------------------------------------------- CLI runs

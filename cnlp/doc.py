@@ -104,6 +104,34 @@ def _check_heads(heads, n: int) -> tuple[int, ...] | None:
     return heads
 
 
+def _check_sents(sents, bounds: np.ndarray, heads) -> tuple[int, ...] | None:
+    """Token-index cuts ``(0, ..., n)`` of the sentence spans ``sents`` (None for one sentence)."""
+    tok = {int(b): i for i, b in enumerate(bounds.tolist())}
+    cuts, end = [0], 0
+    for k, span in enumerate(sents):
+        try:
+            a, b = span
+        except (TypeError, ValueError):
+            raise TypeError(f"sents[{k}] must be a (start, end) pair, got {span!r}") from None
+        a, b = _as_int(a, f"sents[{k}] start"), _as_int(b, f"sents[{k}] end")
+        if a != end or b <= a:
+            raise ValueError(f"sents[{k}] = ({a}, {b}): sentences must be non-empty and follow each other from 0")
+        if b not in tok:
+            raise ValueError(f"sents[{k}] = ({a}, {b}) does not end on a token boundary")
+        cuts.append(tok[b])
+        end = b
+    if end != int(bounds[-1]):
+        raise ValueError(f"sents cover 0..{end}, not the whole text (0..{int(bounds[-1])})")
+    if len(cuts) <= 2:
+        return None
+    if heads is not None:
+        for s, e in pairwise(cuts):
+            for i in range(s, e):
+                if heads[i] and not s < heads[i] <= e:
+                    raise ValueError(f"heads[{i}] = {heads[i]} points outside its sentence (tokens {s + 1}..{e})")
+    return tuple(cuts)
+
+
 class Doc:
     """A lossless analysed text: the text, its int32 cut offsets and optional token annotations.
 
@@ -121,6 +149,9 @@ class Doc:
         One per token: 0 = root, else the 1-based index of the head token (as in CoNLL-U).
     ents : iterable of (start, end, type) or Entity, optional
         Character-offset spans on token boundaries, not overlapping (see :meth:`set_ents`).
+    sents : iterable of (start, end), optional
+        Sentence spans in character offsets, on token boundaries, covering the text in order
+        (default: the whole text is one sentence). Every head lies in its token's sentence.
 
     Raises
     ------
@@ -146,10 +177,11 @@ class Doc:
     """
 
     __slots__ = ("_text", "_bounds", "_pos", "_heads", "_deprels", "_ents", "_words", "_xpos", "_codes",
-                 "_pos_ids", "_pos_names", "_xpos_ids", "_xpos_names")
+                 "_pos_ids", "_pos_names", "_xpos_ids", "_xpos_names", "_sents")
     __hash__ = None  # mutable entities; equality compares content
 
-    def __init__(self, text: str, bounds, *, pos=None, heads=None, deprels=None, ents=None, xpos=None):
+    def __init__(self, text: str, bounds, *, pos=None, heads=None, deprels=None, ents=None, xpos=None,
+                 sents=None):
         self._text = check_str(text, "Doc")
         self._bounds = _check_bounds(bounds, len(text))
         n = len(self._bounds) - 1
@@ -162,6 +194,7 @@ class Doc:
         self._words: list[str] | None = None
         self._codes = self._pos_ids = self._pos_names = self._xpos_ids = self._xpos_names = None
         self._ents: tuple[Entity, ...] = ()
+        self._sents = None if sents is None else _check_sents(sents, self._bounds, self._heads)
         if ents is not None:
             self.set_ents(ents)
 
@@ -183,7 +216,41 @@ class Doc:
         self._xpos, self._xpos_ids, self._xpos_names = None, xpos_ids, xpos_names
         self._heads, self._deprels = heads, deprels
         self._words, self._ents = words, ()
+        self._sents = None
         return self
+
+    @classmethod
+    def _join(cls, text: str, docs: list["Doc"], starts: list[int], codes: np.ndarray | None = None) -> "Doc":
+        """One Doc of ``text`` from the Docs of its consecutive sentences (``docs[k]`` analyses
+        ``text[starts[k]:]``; together they cover the text): offsets and heads shifted, the
+        sentences kept as :attr:`sents`. Tag ids are kept when every Doc has them with the same names."""
+        bounds, heads, tok = [np.zeros(1, np.int32)], [], 0
+        for d, a in zip(docs, starts):
+            bounds.append(d._bounds[1:] + np.int32(a))
+            if d._heads is not None:
+                heads.extend(h + tok if h else 0 for h in d._heads)
+            tok += len(d)
+        layers = {}
+        for key in ("pos", "xpos"):
+            ids = [getattr(d, f"_{key}_ids") for d in docs]
+            names = getattr(docs[0], f"_{key}_names")
+            if all(x is not None for x in ids) and all(getattr(d, f"_{key}_names") is names for d in docs):
+                layers[f"{key}_ids"], layers[f"{key}_names"] = np.concatenate(ids), names
+            elif key == "pos" and all(d._tags() is not None for d in docs):
+                layers["pos"] = tuple(t for d in docs for t in d._tags())
+        doc = cls._trusted(text, np.concatenate(bounds), codes=codes, **layers,
+                           heads=tuple(heads) if all(d._heads is not None for d in docs) else None,
+                           deprels=tuple(r for d in docs for r in d._deprels)
+                           if all(d._deprels is not None for d in docs) else None)
+        if "xpos_ids" not in layers and all(d._xtags() is not None for d in docs):
+            doc._xpos = tuple(t for d in docs for t in d._xtags())
+        if len(docs) > 1:
+            cuts = np.cumsum([0] + [len(d) for d in docs])
+            doc._sents = tuple(int(c) for c in cuts)
+        ents = [(e.start + a, e.end + a, e.type) for d, a in zip(docs, starts) for e in d._ents]
+        if ents:
+            doc.set_ents(ents)
+        return doc
 
     @classmethod
     def from_words(cls, words: Iterable[str], pos=None, *, heads=None, deprels=None, ents=None) -> "Doc":
@@ -254,6 +321,33 @@ class Doc:
         """``(start, end)`` character offsets of each token."""
         return list(pairwise(self._bounds.tolist()))
 
+    def _sent_cuts(self) -> tuple[int, ...]:
+        return (0, len(self)) if self._sents is None else self._sents
+
+    @property
+    def sent_spans(self) -> list[tuple[int, int]]:
+        """``(start, end)`` character offsets of each sentence (one for the whole text unless the
+        Doc was built with sentences, as :func:`cnlp.parse` does)."""
+        b = self._bounds
+        return [(int(b[s]), int(b[e])) for s, e in pairwise(self._sent_cuts())]
+
+    @property
+    def sents(self) -> list["Doc"]:
+        """One Doc per sentence (:attr:`sent_spans`): its text, tokens and annotations, heads
+        numbered within the sentence; ``[self]`` when the Doc is one sentence."""
+        if self._sents is None:
+            return [self]
+        out = []
+        pos, xpos, b = self._tags(), self._xtags(), self._bounds
+        for s, e in pairwise(self._sents):
+            a, z = int(b[s]), int(b[e])
+            out.append(Doc(self._text[a:z], b[s:e + 1] - b[s],
+                           pos=None if pos is None else pos[s:e], xpos=None if xpos is None else xpos[s:e],
+                           heads=None if self._heads is None else [h - s if h else 0 for h in self._heads[s:e]],
+                           deprels=None if self._deprels is None else self._deprels[s:e],
+                           ents=[(x.start - a, x.end - a, x.type) for x in self._ents if a <= x.start < z]))
+        return out
+
     def set_ents(self, spans: Iterable) -> None:
         """Replace the entities by ``spans``: ``(start, end, type)`` tuples or :class:`Entity` objects.
 
@@ -311,7 +405,8 @@ class Doc:
             return NotImplemented
         return (self._text == other._text and np.array_equal(self._bounds, other._bounds)
                 and self._tags() == other._tags() and self._heads == other._heads
-                and self._deprels == other._deprels and self._ents == other._ents and self._xtags() == other._xtags())
+                and self._deprels == other._deprels and self._ents == other._ents and self._xtags() == other._xtags()
+                and self._sents == other._sents)
 
     def __repr__(self) -> str:
         t = self._text if len(self._text) <= 20 else self._text[:19] + "…"
@@ -340,8 +435,11 @@ class Doc:
         if xpos is not None:
             for tok, x in zip(tokens, xpos):
                 tok["xpos"] = x
-        return {"text": self._text, "layers": layers, "tokens": tokens,
-                "ents": [{"start": e.start, "end": e.end, "type": e.type, "text": e.text} for e in self._ents]}
+        out = {"text": self._text, "layers": layers, "tokens": tokens,
+               "ents": [{"start": e.start, "end": e.end, "type": e.type, "text": e.text} for e in self._ents]}
+        if self._sents is not None:        # more than one sentence
+            out["sents"] = [list(s) for s in self.sent_spans]
+        return out
 
     @classmethod
     def from_json(cls, d: Mapping) -> "Doc":
@@ -358,10 +456,11 @@ class Doc:
             layers = d.get("layers")
             layers = [k for k, vs in cols.items() if any(v is not None for v in vs)] if layers is None else layers
             cols = {k: (vs if k in layers else None) for k, vs in cols.items()}
+            sents = d.get("sents")
         except (KeyError, TypeError, AttributeError) as exc:
             raise ValueError(f"malformed Doc JSON: {exc!r}") from None
         doc = cls(text, bounds, pos=cols["pos"], heads=cols["head"], deprels=cols["deprel"], ents=spans,
-                  xpos=cols["xpos"])
+                  xpos=cols["xpos"], sents=sents)
         pairs = [*zip(tokens, doc.words), *zip(sorted(ents, key=lambda e: (e["start"], e["end"])),
                                                (e.text for e in doc._ents))]
         for item, real in pairs:
@@ -370,7 +469,9 @@ class Doc:
         return doc
 
     def to_conllu(self, *, upos: Mapping[str, str] | None = None, sent_id: str | None = None) -> str:
-        """The Doc as one CoNLL-U sentence, terminated by a blank line ("" if it has no word tokens).
+        """The Doc as CoNLL-U: one sentence per :attr:`sents` (with ``sent_id``, numbered
+        ``<sent_id>-1``, ``<sent_id>-2``, ... when there are several), each terminated by a blank
+        line ("" for a sentence without word tokens).
 
         With :attr:`xpos` set, ``pos`` goes to UPOS and ``xpos`` to XPOS. Otherwise POS tags go to
         XPOS; UPOS is ``_`` unless ``upos`` maps XPOS -> UPOS (unmapped tags: ``X``).
@@ -379,6 +480,9 @@ class Doc:
         next character exists and is not whitespace. Tabs and line breaks inside a token or in the
         ``# text`` comment are written as spaces; tokens and the comment are stripped.
         """
+        if self._sents is not None:
+            return "".join(d.to_conllu(upos=upos, sent_id=None if sent_id is None else f"{sent_id}-{k}")
+                           for k, d in enumerate(self.sents, 1))
         words = self.words
         keep = [i for i, w in enumerate(words) if not w.isspace()]
         if not keep:

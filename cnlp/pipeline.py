@@ -25,7 +25,7 @@ import numpy as np
 
 from .doc import Doc
 from .errors import check_str
-from .text import to_codes
+from .text import sentence_spans, to_codes
 
 __all__ = ["Pipeline", "SPACE_TAG"]
 
@@ -80,6 +80,11 @@ class Pipeline:
         Anything with ``bounds(text)``, e.g. ``cnlp.get_segmenter("crf")``.
     pos, ner, parser : optional
         Components as described in the module docstring. A parser needs ``pos`` (it reads the tags).
+    split : bool
+        Analyse each sentence of the text on its own (:func:`cnlp.text.sentence_spans`: after
+        。！？… and at line ends; not at ；) and return one Doc with :attr:`Doc.sents`; the parser's heads
+        stay within each sentence and the time is linear in the text. Default False: the text is
+        one sentence.
 
     Raises
     ------
@@ -103,7 +108,7 @@ class Pipeline:
     [['商品', '和', '服务'], []]
     """
 
-    def __init__(self, segmenter, *, pos=None, ner=None, parser=None):
+    def __init__(self, segmenter, *, pos=None, ner=None, parser=None, split: bool = False):
         for role, comp in (("segmenter", segmenter), ("pos", pos), ("ner", ner), ("parser", parser)):
             method, sig = _METHODS[role]
             if role != "segmenter" and comp is None:
@@ -116,6 +121,7 @@ class Pipeline:
         self.pos = pos
         self.ner = ner
         self.parser = parser
+        self.split = bool(split)
         #: a tagger that also gives language-specific tags (UPOS + XPOS)
         self._both = callable(getattr(pos, "predict_both", None))
         #: every component is one of cnlp's own: the data path runs on code points, offsets and tag ids
@@ -138,9 +144,18 @@ class Pipeline:
                 return False
         return self.parser is None or callable(getattr(self.parser, "parse_codes", None))
 
-    def __call__(self, text: str) -> Doc:
-        """Analyse one text (TypeError unless it is a str)."""
+    def __call__(self, text: str, *, split: bool | None = None) -> Doc:
+        """Analyse one text (TypeError unless it is a str); ``split`` overrides the pipeline's
+        (split into sentences or not)."""
         text = check_str(text, "Pipeline")
+        if self.split if split is None else split:
+            spans = sentence_spans(text, merge_blank=True, semicolons=False)
+            if len(spans) > 1:
+                docs = [self._call_one(text[a:b]) for a, b in spans]
+                return Doc._join(text, docs, [a for a, _ in spans])
+        return self._call_one(text)
+
+    def _call_one(self, text: str) -> Doc:
         if self._ids:
             return self._call_ids(text)
         return self._call_names(text)
@@ -391,13 +406,14 @@ TASKS = ("segment", "tag", "ner", "analyze", "parse")
 
 
 def build_pipeline(task: str, *, segmenter=None, pos=None, ner=None, parser=None, algorithm: str | None = None,
-                   user_dict=None, entities=None) -> Pipeline:
+                   user_dict=None, entities=None, split: bool = True) -> Pipeline:
     """The one builder of cnlp's pipelines (``cnlp.tag/analyze/ner/parse``, the CLI, batch and Dask).
 
     ``task``: ``"segment"`` (segmenter), ``"tag"`` (+ PKU POS tagger), ``"ner"`` (segmenter +
     entity recognizer, which tags the Doc's words with its cascade's POS tagger), ``"analyze"``
     (segmenter + POS tagger + entity recognizer, which reads the POS tags the pipeline has) or
-    ``"parse"`` (UD segmenter + UPOS/XPOS tagger + parser, the PKU guide tagger run once).
+    ``"parse"`` (UD segmenter + UPOS/XPOS tagger + parser, the PKU guide tagger run once, each
+    sentence on its own: ``split``, see :class:`Pipeline`).
     Components given are used as they are; the missing ones are the shipped models
     (:mod:`cnlp.models`), decoding with ``user_dict`` (a :class:`cnlp.dictionary.UserDictionary`)
     and, for NER, ``entities`` (a :class:`cnlp.entities.recognizer.EntityDictionary`). The segmenter of
@@ -411,7 +427,7 @@ def build_pipeline(task: str, *, segmenter=None, pos=None, ner=None, parser=None
     if task == "parse":
         return Pipeline(segmenter if segmenter is not None else models.ud_segmenter(),
                         pos=pos if pos is not None else models.ud_tagger(),
-                        parser=parser if parser is not None else models.parser())
+                        parser=parser if parser is not None else models.parser(), split=split)
     if task in ("ner", "analyze") and ner is None:
         ner = models.entity_recognizer(entities=entities, user_dict=user_dict)
     if segmenter is None:

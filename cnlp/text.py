@@ -65,21 +65,34 @@ def atom_ends(classes: np.ndarray) -> np.ndarray:
     return _atom_ends(classes, np.empty(classes.shape[0], np.int32))
 
 
-_SENT_END = set("。！？!?；;…\n")
+#: characters that end a sentence (full- and half-width forms); a run of them ends one sentence
+SENTENCE_END = "。｡︒！!﹗？?﹖；;﹔…⋯‼⁇⁈⁉"
+#: line ends (every one ends a sentence)
+LINE_END = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
+#: closing quotes and brackets: after a sentence end they stay with the sentence
+SENTENCE_CLOSERS = "”’」』）)】〕〗〙〛》〉］]｝}﹂﹄\"'"
+_SENT_END = frozenset(SENTENCE_END + LINE_END)
+_SEMICOLONS = "；;﹔"
+_SENT_END_NO_SEMICOLON = _SENT_END - frozenset(_SEMICOLONS)
+_CLOSERS = frozenset(SENTENCE_CLOSERS)
 
 
-def sentence_spans(text: str) -> list[tuple[int, int]]:
+def sentence_spans(text: str, *, merge_blank: bool = False, semicolons: bool = True) -> list[tuple[int, int]]:
     """Split ``text`` into sentence spans ``(start, end)`` covering it exactly.
 
-    A sentence ends after a run of 。！？!?；;…, or a newline; closing quotes and brackets
-    that follow stay with the sentence.
+    A sentence ends after a run of :data:`SENTENCE_END` characters (。！？；… and their
+    full/half-width variants) or line ends; closing quotes and brackets that follow stay with the
+    sentence. ``semicolons=False``: ；; do not end a sentence (as in the Universal Dependencies
+    treebanks, whose sentences often join clauses with ；). With ``merge_blank``, a span of whitespace only is joined to the sentence before it
+    (to the next one when it comes first), so every span has a non-space character unless the
+    text has none.
     """
     spans, start, i, n = [], 0, 0, len(text)
-    closers = set("”’」』）)】\"'")
+    ends, closers = (_SENT_END if semicolons else _SENT_END_NO_SEMICOLON), _CLOSERS
     while i < n:
-        if text[i] in _SENT_END:
+        if text[i] in ends:
             j = i + 1
-            while j < n and (text[j] in _SENT_END or text[j] in closers):
+            while j < n and (text[j] in ends or text[j] in closers):
                 j += 1
             spans.append((start, j))
             start = i = j
@@ -87,6 +100,20 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
             i += 1
     if start < n:
         spans.append((start, n))
+    if merge_blank and len(spans) > 1:
+        out: list[tuple[int, int]] = []
+        lead = None
+        for a, b in spans:
+            if text[a:b].isspace():
+                if out:
+                    out[-1] = (out[-1][0], b)
+                elif lead is None:
+                    lead = a
+                continue
+            if lead is not None:
+                a, lead = lead, None
+            out.append((a, b))
+        spans = out or [(0, n)]
     return spans
 
 

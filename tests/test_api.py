@@ -113,3 +113,15 @@ def test_functions_named_like_subpackages_survive_their_import():
     assert cnlp.ner.__module__ == "cnlp" and cnlp.parse.__module__ == "cnlp"
     import cnlp.segmentation.lattice as lattice          # the plain import form works too
     assert lattice.LatticeSegmenter and callable(cnlp.segment)
+
+
+def test_add_word_bad_pos_never_erases_the_tag():
+    import cnlp
+    try:
+        cnlp.add_word("测试词", pos="nz")
+        with pytest.raises(ValueError, match="unknown POS tag 'BOGUS'"):
+            cnlp.add_word("测试词", pos="BOGUS")
+        cnlp.add_word("测试词", freq=10)
+        assert ("测试词", "nz") in cnlp.tag("这是测试词")
+    finally:
+        cnlp.del_word("测试词")

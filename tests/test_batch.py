@@ -85,3 +85,24 @@ def test_dask_local_cluster_matches_serial():
         got = annotate_bag(db.from_sequence(LINES, npartitions=6), spec).compute()
         assert client.run(lambda: 1)
     assert got == serial
+
+
+def test_missing_main_guard_is_a_clear_error(tmp_path):
+    """A script that starts worker processes without ``if __name__ == "__main__":`` runs again in
+    each spawned worker: cnlp refuses there, and the caller's error names the guard."""
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+    (tmp_path / "big.txt").write_text("他在北京工作。\n" * 50, encoding="utf-8")
+    script = tmp_path / "noguard.py"
+    script.write_text(f"import sys; sys.path.insert(0, {str(Path(__file__).resolve().parents[1])!r})\n"
+                      "import cnlp\n"
+                      "print(sum(1 for _ in cnlp.segment_many(open('big.txt', encoding='utf-8'), n_jobs=2)))\n",
+                      encoding="utf-8")
+    t0 = time.perf_counter()
+    r = subprocess.run([sys.executable, str(script)], cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert r.returncode != 0 and time.perf_counter() - t0 < 120
+    last = r.stderr.strip().splitlines()[-1]
+    assert last.startswith("concurrent.futures.process.BrokenProcessPool") and '__name__ == "__main__"' in last
+    assert "RuntimeError: cnlp: n_jobs=2 started worker processes from a worker process" in r.stderr

@@ -207,3 +207,40 @@ def test_discover_bar_on_a_terminal_and_quiet(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(sys, "stderr", tty2)
     assert main(["discover", "--min-freq", "2", "-q", str(f)]) == 0
     assert tty2.getvalue() == ""
+
+
+def test_parse_refuses_before_loading_models(tmp_path, capsys, monkeypatch):
+    from cnlp import models
+    monkeypatch.setattr(models, "parser", lambda *a, **k: pytest.fail("a model was loaded"))
+    code, _, err = run(["parse", "--beam", "0"], capsys, monkeypatch)
+    assert code == 2 and err.strip() == "cnlp parse: error: --beam must be >= 1, got 0"
+    code, _, err = run(["parse", str(tmp_path / "missing.txt")], capsys, monkeypatch)
+    assert code == 1 and len(err.splitlines()) == 1 and "missing.txt" in err
+
+
+@pytest.mark.parametrize("argv, msg", [
+    (["segment", "-a", "fmm", "--model", "M"], "-a/--algorithm fmm and --model M both choose the segmenter"),
+    (["segment", "--dictionary", "D", "--model", "M"], "--dictionary and --model both choose the segmenter"),
+    (["segment", "-a", "crf", "--dictionary", "D"], "--dictionary replaces the dictionary of the max-match"),
+    (["segment", "--pure"], "--pure applies to --dictionary"),
+    (["tag", "-a", "fmm", "--segmenter", "M"], "-a/--algorithm fmm and --segmenter M both choose the segmenter"),
+])
+def test_conflicting_segmenter_options_exit_2(argv, msg, capsys, monkeypatch):
+    code, out, err = run(argv, capsys, monkeypatch, stdin="研究\n".encode())
+    assert code == 2 and out == "" and len(err.splitlines()) == 1 and msg in err
+
+
+def test_segment_dictionary_accepts_a_bundle(tmp_path, capsys, monkeypatch):
+    words = tmp_path / "words.txt"
+    words.write_text("商品\n服务\n研究生\n生命\n起源\n研究\n", encoding="utf-8")
+    bundle = tmp_path / "dict"
+    assert run(["train", "dict", "--corpus", str(words), "--format", "words", "--out", str(bundle)],
+               capsys, monkeypatch)[0] == 0
+    text = "研究生命起源商品和服务\n".encode()
+    got = {}
+    for d in (words, bundle):
+        code, got[d], _ = run(["segment", "--dictionary", str(d)], capsys, monkeypatch, stdin=text)
+        assert code == 0
+    assert got[words] == got[bundle] == "研究 生命 起源 商品 和 服务\n"
+    code, _, err = run(["segment", "--model", str(bundle)], capsys, monkeypatch, stdin=text)
+    assert code == 1 and "give it with --dictionary" in err

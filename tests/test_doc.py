@@ -293,3 +293,22 @@ def test_xpos_column_round_trips_and_goes_to_conllu():
                                                heads=[2, 0, 2], deprels=["nsubj", "root", "obj"])
     with pytest.raises(ValueError, match="xpos needs pos"):
         Doc("我", [0, 1], xpos=["PRP"])
+
+
+def test_doc_sentences_round_trip():
+    words = ["他", "来", "。", "我", "走", "。"]
+    doc = Doc.from_words(words, pos=["PRON", "VERB", "PUNCT"] * 2, heads=[2, 0, 2, 5, 0, 5],
+                         deprels=["nsubj", "root", "punct"] * 2)
+    assert doc.sent_spans == [(0, 6)] and doc.sents == [doc] and "sents" not in doc.to_json()
+    two = Doc(doc.text, doc.bounds, pos=doc.pos, heads=doc.heads, deprels=doc.deprels, sents=[(0, 3), (3, 6)])
+    assert two.sent_spans == [(0, 3), (3, 6)] and two != doc
+    assert [s.heads for s in two.sents] == [[2, 0, 2], [2, 0, 2]]
+    assert two.to_json()["sents"] == [[0, 3], [3, 6]] and Doc.from_json(two.to_json()) == two
+    assert two.to_conllu(sent_id="d").count("# text = ") == 2 and "# sent_id = d-2" in two.to_conllu(sent_id="d")
+    assert two.to_conllu() == "".join(s.to_conllu() for s in two.sents)
+    with pytest.raises(ValueError, match="outside its sentence"):
+        Doc(doc.text, doc.bounds, heads=[2, 0, 2, 2, 0, 5], sents=[(0, 3), (3, 6)])
+    with pytest.raises(ValueError, match="token boundary"):
+        Doc("他来。", [0, 2, 3], sents=[(0, 1), (1, 3)])
+    with pytest.raises(ValueError, match="whole text"):
+        Doc(doc.text, doc.bounds, sents=[(0, 3)])

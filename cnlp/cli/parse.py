@@ -1,18 +1,23 @@
-"""``cnlp parse``: dependency-parse raw text (one sentence per line) or pre-tokenized CoNLL-U.
+"""``cnlp parse``: dependency-parse raw text or pre-tokenized CoNLL-U.
 
-Raw text: every input line gives exactly one output sentence (UD segmenter -> UPOS/XPOS tagger ->
-parser; whitespace is never a word). ``--pretokenized``: the input is CoNLL-U; word forms,
+Raw text: every input line is split into sentences (:func:`cnlp.text.sentence_spans`, as
+:func:`cnlp.parse` does; ``--no-split``: the line is one sentence), and every sentence gives one
+output sentence (UD segmenter -> UPOS/XPOS tagger -> parser; whitespace is never a word); an
+empty line gives one empty sentence. ``--pretokenized``: the input is CoNLL-U; word forms,
 sentence order and comment lines are kept, every other column is predicted (input values ignored).
 """
 from __future__ import annotations
 
 import argparse
+import errno
 import json
+import os
 import sys
 
 from ..corpus.readers import iter_lines, iter_stream_lines
 from .. import models
-from ..errors import CnlpError
+from ..errors import CnlpError, UsageError
+from ..text import sentence_spans
 from ..parsing.conllu import UDSentence, format_ud, read_ud_stream
 from ..parsing.frontend import UDTagger
 from ..parsing.parser import ArcHybridParser
@@ -25,7 +30,10 @@ def add_parse_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("files", nargs="*", metavar="FILE", help="input files (default: stdin)")
     parser.add_argument("--format", choices=["conllu", "json"], default="conllu")
     parser.add_argument("--pretokenized", action="store_true", help="input is CoNLL-U: keep its words")
-    parser.add_argument("--beam", type=int, default=None, help="beam width (default: the model's; 1 = greedy)")
+    parser.add_argument("--no-split", dest="split", action="store_false",
+                        help="raw text: parse each line as one sentence as given (default: split each line "
+                             "into sentences after 。！？… and their full/half-width forms, not at ；)")
+    parser.add_argument("--beam", type=int, default=None, help="beam width >= 1 (default: the model's; 1 = greedy)")
     parser.add_argument("--model", "--parser", metavar="DIR", dest="parser", default=None,
                         help="parser model (default: shipped data/dep)")
     parser.add_argument("--tagger", metavar="DIR", default=None, help="UPOS tagger model (default: data/ud_pos)")
@@ -75,10 +83,28 @@ def _sentences(args):
             yield from read_ud_stream(lines, "<stdin>" if path == "-" else path, need_heads=False)
         else:
             for lineno, line in lines:
-                yield line
+                if not args.split:
+                    yield line
+                    continue
+                for a, b in sentence_spans(line, merge_blank=True, semicolons=False) or [(0, len(line))]:
+                    yield line[a:b]
+
+
+def _check(args) -> None:
+    """What can be refused before any model is loaded: option values and missing input files."""
+    if args.beam is not None and args.beam < 1:
+        raise UsageError(f"--beam must be >= 1, got {args.beam}")
+    if args.pretokenized and not args.split:
+        raise UsageError("--no-split applies to raw text; --pretokenized input keeps its sentences")
+    for path in args.files:
+        if path != "-" and not os.path.isfile(path):
+            if os.path.isdir(path):
+                raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), path)
+            raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), path)
 
 
 def parse_main(args) -> int:
+    _check(args)
     seg, tagger, parser = load_components(args, segmenter=not args.pretokenized)
     if args.treebank:
         try:                                     # an unknown style: one error line, not a traceback

@@ -22,9 +22,11 @@ def add_parsers(sub) -> None:
     s.add_argument("files", nargs="*", help="input files (default: stdin)")
     s.add_argument("-a", "--algorithm", choices=sorted(registry.SEGMENTERS), default=None,
                    help=f"segmentation algorithm (default: {registry.DEFAULT_SEGMENTER})")
-    s.add_argument("--dictionary", help="dictionary file replacing the default (max-match algorithms)")
+    s.add_argument("--dictionary", metavar="PATH",
+                   help="a word list (text file) or a dictionary bundle directory (from cnlp train dict) for a "
+                        "max-match segmenter: bimm unless -a fmm|bmm|bimm is given; not with --model")
     s.add_argument("--model", metavar="DIR", dest="seg_model",
-                   help="a segmenter model directory (from cnlp train cws|hmm|bigram)")
+                   help="a segmenter model directory (from cnlp train cws|hmm|bigram); not with -a or --dictionary")
     s.add_argument("--mode", choices=["default", "search"], default="default",
                    help="search: each word of 3+ characters is preceded by the dictionary words inside it "
                         "(2+ characters), as jieba's cut_for_search; the default words are all there")
@@ -41,7 +43,7 @@ def add_parsers(sub) -> None:
                    help=f"segmentation algorithm (default: {registry.DEFAULT_SEGMENTER})")
     g.add_argument("--model", metavar="DIR", help="a POS tagger model directory (from cnlp train pos)")
     g.add_argument("--segmenter", metavar="DIR", dest="seg_model",
-                   help="a segmenter model directory (from cnlp train cws|hmm|bigram)")
+                   help="a segmenter model directory (from cnlp train cws|hmm|bigram); not with -a")
     g.add_argument("--user-dict", action="append", metavar="PATH",
                    help="user dictionary (repeatable); a word's POS column fixes its tag")
     g.add_argument("--format", choices=["pd98", "conllu", "json"], default="pd98",
@@ -75,23 +77,54 @@ def _cli_user_dict(args):
     return ud
 
 
+def check_segmenter_options(args) -> None:
+    """:class:`UsageError` for segmenter options that contradict each other (one line, exit 2):
+    ``-a`` with a model directory, ``--dictionary`` with ``--model`` or with a statistical
+    ``-a``, ``--pure`` without ``--dictionary``."""
+    model_opt = "--model" if args.command == "segment" else "--segmenter"
+    if getattr(args, "seg_model", None):
+        if args.algorithm:
+            raise UsageError(f"-a/--algorithm {args.algorithm} and {model_opt} {args.seg_model} both choose the "
+                             f"segmenter: give one of them")
+        if args.dictionary:
+            raise UsageError(f"--dictionary and {model_opt} both choose the segmenter: give one of them "
+                             f"(--dictionary makes a max-match segmenter over the word list)")
+    if args.dictionary and (args.algorithm or "bimm") not in ("fmm", "bmm", "bimm"):
+        raise UsageError(f"--dictionary replaces the dictionary of the max-match segmenters (fmm, bmm, bimm), "
+                         f"not of {args.algorithm!r}")
+    if args.pure and not args.dictionary:
+        raise UsageError("--pure applies to --dictionary (a max-match segmenter over your word list)")
+
+
+def _load_dictionary(path, pure: bool):
+    """A word list file or a dictionary bundle directory (``cnlp train dict``)."""
+    import os
+    from ..dictionary import Dictionary
+    if os.path.isdir(path):
+        d = Dictionary.load(path)
+        if pure and d.folded:
+            raise UsageError(f"--pure: the dictionary bundle {path} was built with width folding "
+                             f"(give the word list file instead)")
+        return d
+    return Dictionary.load_text(path, fold=not pure)
+
+
 def _build_segmenter(args):
     from .. import get_segmenter
+    check_segmenter_options(args)
     if args.dictionary:
-        from ..dictionary import Dictionary
         from ..segmentation.maxmatch import MaxMatchSegmenter
         algo = args.algorithm or "bimm"
-        if algo not in ("fmm", "bmm", "bimm"):
-            raise SystemExit(f"cnlp segment: --dictionary replaces the dictionary of the max-match "
-                             f"segmenters (fmm, bmm, bimm), not of {algo!r}")
-        seg = MaxMatchSegmenter(Dictionary.load_text(args.dictionary, fold=not args.pure),
+        seg = MaxMatchSegmenter(_load_dictionary(args.dictionary, args.pure),
                                direction={"fmm": "forward", "bmm": "backward"}.get(algo, "both"),
                                 atoms=not args.pure)
     elif getattr(args, "seg_model", None):
         seg = registry.load(args.seg_model)
         if not callable(getattr(seg, "segment", None)):
             opt = "--model" if args.command == "segment" else "--segmenter"
-            raise CnlpError(f"{opt} {args.seg_model} holds a {type(seg).__name__}, not a segmenter")
+            hint = " (a dictionary bundle: give it with --dictionary)" \
+                if type(seg).__name__ == "Dictionary" and args.command == "segment" else ""
+            raise CnlpError(f"{opt} {args.seg_model} holds a {type(seg).__name__}, not a segmenter{hint}")
     else:
         seg = get_segmenter(args.algorithm)
     for path in args.user_dict or []:
@@ -207,6 +240,7 @@ def _batched(args, spec) -> bool:
 
 def cmd_segment(args) -> int:
     check_output(args)
+    check_segmenter_options(args)
     if not args.dictionary and args.mode != "search" and _jobs(args) > 1:
         # the workers load the model: this process only reads, orders and writes
         from ..batch import AnnotatorSpec

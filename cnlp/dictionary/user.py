@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import threading
+import warnings
 from typing import Iterable, Iterator
 
 import numpy as np
@@ -27,6 +28,7 @@ from ..errors import check_str
 from ..text import fold_str
 from ._user_kernels import (FORCE, PREFER, SUGGEST, bmes_user_constraints, edge_bias, match_spans,
                             merge_preferred)
+from .tags import check_pos
 from .trie import Dictionary, build_trie_arrays, check_freq, read_dictionary_text
 
 __all__ = ["UserDictionary", "LayeredDictionary", "as_user_dictionary", "layered", "bmes_mask", "bmes_bias",
@@ -68,7 +70,9 @@ class UserDictionary:
     [(1, 4, True)]
     """
 
-    def __init__(self, words: Iterable[str] = (), *, mode: str | None = None):
+    def __init__(self, words: Iterable[str] = (), *, mode: str | None = None, pku_pos: bool = True):
+        #: ``pos`` must be a PKU tag (False: any label, e.g. the entity types of an EntityDictionary)
+        self.pku_pos = pku_pos
         self._entries: dict[str, tuple[int | None, str | None, str]] = {}
         self._lock = threading.RLock()
         fork_safe(self)
@@ -83,7 +87,8 @@ class UserDictionary:
     def add_word(self, word: str, freq: int | None = None, pos: str | None = None, *,
                  mode: str | None = None) -> None:
         """Add ``word`` (or update it). ``mode=None``: ``prefer`` for a new word, the word's
-        current mode otherwise; ``freq``/``pos`` None keep the current ones."""
+        current mode otherwise; ``freq``/``pos`` None keep the current ones. ``pos`` must be a PKU
+        tag (:data:`cnlp.pos.tags.PKU_TAGS`; ValueError otherwise, the entry left unchanged)."""
         check_str(word, "add_word")
         if mode is not None and mode not in MODES:
             raise ValueError(f"unknown mode {mode!r}; choose one of {list(MODES)}")
@@ -91,6 +96,8 @@ class UserDictionary:
             check_freq(freq)
         if pos is not None and not isinstance(pos, str):
             raise TypeError(f"add_word() expects pos as str or None, got {type(pos).__name__}")
+        if pos is not None and self.pku_pos:
+            check_pos(pos, word)           # before any change: a bad tag never replaces a good one
         w = fold_str(word)
         if not w:
             raise ValueError("cannot add an empty word")
@@ -115,7 +122,7 @@ class UserDictionary:
             self.add_word(w, f, p, mode=m)
 
     def copy(self) -> "UserDictionary":
-        ud = UserDictionary()
+        ud = UserDictionary(pku_pos=self.pku_pos)
         with self._lock:
             ud._entries = dict(self._entries)
         return ud
@@ -128,11 +135,21 @@ class UserDictionary:
 
     def update_from_file(self, path, *, mode: str | None = None, lenient: bool = False) -> None:
         """Add the entries of a ``word [freq] [pos] [force|prefer|suggest]`` file; ``mode`` is the
-        mode of entries without a mode column (None: see the class docstring)."""
+        mode of entries without a mode column (None: see the class docstring). A ``pos`` that is not
+        a PKU tag is a ValueError naming the file and the word (``lenient``: a warning, and the
+        word is added without it)."""
         path = os.fspath(path)
         for word, freq, dist, m in read_dictionary_text(path, format="words", lenient=lenient,
                                                         extra_columns=True):
             pos = next(iter(dist)) if dist else None
+            if pos is not None and self.pku_pos:
+                try:
+                    check_pos(pos, word)
+                except ValueError as e:
+                    if not lenient:
+                        raise ValueError(f"{path}: {e}") from None
+                    warnings.warn(f"{path}: {e}; the word is added without it", stacklevel=2)
+                    pos = None
             self.add_word(word, freq, pos, mode=m or mode)
 
     def merged_with_file(self, path) -> "UserDictionary":

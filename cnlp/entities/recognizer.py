@@ -47,7 +47,7 @@ class EntityDictionary:
     """
 
     def __init__(self):
-        self._ud = UserDictionary()
+        self._ud = UserDictionary(pku_pos=False)      # its "pos" is the entity type
 
     def add_entity(self, text: str, type: str, *, mode: str = "suggest") -> None:
         check_str(text, "add_entity")

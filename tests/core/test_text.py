@@ -70,3 +70,13 @@ def test_cut_with_separator_in_text():
     s = "a\uffffb中文字符串测试"
     b = np.array([0, 1, 2, 3, 4, 5, 6, 7, 8, 10], np.int32)
     assert cut(s, T.to_codes(s), b) == [s[i:j] for i, j in zip(b[:-1], b[1:])]
+
+
+def test_sentence_spans_variants_and_blank_merge():
+    s = "好！你呢？？我｡很好；走吧……」还有\r\n下一行"
+    assert [s[a:b] for a, b in T.sentence_spans(s)] == ["好！", "你呢？？", "我｡", "很好；", "走吧……」", "还有\r\n", "下一行"]
+    s = " \n他说。 \n"
+    assert [s[a:b] for a, b in T.sentence_spans(s)] == [" \n", "他说。", " \n"]
+    assert [s[a:b] for a, b in T.sentence_spans(s, merge_blank=True)] == [" \n他说。 \n"]
+    assert T.sentence_spans("甲；乙。", semicolons=False) == [(0, 4)]
+    assert T.sentence_spans("", merge_blank=True) == [] and T.sentence_spans("  ", merge_blank=True) == [(0, 2)]

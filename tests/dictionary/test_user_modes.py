@@ -163,3 +163,22 @@ def test_random_user_words_never_lose_text_and_batch_equals_line_by_line():
                 for s, e, forced in ud.constraints_in(t):
                     if forced and not any(0x300 <= ord(c) <= 0x36F for c in t[s:e + 1]):
                         assert s in offs and e in offs, (a, t, t[s:e], words)
+
+
+def test_unknown_pos_is_refused_and_keeps_the_earlier_tag(tmp_path):
+    import warnings
+    from cnlp.dictionary import UserDictionary
+    ud = UserDictionary()
+    ud.add_word("测试词", pos="nz")
+    with pytest.raises(ValueError, match=r"unknown POS tag 'BOGUS'.*PKU_TAGS"):
+        ud.add_word("测试词", 5, pos="BOGUS")
+    ud.add_word("测试词")                          # no pos: keeps the tag
+    assert ud.get("测试词") == (None, "nz", "prefer")
+    f = tmp_path / "user.txt"
+    f.write_text("好词 3 nz\n坏词 3 BOGUS\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"user.txt: unknown POS tag 'BOGUS' for '坏词'"):
+        UserDictionary.load(f)
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        ud = UserDictionary.load(f, lenient=True)
+    assert ud.get("坏词") == (3, None, "prefer") and ud.get("好词")[1] == "nz" and "BOGUS" in str(w[0].message)

@@ -454,3 +454,57 @@ def test_default_ud_pipeline():
         if keep:
             heads = [doc.heads[i] for i in keep]
             assert sum(h == 0 for h in heads) == 1
+
+
+def test_cli_raw_splits_sentences(tiny_models, monkeypatch, capsys):
+    d = tiny_models
+    argv = ["--parser", str(d / "dep"), "--tagger", str(d / "upos"), "--segmenter", str(d / "cws"),
+            "--format", "json"]
+    text = "他喜欢北京。我爱上海！“好吗？”他说\n\n"
+    rows = [json.loads(x) for x in _run(argv, text, monkeypatch, capsys).splitlines()]
+    assert ["".join(r["words"]) for r in rows] == ["他喜欢北京。", "我爱上海！", "“好吗？”", "他说", ""]
+    for r in rows[:-1]:
+        _check_tree(r["heads"], r["deprels"], len(r["words"]))
+    rows = [json.loads(x) for x in _run(argv + ["--no-split"], text, monkeypatch, capsys).splitlines()]
+    assert len(rows) == 2 and "".join(rows[0]["words"]) == text.split("\n")[0]
+    conllu = _run(argv[:-2], "他喜欢北京。我爱上海。\n", monkeypatch, capsys)
+    assert "# sent_id = 2\n# text = 我爱上海。" in conllu
+
+
+@pytest.mark.skipif(not _shipped(), reason="shipped UD models not built (see docs/parser.md)")
+def test_parse_splits_sentences_one_root_each():
+    import cnlp
+    text = "他喜欢北京。我爱上海！\n“你好吗？”他问。  然后……走了"
+    doc = cnlp.parse(text)
+    assert [text[a:b] for a, b in doc.sent_spans] == ["他喜欢北京。", "我爱上海！\n", "“你好吗？”", "他问。",
+                                                      "  然后……", "走了"]
+    for (a, b), s in zip(doc.sent_spans, doc.sents):
+        assert s.text == text[a:b]
+        assert sum(h == 0 for t, h in zip(s.words, s.heads) if not t.isspace()) == 1
+    k = 0
+    for s in doc.sents:                            # heads stay inside each sentence
+        assert all(h == 0 or k < h <= k + len(s) for h in doc.heads[k:k + len(s)])
+        k += len(s)
+    assert doc.to_conllu().count("# text = ") == 6
+    assert cnlp.parse(text, split=False).sent_spans == [(0, len(text))]
+    semi = "一方面加强防务；一方面施加压力。"           # ； joins clauses of one UD sentence
+    assert cnlp.parse(semi).sent_spans == [(0, len(semi))]
+    one = "他喜欢北京。"                             # one sentence: the Doc of the unsplit parse
+    assert cnlp.parse(one) == cnlp.parse(one, split=False)
+    assert cnlp.parse(one).to_json() == cnlp.parse(one, split=False).to_json()
+    assert "sents" not in cnlp.parse(one).to_json() and cnlp.parse("").words == []
+
+
+@pytest.mark.skipif(not _shipped(), reason="shipped UD models not built (see docs/parser.md)")
+def test_parse_time_linear_in_sentences():
+    import time
+    import cnlp
+    unit = "他喜欢北京，也喜欢上海和广州的朋友们。"
+    cnlp.parse(unit * 5)
+    times = []
+    for n in (20, 160):
+        t0 = time.perf_counter()
+        doc = cnlp.parse(unit * n)
+        times.append(time.perf_counter() - t0)
+        assert len(doc.sent_spans) == n
+    assert times[1] < 8 * times[0] * 3          # linear (8x the text), with room for a noisy machine
