@@ -9,7 +9,7 @@ whole file (19,484 lines, 1,121,447 tokens).
 """
 from __future__ import annotations
 
-__all__ = ["PKU_TAGS", "check_pos"]
+__all__ = ["PKU_TAGS", "check_pos", "is_pku_tag"]
 
 PKU_TAGS: tuple[str, ...] = (
     "Ag",   # adjective morpheme (bound adjectival character, e.g. 奇)            321
@@ -59,6 +59,11 @@ PKU_TAGS: tuple[str, ...] = (
 )
 
 _TAGS = frozenset(PKU_TAGS)
+
+
+def is_pku_tag(pos) -> bool:
+    """True when ``pos`` is one of :data:`PKU_TAGS`."""
+    return pos in _TAGS
 
 
 def check_pos(pos: str, word: str) -> str:

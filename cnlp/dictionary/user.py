@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import os
 import threading
-import warnings
 from typing import Iterable, Iterator
 
 import numpy as np
@@ -28,7 +27,7 @@ from ..errors import check_str
 from ..text import fold_str
 from ._user_kernels import (FORCE, PREFER, SUGGEST, bmes_user_constraints, edge_bias, match_spans,
                             merge_preferred)
-from .tags import check_pos
+from .tags import check_pos, is_pku_tag
 from .trie import Dictionary, build_trie_arrays, check_freq, read_dictionary_text
 
 __all__ = ["UserDictionary", "LayeredDictionary", "as_user_dictionary", "layered", "bmes_mask", "bmes_bias",
@@ -136,20 +135,14 @@ class UserDictionary:
     def update_from_file(self, path, *, mode: str | None = None, lenient: bool = False) -> None:
         """Add the entries of a ``word [freq] [pos] [force|prefer|suggest]`` file; ``mode`` is the
         mode of entries without a mode column (None: see the class docstring). A ``pos`` that is not
-        a PKU tag is a ValueError naming the file and the word (``lenient``: a warning, and the
-        word is added without it)."""
+        a PKU tag (jieba's ``nrt``, ``eng``, ..., a label of your own) does not stop the file from
+        loading: the word is added without it, and a tag it had before is kept."""
         path = os.fspath(path)
         for word, freq, dist, m in read_dictionary_text(path, format="words", lenient=lenient,
                                                         extra_columns=True):
             pos = next(iter(dist)) if dist else None
-            if pos is not None and self.pku_pos:
-                try:
-                    check_pos(pos, word)
-                except ValueError as e:
-                    if not lenient:
-                        raise ValueError(f"{path}: {e}") from None
-                    warnings.warn(f"{path}: {e}; the word is added without it", stacklevel=2)
-                    pos = None
+            if pos is not None and self.pku_pos and not is_pku_tag(pos):
+                pos = None
             self.add_word(word, freq, pos, mode=m or mode)
 
     def merged_with_file(self, path) -> "UserDictionary":
