@@ -46,7 +46,8 @@ def floor_of(mod: str) -> int:
         return 7
     if top == "train":
         return 6
-    if top in ("segment", "segmenters", "pos", "ner", "entities", "parse", "depparse", "extract", "classify"):
+    if top in ("segment", "segmentation", "segmenters", "pos", "ner", "entities", "parse", "parsing", "depparse",
+               "extract", "classify"):
         return 5
     if top in ("sequence", "tagset", "linear_tagger"):
         return 4
