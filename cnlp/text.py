@@ -59,6 +59,11 @@ def fold_str(text: str) -> str:
     return text.translate(FOLD_TRANSLATE)
 
 
+#: :func:`fold_str` under the name the dictionaries and corpus statistics use for a folded word
+#: (a dictionary key); re-exported by :mod:`cnlp.dictionary.trie`
+fold_key = fold_str
+
+
 def atom_ends(classes: np.ndarray) -> np.ndarray:
     """int32 array: end offset of the atom (digit/Latin run or whitespace run) starting at each index."""
     classes = np.ascontiguousarray(classes, dtype=np.int8)

@@ -29,7 +29,7 @@ from typing import Iterable, Iterator
 import marisa_trie
 import numpy as np
 
-from ..text import trie_get
+from ..text import fold_key, trie_get
 from ..errors import ModelFormatError
 from ..io import guard_load, load_bundle, save_bundle
 from .._tagset_kernels import BMES_BOS, BMES_EOS, BMES_LABELS
@@ -494,8 +494,6 @@ def _folded_doc_freqs(wid: dict, remap, tok_doc, tok_word, doc_freqs) -> np.ndar
     Only words whose fold class has several members differ from ``doc_freqs``; their tokens are
     recounted with the class id in place of the word id.
     """
-    from ..dictionary.trie import fold_key      # str.translate form of cnlp.text.fold_str
-
     out = doc_freqs.copy()
     groups: dict[str, set[int]] = {}                     # folded form -> provisional ids (``wid``)
     for w, k in wid.items():

@@ -18,7 +18,7 @@ import numpy as np
 
 from ..errors import CorpusFormatError, ModelFormatError
 from ..io import INT, LIST, STR, Arr, Field, guard_load, load_bundle, save_bundle
-from ..text import FOLD_TRANSLATE, fold_width, to_codes, trie_get
+from ..text import FOLD_TRANSLATE, fold_key, fold_width, to_codes, trie_get  # noqa: F401 (fold_key re-exported)
 from ._kernels import (MAX_NODES, TrieArrays, build_edges, build_hash, count_matches, empty_trie, fill_matches,
                        nb_prefix_matches, walk_backward, walk_forward)
 
@@ -51,14 +51,11 @@ def check_freq(f, what: str = "freq") -> int:
     if isinstance(f, bool) or not isinstance(f, (int, np.integer)) or not 0 <= f <= MAX_FREQ:
         raise ValueError(f"{what} must be an int in [0, {MAX_FREQ}], got {f!r}")
     return int(f)
+
+
 # str.translate form of cnlp.text.fold_str (full-width ASCII -> half width, ideographic space ->
 # space, ASCII upper -> lower, traditional -> simplified): ~10x faster per word than an array round trip
 _FOLD = FOLD_TRANSLATE
-
-
-def fold_key(word: str) -> str:
-    """``cnlp.text.fold_str(word)``, computed with ``str.translate``."""
-    return word.translate(_FOLD)
 
 
 def build_trie_arrays(words: list[str], ids, *, reverse: bool = False) -> TrieArrays:
