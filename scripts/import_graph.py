@@ -47,7 +47,7 @@ def floor_of(mod: str) -> int:
     if top == "train":
         return 6
     if top in ("segment", "segmentation", "segmenters", "pos", "ner", "entities", "parse", "parsing", "depparse",
-               "extract", "classify"):
+               "extract", "classify", "eval_files"):
         return 5
     if top in ("sequence", "tagset", "linear_tagger"):
         return 4

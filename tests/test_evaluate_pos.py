@@ -6,7 +6,8 @@ import math
 import pytest
 
 from cnlp.errors import CorpusFormatError
-from cnlp.evaluate import SpanTagEvaluator, TagEvaluator, eval_pos_cli, evaluate_pos_files
+from cnlp.eval_files import eval_pos_cli, evaluate_pos_files
+from cnlp.evaluate import SpanTagEvaluator, TagEvaluator
 
 
 # ---------------------------------------------------------------------------------- TagEvaluator

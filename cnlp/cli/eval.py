@@ -38,9 +38,9 @@ def cmd_eval(args) -> int:
 
 
 def _eval(args) -> int:
-    from ..evaluate import evaluate_files
+    from ..eval_files import evaluate_files
     if args.task == "ner":
-        from ..evaluate import eval_ner_cli
+        from ..eval_files import eval_ner_cli
         print(eval_ner_cli(args.gold, args.pred))
         return 0
     if args.task == "dep":
@@ -48,7 +48,7 @@ def _eval(args) -> int:
         print(eval_dep_cli(args.gold, args.pred))
         return 0
     if args.task == "pos":
-        from ..evaluate import eval_pos_cli
+        from ..eval_files import eval_pos_cli
         print(eval_pos_cli(args.gold, args.pred, args.words))
         return 0
     res = evaluate_files(args.gold, args.pred, args.words)

@@ -1,4 +1,5 @@
-"""The PKU part-of-speech tag set of People's Daily 1998-01, the coarse mapping, input checks.
+"""The PKU part-of-speech tag set of People's Daily 1998-01, the coarse mapping (:func:`cnlp.evaluate.coarse`,
+re-exported), input checks.
 
 :data:`PKU_TAGS` lists exactly the 44 tags that occur in ``pd1998/199801.txt`` (counted with
 :func:`cnlp.corpus.readers.read_pd98`, compounds flattened), in ``sorted()`` order, which is
@@ -10,18 +11,9 @@ whole file (19,484 lines, 1,121,447 tokens).
 from __future__ import annotations
 
 from ..dictionary.tags import PKU_TAGS  # noqa: F401  (defined on the dictionary floor: user words carry these tags)
+from ..evaluate import coarse  # noqa: F401  (the coarse mapping lives with the evaluators that use it)
 
 __all__ = ["PKU_TAGS", "coarse", "check_words"]
-
-
-
-def coarse(tag: str) -> str:
-    """The coarse tag: the first letter, lower-cased (``nr`` -> ``n``, ``Vg`` -> ``v``, ``vn`` -> ``v``).
-
-    This is the mapping used to compare with taggers whose tag sets only approximate PKU's
-    (jieba, THULAC). ``coarse("") == ""``.
-    """
-    return tag[:1].lower()
 
 
 def check_words(words, func: str = "pos_tag") -> list[str]:

@@ -1,7 +1,8 @@
 import pytest
 
 from cnlp.errors import CorpusFormatError
-from cnlp.evaluate import SegEvaluator, evaluate_files
+from cnlp.eval_files import evaluate_files
+from cnlp.evaluate import SegEvaluator
 
 
 def test_scores_by_hand():

@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given, strategies as st
 
 from cnlp.errors import CorpusFormatError, ModelFormatError
-from cnlp.evaluate import EntityEvaluator, evaluate_ner_files
+from cnlp.eval_files import evaluate_ner_files
+from cnlp.evaluate import EntityEvaluator
 from cnlp.entities.data import bio_tags, pd98_entities, read_bio, spans_of_tags, write_bio
 from cnlp.entities.features import EntityLexicon, NERFeatures
 from cnlp.entities.recognizer import EntityDictionary, EntityRecognizer

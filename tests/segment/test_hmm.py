@@ -115,7 +115,7 @@ def test_train_cli_sighan(tmp_path):
 @pytest.mark.corpus
 @pytest.mark.parametrize("factory", [default_hmm, default_hmm2])
 def test_shipped_models_on_pku_sample(factory, corpora):
-    from cnlp.evaluate import evaluate_files
+    from cnlp.eval_files import evaluate_files
     seg = factory()
     gold = (corpora / "sighan2005" / "pku_test_gold.utf8").read_text("utf-8").splitlines()[:300]
     raw = (corpora / "sighan2005" / "pku_test.utf8").read_text("utf-8").splitlines()[:300]
