@@ -19,8 +19,8 @@ __version__ = "0.1.0"
 __all__ = ["segment", "tokenize", "cut_for_search", "segment_many", "get_segmenter", "add_word", "del_word",
            "load_user_dict", "warmup", "pos_tag", "tag", "analyze", "ner", "add_entity", "del_entity", "parse",
            "load_entity_dict", "load", "Doc", "Pipeline", "TagSet",
-           "discover_words", "keywords", "summarize", "CnlpError", "CorpusFormatError", "ModelFormatError",
-           "NotFittedError", "__version__"]
+           "discover_words", "keywords", "summarize", "default_stopwords", "CnlpError", "CorpusFormatError",
+           "ModelFormatError", "NotFittedError", "__version__"]
 
 _lock = threading.RLock()
 _user_dict = None          # the process-wide user dictionary behind add_word / del_word
@@ -364,19 +364,60 @@ def load_entity_dict(path) -> None:
 
 
 # ------------------------------------------------------------------ extraction (imported lazily)
+# The library functions of cnlp.extract receive their segmenter, dictionary and IDF table; these
+# one-call functions give them the shipped ones (cnlp.models) for those not given.
+def _extraction_components(kwargs: dict, *, idf_needed: bool) -> dict:
+    """``kwargs`` with ``segmenter`` (None or an algorithm name -> :func:`get_segmenter`),
+    ``dictionary`` (None -> the shipped one) and, when ``idf_needed``, ``idf`` (None -> the shipped
+    table) filled in."""
+    from . import models
+    out = dict(kwargs)
+    seg = out.get("segmenter")
+    if seg is None or isinstance(seg, str):
+        out["segmenter"] = get_segmenter(seg)
+    if out.get("dictionary") is None:
+        out["dictionary"] = models.dictionary()
+    if idf_needed and out.get("idf") is None:
+        out["idf"] = models.idf_table()
+    return out
+
+
 def discover_words(texts, **kwargs):
-    """New-word discovery over an iterable of texts; see :func:`cnlp.extract.discover.discover_words`."""
+    """New-word discovery over an iterable of texts; see :func:`cnlp.extract.discover.discover_words`.
+
+    ``exclude=True`` drops the words of the shipped dictionary (:func:`cnlp.models.dictionary`)."""
     from .extract.discover import discover_words as _discover
+    if kwargs.get("exclude") is True:
+        from . import models
+        kwargs = {**kwargs, "exclude": models.dictionary()}
     return _discover(texts, **kwargs)
 
 
 def keywords(text: str, top_k: int = 10, **kwargs):
-    """Keywords of ``text`` (TF-IDF or TextRank); see :func:`cnlp.extract.keywords.keywords`."""
+    """Keywords of ``text`` (TF-IDF or TextRank); see :func:`cnlp.extract.keywords.keywords`.
+
+    ``segmenter`` (default: :func:`get_segmenter`; an algorithm name is accepted), ``dictionary``
+    (default: the shipped one) and ``idf`` (TF-IDF; default: the shipped table) are filled in when
+    not given."""
     from .extract.keywords import keywords as _keywords
+    kwargs = _extraction_components(kwargs, idf_needed=kwargs.get("algorithm", "tfidf") == "tfidf")
     return _keywords(text, top_k=top_k, **kwargs)
 
 
 def summarize(text: str, top_k: int = 3, **kwargs):
-    """Key sentences of ``text`` in document order; see :func:`cnlp.extract.summarize.summarize`."""
+    """Key sentences of ``text`` in document order; see :func:`cnlp.extract.summarize.summarize`.
+
+    ``segmenter``, ``dictionary`` and (``similarity="bm25"``) ``idf`` are filled in as in
+    :func:`keywords`."""
     from .extract.summarize import summarize as _summarize
+    kwargs = _extraction_components(kwargs, idf_needed=kwargs.get("similarity") == "bm25")
     return _summarize(text, top_k=top_k, **kwargs)
+
+
+def default_stopwords() -> frozenset:
+    """The default stopwords of :func:`keywords` and :func:`summarize`: the function words of the
+    shipped dictionary (:func:`cnlp.extract.keywords.default_stopwords`); extend with
+    ``cnlp.default_stopwords() | {...}``."""
+    from . import models
+    from .extract.keywords import default_stopwords as _default_stopwords
+    return _default_stopwords(models.dictionary())

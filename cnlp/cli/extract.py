@@ -5,9 +5,10 @@ import argparse
 import sys
 from pathlib import Path
 
+from .. import get_segmenter, models
 from ..dictionary import Dictionary
 from ..errors import CnlpError
-from ..extract.discover import DEFAULT_MIN_ENTROPY, DEFAULT_MIN_MI, _excluder, discover_words
+from ..extract.discover import DEFAULT_MIN_ENTROPY, DEFAULT_MIN_MI, discover_words
 from ..extract.idf import IDFTable
 from ..extract.keywords import ALGORITHMS, DEFAULT_POS, keywords
 from ..extract.summarize import SIMILARITIES, summarize
@@ -48,7 +49,7 @@ def discover_main(args) -> int:
         raise SystemExit(f"cnlp discover: --top must be >= 0, got {args.top}")
     tests = []
     if args.exclude_dict:
-        tests.append(_excluder(True))
+        tests.append(models.dictionary().__contains__)      # the shipped dictionary
     for path in args.dict or []:
         tests.append(_load_dict(path).__contains__)
     exclude = None
@@ -110,6 +111,9 @@ def keywords_main(args) -> int:
     idf = None
     if args.model:
         idf = IDFTable.load(args.model)
+    elif args.algorithm == "tfidf":
+        idf = models.idf_table()
+    seg, dictionary = get_segmenter(), models.dictionary()      # the shipped components
     out = sys.stdout
     prefix = len(args.files) > 1 and not args.per_line
     docs = _keyword_documents(args)
@@ -117,7 +121,7 @@ def keywords_main(args) -> int:
         docs = with_progress(docs, args, desc="keywords")
     for path, doc in docs:
         kw = keywords(doc, args.top_k, algorithm=args.algorithm, with_weight=args.with_weight,
-                      pos=None if args.all_pos else DEFAULT_POS, idf=idf)
+                      pos=None if args.all_pos else DEFAULT_POS, idf=idf, segmenter=seg, dictionary=dictionary)
         items = [f"{w}:{s:.4f}" for w, s in kw] if args.with_weight else kw
         out.write((f"{path}\t" if prefix else "") + " ".join(items) + "\n")
     out.flush()
@@ -133,10 +137,13 @@ def add_summarize_arguments(parser: argparse.ArgumentParser) -> None:
 
 def summarize_main(args) -> int:
     out = sys.stdout
+    seg, dictionary = get_segmenter(), models.dictionary()      # the shipped components
+    idf = models.idf_table() if args.similarity == "bm25" else None
     for n, path in enumerate(args.files):
         if n:
             out.write("\n")                                # blank line between documents
-        for sent in summarize("\n".join(iter_lines([path])), args.top_k, similarity=args.similarity):
+        for sent in summarize("\n".join(iter_lines([path])), args.top_k, similarity=args.similarity,
+                              segmenter=seg, dictionary=dictionary, idf=idf):
             out.write(sent.replace("\n", " ") + "\n")
     out.flush()
     return 0

@@ -11,7 +11,7 @@ import os
 import time
 from pathlib import Path
 
-from .. import models
+from .. import get_segmenter, models
 from ..corpus.readers import read_pd98, read_sighan
 from ..corpus.splits import pd98_split
 from ..corpus.stats import CorpusStats, _source_info
@@ -356,7 +356,10 @@ def idf_main(args) -> int:
         if args.format != "pd98":
             raise UsageError("give --corpus PATH (the default corpus is in pd98 format, not raw)")
         args.corpus = default_corpus(*PD98_CORPUS)
-    table = IDFTable.from_pd98(args.corpus) if args.format == "pd98" else IDFTable.from_raw(args.corpus)
+    if args.format == "pd98":
+        table = IDFTable.from_pd98(args.corpus)
+    else:
+        table = IDFTable.from_raw(args.corpus, segmenter=get_segmenter())     # the default segmenter
     require_data(table.n_docs_, args.corpus, "documents")
     table.save(args.out)
     print(f"{table!r} -> {args.out} ({time.perf_counter() - t0:.1f} s)")

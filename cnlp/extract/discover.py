@@ -77,12 +77,13 @@ def _check_float(name, value):
 
 
 def _excluder(exclude):
-    """A membership test for ``exclude`` (None/False, True, Dictionary-like, or a collection of str)."""
+    """A membership test for ``exclude`` (None/False, Dictionary-like, or a collection of str)."""
     if exclude is None or exclude is False:
         return None
-    if exclude is True:
-        from ..models import dictionary          # the shipped one, loaded once (not yet received)
-        return dictionary().__contains__
+    if exclude is True:                          # the shipped dictionary: the front's to give
+        raise TypeError("discover_words(): exclude=True means the shipped dictionary, which this function "
+                        "does not fetch: pass the Dictionary (cnlp.models.dictionary()), or call "
+                        "cnlp.discover_words, which accepts exclude=True")
     from ..dictionary import Dictionary, LayeredDictionary, UserDictionary
     if isinstance(exclude, (Dictionary, LayeredDictionary, UserDictionary)):
         return exclude.__contains__
@@ -228,10 +229,11 @@ def discover_words(texts: Iterable[str], *, max_len: int = 4, min_freq: int = 5,
         Keep a candidate only if its weakest-split pointwise mutual information (nats) reaches this.
     top : int or None
         Return only the best ``top`` candidates (after exclusion).
-    exclude : None, True, Dictionary or set of str
-        Drop candidates found in it (``True``: the shipped default dictionary ``data/dict``); a
-        candidate is also dropped when its folded form is (a simplified word excludes its
-        traditional spelling).
+    exclude : None, Dictionary or set of str
+        Drop candidates found in it; a candidate is also dropped when its folded form is (a
+        simplified word excludes its traditional spelling). The shipped dictionary is received
+        like any other (``cnlp.models.dictionary()``); :func:`cnlp.discover_words` also takes
+        ``exclude=True`` for it (``True`` here raises ``TypeError``).
 
     Returns
     -------

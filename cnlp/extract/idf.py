@@ -164,12 +164,24 @@ class IDFTable:
                               meta={"source": os.path.basename(os.fspath(path)), "format": "pd98"})
 
     @classmethod
-    def from_raw(cls, path, *, algorithm: str | None = None) -> "IDFTable":
-        """One document per line of a raw UTF-8 text file, segmented with :func:`cnlp.segment`."""
-        from .. import get_segmenter
+    def from_raw(cls, path, *, segmenter, algorithm: str | None = None) -> "IDFTable":
+        """One document per line of a raw UTF-8 text file, segmented with ``segmenter``.
+
+        Parameters
+        ----------
+        segmenter : Segmenter or callable text -> list of str
+            Received, not fetched (``cnlp train idf --format raw`` gives :func:`cnlp.get_segmenter`'s).
+        algorithm : str or None
+            The segmenter's name, recorded in ``meta["segmenter"]`` (None: ``"default"``).
+        """
         from ..corpus.readers import iter_lines
-        seg = get_segmenter(algorithm)
-        docs = (seg.segment(line) for _, line in iter_lines(path))
+        seg = getattr(segmenter, "segment", None)
+        if not callable(seg):
+            if segmenter is None or isinstance(segmenter, str) or not callable(segmenter):
+                raise TypeError("IDFTable.from_raw() expects segmenter as a Segmenter or a callable text -> "
+                                f"list of str (e.g. cnlp.get_segmenter()), got {type(segmenter).__name__}")
+            seg = segmenter
+        docs = (seg(line) for _, line in iter_lines(path))
         return cls.fit(docs, meta={"source": os.path.basename(os.fspath(path)), "format": "raw",
                                    "segmenter": algorithm or "default"})
 

@@ -2,12 +2,14 @@
 
 Candidates
 ----------
-The text is segmented (default: :func:`cnlp.segment`'s segmenter) and a word is a *candidate* when
+The text is segmented by the ``segmenter`` given (:func:`cnlp.keywords` gives :func:`cnlp.segment`'s)
+and a word is a *candidate* when
 
 * it has at least 2 characters and at least one letter (Han or Latin): single characters, numbers
   and punctuation never qualify;
 * it is not a stopword. The default stopword set (:func:`default_stopwords`) is derived by cnlp from
-  the shipped dictionary (``data/dict``, People's Daily 1998-01 counts): every word whose most
+  the ``dictionary`` given (:func:`cnlp.keywords` gives the shipped one, ``data/dict``, People's Daily
+  1998-01 counts): every word whose most
   frequent PKU POS tag is a function-word tag (:data:`STOP_TAGS`: auxiliaries ``u``, prepositions
   ``p``, conjunctions ``c``, modal particles ``y``, interjections ``e``, onomatopoeia ``o``,
   punctuation ``w``, numerals ``m``, measure words ``q``, pronouns ``r``, adverbs ``d``, locality
@@ -21,7 +23,15 @@ The text is segmented (default: :func:`cnlp.segment`'s segmenter) and a word is 
 Scores
 ------
 ``tfidf``: ``tf(w) * idf(w)`` where ``tf(w) = count(w) / number of non-space tokens`` and ``idf`` is
-:class:`cnlp.extract.idf.IDFTable` (default: the shipped table).
+:class:`cnlp.extract.idf.IDFTable` given as ``idf`` (:func:`cnlp.keywords` gives the shipped table).
+
+Components
+----------
+This module sits on the tasks floor and never fetches a shipped model: :func:`keywords` receives its
+``segmenter``, its ``dictionary`` (needed for the default stopwords and for POS filtering) and, for
+TF-IDF, its ``idf`` table, and raises ``TypeError`` naming a missing one. :func:`cnlp.keywords` (the
+front) passes the shipped ones (:func:`cnlp.get_segmenter`, :func:`cnlp.models.dictionary`,
+:func:`cnlp.models.idf_table`) for those not given.
 
 ``textrank`` (Mihalcea & Tarau 2004): vertices are the distinct candidates; an undirected edge joins
 two candidates that occur within ``window`` consecutive positions *of the candidate sequence* (the
@@ -39,6 +49,7 @@ of its class. Ties are broken by first occurrence in the text.
 from __future__ import annotations
 
 import threading
+import weakref
 from collections import Counter
 
 import numpy as np
@@ -64,10 +75,11 @@ _FOLD = FOLD_TRANSLATE                   # str.translate form of cnlp.text.fold_
 
 
 class _Lexicon:
-    """Stopwords and most-frequent POS of the shipped dictionary (built once per process)."""
+    """Stopwords and most-frequent POS of one dictionary (built once per dictionary, :func:`_lexicon`)."""
 
     def __init__(self, dictionary):
         self.dictionary = dictionary
+        self.tags: dict = {}              # word -> candidate_tag (memo, bounded like _KEYS)
         offs = dictionary.pos_offsets
         top = np.full(len(dictionary), -1, np.int64)
         has = offs[1:] > offs[:-1]
@@ -85,26 +97,45 @@ class _Lexicon:
         return None
 
 
-_LEX = None
+_LEXICONS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()   # dictionary -> its _Lexicon
 _LOCK = threading.Lock()
 
 
-def _lexicon() -> _Lexicon:
-    global _LEX
-    if _LEX is None:
+def _lexicon(dictionary, func: str = "keywords") -> _Lexicon:
+    """The :class:`_Lexicon` of ``dictionary`` (a :class:`cnlp.dictionary.Dictionary`), built once
+    while the dictionary is alive."""
+    if dictionary is None:
+        raise TypeError(f"{func}() needs dictionary= (a cnlp Dictionary: its function words are the default "
+                        f"stopwords and its most frequent POS filters candidates by pos); "
+                        f"cnlp.keywords / cnlp.summarize pass the shipped one (cnlp.models.dictionary())")
+    try:
+        lex = _LEXICONS.get(dictionary)
+    except TypeError:                            # not weak-referenceable: not a Dictionary
+        lex = None
+    if lex is None:
+        if not all(hasattr(dictionary, a) for a in ("pos_offsets", "pos_ids", "pos_names", "trie")):
+            raise TypeError(f"{func}() expects dictionary as a cnlp Dictionary (with POS counts), "
+                            f"got {type(dictionary).__name__}")
         with _LOCK:
-            if _LEX is None:
-                from ..models import dictionary      # not yet received from the caller
-                _LEX = _Lexicon(dictionary())
-    return _LEX
+            lex = _LEXICONS.get(dictionary)
+            if lex is None:
+                lex = _LEXICONS[dictionary] = _Lexicon(dictionary)
+    return lex
 
 
-def default_stopwords() -> frozenset:
-    """The default stopword set (folded words of the shipped dictionary whose top POS is in :data:`STOP_TAGS`).
+def default_stopwords(dictionary) -> frozenset:
+    """The default stopword set: the folded words of ``dictionary`` (a cnlp ``Dictionary``; the
+    shipped one is ``cnlp.models.dictionary()``, which :func:`cnlp.default_stopwords` uses) whose
+    top POS is in :data:`STOP_TAGS`.
 
     Single characters are not listed: they are never candidates anyway.
+
+    Raises
+    ------
+    TypeError
+        ``dictionary`` is None or not a cnlp ``Dictionary``.
     """
-    return _lexicon().stopwords
+    return _lexicon(dictionary, "default_stopwords").stopwords
 
 
 def _is_han(ch: str) -> bool:
@@ -112,10 +143,15 @@ def _is_han(ch: str) -> bool:
     return 0x4E00 <= c <= 0x9FFF or 0x3400 <= c <= 0x4DBF or 0x20000 <= c <= 0x3FFFF or 0xF900 <= c <= 0xFAFF
 
 
-def candidate_tag(word: str) -> str | None:
-    """POS used for candidate filtering: the dictionary's top tag, else ``n`` / ``nx`` / None (see module doc)."""
+def candidate_tag(word: str, dictionary) -> str | None:
+    """POS used for candidate filtering: ``dictionary``'s top tag, else ``n`` / ``nx`` / None (see
+    module doc). ``dictionary``: a cnlp ``Dictionary`` (``TypeError`` when None)."""
+    return _candidate_tag(word, _lexicon(dictionary, "candidate_tag"))
+
+
+def _candidate_tag(word: str, lex: _Lexicon) -> str | None:
     key = word.translate(_FOLD)
-    tag = _lexicon().tag(key)
+    tag = lex.tag(key)
     if tag is not None:
         return tag
     if sum(map(_is_han, word)) >= 2:
@@ -205,9 +241,9 @@ def _tag_set(pos, func: str):
     return tags
 
 
-def _stop_set(stopwords, func: str):
+def _stop_set(stopwords, func: str, dictionary=None):
     if stopwords is None:
-        return default_stopwords()
+        return _lexicon(dictionary, func).stopwords
     if isinstance(stopwords, str):
         raise TypeError(f"{func}() expects stopwords as an iterable of words (set, list), got str")
     try:
@@ -221,60 +257,81 @@ def _stop_set(stopwords, func: str):
 
 
 def _segment_fn(segmenter, func: str):
-    """``text -> list of words`` from None (default segmenter), an algorithm name, an object with
-    ``.segment`` or a callable."""
-    if segmenter is None or isinstance(segmenter, str):
-        from .. import get_segmenter
-        return get_segmenter(segmenter).segment
+    """``text -> list of words`` from an object with ``.segment`` or a callable."""
+    if segmenter is None:
+        raise TypeError(f"{func}() needs segmenter= (a Segmenter or a callable text -> list of str); "
+                        f"cnlp.{func} passes the default one (cnlp.get_segmenter())")
+    if isinstance(segmenter, str):
+        raise TypeError(f"{func}() expects segmenter as a Segmenter or a callable text -> list of str, got the "
+                        f"name {segmenter!r}: pass cnlp.get_segmenter({segmenter!r}), or call cnlp.{func}, "
+                        f"which takes algorithm names")
     seg = getattr(segmenter, "segment", None)
     if callable(seg):
         return seg
     if callable(segmenter):
         return segmenter
-    raise TypeError(f"{func}() expects segmenter as None, an algorithm name, a Segmenter or a callable "
+    raise TypeError(f"{func}() expects segmenter as a Segmenter or a callable "
                     f"text -> list of str, got {type(segmenter).__name__}")
 
 
 def _idf_table(idf, func: str):
     from .idf import IDFTable
     if idf is None:
-        from ..models import idf_table            # not yet received from the caller
-        return idf_table()
+        raise TypeError(f"{func}() needs idf= (an IDFTable) for this scoring; cnlp.{func} passes the shipped "
+                        f"one (cnlp.models.idf_table())")
     if not isinstance(idf, IDFTable):
-        raise TypeError(f"{func}() expects idf as an IDFTable or None, got {type(idf).__name__}")
+        raise TypeError(f"{func}() expects idf as an IDFTable, got {type(idf).__name__}")
     return idf
 
 
-_INFO: dict = {}              # word -> (folded key or None if the word's shape disqualifies it, POS)
+_KEYS: dict = {}              # word -> folded key, or None if the word's shape disqualifies it
 _INFO_MAX = 200_000
 
 
-def _word_info(w: str):
-    info = _INFO.get(w)
-    if info is None:
-        if len(w) < 2 or not any(ch.isalpha() for ch in w):
-            info = (None, None)
-        else:
-            info = (w.translate(_FOLD), candidate_tag(w))
-        if len(_INFO) >= _INFO_MAX:           # bounded: start over rather than grow without limit
-            _INFO.clear()
-        _INFO[w] = info
-    return info
+def _word_key(w: str):
+    key = _KEYS.get(w, _KEYS)
+    if key is _KEYS:
+        key = None if len(w) < 2 or not any(ch.isalpha() for ch in w) else w.translate(_FOLD)
+        if len(_KEYS) >= _INFO_MAX:           # bounded: start over rather than grow without limit
+            _KEYS.clear()
+        _KEYS[w] = key
+    return key
+
+
+def _word_tag(w: str, lex: _Lexicon):
+    tags = lex.tags
+    tag = tags.get(w, tags)
+    if tag is tags:
+        tag = _candidate_tag(w, lex)
+        if len(tags) >= _INFO_MAX:
+            tags.clear()
+        tags[w] = tag
+    return tag
 
 
 class _Filter:
-    """Candidate test; word shape and POS are memoised process-wide (:func:`_word_info`)."""
+    """Candidate test; word shape (process-wide) and POS (per dictionary) are memoised
+    (:func:`_word_key`, :func:`_word_tag`). ``lex`` may be None when ``tags`` is None."""
 
-    def __init__(self, stop: frozenset, tags):
-        self.stop, self.tags, self.memo = stop, tags, {}
+    def __init__(self, stop: frozenset, tags, lex: _Lexicon | None = None):
+        self.stop, self.tags, self.lex, self.memo = stop, tags, lex, {}
 
     def __call__(self, w: str) -> bool:
         ok = self.memo.get(w)
         if ok is None:
-            key, tag = _word_info(w)
+            key = _word_key(w)
             ok = self.memo[w] = key is not None and key not in self.stop and (
-                self.tags is None or tag in self.tags)
+                self.tags is None or _word_tag(w, self.lex) in self.tags)
         return ok
+
+
+def _make_filter(stopwords, pos, dictionary, func: str) -> _Filter:
+    """The candidate test of ``stopwords`` / ``pos``; ``dictionary`` is needed (``TypeError`` naming it
+    otherwise) for the default stopwords (``stopwords=None``) and for POS filtering (``pos`` given)."""
+    stop = _stop_set(stopwords, func, dictionary)
+    tags = _tag_set(pos, func)
+    lex = _lexicon(dictionary, func) if tags is not None else None
+    return _Filter(stop, tags, lex)
 
 
 def _fold_classes(counts: Counter, accept) -> tuple[list[str], list[int]]:
@@ -287,9 +344,9 @@ def _fold_classes(counts: Counter, accept) -> tuple[list[str], list[int]]:
     best: dict[str, list] = {}                           # folded -> [surface, its count, total]
     for w, c in counts.items():
         if accept(w):
-            g = best.get(_word_info(w)[0])
+            g = best.get(_word_key(w))
             if g is None:
-                best[_word_info(w)[0]] = [w, c, c]
+                best[_word_key(w)] = [w, c, c]
             else:
                 if c > g[1]:
                     g[0], g[1] = w, c
@@ -299,8 +356,12 @@ def _fold_classes(counts: Counter, accept) -> tuple[list[str], list[int]]:
 
 # ------------------------------------------------------------------------------ public API
 def keywords(text: str, top_k: int | None = 10, *, algorithm: str = "tfidf", pos=DEFAULT_POS,
-             stopwords=None, with_weight: bool = False, window: int = 5, idf=None, segmenter=None):
+             stopwords=None, with_weight: bool = False, window: int = 5, idf=None, segmenter=None,
+             dictionary=None):
     """The ``top_k`` keywords of ``text``, best first.
+
+    The components are received, never fetched: :func:`cnlp.keywords` is this function with the
+    shipped segmenter, dictionary and IDF table filled in for those not given.
 
     Parameters
     ----------
@@ -311,20 +372,26 @@ def keywords(text: str, top_k: int | None = 10, *, algorithm: str = "tfidf", pos
     pos : iterable of str or None
         Allowed POS tags (PKU tag set); None disables POS filtering.
     stopwords : iterable of str or None
-        Words never returned; None uses :func:`default_stopwords`. A given set *replaces* the
-        default (pass ``default_stopwords() | {...}`` to extend it).
+        Words never returned; None uses :func:`default_stopwords` of ``dictionary``. A given set
+        *replaces* the default (pass ``default_stopwords(dictionary) | {...}`` to extend it).
     with_weight : bool
         Return ``[(word, score), ...]`` instead of ``[word, ...]``.
     window : int
         TextRank co-occurrence window (>= 2) over the candidate sequence.
-    idf : IDFTable or None
-        TF-IDF table; None: the shipped one (:func:`cnlp.models.idf_table`).
-    segmenter : None, algorithm name, Segmenter, or callable text -> list of str
+    idf : IDFTable
+        TF-IDF table; needed by ``"tfidf"`` (the shipped one is :func:`cnlp.models.idf_table`).
+    segmenter : Segmenter or callable text -> list of str
+        Needed (the default one is :func:`cnlp.get_segmenter`; :func:`cnlp.keywords` also takes
+        an algorithm name here).
+    dictionary : cnlp Dictionary
+        Gives the default stopwords and the candidates' POS; needed unless ``stopwords`` is given
+        and ``pos`` is None (the shipped one is :func:`cnlp.models.dictionary`).
 
     Raises
     ------
     TypeError
-        ``text`` is not a str, or an argument has the wrong type.
+        ``text`` is not a str, an argument has the wrong type, or a needed component
+        (``segmenter``, ``idf`` for TF-IDF, ``dictionary``) is missing (the message names it).
     ValueError
         Unknown ``algorithm`` (the message lists the choices), ``top_k < 0`` or ``window < 2``.
     """
@@ -335,7 +402,7 @@ def keywords(text: str, top_k: int | None = 10, *, algorithm: str = "tfidf", pos
     window = _check_int(window, "window", "keywords", 2)
     if not isinstance(with_weight, bool):
         raise TypeError(f"keywords() expects with_weight as bool, got {type(with_weight).__name__}")
-    accept = _Filter(_stop_set(stopwords, "keywords"), _tag_set(pos, "keywords"))
+    accept = _make_filter(stopwords, pos, dictionary, "keywords")
     table = _idf_table(idf, "keywords") if algorithm == "tfidf" else None
     words = _segment_fn(segmenter, "keywords")(text)
 
@@ -351,7 +418,7 @@ def keywords(text: str, top_k: int | None = 10, *, algorithm: str = "tfidf", pos
         if not seq:
             return []
         index: dict[str, int] = {}                       # folded form -> vertex, first-occurrence order
-        ids = np.fromiter((index.setdefault(_word_info(w)[0], len(index)) for w in seq), np.int64, len(seq))
+        ids = np.fromiter((index.setdefault(_word_key(w), len(index)) for w in seq), np.int64, len(seq))
         cands, _ = _fold_classes(Counter(seq), accept)
         scores = textrank(cooccurrence_graph(ids, len(cands), window))
     order = np.lexsort((np.arange(len(cands)), -scores))

@@ -12,11 +12,14 @@
      replaced by 1 (the weight is then the overlap, 0 or 1).
    * ``"bm25"`` (Barrios et al. 2016): ``BM25(Si -> Sj) = sum_{w in Si} idf(w) * f(w,Sj) (k1+1) /
      (f(w,Sj) + k1 (1 - b + b |Sj| / avgdl))`` with ``k1 = 1.2``, ``b = 0.75``, ``|Sj|`` the number of
-     content-word tokens, ``idf`` from the shipped :class:`~cnlp.extract.idf.IDFTable`; the graph is
-     made undirected by averaging both directions.
+     content-word tokens, ``idf`` from the :class:`~cnlp.extract.idf.IDFTable` given (:func:`cnlp.summarize`
+     gives the shipped one); the graph is made undirected by averaging both directions.
 
 4. :func:`cnlp.extract.keywords.textrank` (d = 0.85) scores the sentences; the ``top_k`` best are
    returned **in document order** (ties: earlier sentence first).
+
+Like :mod:`cnlp.extract.keywords`, this module receives its segmenter, dictionary and IDF table
+(``TypeError`` naming a missing one); :func:`cnlp.summarize` passes the shipped ones.
 
 Why overlap is the default: ``benchmarks/summarize_check.py`` measures a centrality check (pick the
 top 3 of a PKU-test document into which off-topic sentences were inserted; count how many picks are
@@ -30,7 +33,7 @@ import scipy.sparse as sp
 
 from ..errors import check_str
 from ..text import sentence_spans
-from .keywords import _check_int, _Filter, _idf_table, _segment_fn, _stop_set, _tag_set, textrank
+from .keywords import _check_int, _idf_table, _make_filter, _segment_fn, textrank
 
 __all__ = ["summarize", "sentences", "similarity_matrix", "SIMILARITIES"]
 
@@ -88,7 +91,7 @@ def similarity_matrix(word_lists: list[list[str]], similarity: str = "overlap", 
     """Symmetric (n, n) sentence-similarity weights with a zero diagonal (see module doc): a dense
     ndarray, or with ``sparse=True`` a scipy CSR matrix holding only the pairs that share a word.
     Words in so many sentences that the pairs sharing them exceed :data:`MAX_PAIRS` are left out
-    (only on texts of thousands of sentences)."""
+    (only on texts of thousands of sentences). ``idf`` (an IDFTable) is needed by ``"bm25"``."""
     n = len(word_lists)
     counts, vocab = _count_matrix(word_lists)
     if similarity == "overlap":
@@ -121,8 +124,11 @@ def similarity_matrix(word_lists: list[list[str]], similarity: str = "overlap", 
 
 
 def summarize(text: str, top_k: int | None = 3, *, similarity: str = "overlap", pos=None, stopwords=None,
-              with_weight: bool = False, d: float = 0.85, idf=None, segmenter=None):
+              with_weight: bool = False, d: float = 0.85, idf=None, segmenter=None, dictionary=None):
     """The ``top_k`` most central sentences of ``text``, in document order.
+
+    The components are received, never fetched: :func:`cnlp.summarize` is this function with the
+    shipped segmenter, dictionary and IDF table filled in for those not given.
 
     Parameters
     ----------
@@ -130,20 +136,29 @@ def summarize(text: str, top_k: int | None = 3, *, similarity: str = "overlap", 
     top_k : int or None
         Number of sentences (None or >= the number of sentences: all of them).
     similarity : {"overlap", "bm25"}
-    pos, stopwords, segmenter
+    pos, stopwords, segmenter, dictionary
         Content-word filter and segmenter, as in :func:`cnlp.extract.keywords.keywords`
-        (``pos=None``: no POS filter).
+        (``pos=None``: no POS filter). ``segmenter`` is needed; ``dictionary`` unless ``stopwords``
+        is given and ``pos`` is None.
     with_weight : bool
         Return ``[(sentence, score), ...]``.
     d : float
         TextRank damping factor.
     idf : IDFTable or None
-        Used by ``bm25`` only.
+        Needed by ``bm25`` only.
 
     Returns
     -------
     list of str
         Exact substrings of ``text`` (surrounding whitespace stripped), in document order.
+
+    Raises
+    ------
+    TypeError
+        ``text`` is not a str, an argument has the wrong type, or a needed component
+        (``segmenter``, ``dictionary``, ``idf`` for bm25) is missing (the message names it).
+    ValueError
+        Unknown ``similarity`` or a negative ``top_k``.
     """
     check_str(text, "summarize")
     top_k = _check_int(top_k, "top_k", "summarize", 0, allow_none=True)
@@ -153,7 +168,7 @@ def summarize(text: str, top_k: int | None = 3, *, similarity: str = "overlap", 
         raise TypeError(f"summarize() expects with_weight as bool, got {type(with_weight).__name__}")
     if isinstance(d, bool) or not isinstance(d, (int, float)):
         raise TypeError(f"summarize() expects d as float, got {type(d).__name__}")
-    accept = _Filter(_stop_set(stopwords, "summarize"), _tag_set(pos, "summarize"))
+    accept = _make_filter(stopwords, pos, dictionary, "summarize")
     if similarity == "bm25":
         idf = _idf_table(idf, "summarize")
     seg = _segment_fn(segmenter, "summarize")

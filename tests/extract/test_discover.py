@@ -170,11 +170,24 @@ def test_exclude():
     texts = embedded("喵呜嗷") + embedded("研究")
     base = {r.word for r in discover_words(texts)}
     assert {"喵呜嗷", "研究"} <= base
-    for ex in ({"研究"}, frozenset(["研究"]), ["研究"], Dictionary.from_counts({"研究": 3}), True):
+    for ex in ({"研究"}, frozenset(["研究"]), ["研究"], Dictionary.from_counts({"研究": 3})):
         got = {r.word for r in discover_words(texts, exclude=ex)}
-        assert got == base - {"研究"} or (ex is True and "研究" not in got and "喵呜嗷" in got), ex
+        assert got == base - {"研究"}, ex
     assert {r.word for r in discover_words(texts, exclude=None)} == base
     assert {r.word for r in discover_words(texts, exclude=False)} == base
+
+
+def test_exclude_shipped_dictionary():
+    """exclude=True (the shipped dictionary) is the front's: the library receives the Dictionary."""
+    import cnlp
+    from cnlp.models import dictionary
+    texts = embedded("喵呜嗷") + embedded("研究")
+    got = {r.word for r in discover_words(texts, exclude=dictionary())}
+    assert "研究" not in got and "喵呜嗷" in got
+    assert cnlp.discover_words(texts, exclude=True) == discover_words(texts, exclude=dictionary())
+    assert cnlp.discover_words(texts) == discover_words(texts)
+    with pytest.raises(TypeError, match="cnlp.discover_words"):
+        discover_words(texts, exclude=True)
 
 
 @pytest.mark.parametrize("texts", ["喵呜嗷", b"abc", 5, None])

@@ -4,12 +4,22 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
+import cnlp
 from cnlp.cli import main
 from cnlp.errors import ModelFormatError
+from cnlp.extract import keywords as K
 from cnlp.extract.idf import IDFTable
+from cnlp.models import dictionary as shipped_dictionary
 from cnlp.models import idf_table as default_idf
-from cnlp.extract.keywords import (DEFAULT_POS, candidate_tag, cooccurrence_graph, default_stopwords,
-                                   keywords, textrank)
+from cnlp.extract.keywords import DEFAULT_POS, candidate_tag, cooccurrence_graph, textrank
+
+# the one-call function: the library's keywords() with the shipped segmenter, dictionary and IDF table
+keywords = cnlp.keywords
+lib_keywords = K.keywords
+
+
+def default_stopwords():
+    return K.default_stopwords(shipped_dictionary())
 
 
 def spaces(text):
@@ -81,6 +91,7 @@ def test_with_weight_sorted(algorithm):
 
 def test_default_stopwords_derived_from_dictionary():
     stop = default_stopwords()
+    assert stop is cnlp.default_stopwords()
     for w in ("我们", "但是", "因为", "所以", "一个", "这个", "已经"):
         assert w in stop, w
     for w in ("经济", "改革", "农民"):
@@ -98,18 +109,19 @@ def test_stopwords_never_returned(algorithm):
 
 
 def test_pos_filter_and_unknown_words():
-    assert candidate_tag("经济") == "n"
-    assert candidate_tag("丕霏霂") == "n"        # unknown, 2+ Han chars -> noun
-    assert candidate_tag("ＡＰＥＣ") == "nx"      # unknown Latin run (folded) -> nx
-    assert candidate_tag("3个") is None
+    d = shipped_dictionary()
+    assert candidate_tag("经济", d) == "n"
+    assert candidate_tag("丕霏霂", d) == "n"        # unknown, 2+ Han chars -> noun
+    assert candidate_tag("ＡＰＥＣ", d) == "nx"      # unknown Latin run (folded) -> nx
+    assert candidate_tag("3个", d) is None
     kw = keywords(TEXT, None, pos={"n"})
-    assert kw and all(candidate_tag(w) == "n" for w in kw)
+    assert kw and all(candidate_tag(w, d) == "n" for w in kw)
     assert "n" in DEFAULT_POS and "u" not in DEFAULT_POS
 
 
 def test_tfidf_hand_checked_weights():
     table = IDFTable.fit([["甲乙", "丙丁"], ["甲乙"], ["戊己"]])
-    kw = keywords("甲乙 丙丁 甲乙 庚辛 的", None, pos=None, stopwords=(), idf=table,
+    kw = lib_keywords("甲乙 丙丁 甲乙 庚辛 的", None, pos=None, stopwords=(), idf=table,
                   segmenter=spaces, with_weight=True)
     # tf over 5 tokens; idf = ln((3+1)/(df+1)) + 1; 庚辛 unseen -> median idf; "的" is one character
     expect = {"甲乙": 2 / 5 * (math.log(4 / 3) + 1), "丙丁": 1 / 5 * (math.log(2) + 1),
@@ -121,14 +133,14 @@ def test_tfidf_hand_checked_weights():
 
 def test_ties_break_by_first_occurrence():
     # window 2: the path 乙-甲-丙, the middle vertex wins, the two ends tie
-    assert keywords("乙乙 甲甲 丙丙", None, algorithm="textrank", pos=None, stopwords=(),
-                    segmenter=spaces, window=2) == ["甲甲", "乙乙", "丙丙"]
+    assert lib_keywords("乙乙 甲甲 丙丙", None, algorithm="textrank", pos=None, stopwords=(),
+                        segmenter=spaces, window=2) == ["甲甲", "乙乙", "丙丙"]
     # window 5: a triangle, all equal -> text order
-    assert keywords("乙乙 甲甲 丙丙", None, algorithm="textrank", pos=None, stopwords=(),
-                    segmenter=spaces) == ["乙乙", "甲甲", "丙丙"]
+    assert lib_keywords("乙乙 甲甲 丙丙", None, algorithm="textrank", pos=None, stopwords=(),
+                        segmenter=spaces) == ["乙乙", "甲甲", "丙丙"]
     table = IDFTable.fit([["x"]])
-    assert keywords("乙乙 甲甲 丙丙", None, pos=None, stopwords=(), segmenter=spaces,
-                    idf=table) == ["乙乙", "甲甲", "丙丙"]
+    assert lib_keywords("乙乙 甲甲 丙丙", None, pos=None, stopwords=(), segmenter=spaces,
+                        idf=table) == ["乙乙", "甲甲", "丙丙"]
 
 
 def test_empty_and_no_candidates():
@@ -161,11 +173,37 @@ def test_type_and_value_errors():
 
 
 def test_public_wrapper_and_segmenter_choices():
-    import cnlp
-    assert cnlp.keywords(TEXT, 3) == keywords(TEXT, 3)
-    assert keywords(TEXT, 3, segmenter="bimm")[0] == "经济"
     from cnlp import get_segmenter
+    shipped = {"segmenter": get_segmenter(), "dictionary": shipped_dictionary(), "idf": default_idf()}
+    for algorithm in ("tfidf", "textrank"):
+        assert cnlp.keywords(TEXT, 3, algorithm=algorithm) == lib_keywords(TEXT, 3, algorithm=algorithm, **shipped)
+    assert keywords(TEXT, 3, segmenter="bimm")[0] == "经济"
     assert keywords(TEXT, 3, segmenter=get_segmenter("fmm"))[0] == "经济"
+    assert lib_keywords(TEXT, 3, segmenter=get_segmenter("fmm"), dictionary=shipped_dictionary(),
+                        idf=default_idf())[0] == "经济"
+
+
+def test_library_receives_its_components():
+    """cnlp.extract.keywords fetches no shipped model: a missing component is a TypeError naming it."""
+    from cnlp import get_segmenter
+    seg, d, idf = get_segmenter(), shipped_dictionary(), default_idf()
+    with pytest.raises(TypeError, match="needs segmenter="):
+        lib_keywords(TEXT, dictionary=d, idf=idf)
+    with pytest.raises(TypeError, match="needs dictionary="):
+        lib_keywords(TEXT, segmenter=seg, idf=idf)                     # default stopwords
+    with pytest.raises(TypeError, match="needs dictionary="):
+        lib_keywords(TEXT, segmenter=seg, idf=idf, stopwords=())       # POS filter
+    with pytest.raises(TypeError, match="needs idf="):
+        lib_keywords(TEXT, segmenter=seg, dictionary=d)
+    with pytest.raises(TypeError, match="get_segmenter"):
+        lib_keywords(TEXT, segmenter="fmm", dictionary=d, idf=idf)    # names are the front's
+    with pytest.raises(TypeError, match="needs dictionary="):
+        K.default_stopwords(None)
+    with pytest.raises(TypeError, match="cnlp Dictionary"):
+        candidate_tag("经济", {"经济": 1})
+    # textrank needs no IDF table; stopwords given and no POS filter need no dictionary
+    assert lib_keywords(TEXT, 3, algorithm="textrank", segmenter=seg, dictionary=d)[0] == "经济"
+    assert lib_keywords("乙乙 甲甲", None, algorithm="textrank", pos=None, stopwords=(), segmenter=spaces)
 
 
 # ------------------------------------------------------------------ IDF table

@@ -3,8 +3,14 @@ import math
 import numpy as np
 import pytest
 
+import cnlp
 from cnlp.cli import main
-from cnlp.extract.summarize import sentences, similarity_matrix, summarize
+from cnlp.extract.summarize import sentences, similarity_matrix
+from cnlp.extract.summarize import summarize as lib_summarize
+from cnlp.models import idf_table
+
+# the one-call function: the library's summarize() with the shipped segmenter, dictionary and IDF table
+summarize = cnlp.summarize
 
 DOC = ("经济改革推动农村发展。\n"
        "今天天气很好。"
@@ -45,7 +51,7 @@ def test_sentences_strip_whitespace_and_skip_blank():
 def test_central_sentence_wins():
     # sentence 1 shares a word with each of the others; the others share nothing with each other
     text = "甲甲 乙乙。丙丙 丁丁。甲甲 丙丙 戊戊。己己 庚庚。"
-    got = summarize(text, 1, segmenter=lambda s: s.rstrip("。").split(), stopwords=())
+    got = lib_summarize(text, 1, segmenter=lambda s: s.rstrip("。").split(), stopwords=())   # no dictionary needed
     assert got == ["甲甲 丙丙 戊戊。"]
 
 
@@ -57,7 +63,9 @@ def test_overlap_similarity_hand_checked():
 
 
 def test_bm25_similarity_symmetric_positive():
-    w = similarity_matrix([["经济", "改革"], ["经济", "发展", "农村"], ["猫咪"]], "bm25")
+    w = similarity_matrix([["经济", "改革"], ["经济", "发展", "农村"], ["猫咪"]], "bm25", idf_table())
+    with pytest.raises(TypeError, match="needs idf="):
+        similarity_matrix([["经济"]], "bm25")
     assert (w == w.T).all() and w[0, 1] > 0 and w[0, 2] == 0 and (np.diag(w) == 0).all()
 
 
@@ -82,9 +90,18 @@ def test_errors():
         summarize(DOC, segmenter=object())
 
 
-def test_public_wrapper():
-    import cnlp
-    assert cnlp.summarize(DOC, 2) == summarize(DOC, 2)
+def test_public_wrapper_and_received_components():
+    from cnlp.models import dictionary
+    seg, d = cnlp.get_segmenter(), dictionary()
+    assert cnlp.summarize(DOC, 2) == lib_summarize(DOC, 2, segmenter=seg, dictionary=d)
+    assert (cnlp.summarize(DOC, 2, similarity="bm25", pos={"n"})
+            == lib_summarize(DOC, 2, similarity="bm25", pos={"n"}, segmenter=seg, dictionary=d, idf=idf_table()))
+    with pytest.raises(TypeError, match="needs segmenter="):
+        lib_summarize(DOC, 2, dictionary=d)
+    with pytest.raises(TypeError, match="needs dictionary="):
+        lib_summarize(DOC, 2, segmenter=seg)
+    with pytest.raises(TypeError, match="needs idf="):
+        lib_summarize(DOC, 2, similarity="bm25", segmenter=seg, dictionary=d)
 
 
 def test_cli_summarize(tmp_path, capsys):
