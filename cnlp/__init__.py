@@ -414,6 +414,13 @@ def summarize(text: str, top_k: int = 3, **kwargs):
     return _summarize(text, top_k=top_k, **kwargs)
 
 
+# cnlp.classify's estimators use this default segmenter when given segmenter=None (the package sits
+# below the front and fetches nothing; importing it does not load scikit-learn)
+from .classify import default as _classify_default  # noqa: E402
+
+_classify_default.register(get_segmenter)
+
+
 def default_stopwords() -> frozenset:
     """The default stopwords of :func:`keywords` and :func:`summarize`: the function words of the
     shipped dictionary (:func:`cnlp.extract.keywords.default_stopwords`); extend with

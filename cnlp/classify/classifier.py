@@ -27,6 +27,7 @@ __all__ = ["TextClassifier", "MODELS"]
 
 KIND = "cnlp.classify.TextClassifier"
 MODELS = ("nb", "linear")
+#: the feature parameters a saved model records (the ``segmenter`` object is not one of them)
 _FEATURE_PARAMS = ("k", "ngram_range", "char_ngram_range", "min_df", "sublinear_tf", "use_idf", "binary",
                    "norm", "algorithm")
 
@@ -41,6 +42,10 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         (100,000 chi-square terms of word 1-2-grams and character 1-3-grams seen in >= 2 texts,
         logistic regression with ``C=10``) are the best cross-validated setting of
         ``benchmarks/classify_sentiment.py`` within its fold spread (see docs/classify.md).
+    segmenter : Segmenter, callable text -> list of str, or None
+        Passed to :class:`ChiSquareBagOfWords`: None means cnlp's default segmenter for
+        ``algorithm`` (registered by the front, :mod:`cnlp.classify.default`). Not saved: a loaded
+        model uses the default for its recorded ``algorithm`` unless ``load(..., segmenter=)``.
     model : "nb" or "linear"
         ``"nb"``: multinomial naive Bayes (smoothing ``alpha``); ``"linear"``: L2 logistic
         regression (inverse regularisation ``C``).
@@ -62,7 +67,7 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
     """
 
     def __init__(self, *, k=100000, model="linear", ngram_range=(1, 2), char_ngram_range=(1, 3), min_df=2,
-                 sublinear_tf=True, use_idf=True, binary=False, norm="l2", algorithm=None,
+                 sublinear_tf=True, use_idf=True, binary=False, norm="l2", algorithm=None, segmenter=None,
                  alpha=0.1, C=10.0, max_iter=2000):
         self.k = k
         self.model = model
@@ -74,13 +79,14 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         self.binary = binary
         self.norm = norm
         self.algorithm = algorithm
+        self.segmenter = segmenter
         self.alpha = alpha
         self.C = C
         self.max_iter = max_iter
 
     # ------------------------------------------------------------------ fitting
     def _make_features(self) -> ChiSquareBagOfWords:
-        return ChiSquareBagOfWords(**{p: getattr(self, p) for p in _FEATURE_PARAMS})
+        return ChiSquareBagOfWords(**{p: getattr(self, p) for p in _FEATURE_PARAMS}, segmenter=self.segmenter)
 
     def fit(self, texts, labels):
         """Fit on ``texts`` (iterable of str) and ``labels`` (same length, at least two classes)."""
@@ -188,9 +194,10 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
 
     @classmethod
     @guard_load
-    def load(cls, directory) -> "TextClassifier":
+    def load(cls, directory, *, segmenter=None) -> "TextClassifier":
         """Load a model written by :meth:`save`; a missing, corrupt or inconsistent file raises
-        :class:`~cnlp.errors.ModelFormatError` naming it."""
+        :class:`~cnlp.errors.ModelFormatError` naming it. ``segmenter`` (not saved with the model):
+        as in the constructor; None is cnlp's default for the recorded ``algorithm``."""
         from pathlib import Path
         from ..io import load_bundle
         meta, arrays, tries = load_bundle(directory, KIND, required={"W": Arr("f", 2, finite=True),
@@ -206,7 +213,7 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
                     params[r] = tuple(params[r])
             classes = np.asarray(meta["classes"])
             n = int(meta["n_features"])
-            clf = cls(**params)
+            clf = cls(**params, segmenter=segmenter)
         except (KeyError, TypeError, ValueError) as e:
             raise ModelFormatError(mpath, f"bad or missing field ({type(e).__name__}: {e})") from None
         if clf.model not in MODELS:

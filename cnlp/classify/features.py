@@ -2,7 +2,9 @@
 
 :class:`ChiSquareBagOfWords` is a scikit-learn transformer (``get_params``/``set_params``,
 ``clone``, usable in a :class:`~sklearn.pipeline.Pipeline`). Each text is segmented once by
-the shared cnlp segmenter (:func:`cnlp.get_segmenter`), its words (whitespace tokens dropped)
+the ``segmenter`` given, or with ``segmenter=None`` by cnlp's default segmenter for ``algorithm``
+(:func:`cnlp.get_segmenter`, registered by the front in :mod:`cnlp.classify.default`: this module
+fetches no model itself); its words (whitespace tokens dropped)
 give word n-grams, and optionally its characters give character n-grams. The tf-idf matrix of
 the training texts is scored with chi-square against the labels and the ``k`` best terms are
 kept. The fitted state is only the selected vocabulary (term -> column) and its idf vector, so
@@ -28,6 +30,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_selection import chi2
 
 from ..errors import NotFittedError
+from . import default
 
 __all__ = ["ChiSquareBagOfWords", "check_texts"]
 
@@ -79,7 +82,13 @@ class ChiSquareBagOfWords(TransformerMixin, BaseEstimator):
     norm : "l2", "l1" or None
         Row normalisation of the output.
     algorithm : str, optional
-        cnlp segmentation algorithm (:data:`cnlp.registry.SEGMENTERS`); default: cnlp's default.
+        cnlp segmentation algorithm (:data:`cnlp.registry.SEGMENTERS`) used when ``segmenter`` is
+        None; default: cnlp's default. A saved :class:`~cnlp.classify.TextClassifier` records it.
+    segmenter : Segmenter, callable text -> list of str, or None
+        The segmenter (an object with ``.segment`` or a callable). None: cnlp's default segmenter
+        for ``algorithm`` (:func:`cnlp.get_segmenter`, through :mod:`cnlp.classify.default`). Not
+        saved with a model: give it again to :meth:`TextClassifier.load
+        <cnlp.classify.TextClassifier.load>`.
 
     Attributes
     ----------
@@ -96,7 +105,7 @@ class ChiSquareBagOfWords(TransformerMixin, BaseEstimator):
     """
 
     def __init__(self, *, k=20000, ngram_range=(1, 2), char_ngram_range=None, min_df=1,
-                 sublinear_tf=True, use_idf=True, binary=False, norm="l2", algorithm=None):
+                 sublinear_tf=True, use_idf=True, binary=False, norm="l2", algorithm=None, segmenter=None):
         self.k = k
         self.ngram_range = ngram_range
         self.char_ngram_range = char_ngram_range
@@ -106,6 +115,7 @@ class ChiSquareBagOfWords(TransformerMixin, BaseEstimator):
         self.binary = binary
         self.norm = norm
         self.algorithm = algorithm
+        self.segmenter = segmenter
 
     # ------------------------------------------------------------------ analysis
     def _validate(self):
@@ -122,20 +132,30 @@ class ChiSquareBagOfWords(TransformerMixin, BaseEstimator):
             raise ValueError(f"norm must be 'l2', 'l1' or None, got {self.norm!r}")
         return w, c
 
+    def _segment_function(self):
+        """``text -> list of words`` of :attr:`segmenter` (None: the registered default for :attr:`algorithm`)."""
+        seg = self.segmenter
+        if seg is None:
+            seg = default.resolve(self.algorithm, "ChiSquareBagOfWords")
+        fn = getattr(seg, "segment", None)
+        if callable(fn):
+            return fn
+        if callable(seg):
+            return seg
+        raise TypeError(f"segmenter must be a Segmenter, a callable text -> list of str or None, "
+                        f"got {type(seg).__name__}")
+
     def analyze(self, texts) -> list[list[str]]:
         """The terms (with repetitions) of each text, as used for counting. Segments each text once."""
         texts = check_texts(texts, "analyze")
         w, c = self._validate()
-        seg = None
-        if w is not None:
-            from .. import get_segmenter
-            seg = get_segmenter(self.algorithm)
+        segment = self._segment_function() if w is not None else None
         out = []
         for text in texts:
             low = text.lower()
             terms: list[str] = []
             if w is not None:
-                words = [t for t in seg.segment(low) if not t.isspace()]
+                words = [t for t in segment(low) if not t.isspace()]
                 lo, hi = w
                 for n in range(lo, hi + 1):
                     if n == 1:

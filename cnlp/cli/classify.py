@@ -14,6 +14,7 @@ import argparse
 import sys
 import time
 
+from .. import get_segmenter
 from ..classify.classifier import TextClassifier
 from ..classify.features import check_texts
 from ..errors import CnlpError, CorpusFormatError
@@ -121,7 +122,7 @@ def _train(args) -> int:
         if getattr(args, name) is not None:
             params[name] = getattr(args, name)
     t0 = time.perf_counter()
-    clf = TextClassifier(**params)
+    clf = TextClassifier(**params, segmenter=get_segmenter(args.algorithm))     # the shipped segmenter
     if progress_enabled(args):                 # segmenting is the long part: analyse in chunks under a bar
         texts = check_texts(texts, "fit")
         analyzer = clf._make_features()          # the same feature parameters fit() would use

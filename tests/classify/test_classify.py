@@ -221,3 +221,38 @@ def test_cli_bad_training_line_names_file_and_line(tmp_path, capsys):
     assert e.value.lineno == 2
     assert main(["classify", "predict", "--model", str(tmp_path / "none"), str(bad)]) == 1
     assert "meta.json" in capsys.readouterr().err
+
+
+# ------------------------------------------------------------------ the segmenter is received
+def test_segmenter_given_or_the_registered_default(data, tmp_path):
+    """segmenter=None is cnlp.get_segmenter(algorithm), registered by the front in cnlp.classify.default;
+    a Segmenter or a callable given is used as it is (and not saved: load(..., segmenter=) takes it)."""
+    import cnlp
+    texts, labels = data
+    by_default = ChiSquareBagOfWords(k="all", algorithm="fmm").analyze(texts)
+    assert ChiSquareBagOfWords(k="all", segmenter=cnlp.get_segmenter("fmm")).analyze(texts) == by_default
+    assert ChiSquareBagOfWords(k="all", segmenter=cnlp.get_segmenter("fmm").segment).analyze(texts) == by_default
+    spaces = ChiSquareBagOfWords(ngram_range=(1, 1), segmenter=str.split)
+    assert spaces.analyze(["甲乙 丙", "丁"]) == [["甲乙", "丙"], ["丁"]]
+    assert "segmenter" in TextClassifier().get_params() and clone(spaces).segmenter is str.split
+    with pytest.raises(TypeError, match="segmenter must be"):
+        ChiSquareBagOfWords(segmenter=5).analyze(texts)
+
+    seg = cnlp.get_segmenter("fmm")
+    clf = TextClassifier(k=6, segmenter=seg).fit(texts, labels)
+    ref = TextClassifier(k=6, algorithm="fmm").fit(texts, labels)
+    np.testing.assert_array_equal(clf.predict_proba(texts), ref.predict_proba(texts))
+    clf.save(tmp_path / "m")
+    assert "segmenter" not in json.loads((tmp_path / "m" / "meta.json").read_text("utf-8"))["params"]
+    back = TextClassifier.load(tmp_path / "m", segmenter=seg)
+    assert back.segmenter is seg and back.features_.segmenter is seg
+    np.testing.assert_array_equal(back.predict_proba(texts), clf.predict_proba(texts))
+
+
+def test_no_registered_default_names_the_segmenter(data, monkeypatch):
+    from cnlp.classify import default
+    monkeypatch.setattr(default, "_resolver", None)
+    with pytest.raises(TypeError, match="segmenter="):
+        ChiSquareBagOfWords().analyze(["很好"])
+    assert ChiSquareBagOfWords(ngram_range=None, char_ngram_range=(1, 1)).analyze(["很好"]) == [[" 很", " 好"]]
+    assert ChiSquareBagOfWords(segmenter=list).analyze(["很好"]) == [["很", "好", "很 好"]]
