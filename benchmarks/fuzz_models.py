@@ -239,7 +239,7 @@ def use(bundle: str, d: Path) -> str | None:
         seg = MaxMatchSegmenter(Dictionary.load(d))
     elif bundle == "idf":
         from cnlp.extract.idf import IDFTable
-        from cnlp.extract.keywords import keywords
+        from cnlp import keywords            # the one-call function: shipped segmenter and dictionary
         table = IDFTable.load(d)
         for w in WORDS:
             if not isinstance(table.idf(w), float):

@@ -15,7 +15,7 @@ import random
 
 from common import corpora_dir
 
-from cnlp.extract.summarize import summarize
+from cnlp import summarize  # the one-call function: shipped segmenter, dictionary, IDF table)
 
 
 def build_docs(n_docs: int, seed: int = 0):
