@@ -30,6 +30,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_selection import chi2
 
 from ..errors import NotFittedError
+from ..segmentation.base import word_function
 from . import default
 
 __all__ = ["ChiSquareBagOfWords", "check_texts"]
@@ -137,13 +138,7 @@ class ChiSquareBagOfWords(TransformerMixin, BaseEstimator):
         seg = self.segmenter
         if seg is None:
             seg = default.resolve(self.algorithm, "ChiSquareBagOfWords")
-        fn = getattr(seg, "segment", None)
-        if callable(fn):
-            return fn
-        if callable(seg):
-            return seg
-        raise TypeError(f"segmenter must be a Segmenter, a callable text -> list of str or None, "
-                        f"got {type(seg).__name__}")
+        return word_function(seg, "ChiSquareBagOfWords")
 
     def analyze(self, texts) -> list[list[str]]:
         """The terms (with repetitions) of each text, as used for counting. Segments each text once."""

@@ -57,6 +57,7 @@ import scipy.sparse as sp
 
 from ..text import FOLD_TRANSLATE, trie_get
 from ..errors import check_str
+from ..segmentation.base import word_function
 
 __all__ = ["keywords", "textrank", "default_stopwords", "DEFAULT_POS", "STOP_TAGS", "ALGORITHMS",
            "candidate_tag"]
@@ -261,17 +262,7 @@ def _segment_fn(segmenter, func: str):
     if segmenter is None:
         raise TypeError(f"{func}() needs segmenter= (a Segmenter or a callable text -> list of str); "
                         f"cnlp.{func} passes the default one (cnlp.get_segmenter())")
-    if isinstance(segmenter, str):
-        raise TypeError(f"{func}() expects segmenter as a Segmenter or a callable text -> list of str, got the "
-                        f"name {segmenter!r}: pass cnlp.get_segmenter({segmenter!r}), or call cnlp.{func}, "
-                        f"which takes algorithm names")
-    seg = getattr(segmenter, "segment", None)
-    if callable(seg):
-        return seg
-    if callable(segmenter):
-        return segmenter
-    raise TypeError(f"{func}() expects segmenter as a Segmenter or a callable "
-                    f"text -> list of str, got {type(segmenter).__name__}")
+    return word_function(segmenter, f"{func}()")
 
 
 def _idf_table(idf, func: str):

@@ -1,12 +1,6 @@
-"""The PKU part-of-speech tag set of People's Daily 1998-01, the coarse mapping (:func:`cnlp.evaluate.coarse`,
-re-exported), input checks.
-
-:data:`PKU_TAGS` lists exactly the 44 tags that occur in ``pd1998/199801.txt`` (counted with
-:func:`cnlp.corpus.readers.read_pd98`, compounds flattened), in ``sorted()`` order, which is
-also the order of :attr:`cnlp.corpus.stats.CorpusStats.tag_names` built from that file. Two of
-them (``na``, ``vvn``) occur once each and are annotation errors of the corpus, kept because a
-model trained on the file can emit them. The counts in the comments are token counts in the
-whole file (19,484 lines, 1,121,447 tokens).
+"""The PKU part-of-speech tag set (:data:`PKU_TAGS`, defined with its provenance in
+:mod:`cnlp.dictionary.tags`: user words carry these tags), the coarse mapping
+(:func:`cnlp.evaluate.coarse`), both re-exported, and the input checks of the taggers.
 """
 from __future__ import annotations
 

@@ -251,3 +251,19 @@ class Segmenter(ABC):
         """Compile the Numba kernels this segmenter uses (on a tiny input) and return self."""
         self.segment("中文分词 warm-up 123")
         return self
+
+
+def word_function(segmenter, what: str):
+    """``text -> list of words`` of ``segmenter``: a :class:`Segmenter` (or any object with a
+    ``segment`` method) or a callable. ``TypeError`` naming ``what`` (the function or class given
+    it) for anything else, with a hint for an algorithm name."""
+    if isinstance(segmenter, str):
+        raise TypeError(f"{what} expects segmenter as a Segmenter or a callable text -> list of str, got the "
+                        f"name {segmenter!r}: pass cnlp.get_segmenter({segmenter!r})")
+    fn = getattr(segmenter, "segment", None)
+    if callable(fn):
+        return fn
+    if callable(segmenter):
+        return segmenter
+    raise TypeError(f"{what}: segmenter must be a Segmenter or a callable text -> list of str, "
+                    f"got {type(segmenter).__name__}")
