@@ -142,8 +142,8 @@ def _formatted(nlp, fmt):
     if fmt == "pd98":
         return lambda line: nlp(line).to_pd98()
     if fmt == "json":
-        import json
-        return lambda line: json.dumps(nlp(line).to_json(), ensure_ascii=False)
+        from .outputs import json_record
+        return lambda line: json_record(nlp(line).to_json())
     if fmt == "conllu":
         return lambda line: (nlp(line).to_conllu() or "\n")[:-1]
     raise ValueError(f"unknown output format {fmt!r}")

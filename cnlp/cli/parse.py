@@ -7,7 +7,6 @@ sentence order and comment lines are kept, every other column is predicted (inpu
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
 from ..corpus.readers import iter_lines, iter_stream_lines
@@ -61,8 +60,9 @@ def _annotate(s: UDSentence, tagger, parser, beam, treebank) -> UDSentence:
 
 def _write(s: UDSentence, fmt: str, out) -> None:
     if fmt == "json":
-        out.write(json.dumps({"text": s.text, "words": s.forms, "upos": s.upos, "xpos": s.xpos,
-                              "heads": s.heads, "deprels": s.deprels}, ensure_ascii=False) + "\n")
+        from ..outputs import json_record
+        out.write(json_record({"text": s.text, "words": s.forms, "upos": s.upos, "xpos": s.xpos,
+                               "heads": s.heads, "deprels": s.deprels}) + "\n")
     else:
         out.write(format_ud(s))
 
