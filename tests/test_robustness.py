@@ -306,6 +306,8 @@ _ROW = "{i}\t字\t字\tNOUN\tNN\t_\t{h}\tdep\t_\t_"
     ([1, 2], [0, 3], 2, "HEAD 3 outside 0..2"),
     ([1, 1], [0, 1], 2, "duplicate ID"),
     ([1, 3], [0, 1], 2, "ID 3, expected 2"),
+    ([1, 2, 3], [0, 3, 2], 2, r"the HEADs form a cycle \(2 -> 3 -> 2\)"),
+    ([1, 2], [2, 1], 1, r"the HEADs form a cycle \(1 -> 2 -> 1\)"),
 ])
 def test_conllu_malformed(tmp_path, ids, heads, line, match):
     from cnlp.corpus.readers import read_conllu
