@@ -11,7 +11,7 @@ from collections import deque
 from typing import Iterable, Iterator
 
 from . import _jit  # noqa: F401  (first: chooses Numba's cache directory before any kernel is defined)
-from . import _locks  # noqa: F401  (module locks are renewed in forked children from the start)
+from . import _locks  # noqa: F401  (fork safety: registered before any thread can be inside a first call)
 from .errors import CnlpError, CorpusFormatError, ModelFormatError, NotFittedError, check_str
 from . import registry
 

@@ -3,10 +3,11 @@
 :mod:`cnlp.text` re-exports the names below with its Python API; kernels import them from here,
 so a kernel module never imports a module above the kernel floor.
 
-The tables are built at import: ``_CLASS_TABLE`` (int8 class of every BMP code point),
-``_FOLD_TABLE`` (uint16 folded code point of every BMP code point) and ``_BMP_TABLE``, the two packed
-in one int32 array that every kernel is given as an argument (never a global compiled into a cached
-kernel: the traditional -> simplified part comes from a data file that may change).
+``_CLASS_TABLE`` (int8 class of every BMP code point) is built at import. The fold table (uint16
+folded code point of every BMP code point, :func:`_build_fold_table`) reads a data file, so
+:mod:`cnlp.text` builds it (``_FOLD_TABLE``; a malformed file is a ``ModelFormatError`` naming it)
+and packs the two in ``_BMP_TABLE``, the one int32 array every kernel is given as an argument (never
+a global compiled into a cached kernel: the traditional -> simplified part may change).
 """
 from __future__ import annotations
 
@@ -116,24 +117,27 @@ def _bmp_codes(text: str) -> np.ndarray:
     return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<i4").copy()
 
 
-def _build_fold_table() -> np.ndarray:
+def _build_fold_table(table_json: str) -> np.ndarray:
     """uint16[65536]: the folded code point of every BMP code point (see :func:`fold_code`; uint16
-    halves the constant every kernel inlining it carries)."""
+    halves the table), from the text of ``t2s/table.json``. A malformed table raises ``ValueError``
+    with the reason (:mod:`cnlp.text` reports it as a ``ModelFormatError`` naming the file)."""
     table = np.arange(0x10000, dtype=np.int32)
     table[0xFF01:0xFF5F] -= 0xFEE0                     # full-width ASCII -> half width
     table[0x3000] = 0x20                               # ideographic space -> space
     upper = (table >= 65) & (table <= 90)              # ASCII upper -> lower (also of folded ones)
     table[upper] += 32
-    pairs = json.loads(_t2s_path().read_text("utf-8"))["pairs"]
+    try:
+        data = json.loads(table_json)
+    except ValueError as e:
+        raise ValueError(f"not valid JSON ({e})") from None
+    pairs = data.get("pairs") if isinstance(data, dict) else None
+    if not isinstance(pairs, str):
+        raise ValueError('no "pairs" string (an object {"pairs": "<traditional><simplified>..."} expected)')
     src, dst = _bmp_codes(pairs[0::2]), _bmp_codes(pairs[1::2])
     if src.shape != dst.shape or (src.shape[0] and (src.max() > 0xFFFF or dst.max() > 0xFFFF)):
-        raise ImportError("cnlp: data/t2s/table.json is malformed (pairs of BMP characters expected)")
+        raise ValueError('"pairs" is not a sequence of pairs of BMP characters')
     table[src] = dst
     return table.astype(np.uint16)
-
-
-#: BMP code point -> folded code point (width fold, ASCII lower case, traditional -> simplified)
-_FOLD_TABLE = _build_fold_table()
 
 
 def pack_tables(classes: np.ndarray, fold: np.ndarray) -> np.ndarray:
@@ -141,9 +145,6 @@ def pack_tables(classes: np.ndarray, fold: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(classes.astype(np.int32) | (fold.astype(np.int32) << 8))
 
 
-#: the one table every kernel is given as an argument: int32[65536], the class of each BMP code
-#: point (:func:`char_class`) in the low 8 bits, its folded code point (:func:`fold_code`) above them
-_BMP_TABLE = pack_tables(_CLASS_TABLE, _FOLD_TABLE)
 
 
 @njit(cache=True, nogil=True, inline="always")

@@ -143,8 +143,8 @@ def _formatted(nlp, fmt):
     if fmt == "pd98":
         return lambda line: nlp(line).to_pd98()
     if fmt == "json":
-        import json
-        return lambda line: json.dumps(nlp(line).to_json(), ensure_ascii=False)
+        from .outputs import json_record
+        return lambda line: json_record(nlp(line).to_json())
     if fmt == "conllu":
         return lambda line: (nlp(line).to_conllu() or "\n")[:-1]
     raise ValueError(f"unknown output format {fmt!r}")
@@ -190,14 +190,22 @@ def _run_chunk_encoded(lines: list[str]) -> tuple[bytes, int, int]:
     return _encode_records(_WORKER["fn"], lines)
 
 
+def _daemonic() -> bool:
+    """Whether this process is daemonic (a ``multiprocessing.Pool`` worker): it may not start
+    worker processes ("daemonic processes are not allowed to have children")."""
+    import multiprocessing as mp
+    return bool(mp.current_process().daemon)
+
+
 def imap_ordered(spec: AnnotatorSpec, lines: Iterable[str], *, n_jobs: int | None = 1, chunk_size: int = 256,
                  backend: str = "process") -> Iterator:
     """Annotate ``lines`` with ``spec``'s annotator on ``n_jobs`` workers (None or 0: one per
     core), yielding one result per line in input order.
 
     ``backend="process"``: worker processes (started with ``spawn``; each loads the models once
-    from their directories); ``"thread"``: threads sharing one annotator (the kernels release the
-    GIL, the Python around them does not). ``n_jobs=1`` runs in this process. The input is read
+    from their directories; in a daemonic process, a ``multiprocessing.Pool`` worker, which may not
+    have children, threads instead); ``"thread"``: threads sharing one annotator (the kernels release
+    the GIL, the Python around them does not). ``n_jobs=1`` runs in this process. The input is read
     lazily; at most ``2 * n_jobs`` chunks of ``chunk_size`` lines are pending at a time (one with
     ``n_jobs=1``). Segmentation decodes a chunk in one kernel call (:func:`build_batch_annotator`).
     A non-str line raises ``TypeError`` when its chunk is processed.
@@ -221,6 +229,8 @@ def _map_chunks(spec: AnnotatorSpec, lines: Iterable[str], n_jobs, chunk_size: i
     if n < 1:
         raise ValueError(f"n_jobs must be >= 1 (or None for one per core), got {n_jobs}")
     it = iter(lines)
+    if n > 1 and backend == "process" and _daemonic():
+        backend = "thread"          # a daemonic process may not start children: the same results on threads
     if n == 1:
         fn = build_batch_annotator(spec)
         while chunk := list(islice(it, chunk_size)):

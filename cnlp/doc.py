@@ -19,6 +19,29 @@ __all__ = ["Doc", "Token", "Entity"]
 
 # characters that would end a CoNLL-U line or column: tab and everything str.splitlines() breaks on
 _LINE_BREAKING = re.compile("[\t\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
+_SPLIT_PAIR = re.compile("[\ud800-\udbff][\udc00-\udfff]")
+
+
+def _join_pairs(s: str) -> str:
+    """``s`` with each high + low surrogate held as two characters joined into one character, as a
+    JSON reader does with ``"\\ud83d\\ude00"`` (lone surrogates stay)."""
+    return s.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
+
+
+def _split_pairs(text: str, starts) -> str:
+    """Undo what JSON reading did to ``text``: at each offset of ``starts`` (offsets of the Doc's
+    text) the Doc held a surrogate pair as two characters, which may have arrived as one."""
+    if not isinstance(starts, list) or not all(type(i) is int for i in starts):
+        raise ValueError(f"malformed Doc JSON: surrogate_pairs must be a list of offsets, got {starts!r}")
+    at, out, i = set(starts), [], 0
+    for c in text:
+        if i in at and ord(c) > 0xFFFF:
+            c = chr(0xD800 + ((ord(c) - 0x10000) >> 10)) + chr(0xDC00 + ((ord(c) - 0x10000) & 0x3FF))
+        out.append(c)
+        i += len(c)
+    return "".join(out)
+
+
 _INT32_MAX = 2**31 - 1
 
 
@@ -426,6 +449,9 @@ class Doc:
         """A JSON-serialisable dict: ``text``, ``tokens`` (text/start/end/pos/head/deprel), ``ents``.
 
         ``layers`` lists the token annotations present (so a Doc without tokens keeps them too).
+        A text that holds a surrogate pair as two characters (``"\\ud83d\\ude00"`` as two lone
+        surrogates: offsets count two) gets ``surrogate_pairs``, the offsets of those pairs: a JSON
+        reader joins such a pair into one character, and :meth:`from_json` splits it again.
         """
         xpos = self._xtags()
         layers = [k for k, v in (("pos", self._tags()), ("head", self._heads), ("deprel", self._deprels),
@@ -439,6 +465,9 @@ class Doc:
                "ents": [{"start": e.start, "end": e.end, "type": e.type, "text": e.text} for e in self._ents]}
         if self._sents is not None:        # more than one sentence
             out["sents"] = [list(s) for s in self.sent_spans]
+        pairs = [m.start() for m in _SPLIT_PAIR.finditer(self._text)]
+        if pairs:
+            out["surrogate_pairs"] = pairs
         return out
 
     @classmethod
@@ -446,6 +475,8 @@ class Doc:
         """Inverse of :meth:`to_json` (ValueError for a malformed or inconsistent dict)."""
         try:
             text, tokens, ents = d["text"], d["tokens"], d.get("ents", [])
+            if "surrogate_pairs" in d and isinstance(text, str):
+                text = _split_pairs(text, d["surrogate_pairs"])
             bounds = [0]
             for k, t in enumerate(tokens):
                 if t["start"] != bounds[-1]:
@@ -464,7 +495,7 @@ class Doc:
         pairs = [*zip(tokens, doc.words), *zip(sorted(ents, key=lambda e: (e["start"], e["end"])),
                                                (e.text for e in doc._ents))]
         for item, real in pairs:
-            if item.get("text", real) != real:
+            if item.get("text", real) != real and _join_pairs(item.get("text", real)) != _join_pairs(real):
                 raise ValueError(f"text {item['text']!r} does not match its offsets ({real!r})")
         return doc
 

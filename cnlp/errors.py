@@ -52,6 +52,11 @@ def require_data(n, source, what: str = "sentences") -> None:
         raise EmptyCorpusError(f"{source}: no {what} to train on (is the corpus empty or in another format?)")
 
 
+class ParameterError(CnlpError, ValueError):
+    """A hyper-parameter out of its range, found by ``fit()`` before any work (the command line
+    reports it in one line, exit status 1)."""
+
+
 class NotFittedError(CnlpError, ValueError):
     """A model was used before ``fit()`` or ``load()``."""
 

@@ -38,6 +38,7 @@ from .errors import CnlpError, ModelFormatError, UsageError
 FORMAT_VERSION = 1
 __all__ = ["save_bundle", "load_bundle", "load_meta", "load_arrays", "load_trie", "save_trie", "data_dir",
            "corpora_dir", "default_corpus", "PD98_CORPUS", "model_path", "FORMAT_VERSION", "atomic_directory",
+           "remove_stale_temporaries",
            "check_meta", "Field", "Arr", "guard_load", "file_sha256", "meta_digest", "bundle_checksums"]
 
 #: largest meta.json read (bytes) and deepest JSON nesting accepted
@@ -165,12 +166,63 @@ def _active_roots() -> list:
     return _atomic.roots
 
 
+def _host_tag() -> str:
+    import socket
+    return hashlib.sha1(socket.gethostname().encode("utf-8", "replace")).hexdigest()[:8]
+
+
+def _temp_prefix(target: Path, kind: str = "tmp") -> str:
+    """``.NAME.tmp-PID-HOST-`` (``mkdtemp`` adds a random end): the temporary directories of a
+    save of ``target`` name the process and host that made them, so a later save can tell the
+    ones left by a process that no longer exists."""
+    return f".{target.name}.{kind}-{os.getpid()}-{_host_tag()}-"
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (OSError, OverflowError, ValueError):      # e.g. EPERM: it exists, as another user's
+        return True
+    return True
+
+
+def remove_stale_temporaries(target) -> list[Path]:
+    """Remove the temporary directories of saves of ``target`` (``.NAME.tmp-*``, ``.NAME.old-*``
+    beside it) left by processes of this host that no longer exist (a save killed with SIGKILL,
+    say); returns what was removed. Those of running processes, of other hosts and of other targets
+    stay. :func:`atomic_directory` calls it before each save."""
+    target = Path(target)
+    host, removed = _host_tag(), []
+    try:
+        entries = list(target.parent.iterdir())
+    except OSError:
+        return removed
+    for kind in ("tmp", "old"):
+        prefix = f".{target.name}.{kind}-"
+        for entry in entries:
+            if not entry.name.startswith(prefix):
+                continue
+            parts = entry.name[len(prefix):].split("-")
+            if len(parts) < 3 or not parts[0].isdigit() or parts[1] != host:
+                continue                              # not named by this scheme, or another host's
+            pid = int(parts[0])
+            if pid == os.getpid() or _pid_alive(pid) or entry.is_symlink() or not entry.is_dir():
+                continue
+            shutil.rmtree(entry, ignore_errors=True)
+            if not entry.exists():
+                removed.append(entry)
+    return removed
+
+
 @contextlib.contextmanager
 def atomic_directory(target, *, keep_other: bool = True):
     """Write a directory atomically: yields a fresh temporary directory beside ``target``; on
     normal exit it replaces ``target`` (files of an existing ``target`` that were not written
     again are carried over when ``keep_other``); on an exception or a kill, ``target`` is
-    untouched and the temporary directory (``.NAME.tmp-*``) is removed or left aside.
+    untouched and the temporary directory (``.NAME.tmp-PID-HOST-*``) is removed, or, after a kill,
+    left aside until a later save of ``target`` removes it (:func:`remove_stale_temporaries`).
 
     Nested use inside a directory that is already being written atomically writes in place.
     """
@@ -182,7 +234,8 @@ def atomic_directory(target, *, keep_other: bool = True):
         yield target
         return
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
+    remove_stale_temporaries(target)
+    tmp = Path(tempfile.mkdtemp(prefix=_temp_prefix(target), dir=target.parent))
     umask = os.umask(0)
     os.umask(umask)
     os.chmod(tmp, 0o777 & ~umask)                # mkdtemp makes it 0700: a model must be readable by all
@@ -204,7 +257,7 @@ def atomic_directory(target, *, keep_other: bool = True):
             if _exchange(tmp, target):               # one atomic step: tmp now holds the old one
                 shutil.rmtree(tmp, ignore_errors=True)
             else:                                    # no renameat2: two renames, a tiny window
-                old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
+                old = Path(tempfile.mkdtemp(prefix=_temp_prefix(target, "old"), dir=target.parent))
                 os.replace(target, old / target.name)
                 os.replace(tmp, target)
                 shutil.rmtree(old, ignore_errors=True)

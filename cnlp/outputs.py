@@ -30,10 +30,26 @@ except ImportError:                      # pragma: no cover
     fcntl = None
 
 __all__ = ["input_is_output", "is_regular_target", "AtomicOutput", "Fingerprint", "OutputBusyError",
-           "ResumeError", "PARTIAL_SUFFIX", "PROGRESS_SUFFIX", "write_file_atomic"]
+           "ResumeError", "PARTIAL_SUFFIX", "PROGRESS_SUFFIX", "write_file_atomic", "json_record"]
 
 PARTIAL_SUFFIX = ".cnlp-partial"
 PROGRESS_SUFFIX = ".cnlp-progress"
+
+
+#: characters ``json.dumps(ensure_ascii=False)`` writes as they are that ``str.splitlines()`` breaks on
+_JSON_LINE_BREAKS = {0x85: "\\u0085", 0x2028: "\\u2028", 0x2029: "\\u2029"}
+
+
+def json_record(obj) -> str:
+    """``obj`` as one JSON output record, without its final newline: ``json.dumps(obj,
+    ensure_ascii=False)`` with U+0085, U+2028 and U+2029 escaped (``\\u2028`` ...; the same JSON
+    value), so the record is one line for every reader, ``str.splitlines()`` included (the other
+    line-breaking characters, CR among them, are control characters that JSON escapes anyway)."""
+    import json
+    s = json.dumps(obj, ensure_ascii=False)
+    if "\x85" in s or "\u2028" in s or "\u2029" in s:
+        s = s.translate(_JSON_LINE_BREAKS)
+    return s
 
 
 class OutputBusyError(CnlpError):

@@ -15,8 +15,27 @@ from . import _locks  # noqa: F401  (fresh locks in forked children)
 # the kernels, constants and tables of this layer live in ``_text_kernels`` (the kernel floor);
 # re-exported here with the Python API
 from ._text_kernels import (CLASS_NAMES, CN_NUM, CN_NUMERALS, DIGIT, HAN, LATIN, OTHER, PUNCT,  # noqa: F401
-                            SPACE, SYMBOL, _BMP_TABLE, _CLASS_TABLE, _FOLD_TABLE, _atom_ends, _classify, _fold,
+                            SPACE, SYMBOL, _CLASS_TABLE, _atom_ends, _build_fold_table, _classify, _fold,
                             _t2s_path, char_class, fold_code, pack_tables)
+from .errors import ModelFormatError
+
+
+def _load_fold_table() -> np.ndarray:
+    """The fold table of ``data/t2s/table.json``; a malformed or unreadable file is a
+    :class:`ModelFormatError` naming it (at ``import``)."""
+    path = _t2s_path()
+    try:
+        return _build_fold_table(path.read_text("utf-8"))
+    except (OSError, ValueError) as e:
+        raise ModelFormatError(path, f"malformed traditional -> simplified table: {e}") from None
+
+
+#: BMP code point -> folded code point (width fold, ASCII lower case, traditional -> simplified)
+_FOLD_TABLE = _load_fold_table()
+
+#: the one table every kernel is given as an argument: int32[65536], the class of each BMP code
+#: point (:func:`char_class`) in the low 8 bits, its folded code point (:func:`fold_code`) above them
+_BMP_TABLE = pack_tables(_CLASS_TABLE, _FOLD_TABLE)
 
 
 def to_codes(text: str) -> np.ndarray:

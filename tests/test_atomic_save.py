@@ -136,3 +136,32 @@ def test_sigkill_during_save_keeps_previous_model(tmp_path, task):
         assert _use(task, out) == before
     leftovers = [p.name for p in tmp_path.iterdir() if p.name.startswith(".model.")]
     assert all(".tmp-" in n for n in leftovers)          # a killed save leaves only its temporary dir
+
+
+def _dead_pid() -> int:
+    p = subprocess.Popen([sys.executable, "-c", "pass"])
+    p.wait()
+    return p.pid
+
+
+def test_later_save_removes_stale_temporaries_of_dead_processes(tmp_path):
+    """A save killed with SIGKILL leaves .NAME.tmp-PID-HOST-*; the next save of NAME removes it
+    (its process is gone), and keeps those of live processes, other hosts and other targets."""
+    from cnlp.io import _host_tag, atomic_directory
+    host, dead = _host_tag(), _dead_pid()
+    stale = [tmp_path / f".model.tmp-{dead}-{host}-abc123", tmp_path / f".model.old-{dead}-{host}-x_9"]
+    keep = [tmp_path / f".model.tmp-{os.getppid()}-{host}-live01",        # a running process
+            tmp_path / f".model.tmp-{dead}-00000000-other1",               # another host
+            tmp_path / f".other.tmp-{dead}-{host}-abc123",                 # another target
+            tmp_path / ".model.tmp-legacy"]                                # not named by the scheme
+    for d in stale + keep:
+        (d / "dict").mkdir(parents=True)
+        (d / "dict" / "arrays.npz").write_bytes(b"half written")
+    for _ in range(2):                                                     # a new bundle, then a replacement
+        with atomic_directory(tmp_path / "model") as out:
+            (out / "meta.json").write_text("{}", "utf-8")
+            assert out.name.startswith(f".model.tmp-{os.getpid()}-{host}-")
+        assert not any(d.exists() for d in stale)
+        assert all(d.is_dir() for d in keep)
+    assert (tmp_path / "model" / "meta.json").read_text("utf-8") == "{}"
+    assert not (tmp_path / "model" / ".model.tmp-legacy").exists()

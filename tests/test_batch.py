@@ -106,3 +106,25 @@ def test_missing_main_guard_is_a_clear_error(tmp_path):
     last = r.stderr.strip().splitlines()[-1]
     assert last.startswith("concurrent.futures.process.BrokenProcessPool") and '__name__ == "__main__"' in last
     assert "RuntimeError: cnlp: n_jobs=2 started worker processes from a worker process" in r.stderr
+
+
+def test_segment_many_with_jobs_inside_a_pool_worker():
+    """A multiprocessing.Pool worker is daemonic (no children): n_jobs > 1 runs on threads there."""
+    import subprocess
+    import sys
+    from pathlib import Path
+    code = """
+import multiprocessing as mp, cnlp
+lines = ["商品和服务", "", "研究生命起源", "我爱北京天安门"] * 50
+def work(_):
+    return list(cnlp.segment_many(lines, n_jobs=2, chunk_size=16))
+if __name__ == "__main__":
+    with mp.get_context("fork").Pool(1) as pool:
+        got = pool.map(work, [0])[0]
+    print(got == list(cnlp.segment_many(lines)), len(got))
+"""
+    root = Path(__file__).resolve().parents[1]
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=180,
+                         env={**__import__("os").environ, "PYTHONPATH": str(root)})
+    assert res.returncode == 0, res.stderr[-2000:]
+    assert res.stdout.split() == ["True", "200"]

@@ -184,6 +184,25 @@ def test_json_round_trip():
     assert Doc.from_json(bare.to_json()) == bare and Doc.from_json(bare.to_json()).pos is None
 
 
+@pytest.mark.parametrize("text, bounds", [
+    ("我\ud83d\ude00好", [0, 1, 2, 3, 4]),             # a pair held as two characters, cut between them
+    ("我\ud83d\ude00好", [0, 1, 3, 4]),                # ... one token of both
+    ("😀\ud83d\ude00😀a\ud83d", [0, 1, 3, 4, 5, 6]),     # real astral characters beside them, a lone high one
+    ("\ude00\ud83d", [0, 1, 2]),                      # the wrong order: no pair
+])
+def test_json_round_trip_keeps_surrogate_pairs_held_as_two_characters(text, bounds):
+    doc = Doc(text, bounds, pos=["x"] * (len(bounds) - 1), ents=[(bounds[1], bounds[2], "T")])
+    assert Doc.from_json(doc.to_json()) == doc
+    for dumped in (json.dumps(doc.to_json()),                                   # "\ud83d\ude00" escapes
+                   json.dumps(doc.to_json(), ensure_ascii=False)):
+        back = Doc.from_json(json.loads(dumped))
+        assert back == doc and back.text == text and back.words == doc.words
+    plain = Doc.from_words(["我", "😀"])
+    assert "surrogate_pairs" not in plain.to_json()          # only when needed: other output unchanged
+    with pytest.raises(ValueError, match="surrogate_pairs"):
+        Doc.from_json({**doc.to_json(), "surrogate_pairs": "1"})
+
+
 def test_from_json_rejects_malformed():
     good = sample().to_json()
     with pytest.raises(ValueError, match="malformed"):

@@ -184,3 +184,47 @@ def test_output_keeps_mode_and_writes_through_symlinks(tmp_path):
     run_to_file(SPEC, LINES[:3], str(link))
     assert link.is_symlink() and real.read_text("utf-8").count("\n") == 3
     assert (real.stat().st_mode & 0o777) == 0o640
+
+
+# ------------------------------------------------------------------ line framing of output records
+_BREAKING = ["\r", "\u2028", "\u2029", "\x85", "\x0b", "\x0c", "\x1c"]
+_FRAMING_INPUT = "".join(f"北京{c}上海{c}你好\n" for c in _BREAKING) + "商品和服务\n"
+
+
+def _run_main(argv, stdin_text, monkeypatch, capsys):
+    import io
+    from cnlp.cli import main
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin_text.encode("utf-8")), encoding="utf-8"))
+    assert main(argv) == 0
+    return capsys.readouterr().out
+
+
+@pytest.mark.parametrize("argv", [["tag", "--format", "json"], ["ner", "--format", "json"]])
+def test_json_records_stay_one_line_for_splitlines(argv, monkeypatch, capsys, tmp_path):
+    """Line-breaking characters inside an input line (split on \\n only) are escaped in JSON
+    records: one record per input line for str.splitlines() too, the same JSON values."""
+    n = len(_BREAKING) + 1
+    out = _run_main(argv, _FRAMING_INPUT, monkeypatch, capsys)            # in this process
+    spec = AnnotatorSpec(argv[0], format="json")
+    run_to_file(spec, _FRAMING_INPUT.split("\n")[:-1], str(tmp_path / "out.jsonl"), n_jobs=1)   # batch path
+    batch = (tmp_path / "out.jsonl").read_text("utf-8")
+    assert out == batch
+    records = out.splitlines()
+    assert len(records) == n == len(out.split("\n")) - 1
+    for rec, line in zip(records, _FRAMING_INPUT.split("\n")):
+        value = json.loads(rec)
+        if argv[0] == "tag":
+            assert value["text"] == line
+        else:
+            assert all(line[e["start"]:e["end"]] == e["text"] for e in value)
+    assert "\u2028" not in out and "\x85" not in out and "\r" not in out
+
+
+def test_plain_records_are_framed_by_newline_only(monkeypatch, capsys):
+    """Plain formats write the line's characters as they are (see docs/usage.md): one record per
+    input line when split on \\n, which is how cnlp reads its own input."""
+    out = _run_main(["segment"], _FRAMING_INPUT, monkeypatch, capsys)
+    records = out.split("\n")[:-1]
+    assert len(records) == len(_BREAKING) + 1
+    assert [r.replace(" ", "") for r in records] == [
+        "".join(w for w in line if not w.isspace()) for line in _FRAMING_INPUT.split("\n")[:-1]]

@@ -44,6 +44,103 @@ with mp.get_context("fork").Pool(2) as pool:
     assert "['商品', '和', '服务']" in res.stdout
 
 
+_FORK_CHILD = """
+import os, time
+def fork_and_wait(child, timeout=20.0):
+    pid = os.fork()
+    if pid == 0:
+        try:
+            child()
+            os._exit(0)
+        except BaseException:
+            os._exit(3)
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < timeout:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            print("child", os.waitstatus_to_exitcode(status))
+            return
+        time.sleep(0.02)
+    os.kill(pid, 9)
+    os.waitpid(pid, 0)
+    print("child hung")
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="POSIX only")
+def test_fork_while_another_thread_compiles_a_kernel():
+    code = _FORK_CHILD + """
+import threading, cnlp, numba
+from numba.core.compiler_lock import global_compiler_lock as gcl
+def compile_some():
+    for k in range(4):
+        f = numba.njit(eval(f"lambda x: x * {k} + 1"))
+        f(1.5)
+t = threading.Thread(target=compile_some)
+t.start()
+while t.is_alive():
+    if not gcl._lock.acquire(blocking=False):     # the other thread is compiling: fork now
+        print("forked while compiling")
+        fork_and_wait(lambda: numba.njit(lambda x: x - 1)(2))
+        break
+    gcl._lock.release()
+t.join()
+"""
+    res = _py(code, timeout=60)
+    assert res.returncode == 0, res.stderr[-2000:]
+    assert "forked while compiling" in res.stdout
+    assert "child 0" in res.stdout, res.stdout + res.stderr[-2000:]
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="POSIX only")
+def test_fork_while_another_thread_imports_a_cnlp_module(tmp_path):
+    (tmp_path / "_slow_probe.py").write_text("import time\ntime.sleep(1.0)\nVALUE = 1\n")
+    code = _FORK_CHILD + f"""
+import threading, cnlp, time, sys
+cnlp.__path__.append({str(tmp_path)!r})        # a cnlp module whose import takes a second
+def lazy():
+    import cnlp._slow_probe
+t = threading.Thread(target=lazy)
+t.start()
+while "cnlp._slow_probe" not in sys.modules:
+    time.sleep(0.001)
+print("forked while importing")
+def child():
+    from cnlp._slow_probe import VALUE
+    assert VALUE == 1
+fork_and_wait(child)
+t.join()
+"""
+    res = _py(code, timeout=60)
+    assert res.returncode == 0, res.stderr[-2000:]
+    assert "forked while importing" in res.stdout
+    assert "child 0" in res.stdout, res.stdout + res.stderr[-2000:]
+
+
+def test_fork_waits_for_lazy_import_locks_before_module_is_published():
+    """The window before an imported module reaches sys.modules: its import lock is already held."""
+    import threading
+    import importlib._bootstrap as bootstrap
+    from cnlp import _locks
+    lock = bootstrap._get_module_lock("cnlp._not_yet_in_sys_modules")
+    ready, go = threading.Event(), threading.Event()
+
+    def hold():
+        lock.acquire()
+        ready.set()
+        go.wait(10)
+        lock.release()
+    t = threading.Thread(target=hold)
+    t.start()
+    ready.wait(10)
+    try:
+        assert _locks._importing_cnlp()
+    finally:
+        go.set()
+        t.join()
+    assert not _locks._importing_cnlp()
+
+
 def test_fork_resets_user_dictionary_lock():
     from cnlp._locks import _reset_after_fork
     from cnlp.dictionary import UserDictionary
@@ -209,6 +306,8 @@ _ROW = "{i}\t字\t字\tNOUN\tNN\t_\t{h}\tdep\t_\t_"
     ([1, 2], [0, 3], 2, "HEAD 3 outside 0..2"),
     ([1, 1], [0, 1], 2, "duplicate ID"),
     ([1, 3], [0, 1], 2, "ID 3, expected 2"),
+    ([1, 2, 3], [0, 3, 2], 2, r"the HEADs form a cycle \(2 -> 3 -> 2\)"),
+    ([1, 2], [2, 1], 1, r"the HEADs form a cycle \(1 -> 2 -> 1\)"),
 ])
 def test_conllu_malformed(tmp_path, ids, heads, line, match):
     from cnlp.corpus.readers import read_conllu

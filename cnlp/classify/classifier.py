@@ -20,7 +20,7 @@ import numpy as np
 from ..io import Arr, guard_load
 from sklearn.base import BaseEstimator, ClassifierMixin
 
-from ..errors import ModelFormatError, NotFittedError
+from ..errors import ModelFormatError, NotFittedError, ParameterError
 from .features import ChiSquareBagOfWords, check_texts
 
 __all__ = ["TextClassifier", "MODELS"]
@@ -88,16 +88,38 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
     def _make_features(self) -> ChiSquareBagOfWords:
         return ChiSquareBagOfWords(**{p: getattr(self, p) for p in _FEATURE_PARAMS}, segmenter=self.segmenter)
 
+    def _check_params(self) -> None:
+        """:class:`cnlp.errors.ParameterError` (a ValueError) naming the first hyper-parameter out of
+        its range, before any work of fit."""
+        import math
+        import numbers
+        if self.model not in MODELS:
+            raise ParameterError(f"TextClassifier: model must be one of {list(MODELS)}, got {self.model!r}")
+
+        def positive(name, value, integer=False):
+            kind = numbers.Integral if integer else numbers.Real
+            if isinstance(value, bool) or not isinstance(value, kind) or not math.isfinite(value) or value <= 0:
+                what = "a positive int" if integer else "a positive finite number"
+                raise ParameterError(f"TextClassifier: {name} must be {what}, got {value!r}")
+        positive("alpha", self.alpha)
+        positive("C", self.C)
+        positive("max_iter", self.max_iter, integer=True)
+        try:
+            self._make_features()._validate()       # k, ngram_range, char_ngram_range, min_df, norm
+        except (ValueError, TypeError) as e:
+            raise ParameterError(f"TextClassifier: {e}") from None
+
     def fit(self, texts, labels):
-        """Fit on ``texts`` (iterable of str) and ``labels`` (same length, at least two classes)."""
+        """Fit on ``texts`` (iterable of str) and ``labels`` (same length, at least two classes).
+        Hyper-parameters out of range raise ``ValueError`` here, before any text is analysed."""
+        self._check_params()
         texts = check_texts(texts, "fit")
         return self.fit_analyzed(self._make_features().analyze(texts), labels)
 
     def fit_analyzed(self, docs: list[list[str]], labels):
         """:meth:`fit` for texts already analysed by ``ChiSquareBagOfWords(...).analyze`` with the same
         feature parameters (lets a benchmark segment a corpus once and fit many times)."""
-        if self.model not in MODELS:
-            raise ValueError(f"model must be one of {list(MODELS)}, got {self.model!r}")
+        self._check_params()
         if isinstance(labels, (str, bytes)):
             raise TypeError("fit() expects a sequence of labels, one per text, got a single "
                             f"{type(labels).__name__}")

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import errno
-import json
 import os
 import sys
 
@@ -69,8 +68,9 @@ def _annotate(s: UDSentence, tagger, parser, beam, treebank) -> UDSentence:
 
 def _write(s: UDSentence, fmt: str, out) -> None:
     if fmt == "json":
-        out.write(json.dumps({"text": s.text, "words": s.forms, "upos": s.upos, "xpos": s.xpos,
-                              "heads": s.heads, "deprels": s.deprels}, ensure_ascii=False) + "\n")
+        from ..outputs import json_record
+        out.write(json_record({"text": s.text, "words": s.forms, "upos": s.upos, "xpos": s.xpos,
+                               "heads": s.heads, "deprels": s.deprels}) + "\n")
     else:
         out.write(format_ud(s))
 

@@ -292,8 +292,8 @@ def _segment_search(args, seg) -> int:
 
 def cmd_tag(args) -> int:
     """``cnlp tag``: one output line per input line (``word/TAG`` tokens, a CoNLL-U sentence, or a JSON object)."""
-    import json
     from .. import get_pos_tagger
+    from ..outputs import json_record
     from ..pipeline import Pipeline
     check_output(args)
     seg = _build_segmenter(args)
@@ -316,7 +316,7 @@ def cmd_tag(args) -> int:
         if args.format == "pd98":
             out.write(doc.to_pd98() + "\n")
         elif args.format == "json":
-            out.write(json.dumps(doc.to_json(), ensure_ascii=False) + "\n")
+            out.write(json_record(doc.to_json()) + "\n")
         else:
             out.write(doc.to_conllu() or "\n")
     out.flush()

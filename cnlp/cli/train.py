@@ -324,6 +324,7 @@ def ner_main(args) -> int:
         lexicon_extra, extra = extra, []
     elif extra and args.pd98_use == "gazetteer":
         gazetteer, extra = [(t[s:e], ty) for t, spans in extra for s, e, ty in spans], []
+    require_data(sum(1 for t, _ in train + extra if t), [p for p in (args.msra, args.pd98) if p], "NER sentences")
     rec = train_ner(train, dev, extra=extra, adapt=args.pd98_use == "adapt", lexicon_extra=lexicon_extra,
                     gazetteer=gazetteer, segmenter=models.crf(), pos=models.pos_tagger(),
                     algorithm=args.algorithm, scheme=args.scheme, bits=args.bits, folds=args.folds,
@@ -464,6 +465,8 @@ def dep_main(args) -> int:
     t0 = time.perf_counter()
     verbose = progress_enabled(args)
     train, dev = load_data(args)
+    require_data(sum(1 for s in (train + dev if args.include_dev else train) if s.forms),
+                 args.corpus or [str(default_corpus("ud_chinese", f)) for f in UD_FILES], "dependency trees")
     meta = {"command": command_line(getattr(args, "argv", None)), "train_sentences": len(train),
             "dev_included": bool(args.include_dev)}
     n_iter = args.n_iter

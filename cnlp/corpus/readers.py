@@ -16,7 +16,7 @@ from ..io import corpora_dir
 
 __all__ = ["read_pd98", "parse_pd98_line", "write_pd98", "read_sighan", "write_sighan",
            "read_tagged_chars", "write_tagged_chars", "read_conllu", "write_conllu",
-           "words_to_bmes", "bmes_to_words", "corpus_path", "iter_lines", "CONLLU_FIELDS"]
+           "words_to_bmes", "bmes_to_words", "corpus_path", "iter_lines", "CONLLU_FIELDS", "find_cycle"]
 
 CONLLU_FIELDS = ("id", "form", "lemma", "upos", "xpos", "feats", "head", "deprel", "deps", "misc")
 
@@ -286,8 +286,34 @@ def read_conllu(path) -> Iterator[list[dict]]:
         yield sent
 
 
+def find_cycle(heads) -> list[int] | None:
+    """The 1-based IDs of a cycle of ``heads`` (HEAD of word ``i`` at index ``i - 1``, each in 0..n;
+    None for an unknown HEAD ends a walk), in the order of the walk from the smallest ID on it, or
+    None when every word reaches the root 0 (or an unknown HEAD). O(n)."""
+    n = len(heads)
+    state = [0] * (n + 1)                 # 0 unseen, 1 on the current walk, 2 done
+    for start in range(1, n + 1):
+        path, i = [], start
+        while 1 <= i <= n and state[i] == 0:
+            state[i] = 1
+            path.append(i)
+            i = heads[i - 1] if heads[i - 1] is not None else 0
+        if 1 <= i <= n and state[i] == 1:          # the walk came back to itself
+            cyc = path[path.index(i):]
+            k = cyc.index(min(cyc))
+            return cyc[k:] + cyc[:k]
+        for j in path:
+            state[j] = 2
+    return None
+
+
+def cycle_reason(cycle: list[int]) -> str:
+    return f"the HEADs form a cycle ({' -> '.join(map(str, cycle + cycle[:1]))}): not a tree"
+
+
 def _check_tree(name: str, sent: list[dict], lines: list[tuple[int, str]]) -> None:
-    """CorpusFormatError unless the word IDs are 1..n in order and every HEAD is in 0..n."""
+    """CorpusFormatError unless the word IDs are 1..n in order, every HEAD is in 0..n and the HEADs
+    form a tree (no cycle; the error names the line of the cycle's smallest ID)."""
     n = len(sent)
     for k, (tok, (lineno, line)) in enumerate(zip(sent, lines), 1):
         if tok["id"] != k:
@@ -295,6 +321,10 @@ def _check_tree(name: str, sent: list[dict], lines: list[tuple[int, str]]) -> No
             raise CorpusFormatError(name, lineno, f"{why} (word IDs must be 1..n in order)", line)
         if tok["head"] is not None and not 0 <= tok["head"] <= n:
             raise CorpusFormatError(name, lineno, f"HEAD {tok['head']} outside 0..{n}", line)
+    cycle = find_cycle([tok["head"] for tok in sent])
+    if cycle:
+        lineno, line = lines[cycle[0] - 1]
+        raise CorpusFormatError(name, lineno, cycle_reason(cycle), line)
 
 
 def write_conllu(sentences: Iterable[list[dict]], path) -> int:

@@ -86,9 +86,8 @@ def format_entities(text: str, ents, fmt: str) -> str:
     if fmt == "bio":
         return format_bio(text, [(e.start, e.end, e.type) for e in ents])
     if fmt == "json":
-        import json
-        return json.dumps([{"text": e.text, "type": e.type, "start": e.start, "end": e.end} for e in ents],
-                          ensure_ascii=False) + "\n"
+        from ..outputs import json_record
+        return json_record([{"text": e.text, "type": e.type, "start": e.start, "end": e.end} for e in ents]) + "\n"
     parts, pos = [], 0
     for e in ents:
         parts.append(text[pos:e.start])

@@ -10,7 +10,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator, TextIO
 
-from ..corpus.readers import iter_lines
+from ..corpus.readers import cycle_reason, find_cycle, iter_lines
 from ..errors import CorpusFormatError
 
 __all__ = ["UDSentence", "read_ud", "read_ud_stream", "format_ud", "is_projective", "projectivize",
@@ -56,7 +56,7 @@ def read_ud_stream(lines: Iterable[tuple[int, str]], name: str, *, need_heads: b
                    treebank: str = "") -> Iterator[UDSentence]:
     """Sentences from ``(lineno, line)`` pairs. Checks: 10 tab-separated columns, integer IDs
     1..n in order, a non-empty FORM, and (``need_heads``) an integer HEAD in 0..n for every word
-    (else HEAD may also be ``_``). Raises :class:`CorpusFormatError` with ``name`` and the line."""
+    (else HEAD may also be ``_``), HEADs that form no cycle. Raises :class:`CorpusFormatError` with ``name`` and the line."""
     sent: UDSentence | None = None
     heads_at: list[tuple[int, str]] = []
 
@@ -65,6 +65,10 @@ def read_ud_stream(lines: Iterable[tuple[int, str]], name: str, *, need_heads: b
         for (lineno, line), h in zip(heads_at, s.heads):
             if h is not None and not 0 <= h <= n:
                 raise CorpusFormatError(name, lineno, f"HEAD {h} outside 0..{n}", line)
+        cycle = find_cycle(s.heads)
+        if cycle:                                   # named at the line of its smallest ID
+            lineno, line = heads_at[cycle[0] - 1]
+            raise CorpusFormatError(name, lineno, cycle_reason(cycle), line)
         return s
 
     for lineno, line in lines:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import ModelFormatError, NotFittedError
+from ..errors import ModelFormatError, NotFittedError, require_data
 from ..io import load_bundle, save_bundle
 from ..text import fold_width, to_codes
 from . import _kernels as K
@@ -252,6 +252,7 @@ class ArcHybridParser:
         whose tags of the words are features too (the parser runs it on every sentence it parses,
         and saves it in ``guide/``)."""
         t0 = time.perf_counter()
+        require_data(sum(1 for s in sents if s.forms), "the training sentences", "dependency trees")
         self.guide_ = guide
         labels = sorted({r for s in sents for r in s.deprels} | {ROOT})
         tags = sorted({t for s in sents for t in s.upos})

@@ -98,11 +98,13 @@ class BigramModel:
         self.lam, self.alpha, self.unk_p = float(lam), float(alpha), float(unk_p)
         c = self.counts
         nd = len(self.vocab)
-        total = c[:nd + 6].sum() - c[nd + K.BOS]
-        uni = (c + alpha) / (total + alpha * c.shape[0])
+        with np.errstate(all="ignore"):               # extreme counts: checked by load()
+            total = c[:nd + 6].sum() - c[nd + K.BOS]
+            uni = (c + alpha) / (total + alpha * c.shape[0])
         uni[nd + K.UNK] = unk_p
         uni[nd + K.SP] = 1.0
-        uni[nd + K.BOS] = c[nd + K.BOS] / total
+        with np.errstate(all="ignore"):
+            uni[nd + K.BOS] = c[nd + K.BOS] / total
         self.uni = uni
 
     @classmethod
@@ -156,6 +158,11 @@ class BigramModel:
             raise ModelFormatError(d / "arrays.npz", "counts do not match the vocabulary")
         self = cls(vocab, a["counts"], a["bigram_keys"], a["bigram_counts"], lam=meta["lam"],
                    alpha=meta["alpha"], unk_p=meta["unk_p"], meta=meta)
+        with np.errstate(all="ignore"):
+            uni_ok = bool(np.isfinite(self.uni).all() and (self.uni > 0).all())
+        if not uni_ok:                # e.g. counts summing past the float range, or all zero
+            raise ModelFormatError(d / "arrays.npz", "counts give no finite positive word probabilities "
+                                                     "(their total is zero or beyond the float range)")
         cand = meta.get("candidates")
         if cand is not None:
             from .hmm import HMMSegmenter

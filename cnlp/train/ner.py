@@ -12,6 +12,7 @@ import time
 from itertools import chain
 
 from ..corpus.splits import pd98_split, split_sizes
+from ..errors import require_data
 from ..evaluate import EntityEvaluator
 from ..entities.data import ENTITY_TYPES, pd98_entities, read_bio
 from ..entities.features import EntityLexicon, NERFeatures
@@ -83,6 +84,7 @@ def train_ner(train, dev=(), *, extra=(), adapt: bool = False, algorithm: str = 
     n_main = sum(1 for t, _ in train if t)
     train = [(t, [sp for sp in s if sp[2] in types]) for t, s in train if t] + extra
     dev = [(t, [sp for sp in s if sp[2] in types]) for t, s in dev if t]
+    require_data(len(train), "the training data", "sentences")
     domains = [1] * n_main + [2] * len(extra) if adapt else None
     tagset = entity_tagset(types, scheme)
     rec = EntityRecognizer(PerceptronTagger(n_labels=len(tagset), n_features=1 << bits), NERFeatures(bits=bits),

@@ -256,3 +256,37 @@ def test_no_registered_default_names_the_segmenter(data, monkeypatch):
         ChiSquareBagOfWords().analyze(["很好"])
     assert ChiSquareBagOfWords(ngram_range=None, char_ngram_range=(1, 1)).analyze(["很好"]) == [[" 很", " 好"]]
     assert ChiSquareBagOfWords(segmenter=list).analyze(["很好"]) == [["很", "好", "很 好"]]
+
+
+@pytest.mark.parametrize("params, match", [
+    ({"C": -1.0}, "C must be a positive finite number"), ({"C": 0}, "C must be"), ({"C": float("nan")}, "C must be"),
+    ({"C": "1"}, "C must be"), ({"alpha": -1, "model": "nb"}, "alpha must be"), ({"alpha": 0, "model": "nb"}, "alpha"),
+    ({"alpha": float("inf")}, "alpha must be"), ({"max_iter": 0}, "max_iter must be a positive int"),
+    ({"max_iter": 2.5}, "max_iter"), ({"model": "svm"}, "model must be one of"), ({"k": 0}, "k must"),
+    ({"k": True}, "k must"), ({"ngram_range": (2, 1)}, "ngram_range"), ({"char_ngram_range": (0, 2)}, "char_ngram_range"),
+    ({"ngram_range": None, "char_ngram_range": None}, "cannot both be None"), ({"min_df": 0}, "min_df"),
+    ({"norm": "l3"}, "norm"),
+])
+def test_hyper_parameters_are_checked_by_fit_before_any_work(data, params, match, monkeypatch):
+    from cnlp.errors import CnlpError, ParameterError
+    texts, labels = data
+    clf = TextClassifier(**params)
+    monkeypatch.setattr(ChiSquareBagOfWords, "analyze", lambda *a: pytest.fail("analysed before the check"))
+    with pytest.raises(ParameterError, match=match) as e:
+        clf.fit(texts, labels)
+    assert isinstance(e.value, ValueError) and isinstance(e.value, CnlpError)
+    with pytest.raises(ParameterError, match=match):
+        clf.fit_analyzed([["x"]] * len(labels), labels)
+
+
+def test_cli_bad_hyper_parameter_is_one_line(data, tmp_path):
+    import subprocess
+    import sys
+    texts, labels = data
+    tsv = tmp_path / "train.tsv"
+    tsv.write_text("".join(f"{l}\t{t}\n" for t, l in zip(texts[:30], labels[:30])), "utf-8")
+    r = subprocess.run([sys.executable, "-m", "cnlp", "classify", "train", "--data", str(tsv), "--out",
+                        str(tmp_path / "m"), "--C", "-1"], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 1 and "Traceback" not in r.stderr and r.stderr.count("\n") == 1, r.stderr
+    assert "C must be a positive finite number, got -1.0" in r.stderr
+    assert not (tmp_path / "m").exists()

@@ -176,3 +176,43 @@ def test_t2s_table_is_read_at_run_time_not_compiled_in(tmp_path):
     assert run()[0] == "選择"
     table.write_bytes(original)
     assert run()[0] == "选择"
+
+
+@pytest.mark.parametrize("content, reason", [
+    ('{"pairs": "選选', "not valid JSON"),
+    ('["選选"]', 'no "pairs" string'),
+    ('{"source": "x"}', 'no "pairs" string'),
+    ('{"pairs": ["選", "选"]}', 'no "pairs" string'),
+    ('{"pairs": "選选擇"}', "pairs of BMP characters"),
+    ('{"pairs": "選😀"}', "pairs of BMP characters"),
+])
+def test_malformed_t2s_table_is_a_model_format_error_naming_it(tmp_path, monkeypatch, content, reason):
+    import cnlp.text as T
+    from cnlp.errors import ModelFormatError
+    bad = tmp_path / "table.json"
+    bad.write_text(content, "utf-8")
+    monkeypatch.setattr(T, "_t2s_path", lambda: bad)
+    with pytest.raises(ModelFormatError, match=reason) as e:
+        T._load_fold_table()
+    assert e.value.path == str(bad)
+
+
+def test_malformed_t2s_table_at_first_use_names_the_file(tmp_path):
+    """End to end: a broken data/t2s/table.json gives one ModelFormatError naming it, no KeyError."""
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+    root = Path(cnlp.__file__).resolve().parent
+    pkg = tmp_path / "pkg"
+    shutil.copytree(root, pkg / "cnlp", ignore=shutil.ignore_patterns("__pycache__", "data"))
+    (pkg / "data" / "t2s").mkdir(parents=True)
+    table = pkg / "data" / "t2s" / "table.json"
+    table.write_text('{"n_pairs": 0}', "utf-8")
+    env = {"PATH": "/usr/bin:/bin", "NUMBA_CACHE_DIR": str(tmp_path / "cache"), "PYTHONPATH": str(pkg)}
+    code = ("import cnlp\ntry:\n    import cnlp.text\nexcept cnlp.ModelFormatError as e:\n"
+            "    print('ModelFormatError', e.path)\n")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=300,
+                       cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.split() == ["ModelFormatError", str(table)]

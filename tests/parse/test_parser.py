@@ -95,6 +95,10 @@ def test_read_ud(tiny_sents):
     ("1\t他\t他\tPRON\tPRP\t_\t0\troot\t_\t_\n2\t说\t说\tVERB\tVV\t_\t9\tdep\t_\t_\n", 2, "outside"),
     ("1\t他\t他\tPRON\tPRP\t_\tx\troot\t_\t_\n", 1, "HEAD"),
     ("# c\n1\t\t他\tPRON\tPRP\t_\t0\troot\t_\t_\n", 2, "empty FORM"),
+    ("1\t他\t他\tPRON\tPRP\t_\t0\troot\t_\t_\n2\t爱\t爱\tVERB\tVV\t_\t3\tdep\t_\t_\n"
+     "3\t你\t你\tPRON\tPRP\t_\t2\tobj\t_\t_\n", 2, "cycle (2 -> 3 -> 2)"),
+    ("1\t他\t他\tPRON\tPRP\t_\t3\tnsubj\t_\t_\n2\t爱\t爱\tVERB\tVV\t_\t1\tdep\t_\t_\n"
+     "3\t你\t你\tPRON\tPRP\t_\t2\tobj\t_\t_\n\n", 1, "cycle (1 -> 3 -> 2 -> 1)"),
 ])
 def test_malformed_conllu_names_file_and_line(tmp_path, bad, line, what):
     p = tmp_path / "bad.conllu"
@@ -102,6 +106,20 @@ def test_malformed_conllu_names_file_and_line(tmp_path, bad, line, what):
     with pytest.raises(CorpusFormatError) as e:
         read_ud(p)
     assert f"{p}:{line}:" in str(e.value) and what in str(e.value)
+
+
+def test_train_dep_on_a_tree_with_a_cycle_names_file_and_line(tmp_path):
+    """Before: KeyError: 'dep' (or a model trained on nonsense); now one line, exit 1."""
+    import subprocess
+    p = tmp_path / "cycle.conllu"
+    p.write_text("# text = 我爱你们\n1\t我\t_\tPRON\t_\t_\t0\troot\t_\t_\n2\t爱\t_\tVERB\t_\t_\t3\tdep\t_\t_\n"
+                 "3\t你\t_\tPRON\t_\t_\t2\tobj\t_\t_\n4\t们\t_\tPRON\t_\t_\t1\tobj\t_\t_\n\n", "utf-8")
+    out = tmp_path / "model"
+    r = subprocess.run([sys.executable, "-m", "cnlp", "train", "dep", "--corpus", str(p), "--dev", str(p),
+                        "--out", str(out)], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 1 and "Traceback" not in r.stderr and r.stderr.count("\n") == 1
+    assert f"{p}:3: the HEADs form a cycle (2 -> 3 -> 2)" in r.stderr
+    assert not out.exists()
 
 
 # ------------------------------------------------------------------------------ projectivity

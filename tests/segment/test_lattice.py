@@ -194,3 +194,17 @@ def test_cli_train_bigram(tiny_pd98, tmp_path):
     assert main(["train", "bigram", "--corpus", str(tiny_pd98), "--out", str(tmp_path / "b")]) == 0
     seg = LatticeSegmenter.load(tmp_path / "b")
     assert seg.segment("商品和服务都很好。") == ["商品", "和", "服务", "都", "很", "好", "。"]
+
+
+@pytest.mark.parametrize("value", [1e308, 0.0])
+def test_bigram_bundle_with_extreme_counts_is_a_model_format_error(tmp_path, value):
+    """Counts whose total overflows (or is zero) gave NaN costs and "produced invalid cut offsets
+    ... this is a bug in cnlp" at the first segment(); now the load names the file."""
+    from cnlp.errors import ModelFormatError
+    from cnlp.io import model_path
+    from cnlp.segmentation.lattice import BigramModel, LatticeSegmenter
+    m = BigramModel.load(model_path("bigram"))
+    m.counts[:] = value
+    m.save(tmp_path / "bigram")
+    with pytest.raises(ModelFormatError, match="arrays.npz: counts give no finite positive"):
+        LatticeSegmenter.load(tmp_path / "bigram")
