@@ -43,6 +43,11 @@ def _derived(role: str, base, ud, build):
     return out
 
 
+#: algorithm (None: the default) -> the segmenter :func:`get_segmenter` returned, the object
+#: :mod:`cnlp.models` caches (kept here too so that a call costs one dict lookup)
+_segmenters: dict = {}
+
+
 def _default_user_dict():
     global _user_dict
     if _user_dict is None:
@@ -58,12 +63,17 @@ def get_segmenter(algorithm: str | None = None):
 
     It decodes with the process-wide user dictionary that :func:`add_word` edits.
     """
+    seg = _segmenters.get(algorithm)
+    if seg is not None:                  # the per-call fast path (one dict lookup)
+        return seg
     from . import models
     name = registry.DEFAULT_SEGMENTER if algorithm is None else algorithm
     if not isinstance(name, str):
         registry.resolve(registry.SEGMENTERS, name, "algorithm")         # the ValueError listing the names
-    return models.shared(("default segmenter", name), lambda: registry.resolve(
+    seg = models.shared(("default segmenter", name), lambda: registry.resolve(
         registry.SEGMENTERS, name, "algorithm")(user_dict=_default_user_dict()))
+    _segmenters[algorithm] = seg
+    return seg
 
 
 def _with_user_dict(seg, user_dict):

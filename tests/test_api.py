@@ -74,6 +74,7 @@ def test_default_loads_once_under_threads():
     from cnlp import models
     for key in [k for k in models._cache if isinstance(k, tuple) and k[0] == "default segmenter"]:
         del models._cache[key]
+    cnlp._segmenters.clear()
     seen = []
     def work():
         seen.append(id(cnlp.get_segmenter()))
