@@ -248,6 +248,33 @@ def write_tagged_chars(sentences: Iterable[tuple[Iterable[str], Iterable[str]]],
 
 
 # ---------------------------------------------------------------------------------- CoNLL-U
+def conllu_blocks(lines: Iterable[tuple[int, str]], name: str) -> Iterator[tuple[list[str], list[tuple[int, str, list[str]]]]]:
+    """The one CoNLL-U block reader: ``(comment lines, word rows)`` per sentence of ``(lineno, line)``
+    pairs, a row being ``(lineno, line, 10 columns)``. Multiword and empty-node lines (``1-2``,
+    ``1.1``) are skipped; a line without 10 tab-separated columns raises :class:`CorpusFormatError`
+    naming ``name`` and the line; blocks without a word are not yielded. Each reader checks the
+    columns it uses (:func:`read_conllu`, :func:`cnlp.parsing.conllu.read_ud_stream`)."""
+    comments: list[str] = []
+    rows: list[tuple[int, str, list[str]]] = []
+    for lineno, line in lines:
+        if not line.strip():
+            if rows:
+                yield comments, rows
+            comments, rows = [], []
+            continue
+        if line.startswith("#"):
+            comments.append(line)
+            continue
+        cols = line.split("\t")
+        if len(cols) != 10:
+            raise CorpusFormatError(name, lineno, f"expected 10 tab-separated columns, got {len(cols)}", line)
+        if "-" in cols[0] or "." in cols[0]:
+            continue
+        rows.append((lineno, line, cols))
+    if rows:
+        yield comments, rows
+
+
 def read_conllu(path) -> Iterator[list[dict]]:
     """Yield one list of token dicts per CoNLL-U sentence.
 
@@ -256,33 +283,18 @@ def read_conllu(path) -> Iterator[list[dict]]:
     empty-node lines (``1-2``, ``1.1``) are skipped.
     """
     name = os.fspath(path)
-    sent: list[dict] = []
-    lines: list[tuple[int, str]] = []
-    for lineno, line in iter_lines(name):
-        if not line.strip():
-            if sent:
-                _check_tree(name, sent, lines)
-                yield sent
-                sent, lines = [], []
-            continue
-        if line.startswith("#"):
-            continue
-        cols = line.split("\t")
-        if len(cols) != 10:
-            raise CorpusFormatError(name, lineno, f"expected 10 tab-separated columns, got {len(cols)}", line)
-        if "-" in cols[0] or "." in cols[0]:
-            continue
-        try:
-            tid = int(cols[0])
-            head = None if cols[6] == "_" else int(cols[6])
-        except ValueError:
-            raise CorpusFormatError(name, lineno, "ID and HEAD must be integers", line) from None
-        tok = dict(zip(CONLLU_FIELDS, cols))
-        tok["id"], tok["head"] = tid, head
-        sent.append(tok)
-        lines.append((lineno, line))
-    if sent:
-        _check_tree(name, sent, lines)
+    for _, rows in conllu_blocks(iter_lines(name), name):
+        sent: list[dict] = []
+        for lineno, line, cols in rows:
+            try:
+                tid = int(cols[0])
+                head = None if cols[6] == "_" else int(cols[6])
+            except ValueError:
+                raise CorpusFormatError(name, lineno, "ID and HEAD must be integers", line) from None
+            tok = dict(zip(CONLLU_FIELDS, cols))
+            tok["id"], tok["head"] = tid, head
+            sent.append(tok)
+        _check_tree(name, sent, [(lineno, line) for lineno, line, _ in rows])
         yield sent
 
 

@@ -10,7 +10,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator, TextIO
 
-from ..corpus.readers import cycle_reason, find_cycle, iter_lines
+from ..corpus.readers import conllu_blocks, cycle_reason, find_cycle, iter_lines
 from ..errors import CorpusFormatError
 
 __all__ = ["UDSentence", "read_ud", "read_ud_stream", "format_ud", "is_projective", "projectivize",
@@ -57,61 +57,41 @@ def read_ud_stream(lines: Iterable[tuple[int, str]], name: str, *, need_heads: b
     """Sentences from ``(lineno, line)`` pairs. Checks: 10 tab-separated columns, integer IDs
     1..n in order, a non-empty FORM, and (``need_heads``) an integer HEAD in 0..n for every word
     (else HEAD may also be ``_``), HEADs that form no cycle. Raises :class:`CorpusFormatError` with ``name`` and the line."""
-    sent: UDSentence | None = None
-    heads_at: list[tuple[int, str]] = []
-
-    def finish(s: UDSentence):
-        n = len(s)
-        for (lineno, line), h in zip(heads_at, s.heads):
+    for comments, rows in conllu_blocks(lines, name):
+        sent = UDSentence([], treebank=treebank)
+        sent.comments.extend(comments)
+        for lineno, line, cols in rows:
+            try:
+                tid = int(cols[0])
+            except ValueError:
+                raise CorpusFormatError(name, lineno, f"ID {cols[0]!r} is not an integer", line) from None
+            if tid != len(sent) + 1:
+                raise CorpusFormatError(name, lineno, f"ID {tid} out of order (expected {len(sent) + 1})", line)
+            if not cols[1]:
+                raise CorpusFormatError(name, lineno, "empty FORM", line)
+            if cols[6] == "_" and not need_heads:
+                head = None
+            else:
+                try:
+                    head = int(cols[6])
+                except ValueError:
+                    raise CorpusFormatError(name, lineno, f"HEAD {cols[6]!r} is not an integer", line) from None
+                if head == tid:
+                    raise CorpusFormatError(name, lineno, "a word cannot be its own head", line)
+            sent.forms.append(cols[1])
+            sent.upos.append(cols[3])
+            sent.xpos.append(cols[4])
+            sent.heads.append(head)
+            sent.deprels.append(cols[7])
+        n = len(sent)
+        for (lineno, line, _), h in zip(rows, sent.heads):
             if h is not None and not 0 <= h <= n:
                 raise CorpusFormatError(name, lineno, f"HEAD {h} outside 0..{n}", line)
-        cycle = find_cycle(s.heads)
+        cycle = find_cycle(sent.heads)
         if cycle:                                   # named at the line of its smallest ID
-            lineno, line = heads_at[cycle[0] - 1]
+            lineno, line, _ = rows[cycle[0] - 1]
             raise CorpusFormatError(name, lineno, cycle_reason(cycle), line)
-        return s
-
-    for lineno, line in lines:
-        if not line.strip():
-            if sent is not None and len(sent):
-                yield finish(sent)
-            sent, heads_at = None, []
-            continue
-        if sent is None:
-            sent = UDSentence([], treebank=treebank)
-        if line.startswith("#"):
-            sent.comments.append(line)
-            continue
-        cols = line.split("\t")
-        if len(cols) != 10:
-            raise CorpusFormatError(name, lineno, f"expected 10 tab-separated columns, got {len(cols)}", line)
-        if "-" in cols[0] or "." in cols[0]:
-            continue
-        try:
-            tid = int(cols[0])
-        except ValueError:
-            raise CorpusFormatError(name, lineno, f"ID {cols[0]!r} is not an integer", line) from None
-        if tid != len(sent) + 1:
-            raise CorpusFormatError(name, lineno, f"ID {tid} out of order (expected {len(sent) + 1})", line)
-        if not cols[1]:
-            raise CorpusFormatError(name, lineno, "empty FORM", line)
-        if cols[6] == "_" and not need_heads:
-            head = None
-        else:
-            try:
-                head = int(cols[6])
-            except ValueError:
-                raise CorpusFormatError(name, lineno, f"HEAD {cols[6]!r} is not an integer", line) from None
-            if head == tid:
-                raise CorpusFormatError(name, lineno, "a word cannot be its own head", line)
-        sent.forms.append(cols[1])
-        sent.upos.append(cols[3])
-        sent.xpos.append(cols[4])
-        sent.heads.append(head)
-        sent.deprels.append(cols[7])
-        heads_at.append((lineno, line))
-    if sent is not None and len(sent):
-        yield finish(sent)
+        yield sent
 
 
 def format_ud(s: UDSentence) -> str:
