@@ -8,7 +8,8 @@ they share is in :mod:`cnlp.cli.common`. The modules of ``train TASK`` and of th
 
 Conventions shared by every command (documented in docs/usage.md, "Command line"): exit status 0
 on success, 1 when the work fails (an unreadable or malformed input file, a bad model), 2 for a
-usage error (:class:`UsageError`, argparse errors); ``-`` names stdin wherever a file is read;
+usage error (:class:`UsageError`, option parser errors); every error is one line on stderr,
+``cnlp COMMAND: error: MESSAGE``; input files left out (or ``-``) mean stdin;
 ``--model DIR`` replaces the default model; a ``--corpus`` left out defaults to a file under
 ``$CNLP_CORPORA`` (:func:`default_corpus`); progress bars (:func:`progress_bar`) go to stderr, only
 when it is a terminal, and ``-q/--quiet`` turns them off.
@@ -27,8 +28,8 @@ from ..errors import CnlpError, UsageError
 from ..io import PD98_CORPUS, default_corpus
 from ..entities.data import format_entities
 from . import eval as _eval_cmd, segment as _segment_cmd
-from .common import (add_quiet_argument, iter_lines, numbered_lines, progress_bar, progress_enabled,
-                     with_progress)
+from .common import (Parser, add_quiet_argument, finish_parser, iter_lines, numbered_lines, progress_bar,
+                     progress_enabled, with_progress)
 
 __all__ = ["main", "run", "build_parser", "UsageError", "PD98_CORPUS", "default_corpus", "format_entities",
            "progress_enabled", "progress_bar", "with_progress", "add_quiet_argument", "iter_lines",
@@ -52,9 +53,12 @@ def _lazy(module: str, name: str) -> dict:
     return {"_module": f"{__name__}.{module}", "_adder": f"add_{name}_arguments", "_entry": f"{name}_main"}
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(*, complete: bool = False) -> argparse.ArgumentParser:
+    """The ``cnlp`` option parser. The options of ``train TASK`` and of the commands in
+    :data:`COMMANDS` are added when the command is run; ``complete=True`` adds them all (for
+    listing every command's options, as the option table of docs/usage.md is checked)."""
     from .. import __version__
-    p = argparse.ArgumentParser(prog="cnlp", description="Classical Chinese NLP toolkit.")
+    p = Parser(prog="cnlp", description="Classical Chinese NLP toolkit.")
     p.add_argument("--version", action="version", version=f"cnlp {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
     _segment_cmd.add_parsers(sub)
@@ -65,9 +69,14 @@ def build_parser() -> argparse.ArgumentParser:
     for task in TRAIN_TASKS:
         tp = tsub.add_parser(task, help=f"train the {task} model")
         tp.set_defaults(**_lazy("train", task))
+        if complete:
+            getattr(importlib.import_module(f"{__name__}.train"), f"add_{task}_arguments")(tp)
     for cmd, module in COMMANDS.items():
         cp = sub.add_parser(cmd, help=f"{cmd} (see `cnlp {cmd} --help`)")
         cp.set_defaults(**_lazy(module, cmd))
+        if complete:
+            getattr(importlib.import_module(f"{__name__}.{module}"), f"add_{cmd}_arguments")(cp)
+    finish_parser(p)
     return p
 
 
@@ -87,10 +96,12 @@ def _main(argv: list[str] | None = None) -> int:
     if sp is not None:
         mod = importlib.import_module(module)
         getattr(mod, adder)(sp)
+        finish_parser(sp)
     args = parser.parse_args(argv)
     func = getattr(importlib.import_module(args._module), args._entry) if getattr(args, "_module", None) \
         else args.func
     args.argv = argv
+    args.prog = _prog(args)
     return run(func, args)
 
 
@@ -99,6 +110,8 @@ def _prog(args) -> str:
     words = [getattr(args, "command", None)]
     if words[0] == "train":
         words.append(getattr(args, "task", None))
+    elif words[0] == "classify":
+        words.append(getattr(args, "action", None))
     return " ".join(["cnlp"] + [w for w in words if w])
 
 
@@ -162,7 +175,9 @@ def run(func, args) -> int:
     1 with a one-line message when the work fails (cnlp errors: malformed input or model files; I/O
     errors; input that is not UTF-8; an output encoding that cannot represent the text); 2 with a
     one-line message on a usage error (:class:`UsageError`, ``SystemExit("message")``); 130 on
-    Ctrl-C. Output is flushed in complete lines only."""
+    Ctrl-C. Output is flushed in complete lines only. Every message is one line,
+    ``cnlp COMMAND: error: MESSAGE`` (the style of the option parser's own errors)."""
+    prog = _prog(args)
     real = sys.stdout
     out = _LineOutput(real) if real is not None else None
     if out is not None:
@@ -185,29 +200,32 @@ def run(func, args) -> int:
         if out is not None:
             out.discard()
         enc = getattr(real, "encoding", None)
-        print(f"cnlp: error: the output encoding {enc!r} cannot represent {e.object[e.start:e.end]!r}; "
+        print(f"{prog}: error: the output encoding {enc!r} cannot represent {e.object[e.start:e.end]!r}; "
               f"set PYTHONIOENCODING=utf-8", file=sys.stderr)
         return 1
     except UnicodeDecodeError as e:
-        print(f"cnlp: error: input is not valid {e.encoding} ({e.reason} at byte {e.start})", file=sys.stderr)
+        print(f"{prog}: error: input is not valid {e.encoding} ({e.reason} at byte {e.start})", file=sys.stderr)
         return 1
     except (CnlpError, OSError) as e:
         if isinstance(e, OSError) and e.errno == errno.EPIPE:
             _silence_stdout(real)
             return 0
-        print(f"cnlp: error: {e}", file=sys.stderr)
+        print(f"{prog}: error: {e}", file=sys.stderr)
         return 1
     except UsageError as e:
         if out is not None:
             out.discard()
-        print(f"{_prog(args)}: error: {e}", file=sys.stderr)
+        print(f"{prog}: error: {e}", file=sys.stderr)
         return 2
     except SystemExit as e:                  # raise SystemExit("message") in a command: a usage error
         if not isinstance(e.code, str):
             raise
         if out is not None:
             out.discard()
-        print(e.code if e.code.startswith("cnlp") else f"{_prog(args)}: error: {e.code}", file=sys.stderr)
+        msg = e.code
+        if msg.startswith(prog + ": "):          # a message that names its command already
+            msg = msg[len(prog) + 2:]
+        print(msg if msg.startswith(prog + ": error:") else f"{prog}: error: {msg}", file=sys.stderr)
         return 2
     finally:
         sys.stdout = real

@@ -18,7 +18,9 @@ from .. import get_segmenter
 from ..classify.classifier import TextClassifier
 from ..classify.features import check_texts
 from ..errors import CnlpError, CorpusFormatError
-from .common import numbered_lines, progress_bar, progress_enabled
+from .common import (add_errors_argument, add_input_argument, add_output_argument, check_output, command_input,
+                     numbered_lines, output_stream, positive_float, positive_int, progress_bar, progress_enabled,
+                     report_bad_lines)
 
 __all__ = ["add_classify_arguments", "classify_main", "read_labelled"]
 
@@ -72,15 +74,17 @@ def add_classify_arguments(parser: argparse.ArgumentParser) -> None:
                    help="word n-gram orders (default 1-2; 'none' for characters only)")
     t.add_argument("--char-ngrams", type=_range, default=(1, 3), metavar="LO-HI",
                    help="character n-gram orders (default 1-3; 'none' for words only)")
-    t.add_argument("--min-df", type=int, default=2, help="drop terms seen in fewer texts (default 2)")
-    t.add_argument("--C", type=float, default=None, help="logistic-regression inverse regularisation")
-    t.add_argument("--alpha", type=float, default=None, help="naive Bayes smoothing")
+    t.add_argument("--min-df", type=positive_int, default=2, help="drop terms seen in fewer texts (default 2)")
+    t.add_argument("--C", type=positive_float, default=None, help="logistic-regression inverse regularisation")
+    t.add_argument("--alpha", type=positive_float, default=None, help="naive Bayes smoothing")
     t.add_argument("-a", "--algorithm", default=None, help="cnlp segmentation algorithm (default: cnlp's default)")
     t.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
 
     p = sub.add_parser("predict", help="print 'label<TAB>probability' for each input line")
     p.add_argument("--model", required=True, metavar="DIR", help="model directory written by 'train'")
-    p.add_argument("files", nargs="*", metavar="FILE", help="input files, one text per line (default or -: stdin)")
+    add_input_argument(p, "input files, one text per line (default or -: stdin)")
+    add_output_argument(p)
+    add_errors_argument(p)
 
 
 def read_labelled(path) -> tuple[list[str], list[str]]:
@@ -143,8 +147,8 @@ def _train(args) -> int:
 
 
 def _predict(args) -> int:
+    check_output(args)
     clf = TextClassifier.load(args.model)
-    out = sys.stdout
     batch: list[str] = []
 
     def flush():
@@ -153,14 +157,15 @@ def _predict(args) -> int:
         out.writelines(f"{clf.classes_[j]}\t{proba[i, j]:.4f}\n" for i, j in enumerate(best))
         batch.clear()
 
-    for path in args.files or ["-"]:
-        for _, line in numbered_lines(path):
+    with output_stream(args) as out:
+        for line in command_input(args):
             batch.append(line)
             if len(batch) >= _BATCH:
                 flush()
-    if batch:
-        flush()
-    out.flush()
+        if batch:
+            flush()
+        out.flush()
+    report_bad_lines(args)
     return 0
 
 

@@ -15,24 +15,29 @@ import sys
 
 from ..corpus.readers import iter_lines, iter_stream_lines
 from .. import models
-from ..errors import CnlpError, UsageError
+from ..errors import UsageError
 from ..text import sentence_spans
 from ..parsing.conllu import UDSentence, format_ud, read_ud_stream
 from ..parsing.frontend import UDTagger
 from ..parsing.parser import ArcHybridParser
 from ..segmentation.tagging import TaggingSegmenter
+from .common import (add_errors_argument, add_input_argument, add_output_argument, check_output, output_stream,
+                     positive_int, report_bad_lines)
 
 __all__ = ["add_parse_arguments", "parse_main", "load_components"]
 
 
 def add_parse_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("files", nargs="*", metavar="FILE", help="input files (default: stdin)")
+    add_input_argument(parser)
+    add_output_argument(parser)
+    add_errors_argument(parser)
     parser.add_argument("--format", choices=["conllu", "json"], default="conllu")
     parser.add_argument("--pretokenized", action="store_true", help="input is CoNLL-U: keep its words")
     parser.add_argument("--no-split", dest="split", action="store_false",
                         help="raw text: parse each line as one sentence as given (default: split each line "
                              "into sentences after 。！？… and their full/half-width forms, not at ；)")
-    parser.add_argument("--beam", type=int, default=None, help="beam width >= 1 (default: the model's; 1 = greedy)")
+    parser.add_argument("--beam", type=positive_int, default=None,
+                        help="beam width >= 1 (default: the model's; 1 = greedy)")
     parser.add_argument("--model", "--parser", metavar="DIR", dest="parser", default=None,
                         help="parser model (default: shipped data/dep)")
     parser.add_argument("--tagger", metavar="DIR", default=None, help="UPOS tagger model (default: data/ud_pos)")
@@ -77,8 +82,14 @@ def _write(s: UDSentence, fmt: str, out) -> None:
 
 def _sentences(args):
     paths = args.files or ["-"]
+    args._bad_lines = {}
     for path in paths:
-        lines = iter_stream_lines(sys.stdin.buffer, "<stdin>") if path == "-" else iter_lines(path)
+        if path == "-":
+            lines = iter_stream_lines(sys.stdin.buffer, "<stdin>", args.errors, args._bad_lines)
+        elif args.errors == "strict":
+            lines = iter_lines(path)
+        else:
+            lines = _file_lines(path, args.errors, args._bad_lines)
         if args.pretokenized:
             yield from read_ud_stream(lines, "<stdin>" if path == "-" else path, need_heads=False)
         else:
@@ -90,10 +101,14 @@ def _sentences(args):
                     yield line[a:b]
 
 
+def _file_lines(path, errors, counts):
+    with open(path, "rb") as f:
+        yield from iter_stream_lines(f, path, errors, counts)
+
+
 def _check(args) -> None:
     """What can be refused before any model is loaded: option values and missing input files."""
-    if args.beam is not None and args.beam < 1:
-        raise UsageError(f"--beam must be >= 1, got {args.beam}")
+    check_output(args)
     if args.pretokenized and not args.split:
         raise UsageError("--no-split applies to raw text; --pretokenized input keeps its sentences")
     for path in args.files:
@@ -110,10 +125,8 @@ def parse_main(args) -> int:
         try:                                     # an unknown style: one error line, not a traceback
             _annotate(UDSentence(["。"]), tagger, parser, 1, args.treebank)
         except ValueError as e:
-            print(f"cnlp parse: --treebank: {e}", file=sys.stderr)
-            return 2
-    out = sys.stdout
-    try:
+            raise UsageError(f"--treebank: {e}") from None
+    with output_stream(args) as out:
         for k, item in enumerate(_sentences(args), 1):
             if args.pretokenized:
                 s = item
@@ -124,8 +137,6 @@ def parse_main(args) -> int:
                 s = UDSentence([w.strip() for w in words],
                                comments=[f"# sent_id = {k}", f"# text = {clean}"])
             _write(_annotate(s, tagger, parser, args.beam, args.treebank), args.format, out)
-    except CnlpError as e:
-        print(f"cnlp parse: {e}", file=sys.stderr)
-        return 1
-    out.flush()
+        out.flush()
+    report_bad_lines(args)
     return 0

@@ -4,22 +4,22 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import io
 import os
 import sys
 
 from .. import registry
 from ..errors import CnlpError, UsageError
 from ..entities.data import format_entities
-from .common import command_input, progress_bar, report_bad_lines, with_progress
+from .common import (add_errors_argument, add_input_argument, add_output_argument, check_output, command_input,
+                     non_negative_int, output_stream, progress_bar, report_bad_lines, with_progress)
 
-__all__ = ["add_parsers", "cmd_segment", "cmd_tag", "cmd_ner", "format_entities"]
+__all__ = ["add_parsers", "cmd_segment", "cmd_tag", "cmd_ner", "format_entities", "check_output", "output_stream"]
 
 
 def add_parsers(sub) -> None:
     """The ``segment``, ``tag`` and ``ner`` sub-parsers."""
     s = sub.add_parser("segment", help="segment text, one output line per input line")
-    s.add_argument("files", nargs="*", help="input files (default: stdin)")
+    add_input_argument(s)
     s.add_argument("-a", "--algorithm", choices=sorted(registry.SEGMENTERS), default=None,
                    help=f"segmentation algorithm (default: {registry.DEFAULT_SEGMENTER})")
     s.add_argument("--dictionary", metavar="PATH",
@@ -38,7 +38,7 @@ def add_parsers(sub) -> None:
     s.set_defaults(func=cmd_segment)
 
     g = sub.add_parser("tag", help="segment and POS-tag text, one output line per input line")
-    g.add_argument("files", nargs="*", help="input files (default: stdin)")
+    add_input_argument(g)
     g.add_argument("-a", "--algorithm", choices=sorted(registry.SEGMENTERS), default=None,
                    help=f"segmentation algorithm (default: {registry.DEFAULT_SEGMENTER})")
     g.add_argument("--model", metavar="DIR", help="a POS tagger model directory (from cnlp train pos)")
@@ -54,7 +54,7 @@ def add_parsers(sub) -> None:
 
     n = sub.add_parser("ner", help="find person (PER), place (LOC) and organization (ORG) names, one output "
                                    "record per input line")
-    n.add_argument("files", nargs="*", help="input files (default: stdin)")
+    add_input_argument(n)
     n.add_argument("--format", choices=["bio", "json", "inline"], default="inline",
                    help="inline: the text with [entity]/TYPE marks (default); bio: one char<TAB>tag line per "
                         "character (BIO tags) and a blank line after each input line; json: one JSON list of "
@@ -138,59 +138,19 @@ AUTO_JOBS_BYTES = 1 << 20
 
 
 def _add_batch_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("-j", "--jobs", type=int, default=None,
+    p.add_argument("-j", "--jobs", type=non_negative_int, default=None,
                    help="worker processes (default: one per core for input files of 1 MB or more, else 1)")
-    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    add_output_argument(p)
     p.add_argument("--resume", action="store_true",
                    help="with --output: continue a run that was killed (the output ends up byte-identical)")
     p.add_argument("--resume-stdin", action="store_true",
                    help="with --resume and standard input: the same input is given again (its first lines are "
                         "checked against the stopped run)")
-    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
-    p.add_argument("--errors", choices=["strict", "replace", "skip"], default="strict",
-                   help="a line that is not valid UTF-8: stop with an error naming it (default), decode it with "
-                        "U+FFFD, or skip it; replaced or skipped lines are counted on stderr")
-
-
-def check_output(args) -> None:
-    """:class:`UsageError` when the output (``-o FILE``, else stdout) is one of the input files
-    (the same file, through links too): writing it would destroy the input."""
-    from ..outputs import input_is_output
-    out = args.output if getattr(args, "output", None) else sys.stdout
-    same = input_is_output(out, args.files or ["-"], stdin=sys.stdin)
-    if same is not None:
-        raise UsageError(f"the output {getattr(args, 'output', None) or '(standard output)'} is the input file "
-                         f"{same}; write to another file")
-
-
-@contextlib.contextmanager
-def output_stream(args):
-    """The text stream a command writes to: ``sys.stdout``, or ``-o FILE`` written atomically
-    (:class:`cnlp.outputs.AtomicOutput`; a FIFO or device directly)."""
-    if not getattr(args, "output", None):
-        yield sys.stdout
-        return
-    from ..outputs import AtomicOutput, is_regular_target
-    if not is_regular_target(args.output):
-        with open(args.output, "w", encoding="utf-8", newline="") as f:
-            yield f
-        return
-    out = AtomicOutput(args.output)
-    try:
-        out.file.truncate()
-        text = io.TextIOWrapper(out.file, encoding="utf-8", newline="")
-        yield text
-        text.flush()
-        out.commit()
-    except BaseException:
-        out.discard()
-        raise
+    add_errors_argument(p)
 
 
 def _jobs(args) -> int:
     if args.jobs is not None:
-        if args.jobs < 0:
-            raise SystemExit(f"cnlp: --jobs must be >= 0, got {args.jobs}")
         return args.jobs or (os.cpu_count() or 1)
     files = args.files or ["-"]
     if "-" in files:
@@ -210,10 +170,10 @@ def _batched(args, spec) -> bool:
     jobs = _jobs(args)
     if jobs <= 1 and not args.output:
         if args.resume:
-            raise SystemExit("cnlp: --resume needs --output FILE")
+            raise UsageError("--resume needs --output FILE")
         return False
     if args.resume and not args.output:
-        raise SystemExit("cnlp: --resume needs --output FILE")
+        raise UsageError("--resume needs --output FILE")
     import json
     from ..batch import run_to_file
     files = args.files or ["-"]
@@ -231,7 +191,7 @@ def _batched(args, spec) -> bool:
         run_to_file(spec, command_input(args), args.output, n_jobs=jobs, resume=args.resume, progress=progress,
                     stdout=sys.stdout, source=source, stdin="-" in files, resume_stdin=args.resume_stdin)
     except ValueError as exc:
-        raise SystemExit(f"cnlp: {exc}") from None
+        raise UsageError(str(exc)) from None
     finally:
         bar.close()
     report_bad_lines(args)

@@ -33,7 +33,8 @@ from ..train.ner import load_training_data, train_ner
 from ..train.pos import PRUNE, train_pos
 from ..train.ud import (lexicon_dictionary, train_guide, train_lexicon_tagger, train_ud_segmenter, train_ud_tagger,
                         train_xpos_tagger)
-from .common import add_quiet_argument, progress_enabled, with_progress
+from .common import (add_quiet_argument, integer, non_negative_float, non_negative_int, number, positive_float,
+                     positive_int, progress_enabled, ratio, with_progress)
 
 __all__ = ["add_dict_arguments", "dict_main", "add_stats_arguments", "stats_main", "add_bigram_arguments",
            "bigram_main", "add_hmm_arguments", "hmm_main", "add_cws_arguments", "cws_main", "add_pos_arguments",
@@ -104,14 +105,14 @@ def add_bigram_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--corpus", action="append", metavar="PATH",
                         help="PD98 corpus (repeatable; default: $CNLP_CORPORA/pd1998/199801.txt)")
     parser.add_argument("--out", required=True, metavar="DIR")
-    parser.add_argument("--lam", type=float, default=None, help="λ (default: the tuned value in docs/models.md)")
-    parser.add_argument("--alpha", type=float, default=None)
-    parser.add_argument("--unk-p", type=float, default=None)
+    parser.add_argument("--lam", type=non_negative_float, default=None, help="λ (default: the tuned value in docs/models.md)")
+    parser.add_argument("--alpha", type=non_negative_float, default=None)
+    parser.add_argument("--unk-p", type=non_negative_float, default=None)
     parser.add_argument("--classes", choices=["all", "digits", "latin"], default=None,
                         help="which training words become class nodes (see word_class)")
-    parser.add_argument("--cand-cost", type=float, default=None,
+    parser.add_argument("--cand-cost", type=number, default=None,
                         help="-log P of an unknown word proposed by the character HMM (0 = no HMM candidates)")
-    parser.add_argument("--cand-maxlen", type=int, default=None, help="longest HMM candidate word")
+    parser.add_argument("--cand-maxlen", type=positive_int, default=None, help="longest HMM candidate word")
 
 
 def bigram_main(args) -> int:
@@ -143,7 +144,7 @@ def add_hmm_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=["pd98", "sighan"], default="pd98")
     parser.add_argument("--out", required=True, metavar="DIR")
     parser.add_argument("--order", type=int, choices=[1, 2], default=1)
-    parser.add_argument("--emission-alpha", type=float, default=0.01)
+    parser.add_argument("--emission-alpha", type=positive_float, default=0.01)
     add_quiet_argument(parser)
 
 
@@ -183,26 +184,26 @@ def add_cws_arguments(parser: argparse.ArgumentParser) -> None:
                         help="PD98 corpus (repeatable; default: $CNLP_CORPORA/pd1998/199801.txt)")
     parser.add_argument("--out", required=True, metavar="DIR")
     parser.add_argument("--algorithm", choices=["perceptron", "crf"], default="perceptron")
-    parser.add_argument("--n-iter", type=int, default=10, help="perceptron: epochs")
-    parser.add_argument("--c2", type=float, default=CRF_C2, help="crf: L2 coefficient (c2 * ||w||^2, CRFsuite's convention)")
-    parser.add_argument("--max-iter", type=int, default=CRF_MAX_ITER, help="crf: L-BFGS iterations")
-    parser.add_argument("--tol", type=float, default=1e-7, help="crf: stop below this relative objective decrease")
-    parser.add_argument("--dev-every", type=int, default=10, help="crf: dev F1 every this many iterations")
-    parser.add_argument("--prune", type=float, default=None,
+    parser.add_argument("--n-iter", type=positive_int, default=10, help="perceptron: epochs")
+    parser.add_argument("--c2", type=non_negative_float, default=CRF_C2, help="crf: L2 coefficient (c2 * ||w||^2, CRFsuite's convention)")
+    parser.add_argument("--max-iter", type=positive_int, default=CRF_MAX_ITER, help="crf: L-BFGS iterations")
+    parser.add_argument("--tol", type=non_negative_float, default=1e-7, help="crf: stop below this relative objective decrease")
+    parser.add_argument("--dev-every", type=positive_int, default=10, help="crf: dev F1 every this many iterations")
+    parser.add_argument("--prune", type=non_negative_float, default=None,
                         help="drop feature rows whose largest |weight| is at most this (default: perceptron 1e-3, crf %g)"
                              % CRF_PRUNE)
-    parser.add_argument("--dev-ratio", type=float, default=0.05, help="last fraction of paragraphs held out for dev F1")
-    parser.add_argument("--bits", type=int, default=22, help="log2 of the hashed feature space")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--seeds", type=int, default=3,
+    parser.add_argument("--dev-ratio", type=ratio, default=0.05, help="last fraction of paragraphs held out for dev F1")
+    parser.add_argument("--bits", type=positive_int, default=22, help="log2 of the hashed feature space")
+    parser.add_argument("--seed", type=integer, default=0)
+    parser.add_argument("--seeds", type=positive_int, default=3,
                         help="train this many models (shuffle seeds seed, seed+1, ...) and average their weights")
     parser.add_argument("--extra-templates", nargs="*", default=None, metavar="T", choices=list(EXTRA_TEMPLATES),
                         help=f"optional feature templates (default: perceptron {' '.join(DEFAULT_EXTRA)}, "
                              f"crf {' '.join(DEFAULT_EXTRA_CRF)}; none: --extra-templates)")
     parser.add_argument("--no-dict-features", action="store_true",
                         help="no dictionary features (default: words of the training split, min count --dict-min-count)")
-    parser.add_argument("--dict-min-count", type=int, default=1)
-    parser.add_argument("--folds", type=int, default=5, help="jackknife folds for the dictionary features")
+    parser.add_argument("--dict-min-count", type=non_negative_int, default=1)
+    parser.add_argument("--folds", type=positive_int, default=5, help="jackknife folds for the dictionary features")
     add_quiet_argument(parser)
 
 
@@ -245,21 +246,21 @@ def add_pos_arguments(parser: argparse.ArgumentParser) -> None:
                         help="PD98 corpus (word/TAG tokens; default: $CNLP_CORPORA/pd1998/199801.txt)")
     parser.add_argument("--out", required=True, metavar="DIR")
     parser.add_argument("--algorithm", choices=sorted(ALGORITHMS), default="perceptron")
-    parser.add_argument("--test-ratio", type=float, default=0.1,
+    parser.add_argument("--test-ratio", type=ratio, default=0.1,
                         help="last fraction of the non-empty lines held out as test (0: train on everything)")
-    parser.add_argument("--dev-ratio", type=float, default=0.05, help="fraction of the training lines (their end) used as dev")
-    parser.add_argument("--n-iter", type=int, default=10, help="perceptron: maximum epochs")
-    parser.add_argument("--seeds", type=int, default=1, help="perceptron: average this many shuffle seeds")
-    parser.add_argument("--c2", type=float, default=1.0, help="crf: L2 coefficient")
-    parser.add_argument("--max-iter", type=int, default=100, help="crf: L-BFGS iterations")
-    parser.add_argument("--min-count", type=int, default=2, help="features seen fewer times get no weight")
-    parser.add_argument("--dict-min-count", type=int, default=DICT_MIN_COUNT,
+    parser.add_argument("--dev-ratio", type=ratio, default=0.05, help="fraction of the training lines (their end) used as dev")
+    parser.add_argument("--n-iter", type=positive_int, default=10, help="perceptron: maximum epochs")
+    parser.add_argument("--seeds", type=positive_int, default=1, help="perceptron: average this many shuffle seeds")
+    parser.add_argument("--c2", type=non_negative_float, default=1.0, help="crf: L2 coefficient")
+    parser.add_argument("--max-iter", type=positive_int, default=100, help="crf: L-BFGS iterations")
+    parser.add_argument("--min-count", type=non_negative_int, default=2, help="features seen fewer times get no weight")
+    parser.add_argument("--dict-min-count", type=non_negative_int, default=DICT_MIN_COUNT,
                         help="words seen this often in training only take their training tags (0: off)")
     parser.add_argument("--templates", nargs="+", default=None, metavar="T",
                         help="word feature templates (default: all of cnlp.pos.features.TEMPLATE_LIBRARY)")
-    parser.add_argument("--bits", type=int, default=22)
-    parser.add_argument("--folds", type=int, default=5, help="jackknife folds for the tag dictionary")
-    parser.add_argument("--prune", type=float, default=PRUNE, help="drop feature rows whose largest |weight| is at most this")
+    parser.add_argument("--bits", type=positive_int, default=22)
+    parser.add_argument("--folds", type=positive_int, default=5, help="jackknife folds for the tag dictionary")
+    parser.add_argument("--prune", type=non_negative_float, default=PRUNE, help="drop feature rows whose largest |weight| is at most this")
 
 
 def pos_main(args) -> int:
@@ -299,17 +300,17 @@ def add_ner_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", required=True, metavar="DIR")
     parser.add_argument("--algorithm", choices=sorted(ALGORITHMS), default="perceptron")
     parser.add_argument("--scheme", choices=["bio", "bioes"], default="bioes")
-    parser.add_argument("--dev-ratio", type=float, default=0.1)
-    parser.add_argument("--n-iter", type=int, default=15, help="perceptron: maximum epochs")
-    parser.add_argument("--seeds", type=int, default=1, help="perceptron: average this many shuffle seeds")
-    parser.add_argument("--c2", type=float, default=1.0, help="crf: L2 coefficient")
-    parser.add_argument("--max-iter", type=int, default=150, help="crf: L-BFGS iterations")
-    parser.add_argument("--min-count", type=int, default=1, help="features seen fewer times get no weight")
+    parser.add_argument("--dev-ratio", type=ratio, default=0.1)
+    parser.add_argument("--n-iter", type=positive_int, default=15, help="perceptron: maximum epochs")
+    parser.add_argument("--seeds", type=positive_int, default=1, help="perceptron: average this many shuffle seeds")
+    parser.add_argument("--c2", type=non_negative_float, default=1.0, help="crf: L2 coefficient")
+    parser.add_argument("--max-iter", type=positive_int, default=150, help="crf: L-BFGS iterations")
+    parser.add_argument("--min-count", type=non_negative_int, default=1, help="features seen fewer times get no weight")
     parser.add_argument("--templates", nargs="+", default=None, metavar="T",
                         help="feature templates (default: all of cnlp.entities.features.TEMPLATE_LIBRARY)")
-    parser.add_argument("--bits", type=int, default=22)
-    parser.add_argument("--folds", type=int, default=5, help="jackknife folds for the entity lexicon")
-    parser.add_argument("--prune", type=float, default=1e-3,
+    parser.add_argument("--bits", type=positive_int, default=22)
+    parser.add_argument("--folds", type=positive_int, default=5, help="jackknife folds for the entity lexicon")
+    parser.add_argument("--prune", type=non_negative_float, default=1e-3,
                         help="drop feature rows whose largest |weight| is at most this")
 
 
@@ -379,10 +380,10 @@ def add_dep_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--include-dev", action="store_true", help="train on the dev file too (no early stopping)")
     parser.add_argument("--out", required=True, metavar="DIR")
     parser.add_argument("--xpos-out", metavar="DIR", default=None, help="tagger: where the XPOS tagger goes")
-    parser.add_argument("--n-iter", type=int, default=None, help="epochs (default: parser 15, tagger/segmenter 10)")
-    parser.add_argument("--beam", type=int, default=8, help="parser: beam width (1 = greedy training)")
-    parser.add_argument("--bits", type=int, default=22)
-    parser.add_argument("--min-count", type=int, default=1, help="parser: features seen fewer times get no weight")
+    parser.add_argument("--n-iter", type=positive_int, default=None, help="epochs (default: parser 15, tagger/segmenter 10)")
+    parser.add_argument("--beam", type=positive_int, default=8, help="parser: beam width (1 = greedy training)")
+    parser.add_argument("--bits", type=positive_int, default=22)
+    parser.add_argument("--min-count", type=non_negative_int, default=1, help="parser: features seen fewer times get no weight")
     parser.add_argument("--treebank-features", action="store_true",
                         help="parser, tagger: conjoin every template with the treebank id")
     parser.add_argument("--treebank", default=None,
@@ -395,29 +396,29 @@ def add_dep_arguments(parser: argparse.ArgumentParser) -> None:
                         help="parser: train on gold UPOS, on jackknifed predicted UPOS (--folds; the tagger "
                              "options --lexicon, --tagger-treebank-features, --tagger-n-iter), or on both "
                              "(mixed: every sentence once with gold and once with predicted tags)")
-    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--folds", type=positive_int, default=5)
     parser.add_argument("--lexicon", metavar="PATH", default=None,
                         help="UPOS tagger: PD98 corpus whose words, with PKU tags mapped to UPOS, form a second "
                              "tag dictionary (lexicon features)")
     parser.add_argument("--guide", metavar="PATH", default=None,
                         help="UPOS tagger: PD98 corpus on which a PKU POS tagger is trained whose tags of the "
                              "words are features (stored in the model's guide/ directory)")
-    parser.add_argument("--guide-n-iter", type=int, default=5, help="epochs of the --guide tagger")
+    parser.add_argument("--guide-n-iter", type=positive_int, default=5, help="epochs of the --guide tagger")
     parser.add_argument("--parser-guide", action="store_true",
                         help="parser: the --guide tagger's tags of the words are parser features too "
                              "(the tagger is saved with the parser)")
     parser.add_argument("--tagger-treebank-features", action="store_true",
                         help="parser with --tags predicted: the jackknife taggers use treebank features")
-    parser.add_argument("--tagger-n-iter", type=int, default=5, help="epochs of the jackknife UPOS taggers")
-    parser.add_argument("--tagger-seeds", type=int, default=1,
+    parser.add_argument("--tagger-n-iter", type=positive_int, default=5, help="epochs of the jackknife UPOS taggers")
+    parser.add_argument("--tagger-seeds", type=positive_int, default=1,
                         help="UPOS tagger (and the jackknife taggers): average this many shuffle seeds")
     parser.add_argument("--pd98", metavar="PATH", default=None,
                         help="tagger: PD98 sentences with PKU tags mapped to UPOS as extra training data "
                              "(the old tagger; not with --lexicon)")
-    parser.add_argument("--pd98-weight", type=float, default=1.0,
+    parser.add_argument("--pd98-weight", type=positive_float, default=1.0,
                         help="tagger: PD98 words to add, as a multiple of the treebank words")
-    parser.add_argument("--prune", type=float, default=None, help="drop weight rows with max |w| <= this")
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--prune", type=non_negative_float, default=None, help="drop weight rows with max |w| <= this")
+    parser.add_argument("--seed", type=integer, default=0)
     add_quiet_argument(parser)
 
 
