@@ -499,10 +499,12 @@ class Doc:
                 raise ValueError(f"text {item['text']!r} does not match its offsets ({real!r})")
         return doc
 
-    def to_conllu(self, *, upos: Mapping[str, str] | None = None, sent_id: str | None = None) -> str:
+    def to_conllu(self, *, upos: Mapping[str, str] | None = None, sent_id: str | None = None,
+                  number_from: int | None = None) -> str:
         """The Doc as CoNLL-U: one sentence per :attr:`sents` (with ``sent_id``, numbered
-        ``<sent_id>-1``, ``<sent_id>-2``, ... when there are several), each terminated by a blank
-        line ("" for a sentence without word tokens).
+        ``<sent_id>-1``, ``<sent_id>-2``, ... when there are several; with ``number_from=N``, the
+        sentences written get ``# sent_id = N``, ``N+1``, ... as ``cnlp parse`` numbers them), each
+        terminated by a blank line ("" for a sentence without word tokens). LEMMA is ``_``.
 
         With :attr:`xpos` set, ``pos`` goes to UPOS and ``xpos`` to XPOS. Otherwise POS tags go to
         XPOS; UPOS is ``_`` unless ``upos`` maps XPOS -> UPOS (unmapped tags: ``X``).
@@ -511,6 +513,16 @@ class Doc:
         next character exists and is not whitespace. Tabs and line breaks inside a token or in the
         ``# text`` comment are written as spaces; tokens and the comment are stripped.
         """
+        if number_from is not None:
+            if sent_id is not None:
+                raise ValueError("give sent_id or number_from, not both")
+            out, n = [], number_from
+            for d in self.sents:
+                block = d.to_conllu(upos=upos, sent_id=str(n))
+                if block:
+                    out.append(block)
+                    n += 1
+            return "".join(out)
         if self._sents is not None:
             return "".join(d.to_conllu(upos=upos, sent_id=None if sent_id is None else f"{sent_id}-{k}")
                            for k, d in enumerate(self.sents, 1))

@@ -85,6 +85,10 @@ class Pipeline:
         。！？… and at line ends; not at ；) and return one Doc with :attr:`Doc.sents`; the parser's heads
         stay within each sentence and the time is linear in the text. Default False: the text is
         one sentence.
+    beam, treebank : optional
+        For cnlp's own UD tagger and parser: the parser's beam width (default: the model's; 1 =
+        greedy) and the treebank style to tag and parse in (default: the models'). A parser of
+        another kind receives them as keyword arguments of ``parse`` when they are given.
 
     Raises
     ------
@@ -108,7 +112,8 @@ class Pipeline:
     [['商品', '和', '服务'], []]
     """
 
-    def __init__(self, segmenter, *, pos=None, ner=None, parser=None, split: bool = False):
+    def __init__(self, segmenter, *, pos=None, ner=None, parser=None, split: bool = False,
+                 beam: int | None = None, treebank: str | None = None):
         for role, comp in (("segmenter", segmenter), ("pos", pos), ("ner", ner), ("parser", parser)):
             method, sig = _METHODS[role]
             if role != "segmenter" and comp is None:
@@ -122,6 +127,11 @@ class Pipeline:
         self.ner = ner
         self.parser = parser
         self.split = bool(split)
+        if beam is not None and (isinstance(beam, bool) or not isinstance(beam, int) or beam < 1):
+            raise ValueError(f"beam must be an int >= 1, got {beam!r}")
+        self.beam, self.treebank = beam, treebank
+        #: the keyword arguments of the parser
+        self._parse_kw = {k: v for k, v in (("beam", beam), ("treebank", treebank)) if v is not None}
         #: a tagger that also gives language-specific tags (UPOS + XPOS)
         self._both = callable(getattr(pos, "predict_both", None))
         #: every component is one of cnlp's own: the data path runs on code points, offsets and tag ids
@@ -209,7 +219,7 @@ class Pipeline:
         n = len(bounds) - 1
         out = {}
         if isinstance(self.pos, UDTagger):
-            up, xp, guide = self.pos.predict_ids(kc, kb) if len(kb) > 1 else (_NO_IDS, _NO_IDS, None)
+            up, xp, guide = self.pos.predict_ids(kc, kb, self.treebank) if len(kb) > 1 else (_NO_IDS, _NO_IDS, None)
             out["pos_ids"], out["pos_names"] = _spread(up, keep, n, _names(self.pos.upos.tagset))
             if self.pos.xpos is not None:
                 out["xpos_ids"], out["xpos_names"] = _spread(xp, keep, n, _names(self.pos.xpos.tagset))
@@ -240,7 +250,7 @@ class Pipeline:
         if guide is not None and guide_tagger is not getattr(self.parser, "guide_", None):
             guide = None
         if m:
-            heads, rels = self.parser.parse_codes(kc, kb, tags, guide_ids=guide)
+            heads, rels = self.parser.parse_codes(kc, kb, tags, guide_ids=guide, **self._parse_kw)
             self._check_parse(heads, rels, m)
         else:
             heads, rels = [], []
@@ -290,7 +300,8 @@ class Pipeline:
         words = [text[a:b] for a, b in (spans[i] for i in keep)]
         pos = [SPACE_TAG] * len(spans)
         if self._both and words:
-            upos, xs = (list(x) for x in self.pos.predict_both(words))
+            upos, xs = (list(x) for x in (self.pos.predict_both(words, self.treebank) if self.treebank
+                                          else self.pos.predict_both(words)))
             if len(upos) != len(words) or len(xs) != len(words):
                 raise ValueError(f"{_name(self.pos)}.predict_both returned {len(upos)} / {len(xs)} tags "
                                  f"for {len(words)} words")
@@ -337,7 +348,7 @@ class Pipeline:
     def _parse(self, words: list[str], tags: list[str]) -> tuple[list[int], list[str]]:
         if not words:
             return [], []
-        heads, rels = self.parser.parse(words, tags)
+        heads, rels = self.parser.parse(words, tags, **self._parse_kw)
         heads, rels = list(heads), list(rels)
         self._check_parse(heads, rels, len(words))
         return heads, rels
@@ -406,14 +417,15 @@ TASKS = ("segment", "tag", "ner", "analyze", "parse")
 
 
 def build_pipeline(task: str, *, segmenter=None, pos=None, ner=None, parser=None, algorithm: str | None = None,
-                   user_dict=None, entities=None, split: bool = True) -> Pipeline:
+                   user_dict=None, entities=None, split: bool = True, beam: int | None = None,
+                   treebank: str | None = None) -> Pipeline:
     """The one builder of cnlp's pipelines (``cnlp.tag/analyze/ner/parse``, the CLI, batch and Dask).
 
     ``task``: ``"segment"`` (segmenter), ``"tag"`` (+ PKU POS tagger), ``"ner"`` (segmenter +
     entity recognizer, which tags the Doc's words with its cascade's POS tagger), ``"analyze"``
     (segmenter + POS tagger + entity recognizer, which reads the POS tags the pipeline has) or
     ``"parse"`` (UD segmenter + UPOS/XPOS tagger + parser, the PKU guide tagger run once, each
-    sentence on its own: ``split``, see :class:`Pipeline`).
+    sentence on its own: ``split``; ``beam`` and ``treebank``: see :class:`Pipeline`).
     Components given are used as they are; the missing ones are the shipped models
     (:mod:`cnlp.models`), decoding with ``user_dict`` (a :class:`cnlp.dictionary.UserDictionary`)
     and, for NER, ``entities`` (a :class:`cnlp.entities.recognizer.EntityDictionary`). The segmenter of
@@ -427,7 +439,8 @@ def build_pipeline(task: str, *, segmenter=None, pos=None, ner=None, parser=None
     if task == "parse":
         return Pipeline(segmenter if segmenter is not None else models.ud_segmenter(),
                         pos=pos if pos is not None else models.ud_tagger(),
-                        parser=parser if parser is not None else models.parser(), split=split)
+                        parser=parser if parser is not None else models.parser(), split=split,
+                        beam=beam, treebank=treebank)
     if task in ("ner", "analyze") and ner is None:
         ner = models.entity_recognizer(entities=entities, user_dict=user_dict)
     if segmenter is None:

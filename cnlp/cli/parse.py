@@ -1,10 +1,12 @@
 """``cnlp parse``: dependency-parse raw text or pre-tokenized CoNLL-U.
 
-Raw text: every input line is split into sentences (:func:`cnlp.text.sentence_spans`, as
-:func:`cnlp.parse` does; ``--no-split``: the line is one sentence), and every sentence gives one
-output sentence (UD segmenter -> UPOS/XPOS tagger -> parser; whitespace is never a word); an
-empty line gives one empty sentence. ``--pretokenized``: the input is CoNLL-U; word forms,
-sentence order and comment lines are kept, every other column is predicted (input values ignored).
+Raw text: every input line is what :func:`cnlp.parse` returns for it (the same pipeline,
+:func:`cnlp.pipeline.build_pipeline`, with the components and ``--beam``/``--treebank`` given),
+printed by the same functions: ``doc.to_conllu(number_from=N)`` (sentences numbered through the
+whole output; an empty line gives no sentence) or one ``doc.to_json()`` record per input line.
+``--pretokenized``: the input is CoNLL-U; word forms, sentence order and comment lines are kept,
+every other column is predicted (input values ignored); ``--format json`` gives the same record
+(a Doc of the words).
 """
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ import sys
 from ..corpus.readers import iter_lines, iter_stream_lines
 from .. import models
 from ..errors import UsageError
-from ..text import sentence_spans
+from ..pipeline import build_pipeline
 from ..parsing.conllu import UDSentence, format_ud, read_ud_stream
 from ..parsing.frontend import UDTagger
 from ..parsing.parser import ArcHybridParser
@@ -71,13 +73,14 @@ def _annotate(s: UDSentence, tagger, parser, beam, treebank) -> UDSentence:
     return s
 
 
-def _write(s: UDSentence, fmt: str, out) -> None:
-    if fmt == "json":
-        from ..outputs import json_record
-        out.write(json_record({"text": s.text, "words": s.forms, "upos": s.upos, "xpos": s.xpos,
-                               "heads": s.heads, "deprels": s.deprels}) + "\n")
-    else:
-        out.write(format_ud(s))
+def _ud_doc(s: UDSentence):
+    """A pre-tokenized sentence as a :class:`cnlp.doc.Doc` (its words joined without spaces)."""
+    from ..doc import Doc
+    bounds = [0]
+    for w in s.forms:
+        bounds.append(bounds[-1] + len(w))
+    return Doc("".join(s.forms), bounds, pos=s.upos or None, xpos=s.xpos or None, heads=s.heads or None,
+               deprels=s.deprels or None)
 
 
 def _sentences(args):
@@ -93,12 +96,8 @@ def _sentences(args):
         if args.pretokenized:
             yield from read_ud_stream(lines, "<stdin>" if path == "-" else path, need_heads=False)
         else:
-            for lineno, line in lines:
-                if not args.split:
-                    yield line
-                    continue
-                for a, b in sentence_spans(line, merge_blank=True, semicolons=False) or [(0, len(line))]:
-                    yield line[a:b]
+            for _, line in lines:
+                yield line
 
 
 def _file_lines(path, errors, counts):
@@ -126,17 +125,25 @@ def parse_main(args) -> int:
             _annotate(UDSentence(["。"]), tagger, parser, 1, args.treebank)
         except ValueError as e:
             raise UsageError(f"--treebank: {e}") from None
+    from ..outputs import json_record
+    pipe = None if args.pretokenized else build_pipeline("parse", segmenter=seg, pos=tagger, parser=parser,
+                                                         split=args.split, beam=args.beam, treebank=args.treebank)
+    k = 1                                        # the next sentence number
     with output_stream(args) as out:
-        for k, item in enumerate(_sentences(args), 1):
+        for item in _sentences(args):
             if args.pretokenized:
-                s = item
-            else:
-                text = item
-                words = [w for w in seg.segment(text) if not w.isspace()]
-                clean = text.replace("\t", " ").replace("\r", " ").strip()
-                s = UDSentence([w.strip() for w in words],
-                               comments=[f"# sent_id = {k}", f"# text = {clean}"])
-            _write(_annotate(s, tagger, parser, args.beam, args.treebank), args.format, out)
+                s = _annotate(item, tagger, parser, args.beam, args.treebank)
+                out.write(json_record(_ud_doc(s).to_json()) + "\n" if args.format == "json" else format_ud(s))
+                continue
+            doc = pipe(item)
+            if args.format == "json":
+                out.write(json_record(doc.to_json()) + "\n")
+                continue
+            for sent in doc.sents:
+                block = sent.to_conllu(number_from=k)
+                if block:
+                    out.write(block)
+                    k += 1
         out.flush()
     report_bad_lines(args)
     return 0

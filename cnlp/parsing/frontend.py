@@ -77,15 +77,17 @@ class UDTagger:
         xp = self.xpos.predict(words) if self.xpos is not None else ["_"] * len(up)
         return up, xp
 
-    def predict_ids(self, codes: np.ndarray, bounds: np.ndarray):
+    def predict_ids(self, codes: np.ndarray, bounds: np.ndarray, treebank: str | None = None):
         """``(UPOS ids, XPOS ids or None, guide ids or None)`` of the words between ``bounds`` of the
         code points ``codes`` (names: ``self.upos.tagset`` / ``self.xpos.tagset``; the guide's PKU
-        tag ids, which a parser with the same guide reads instead of tagging again)."""
+        tag ids, which a parser with the same guide reads instead of tagging again); ``treebank``
+        as in :meth:`predict`."""
         guide = None
         if isinstance(self.upos, LexiconTagger):
             if self.upos.guide is not None:
                 guide = self.upos.guide.predict_ids(codes, bounds)
-            up = self.upos.predict_ids(codes, bounds, guide_ids=guide)
+            tb = treebank if treebank is not None and self.upos.treebanks else None
+            up = self.upos.predict_ids(codes, bounds, tb, guide_ids=guide)
         else:
             up = self.upos.predict_ids(codes, bounds)
         xp = self.xpos.predict_ids(codes, bounds) if self.xpos is not None else None

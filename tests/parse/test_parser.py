@@ -429,7 +429,7 @@ def test_cli_pretokenized_keeps_forms_and_order(tiny_models, tiny_path, monkeypa
         assert "_" not in s.upos
     assert "# text = " in out
     js = _run(argv + ["--format", "json"], "".join(map(format_ud, src)), monkeypatch, capsys)
-    assert [json.loads(line)["words"] for line in js.splitlines()] == [s.forms for s in src]
+    assert [[t["text"] for t in json.loads(line)["tokens"]] for line in js.splitlines()] == [s.forms for s in src]
 
 
 def test_cli_raw_one_sentence_per_line(tiny_models, monkeypatch, capsys):
@@ -441,9 +441,30 @@ def test_cli_raw_one_sentence_per_line(tiny_models, monkeypatch, capsys):
     rows = [json.loads(x) for x in out.splitlines()]
     assert len(rows) == len(lines)
     for line, r in zip(lines, rows):
-        assert "".join(r["words"]) == "".join(line.split())
-        if r["words"]:
-            _check_tree(r["heads"], r["deprels"], len(r["words"]))
+        assert r["text"] == line
+        words = [t for t in r["tokens"] if not t["text"].isspace()]
+        assert "".join(t["text"] for t in words) == "".join(line.split())
+        if words:
+            _check_tree(_heads_over_words(r["tokens"]), [t["deprel"] for t in words], len(words))
+
+
+def _heads_over_words(tokens):
+    """The heads of a Doc JSON record's non-whitespace tokens, renumbered over them."""
+    keep = [i for i, t in enumerate(tokens) if not t["text"].isspace()]
+    ids = {i + 1: k for k, i in enumerate(keep, 1)}
+    return [ids.get(tokens[i]["head"], 0) for i in keep]
+
+
+def _sentences_of(record):
+    """``[(text, tokens)]`` of each sentence of a Doc JSON record, heads within the sentence."""
+    spans = record.get("sents") or [[0, len(record["text"])]]     # character offsets
+    out = []
+    for a, b in spans:
+        ids = [i for i, t in enumerate(record["tokens"]) if a <= t["start"] < b]
+        toks = [dict(record["tokens"][i], head=record["tokens"][i]["head"] - ids[0] if record["tokens"][i]["head"]
+                     else 0) for i in ids]
+        out.append((record["text"][a:b], toks))
+    return out
 
 
 # ------------------------------------------------------------------------------ corpora and shipped models
@@ -480,11 +501,15 @@ def test_cli_raw_splits_sentences(tiny_models, monkeypatch, capsys):
             "--format", "json"]
     text = "他喜欢北京。我爱上海！“好吗？”他说\n\n"
     rows = [json.loads(x) for x in _run(argv, text, monkeypatch, capsys).splitlines()]
-    assert ["".join(r["words"]) for r in rows] == ["他喜欢北京。", "我爱上海！", "“好吗？”", "他说", ""]
-    for r in rows[:-1]:
-        _check_tree(r["heads"], r["deprels"], len(r["words"]))
+    assert len(rows) == 2 and rows[1] == {"text": "", "layers": ["pos", "head", "deprel", "xpos"], "tokens": [],
+                                          "ents": []}
+    sents = _sentences_of(rows[0])
+    assert [t for t, _ in sents] == ["他喜欢北京。", "我爱上海！", "“好吗？”", "他说"]
+    for _, toks in sents:
+        _check_tree(_heads_over_words(toks), [t["deprel"] for t in toks if not t["text"].isspace()],
+                    sum(not t["text"].isspace() for t in toks))
     rows = [json.loads(x) for x in _run(argv + ["--no-split"], text, monkeypatch, capsys).splitlines()]
-    assert len(rows) == 2 and "".join(rows[0]["words"]) == text.split("\n")[0]
+    assert len(rows) == 2 and "sents" not in rows[0] and rows[0]["text"] == text.split("\n")[0]
     conllu = _run(argv[:-2], "他喜欢北京。我爱上海。\n", monkeypatch, capsys)
     assert "# sent_id = 2\n# text = 我爱上海。" in conllu
 
@@ -526,3 +551,32 @@ def test_parse_time_linear_in_sentences():
         times.append(time.perf_counter() - t0)
         assert len(doc.sent_spans) == n
     assert times[1] < 8 * times[0] * 3          # linear (8x the text), with room for a noisy machine
+
+
+@pytest.mark.skipif(not _shipped(), reason="shipped UD models not built (see docs/parser.md)")
+def test_cli_prints_what_the_python_api_returns(monkeypatch, capsys):
+    """``cnlp parse`` and ``cnlp tag`` print the records of ``cnlp.parse`` / the tag pipeline:
+    ``doc.to_conllu()`` (the CLI numbers sentences with ``number_from``) and ``doc.to_json()``."""
+    import cnlp
+    from cnlp.outputs import json_record
+    from cnlp.pipeline import build_pipeline
+    lines = ["他喜欢北京。我爱上海。", "", "  “你好吗？”他问 Python 3。"]
+    text = "\n".join(lines) + "\n"
+    docs = [cnlp.parse(x) for x in lines]
+    want, k = [], 1
+    for d in docs:
+        want.append(d.to_conllu(number_from=k))
+        k += sum(bool(s.to_conllu()) for s in d.sents)
+    assert _run([], text, monkeypatch, capsys) == "".join(want)
+    assert _strip_ids("".join(want)) == "".join(d.to_conllu() for d in docs)
+    assert _run(["--format", "json"], text, monkeypatch, capsys) == "".join(json_record(d.to_json()) + "\n"
+                                                                           for d in docs)
+    tag = build_pipeline("tag")
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(text.encode()), encoding="utf-8"))
+    from cnlp.cli import main
+    assert main(["tag", "--format", "json"]) == 0
+    assert capsys.readouterr().out == "".join(json_record(tag(x).to_json()) + "\n" for x in lines)
+
+
+def _strip_ids(conllu):
+    return "".join(line for line in conllu.splitlines(keepends=True) if not line.startswith("# sent_id = "))
