@@ -1,4 +1,26 @@
-"""cnlp: classical Chinese NLP. The one-call API lives here.
+"""cnlp: classical (non-neural) Chinese NLP. The one-call API lives here.
+
+Segmentation
+    :func:`segment` (a list of words; ``"".join(words) == text``), :func:`cut` (a generator, as
+    jieba's ``cut``) / :func:`lcut` (a list), :func:`tokenize` (words with offsets),
+    :func:`cut_for_search`, :func:`segment_many` (many lines, ``n_jobs``), :func:`get_segmenter`.
+User dictionary (process-wide)
+    :func:`add_word`, :func:`del_word`, :func:`load_user_dict` (a path or an open file). The
+    per-call ``user_dict=`` of :func:`segment`, :func:`tag`, :func:`ner` ... is a path to a
+    dictionary file, a :class:`cnlp.dictionary.UserDictionary` or a list of words
+    (``user_dict=["和服"]``); a string is always a path.
+Tagging, entities, parsing
+    :func:`pos_tag`, :func:`tag` (``[(word, PKU tag)]``), :func:`analyze` (a :class:`Doc`),
+    :func:`ner` (a list of :class:`Entity`), :func:`add_entity`, :func:`del_entity`,
+    :func:`load_entity_dict`, :func:`parse` (a :class:`Doc` with UD heads and relations, one tree
+    per sentence), :class:`Pipeline`, :func:`load` (any model directory).
+Extraction
+    :func:`keywords`, :func:`summarize`, :func:`discover_words`, :func:`default_stopwords`.
+Errors
+    :class:`CnlpError` and its subclasses :class:`CorpusFormatError`, :class:`ModelFormatError`,
+    :class:`NotFittedError`.
+
+Text classification is :mod:`cnlp.classify`; the command line is ``cnlp`` (:mod:`cnlp.cli`).
 
 >>> from cnlp import segment
 >>> "".join(segment("商品和服务")) == "商品和服务"
@@ -16,9 +38,9 @@ from .errors import CnlpError, CorpusFormatError, ModelFormatError, NotFittedErr
 from . import registry
 
 __version__ = "0.1.0"
-__all__ = ["segment", "tokenize", "cut_for_search", "segment_many", "get_segmenter", "add_word", "del_word",
-           "load_user_dict", "warmup", "pos_tag", "tag", "analyze", "ner", "add_entity", "del_entity", "parse",
-           "load_entity_dict", "load", "Doc", "Pipeline", "TagSet",
+__all__ = ["segment", "cut", "lcut", "tokenize", "cut_for_search", "segment_many", "get_segmenter", "add_word",
+           "del_word", "load_user_dict", "warmup", "pos_tag", "tag", "analyze", "ner", "add_entity", "del_entity",
+           "parse", "load_entity_dict", "load", "get_pos_tagger", "get_ner", "Doc", "Entity", "Pipeline", "TagSet",
            "discover_words", "keywords", "summarize", "default_stopwords", "CnlpError", "CorpusFormatError",
            "ModelFormatError", "NotFittedError", "__version__"]
 
@@ -86,7 +108,9 @@ def _with_user_dict(seg, user_dict):
         try:
             mtime = os.stat(key).st_mtime_ns
         except OSError as e:
-            raise type(e)(e.errno, f"cannot open user dictionary {key!r} ({e.strerror})", key) from None
+            raise type(e)(e.errno, f"cannot open user dictionary {key!r} ({e.strerror}): a str user_dict is "
+                                   f"read as the path of a dictionary file; to give words, pass a list "
+                                   f"(user_dict=[{key!r}])", key) from None
         with _lock:
             hit = _path_dicts.get(key)
             if hit is None or hit[0] != mtime:
@@ -121,6 +145,19 @@ def segment(text: str, *, algorithm: str | None = None, user_dict=None) -> list[
     """
     check_str(text, "segment")
     return _with_user_dict(get_segmenter(algorithm), user_dict).segment(text)
+
+
+def cut(text: str, *, algorithm: str | None = None, user_dict=None) -> Iterator[str]:
+    """The words of ``text`` as an iterator, to be used as jieba's ``cut`` generator is (``for w
+    in cnlp.cut(text)``, ``" ".join(cnlp.cut(text))``); :func:`lcut` and :func:`segment` give the
+    list. ``text`` is checked and segmented at the call, not when the iterator is read. jieba's ``cut_all`` and ``HMM`` have no counterpart: see
+    ``docs/migrating-from-jieba.md``."""
+    return iter(segment(text, algorithm=algorithm, user_dict=user_dict))
+
+
+def lcut(text: str, *, algorithm: str | None = None, user_dict=None) -> list[str]:
+    """The words of ``text`` as a list, as jieba's ``lcut``: :func:`segment`."""
+    return segment(text, algorithm=algorithm, user_dict=user_dict)
 
 
 def tokenize(text: str, *, mode: str = "default", algorithm: str | None = None,
@@ -216,7 +253,9 @@ def del_word(word: str) -> None:
 def load_user_dict(path) -> None:
     """Load a user dictionary file (``word [freq] [pos] [force|prefer|suggest]`` per line: jieba's
     and HanLP's formats read as they are) into the process-wide user dictionary. Entries without a
-    mode column are ``prefer`` words (a word already added keeps its mode)."""
+    mode column are ``prefer`` words (a word already added keeps its mode). ``path`` is a path or
+    an open file object (binary, UTF-8, or text), as jieba's ``load_userdict`` accepts; the file
+    is not closed."""
     _default_user_dict().update_from_file(path)
 
 
@@ -231,6 +270,9 @@ def __getattr__(name):
     if name == "Doc":
         from .doc import Doc
         return Doc
+    if name == "Entity":
+        from .doc import Entity
+        return Entity
     if name == "Pipeline":
         from .pipeline import Pipeline
         return Pipeline
@@ -342,9 +384,9 @@ def get_ner():
 
 
 def ner(text: str, *, user_dict=None) -> list:
-    """Person, place and organization names in ``text``: a list of
-    :class:`cnlp.doc.Entity` ``(text, type, start, end)`` with ``text[start:end] == entity.text``
-    and ``type`` one of ``"PER"``, ``"LOC"``, ``"ORG"``.
+    """Person, place and organization names in ``text``: a list of :class:`Entity` objects
+    (``cnlp.Entity``, a named tuple ``(text, type, start, end)``) in text order, with
+    ``text[start:end] == entity.text`` and ``type`` one of ``"PER"``, ``"LOC"``, ``"ORG"``.
 
     Entities added with :func:`add_entity` are applied inside decoding (``force``: always one
     entity; ``suggest``: favoured); no entity crosses a word forced with :func:`add_word`.
@@ -392,36 +434,54 @@ def _extraction_components(kwargs: dict, *, idf_needed: bool) -> dict:
     return out
 
 
-def discover_words(texts, **kwargs):
-    """New-word discovery over an iterable of texts; see :func:`cnlp.extract.discover.discover_words`.
+#: the defaults of :func:`cnlp.extract.keywords.keywords` (``DEFAULT_POS``) and
+#: :mod:`cnlp.extract.discover`, written out so that ``import cnlp`` does not import them (a test
+#: checks they are the same)
+_KEYWORD_POS = frozenset({"n", "nr", "ns", "nt", "nz", "nx", "vn", "an", "j", "i", "l", "v"})
 
-    ``exclude=True`` drops the words of the shipped dictionary (:func:`cnlp.models.dictionary`)."""
+
+def discover_words(texts: Iterable[str], *, max_len: int = 4, min_freq: int = 5, min_entropy: float = 1.0,
+                   min_mi: float = 2.0, top: int | None = None, exclude=None) -> list:
+    """New words in an iterable of texts, best first: a list of
+    :class:`cnlp.extract.discover.NewWord`; see :func:`cnlp.extract.discover.discover_words` for
+    the parameters. ``exclude=True`` drops the words of the shipped dictionary
+    (:func:`cnlp.models.dictionary`)."""
     from .extract.discover import discover_words as _discover
-    if kwargs.get("exclude") is True:
+    if exclude is True:
         from . import models
-        kwargs = {**kwargs, "exclude": models.dictionary()}
-    return _discover(texts, **kwargs)
+        exclude = models.dictionary()
+    return _discover(texts, max_len=max_len, min_freq=min_freq, min_entropy=min_entropy, min_mi=min_mi, top=top,
+                     exclude=exclude)
 
 
-def keywords(text: str, top_k: int = 10, **kwargs):
-    """Keywords of ``text`` (TF-IDF or TextRank); see :func:`cnlp.extract.keywords.keywords`.
+def keywords(text: str, top_k: int | None = 10, *, algorithm: str = "tfidf", pos=_KEYWORD_POS, stopwords=None,
+             with_weight: bool = False, window: int = 5, idf=None, segmenter=None, dictionary=None) -> list:
+    """Keywords of ``text`` (``algorithm="tfidf"`` or ``"textrank"``): a list of words, or of
+    ``(word, weight)`` with ``with_weight=True``; see :func:`cnlp.extract.keywords.keywords` for
+    the parameters (``pos=None``: no POS filter).
 
     ``segmenter`` (default: :func:`get_segmenter`; an algorithm name is accepted), ``dictionary``
     (default: the shipped one) and ``idf`` (TF-IDF; default: the shipped table) are filled in when
     not given."""
     from .extract.keywords import keywords as _keywords
-    kwargs = _extraction_components(kwargs, idf_needed=kwargs.get("algorithm", "tfidf") == "tfidf")
-    return _keywords(text, top_k=top_k, **kwargs)
+    kw = _extraction_components(dict(idf=idf, segmenter=segmenter, dictionary=dictionary),
+                                idf_needed=algorithm == "tfidf")
+    return _keywords(text, top_k=top_k, algorithm=algorithm, pos=pos, stopwords=stopwords, with_weight=with_weight,
+                     window=window, **kw)
 
 
-def summarize(text: str, top_k: int = 3, **kwargs):
-    """Key sentences of ``text`` in document order; see :func:`cnlp.extract.summarize.summarize`.
+def summarize(text: str, top_k: int | None = 3, *, similarity: str = "overlap", pos=None, stopwords=None,
+              with_weight: bool = False, d: float = 0.85, idf=None, segmenter=None, dictionary=None) -> list:
+    """Key sentences of ``text`` in document order; see :func:`cnlp.extract.summarize.summarize`
+    for the parameters.
 
     ``segmenter``, ``dictionary`` and (``similarity="bm25"``) ``idf`` are filled in as in
     :func:`keywords`."""
     from .extract.summarize import summarize as _summarize
-    kwargs = _extraction_components(kwargs, idf_needed=kwargs.get("similarity") == "bm25")
-    return _summarize(text, top_k=top_k, **kwargs)
+    kw = _extraction_components(dict(idf=idf, segmenter=segmenter, dictionary=dictionary),
+                                idf_needed=similarity == "bm25")
+    return _summarize(text, top_k=top_k, similarity=similarity, pos=pos, stopwords=stopwords,
+                      with_weight=with_weight, d=d, **kw)
 
 
 # cnlp.classify's estimators use this default segmenter when given segmenter=None (the package sits
@@ -438,3 +498,9 @@ def default_stopwords() -> frozenset:
     from . import models
     from .extract.keywords import default_stopwords as _default_stopwords
     return _default_stopwords(models.dictionary())
+
+
+def __dir__():
+    """The public API (``__all__``) and the submodules: no imported helpers."""
+    return sorted(set(__all__) | {n for n, v in globals().items() if not n.startswith("_")
+                                  and type(v) is type(registry) and v.__name__.startswith(__name__ + ".")})

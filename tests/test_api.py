@@ -126,3 +126,74 @@ def test_add_word_bad_pos_never_erases_the_tag():
         assert ("测试词", "nz") in cnlp.tag("这是测试词")
     finally:
         cnlp.del_word("测试词")
+
+
+# ------------------------------------------------------------------ library conventions
+def test_extraction_functions_have_the_library_signatures():
+    """``cnlp.keywords/summarize/discover_words`` name their options (no ``**kwargs``), with the
+    defaults of the library functions they call."""
+    import inspect
+    import cnlp
+    from cnlp.extract import discover, keywords, summarize
+    for front, lib in ((cnlp.keywords, keywords.keywords), (cnlp.summarize, summarize.summarize),
+                       (cnlp.discover_words, discover.discover_words)):
+        a, b = inspect.signature(front).parameters, inspect.signature(lib).parameters
+        assert not any(p.kind is p.VAR_KEYWORD for p in a.values()), front.__name__
+        assert list(a) == list(b), front.__name__
+        assert {k: (p.default, p.kind) for k, p in a.items()} == {k: (p.default, p.kind) for k, p in b.items()}
+
+
+def test_public_names_and_help():
+    import pydoc
+    import cnlp
+    assert all(not n.startswith("_") or n == "__version__" for n in cnlp.__all__)
+    assert all(hasattr(cnlp, n) for n in cnlp.__all__)
+    assert {"threading", "deque", "Iterable", "check_str", "annotations"}.isdisjoint(dir(cnlp))
+    text = pydoc.render_doc(cnlp, renderer=pydoc.plaintext)
+    assert "Segmentation" in text and "Extraction" in text and "_derived" not in text
+    from cnlp.doc import Entity
+    assert cnlp.Entity is Entity and "Entity" in cnlp.ner.__doc__
+    assert all(isinstance(e, cnlp.Entity) for e in cnlp.ner("江泽民在北京"))
+
+
+def test_py_typed_is_shipped():
+    import configparser
+    from pathlib import Path
+    import cnlp
+    assert (Path(cnlp.__file__).parent / "py.typed").is_file()
+    cfg = configparser.ConfigParser()
+    cfg.read(Path(__file__).resolve().parents[1] / "setup.cfg")
+    assert "py.typed" in cfg["options.package_data"]["cnlp"]
+
+
+def test_jieba_aliases():
+    import types
+    import cnlp
+    words = cnlp.lcut("商品和服务")
+    assert isinstance(words, list) and words == cnlp.segment("商品和服务")
+    it = cnlp.cut("商品和服务")
+    assert not isinstance(it, list) and iter(it) is it and list(it) == words
+    with pytest.raises(TypeError):
+        cnlp.cut(b"bytes")                    # checked at the call
+    assert not isinstance(cnlp.cut, types.GeneratorType)
+
+
+def test_load_user_dict_accepts_an_open_file(tmp_path):
+    import io
+    import cnlp
+    try:
+        cnlp.load_user_dict(io.BytesIO("石墨烯烯 force\n".encode()))
+        f = io.StringIO("和服服 force\n")
+        cnlp.load_user_dict(f)
+        assert not f.closed
+        assert {"石墨烯烯", "和服服"} <= set(cnlp.segment("石墨烯烯和服服"))
+    finally:
+        cnlp.del_word("石墨烯烯")
+        cnlp.del_word("和服服")
+
+
+def test_a_str_user_dict_is_a_path_said_clearly():
+    import cnlp
+    with pytest.raises(FileNotFoundError, match=r"read as the path .* pass a list \(user_dict=\['和服'\]\)"):
+        cnlp.segment("穿和服", user_dict="和服")
+    assert "和服" in cnlp.segment("穿和服", user_dict=["和服"])

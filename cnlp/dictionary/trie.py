@@ -8,6 +8,8 @@ never index out of bounds) and the root table and edge hash are rebuilt (a few m
 """
 from __future__ import annotations
 
+import contextlib
+
 import re
 import warnings
 from pathlib import Path
@@ -332,7 +334,8 @@ class Dictionary:
 
 def read_dictionary_text(path, *, format: str = "auto", lenient: bool = False,
                          extra_columns: bool = False) -> Iterator[tuple]:
-    """Yield ``(word, freq, {pos: count} | None)`` from a text dictionary file (see load_text).
+    """Yield ``(word, freq, {pos: count} | None)`` from a text dictionary file (see load_text):
+    a path, or an open file object (binary: UTF-8; or text), which is read and left open.
 
     With ``extra_columns=True`` a trailing ``force``/``suggest`` column is accepted and yielded
     as a 4th element (user dictionaries).
@@ -340,16 +343,20 @@ def read_dictionary_text(path, *, format: str = "auto", lenient: bool = False,
     if format not in ("auto", "words", "jieba", "hanlp"):
         raise ValueError(f"unknown dictionary format {format!r}; choose one of "
                          f"['auto', 'hanlp', 'jieba', 'words']")
-    path = Path(path)
     fmt = format
-    try:
-        f = open(path, "rb")
-    except OSError as e:
-        raise type(e)(e.errno, f"cannot open dictionary {str(path)!r} ({e.strerror})", str(path)) from None
-    with f:
+    if callable(getattr(path, "read", None)):        # an open file (binary or text): read, not closed
+        f = contextlib.nullcontext(path)
+        path = getattr(path, "name", "<file object>")
+    else:
+        path = Path(path)
+        try:
+            f = open(path, "rb")
+        except OSError as e:
+            raise type(e)(e.errno, f"cannot open dictionary {str(path)!r} ({e.strerror})", str(path)) from None
+    with f as f:
         for lineno, raw in enumerate(f, 1):
             try:
-                line = raw.decode("utf-8")
+                line = raw if isinstance(raw, str) else raw.decode("utf-8")
             except UnicodeDecodeError as e:
                 err = CorpusFormatError(path, lineno, f"not valid UTF-8 ({e.reason})")
                 if lenient:

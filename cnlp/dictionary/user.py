@@ -136,8 +136,10 @@ class UserDictionary:
         """Add the entries of a ``word [freq] [pos] [force|prefer|suggest]`` file; ``mode`` is the
         mode of entries without a mode column (None: see the class docstring). A ``pos`` that is not
         a PKU tag (jieba's ``nrt``, ``eng``, ..., a label of your own) does not stop the file from
-        loading: the word is added without it, and a tag it had before is kept."""
-        path = os.fspath(path)
+        loading: the word is added without it, and a tag it had before is kept. ``path`` may be an
+        open file object (binary or text), as jieba's ``load_userdict`` accepts."""
+        if not callable(getattr(path, "read", None)):
+            path = os.fspath(path)
         for word, freq, dist, m in read_dictionary_text(path, format="words", lenient=lenient,
                                                         extra_columns=True):
             pos = next(iter(dist)) if dist else None
