@@ -197,3 +197,41 @@ def test_a_str_user_dict_is_a_path_said_clearly():
     with pytest.raises(FileNotFoundError, match=r"read as the path .* pass a list \(user_dict=\['和服'\]\)"):
         cnlp.segment("穿和服", user_dict="和服")
     assert "和服" in cnlp.segment("穿和服", user_dict=["和服"])
+
+
+def test_everything_but_classification_works_without_scikit_learn(tmp_path):
+    """scikit-learn is the optional dependency of ``cnlp[classify]``: segmentation, tagging, NER,
+    parsing, keywords and summaries run without it; classification says how to install it."""
+    import configparser
+    import subprocess
+    import sys
+    from pathlib import Path
+    root = Path(__file__).resolve().parents[1]
+    cfg = configparser.ConfigParser()
+    cfg.read(root / "setup.cfg")
+    assert "scikit-learn" not in cfg["options"]["install_requires"] and "scipy" in cfg["options"]["install_requires"]
+    assert "scikit-learn" in cfg["options.extras_require"]["classify"]
+    assert "scikit-learn" in cfg["options.extras_require"]["test"]
+    code = r'''
+import sys
+sys.modules["sklearn"] = None                    # as if scikit-learn were not installed
+import cnlp
+assert cnlp.segment("商品和服务") == ["商品", "和", "服务"]
+assert cnlp.tag("他在北京") and cnlp.ner("江泽民在北京") and cnlp.parse("他喜欢北京。").words
+assert cnlp.keywords("他喜欢北京的秋天。", 2) and cnlp.summarize("他喜欢北京。北京很美。", 1)
+assert cnlp.keywords("他喜欢北京的秋天。", 2, algorithm="textrank")
+import cnlp.classify
+try:
+    cnlp.classify.TextClassifier
+except ModuleNotFoundError as e:
+    assert "cnlp[classify]" in str(e)
+else:
+    raise AssertionError("no error")
+from cnlp.cli import main
+sys.exit(main(["classify", "predict", "--model", sys.argv[1]]))
+'''
+    r = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, cwd=root,
+                       input="")
+    assert r.returncode == 1, r.stderr
+    assert r.stderr.startswith("cnlp classify predict: error: cnlp.classify needs scikit-learn") \
+        and len(r.stderr.splitlines()) == 1

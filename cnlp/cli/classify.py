@@ -15,8 +15,6 @@ import sys
 import time
 
 from .. import get_segmenter
-from ..classify.classifier import TextClassifier
-from ..classify.features import check_texts
 from ..errors import CnlpError, CorpusFormatError
 from .common import (add_errors_argument, add_input_argument, add_output_argument, check_output, command_input,
                      numbered_lines, output_stream, positive_float, positive_int, progress_bar, progress_enabled,
@@ -104,6 +102,18 @@ def read_labelled(path) -> tuple[list[str], list[str]]:
     return texts, labels
 
 
+def _estimators():
+    """``(TextClassifier, check_texts)``; a missing scikit-learn is one error line (exit status 1)."""
+    from ..classify import require_sklearn
+    try:
+        require_sklearn()
+    except ModuleNotFoundError as e:
+        raise CnlpError(str(e)) from None
+    from ..classify.classifier import TextClassifier
+    from ..classify.features import check_texts
+    return TextClassifier, check_texts
+
+
 def _train(args) -> int:
     if not args.data and not args.classes:
         raise SystemExit("cnlp classify train: give training data with --data FILE or --class LABEL=FILE")
@@ -126,6 +136,7 @@ def _train(args) -> int:
         if getattr(args, name) is not None:
             params[name] = getattr(args, name)
     t0 = time.perf_counter()
+    TextClassifier, check_texts = _estimators()
     clf = TextClassifier(**params, segmenter=get_segmenter(args.algorithm))     # the shipped segmenter
     if progress_enabled(args):                 # segmenting is the long part: analyse in chunks under a bar
         texts = check_texts(texts, "fit")
@@ -148,7 +159,7 @@ def _train(args) -> int:
 
 def _predict(args) -> int:
     check_output(args)
-    clf = TextClassifier.load(args.model)
+    clf = _estimators()[0].load(args.model)
     batch: list[str] = []
 
     def flush():

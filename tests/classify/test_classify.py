@@ -287,6 +287,6 @@ def test_cli_bad_hyper_parameter_is_one_line(data, tmp_path):
     tsv.write_text("".join(f"{l}\t{t}\n" for t, l in zip(texts[:30], labels[:30])), "utf-8")
     r = subprocess.run([sys.executable, "-m", "cnlp", "classify", "train", "--data", str(tsv), "--out",
                         str(tmp_path / "m"), "--C", "-1"], capture_output=True, text=True, timeout=300)
-    assert r.returncode == 1 and "Traceback" not in r.stderr and r.stderr.count("\n") == 1, r.stderr
-    assert "C must be a positive finite number, got -1.0" in r.stderr
+    assert r.returncode == 2 and "Traceback" not in r.stderr and r.stderr.count("\n") == 1, r.stderr
+    assert "cnlp classify train: error: argument --C: expected a number > 0, got '-1'" in r.stderr
     assert not (tmp_path / "m").exists()
