@@ -305,8 +305,8 @@ def outputs(bundle: str, d: Path, texts: list[str]):
         tagger = POSTagger.load(d)
         return [tagger.predict(WORDS)] + [tagger.predict(cnlp.segment(t)) for t in texts if t.strip()]
     elif bundle == "ner":
-        from cnlp.entities.recognizer import EntityRecognizer
-        rec = EntityRecognizer.load(d)
+        from cnlp.models import load_entity_recognizer     # over the shipped cascade (CRF, POS)
+        rec = load_entity_recognizer(d)
         return [[list(e) for e in rec.predict(t)] for t in texts]
     elif bundle == "dep":
         from cnlp.parsing.parser import ArcHybridParser

@@ -1,0 +1,111 @@
+"""Fork while another thread makes cnlp's first call: the child must finish, with the right output.
+
+Each trial is a fresh Python process: a thread makes the first call of a random entry point
+(``segment``, ``tag``, ``ner``, ``parse``: lazy imports, model loads, Numba kernels loaded or
+compiled), while the main thread forks after a random delay (0-3 s). The child makes a call of a
+random entry point and exits; the parent waits for it at most ``--child-timeout`` seconds (a child
+still running then is a *hang*, killed), then compares the child's output with the same call made
+in the parent once its thread is done.
+
+    python benchmarks/fork_first_call.py --trials 50 --seed 0
+    NUMBA_CACHE_DIR=/tmp/cold python benchmarks/fork_first_call.py --trials 5   # compile in the trials
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+ENTRIES = ("segment", "tag", "ner", "parse")
+TEXT = "我们选择了这个方案，北京大学的经济发展很快。"
+
+TRIAL = r"""
+import json, os, sys, threading, time
+first, delay, second, text, timeout = sys.argv[1], float(sys.argv[2]), sys.argv[3], sys.argv[4], float(sys.argv[5])
+import cnlp
+
+def call(name):
+    return repr(getattr(cnlp, name)(text))
+
+thread = threading.Thread(target=call, args=(first,), daemon=True)
+thread.start()
+time.sleep(delay)
+r, w = os.pipe()
+t_fork = time.monotonic()
+pid = os.fork()
+if pid == 0:
+    os.close(r)
+    try:
+        out = call(second)
+        os.write(w, json.dumps({"out": out}).encode())
+        os._exit(0)
+    except BaseException as e:
+        os.write(w, json.dumps({"error": f"{type(e).__name__}: {e}"}).encode())
+        os._exit(3)
+os.close(w)
+status = None
+while time.monotonic() - t_fork < timeout:
+    done, st = os.waitpid(pid, os.WNOHANG)
+    if done:
+        status = os.waitstatus_to_exitcode(st)
+        break
+    time.sleep(0.02)
+child_s = round(time.monotonic() - t_fork, 2)
+if status is None:
+    os.kill(pid, 9)
+    os.waitpid(pid, 0)
+    print(json.dumps({"outcome": "hang", "child_s": child_s}))
+    sys.exit(0)
+data = b""
+while chunk := os.read(r, 1 << 16):
+    data += chunk
+msg = json.loads(data or b"{}")
+thread.join()
+want = call(second)
+if status != 0 or "out" not in msg:
+    print(json.dumps({"outcome": "child failed", "status": status, **msg, "child_s": child_s}))
+elif msg["out"] != want:
+    print(json.dumps({"outcome": "wrong output", "got": msg["out"][:200], "want": want[:200]}))
+else:
+    print(json.dumps({"outcome": "ok", "child_s": child_s}))
+"""
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--trials", type=int, default=50)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--max-delay", type=float, default=3.0, help="the fork comes 0..MAX_DELAY s after the thread starts")
+    ap.add_argument("--child-timeout", type=float, default=60.0, help="seconds after which a child is a hang")
+    args = ap.parse_args(argv)
+    rng = random.Random(args.seed)
+    env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    counts: dict = {}
+    t0 = time.perf_counter()
+    for i in range(args.trials):
+        first, second = rng.choice(ENTRIES), rng.choice(ENTRIES)
+        delay = round(rng.uniform(0, args.max_delay), 3)
+        try:
+            res = subprocess.run([sys.executable, "-c", TRIAL, first, str(delay), second, TEXT,
+                                  str(args.child_timeout)], capture_output=True, text=True, env=env,
+                                 timeout=args.child_timeout + 300)
+            lines = res.stdout.strip().splitlines()
+            rec = json.loads(lines[-1]) if res.returncode == 0 and lines else {
+                "outcome": "trial failed", "rc": res.returncode, "stderr": res.stderr[-500:]}
+        except subprocess.TimeoutExpired:
+            rec = {"outcome": "trial timeout"}
+        counts[rec["outcome"]] = counts.get(rec["outcome"], 0) + 1
+        print(json.dumps({"trial": i, "first": first, "delay": delay, "child": second, **rec},
+                         ensure_ascii=False), flush=True)
+    print(f"{args.trials} trials in {time.perf_counter() - t0:.0f} s: {counts}")
+    return 0 if counts.get("ok", 0) == args.trials else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
