@@ -41,6 +41,8 @@ t_fork = time.monotonic()
 pid = os.fork()
 if pid == 0:
     os.close(r)
+    import faulthandler
+    faulthandler.dump_traceback_later(max(1.0, timeout - 5), exit=False)   # a hang's stacks, on stderr
     try:
         out = call(second)
         os.write(w, json.dumps({"out": out}).encode())
@@ -83,6 +85,7 @@ def main(argv=None) -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--max-delay", type=float, default=3.0, help="the fork comes 0..MAX_DELAY s after the thread starts")
     ap.add_argument("--child-timeout", type=float, default=60.0, help="seconds after which a child is a hang")
+    ap.add_argument("--stacks", action="store_true", help="print the stderr (thread stacks) of failed trials")
     args = ap.parse_args(argv)
     rng = random.Random(args.seed)
     env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
@@ -98,6 +101,8 @@ def main(argv=None) -> int:
             lines = res.stdout.strip().splitlines()
             rec = json.loads(lines[-1]) if res.returncode == 0 and lines else {
                 "outcome": "trial failed", "rc": res.returncode, "stderr": res.stderr[-500:]}
+            if rec["outcome"] != "ok" and args.stacks:
+                print(res.stderr[-6000:], file=sys.stderr)
         except subprocess.TimeoutExpired:
             rec = {"outcome": "trial timeout"}
         counts[rec["outcome"]] = counts.get(rec["outcome"], 0) + 1
