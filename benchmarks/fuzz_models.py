@@ -302,7 +302,11 @@ def outputs(bundle: str, d: Path, texts: list[str]):
     elif bundle in ("pos", "ud_pos", "ud_xpos"):
         import cnlp
         from cnlp.pos.tagger import POSTagger
-        tagger = POSTagger.load(d)
+        if bundle == "ud_pos":                 # as the UD tagger loads it: with its lexicon and guide/
+            from cnlp.parsing.frontend import LexiconTagger
+            tagger = LexiconTagger.load(d)
+        else:
+            tagger = POSTagger.load(d)
         return [tagger.predict(WORDS)] + [tagger.predict(cnlp.segment(t)) for t in texts if t.strip()]
     elif bundle == "ner":
         from cnlp.models import load_entity_recognizer     # over the shipped cascade (CRF, POS)
