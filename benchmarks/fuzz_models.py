@@ -1,24 +1,29 @@
-"""Fuzz the model loaders: mutate every shipped bundle in data/, load and use each mutant.
+"""Fuzz the model loaders: mutate every shipped bundle, the t2s table and a trained classifier;
+load and use each mutant and compare its outputs with the original bundle's.
 
-Mutations (a mutant is reproducible from its bundle name and index):
+Mutations (a mutant is reproducible from its bundle name, index and seed):
 
 * ``truncate`` / ``bitflip``: a file of the bundle tree cut short or with 1-16 bits flipped
   (disk corruption: the checksums in meta.json are left as they were);
-* ``meta``: one meta.json value replaced according to its type (ints by 0, -1, huge, floats, strings,
-  null...; floats by NaN/inf/negatives; strings, lists and objects emptied, extended or retyped),
-  or a key deleted;
-* ``array``: one arrays.npz member with its shape, dtype or values edited (a crafted model: the npz
-  is rewritten, and half the time meta.json's declarations and checksum are updated to match);
-* ``extra``: an extra member in arrays.npz (small, or a 256 MiB zeros bomb: refused from the zip directory), or a member removed.
+* ``meta``: one meta.json (or t2s table.json) value replaced according to its type (ints by 0, -1,
+  huge, floats, strings, null...; floats by NaN/inf/negatives; strings, lists and objects emptied,
+  extended or retyped), or a key deleted;
+* ``array``: one arrays.npz member with its shape, dtype or values edited; half of them *crafted*:
+  meta.json's declarations, checksums and digest recomputed up to the bundle's root (``synced``);
+* ``extra``: an extra member in arrays.npz (small, or a 256 MiB zeros bomb), a member duplicated,
+  or a member removed (half of the removals crafted).
 
-Each mutant is loaded with the bundle's loader and used (segment texts / tag words / look up
-words) in a worker subprocess; a worker that dies by a signal is recorded as a crash and restarted
-at the next mutant. Outcomes: ``ok`` (loaded, output lossless), ``error`` (ModelFormatError naming a
-file of the mutant), and the failures ``crash``, ``timeout``, ``lossy``, ``other`` (any other
-exception, or a ModelFormatError that names no file).
+Each mutant is loaded with the bundle's loader and used on fixed probe inputs (segment texts, tag
+their words, find entities, parse sentences, IDF values and keywords, classify texts, the whole
+fold table) in a worker subprocess; a worker that dies by a signal is recorded as a crash and
+restarted at the next mutant. Outcomes: ``error`` (ModelFormatError naming a path of the mutant),
+``identical`` (loaded, outputs identical to the original's), and the failures ``silent`` (loaded,
+outputs differ, no error), ``crash``, ``timeout``, ``other`` (any other exception, or a
+ModelFormatError naming no path of the mutant). Crafted mutants are counted apart (``crafted ...``):
+a crafted model is a different model, so its ``differs`` is not a failure.
 
-    python benchmarks/fuzz_models.py --mutants 2000            # all bundles, ~2000 mutants
-    python benchmarks/fuzz_models.py --bundles dict hmm/order1 --mutants 30 --json
+    nice -n 10 python benchmarks/fuzz_models.py --mutants 3000 --seed 0 --json   # docs/benchmarks.md
+    python benchmarks/fuzz_models.py --bundles dict t2s classifier --mutants 30
 """
 from __future__ import annotations
 
