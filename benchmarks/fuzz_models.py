@@ -1,24 +1,29 @@
-"""Fuzz the model loaders: mutate every shipped bundle in data/, load and use each mutant.
+"""Fuzz the model loaders: mutate every shipped bundle, the t2s table and a trained classifier;
+load and use each mutant and compare its outputs with the original bundle's.
 
-Mutations (a mutant is reproducible from its bundle name and index):
+Mutations (a mutant is reproducible from its bundle name, index and seed):
 
 * ``truncate`` / ``bitflip``: a file of the bundle tree cut short or with 1-16 bits flipped
   (disk corruption: the checksums in meta.json are left as they were);
-* ``meta``: one meta.json value replaced according to its type (ints by 0, -1, huge, floats, strings,
-  null...; floats by NaN/inf/negatives; strings, lists and objects emptied, extended or retyped),
-  or a key deleted;
-* ``array``: one arrays.npz member with its shape, dtype or values edited (a crafted model: the npz
-  is rewritten, and half the time meta.json's declarations and checksum are updated to match);
-* ``extra``: an extra member in arrays.npz (small, or a 256 MiB zeros bomb: refused from the zip directory), or a member removed.
+* ``meta``: one meta.json (or t2s table.json) value replaced according to its type (ints by 0, -1,
+  huge, floats, strings, null...; floats by NaN/inf/negatives; strings, lists and objects emptied,
+  extended or retyped), or a key deleted;
+* ``array``: one arrays.npz member with its shape, dtype or values edited; half of them *crafted*:
+  meta.json's declarations, checksums and digest recomputed up to the bundle's root (``synced``);
+* ``extra``: an extra member in arrays.npz (small, or a 256 MiB zeros bomb), a member duplicated,
+  or a member removed (half of the removals crafted).
 
-Each mutant is loaded with the bundle's loader and used (segment texts / tag words / look up
-words) in a worker subprocess; a worker that dies by a signal is recorded as a crash and restarted
-at the next mutant. Outcomes: ``ok`` (loaded, output lossless), ``error`` (ModelFormatError naming a
-file of the mutant), and the failures ``crash``, ``timeout``, ``lossy``, ``other`` (any other
-exception, or a ModelFormatError that names no file).
+Each mutant is loaded with the bundle's loader and used on fixed probe inputs (segment texts, tag
+their words, find entities, parse sentences, IDF values and keywords, classify texts, the whole
+fold table) in a worker subprocess; a worker that dies by a signal is recorded as a crash and
+restarted at the next mutant. Outcomes: ``error`` (ModelFormatError naming a path of the mutant),
+``identical`` (loaded, outputs identical to the original's), and the failures ``silent`` (loaded,
+outputs differ, no error), ``crash``, ``timeout``, ``other`` (any other exception, or a
+ModelFormatError naming no path of the mutant). Crafted mutants are counted apart (``crafted ...``):
+a crafted model is a different model, so its ``differs`` is not a failure.
 
-    python benchmarks/fuzz_models.py --mutants 2000            # all bundles, ~2000 mutants
-    python benchmarks/fuzz_models.py --bundles dict hmm/order1 --mutants 30 --json
+    nice -n 10 python benchmarks/fuzz_models.py --mutants 3000 --seed 0 --json   # docs/benchmarks.md
+    python benchmarks/fuzz_models.py --bundles dict t2s classifier --mutants 30
 """
 from __future__ import annotations
 
@@ -41,11 +46,12 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
 #: shipped bundle -> how it is loaded and used
 BUNDLES = ("dict", "idf", "bigram", "cws", "crf", "hmm/order1", "hmm/order2", "pos", "ner", "dep", "ud_cws",
-           "ud_pos", "ud_xpos")
+           "ud_pos", "ud_xpos", "t2s", "classifier")
 TEXTS = ["商品和服务", "我爱北京天安门，天安门上太阳升。", "2024年GDP增长5.2%，iPhone 15发布 ok",
          "　全角ＡＢＣ１２３ \t\n", "e\u0301 café 😀 \x00\u200b", "" , "他说：“研究生命的起源”"]
 WORDS = ["我", "爱", "北京", "天安门", "，", "研究", "生命", "😀", "2024年"]
-FAIL = ("crash", "timeout", "lossy", "other")
+#: outcomes that are findings: a signal, a hang, an output changed without an error, any other exception
+FAIL = ("crash", "timeout", "silent", "other")
 
 
 # ---------------------------------------------------------------------------------- mutations
@@ -94,7 +100,7 @@ def _new_value(v, rng: random.Random):
 
 
 def mutate_meta(d: Path, rng: random.Random) -> str:
-    metas = [p for p in _files(d) if p.name == "meta.json"]
+    metas = [p for p in _files(d) if p.suffix == ".json"]          # meta.json, or t2s/table.json
     p = rng.choice(metas)
     meta = json.loads(p.read_text("utf-8"))
     paths = [q for q in _json_paths(meta) if q]
@@ -117,19 +123,42 @@ def _read_npz(p: Path) -> dict:
         return {k: z[k] for k in z.files}
 
 
+def _resign(d: Path, changed: Path) -> None:
+    """Recompute the checksums a changed file is covered by, up to the bundle root: its own
+    meta.json entry and digest, then each enclosing bundle's entry for that meta.json (a crafted model)."""
+    from cnlp.io import file_sha256, meta_digest
+    d = d.resolve()
+    child = changed.resolve()
+    folder = child.parent
+    while True:
+        meta_p = folder / "meta.json"
+        if meta_p.exists() and meta_p != child:
+            meta = json.loads(meta_p.read_text("utf-8"))
+            sums = meta.get("checksums")
+            if isinstance(sums, dict):
+                rel = child.relative_to(folder).as_posix()
+                if rel in sums:
+                    sums[rel] = file_sha256(child)
+                if "meta.json" in sums:
+                    sums["meta.json"] = meta_digest(meta)
+            _replace(meta_p, json.dumps(meta, ensure_ascii=False).encode())
+            child = meta_p
+        if folder == d:
+            break
+        folder = folder.parent
+
+
 def _rewrite_npz(d: Path, p: Path, arrays: dict, rng: random.Random, *, sync_meta: bool) -> None:
     buf = io.BytesIO()
     np.savez_compressed(buf, **arrays)
     _replace(p, buf.getvalue())
     meta_p = p.parent / "meta.json"
-    if sync_meta and meta_p.exists():            # a crafted model: declarations and checksum agree
-        from cnlp.io import file_sha256
+    if sync_meta and meta_p.exists():            # a crafted model: declarations and checksums agree
         meta = json.loads(meta_p.read_text("utf-8"))
         if "arrays" in meta:
             meta["arrays"] = {k: {"dtype": v.dtype.str, "shape": list(v.shape)} for k, v in arrays.items()}
-        if "checksums" in meta:
-            meta["checksums"][p.name] = file_sha256(p)
         _replace(meta_p, json.dumps(meta, ensure_ascii=False).encode())
+        _resign(d, p)
 
 
 def mutate_array(d: Path, rng: random.Random) -> str:
@@ -180,7 +209,9 @@ def mutate_extra(d: Path, rng: random.Random) -> str:
     if op == "remove":
         arrays = _read_npz(p)
         del arrays[rng.choice(sorted(arrays))]
-        _rewrite_npz(d, p, arrays, rng, sync_meta=rng.random() < 0.5)
+        sync = rng.random() < 0.5
+        _rewrite_npz(d, p, arrays, rng, sync_meta=sync)
+        return f"extra remove {p.relative_to(d)}{' synced' if sync else ''}"
     elif op == "duplicate":
         data = p.read_bytes()
         with zipfile.ZipFile(io.BytesIO(data)) as z:
@@ -220,10 +251,12 @@ def mutate_bytes(d: Path, rng: random.Random, op: str) -> str:
     return f"{op} {p.relative_to(d)}"
 
 
-def make_mutant(bundle: str, index: int, seed: int, dst: Path) -> str:
+def make_mutant(bundle: str, index: int, seed: int, dst: Path, src: Path) -> str:
     rng = random.Random(f"{seed}:{bundle}:{index}")
-    _clone(DATA / bundle, dst)
+    _clone(src, dst)
     op = rng.choices(["truncate", "bitflip", "meta", "array", "extra"], [1, 2, 3, 3, 1])[0]
+    if op in ("array", "extra") and not any(p.suffix == ".npz" for p in _files(dst)):
+        op = rng.choice(["truncate", "bitflip", "meta"])       # the t2s table: one JSON file
     if op in ("truncate", "bitflip"):
         return mutate_bytes(dst, rng, op)
     with np.errstate(all="ignore"):               # casts to narrower dtypes overflow on purpose
@@ -231,9 +264,38 @@ def make_mutant(bundle: str, index: int, seed: int, dst: Path) -> str:
 
 
 # ---------------------------------------------------------------------------------- load and use
-def use(bundle: str, d: Path) -> str | None:
-    """Load the mutant and use it; None if the output is fine, else a description of what is wrong."""
-    if bundle in ("dict",):
+def _probe_texts() -> list[str]:
+    """TEXTS and 24 review lines of the sentiment corpus (or fixed sentences without it)."""
+    texts = list(TEXTS)
+    corpus = Path(os.environ.get("CNLP_CORPORA", ROOT.parent / "shared" / "corpora")) / "sentiment"
+    for name in ("pos.txt", "neg.txt"):
+        try:
+            with open(corpus / name, encoding="utf-8") as f:
+                texts += [next(f).strip()[:120] for _ in range(12)]
+        except (OSError, StopIteration):
+            texts += ["这本书写得很好，值得一读。", "服务太差了，再也不来了。", "中华人民共和国成立于1949年。"]
+    return texts
+
+
+PARSE = [(["我", "爱", "北京", "。"], ["PRON", "VERB", "PROPN", "PUNCT"]),
+         (["他", "昨天", "在", "学校", "看", "了", "一", "本", "书"],
+          ["PRON", "NOUN", "ADP", "NOUN", "VERB", "AUX", "NUM", "NOUN", "NOUN"]),
+         (["经济", "发展", "很", "快"], ["NOUN", "NOUN", "ADV", "VERB"])]
+
+
+def outputs(bundle: str, d: Path, texts: list[str]):
+    """Load the bundle in ``d`` and compute its outputs on the probe inputs (JSON-able, compared
+    exactly with the original bundle's)."""
+    if bundle == "t2s":
+        from cnlp.text import _load_fold_table
+        import hashlib
+        table = _load_fold_table(d / "table.json")
+        return [hashlib.sha256(np.ascontiguousarray(table).tobytes()).hexdigest()]
+    if bundle == "classifier":
+        from cnlp.classify import TextClassifier
+        clf = TextClassifier.load(d)
+        return [clf.predict(texts).tolist(), clf.predict_proba(texts).round(12).tolist()]
+    if bundle == "dict":
         from cnlp.dictionary import Dictionary
         from cnlp.segmentation.maxmatch import MaxMatchSegmenter
         seg = MaxMatchSegmenter(Dictionary.load(d))
@@ -241,31 +303,24 @@ def use(bundle: str, d: Path) -> str | None:
         from cnlp.extract.idf import IDFTable
         from cnlp import keywords            # the one-call function: shipped segmenter and dictionary
         table = IDFTable.load(d)
-        for w in WORDS:
-            if not isinstance(table.idf(w), float):
-                return f"idf({w!r}) is not a float"
-        for t in TEXTS:
-            keywords(t, idf=table)
-        return None
+        return [[table.idf(w) for w in WORDS], [keywords(t, idf=table) for t in texts]]
     elif bundle in ("pos", "ud_pos", "ud_xpos"):
+        import cnlp
         from cnlp.pos.tagger import POSTagger
-        tagger = POSTagger.load(d)
-        tags = tagger.predict(WORDS)
-        return None if len(tags) == len(WORDS) and all(isinstance(t, str) for t in tags) else f"tags {tags!r}"
+        if bundle == "ud_pos":                 # as the UD tagger loads it: with its lexicon and guide/
+            from cnlp.parsing.frontend import LexiconTagger
+            tagger = LexiconTagger.load(d)
+        else:
+            tagger = POSTagger.load(d)
+        return [tagger.predict(WORDS)] + [tagger.predict(cnlp.segment(t)) for t in texts if t.strip()]
     elif bundle == "ner":
-        from cnlp.entities.recognizer import EntityRecognizer
-        rec = EntityRecognizer.load(d)
-        for t in TEXTS:
-            for e in rec.predict(t):
-                if not (0 <= e.start < e.end <= len(t)) or t[e.start:e.end] != e.text:
-                    return f"entity {e!r} is not a span of {t!r}"
-        return None
+        from cnlp.models import load_entity_recognizer     # over the shipped cascade (CRF, POS)
+        rec = load_entity_recognizer(d)
+        return [[list(e) for e in rec.predict(t)] for t in texts]
     elif bundle == "dep":
         from cnlp.parsing.parser import ArcHybridParser
         parser = ArcHybridParser.load(d)
-        words, tags = ["我", "爱", "北京", "。"], ["PRON", "VERB", "PROPN", "PUNCT"]
-        heads = parser.parse(words, tags)[0]
-        return None if len(heads) == len(words) and all(0 <= h <= len(words) for h in heads) else f"heads {heads!r}"
+        return [[list(map(str, x)) for x in parser.parse(w, t)] for w, t in PARSE]
     elif bundle == "bigram":
         from cnlp.segmentation.lattice import LatticeSegmenter
         seg = LatticeSegmenter.load(d)
@@ -275,33 +330,72 @@ def use(bundle: str, d: Path) -> str | None:
     else:
         from cnlp.segmentation.tagging import TaggingSegmenter
         seg = TaggingSegmenter.load(d)
-    for t in TEXTS:
-        words = seg.segment(t)
-        if "".join(words) != t:
-            return f"lossy on {t!r}: {words!r}"
-    return None
+    return [seg.segment(t) for t in texts]
 
 
-def worker(seed: int, workdir: Path) -> None:
+def _names_file(e, d: Path) -> bool:
+    """The error names a path of the mutant: one of its files, or a part its meta.json lists that is
+    not there (a flipped bit in a checksums key: "wordw.marisa: missing (listed in ... checksums)")."""
+    path = Path(e.path).resolve()
+    if not path.is_relative_to(d.resolve()):
+        return False
+    return path.name in {p.name for p in _files(d)} | {"meta.json", "arrays.npz"} or "listed in" in str(e)
+
+
+def worker(seed: int, workdir: Path, sources: dict) -> None:
     """Read ``bundle index`` lines on stdin, answer one JSON line per mutant on stdout."""
     from cnlp.errors import ModelFormatError
+    texts = _probe_texts()
+    original: dict = {}
     for line in sys.stdin:
         bundle, index = line.split()
+        src = Path(sources[bundle])
+        if bundle not in original:            # the original bundle's outputs, JSON round-tripped
+            original[bundle] = json.loads(json.dumps(outputs(bundle, src, texts), ensure_ascii=False))
         d = workdir / f"m{index}"
         shutil.rmtree(d, ignore_errors=True)
-        what = make_mutant(bundle, int(index), seed, d)
+        what = make_mutant(bundle, int(index), seed, d, src)
         print(json.dumps({"start": index, "what": what}), flush=True)
+        crafted = what.endswith(" synced")
         try:
-            bad = use(bundle, d)
-            res = {"outcome": "lossy", "detail": bad} if bad else {"outcome": "ok"}
+            out = json.loads(json.dumps(outputs(bundle, d, texts), ensure_ascii=False))
+            if out == original[bundle]:
+                res = {"outcome": "identical"}
+            else:
+                res = {"outcome": "differs" if crafted else "silent",
+                       "detail": _first_difference(out, original[bundle])}
         except ModelFormatError as e:
-            names_file = e.path.startswith(str(d)) and Path(e.path).name in {p.name for p in _files(d)} | {
-                "meta.json", "arrays.npz"}
-            res = {"outcome": "error" if names_file else "other", "detail": str(e)[:300]}
+            res = {"outcome": "error" if _names_file(e, d) else "other", "detail": str(e)[:300]}
         except Exception as e:          # noqa: BLE001 - every other exception is a finding
             res = {"outcome": "other", "detail": f"{type(e).__name__}: {str(e)[:300]}"}
         shutil.rmtree(d, ignore_errors=True)
-        print(json.dumps({"index": index, "bundle": bundle, "what": what, **res}), flush=True)
+        print(json.dumps({"index": index, "bundle": bundle, "what": what, "crafted": crafted, **res},
+                         ensure_ascii=False), flush=True)
+
+
+def _first_difference(a, b) -> str:
+    if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        for i, (x, y) in enumerate(zip(a, b)):
+            if x != y:
+                return f"[{i}]" + _first_difference(x, y)
+    return f" {json.dumps(a, ensure_ascii=False)[:120]} != {json.dumps(b, ensure_ascii=False)[:120]}"
+
+
+def train_classifier(directory: Path) -> Path:
+    """A small TextClassifier bundle (1,000 reviews of the sentiment corpus, or fixed sentences)."""
+    from cnlp.classify import TextClassifier
+    corpus = Path(os.environ.get("CNLP_CORPORA", ROOT.parent / "shared" / "corpora")) / "sentiment"
+    texts, labels = [], []
+    for name in ("pos", "neg"):
+        try:
+            with open(corpus / f"{name}.txt", encoding="utf-8") as f:
+                lines = [ln.strip() for _, ln in zip(range(2000), f) if ln.strip()][::4]
+        except OSError:
+            lines = ["很好", "非常满意", "不错，推荐"] if name == "pos" else ["很差", "太失望了", "不推荐"]
+        texts += lines
+        labels += [name] * len(lines)
+    TextClassifier(k=2000, min_df=1).fit(texts, labels).save(directory)
+    return directory
 
 
 def run(bundles, n_mutants: int, seed: int, timeout: float, verbose: bool = False) -> dict:
@@ -310,11 +404,14 @@ def run(bundles, n_mutants: int, seed: int, timeout: float, verbose: bool = Fals
     workdir = Path(tempfile.mkdtemp(prefix="cnlp-fuzz-"))
     env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
     t0 = time.perf_counter()
+    sources = {b: str(DATA / b) for b in bundles if b != "classifier"}
     try:
+        if "classifier" in bundles:
+            sources["classifier"] = str(train_classifier(workdir / "classifier"))
         while todo:
             proc = subprocess.Popen([sys.executable, __file__, "--worker", "--seed", str(seed), "--workdir",
-                                     str(workdir)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-                                    env=env, bufsize=1)
+                                     str(workdir), "--sources", json.dumps(sources)],
+                                    stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env, bufsize=1)
             current = None
             import selectors
             sel = selectors.DefaultSelector()
@@ -343,7 +440,8 @@ def run(bundles, n_mutants: int, seed: int, timeout: float, verbose: bool = Fals
                 msg = json.loads(line)
                 if "start" in msg:
                     b, i = todo[0]
-                    current = {"index": msg["start"], "bundle": b, "what": msg["what"]}
+                    current = {"index": msg["start"], "bundle": b, "what": msg["what"],
+                               "crafted": msg["what"].endswith(" synced")}
                 else:
                     results.append(msg)
                     if verbose or msg["outcome"] in FAIL:
@@ -356,12 +454,18 @@ def run(bundles, n_mutants: int, seed: int, timeout: float, verbose: bool = Fals
     counts: dict = {}
     per_op: dict = {}
     for r in results:
-        counts[r["outcome"]] = counts.get(r["outcome"], 0) + 1
-        op = r["what"].split()[0]
+        outcome = ("crafted " if r.get("crafted") else "") + r["outcome"]
+        counts[outcome] = counts.get(outcome, 0) + 1
+        op = r["what"].split()[0] + (" crafted" if r.get("crafted") else "")
         per_op.setdefault(op, {}).setdefault(r["outcome"], 0)
         per_op[op][r["outcome"]] += 1
-    return {"mutants": len(results), "seconds": round(time.perf_counter() - t0, 1), "counts": counts,
-            "by_mutation": per_op, "failures": [r for r in results if r["outcome"] in FAIL]}
+    per_bundle: dict = {}
+    for r in results:
+        per_bundle.setdefault(r["bundle"], {}).setdefault(r["outcome"], 0)
+        per_bundle[r["bundle"]][r["outcome"]] += 1
+    return {"mutants": len(results), "seconds": round(time.perf_counter() - t0, 1), "seed": seed,
+            "counts": counts, "by_mutation": per_op, "by_bundle": per_bundle,
+            "failures": [r for r in results if r["outcome"] in FAIL]}
 
 
 def main(argv=None) -> int:
@@ -374,9 +478,10 @@ def main(argv=None) -> int:
     ap.add_argument("--verbose", action="store_true")
     ap.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--workdir", help=argparse.SUPPRESS)
+    ap.add_argument("--sources", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.worker:
-        worker(args.seed, Path(args.workdir))
+        worker(args.seed, Path(args.workdir), json.loads(args.sources))
         return 0
     summary = run(args.bundles, args.mutants, args.seed, args.timeout, args.verbose)
     if args.json:
@@ -384,7 +489,9 @@ def main(argv=None) -> int:
     else:
         print(f"{summary['mutants']} mutants in {summary['seconds']} s: {summary['counts']}")
         for op, c in sorted(summary["by_mutation"].items()):
-            print(f"  {op:9s} {c}")
+            print(f"  {op:17s} {c}")
+        for b, c in sorted(summary["by_bundle"].items()):
+            print(f"  {b:17s} {c}")
         for f in summary["failures"][:50]:
             print("FAIL", f)
     return 1 if summary["failures"] else 0

@@ -8,6 +8,9 @@ trained on simplified text read traditional text too.
 """
 from __future__ import annotations
 
+import hashlib
+import json
+
 import numpy as np
 
 from . import _jit  # noqa: F401  (Numba cache directory, before any kernel)
@@ -20,14 +23,27 @@ from ._text_kernels import (CLASS_NAMES, CN_NUM, CN_NUMERALS, DIGIT, HAN, LATIN,
 from .errors import ModelFormatError
 
 
-def _load_fold_table() -> np.ndarray:
-    """The fold table of ``data/t2s/table.json``; a malformed or unreadable file is a
+def _load_fold_table(path=None) -> np.ndarray:
+    """The fold table of ``data/t2s/table.json`` (or of ``path``); a malformed or unreadable file is a
     :class:`ModelFormatError` naming it (at ``import``)."""
-    path = _t2s_path()
+    path = _t2s_path() if path is None else path
     try:
-        return _build_fold_table(path.read_text("utf-8"))
+        text = path.read_text("utf-8")
+        table = _build_fold_table(text)
     except (OSError, ValueError) as e:
         raise ModelFormatError(path, f"malformed traditional -> simplified table: {e}") from None
+    data = json.loads(text)                            # valid: _build_fold_table parsed it
+    if data.get("pairs_sha256") != pairs_digest(data["pairs"]):
+        raise ModelFormatError(path, 'traditional -> simplified table: "pairs" does not match its '
+                                     '"pairs_sha256" (file corrupted or edited; rebuild it with '
+                                     '`python scripts/build_t2s_table.py`)')
+    return table
+
+
+def pairs_digest(pairs: str) -> str:
+    """``pairs_sha256`` of ``t2s/table.json``: the sha256 of its ``pairs`` string (UTF-8), so a
+    corrupted or edited table is refused rather than folding with other pairs."""
+    return hashlib.sha256(pairs.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 #: BMP code point -> folded code point (width fold, ASCII lower case, traditional -> simplified)

@@ -17,6 +17,7 @@ After rebuilding, delete the Numba caches (``find cnlp -name "*.nbi" -delete; fi
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import sys
 from pathlib import Path
@@ -81,6 +82,8 @@ def main() -> None:
                          "MSRA NER train_extra or UD GSDSimp dev stay unfolded",
         "n_pairs": len(m),
         "pairs": pairs,
+        # checked at load (cnlp.text.pairs_digest): a corrupted or edited table is refused
+        "pairs_sha256": hashlib.sha256(pairs.encode("utf-8", "surrogatepass")).hexdigest(),
     }
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps(table, ensure_ascii=False, indent=1) + "\n", "utf-8")

@@ -12,7 +12,8 @@ from hypothesis import given, strategies as st
 
 import cnlp
 from cnlp import registry
-from cnlp.text import _BMP_TABLE, FOLD_TRANSLATE, _t2s_path, fold_code, fold_str, fold_width, from_codes, to_codes
+from cnlp.text import (_BMP_TABLE, FOLD_TRANSLATE, _t2s_path, fold_code, fold_str, fold_width, from_codes,
+                       pairs_digest, to_codes)
 
 TRAD = "我們選擇了這個方案，臺灣的經濟發展很快。"
 SIMP = "我们选择了这个方案，台湾的经济发展很快。"
@@ -172,6 +173,7 @@ def test_t2s_table_is_read_at_run_time_not_compiled_in(tmp_path):
     pairs = data["pairs"]
     i = pairs[0::2].index("選")
     data["pairs"] = pairs[:2 * i] + pairs[2 * i + 2:]            # 選 is no longer folded
+    data["pairs_sha256"] = pairs_digest(data["pairs"])           # an edit made as the build script does
     table.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
     assert run()[0] == "選择"
     table.write_bytes(original)
@@ -195,6 +197,33 @@ def test_malformed_t2s_table_is_a_model_format_error_naming_it(tmp_path, monkeyp
     with pytest.raises(ModelFormatError, match=reason) as e:
         T._load_fold_table()
     assert e.value.path == str(bad)
+
+
+@pytest.mark.parametrize("edit", ["bitflip", "swap", "drop", "no digest"])
+def test_t2s_table_that_parses_but_was_changed_is_refused(tmp_path, edit):
+    """A table whose "pairs" still parse but differ from the recorded pairs_sha256 (a bit flip inside
+    a character, two characters swapped, a pair dropped) or that lacks the digest: ModelFormatError
+    naming the file, never a different fold."""
+    import cnlp.text as T
+    from cnlp.errors import ModelFormatError
+    original = _t2s_path().read_text("utf-8")
+    data = json.loads(original)
+    pairs = data["pairs"]
+    if edit == "bitflip":                                       # 選 -> the next code point, still BMP
+        i = pairs.index("選")
+        data["pairs"] = pairs[:i] + chr(ord("選") ^ 1) + pairs[i + 1:]
+    elif edit == "swap":
+        data["pairs"] = pairs[1] + pairs[0] + pairs[2:]
+    elif edit == "drop":
+        data["pairs"] = pairs[2:]
+    else:
+        del data["pairs_sha256"]
+    bad = tmp_path / "table.json"
+    bad.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    with pytest.raises(ModelFormatError, match="pairs_sha256") as e:
+        T._load_fold_table(bad)
+    assert e.value.path == str(bad)
+    assert T._load_fold_table(_t2s_path()).tobytes() == T._FOLD_TABLE.tobytes()   # the shipped one loads
 
 
 def test_malformed_t2s_table_at_first_use_names_the_file(tmp_path):
