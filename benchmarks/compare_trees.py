@@ -16,6 +16,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -76,7 +77,6 @@ WHATS = ["segment", "segment_many", "segment_fmm", "user_dict_none", "user_dict_
 def run(tree: Path, what: str, corpus: Path, tmp: Path) -> float:
     env = dict(os.environ, CNLP_CORPORA=str(corpora_dir()), PYTHONPATH=str(tree))
     if what in TRAIN:
-        import time
         cmd = [sys.executable, "-m", "cnlp", *TRAIN[what], "--corpus", str(corpus), "--out", str(tmp / "m")]
         t0 = time.perf_counter()
         subprocess.run(cmd, cwd=tree, env=env, check=True, capture_output=True)

@@ -14,7 +14,7 @@ from numba import njit
 
 from .._hash_kernels import feature_id
 from .._tagset_kernels import bmes_role
-from .._text_kernels import char_class
+from .._text_kernels import char_class, fold_code
 from ..dictionary._kernels import nb_prefix_matches
 
 
@@ -86,14 +86,8 @@ def char_attributes(raw, table, use_dict, tries):
         A[i, CODE], A[n + P + i, CODE] = BOS_CODE, EOS_CODE
         A[i, CLASS], A[n + P + i, CLASS] = BOS_CLASS, EOS_CLASS
     for i in range(n):
-        c = raw[i]
-        if 0 <= c < 65536:          # one load of the packed table (written out: see _text_kernels._classify)
-            v = table[c]
-            A[i + P, CODE] = v >> 8
-            A[i + P, CLASS] = v & 0xFF
-        else:
-            A[i + P, CODE] = c
-            A[i + P, CLASS] = char_class(c, table)
+        A[i + P, CODE] = fold_code(raw[i], table)
+        A[i + P, CLASS] = char_class(raw[i], table)
     for i in range(n):
         p = i + P
         A[p, SAME1] = 1 if A[p, CODE] == A[p + 1, CODE] else 0
