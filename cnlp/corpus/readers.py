@@ -16,7 +16,8 @@ from ..io import corpora_dir
 
 __all__ = ["read_pd98", "parse_pd98_line", "write_pd98", "read_sighan", "write_sighan",
            "read_tagged_chars", "write_tagged_chars", "read_conllu", "write_conllu",
-           "words_to_bmes", "bmes_to_words", "corpus_path", "iter_lines", "CONLLU_FIELDS", "find_cycle"]
+           "words_to_bmes", "bmes_to_words", "corpus_path", "iter_lines", "CONLLU_FIELDS", "find_cycle",
+           "read_words", "detect_format", "SEGMENTED_FORMATS"]
 
 CONLLU_FIELDS = ("id", "form", "lemma", "upos", "xpos", "feats", "head", "deprel", "deps", "misc")
 
@@ -403,3 +404,64 @@ def bmes_to_words(chars, labels) -> list[str]:
     if cur:
         words.append("".join(cur))
     return words
+
+
+# ---------------------------------------------------------------------------------- segmented text, any format
+#: the formats :func:`read_words` reads: PD98 ``word/TAG`` tokens, words separated by spaces
+#: (SIGHAN / NLPCC), CoNLL-U (the FORM column)
+SEGMENTED_FORMATS = ("pd98", "spaces", "conllu")
+_PD98_TOKEN = re.compile(r"^\S+/[A-Za-z][A-Za-z0-9]*(\][A-Za-z]+)?$")
+
+
+def detect_format(path) -> str:
+    """The format of a segmented corpus file, from its first line that is not blank: ``conllu``
+    (a ``#`` comment or 10 tab-separated columns), ``pd98`` (every token ``word/TAG``) or
+    ``spaces`` (words separated by spaces). A file in none of them (tabs but not CoNLL-U, or no
+    line at all) raises :class:`CorpusFormatError` naming the file and the line."""
+    name = os.fspath(path)
+    for lineno, line in iter_lines(name):
+        if not line.strip():
+            continue
+        if line.startswith("#") or len(line.split("\t")) == 10:
+            return "conllu"
+        if "\t" in line:
+            raise CorpusFormatError(name, lineno, "neither PD98 word/TAG, nor words separated by spaces, "
+                                                  "nor CoNLL-U (a tab outside 10 CoNLL-U columns)", line)
+        toks = line.split()
+        if all(_PD98_TOKEN.match(t) for t in toks):
+            return "pd98"
+        return "spaces"
+    raise CorpusFormatError(name, 1, "no segmented sentence in the file", "")
+
+
+def read_words(path, format: str = "auto") -> Iterator[list[str]]:
+    """Yield the words of each sentence of a segmented corpus file: PD98 (``word/TAG`` tokens, the
+    tags dropped), words separated by spaces (SIGHAN / NLPCC; one sentence per line) or CoNLL-U
+    (the FORM column; multiword-token lines skipped). ``format="auto"`` decides per file
+    (:func:`detect_format`). Blank lines are skipped. A line that does not fit the file's format
+    (a token without ``/TAG`` in a PD98 file, a tab in a space-separated file, a CoNLL-U line without
+    10 columns or with an empty FORM) raises :class:`CorpusFormatError` with the file and line."""
+    if format not in ("auto",) + SEGMENTED_FORMATS:
+        raise ValueError(f"format must be 'auto' or one of {list(SEGMENTED_FORMATS)}, got {format!r}")
+    name = os.fspath(path)
+    fmt = detect_format(name) if format == "auto" else format
+    if fmt == "pd98":
+        for sent in read_pd98(name):
+            yield [w for w, _ in sent]
+    elif fmt == "conllu":
+        for _, rows in conllu_blocks(iter_lines(name), name):
+            words = []
+            for lineno, line, cols in rows:
+                form = cols[1]
+                if not form or any(c.isspace() for c in form):
+                    raise CorpusFormatError(name, lineno, f"FORM {form!r} is empty or contains whitespace", line)
+                words.append(form)
+            yield words
+    else:
+        for lineno, line in iter_lines(name):
+            if "\t" in line:
+                raise CorpusFormatError(name, lineno, "a tab in a file of words separated by spaces "
+                                                      "(neither PD98, nor space-separated words, nor CoNLL-U)", line)
+            words = line.split()
+            if words:
+                yield words

@@ -14,7 +14,7 @@ from typing import Iterable, Iterator
 import numpy as np
 
 from .._marks import MARKS, ZWJ
-from ..errors import CnlpError, check_str
+from ..errors import CnlpError, ParameterError, check_str
 from ..text import to_codes
 from ._base_kernels import _has_mark, _interleave, _join_many, _valid_bounds
 
@@ -55,6 +55,9 @@ class Segmenter(ABC):
     """
 
     user_dict = None
+    #: the segmentation standard this segmenter writes (``None``: not named); a model trained on
+    #: several standards writes each of them (:attr:`standards`, :meth:`with_standard`)
+    standard: str | None = None
     #: True only for segmenters whose kernels produce valid offsets by construction (every step
     #: advances by at least one character and the last offset is n); others are checked per call.
     _exact_bounds = False
@@ -243,6 +246,25 @@ class Segmenter(ABC):
         clone.user_dict = as_user_dictionary(user_dict)
         clone._on_user_dict_changed()
         return clone
+
+    @property
+    def standards(self) -> tuple:
+        """The standards :meth:`with_standard` accepts: a segmenter without a multi-standard model
+        writes only its own (:attr:`standard`, e.g. ``"pku"`` for the models trained on PD98)."""
+        return (self.standard,) if self.standard else ()
+
+    def with_standard(self, standard: str | None) -> "Segmenter":
+        """This segmenter writing ``standard`` (``None``: its default); a name it cannot write
+        raises :class:`cnlp.errors.ParameterError` naming the ones it can."""
+        if standard is None or standard == self.standard:
+            return self
+        if not isinstance(standard, str):
+            raise TypeError(f"standard must be a str or None, got {type(standard).__name__}")
+        return self._with_standard(standard)
+
+    def _with_standard(self, standard: str) -> "Segmenter":
+        raise ParameterError(f"{type(self).__name__} has no segmentation standard {standard!r}; "
+                             f"choose one of {list(self.standards)}")
 
     def _on_user_dict_changed(self) -> None:
         """Hook for subclasses that cache structures derived from ``user_dict``."""

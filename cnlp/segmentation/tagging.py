@@ -9,12 +9,13 @@ them words (:func:`cnlp.dictionary.bmes_bias`); whitespace runs are always words
 """
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 import numpy as np
 
 from ..dictionary import Dictionary, UserDictionary, as_user_dictionary, merge_preferred
-from ..errors import ModelFormatError
+from ..errors import ModelFormatError, ParameterError
 from ..io import INT, LIST, OBJ, STR, guard_load, load_meta
 from ..sequence.features import DICT_TEMPLATES, CharFeatures
 from ..sequence.tagger import LinearTagger
@@ -23,11 +24,15 @@ from ..text import SPACE, fold_width, to_codes
 from ._tagging_kernels import tag_bounds, tag_bounds_many, tag_bounds_user, tag_bounds_user_many
 from .base import Segmenter
 
-__all__ = ["TaggingSegmenter"]
+__all__ = ["TaggingSegmenter", "SHARED"]
+
+#: the name of the standard that decodes with the shared weights only (a multi-standard model)
+SHARED = "shared"
 
 #: meta.json fields of a segmenter bundle (besides the linear model's, :data:`LINEAR_SCHEMA`)
 CWS_SCHEMA = {"features": OBJ({"bits": INT(10, 30), "templates": LIST(STR()), "dict_templates": LIST(STR()),
-                              "extra_templates": LIST(STR())}),
+                              "extra_templates": LIST(STR()), "standards": LIST(STR(), required=False)}),
+              "default_standard": STR(required=False),
               "task": STR(choices={"cws"}, required=False), "labels": STR(choices={"BMES"}, required=False)}
 
 _EMPTY = UserDictionary()           # whitespace-only constraints for the step-by-step reference path
@@ -67,8 +72,46 @@ class TaggingSegmenter(Segmenter, LinearTagger):
         self.user_dict = as_user_dictionary(user_dict)
         self.suggest_bias = float(suggest_bias)
         self.prefer_margin = float(prefer_margin)
-        self._kernel_args = (*features.kernel_args(), SPACE)
+        self._kernel_args = (*features.kernel_args(), features.domain, SPACE)
         self._none = (np.zeros((0, 4), np.bool_), np.zeros((0, 4), np.float64))
+
+    # ------------------------------------------------------------------ standards
+    @property
+    def standard(self) -> str | None:
+        """The standard this segmenter writes: one of the model's :attr:`standards`, ``"shared"``
+        (the weights every standard shares), or ``None`` for a model of one standard."""
+        f = self.features
+        return f.standard if f.standard is not None else SHARED if f.standards else self.__dict__.get("_own")
+
+    @standard.setter
+    def standard(self, name: str | None) -> None:
+        """Name the standard of a model trained on one (``cnlp.models`` names its PD98 models ``"pku"``)."""
+        if self.features.standards:
+            raise AttributeError("a multi-standard segmenter changes standard with with_standard()")
+        self._own = name
+
+    @property
+    def standards(self) -> tuple:
+        f = self.features
+        return f.standards + (SHARED,) if f.standards else super().standards
+
+    def _with_standard(self, standard: str) -> "TaggingSegmenter":
+        if standard not in self.standards:
+            names = list(self.standards) or ["(this model was trained on one standard only)"]
+            raise ParameterError(f"unknown segmentation standard {standard!r}; choose one of {names}")
+        cache = self.__dict__.setdefault("_by_standard", {})
+        key = standard
+        clone = cache.get(key)
+        if clone is None:
+            clone = copy.copy(self)
+            clone.__dict__.pop("_by_standard", None)
+            clone.features = self.features.for_standard(None if standard == SHARED else standard)
+            clone._kernel_args = (*clone.features.kernel_args(), clone.features.domain, SPACE)
+            cache[key] = clone
+        return clone
+
+    def _on_user_dict_changed(self) -> None:
+        self.__dict__.pop("_by_standard", None)         # clones per standard hold the old user dictionary
 
     def _constraints(self, codes: np.ndarray):
         """(allowed bool (n, 4) or None, bias float (n, 4) or None, preferred spans (starts, ends) or
@@ -152,7 +195,10 @@ class TaggingSegmenter(Segmenter, LinearTagger):
         return self.tagger
 
     def _bundle_meta(self) -> dict:
-        return {"features": self.features.get_params(), "labels": "BMES", "tagset": BMES.to_json()}
+        meta = {"features": self.features.get_params(), "labels": "BMES", "tagset": BMES.to_json()}
+        if self.features.standards:
+            meta["default_standard"] = self.standard
+        return meta
 
     def _save_parts(self, directory: Path, prune: float) -> None:
         """The feature dictionary (if any) in ``directory/dict``."""
@@ -173,6 +219,11 @@ class TaggingSegmenter(Segmenter, LinearTagger):
             feats = CharFeatures.from_params(fp, dictionary)
             if fp["dict_templates"] and fp["dict_templates"] != list(DICT_TEMPLATES):
                 raise ValueError(f"dict_templates must be [] or {list(DICT_TEMPLATES)}")
+            default = meta.get("default_standard")
+            if default is not None:
+                if default not in feats.standards + (SHARED,):
+                    raise ValueError(f"default_standard {default!r} is not one of {list(feats.standards) + [SHARED]}")
+                feats = feats.for_standard(None if default == SHARED else default)
         except ValueError as e:
             raise ModelFormatError(Path(directory) / "meta.json", str(e)) from None
         tagger = cls.load_model(tagger_cls, directory, len(BMES.names), feats.n_features)

@@ -66,6 +66,24 @@ def hash_templates(A, pad, spec, bits, out, col):
     return out
 
 
+#: seed offset of the standard-specific copies of :func:`augment` (the one NER's corpus copies use too)
+AUGMENT_SEED = 1000003
+
+
+@njit(cache=True, nogil=True)
+def augment(X, domain, mask):
+    """Feature augmentation (Daume III): int32 (n, 2T) with ``X`` (n, T) in the first T columns (the
+    weights every standard shares) and, in columns T..2T-1, each id hashed again with ``domain``
+    (> 0) and its column (the weights of that standard / corpus only)."""
+    n, T = X.shape
+    out = np.empty((n, 2 * T), np.int32)
+    for t in range(n):
+        for k in range(T):
+            out[t, k] = X[t, k]
+            out[t, T + k] = feature_id(AUGMENT_SEED + domain, X[t, k], k, mask)
+    return out
+
+
 #: rows of the character attributes (:func:`char_attributes`) and the padding of their arrays
 CODE, CLASS, SAME1, SAME2, DSTART, DEND, DCOVER, DROLE = range(8)
 CHAR_PAD = 2

@@ -22,8 +22,8 @@ from typing import NamedTuple, Sequence
 import numpy as np
 
 from ..text import _BMP_TABLE
-from ._feature_kernels import CHAR_PAD, CLASS, CODE, DCOVER, DEND, DROLE, DSTART, SAME1, SAME2, char_attributes, \
-    hash_templates
+from ._feature_kernels import CHAR_PAD, CLASS, CODE, DCOVER, DEND, DROLE, DSTART, SAME1, SAME2, augment, \
+    char_attributes, hash_templates
 
 __all__ = ["Template", "compile_templates", "CharFeatures", "TEMPLATES", "DICT_TEMPLATES", "EXTRA_TEMPLATES",
            "DEFAULT_EXTRA", "DEFAULT_EXTRA_CRF", "NON_LEXICAL", "CHAR_TEMPLATES"]
@@ -102,12 +102,18 @@ class CharFeatures:
     """The character-window preset (:data:`CHAR_TEMPLATES`, + :data:`DICT_CHAR_TEMPLATES` with a
     ``dictionary``, + the chosen optional ``extra`` templates), used by the BMES segmenters.
 
+    ``standards``: names of the segmentation standards a model is trained on (several corpora
+    that disagree); every feature then has a weight all standards share and one per standard
+    (feature augmentation: each id is hashed once more with the standard's number,
+    :func:`~cnlp.sequence._feature_kernels.augment`). ``standard``: the one these features compute
+    (``None``: the shared features only); :meth:`for_standard` gives the features of another.
+
     >>> X = CharFeatures(bits=18).transform_codes(np.array([20013, 25991], np.int32))
     >>> X.shape, int(X.min()) >= 0
     ((2, 14), True)
     """
 
-    def __init__(self, *, bits: int = 22, dictionary=None, extra=()):
+    def __init__(self, *, bits: int = 22, dictionary=None, extra=(), standards=(), standard: str | None = None):
         if not 10 <= bits <= 30:
             raise ValueError(f"bits must be in [10, 30], got {bits}")
         if isinstance(extra, str):
@@ -115,6 +121,15 @@ class CharFeatures:
         unknown = set(extra) - set(EXTRA_TEMPLATES)
         if unknown:
             raise ValueError(f"unknown feature templates {sorted(unknown)}; choose from {list(EXTRA_TEMPLATES)}")
+        if isinstance(standards, str) or not all(isinstance(x, str) and x for x in standards) \
+                or len(set(standards)) != len(standards):
+            raise ValueError(f"standards must be distinct non-empty names, got {standards!r}")
+        self.standards = tuple(standards)
+        if standard is not None and standard not in self.standards:
+            raise ValueError(f"unknown standard {standard!r}; choose one of {list(self.standards)}")
+        self.standard = standard
+        #: 0: shared features only; k: augmented with the copies of ``standards[k - 1]``
+        self.domain = 0 if standard is None else self.standards.index(standard) + 1
         self.bits = int(bits)
         self.dictionary = dictionary
         self.extra = tuple(t for t in EXTRA_TEMPLATES if t in set(extra))      # canonical order
@@ -128,9 +143,22 @@ class CharFeatures:
         else:
             self.tries = (d.fwd.root, d.fwd.htab, d.fwd.word, d.bwd.root, d.bwd.htab, d.bwd.word)
 
+    def for_standard(self, standard: str | None) -> "CharFeatures":
+        """The same features computing ``standard``'s copies (``None``: the shared ones only)."""
+        if standard == self.standard:
+            return self
+        f = object.__new__(type(self))
+        f.__dict__.update(self.__dict__)
+        if standard is not None and standard not in self.standards:
+            raise ValueError(f"unknown standard {standard!r}; choose one of {list(self.standards)}")
+        f.standard = standard
+        f.domain = 0 if standard is None else self.standards.index(standard) + 1
+        return f
+
     @property
     def n_templates(self) -> int:
-        return len(self.templates)
+        """Columns of ``X``: the templates, twice with a standard (shared + that standard's copy)."""
+        return len(self.templates) * (2 if self.domain else 1)
 
     @property
     def n_features(self) -> int:
@@ -138,8 +166,9 @@ class CharFeatures:
 
     @property
     def non_lexical(self) -> list[int]:
-        """Columns of the templates that name no character."""
-        return [j for j, t in enumerate(self.templates) if t.name in NON_LEXICAL_NAMES]
+        """Columns of the templates that name no character (and their standard's copies)."""
+        cols = [j for j, t in enumerate(self.templates) if t.name in NON_LEXICAL_NAMES]
+        return cols + [len(self.templates) + j for j in cols] if self.domain else cols
 
     def kernel_args(self) -> tuple:
         """(table, use_dict, tries, spec, bits): what the fused decoding kernel needs."""
@@ -148,13 +177,17 @@ class CharFeatures:
     def transform_codes(self, codes: np.ndarray) -> np.ndarray:
         codes = np.ascontiguousarray(codes, dtype=np.int32)
         A = char_attributes(codes, _BMP_TABLE, self.dictionary is not None, self.tries)
-        out = np.empty((codes.shape[0], self.n_templates), np.int32)
-        return hash_templates(A, CHAR_PAD, self.spec, self.bits, out, 0)
+        out = np.empty((codes.shape[0], len(self.templates)), np.int32)
+        X = hash_templates(A, CHAR_PAD, self.spec, self.bits, out, 0)
+        return augment(X, self.domain, (1 << self.bits) - 1) if self.domain else X
 
     def get_params(self) -> dict:
-        return {"bits": self.bits, "templates": list(TEMPLATES),
-                "dict_templates": list(DICT_TEMPLATES) if self.dictionary is not None else [],
-                "extra_templates": list(self.extra)}
+        p = {"bits": self.bits, "templates": list(TEMPLATES),
+             "dict_templates": list(DICT_TEMPLATES) if self.dictionary is not None else [],
+             "extra_templates": list(self.extra)}
+        if self.standards:
+            p["standards"] = list(self.standards)
+        return p
 
     @classmethod
     def from_params(cls, params: dict, dictionary=None) -> "CharFeatures":
@@ -165,7 +198,10 @@ class CharFeatures:
         bits = params.get("bits", 22)
         if not isinstance(extra, list) or not isinstance(bits, int) or isinstance(bits, bool):
             raise ValueError("'features' must give an int 'bits' and a list 'extra_templates'")
-        f = cls(bits=bits, dictionary=dictionary, extra=extra)
+        standards = params.get("standards", [])
+        if not isinstance(standards, list):
+            raise ValueError("'standards' must be a list of names")
+        f = cls(bits=bits, dictionary=dictionary, extra=extra, standards=standards)
         if list(f.extra) != extra:
             raise ValueError(f"extra_templates {extra} are not in the order {list(EXTRA_TEMPLATES)}")
         if params.get("templates", list(TEMPLATES)) != list(TEMPLATES):

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..corpus.readers import read_pd98
+from ..corpus.readers import detect_format, read_pd98, read_words
+from ..corpus.splits import split_sizes
 from ..corpus.stats import CorpusStats
 from ..dictionary import Dictionary
 from ..errors import require_data
@@ -19,7 +20,8 @@ from ..tagset import BMES
 from . import dev_scorer as _dev_scorer, fit_linear, jackknife
 
 __all__ = ["CRF_C2", "CRF_MAX_ITER", "CRF_PRUNE", "word_dictionary", "jackknife_features", "training_data",
-           "dev_scorer", "train_cws"]
+           "dev_scorer", "train_cws", "Corpus", "read_corpus", "merge_names", "read_lexicon", "multi_training_data",
+           "multi_dev_scorer", "LEXICON_MODES"]
 
 #: CRF defaults of ``cnlp train cws --algorithm crf`` (chosen on the dev split, docs/benchmarks.md)
 CRF_C2, CRF_MAX_ITER, CRF_PRUNE = 0.5, 300, 1e-3
@@ -84,3 +86,127 @@ def train_cws(train: list[list[str]], dev: list[list[str]] = (), *, n_iter: int 
                        dev_score=dev_scorer(dev, dev_X) if dev else None, seeds=seeds, n_iter=n_iter,
                        verbose=verbose)
     return TaggingSegmenter(model, feats)
+
+
+# ------------------------------------------------------------------ several corpora, one standard each
+#: how the word lists (``lexicons``) enter the jackknifed dictionary of each training fold:
+#: ``keep`` the whole lists; ``remove`` the list words that occur in the fold's own sentences but in
+#: no other fold (they look unknown, as the fold's own new words do)
+LEXICON_MODES = ("keep", "remove")
+
+
+class Corpus:
+    """The sentences (lists of words) of one corpus, its ``standard`` and its training / dev split."""
+
+    def __init__(self, standard: str, train: list, dev: list, source: str = ""):
+        self.standard, self.train, self.dev, self.source = standard, train, dev, source
+
+
+def merge_names(sent: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """PD98 ``(word, tag)`` tokens with each person name written whole: a surname ``nr`` of one or
+    two characters followed by a given name ``nr`` of one or two characters becomes one ``nr``
+    (``江/nr 泽民/nr`` -> ``江泽民/nr``), as the other standards and most users write names."""
+    out: list[tuple[str, str]] = []
+    i = 0
+    while i < len(sent):
+        w, t = sent[i]
+        if t == "nr" and i + 1 < len(sent) and sent[i + 1][1] == "nr" and len(w) <= 2 and len(sent[i + 1][0]) <= 2:
+            out.append((w + sent[i + 1][0], "nr"))
+            i += 2
+            continue
+        out.append((w, t))
+        i += 1
+    return out
+
+
+def read_corpus(path, *, names_whole: bool = False) -> list[list[str]]:
+    """The sentences (lists of words) of a corpus file in any format of
+    :func:`cnlp.corpus.readers.read_words`; with ``names_whole`` a PD98 file's person names are
+    merged (:func:`merge_names`)."""
+    if names_whole and detect_format(path) == "pd98":
+        return [[w for w, _ in merge_names(s)] for s in read_pd98(path) if s]
+    return [s for s in read_words(path) if s]
+
+
+def read_lexicon(path) -> list[str]:
+    """The words of a word list (one word per line, or jieba's ``word freq [pos]``; the first
+    field of each line), folded as the dictionary features fold them."""
+    from ..text import fold_str
+    from ..corpus.readers import iter_lines
+    out = []
+    for _, line in iter_lines(path):
+        f = line.split()
+        if f and not f[0].startswith("#"):
+            out.append(fold_str(f[0]))
+    require_data(len(out), path, "words")
+    return out
+
+
+def _folded_words(sents) -> set:
+    from ..text import fold_str
+    return {fold_str(w) for s in sents for w in s}
+
+
+def multi_training_data(corpora: list[Corpus], *, lexicons=(), lexicon_mode: str = "keep", bits: int = 22,
+                        folds: int = 5, extra=()):
+    """(train sentences, their standard ids, features, X, y) of several corpora, one standard each:
+    every feature once shared and once for its sentence's standard (:class:`CharFeatures`
+    ``standards``), dictionary features jackknifed over ``folds`` folds of all sentences (each
+    fold's dictionary: the words of the other folds and the ``lexicons`` words, as ``lexicon_mode``
+    says, :data:`LEXICON_MODES`). The returned features (shared ones) hold the dictionary of all
+    training words and lexicon words."""
+    if lexicon_mode not in LEXICON_MODES:
+        raise ValueError(f"lexicon_mode must be one of {list(LEXICON_MODES)}, got {lexicon_mode!r}")
+    standards = tuple(dict.fromkeys(c.standard for c in corpora))
+    sents, std = [], []
+    for c in corpora:
+        sents.extend(c.train)
+        std.extend([c.standard] * len(c.train))
+    require_data(len(sents), "the training corpora", "segmented sentences")
+    lex = set()
+    for words in lexicons:
+        lex.update(words)
+    fold_of = np.arange(len(sents)) % folds
+
+    def dictionary_of(rest, own=None):
+        counts = CorpusStats.build([sents[i] for i in rest])
+        words = {w: c for w, c in counts.word_items()}
+        kept = lex
+        if own is not None and lexicon_mode == "remove":
+            kept = lex - (_folded_words(sents[i] for i in own) - _folded_words(sents[i] for i in rest))
+        for w in kept:
+            words.setdefault(w, 1)
+        return Dictionary.from_counts(words)
+
+    feats_of = {s: None for s in standards}
+    X: list = [None] * len(sents)
+    for k in range(folds):
+        rest = np.flatnonzero(fold_of != k).tolist()
+        own = np.flatnonzero(fold_of == k).tolist()
+        base = CharFeatures(bits=bits, dictionary=dictionary_of(rest, own), extra=extra, standards=standards)
+        for s in standards:
+            feats_of[s] = base.for_standard(s)
+        for i in own:
+            X[i] = feats_of[std[i]].transform_codes(_codes("".join(sents[i])))
+    y = [_labels(s) for s in sents]
+    feats = CharFeatures(bits=bits, dictionary=dictionary_of(range(len(sents))), extra=extra, standards=standards)
+    return sents, std, feats, X, y
+
+
+def multi_dev_scorer(corpora: list[Corpus], feats: CharFeatures):
+    """``f(model) -> mean dev F1`` over the corpora with dev sentences, each decoded in its own
+    standard; the per-corpus scores of the last call in ``f.last``."""
+    parts = []
+    for c in corpora:
+        if c.dev:
+            f = feats.for_standard(c.standard)
+            parts.append((c.standard, c.dev, [f.transform_codes(_codes("".join(s))) for s in c.dev]))
+
+    def score(model) -> float:
+        res = {}
+        for name, dev, dev_X in parts:
+            res[name] = dev_scorer(dev, dev_X)(model)
+        score.last = res
+        return float(np.mean(list(res.values()))) if res else 0.0
+    score.last = {}
+    return score if parts else None

@@ -1,0 +1,120 @@
+"""Multi-standard segmentation: dev F1 and OOV recall per corpus for each design (choose on dev).
+
+    nice -n 10 python benchmarks/seg_standards_dev.py [--lexicon jieba msr pku] [--lexicon-mode keep|remove]
+        [--names-whole] [--n-iter 15] [--seeds 1] [--no-ud-extra] [--sample 1.0] [--save DIR]
+        [--pku-only]
+
+Training data (the test sets stay out):
+* ``pku``: the training part of the PD98 split (:func:`cnlp.corpus.splits.pd98_split`, test = the last
+  10 % of the non-empty lines, dev = the last 5 % of the rest): dev = that dev part.
+* ``weibo``: ``weibo_seg/train.txt``; dev = ``weibo_seg/dev.txt``.
+* ``ctb``: the UD 1.4 GSD training file (traditional characters; the features fold them to simplified
+  with the t2s table) and, unless ``--no-ud-extra``, the other UD files of ``ud_chinese`` except GSDSimp
+  dev and the traditional copy of HK; dev = ``zh_gsdsimp-ud-dev.conllu``.
+
+The model (averaged perceptron, :func:`cnlp.train.cws.multi_training_data`, early stopping on the mean
+of the three dev F1, each decoded in its own standard) is then decoded with every standard on every
+dev set: F1 and OOV recall (OOV = not in that corpus's training words). One JSON line per row.
+``--pku-only``: the baseline, a single-standard model trained on the PD98 training part only.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import numpy as np  # noqa: E402
+
+from cnlp.corpus.splits import pd98_split  # noqa: E402
+from cnlp.evaluate import SegEvaluator  # noqa: E402
+from cnlp.io import corpora_dir  # noqa: E402
+from cnlp.segmentation.tagging import SHARED, TaggingSegmenter  # noqa: E402
+from cnlp.sequence.features import DEFAULT_EXTRA  # noqa: E402
+from cnlp.train import fit_linear  # noqa: E402
+from cnlp.train.cws import Corpus, merge_names, multi_dev_scorer, multi_training_data, read_corpus, read_lexicon  # noqa: E402
+
+LEXICONS = {"jieba": ("dicts", "jieba_dict.txt"), "pku": ("sighan2005", "pku_training_words.utf8"),
+            "msr": ("sighan2005", "msr_training_words.utf8")}
+UD_EXTRA = ("zh_beginner-ud-test.conllu", "zh_cfl-ud-test.conllu", "zh_pud-ud-test.simp.conllu",
+            "zh_hk-ud-test.simp.conllu")
+
+
+def corpora(names_whole: bool, ud_extra: bool, sample: float):
+    C = corpora_dir()
+    split = pd98_split(C / "pd1998" / "199801.txt", test_ratio=0.1, dev_ratio=0.05)
+    conv = (lambda s: [w for w, _ in merge_names(s)]) if names_whole else (lambda s: [w for w, _ in s])
+    pku = Corpus("pku", [conv(s) for s in split.train if s], [conv(s) for s in split.dev if s], "pd98")
+    weibo = Corpus("weibo", read_corpus(C / "weibo_seg" / "train.txt"), read_corpus(C / "weibo_seg" / "dev.txt"))
+    ctb_train = read_corpus(C / "ud_chinese" / "zh_gsd-r1.4-ud-train.trad.conllu")
+    if ud_extra:
+        for f in UD_EXTRA:
+            ctb_train += read_corpus(C / "ud_chinese" / f)
+    ctb = Corpus("ctb", ctb_train, read_corpus(C / "ud_chinese" / "zh_gsdsimp-ud-dev.conllu"))
+    out = [pku, weibo, ctb]
+    if sample < 1:
+        for c in out:
+            c.train = c.train[:max(1, int(len(c.train) * sample))]
+    return out
+
+
+def score(seg, c: Corpus, train_words: set) -> dict:
+    ev = SegEvaluator(train_words)
+    for words in c.dev:
+        ev.add(words, seg.segment("".join(words)))
+    r = ev.result()
+    return {"f1": round(r["f1"], 4), "oov_recall": round(r["oov_recall"], 4), "oov_rate": round(r["oov_rate"], 4)}
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--lexicon", nargs="*", default=[], choices=sorted(LEXICONS))
+    ap.add_argument("--lexicon-mode", default="keep", choices=["keep", "remove"])
+    ap.add_argument("--names-whole", action="store_true", help="PD98 person names merged (no PKU name split)")
+    ap.add_argument("--no-ud-extra", action="store_true")
+    ap.add_argument("--pku-only", action="store_true")
+    ap.add_argument("--n-iter", type=int, default=15)
+    ap.add_argument("--seeds", type=int, default=1)
+    ap.add_argument("--bits", type=int, default=22)
+    ap.add_argument("--sample", type=float, default=1.0)
+    ap.add_argument("--save", default=None)
+    ap.add_argument("--tag", default="")
+    a = ap.parse_args(argv)
+    t0 = time.perf_counter()
+    cs = corpora(a.names_whole, not a.no_ud_extra, a.sample)
+    train_words = {c.standard: {w for s in c.train for w in s} for c in cs}
+    lex = [read_lexicon(corpora_dir().joinpath(*LEXICONS[n])) for n in a.lexicon]
+    used = cs[:1] if a.pku_only else cs
+    sents, std, feats, X, y = multi_training_data(used if not a.pku_only else used, lexicons=lex,
+                                                  lexicon_mode=a.lexicon_mode, bits=a.bits,
+                                                  extra=DEFAULT_EXTRA)
+    t_feat = time.perf_counter() - t0
+    dev = multi_dev_scorer(used, feats)
+    model = fit_linear("perceptron", X, y, n_labels=4, n_features=feats.n_features, dev_score=dev,
+                       seeds=a.seeds, n_iter=a.n_iter, verbose=True)
+    seg = TaggingSegmenter(model, feats)
+    design = {"tag": a.tag, "lexicon": a.lexicon, "lexicon_mode": a.lexicon_mode, "names_whole": a.names_whole,
+              "ud_extra": not a.no_ud_extra, "pku_only": a.pku_only, "sample": a.sample, "seeds": a.seeds,
+              "n_iter": a.n_iter, "train_seconds": round(time.perf_counter() - t0, 1), "feature_seconds": round(t_feat, 1),
+              "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
+              "epochs_log": [e.get("dev") for e in (model.training_log_ if isinstance(model.training_log_, list) else [])
+                             if isinstance(e, dict)]}
+    rows = []
+    for std_name in (seg.standards if not a.pku_only else (None,)):
+        s = seg.with_standard(std_name) if std_name else seg
+        res = {c.standard: score(s, c, train_words[c.standard]) for c in cs}
+        res["mean_f1"] = round(float(np.mean([res[c.standard]["f1"] for c in cs])), 4)
+        res["江泽民"] = " ".join(s.segment("江泽民和李鹏会见了克林顿"))
+        rows.append({"decode": std_name or "pku-only", **res})
+    print(json.dumps({"design": design, "rows": rows}, ensure_ascii=False), flush=True)
+    if a.save:
+        seg.save(a.save, meta={"command": "benchmarks/seg_standards_dev.py " + " ".join(sys.argv[1:])})
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
