@@ -104,7 +104,7 @@ def main(argv=None) -> int:
               "epochs_log": [e.get("dev") for e in (model.training_log_ if isinstance(model.training_log_, list) else [])
                              if isinstance(e, dict)]}
     rows = []
-    for std_name in (seg.standards if not a.pku_only else (None,)):
+    for std_name in (seg.standards or (None,)):
         s = seg.with_standard(std_name) if std_name else seg
         res = {c.standard: score(s, c, train_words[c.standard]) for c in cs}
         res["mean_f1"] = round(float(np.mean([res[c.standard]["f1"] for c in cs])), 4)

@@ -122,7 +122,7 @@ def _with_user_dict(seg, user_dict):
     return _derived("segmenter", seg, ud, lambda: seg.with_user_dict(ud))
 
 
-def segment(text: str, *, algorithm: str | None = None, user_dict=None) -> list[str]:
+def segment(text: str, *, algorithm: str | None = None, user_dict=None, standard: str | None = None) -> list[str]:
     """Segment ``text`` into a list of words (``"".join(words) == text`` always).
 
     Parameters
@@ -135,33 +135,37 @@ def segment(text: str, *, algorithm: str | None = None, user_dict=None) -> list[
     user_dict : UserDictionary, path or iterable of words, optional
         Extra user words for this call, layered over the process-wide ones of :func:`add_word`
         (for a word in both, this one's entry wins). Words without a mode are ``"prefer"`` words.
+    standard : str, optional
+        The segmentation standard to write (``"pku"``, ``"ctb"``, ``"weibo"``, ``"shared"`` for the
+        default model; see docs/usage.md); default: the model's default standard. A segmenter
+        trained on one standard writes only its own (``"pku"`` for the shipped PD98 models).
 
     Raises
     ------
     TypeError
         ``text`` is not a ``str``.
     ValueError
-        Unknown ``algorithm`` (the message lists the valid ones).
+        Unknown ``algorithm`` or ``standard`` (the message lists the valid ones).
     """
     check_str(text, "segment")
-    return _with_user_dict(get_segmenter(algorithm), user_dict).segment(text)
+    return _with_user_dict(get_segmenter(algorithm), user_dict).with_standard(standard).segment(text)
 
 
-def cut(text: str, *, algorithm: str | None = None, user_dict=None) -> Iterator[str]:
+def cut(text: str, *, algorithm: str | None = None, user_dict=None, standard: str | None = None) -> Iterator[str]:
     """The words of ``text`` as an iterator, to be used as jieba's ``cut`` generator is (``for w
     in cnlp.cut(text)``, ``" ".join(cnlp.cut(text))``); :func:`lcut` and :func:`segment` give the
     list. ``text`` is checked and segmented at the call, not when the iterator is read. jieba's ``cut_all`` and ``HMM`` have no counterpart: see
     ``docs/migrating-from-jieba.md``."""
-    return iter(segment(text, algorithm=algorithm, user_dict=user_dict))
+    return iter(segment(text, algorithm=algorithm, user_dict=user_dict, standard=standard))
 
 
-def lcut(text: str, *, algorithm: str | None = None, user_dict=None) -> list[str]:
+def lcut(text: str, *, algorithm: str | None = None, user_dict=None, standard: str | None = None) -> list[str]:
     """The words of ``text`` as a list, as jieba's ``lcut``: :func:`segment`."""
-    return segment(text, algorithm=algorithm, user_dict=user_dict)
+    return segment(text, algorithm=algorithm, user_dict=user_dict, standard=standard)
 
 
 def tokenize(text: str, *, mode: str = "default", algorithm: str | None = None,
-             user_dict=None) -> Iterator[tuple[str, int, int]]:
+             user_dict=None, standard: str | None = None) -> Iterator[tuple[str, int, int]]:
     """Iterate over ``(word, start, end)`` for each word, with ``text[start:end] == word``.
 
     ``mode="search"`` also gives, before each word of three or more characters, the dictionary
@@ -170,18 +174,20 @@ def tokenize(text: str, *, mode: str = "default", algorithm: str | None = None,
     all there and still cover ``text`` exactly; the sub-words are extra.
     """
     check_str(text, "tokenize")
-    return _with_user_dict(get_segmenter(algorithm), user_dict).tokenize(text, mode=mode)
+    return _with_user_dict(get_segmenter(algorithm), user_dict).with_standard(standard).tokenize(text, mode=mode)
 
 
-def cut_for_search(text: str, *, algorithm: str | None = None, user_dict=None) -> list[str]:
+def cut_for_search(text: str, *, algorithm: str | None = None, user_dict=None,
+                   standard: str | None = None) -> list[str]:
     """The words of ``tokenize(text, mode="search")`` as a list of strings (jieba's
     ``lcut_for_search``): each long word preceded by the dictionary words inside it."""
     check_str(text, "cut_for_search")
-    return [w for w, _, _ in tokenize(text, mode="search", algorithm=algorithm, user_dict=user_dict)]
+    return [w for w, _, _ in tokenize(text, mode="search", algorithm=algorithm, user_dict=user_dict,
+                                      standard=standard)]
 
 
 def segment_many(lines: Iterable[str], *, algorithm: str | None = None, user_dict=None,
-                 n_jobs: int | None = 1, chunk_size: int = 256) -> Iterator[list[str]]:
+                 n_jobs: int | None = 1, chunk_size: int = 256, standard: str | None = None) -> Iterator[list[str]]:
     """Segment each line of ``lines`` in order (generator; one result per line).
 
     A line terminator (``\\n``, ``\\r\\n``, ``\\r``) at the end of a line is never segmented
@@ -191,21 +197,23 @@ def segment_many(lines: Iterable[str], *, algorithm: str | None = None, user_dic
     model once (see :mod:`cnlp.batch`); the process-wide user words and ``user_dict`` go with them.
     Lines are read up to ``chunk_size`` at a time and decoded together (the same words as
     :func:`segment` line by line); ``chunk_size=1`` answers each line of an interactive stream at once.
+    ``standard``: as for :func:`segment`.
     """
     if isinstance(lines, (str, bytes, bytearray)):
         raise TypeError(f"segment_many() expects an iterable of str (lines), got a single {type(lines).__name__}")
-    seg = _with_user_dict(get_segmenter(algorithm), user_dict)
-    return _segment_many(seg, iter(lines), algorithm, n_jobs, chunk_size)
+    seg = _with_user_dict(get_segmenter(algorithm), user_dict).with_standard(standard)
+    return _segment_many(seg, iter(lines), algorithm, n_jobs, chunk_size, standard)
 
 
-def _segment_many(seg, lines, algorithm, n_jobs, chunk_size):
+def _segment_many(seg, lines, algorithm, n_jobs, chunk_size, standard=None):
     if n_jobs == 1:
         def run(it):                               # many lines per kernel call, read lazily
             return seg.segment_many(it, chunk_size=chunk_size)
     else:
         from .batch import AnnotatorSpec, imap_ordered
         ud = seg.user_dict
-        spec = AnnotatorSpec("segment", algorithm=algorithm, user_words=tuple(ud.items()) if ud is not None else ())
+        spec = AnnotatorSpec("segment", algorithm=algorithm, user_words=tuple(ud.items()) if ud is not None else (),
+                             standard=standard)
 
         def run(it):
             return imap_ordered(spec, it, n_jobs=n_jobs, chunk_size=chunk_size)
@@ -319,6 +327,7 @@ def _pipeline(task: str, algorithm=None, user_dict=None):
     name = "crf" if task == "ner" else registry.DEFAULT_SEGMENTER if algorithm is None else algorithm
 
     def build(seg):
+        seg = models.pku_words(seg)                  # the POS tagger and the recognizer learned PKU words
         pos = rec = None
         if task in ("tag", "analyze"):
             pos = get_pos_tagger()

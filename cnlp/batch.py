@@ -39,7 +39,8 @@ class AnnotatorSpec(NamedTuple):
     segmenter for ``segment``, a recognizer for ``ner``). ``user_words``: ``(word, freq, pos,
     mode)`` entries; ``entities``: ``(text, type, mode)`` entries. ``format``: for the CLI, the
     output record format (``segment``: the word delimiter; ``tag``: pd98/conllu/json; ``ner``:
-    inline/bio/json); ``keep_spaces``: keep whitespace tokens in ``segment`` output.
+    inline/bio/json); ``keep_spaces``: keep whitespace tokens in ``segment`` output; ``standard``:
+    the segmentation standard of ``segment`` output (``Segmenter.with_standard``).
     """
     task: str
     algorithm: str | None = None
@@ -48,6 +49,7 @@ class AnnotatorSpec(NamedTuple):
     entities: tuple = ()
     format: str | None = None
     keep_spaces: bool = False
+    standard: str | None = None
 
 
 def _user_dict(spec: AnnotatorSpec):
@@ -68,7 +70,8 @@ def _segmenter(spec: AnnotatorSpec, ud):
         from . import registry
         factory = registry.resolve(registry.SEGMENTERS, spec.algorithm or registry.DEFAULT_SEGMENTER, "algorithm")
         seg = factory(user_dict=None)
-    return seg.with_user_dict(ud) if ud is not None else seg
+    seg = seg.with_user_dict(ud) if ud is not None else seg
+    return seg.with_standard(spec.standard) if spec.task == "segment" else seg
 
 
 def build_annotator(spec: AnnotatorSpec) -> Callable[[str], object]:

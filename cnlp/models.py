@@ -23,7 +23,7 @@ import threading
 from .io import model_path
 
 __all__ = ["shared", "loaded", "dictionary", "bigram_model", "segmenter", "pos_tagger", "entity_recognizer", "load_entity_recognizer",
-           "idf_table", "parser", "ud_segmenter", "ud_tagger", "same_bundle", "SEGMENTER_FACTORIES"]
+           "idf_table", "parser", "ud_segmenter", "ud_tagger", "same_bundle", "SEGMENTER_FACTORIES", "pku_words"]
 
 _lock = threading.RLock()
 _cache: dict = {}
@@ -117,13 +117,30 @@ def _tagging(model: str):
     return factory
 
 
+def _pku(factory):
+    """The factory of a segmenter trained on PD98 alone: it writes the ``pku`` standard and no other
+    (``Segmenter.with_standard``); a multi-standard model keeps its own names."""
+    def named(user_dict=None, **kw):
+        seg = factory(user_dict=user_dict, **kw)
+        if not seg.standards:
+            seg.standard = "pku"
+        return seg
+    return named
+
+
 #: algorithm name -> factory ``(user_dict=None, **kw) -> Segmenter`` over the shipped model (a new
 #: segmenter object sharing the cached model each call; ``cnlp.get_segmenter`` keeps one per name)
 SEGMENTER_FACTORIES = {
-    "fmm": _maxmatch("forward"), "bmm": _maxmatch("backward"), "bimm": _maxmatch("both"),
-    "bigram": _bigram, "hmm": _hmm(1), "hmm2": _hmm(2),
-    "perceptron": _tagging("cws"), "crf": _tagging("crf"),
+    "fmm": _pku(_maxmatch("forward")), "bmm": _pku(_maxmatch("backward")), "bimm": _pku(_maxmatch("both")),
+    "bigram": _pku(_bigram), "hmm": _pku(_hmm(1)), "hmm2": _pku(_hmm(2)),
+    "perceptron": _pku(_tagging("cws")), "crf": _pku(_tagging("crf")),
 }
+
+
+def pku_words(segmenter):
+    """``segmenter`` writing the PKU standard when it can (the POS tagger and the entity recognizer
+    learned PKU words); any other segmenter unchanged."""
+    return segmenter.with_standard("pku") if "pku" in getattr(segmenter, "standards", ()) else segmenter
 
 
 def segmenter(algorithm: str, user_dict=None, **kw):

@@ -446,6 +446,8 @@ def build_pipeline(task: str, *, segmenter=None, pos=None, ner=None, parser=None
     if segmenter is None:
         segmenter = ner.segmenter if task == "ner" else \
             models.segmenter(algorithm or DEFAULT_SEGMENTER, user_dict=user_dict)
+        if task != "segment":
+            segmenter = models.pku_words(segmenter)      # the POS tagger and the recognizer learned PKU words
     if task in ("tag", "analyze") and pos is None:
         pos = models.pos_tagger(user_dict=user_dict)
     return Pipeline(segmenter, pos=pos if task in ("tag", "analyze") else None,

@@ -31,6 +31,9 @@ def add_parsers(sub) -> None:
                    help="search: each word of 3+ characters is preceded by the dictionary words inside it "
                         "(2+ characters), as jieba's cut_for_search; the default words are all there")
     s.add_argument("--user-dict", action="append", metavar="PATH", help="user dictionary (repeatable)")
+    s.add_argument("--standard", metavar="NAME", default=None,
+                   help="segmentation standard of the output: pku, ctb, weibo or shared for the default model "
+                        "(default: the model's default); a model of one standard writes only its own")
     s.add_argument("--pure", action="store_true", help="with --dictionary: no atoms and no width folding (the SIGHAN max-match baseline)")
     s.add_argument("-d", "--delimiter", default=" ", help="word delimiter in the output (default: one space)")
     s.add_argument("--keep-spaces", action="store_true", help="also print whitespace tokens")
@@ -205,18 +208,21 @@ def cmd_segment(args) -> int:
         # the workers load the model: this process only reads, orders and writes
         from ..batch import AnnotatorSpec
         ud = _cli_user_dict(args)
+        if args.standard is not None:              # a wrong name fails here, before the workers start
+            _build_segmenter(args).with_standard(args.standard)
         spec = AnnotatorSpec("segment", algorithm=args.algorithm, model=args.seg_model,
                              user_words=tuple(ud.items()) if ud is not None else (), format=args.delimiter,
-                             keep_spaces=args.keep_spaces)
+                             keep_spaces=args.keep_spaces, standard=args.standard)
         if _batched(args, spec):
             return 0
-    seg = _build_segmenter(args)
+    seg = _build_segmenter(args).with_standard(args.standard)
     if args.mode == "search":
         return _segment_search(args, seg)
     if not args.dictionary:
         from ..batch import AnnotatorSpec
         spec = AnnotatorSpec("segment", algorithm=args.algorithm, model=args.seg_model,
-                             user_words=_user_entries(seg), format=args.delimiter, keep_spaces=args.keep_spaces)
+                             user_words=_user_entries(seg), format=args.delimiter, keep_spaces=args.keep_spaces,
+                             standard=args.standard)
         if _batched(args, spec):
             return 0
     sep = args.delimiter

@@ -180,8 +180,28 @@ def hmm_main(args) -> int:
 
 # -------------------------------------------- cws: tagging segmenter (cnlp.segmentation.tagging)
 def add_cws_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--corpus", action="append", metavar="PATH",
-                        help="PD98 corpus (repeatable; default: $CNLP_CORPORA/pd1998/199801.txt)")
+    parser.add_argument("--corpus", action="append", metavar="[STANDARD=]PATH",
+                        help="segmented corpus: PD98 word/TAG, words separated by spaces, or CoNLL-U (detected per "
+                             "file; repeatable). STANDARD=PATH names its segmentation standard: corpora of several "
+                             "standards train one model with shared and per-standard weights "
+                             "(default: $CNLP_CORPORA/pd1998/199801.txt)")
+    parser.add_argument("--dev", action="append", metavar="STANDARD=PATH",
+                        help="dev sentences of a standard (repeatable); a standard without one holds out the last "
+                             "--dev-ratio of its corpora")
+    parser.add_argument("--test-ratio", type=ratio, default=0.0,
+                        help="with STANDARD=PATH corpora: last fraction of each corpus's sentences left out of "
+                             "training (0.1: the PD98 test split)")
+    parser.add_argument("--lexicon", action="append", metavar="PATH",
+                        help="word list (one word a line, or word freq [pos]) for the dictionary features "
+                             "(repeatable; its words are stored in the model)")
+    parser.add_argument("--lexicon-mode", choices=["keep", "remove"], default="keep",
+                        help="keep: every fold's dictionary has the whole lists; remove: without the list words "
+                             "that occur in that fold only")
+    parser.add_argument("--names-whole", action="append", metavar="STANDARD", default=[],
+                        help="PD98 corpora of this standard with person names merged (surname + given name)")
+    parser.add_argument("--default-standard", metavar="NAME", default=None,
+                        help="the standard the model writes when none is asked (a STANDARD of --corpus, "
+                             "or shared: the shared weights only; default: shared)")
     parser.add_argument("--out", required=True, metavar="DIR")
     parser.add_argument("--algorithm", choices=["perceptron", "crf"], default="perceptron")
     parser.add_argument("--n-iter", type=positive_int, default=10, help="perceptron: epochs")
@@ -207,11 +227,23 @@ def add_cws_arguments(parser: argparse.ArgumentParser) -> None:
     add_quiet_argument(parser)
 
 
+def _standard_path(value: str, option: str, need: bool) -> tuple[str | None, str]:
+    name, eq, path = value.partition("=")
+    if eq and name and "/" not in name and not os.path.exists(value):
+        return name, path
+    if need:
+        raise UsageError(f"{option} {value}: give STANDARD=PATH")
+    return None, value
+
+
 def cws_main(args) -> int:
     t0 = time.perf_counter()
     args.corpus = args.corpus or [default_corpus(*PD98_CORPUS)]
     if args.extra_templates is None:
         args.extra_templates = list(DEFAULT_EXTRA_CRF if args.algorithm == "crf" else DEFAULT_EXTRA)
+    named = [_standard_path(c, "--corpus", False) for c in args.corpus]
+    if any(n for n, _ in named) or args.lexicon or args.dev:
+        return _cws_multi(args, named, t0)
     train, dev, feats, X, y, dev_X = training_data(
         args.corpus, dev_ratio=args.dev_ratio, bits=args.bits, dict_features=not args.no_dict_features,
         dict_min_count=args.dict_min_count, folds=args.folds, extra=args.extra_templates)
@@ -237,6 +269,61 @@ def cws_main(args) -> int:
           f"{time.perf_counter() - t0:.0f}s -> {args.out} (per-iteration log in its meta.json)")
     return 0
 
+
+
+def _cws_multi(args, named, t0) -> int:
+    """``cnlp train cws`` over corpora named by standard, dev files and word lists
+    (:func:`cnlp.train.cws.multi_training_data`)."""
+    from ..segmentation.tagging import SHARED
+    from ..train.cws import Corpus, multi_dev_scorer, multi_training_data, read_corpus, read_lexicon, split_corpus
+    if any(n is None for n, _ in named) and any(n for n, _ in named):
+        raise UsageError("give every --corpus as STANDARD=PATH, or none")
+    if args.no_dict_features:
+        raise UsageError("--no-dict-features: not with standards, --dev or --lexicon")
+    named = [(n or "default", p) for n, p in named]
+    devs = [_standard_path(d, "--dev", True) for d in args.dev or []]
+    standards = list(dict.fromkeys(n for n, _ in named))
+    for n, _ in devs:
+        if n not in standards:
+            raise UsageError(f"--dev {n}=...: no --corpus of standard {n!r} (standards: {standards})")
+    for n in args.names_whole:
+        if n not in standards:
+            raise UsageError(f"--names-whole {n}: no --corpus of standard {n!r} (standards: {standards})")
+    if args.default_standard is not None and args.default_standard not in standards + [SHARED]:
+        raise UsageError(f"--default-standard {args.default_standard}: choose one of {standards + [SHARED]}")
+    corpora = []
+    for name in standards:
+        train, dev = [], []
+        has_dev = any(n == name for n, _ in devs)
+        for n, p in named:
+            if n == name:
+                a, b = split_corpus(read_corpus(p, names_whole=name in args.names_whole), test_ratio=args.test_ratio,
+                                    dev_ratio=0.0 if has_dev else args.dev_ratio)
+                train += a
+                dev += b
+        for n, p in devs:
+            if n == name:
+                dev += read_corpus(p, names_whole=name in args.names_whole)
+        corpora.append(Corpus(name, train, dev))
+    lexicons = [read_lexicon(p) for p in args.lexicon or []]
+    sents, _, feats, X, y = multi_training_data(corpora, lexicons=lexicons, lexicon_mode=args.lexicon_mode,
+                                                bits=args.bits, folds=args.folds, extra=args.extra_templates)
+    score = multi_dev_scorer(corpora, feats)
+    tagger = fit_linear(args.algorithm, X, y, n_labels=4, n_features=feats.n_features, dev_score=score,
+                        seeds=args.seeds, seed=args.seed, n_iter=args.n_iter, c2=args.c2, max_iter=args.max_iter,
+                        tol=args.tol, dev_every=args.dev_every, verbose=progress_enabled(args))
+    prune = (CRF_PRUNE if args.algorithm == "crf" else 1e-3) if args.prune is None else args.prune
+    if feats.standards and args.default_standard not in (None, SHARED):
+        feats = feats.for_standard(args.default_standard)
+    seg = TaggingSegmenter(tagger, feats)
+    per_dev = getattr(score, "last", {}) if score is not None else {}
+    seg.save(args.out, meta={"command": command_line(), "train_seconds": round(time.perf_counter() - t0, 1),
+                             "dev_f1": {k: round(v, 4) for k, v in per_dev.items()}}, prune=prune)
+    devs_txt = ", ".join(f"{k} {v:.4f}" for k, v in per_dev.items())
+    print(f"{args.algorithm} CWS: {len(sents)} train sentences of {len(corpora)} standard(s)"
+          f"{dev_summary(tagger.training_log_, name='mean dev F1')}{' (' + devs_txt + ')' if devs_txt else ''}, "
+          f"{time.perf_counter() - t0:.0f}s -> {args.out} (default standard: {seg.standard})")
+    return 0
 
 
 # -------------------------------------------------------- pos: POS tagger (cnlp.pos.tagger)

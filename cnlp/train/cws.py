@@ -21,7 +21,7 @@ from . import dev_scorer as _dev_scorer, fit_linear, jackknife
 
 __all__ = ["CRF_C2", "CRF_MAX_ITER", "CRF_PRUNE", "word_dictionary", "jackknife_features", "training_data",
            "dev_scorer", "train_cws", "Corpus", "read_corpus", "merge_names", "read_lexicon", "multi_training_data",
-           "multi_dev_scorer", "LEXICON_MODES"]
+           "multi_dev_scorer", "LEXICON_MODES", "split_corpus"]
 
 #: CRF defaults of ``cnlp train cws --algorithm crf`` (chosen on the dev split, docs/benchmarks.md)
 CRF_C2, CRF_MAX_ITER, CRF_PRUNE = 0.5, 300, 1e-3
@@ -44,11 +44,12 @@ def jackknife_features(sents, bits: int, min_count: int, folds: int, extra=()) -
 
 def training_data(corpus, *, dev_ratio: float = 0.05, bits: int = 22, dict_features: bool = True,
                   dict_min_count: int = 1, folds: int = 5, extra=()):
-    """(train words, dev words, features, X, y, dev_X) as ``cnlp train cws`` builds them: the last
+    """(train words, dev words, features, X, y, dev_X) as ``cnlp train cws`` builds them for corpora of
+    one standard (any format of :func:`cnlp.corpus.readers.read_words`): the last
     ``dev_ratio`` of the paragraphs held out, the dictionary of the training split, and jackknifed
     dictionary features for the training sentences. Unlike the CLI (``DEFAULT_EXTRA``, ``DEFAULT_EXTRA_CRF``), ``extra``
     defaults to no optional templates, the feature set of the python-crfsuite comparison."""
-    sents = [[w for w, _ in s] for p in corpus for s in read_pd98(p) if s]
+    sents = [s for p in corpus for s in read_words(p) if s]
     n_dev = int(len(sents) * dev_ratio)
     train, dev = sents[:len(sents) - n_dev], sents[len(sents) - n_dev:]
     require_data(len(train), corpus, "segmented sentences")
@@ -119,6 +120,13 @@ def merge_names(sent: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return out
 
 
+def split_corpus(sents: list, *, test_ratio: float = 0.0, dev_ratio: float = 0.0) -> tuple[list, list]:
+    """(train, dev) of a corpus's sentences by :func:`cnlp.corpus.splits.split_sizes`: the last
+    ``test_ratio`` left out, the last ``dev_ratio`` of the rest as dev (PD98's split rule)."""
+    n_train, n_dev, _ = split_sizes(len(sents), test_ratio=test_ratio, dev_ratio=dev_ratio)
+    return sents[:n_train], sents[n_train:n_train + n_dev]
+
+
 def read_corpus(path, *, names_whole: bool = False) -> list[list[str]]:
     """The sentences (lists of words) of a corpus file in any format of
     :func:`cnlp.corpus.readers.read_words`; with ``names_whole`` a PD98 file's person names are
@@ -158,6 +166,8 @@ def multi_training_data(corpora: list[Corpus], *, lexicons=(), lexicon_mode: str
     if lexicon_mode not in LEXICON_MODES:
         raise ValueError(f"lexicon_mode must be one of {list(LEXICON_MODES)}, got {lexicon_mode!r}")
     standards = tuple(dict.fromkeys(c.standard for c in corpora))
+    if len(standards) == 1:
+        standards = ()                                   # one standard: no copies (as cnlp train cws always did)
     sents, std = [], []
     for c in corpora:
         sents.extend(c.train)
@@ -178,7 +188,7 @@ def multi_training_data(corpora: list[Corpus], *, lexicons=(), lexicon_mode: str
             words.setdefault(w, 1)
         return Dictionary.from_counts(words)
 
-    feats_of = {s: None for s in standards}
+    feats_of: dict = {}
     X: list = [None] * len(sents)
     for k in range(folds):
         rest = np.flatnonzero(fold_of != k).tolist()
@@ -187,7 +197,7 @@ def multi_training_data(corpora: list[Corpus], *, lexicons=(), lexicon_mode: str
         for s in standards:
             feats_of[s] = base.for_standard(s)
         for i in own:
-            X[i] = feats_of[std[i]].transform_codes(_codes("".join(sents[i])))
+            X[i] = feats_of.get(std[i], base).transform_codes(_codes("".join(sents[i])))
     y = [_labels(s) for s in sents]
     feats = CharFeatures(bits=bits, dictionary=dictionary_of(range(len(sents))), extra=extra, standards=standards)
     return sents, std, feats, X, y
@@ -199,7 +209,7 @@ def multi_dev_scorer(corpora: list[Corpus], feats: CharFeatures):
     parts = []
     for c in corpora:
         if c.dev:
-            f = feats.for_standard(c.standard)
+            f = feats.for_standard(c.standard) if feats.standards else feats
             parts.append((c.standard, c.dev, [f.transform_codes(_codes("".join(s))) for s in c.dev]))
 
     def score(model) -> float:
