@@ -14,7 +14,7 @@ from numba import njit
 from .._tagset_kernels import append_bounds, bmes_bounds, class_runs, force_spans
 from .._text_kernels import _fold, char_class
 from ..dictionary._user_kernels import bmes_user_constraints, merge_preferred
-from ..sequence._feature_kernels import CHAR_PAD, augment, char_attributes, hash_templates
+from ..sequence._feature_kernels import CHAR_PAD, char_attributes, hash_templates
 from ..sequence._kernels import viterbi
 
 
@@ -33,12 +33,11 @@ def space_mask(raw, table, space):
 
 
 @njit(cache=True, nogil=True)
-def tag_bounds(raw, table, use_dict, tries, spec, bits, domain, space, model, allowed, bias):
+def tag_bounds(raw, table, use_dict, tries, spec, bits, space, model, allowed, bias):
     """int32 cut offsets of ``raw`` (int32 code points) under a BMES linear model.
 
     Features as :meth:`cnlp.sequence.features.CharFeatures.transform_codes` (``table``,
-    ``use_dict``, ``tries``, ``spec``, ``bits`` from its ``kernel_args()``; ``domain`` > 0: the
-    features augmented with the copies of that standard, :func:`augment`); ``model`` = (index,
+    ``use_dict``, ``tries``, ``spec``, ``bits`` from its ``kernel_args()``); ``model`` = (index,
     weights, trans, start, end) as :meth:`cnlp.sequence.linear.LinearChainModel.decode_params`
     gives them; ``allowed`` (n, 4) from the caller (user words and whitespace) or (0, 4), in which
     case whitespace runs are forced here; ``bias`` (n, 4) or (0, 4).
@@ -46,8 +45,6 @@ def tag_bounds(raw, table, use_dict, tries, spec, bits, domain, space, model, al
     n = raw.shape[0]
     A = char_attributes(raw, table, use_dict, tries)
     X = hash_templates(A, CHAR_PAD, spec, bits, np.empty((n, spec[0].shape[0]), np.int32), 0)
-    if domain > 0:
-        X = augment(X, domain, (1 << bits) - 1)
     if allowed.shape[0] != n:
         allowed = space_mask(raw, table, space)
     index, W, trans, start, end = model
@@ -55,7 +52,7 @@ def tag_bounds(raw, table, use_dict, tries, spec, bits, domain, space, model, al
 
 
 @njit(cache=True, nogil=True)
-def tag_bounds_user(raw, table, use_dict, tries, spec, bits, domain, space, model, uroot, uhtab, uword, ukids, umode,
+def tag_bounds_user(raw, table, use_dict, tries, spec, bits, space, model, uroot, uhtab, uword, ukids, umode,
                     ustrength, suggest_unit, prefer_unit):
     """:func:`tag_bounds` under the user words of a user dictionary's trie (``uroot, uhtab, uword, ukids``;
     ``umode``/``ustrength`` per word id), in one call: width folding, the user-word mask and biases
@@ -65,14 +62,14 @@ def tag_bounds_user(raw, table, use_dict, tries, spec, bits, domain, space, mode
     folded = _fold(raw, table, np.empty(n, np.int32))
     allowed, bias, ps, pe = bmes_user_constraints(uroot, uhtab, uword, ukids, folded, raw, table, space, umode, ustrength,
                                                   suggest_unit, prefer_unit)
-    b = tag_bounds(raw, table, use_dict, tries, spec, bits, domain, space, model, allowed, bias)
+    b = tag_bounds(raw, table, use_dict, tries, spec, bits, space, model, allowed, bias)
     if ps.shape[0] > 0:
         b = merge_preferred(b, n, ps, pe)
     return b
 
 
 @njit(cache=True, nogil=True)
-def tag_bounds_many(codes, offsets, table, use_dict, tries, spec, bits, domain, space, model):
+def tag_bounds_many(codes, offsets, table, use_dict, tries, spec, bits, space, model):
     """:func:`tag_bounds` without user constraints on each line ``codes[offsets[l]:offsets[l + 1]]``,
     in one call. Returns (int32 cut offsets of all lines, each from 0 to its length (``[0]`` for an
     empty line), int64 starts (L+1,) of each line's offsets)."""
@@ -85,7 +82,7 @@ def tag_bounds_many(codes, offsets, table, use_dict, tries, spec, bits, domain, 
     for ln in range(L):
         starts[ln] = p
         a, z = offsets[ln], offsets[ln + 1]
-        r = tag_bounds(codes[a:z], table, use_dict, tries, spec, bits, domain, space, model, allowed, bias) if z > a \
+        r = tag_bounds(codes[a:z], table, use_dict, tries, spec, bits, space, model, allowed, bias) if z > a \
             else np.zeros(1, np.int32)
         p = append_bounds(out, p, r)
     starts[L] = p
@@ -93,7 +90,7 @@ def tag_bounds_many(codes, offsets, table, use_dict, tries, spec, bits, domain, 
 
 
 @njit(cache=True, nogil=True)
-def tag_bounds_user_many(codes, offsets, table, use_dict, tries, spec, bits, domain, space, model, uroot, uhtab, uword, ukids,
+def tag_bounds_user_many(codes, offsets, table, use_dict, tries, spec, bits, space, model, uroot, uhtab, uword, ukids,
                          umode, ustrength, suggest_unit, prefer_unit):
     """:func:`tag_bounds_user` on each line ``codes[offsets[l]:offsets[l + 1]]`` in one call; returns
     what :func:`tag_bounds_many` returns."""
@@ -105,7 +102,7 @@ def tag_bounds_user_many(codes, offsets, table, use_dict, tries, spec, bits, dom
         starts[ln] = p
         a, z = offsets[ln], offsets[ln + 1]
         if z > a:
-            r = tag_bounds_user(codes[a:z], table, use_dict, tries, spec, bits, domain, space, model, uroot, uhtab, uword,
+            r = tag_bounds_user(codes[a:z], table, use_dict, tries, spec, bits, space, model, uroot, uhtab, uword,
                                 ukids, umode, ustrength, suggest_unit, prefer_unit)
         else:
             r = np.zeros(1, np.int32)

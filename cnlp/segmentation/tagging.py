@@ -17,6 +17,7 @@ import numpy as np
 from ..dictionary import Dictionary, UserDictionary, as_user_dictionary, merge_preferred
 from ..errors import ModelFormatError, ParameterError
 from ..io import INT, LIST, OBJ, STR, guard_load, load_meta
+from ..sequence._feature_kernels import augmented_ids
 from ..sequence.features import DICT_TEMPLATES, CharFeatures
 from ..sequence.tagger import LinearTagger
 from ..tagset import BMES
@@ -72,8 +73,16 @@ class TaggingSegmenter(Segmenter, LinearTagger):
         self.user_dict = as_user_dictionary(user_dict)
         self.suggest_bias = float(suggest_bias)
         self.prefer_margin = float(prefer_margin)
-        self._kernel_args = (*features.kernel_args(), features.domain, SPACE)
+        self._set_decoder()
         self._none = (np.zeros((0, 4), np.bool_), np.zeros((0, 4), np.float64))
+
+    def _set_decoder(self) -> None:
+        """The model and kernel arguments decoding uses: with a standard, its copies folded into the
+        shared rows (:func:`fold_standard`: the same scores, the shared features only, so decoding a
+        standard costs what decoding a model of one standard costs)."""
+        f = self.features
+        self._decoder = fold_standard(self.tagger, f.domain, f.bits) if f.domain else self.tagger
+        self._kernel_args = (*f.kernel_args(), SPACE)
 
     # ------------------------------------------------------------------ standards
     @property
@@ -106,7 +115,7 @@ class TaggingSegmenter(Segmenter, LinearTagger):
             clone = copy.copy(self)
             clone.__dict__.pop("_by_standard", None)
             clone.features = self.features.for_standard(None if standard == SHARED else standard)
-            clone._kernel_args = (*clone.features.kernel_args(), clone.features.domain, SPACE)
+            clone._set_decoder()
             cache[key] = clone
         return clone
 
@@ -145,8 +154,8 @@ class TaggingSegmenter(Segmenter, LinearTagger):
         ud = self.user_dict
         if ud is None or not len(ud):
             allowed, bias = self._none
-            return tag_bounds(codes, *self._kernel_args, self.tagger.decode_params(), allowed, bias)
-        return tag_bounds_user(codes, *self._kernel_args, self.tagger.decode_params(), *self._user_args())
+            return tag_bounds(codes, *self._kernel_args, self._decoder.decode_params(), allowed, bias)
+        return tag_bounds_user(codes, *self._kernel_args, self._decoder.decode_params(), *self._user_args())
 
     def _batchable(self) -> bool:
         """User words are decoded in the batch kernel too (:func:`tag_bounds_user_many`)."""
@@ -155,8 +164,8 @@ class TaggingSegmenter(Segmenter, LinearTagger):
     def _bounds_many(self, codes: np.ndarray, offsets: np.ndarray):
         ud = self.user_dict
         if ud is None or not len(ud):
-            return tag_bounds_many(codes, offsets, *self._kernel_args, self.tagger.decode_params())
-        return tag_bounds_user_many(codes, offsets, *self._kernel_args, self.tagger.decode_params(),
+            return tag_bounds_many(codes, offsets, *self._kernel_args, self._decoder.decode_params())
+        return tag_bounds_user_many(codes, offsets, *self._kernel_args, self._decoder.decode_params(),
                                     *self._user_args())
 
     def _bounds_stepwise(self, codes: np.ndarray) -> np.ndarray:
@@ -186,6 +195,9 @@ class TaggingSegmenter(Segmenter, LinearTagger):
         nz = W[W != 0]
         scale = float(np.abs(nz).mean()) if nz.size else 1.0
         self.tagger.partial_fit(X, [_labels(w) for w in sentences], n_iter=n_iter, step=step * scale, frozen=frozen)
+        self.tagger.__dict__.pop("_folded", None)
+        self.__dict__.pop("_by_standard", None)
+        self._set_decoder()
         self._scale = None
         return self
 
@@ -228,6 +240,27 @@ class TaggingSegmenter(Segmenter, LinearTagger):
             raise ModelFormatError(Path(directory) / "meta.json", str(e)) from None
         tagger = cls.load_model(tagger_cls, directory, len(BMES.names), feats.n_features)
         return cls(tagger, feats, user_dict=user_dict, **kw)
+
+
+def fold_standard(model, domain: int, bits: int):
+    """``model`` (trained on augmented features, :class:`CharFeatures` ``standards``) with the copy
+    of standard ``domain`` added to each shared row: ``W'[f] = W[f] + W[augmented_id(f)]``, so
+    decoding the shared features alone scores what the augmented ones score. Cached on ``model``
+    per standard (:meth:`TaggingSegmenter.learn` drops the cache)."""
+    cache = model.__dict__.setdefault("_folded", {})
+    out = cache.get(domain)
+    if out is None:
+        rows = model.rows()
+        src = model.rows_of(augmented_ids(rows, domain, (1 << bits) - 1))
+        W = np.array(model.weights_, np.float32)
+        hit = src >= 0
+        W[hit] += model.weights_[src[hit]]
+        out = copy.copy(model)
+        out.__dict__.pop("_folded", None)
+        out.__dict__.pop("_decode_cache", None)
+        out.set_rows(rows, W, model.trans_, model.start_)
+        cache[domain] = out
+    return out
 
 
 def _codes(text: str) -> np.ndarray:

@@ -74,13 +74,23 @@ AUGMENT_SEED = 1000003
 def augment(X, domain, mask):
     """Feature augmentation (Daume III): int32 (n, 2T) with ``X`` (n, T) in the first T columns (the
     weights every standard shares) and, in columns T..2T-1, each id hashed again with ``domain``
-    (> 0) and its column (the weights of that standard / corpus only)."""
+    (> 0) (the weights of that standard only: :func:`augmented_id`, a function of the id alone, so
+    a standard's copy can be folded into the shared row)."""
     n, T = X.shape
     out = np.empty((n, 2 * T), np.int32)
     for t in range(n):
         for k in range(T):
             out[t, k] = X[t, k]
-            out[t, T + k] = feature_id(AUGMENT_SEED + domain, X[t, k], k, mask)
+            out[t, T + k] = feature_id(AUGMENT_SEED + domain, X[t, k], 0, mask)
+    return out
+
+
+@njit(cache=True, nogil=True)
+def augmented_ids(ids, domain, mask):
+    """int64 the copy of each feature id in ``ids`` for standard ``domain`` (as :func:`augment`)."""
+    out = np.empty(ids.shape[0], np.int64)
+    for i in range(ids.shape[0]):
+        out[i] = feature_id(AUGMENT_SEED + domain, ids[i], 0, mask)
     return out
 
 

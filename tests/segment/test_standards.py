@@ -135,3 +135,13 @@ def test_shipped_default_writes_names_whole():
     assert "江泽民" in cnlp.segment("江泽民会见了克林顿。")
     assert cnlp.segment("江泽民会见了克林顿。", standard="pku")[:2] == ["江", "泽民"]
     assert [w for w, _ in cnlp.tag("江泽民会见了克林顿。")][:2] == ["江", "泽民"]       # the cascade reads PKU words
+
+
+def test_folded_standard_decodes_as_the_augmented_features():
+    seg = _two_standards()
+    texts = ["我们喜欢北京大学。", "他去北京了", "北京大学和清华", "研究生命起源 ABC 123"]
+    for name in ("a", "b", SHARED):
+        s = seg.with_standard(name)
+        for t in texts:
+            codes = cnlp.text.to_codes(t)
+            assert s._bounds(codes).tolist() == s._bounds_stepwise(codes).tolist()
