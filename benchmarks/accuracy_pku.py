@@ -1,6 +1,8 @@
 """PKU test table (SIGHAN 2005) for every shipped segmenter.
 
-    python benchmarks/accuracy_pku.py [ALGO ...]      # default: all registered algorithms
+    python benchmarks/accuracy_pku.py [ALGO ...] [--model DIR]     # default: all registered algorithms
+Every segmenter writes the PKU standard (``with_standard("pku")``: the multi-standard model's PKU
+copy; the others write only PKU). ``--model DIR``: also a saved segmenter.
 
 Trained on 199801.txt only; OOV is defined by pku_training_words.utf8.
 """
@@ -28,13 +30,14 @@ def get(algo: str):
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("algorithms", nargs="*", default=list(registry.SEGMENTERS) + [a for a in EXTRA if a not in registry.SEGMENTERS])
+    ap.add_argument("--model", action="append", default=[], metavar="DIR")
     args = ap.parse_args()
     raw, gold, words = pku_test()
     print("| algorithm | P | R | F1 | OOV-R | IV-R | seconds |")
     print("|---|---|---|---|---|---|---|")
-    for algo in args.algorithms:
+    for algo in args.algorithms + args.model:
         try:
-            seg = get(algo).warmup()
+            seg = (cnlp.load(algo) if algo in args.model else get(algo)).with_standard("pku").warmup()
         except Exception as e:  # a model not shipped yet
             print(f"| {algo} | n/a ({type(e).__name__}: {e}) |||||")
             continue

@@ -113,7 +113,8 @@ def _tagging(model: str):
             return TaggingSegmenter.load(model_path(model))
         base = shared(model, load)
         return TaggingSegmenter(base.tagger, base.features, user_dict=user_dict,
-                                suggest_bias=kw.get("suggest_bias", SUGGEST_BIAS))
+                                suggest_bias=kw.get("suggest_bias", SUGGEST_BIAS), mixtures=base.mixtures,
+                                mixture=base._mix)
     return factory
 
 

@@ -199,9 +199,12 @@ def add_cws_arguments(parser: argparse.ArgumentParser) -> None:
                              "that occur in that fold only")
     parser.add_argument("--names-whole", action="append", metavar="STANDARD", default=[],
                         help="PD98 corpora of this standard with person names merged (surname + given name)")
+    parser.add_argument("--mixture", action="append", metavar="NAME=STD:W,STD:W", default=[],
+                        help="a standard that blends others: the shared weights plus W times each STD's own "
+                             "weights (repeatable)")
     parser.add_argument("--default-standard", metavar="NAME", default=None,
-                        help="the standard the model writes when none is asked (a STANDARD of --corpus, "
-                             "or shared: the shared weights only; default: shared)")
+                        help="the standard the model writes when none is asked (a STANDARD of --corpus, a "
+                             "--mixture, or shared: the shared weights only; default: shared)")
     parser.add_argument("--out", required=True, metavar="DIR")
     parser.add_argument("--algorithm", choices=["perceptron", "crf"], default="perceptron")
     parser.add_argument("--n-iter", type=positive_int, default=10, help="perceptron: epochs")
@@ -289,8 +292,16 @@ def _cws_multi(args, named, t0) -> int:
     for n in args.names_whole:
         if n not in standards:
             raise UsageError(f"--names-whole {n}: no --corpus of standard {n!r} (standards: {standards})")
-    if args.default_standard is not None and args.default_standard not in standards + [SHARED]:
-        raise UsageError(f"--default-standard {args.default_standard}: choose one of {standards + [SHARED]}")
+    mixtures = {}
+    for m in args.mixture:
+        name, eq, terms = m.partition("=")
+        try:
+            mixtures[name] = {s: float(w) for s, _, w in (t.partition(":") for t in terms.split(","))}
+        except ValueError:
+            raise UsageError(f"--mixture {m}: give NAME=STD:W,STD:W") from None
+    if args.default_standard is not None and args.default_standard not in standards + list(mixtures) + [SHARED]:
+        raise UsageError(f"--default-standard {args.default_standard}: choose one of "
+                         f"{standards + list(mixtures) + [SHARED]}")
     corpora = []
     for name in standards:
         train, dev = [], []
@@ -313,9 +324,15 @@ def _cws_multi(args, named, t0) -> int:
                         seeds=args.seeds, seed=args.seed, n_iter=args.n_iter, c2=args.c2, max_iter=args.max_iter,
                         tol=args.tol, dev_every=args.dev_every, verbose=progress_enabled(args))
     prune = (CRF_PRUNE if args.algorithm == "crf" else 1e-3) if args.prune is None else args.prune
-    if feats.standards and args.default_standard not in (None, SHARED):
-        feats = feats.for_standard(args.default_standard)
-    seg = TaggingSegmenter(tagger, feats)
+    from ..segmentation.tagging import check_mixtures
+    try:
+        mixtures = check_mixtures(mixtures, feats.standards)
+    except ValueError as e:
+        raise UsageError(f"--mixture: {e}") from None
+    default = args.default_standard
+    if feats.standards and default not in (None, SHARED) and default not in mixtures:
+        feats = feats.for_standard(default)
+    seg = TaggingSegmenter(tagger, feats, mixtures=mixtures, mixture=default if default in mixtures else None)
     per_dev = getattr(score, "last", {}) if score is not None else {}
     seg.save(args.out, meta={"command": command_line(), "train_seconds": round(time.perf_counter() - t0, 1),
                              "dev_f1": {k: round(v, 4) for k, v in per_dev.items()}}, prune=prune)

@@ -33,7 +33,7 @@ SHARED = "shared"
 #: meta.json fields of a segmenter bundle (besides the linear model's, :data:`LINEAR_SCHEMA`)
 CWS_SCHEMA = {"features": OBJ({"bits": INT(10, 30), "templates": LIST(STR()), "dict_templates": LIST(STR()),
                               "extra_templates": LIST(STR()), "standards": LIST(STR(), required=False)}),
-              "default_standard": STR(required=False),
+              "default_standard": STR(required=False), "standard_mixtures": OBJ(required=False),
               "task": STR(choices={"cws"}, required=False), "labels": STR(choices={"BMES"}, required=False)}
 
 _EMPTY = UserDictionary()           # whitespace-only constraints for the step-by-step reference path
@@ -67,9 +67,15 @@ class TaggingSegmenter(Segmenter, LinearTagger):
     task = "cws"
 
     def __init__(self, tagger, features: CharFeatures, *, user_dict=None, suggest_bias: float = SUGGEST_BIAS,
-                 prefer_margin: float = PREFER_MARGIN):
+                 prefer_margin: float = PREFER_MARGIN, mixtures=None, mixture: str | None = None):
         self.tagger = tagger.use_float32() if hasattr(tagger, "weights_") else tagger
         self.features = features
+        self.mixtures = check_mixtures(mixtures or {}, features.standards)
+        if mixture is not None and mixture not in self.mixtures:
+            raise ValueError(f"unknown mixture {mixture!r}; choose one of {list(self.mixtures)}")
+        if mixture is not None:
+            self.features = features.for_standard(None)
+        self._mix = mixture
         self.user_dict = as_user_dictionary(user_dict)
         self.suggest_bias = float(suggest_bias)
         self.prefer_margin = float(prefer_margin)
@@ -81,7 +87,11 @@ class TaggingSegmenter(Segmenter, LinearTagger):
         shared rows (:func:`fold_standard`: the same scores, the shared features only, so decoding a
         standard costs what decoding a model of one standard costs)."""
         f = self.features
-        self._decoder = fold_standard(self.tagger, f.domain, f.bits) if f.domain else self.tagger
+        if self._mix is not None:
+            terms = tuple((f.standards.index(s) + 1, a) for s, a in self.mixtures[self._mix].items())
+            self._decoder = fold_standard(self.tagger, terms, f.bits)
+        else:
+            self._decoder = fold_standard(self.tagger, ((f.domain, 1.0),), f.bits) if f.domain else self.tagger
         self._kernel_args = (*f.kernel_args(), SPACE)
 
     # ------------------------------------------------------------------ standards
@@ -90,6 +100,8 @@ class TaggingSegmenter(Segmenter, LinearTagger):
         """The standard this segmenter writes: one of the model's :attr:`standards`, ``"shared"``
         (the weights every standard shares), or ``None`` for a model of one standard."""
         f = self.features
+        if self._mix is not None:
+            return self._mix
         return f.standard if f.standard is not None else SHARED if f.standards else self.__dict__.get("_own")
 
     @standard.setter
@@ -102,7 +114,7 @@ class TaggingSegmenter(Segmenter, LinearTagger):
     @property
     def standards(self) -> tuple:
         f = self.features
-        return f.standards + (SHARED,) if f.standards else super().standards
+        return f.standards + tuple(self.mixtures) + (SHARED,) if f.standards else super().standards
 
     def _with_standard(self, standard: str) -> "TaggingSegmenter":
         if standard not in self.standards:
@@ -114,7 +126,9 @@ class TaggingSegmenter(Segmenter, LinearTagger):
         if clone is None:
             clone = copy.copy(self)
             clone.__dict__.pop("_by_standard", None)
-            clone.features = self.features.for_standard(None if standard == SHARED else standard)
+            mix = standard in self.mixtures
+            clone._mix = standard if mix else None
+            clone.features = self.features.for_standard(None if mix or standard == SHARED else standard)
             clone._set_decoder()
             cache[key] = clone
         return clone
@@ -173,7 +187,8 @@ class TaggingSegmenter(Segmenter, LinearTagger):
         fused kernel is tested against."""
         X = self.features.transform_codes(codes)
         allowed, bias, prefer = self._constraints(codes)
-        labels = self.tagger.predict_single(X, allowed, bias)
+        model = self._decoder if self._mix is not None else self.tagger      # a blend exists folded only
+        labels = model.predict_single(X, allowed, bias)
         out = BMES.decode_spans(labels)
         if prefer is not None:
             out = merge_preferred(out, codes.shape[0], *prefer)
@@ -210,6 +225,8 @@ class TaggingSegmenter(Segmenter, LinearTagger):
         meta = {"features": self.features.get_params(), "labels": "BMES", "tagset": BMES.to_json()}
         if self.features.standards:
             meta["default_standard"] = self.standard
+        if self.mixtures:
+            meta["standard_mixtures"] = self.mixtures
         return meta
 
     def _save_parts(self, directory: Path, prune: float) -> None:
@@ -231,35 +248,60 @@ class TaggingSegmenter(Segmenter, LinearTagger):
             feats = CharFeatures.from_params(fp, dictionary)
             if fp["dict_templates"] and fp["dict_templates"] != list(DICT_TEMPLATES):
                 raise ValueError(f"dict_templates must be [] or {list(DICT_TEMPLATES)}")
+            mixtures = check_mixtures(meta.get("standard_mixtures", {}), feats.standards)
             default = meta.get("default_standard")
             if default is not None:
-                if default not in feats.standards + (SHARED,):
-                    raise ValueError(f"default_standard {default!r} is not one of {list(feats.standards) + [SHARED]}")
-                feats = feats.for_standard(None if default == SHARED else default)
+                names = feats.standards + tuple(mixtures) + (SHARED,)
+                if default not in names:
+                    raise ValueError(f"default_standard {default!r} is not one of {list(names)}")
+                if default not in mixtures:
+                    feats = feats.for_standard(None if default == SHARED else default)
         except ValueError as e:
             raise ModelFormatError(Path(directory) / "meta.json", str(e)) from None
         tagger = cls.load_model(tagger_cls, directory, len(BMES.names), feats.n_features)
-        return cls(tagger, feats, user_dict=user_dict, **kw)
+        return cls(tagger, feats, user_dict=user_dict, mixtures=mixtures,
+                   mixture=default if default in mixtures else None, **kw)
 
 
-def fold_standard(model, domain: int, bits: int):
-    """``model`` (trained on augmented features, :class:`CharFeatures` ``standards``) with the copy
-    of standard ``domain`` added to each shared row: ``W'[f] = W[f] + W[augmented_id(f)]``, so
-    decoding the shared features alone scores what the augmented ones score. Cached on ``model``
-    per standard (:meth:`TaggingSegmenter.learn` drops the cache)."""
+def check_mixtures(mixtures, standards) -> dict:
+    """``{name: {standard: weight}}`` checked: new names, known standards, weights in (0, 10]."""
+    if not isinstance(mixtures, dict):
+        raise ValueError("standard_mixtures must be an object {name: {standard: weight}}")
+    out = {}
+    for name, terms in mixtures.items():
+        if not isinstance(name, str) or not name or name in standards or name == SHARED:
+            raise ValueError(f"mixture name {name!r} must be new (standards: {list(standards)})")
+        if not isinstance(terms, dict) or not terms:
+            raise ValueError(f"mixture {name!r} must map standards to weights")
+        for s, a in terms.items():
+            if s not in standards:
+                raise ValueError(f"mixture {name!r}: unknown standard {s!r}; choose from {list(standards)}")
+            if isinstance(a, bool) or not isinstance(a, (int, float)) or not 0 < a <= 10:
+                raise ValueError(f"mixture {name!r}: weight of {s!r} must be a number in (0, 10], got {a!r}")
+        out[name] = {s: float(a) for s, a in terms.items()}
+    return out
+
+
+def fold_standard(model, terms, bits: int):
+    """``model`` (trained on augmented features, :class:`CharFeatures` ``standards``) with the
+    copies of the standards of ``terms`` (``((domain, weight), ...)``) added to each shared row:
+    ``W'[f] = W[f] + sum weight * W[augmented_id(f, domain)]``, so decoding the shared features
+    alone scores what the augmented ones score (one standard, weight 1) or a blend of standards.
+    Cached on ``model`` per ``terms`` (:meth:`TaggingSegmenter.learn` drops the cache)."""
     cache = model.__dict__.setdefault("_folded", {})
-    out = cache.get(domain)
+    out = cache.get(terms)
     if out is None:
         rows = model.rows()
-        src = model.rows_of(augmented_ids(rows, domain, (1 << bits) - 1))
         W = np.array(model.weights_, np.float32)
-        hit = src >= 0
-        W[hit] += model.weights_[src[hit]]
+        for domain, a in terms:
+            src = model.rows_of(augmented_ids(rows, domain, (1 << bits) - 1))
+            hit = src >= 0
+            W[hit] += np.float32(a) * model.weights_[src[hit]]
         out = copy.copy(model)
         out.__dict__.pop("_folded", None)
         out.__dict__.pop("_decode_cache", None)
         out.set_rows(rows, W, model.trans_, model.start_)
-        cache[domain] = out
+        cache[terms] = out
     return out
 
 

@@ -90,11 +90,15 @@ def test_one_model_writes_each_standard(tmp_path):
     assert back.with_standard("a").segment(text) == seg.with_standard("a").segment(text)
 
 
-def test_bad_default_standard_is_a_format_error(tmp_path):
+@pytest.mark.parametrize("field,value", [("default_standard", "nope"), ("standard_mixtures", {"m": {"zz": 1}}),
+                                         ("standard_mixtures", {"a": {"b": 1}}), ("standard_mixtures", {"m": {"a": -1}})])
+def test_bad_standards_in_meta_are_format_errors(tmp_path, field, value):
     import json
-    _two_standards().save(tmp_path / "m")
+    seg = _two_standards()
+    TaggingSegmenter(seg.tagger, seg.features, mixtures={"m": {"a": 0.5}}, mixture="m").save(tmp_path / "m")
+    assert TaggingSegmenter.load(tmp_path / "m").standard == "m"
     meta = json.loads((tmp_path / "m" / "meta.json").read_text())
-    meta["default_standard"] = "nope"
+    meta[field] = value
     meta.pop("checksums", None)
     (tmp_path / "m" / "meta.json").write_text(json.dumps(meta))
     with pytest.raises(ModelFormatError, match="meta.json"):
@@ -120,9 +124,10 @@ def test_cli_trains_standards(tmp_path):
     out = tmp_path / "m"
     assert main(["train", "cws", "--corpus", f"a={a}", "--corpus", f"b={b}", "--dev", f"b={b}", "--lexicon", str(lex),
                  "--out", str(out), "--n-iter", "5", "--seeds", "1", "--bits", "16", "--folds", "2",
-                 "--default-standard", "a", "-q"]) == 0
+                 "--default-standard", "a", "--mixture", "ab=a:0.5,b:0.5", "-q"]) == 0
     seg = TaggingSegmenter.load(out)
-    assert seg.standard == "a" and seg.standards == ("a", "b", SHARED)
+    assert seg.standard == "a" and seg.standards == ("a", "b", "ab", SHARED)
+    assert "".join(seg.with_standard("ab").segment("他去北京大学了")) == "他去北京大学了"
     assert seg.segment("他去北京大学了")[2] == "北京大学"
     assert seg.with_standard("b").segment("他去北京大学了")[2:4] == ["北京", "大学"]
     assert main(["train", "cws", "--corpus", f"a={a}", "--corpus", str(b), "--out", str(out), "-q"]) == 2
@@ -140,7 +145,9 @@ def test_shipped_default_writes_names_whole():
 def test_folded_standard_decodes_as_the_augmented_features():
     seg = _two_standards()
     texts = ["我们喜欢北京大学。", "他去北京了", "北京大学和清华", "研究生命起源 ABC 123"]
-    for name in ("a", "b", SHARED):
+    seg = TaggingSegmenter(seg.tagger, seg.features, mixtures={"m": {"a": 0.5, "b": 1.0}})
+    assert seg.standards == ("a", "b", "m", SHARED)
+    for name in ("a", "b", "m", SHARED):
         s = seg.with_standard(name)
         for t in texts:
             codes = cnlp.text.to_codes(t)
