@@ -194,6 +194,8 @@ def add_cws_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--lexicon", action="append", metavar="PATH",
                         help="word list (one word a line, or word freq [pos]) for the dictionary features "
                              "(repeatable; its words are stored in the model)")
+    parser.add_argument("--lexicon-min-freq", type=non_negative_int, default=0,
+                        help="leave out the --lexicon words whose frequency (second field) is below this")
     parser.add_argument("--lexicon-mode", choices=["keep", "remove"], default="keep",
                         help="keep: every fold's dictionary has the whole lists; remove: without the list words "
                              "that occur in that fold only")
@@ -316,7 +318,7 @@ def _cws_multi(args, named, t0) -> int:
             if n == name:
                 dev += read_corpus(p, names_whole=name in args.names_whole)
         corpora.append(Corpus(name, train, dev))
-    lexicons = [read_lexicon(p) for p in args.lexicon or []]
+    lexicons = [read_lexicon(p, args.lexicon_min_freq) for p in args.lexicon or []]
     sents, _, feats, X, y = multi_training_data(corpora, lexicons=lexicons, lexicon_mode=args.lexicon_mode,
                                                 bits=args.bits, folds=args.folds, extra=args.extra_templates)
     score = multi_dev_scorer(corpora, feats)

@@ -136,15 +136,18 @@ def read_corpus(path, *, names_whole: bool = False) -> list[list[str]]:
     return [s for s in read_words(path) if s]
 
 
-def read_lexicon(path) -> list[str]:
+def read_lexicon(path, min_freq: int = 0) -> list[str]:
     """The words of a word list (one word per line, or jieba's ``word freq [pos]``; the first
-    field of each line), folded as the dictionary features fold them."""
+    field of each line), folded as the dictionary features fold them; with ``min_freq``, the words
+    whose frequency (second field, when there is one) is below it are left out."""
     from ..text import fold_str
     from ..corpus.readers import iter_lines
     out = []
     for _, line in iter_lines(path):
         f = line.split()
         if f and not f[0].startswith("#"):
+            if min_freq and len(f) > 1 and f[1].isdigit() and int(f[1]) < min_freq:
+                continue
             out.append(fold_str(f[0]))
     require_data(len(out), path, "words")
     return out
