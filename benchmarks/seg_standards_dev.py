@@ -2,7 +2,8 @@
 
     nice -n 10 python benchmarks/seg_standards_dev.py [--lexicon jieba msr pku] [--lexicon-mode keep|remove]
         [--names-whole] [--n-iter 15] [--seeds 1] [--no-ud-extra] [--sample 1.0] [--save DIR]
-        [--pku-only]
+        [--pku-only] [--general]
+    python benchmarks/seg_standards_dev.py --model DIR [--mixture '{"weibo": 0.4, "ctb": 0.5}' ...]
 
 Training data (the test sets stay out):
 * ``pku``: the training part of the PD98 split (:func:`cnlp.corpus.splits.pd98_split`, test = the last
@@ -19,6 +20,9 @@ of the three dev F1, each decoded in its own standard) is then decoded with ever
 dev set: F1 and OOV recall (OOV = not in that corpus's training words); ``mean_f1`` = the mean over
 the pku, weibo and ctb dev sets. One JSON line per design.
 ``--pku-only``: the baseline, a single-standard model trained on the PD98 training part only.
+``--model DIR``: no training; score a saved model's standards (and blends given with ``--mixture``:
+the shared weights plus each named standard's weights times its factor, as ``cnlp train cws
+--mixture``) on the same dev sets (OOV against the same training parts).
 """
 from __future__ import annotations
 
@@ -102,6 +106,21 @@ def consensus_row(seg, cs, train_words):
     return {"decode": "all (shared + every copy)", **res}
 
 
+def score_model(a) -> int:
+    seg = TaggingSegmenter.load(a.model)
+    cs = corpora(False, True, 1.0, False)
+    tw = {c.standard: {w for s in c.train for w in s} for c in cs}
+    cands = [(n, seg.with_standard(n)) for n in seg.standards]
+    for spec in a.mixture:
+        cands.append((spec, TaggingSegmenter(seg.tagger, seg.features, mixtures={"m": json.loads(spec)}, mixture="m")))
+    for name, s in cands:
+        res = {c.standard: score(s, c, tw[c.standard]) for c in cs}
+        res["mean_f1"] = round(float(np.mean([res[c.standard]["f1"] for c in cs])), 4)
+        res["江泽民"] = " ".join(s.segment("江泽民和李鹏会见了克林顿"))
+        print(json.dumps({"model": a.model, "decode": name, **res}, ensure_ascii=False), flush=True)
+    return 0
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--lexicon", nargs="*", default=[], choices=sorted(LEXICONS))
@@ -117,8 +136,12 @@ def main(argv=None) -> int:
     ap.add_argument("--sample", type=float, default=1.0)
     ap.add_argument("--save", default=None)
     ap.add_argument("--tag", default="")
+    ap.add_argument("--model", default=None, help="score this saved model (no training)")
+    ap.add_argument("--mixture", action="append", default=[], metavar="JSON")
     a = ap.parse_args(argv)
     t0 = time.perf_counter()
+    if a.model:
+        return score_model(a)
     cs = corpora(a.names_whole, not a.no_ud_extra, a.sample, a.general)
     train_words = {c.standard: {w for s in c.train for w in s} for c in cs}
     lex = [read_lexicon(corpora_dir().joinpath(*LEXICONS[n])) for n in a.lexicon]

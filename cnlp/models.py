@@ -112,9 +112,14 @@ def _tagging(model: str):
         def load():
             return TaggingSegmenter.load(model_path(model))
         base = shared(model, load)
-        return TaggingSegmenter(base.tagger, base.features, user_dict=user_dict,
-                                suggest_bias=kw.get("suggest_bias", SUGGEST_BIAS), mixtures=base.mixtures,
-                                mixture=base._mix)
+        seg = TaggingSegmenter(base.tagger, base.features, user_dict=user_dict,
+                               suggest_bias=kw.get("suggest_bias", SUGGEST_BIAS), mixtures=base.mixtures,
+                               mixture=base._mix)
+        if model == "cws" and "pku" in base.features.standards:
+            # the PKU standard is written by the PKU CRF (more accurate on PKU text than the
+            # multi-standard model's own PKU weights, docs/models.md); the cascade reads it
+            seg.delegates = {"pku": lambda ud: SEGMENTER_FACTORIES["crf"](user_dict=ud)}
+        return seg
     return factory
 
 

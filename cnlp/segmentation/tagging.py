@@ -68,7 +68,9 @@ class TaggingSegmenter(Segmenter, LinearTagger):
 
     def __init__(self, tagger, features: CharFeatures, *, user_dict=None, suggest_bias: float = SUGGEST_BIAS,
                  prefer_margin: float = PREFER_MARGIN, mixtures=None, mixture: str | None = None):
-        self.tagger = tagger.use_float32() if hasattr(tagger, "weights_") else tagger
+        # a multi-standard model decodes through folded float32 copies (fold_standard): its own
+        # table stays as loaded (float16: half the memory)
+        self.tagger = tagger.use_float32() if hasattr(tagger, "weights_") and not features.standards else tagger
         self.features = features
         self.mixtures = check_mixtures(mixtures or {}, features.standards)
         if mixture is not None and mixture not in self.mixtures:
@@ -94,6 +96,10 @@ class TaggingSegmenter(Segmenter, LinearTagger):
             self._decoder = fold_standard(self.tagger, ((f.domain, 1.0),), f.bits) if f.domain else self.tagger
         self._kernel_args = (*f.kernel_args(), SPACE)
 
+    #: standard name -> ``factory(user_dict) -> Segmenter``: standards this segmenter hands to another
+    #: segmenter (``cnlp.models`` gives the shipped multi-standard model the PKU CRF for ``"pku"``)
+    delegates: dict = {}
+
     # ------------------------------------------------------------------ standards
     @property
     def standard(self) -> str | None:
@@ -114,15 +120,20 @@ class TaggingSegmenter(Segmenter, LinearTagger):
     @property
     def standards(self) -> tuple:
         f = self.features
-        return f.standards + tuple(self.mixtures) + (SHARED,) if f.standards else super().standards
+        if not f.standards:
+            return super().standards
+        names = f.standards + tuple(self.mixtures) + (SHARED,)
+        return names + tuple(d for d in self.delegates if d not in names)
 
-    def _with_standard(self, standard: str) -> "TaggingSegmenter":
+    def _with_standard(self, standard: str) -> "Segmenter":
         if standard not in self.standards:
             names = list(self.standards) or ["(this model was trained on one standard only)"]
             raise ParameterError(f"unknown segmentation standard {standard!r}; choose one of {names}")
         cache = self.__dict__.setdefault("_by_standard", {})
         key = standard
         clone = cache.get(key)
+        if clone is None and standard in self.delegates:
+            clone = cache[key] = self.delegates[standard](self.user_dict)
         if clone is None:
             clone = copy.copy(self)
             clone.__dict__.pop("_by_standard", None)
@@ -205,6 +216,7 @@ class TaggingSegmenter(Segmenter, LinearTagger):
         if sentences and isinstance(sentences[0], str):
             sentences = [sentences]
         X = [self.features.transform_codes(_codes("".join(w))) for w in sentences]
+        self.tagger.use_float32()
         frozen = self.features.non_lexical             # update character features only
         W = self.tagger.weights_
         nz = W[W != 0]
