@@ -89,7 +89,7 @@ def build_annotator(spec: AnnotatorSpec) -> Callable[[str], object]:
     if spec.task == "parse":
         return _formatted(build_pipeline("parse"), spec.format)
     from . import models
-    seg = _segmenter(spec, ud)
+    seg = models.pku_words(_segmenter(spec, ud))        # the POS tagger and the recognizer learned PKU words
     if spec.task == "tag":
         return _formatted(build_pipeline("tag", segmenter=seg, user_dict=ud), spec.format)
     from .entities.recognizer import EntityDictionary

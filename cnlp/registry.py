@@ -21,8 +21,9 @@ SEGMENTERS: dict[str, str] = {
     "crf": "cnlp.models:crf",
 }
 
-#: the algorithm ``cnlp.segment()`` uses when none is given (the most accurate shipped model)
-DEFAULT_SEGMENTER = "crf"
+#: the algorithm ``cnlp.segment()`` uses when none is given: the multi-standard model, its default
+#: standard chosen on the dev sets averaged (docs/models.md)
+DEFAULT_SEGMENTER = "perceptron"
 
 #: ``cnlp.load(dir)``: (bundle kind, task) -> loader; task None matches bundles without a task
 #: (models saved before tasks were recorded: every perceptron / CRF bundle then was a segmenter)

@@ -275,7 +275,8 @@ def cmd_tag(args) -> int:
         raise CnlpError(f"--model {args.model} holds a {type(pos).__name__}, not a POS tagger")
     if seg.user_dict is not None and hasattr(pos, "with_user_dict"):
         pos = pos.with_user_dict(seg.user_dict)
-    pipe = Pipeline(seg, pos=pos)
+    from ..models import pku_words
+    pipe = Pipeline(pku_words(seg), pos=pos)          # the POS tagger learned PKU words
     out = sys.stdout
     for line in command_input(args):
         doc = pipe(line)

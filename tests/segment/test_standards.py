@@ -138,7 +138,7 @@ def test_shipped_default_writes_names_whole():
     if "pku" not in seg.standards or seg.standard == "pku":
         pytest.skip("the default segmenter has no other standard than pku")
     assert "江泽民" in cnlp.segment("江泽民会见了克林顿。")
-    assert "江泽民" in cnlp.segment("江澤民會見了克林頓。")                     # traditional input too
+    assert "江澤民" in cnlp.segment("江澤民會見了克林頓。")                     # traditional input too
     text = "江泽民会见了克林顿。中共中央总书记、国家主席江泽民发表１９９８年新年讲话"
     assert cnlp.segment(text, standard="pku") == cnlp.segment(text, algorithm="crf")   # PKU: the PKU CRF
     assert cnlp.segment(text, standard="pku")[:2] == ["江", "泽民"]
