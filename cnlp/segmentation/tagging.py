@@ -304,15 +304,21 @@ def fold_standard(model, terms, bits: int):
     out = cache.get(terms)
     if out is None:
         rows = model.rows()
-        W = np.array(model.weights_, np.float32)
-        for domain, a in terms:
-            src = model.rows_of(augmented_ids(rows, domain, (1 << bits) - 1))
-            hit = src >= 0
-            W[hit] += np.float32(a) * model.weights_[src[hit]]
-        out = copy.copy(model)
+        W16, mask = model.weights_, (1 << bits) - 1
+        W = np.empty(W16.shape, np.float32)
+        step = 1 << 16                      # in blocks: no full-size temporaries (peak memory)
+        for i in range(0, rows.shape[0], step):
+            block = W16[i:i + step].astype(np.float32)
+            for domain, a in terms:
+                aug = augmented_ids(rows[i:i + step], domain, mask)
+                pos = np.minimum(np.searchsorted(rows, aug), rows.shape[0] - 1)
+                hit = rows[pos] == aug
+                block[hit] += np.float32(a) * W16[pos[hit]].astype(np.float32)
+            W[i:i + step] = block
+        out = copy.copy(model)              # the same rows: the index is shared
         out.__dict__.pop("_folded", None)
         out.__dict__.pop("_decode_cache", None)
-        out.set_rows(rows, W, model.trans_, model.start_)
+        out.weights_ = W
         cache[terms] = out
     return out
 
