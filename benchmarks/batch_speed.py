@@ -27,7 +27,7 @@ import cnlp
 from cnlp.io import corpora_dir
 from cnlp.registry import DEFAULT_SEGMENTER
 
-ALGORITHMS = ("fmm", DEFAULT_SEGMENTER, "perceptron", "bigram", "hmm")
+ALGORITHMS = tuple(dict.fromkeys(("fmm", DEFAULT_SEGMENTER, "perceptron", "crf", "bigram", "hmm")))
 
 COMPILE = r"""
 import sys, time

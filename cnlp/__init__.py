@@ -324,7 +324,7 @@ def _pipeline(task: str, algorithm=None, user_dict=None):
     from .pipeline import build_pipeline
     if task == "parse":
         return models.shared(("default pipeline", "parse", None), lambda: build_pipeline("parse"))
-    name = "crf" if task == "ner" else registry.DEFAULT_SEGMENTER if algorithm is None else algorithm
+    name = registry.PKU_SEGMENTER if task == "ner" or algorithm is None else algorithm
 
     def build(seg):
         seg = models.pku_words(seg)                  # the POS tagger and the recognizer learned PKU words

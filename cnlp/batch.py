@@ -68,7 +68,8 @@ def _segmenter(spec: AnnotatorSpec, ud):
         seg = load(spec.model)
     else:
         from . import registry
-        factory = registry.resolve(registry.SEGMENTERS, spec.algorithm or registry.DEFAULT_SEGMENTER, "algorithm")
+        default = registry.DEFAULT_SEGMENTER if spec.task == "segment" else registry.PKU_SEGMENTER
+        factory = registry.resolve(registry.SEGMENTERS, spec.algorithm or default, "algorithm")
         seg = factory(user_dict=None)
     seg = seg.with_user_dict(ud) if ud is not None else seg
     return seg.with_standard(spec.standard) if spec.task == "segment" else seg

@@ -433,7 +433,7 @@ def build_pipeline(task: str, *, segmenter=None, pos=None, ner=None, parser=None
     segmenter of ``"segment"``, ``"tag"`` and ``"analyze"`` (default: ``registry.DEFAULT_SEGMENTER``).
     """
     from . import models
-    from .registry import DEFAULT_SEGMENTER
+    from .registry import DEFAULT_SEGMENTER, PKU_SEGMENTER
     if task not in TASKS:
         raise ValueError(f"unknown task {task!r}; choose one of {list(TASKS)}")
     if task == "parse":
@@ -445,7 +445,8 @@ def build_pipeline(task: str, *, segmenter=None, pos=None, ner=None, parser=None
         ner = models.entity_recognizer(entities=entities, user_dict=user_dict)
     if segmenter is None:
         segmenter = ner.segmenter if task == "ner" else \
-            models.segmenter(algorithm or DEFAULT_SEGMENTER, user_dict=user_dict)
+            models.segmenter(algorithm or (DEFAULT_SEGMENTER if task == "segment" else PKU_SEGMENTER),
+                             user_dict=user_dict)
         if task != "segment":
             segmenter = models.pku_words(segmenter)      # the POS tagger and the recognizer learned PKU words
     if task in ("tag", "analyze") and pos is None:

@@ -24,6 +24,9 @@ SEGMENTERS: dict[str, str] = {
 #: the algorithm ``cnlp.segment()`` uses when none is given: the multi-standard model, its default
 #: standard chosen on the dev sets averaged (docs/models.md)
 DEFAULT_SEGMENTER = "perceptron"
+#: the algorithm whose model writes the default segmenter's ``pku`` standard: the segmenter of the
+#: POS tagger and entity recognizer cascade when none is named (they learned PKU words)
+PKU_SEGMENTER = "crf"
 
 #: ``cnlp.load(dir)``: (bundle kind, task) -> loader; task None matches bundles without a task
 #: (models saved before tasks were recorded: every perceptron / CRF bundle then was a segmenter)

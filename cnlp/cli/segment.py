@@ -262,6 +262,8 @@ def cmd_tag(args) -> int:
     from ..outputs import json_record
     from ..pipeline import Pipeline
     check_output(args)
+    if not (args.algorithm or args.seg_model or getattr(args, "dictionary", None)):
+        args.algorithm = registry.PKU_SEGMENTER          # the tagger learned PKU words
     seg = _build_segmenter(args)
     from ..batch import AnnotatorSpec
     if args.model or args.seg_model:                 # not expressible by a worker recipe: one process
