@@ -158,3 +158,17 @@ def test_folded_standard_decodes_as_the_augmented_features():
         for t in texts:
             codes = cnlp.text.to_codes(t)
             assert s._bounds(codes).tolist() == s._bounds_stepwise(codes).tolist()
+
+
+def test_cli_segment_standard(tmp_path, capsys, monkeypatch):
+    import io
+    from cnlp.cli import main
+    _two_standards().save(tmp_path / "m")
+    src = _write(tmp_path / "in.txt", "我们喜欢北京大学。\n")
+    assert main(["segment", "--model", str(tmp_path / "m"), "--standard", "b", str(src)]) == 0
+    assert capsys.readouterr().out == "我们 喜欢 北京 大学 。\n"
+    assert main(["segment", "--model", str(tmp_path / "m"), "--standard", "a", str(src)]) == 0
+    assert capsys.readouterr().out == "我们 喜欢 北京大学 。\n"
+    assert main(["segment", "--model", str(tmp_path / "m"), "--standard", "zz", str(src)]) == 1
+    err = capsys.readouterr().err
+    assert "'zz'" in err and "['a', 'b', 'shared']" in err
