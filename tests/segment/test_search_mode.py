@@ -98,20 +98,23 @@ def test_mode_and_type_errors(toy):
 
 
 def test_default_segmenter_search_mode():
-    default, search = _check(cnlp.get_segmenter(), "中华人民共和国成立了，我来到北京清华大学")
+    # the PKU CRF writes 中华人民共和国 as one word (the default's blend writes 中华 人民 共和国)
+    default, search = _check(cnlp.get_segmenter("crf"), "中华人民共和国成立了，我来到北京清华大学")
     words = [w for w, _, _ in search]
     assert ("中华人民共和国", 0, 7) in default
     for sub in ("中华", "人民", "共和国"):
         assert words.index(sub) < words.index("中华人民共和国")
-    assert words == cnlp.cut_for_search("中华人民共和国成立了，我来到北京清华大学")
-    assert list(cnlp.tokenize("中华人民共和国", mode="search")) == search[:words.index("中华人民共和国") + 1]
-    assert list(cnlp.tokenize("中华人民共和国")) == [("中华人民共和国", 0, 7)]
+    assert words == cnlp.cut_for_search("中华人民共和国成立了，我来到北京清华大学", algorithm="crf")
+    assert list(cnlp.tokenize("中华人民共和国", mode="search", algorithm="crf")) == \
+        search[:words.index("中华人民共和国") + 1]
+    assert list(cnlp.tokenize("中华人民共和国", algorithm="crf")) == [("中华人民共和国", 0, 7)]
+    _check(cnlp.get_segmenter(), "中华人民共和国成立了，我来到北京清华大学")
 
 
 def test_per_call_user_words():
     text = "中华人民共和国"
-    assert "民共" not in cnlp.cut_for_search(text)
-    assert "民共" in cnlp.cut_for_search(text, user_dict=["民共"])
+    assert "民共" not in cnlp.cut_for_search(text, algorithm="crf")
+    assert "民共" in cnlp.cut_for_search(text, user_dict=["民共"], algorithm="crf")
 
 
 alphabet = st.sampled_from(list("中华人民共和国机器学习成立了abc12 \u0301\u200d😀，"))
