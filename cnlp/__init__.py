@@ -130,8 +130,8 @@ def segment(text: str, *, algorithm: str | None = None, user_dict=None, standard
     text : str
     algorithm : str, optional
         One of ``cnlp.registry.SEGMENTERS`` (``"fmm"``, ``"bmm"``, ``"bimm"``, ``"bigram"``,
-        ``"hmm"``, ``"hmm2"``, ``"perceptron"``, ``"crf"``); default: the most accurate
-        shipped model.
+        ``"hmm"``, ``"hmm2"``, ``"perceptron"``, ``"crf"``); default: ``registry.DEFAULT_SEGMENTER``,
+        the model trained on several segmentation standards (see ``standard``).
     user_dict : UserDictionary, path or iterable of words, optional
         Extra user words for this call, layered over the process-wide ones of :func:`add_word`
         (for a word in both, this one's entry wins). Words without a mode are ``"prefer"`` words.
