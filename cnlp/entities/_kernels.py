@@ -8,7 +8,7 @@ from numba import njit
 
 from .._hash_kernels import TAGGER_WORD_BASIS, feature_id, fnv1a_codes
 from .._tagset_kernels import BIO_PARTS, BIOES_PARTS, ROLE_B, ROLE_E, ROLE_I, ROLE_S, bmes_role, span_label, span_role
-from .._text_kernels import char_class, fold_code
+from .._text_kernels import MK_AT, MK_EMOJI, MK_HASH, MK_URL, char_class, fold_code, markup_marks
 from ..dictionary._kernels import _step
 from ..pos._kernels import lookup
 from ..sequence._feature_kernels import hash_templates, padded_attributes
@@ -16,8 +16,8 @@ from ..sequence._kernels import viterbi
 
 #: attribute rows (see :mod:`cnlp.entities.features`)
 (CODE, CLASS, ROLE, WTAG, WORD, PTAG, NTAG, WLEN, PB, PI, LB, LE, OB, OE, WPROF, WIN, PWORD, NWORD,
- PPROF, NPROF, GB, GC, GE) = range(23)
-N_ATTRIBUTES = 23
+ PPROF, NPROF, GB, GC, GE, MARK) = range(24)
+N_ATTRIBUTES = 24
 NER_PAD = 2
 #: columns of the character statistics (PER start, PER inside, LOC start/end, ORG start/end)
 N_CHAR_STATS = 6
@@ -66,7 +66,7 @@ def ner_attributes(raw, table, bounds, wtags, cstats, trie, wstats, gaz, gtypes)
     buckets (``cstats`` uint8 (C, 6) by folded code, 0 beyond C) and the word's (``trie`` =
     forward trie arrays of the lexicon words, ``wstats`` int64 (V, 2)) for it and its neighbours;
     the gazetteer matches (``gaz`` trie arrays of known entities, ``gtypes`` int64 type id + 1 per
-    entry; :func:`_gazetteer`).
+    entry; :func:`_gazetteer`); the social-media mark (:func:`cnlp._text_kernels.markup_marks`).
     Pads: -1 before, -2 after the sentence. O(n)."""
     n = raw.shape[0]
     m = bounds.shape[0] - 1
@@ -84,6 +84,9 @@ def ner_attributes(raw, table, bounds, wtags, cstats, trie, wstats, gaz, gtypes)
             for k in range(N_CHAR_STATS):
                 A[p, PB + k] = cstats[c, k]
     _gazetteer(A, codes, gaz, gtypes, P)
+    marks = markup_marks(raw, table, np.empty(n, np.int8))
+    for i in range(n):
+        A[i + P, MARK] = marks[i]
     root, htab, word = trie
     wh = np.empty(m, np.int64)
     wp = np.zeros(m, np.int64)
@@ -134,13 +137,34 @@ def ner_features(raw, table, bounds, wtags, cstats, trie, wstats, gaz, gtypes, s
 
 
 @njit(cache=True, nogil=True)
+def markup_mask(raw, table, allowed, L):
+    """``allowed`` (n, L) or (0, L) with the characters of URLs, the ``@`` / ``#`` signs and emoji
+    allowed only the label O (0); a new (n, L) array when one is needed, else ``allowed`` itself."""
+    n = raw.shape[0]
+    marks = markup_marks(raw, table, np.empty(n, np.int8))
+    out = allowed
+    for i in range(n):
+        m = marks[i]
+        if m == MK_URL or m == MK_AT or m == MK_HASH or m == MK_EMOJI:
+            if out.shape[0] == 0:
+                out = np.ones((n, L), np.bool_)
+            for y in range(1, L):
+                out[i, y] = False
+            out[i, 0] = True
+    return out
+
+
+@njit(cache=True, nogil=True)
 def tag_entities(raw, table, bounds, wtags, cstats, trie, wstats, gaz, gtypes, spec, bits, domain, model, allowed,
-                 bias):
+                 bias, mask_markup=False):
     """int32 entity labels of the characters ``raw`` in one call: :func:`ner_features` and Viterbi
     under ``model`` = (index, weights, trans, start, end) with the label mask ``allowed`` (n, L) or
-    (0, L) and additive scores ``bias`` (n, L) or (0, L)."""
+    (0, L) and additive scores ``bias`` (n, L) or (0, L); with ``mask_markup``, URL, ``@``, ``#``
+    and emoji characters are O (:func:`markup_mask`)."""
     X = ner_features(raw, table, bounds, wtags, cstats, trie, wstats, gaz, gtypes, spec, bits, domain)
     index, weights, trans, start, end = model
+    if mask_markup:
+        allowed = markup_mask(raw, table, allowed, trans.shape[0])
     return viterbi(X, index, weights, trans, start, end, allowed, bias)
 
 

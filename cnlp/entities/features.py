@@ -22,7 +22,7 @@ from .._hash_kernels import name_hash
 from ..sequence.features import Template, compile_templates
 from ..text import _BMP_TABLE, fold_str
 from ._kernels import CLASS, CODE, GB, GC, GE, LB, LE, N_ATTRIBUTES, N_CHAR_STATS, N_WORD_STATS, NER_PAD, NPROF, \
-    NTAG, NWORD, OB, OE, PB, PI, PPROF, PTAG, PWORD, ROLE, WIN, WLEN, WORD, WPROF, WTAG, ner_features
+    NTAG, NWORD, OB, OE, PB, PI, PPROF, PTAG, PWORD, ROLE, WIN, WLEN, WORD, WPROF, WTAG, MARK, ner_features
 
 __all__ = ["NERFeatures", "EntityLexicon", "NER_TEMPLATES", "TEMPLATE_LIBRARY", "DEFAULT_TEMPLATES", "tag_hash"]
 
@@ -60,7 +60,9 @@ NER_TEMPLATES = (
     _t("PP0,R0", 262, [(PPROF, 0)], [(R, 0)]), _t("NP0,R0", 263, [(NPROF, 0)], [(R, 0)]),
     _t("WP0,WT0", 264, [(WPROF, 0)], [(WTAG, 0)]),
     _t("GB0", 270, [(GB, 0)]), _t("GC0", 271, [(GC, 0)]), _t("GE0", 272, [(GE, 0)]),
-    _t("GC-1GC0,GC1", 273, [(GC, -1, 64), (GC, 0, 1)], [(GC, 1)]), _t("GC0,C0", 274, [(GC, 0)], [(C, 0)]))
+    _t("GC-1GC0,GC1", 273, [(GC, -1, 64), (GC, 0, 1)], [(GC, 1)]), _t("GC0,C0", 274, [(GC, 0)], [(C, 0)]),
+    _t("M0", 280, [(MARK, 0)]), _t("M-1M0M1", 281, [(MARK, -1, 16), (MARK, 0, 1)], [(MARK, 1)]),
+    _t("M0,C0", 282, [(MARK, 0)], [(C, 0)]))
 del C, K, R
 TEMPLATE_LIBRARY = {t.name: t for t in NER_TEMPLATES}
 DEFAULT_TEMPLATES = tuple(TEMPLATE_LIBRARY)

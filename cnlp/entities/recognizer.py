@@ -108,7 +108,8 @@ class EntityRecognizer(LinearTagger):
     task = "ner"
 
     def __init__(self, model, features: NERFeatures, tagset: TagSet, *, segmenter=None, pos=None,
-                 entities: EntityDictionary | None = None, user_dict=None, suggest_bias: float = SUGGEST_BIAS):
+                 entities: EntityDictionary | None = None, user_dict=None, suggest_bias: float = SUGGEST_BIAS,
+                 mask_markup: bool = False, hidden_types=(), domains=None):
         if tagset.scheme not in ("bio", "bioes"):
             raise ValueError(f"an entity tag set has the bio or bioes scheme, got {tagset.scheme!r}")
         if model.n_labels != len(tagset):
@@ -122,6 +123,32 @@ class EntityRecognizer(LinearTagger):
         self._segmenter = segmenter
         self._pos = pos
         self._type_base = {t: 1 + k * tagset.parts for k, t in enumerate(tagset.types)}
+        #: URL, ``@``, ``#`` and emoji characters are never part of an entity (:func:`cnlp.text.markup`)
+        self.mask_markup = bool(mask_markup)
+        #: tag set types trained as a signal but never output (e.g. nominal mentions)
+        self.hidden_types = tuple(hidden_types)
+        if any(t not in tagset.types for t in self.hidden_types):
+            raise ValueError(f"hidden types {list(self.hidden_types)} are not all types of the tag set "
+                             f"{list(tagset.types)}")
+        #: training corpus name -> feature copy (``features.domain`` is the one decoded with; 0: the
+        #: weights shared by all corpora)
+        self.domains = dict(domains or {})
+
+    @property
+    def types(self) -> tuple:
+        """The entity types this recognizer outputs."""
+        return tuple(t for t in self.tagset.types if t not in self.hidden_types)
+
+    def with_domain(self, name: str) -> "EntityRecognizer":
+        """A shallow copy decoding with the feature copy of training corpus ``name`` (one of
+        :attr:`domains`) added to the shared weights, or with the shared weights only (``"shared"``)."""
+        if name != "shared" and name not in self.domains:
+            raise ValueError(f"unknown domain {name!r}; this model has {['shared', *self.domains]}")
+        clone = copy.copy(self)
+        feats = copy.copy(self.features)
+        feats.domain = 0 if name == "shared" else int(self.domains[name])
+        clone.features = feats
+        return clone
 
     # ------------------------------------------------------------------ the cascade
     @property
@@ -218,8 +245,11 @@ class EntityRecognizer(LinearTagger):
         table, cstats, trie, wstats, gaz, gtypes, spec, bits, domain = self.features.kernel_args()
         labels = tag_entities(codes, table, np.ascontiguousarray(bounds, np.int32),
                               np.ascontiguousarray(wtags, np.int64), cstats, trie, wstats, gaz, gtypes, spec, bits,
-                              domain, self.model.decode_params(), allowed, bias)
-        return self.tagset.decode_spans(labels)
+                              domain, self.model.decode_params(), allowed, bias, self.mask_markup)
+        spans = self.tagset.decode_spans(labels)
+        if self.hidden_types:
+            spans = [sp for sp in spans if sp[2] not in self.hidden_types]
+        return spans
 
     def predict(self, text: str) -> list[Entity]:
         """The entities of ``text``, each with ``text[start:end] == entity.text``."""
@@ -248,7 +278,14 @@ class EntityRecognizer(LinearTagger):
 
     # ------------------------------------------------------------------ persistence
     def _bundle_meta(self) -> dict:
-        return {"tagset": self.tagset.to_json(), "features": self.features.get_params()}
+        meta = {"tagset": self.tagset.to_json(), "features": self.features.get_params()}
+        if self.mask_markup:
+            meta["mask_markup"] = True
+        if self.hidden_types:
+            meta["hidden_types"] = list(self.hidden_types)
+        if self.domains:
+            meta["domains"] = self.domains
+        return meta
 
     def _save_parts(self, directory: Path, prune: float) -> None:
         """The entity lexicon in ``directory/lexicon.npz``."""
@@ -280,6 +317,18 @@ class EntityRecognizer(LinearTagger):
             feats = NERFeatures(bits=fp.get("bits", 22), lexicon=lexicon, templates=fp.get("templates"),
                                 domain=fp.get("domain", 0))
             model = cls.load_model(model_cls, directory, len(tagset), feats.n_features)
+            mask = meta.get("mask_markup", False)
+            hidden = meta.get("hidden_types", [])
+            domains = meta.get("domains", {})
+            if not isinstance(mask, bool):
+                raise ValueError("'mask_markup' must be true or false")
+            if not isinstance(hidden, list) or not all(isinstance(t, str) for t in hidden):
+                raise ValueError("'hidden_types' must be a list of type names")
+            if not isinstance(domains, dict) or not all(isinstance(k, str) and isinstance(v, int) and
+                                                        not isinstance(v, bool) and 0 < v < 1000
+                                                        for k, v in domains.items()):
+                raise ValueError("'domains' must map corpus names to ints in [1, 1000)")
+            kw = {"mask_markup": mask, "hidden_types": hidden, "domains": domains, **kw}
             return cls(model, feats, tagset, **kw)
         except (ValueError, TypeError, AttributeError) as e:
             raise ModelFormatError(path, str(e)) from None
