@@ -207,3 +207,38 @@ def entity_constraints(n, L, starts, ends, type_base, force, strength, scheme_pa
                     allowed[i, y] = False
             forced += 1
     return forced
+
+
+@njit(cache=True, nogil=True)
+def route_features(raw, table, bits):
+    """int32 hashed ids of the folded character unigrams and bigrams of ``raw`` and of its
+    social-media marks (:func:`cnlp._text_kernels.markup_marks`): the bag the domain router reads."""
+    n = raw.shape[0]
+    mask = (1 << bits) - 1
+    marks = markup_marks(raw, table, np.empty(n, np.int8))
+    out = np.empty(2 * n + 1, np.int32)
+    prev = -1
+    k = 0
+    for i in range(n):
+        c = fold_code(raw[i], table)
+        out[k] = feature_id(7001, c, 0, mask)
+        out[k + 1] = feature_id(7002, prev, c, mask) if marks[i] == 0 else feature_id(7003, marks[i], 0, mask)
+        k += 2
+        prev = c
+    out[k] = feature_id(7004, prev, -2, mask)
+    return out
+
+
+@njit(cache=True, nogil=True)
+def route_scores(raw, table, bits, weights, bias):
+    """float64 (K,) score of each domain for the text ``raw``: ``bias`` plus the mean of the
+    ``weights`` (2**bits, K) rows of :func:`route_features`."""
+    ids = route_features(raw, table, bits)
+    K = weights.shape[1]
+    s = np.zeros(K, np.float64)
+    for j in range(ids.shape[0]):
+        for k in range(K):
+            s[k] += weights[ids[j], k]
+    for k in range(K):
+        s[k] = s[k] / max(ids.shape[0], 1) + bias[k]
+    return s

@@ -112,14 +112,21 @@ class EntityLexicon:
         return cls(np.zeros((0, N_CHAR_STATS), np.uint8), [], np.zeros((0, N_WORD_STATS), np.int64))
 
     @classmethod
-    def build(cls, sentences, types=("PER", "LOC", "ORG"), gazetteer=()) -> "EntityLexicon":
+    def build(cls, sentences, types=("PER", "LOC", "ORG"), gazetteer=(), coarse=None) -> "EntityLexicon":
         """From ``(text, spans, bounds)`` triples: gold entity ``spans`` and the cascade's word
         cut offsets ``bounds`` of each text (``bounds`` None: the sentence counts for the
         character statistics and the gazetteer only, e.g. one of another corpus). The gazetteer
         holds the entities of two or more characters of these sentences and ``gazetteer``
-        (``(text, type)`` pairs), each with its most frequent type."""
+        (``(text, type)`` pairs), each with its most frequent type (ties: the type listed first);
+        a gazetteer type outside ``types`` (a word list's own, e.g. ``jieba:nr``) gets its own id
+        after them. ``coarse`` maps other types onto PER / LOC / ORG for the character
+        statistics (fine-grained types: ``{"name": "PER", "company": "ORG", ...}``)."""
         types = list(types)
-        gaz: Counter = Counter((fold_str(x), t) for x, t in gazetteer if len(x) >= 2 and t in types)
+        gaz_names = types + sorted({t for _, t in gazetteer if t not in types})
+        if len(gaz_names) > 64:
+            raise ValueError(f"at most 64 entity and gazetteer types, got {len(gaz_names)}")
+        coarse = dict(coarse or {})
+        gaz: Counter = Counter((fold_str(x), t) for x, t in gazetteer if len(x) >= 2)
         C = 65536
         total = np.zeros(C, np.int64)
         hits = np.zeros((C, N_CHAR_STATS), np.int64)
@@ -138,7 +145,7 @@ class EntityLexicon:
                 for i in range(s, e):
                     label[i] = (t, s, e)
                 for role, i in (("B", s), ("I", range(s + 1, e)), ("E", e - 1)):
-                    j = col.get((t, role))
+                    j = col.get((coarse.get(t, t), role))
                     if j is None:
                         continue
                     idx = codes[i] if role != "I" else codes[s + 1:e]
@@ -177,8 +184,9 @@ class EntityLexicon:
             wstats[i, 0] = (role_id[r] + 1) * 8 + int(_bucket(np.array([c]), np.array([n]), WORD_MIN)[0])
             wstats[i, 1] = int(_bucket(np.array([inside[w]]), np.array([n]), WORD_MIN)[0])
         gbest: dict[str, tuple[int, int]] = {}
+        gaz_id = {t: k + 1 for k, t in enumerate(gaz_names)}
         for (x, t), c in gaz.items():
-            k = types.index(t) + 1
+            k = gaz_id[t]
             if c > gbest.get(x, (0, 0))[0] or (c == gbest[x][0] and k < gbest[x][1]):
                 gbest[x] = (c, k)
         gwords = sorted(gbest)

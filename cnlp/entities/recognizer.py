@@ -27,6 +27,7 @@ from ..tagset import TagSet
 from ..text import fold_str, fold_width, to_codes
 from ._kernels import entity_constraints, tag_entities
 from .features import EntityLexicon, NERFeatures, tag_hash
+from .router import DomainRouter
 
 __all__ = ["EntityRecognizer", "EntityDictionary", "run_cascade", "tag_hashes"]
 
@@ -109,7 +110,7 @@ class EntityRecognizer(LinearTagger):
 
     def __init__(self, model, features: NERFeatures, tagset: TagSet, *, segmenter=None, pos=None,
                  entities: EntityDictionary | None = None, user_dict=None, suggest_bias: float = SUGGEST_BIAS,
-                 mask_markup: bool = False, hidden_types=(), domains=None):
+                 mask_markup: bool = False, hidden_types=(), domains=None, router=None):
         if tagset.scheme not in ("bio", "bioes"):
             raise ValueError(f"an entity tag set has the bio or bioes scheme, got {tagset.scheme!r}")
         if model.n_labels != len(tagset):
@@ -133,6 +134,11 @@ class EntityRecognizer(LinearTagger):
         #: training corpus name -> feature copy (``features.domain`` is the one decoded with; 0: the
         #: weights shared by all corpora)
         self.domains = dict(domains or {})
+        #: a :class:`cnlp.entities.router.DomainRouter` choosing the corpus copy per text (None:
+        #: ``features.domain`` always); :meth:`with_domain` fixes one
+        self.router = router
+        if router is not None and any(nm not in self.domains for nm in router.names):
+            raise ValueError(f"router domains {router.names} are not all domains of the model {list(self.domains)}")
 
     @property
     def types(self) -> tuple:
@@ -141,10 +147,19 @@ class EntityRecognizer(LinearTagger):
 
     def with_domain(self, name: str) -> "EntityRecognizer":
         """A shallow copy decoding with the feature copy of training corpus ``name`` (one of
-        :attr:`domains`) added to the shared weights, or with the shared weights only (``"shared"``)."""
+        :attr:`domains`) added to the shared weights, with the shared weights only (``"shared"``),
+        or (``"auto"``, a model with a router) with the copy of the corpus each text resembles."""
+        if name == "auto":
+            if getattr(self, "_router", None) is None and self.router is None:
+                raise ValueError("this model has no domain router")
+            clone = copy.copy(self)
+            clone.router = self.router if self.router is not None else self._router
+            return clone
         if name != "shared" and name not in self.domains:
             raise ValueError(f"unknown domain {name!r}; this model has {['shared', *self.domains]}")
         clone = copy.copy(self)
+        clone._router = self.router if self.router is not None else getattr(self, "_router", None)
+        clone.router = None
         feats = copy.copy(self.features)
         feats.domain = 0 if name == "shared" else int(self.domains[name])
         clone.features = feats
@@ -243,6 +258,8 @@ class EntityRecognizer(LinearTagger):
             bounds, wtags = self.cascade(text, codes)
         allowed, bias = self._constraints(text, codes)
         table, cstats, trie, wstats, gaz, gtypes, spec, bits, domain = self.features.kernel_args()
+        if self.router is not None:
+            domain = self.domains[self.router.route(text, codes)]
         labels = tag_entities(codes, table, np.ascontiguousarray(bounds, np.int32),
                               np.ascontiguousarray(wtags, np.int64), cstats, trie, wstats, gaz, gtypes, spec, bits,
                               domain, self.model.decode_params(), allowed, bias, self.mask_markup)
@@ -285,11 +302,15 @@ class EntityRecognizer(LinearTagger):
             meta["hidden_types"] = list(self.hidden_types)
         if self.domains:
             meta["domains"] = self.domains
+        if self.router is not None:
+            meta["router"] = {"names": self.router.names, "bits": self.router.bits}
         return meta
 
     def _save_parts(self, directory: Path, prune: float) -> None:
         """The entity lexicon in ``directory/lexicon.npz``."""
         np.savez_compressed(directory / "lexicon.npz", **self.features.lexicon.arrays())
+        if self.router is not None:
+            np.savez_compressed(directory / "router.npz", **self.router.arrays())
 
     @classmethod
     @guard_load
@@ -328,7 +349,16 @@ class EntityRecognizer(LinearTagger):
                                                         not isinstance(v, bool) and 0 < v < 1000
                                                         for k, v in domains.items()):
                 raise ValueError("'domains' must map corpus names to ints in [1, 1000)")
-            kw = {"mask_markup": mask, "hidden_types": hidden, "domains": domains, **kw}
+            router = None
+            if "router" in meta:
+                rm = meta["router"]
+                if not isinstance(rm, dict) or not isinstance(rm.get("names"), list) or \
+                        not isinstance(rm.get("bits"), int) or isinstance(rm.get("bits"), bool):
+                    raise ValueError("'router' must be an object with 'names' (a list) and 'bits' (an int)")
+                ra = load_arrays(directory, {"router_weights": Arr("f", 2), "router_bias": Arr("f", 1)},
+                                 meta=meta if "checksums" in meta else None, filename="router.npz")
+                router = DomainRouter(rm["names"], ra["router_weights"], ra["router_bias"], bits=rm["bits"])
+            kw = {"mask_markup": mask, "hidden_types": hidden, "domains": domains, "router": router, **kw}
             return cls(model, feats, tagset, **kw)
         except (ValueError, TypeError, AttributeError) as e:
             raise ModelFormatError(path, str(e)) from None
