@@ -120,10 +120,9 @@ def train_ner(train, dev=(), *, extra=(), adapt: bool = False, algorithm: str = 
     named = [(main_name, keep(train))] + ([("extra", keep(extra))] if extra else []) + \
         [(name, keep(s)) for name, s in corpora]
     train = [x for _, sents in named for x in sents]
-    if isinstance(dev, dict):
-        dev = {k: keep(v) for k, v in dev.items()}
-    else:
-        dev = keep(dev)
+    shown = [t for t in types if t not in hidden_types]
+    keep_dev = lambda sents: [(t, [sp for sp in s if sp[2] in shown]) for t, s in sents if t]  # noqa: E731
+    dev = {k: keep_dev(v) for k, v in dev.items()} if isinstance(dev, dict) else keep_dev(dev)
     require_data(len(train), "the training data", "sentences")
     domain_ids = {name: k + 1 for k, (name, _) in enumerate(named)} if adapt else {}
     domains = [domain_ids[name] for name, sents in named for _ in sents] if adapt else None
