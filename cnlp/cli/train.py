@@ -313,15 +313,15 @@ def add_ner_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--folds", type=positive_int, default=5, help="jackknife folds for the entity lexicon")
     parser.add_argument("--prune", type=non_negative_float, default=1e-3,
                         help="drop feature rows whose largest |weight| is at most this")
-    parser.add_argument("--weibo", metavar="PATH", help="also train on this Weibo NER file (char+digit<TAB>tag; "
-                                                        "GPE as LOC)")
+    parser.add_argument("--weibo", metavar="PATH", nargs="+", help="also train on these Weibo NER files "
+                                                                   "(char+digit<TAB>tag; GPE as LOC)")
     parser.add_argument("--weibo-dev", metavar="PATH", help="Weibo NER dev file (scored with the MSRA dev set)")
     parser.add_argument("--weibo-nominal", choices=["drop", "type"], default="drop",
                         help="Weibo nominal mentions (.NOM): not entities (drop), or trained as a hidden type NOM")
     parser.add_argument("--weibo-repeat", type=positive_int, default=1, metavar="N",
                         help="train on the Weibo sentences N times")
-    parser.add_argument("--resume", metavar="PATH", help="also train on this Resume NER file (char tag, BMES; "
-                                                         "NAME as PER, ORG, LOC; other types O)")
+    parser.add_argument("--resume", metavar="PATH", nargs="+", help="also train on these Resume NER files (char "
+                                                                    "tag, BMES; NAME as PER, ORG, LOC; other types O)")
     parser.add_argument("--resume-dev", metavar="PATH", help="Resume NER dev file (scored with the MSRA dev set)")
     parser.add_argument("--adapt", action="store_true",
                         help="every feature has a shared weight and one per training corpus")
@@ -360,14 +360,15 @@ def ner_main(args) -> int:
     for name, path, dev_path, kw in (("weibo", args.weibo, args.weibo_dev, nominal),
                                      ("resume", args.resume, args.resume_dev, {})):
         if path:
-            corpora.append((name, load_corpus(name, path, **kw)))
+            corpora.append((name, [x for p in path for x in load_corpus(name, p, **kw)]))
         if dev_path:
             devs[name] = load_corpus(name, dev_path, **kw)
     types = ENTITY_TYPES + (("NOM",) if args.weibo and args.weibo_nominal == "type" else ())
     if args.gazetteer_dict:
         gazetteer += dictionary_gazetteer(args.gazetteer_dict, args.gazetteer_tags, min_freq=args.gazetteer_min_freq)
     n_train = sum(1 for t, _ in train + extra if t) + sum(len(s) for _, s in corpora)
-    require_data(n_train, [p for p in (args.msra, args.pd98, args.weibo, args.resume) if p], "NER sentences")
+    require_data(n_train, [p for p in (args.msra, args.pd98, *(args.weibo or ()), *(args.resume or ())) if p],
+                 "NER sentences")
     if devs and dev:
         devs = {"msra" if args.msra else "pd98": dev, **devs}
     if args.domain is not None and not (args.adapt or args.pd98_use == "adapt"):
