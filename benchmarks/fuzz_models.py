@@ -46,8 +46,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
 #: shipped bundle -> how it is loaded and used
 BUNDLES = ("dict", "idf", "bigram", "cws", "crf", "hmm/order1", "hmm/order2", "pos", "ner", "ner_fine", "dep",
-           "ud_cws",
-           "ud_pos", "ud_xpos", "t2s", "classifier")
+           "ud_cws", "ud_pos", "ud_xpos", "t2s", "classifier")
 TEXTS = ["商品和服务", "我爱北京天安门，天安门上太阳升。", "2024年GDP增长5.2%，iPhone 15发布 ok",
          "　全角ＡＢＣ１２３ \t\n", "e\u0301 café 😀 \x00\u200b", "" , "他说：“研究生命的起源”"]
 WORDS = ["我", "爱", "北京", "天安门", "，", "研究", "生命", "😀", "2024年"]

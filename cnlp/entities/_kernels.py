@@ -119,11 +119,32 @@ def ner_attributes(raw, table, bounds, wtags, cstats, trie, wstats, gaz, gtypes)
     return A
 
 
+@njit(cache=True, nogil=True, inline="always")
+def copy_id(f, domain, k, mask):
+    """The id of feature ``f``'s copy for training corpus ``domain``; ``k`` is the template's
+    column, or -1 for the copy hashed from the id alone (which :func:`copy_ids` can recompute
+    from a weight row, so decoding can add each copy to its shared row once)."""
+    if k < 0:
+        return feature_id(2000003 + domain, f, 0, mask)
+    return feature_id(1000003 + domain, f, k, mask)
+
+
 @njit(cache=True, nogil=True)
-def ner_features(raw, table, bounds, wtags, cstats, trie, wstats, gaz, gtypes, spec, bits, domain):
+def copy_ids(ids, domain, bits):
+    """int64 copy ids (:func:`copy_id`, hashed from the id alone) of the feature ids ``ids``."""
+    mask = (1 << bits) - 1
+    out = np.empty(ids.shape[0], np.int64)
+    for i in range(ids.shape[0]):
+        out[i] = copy_id(ids[i], domain, -1, mask)
+    return out
+
+
+@njit(cache=True, nogil=True)
+def ner_features(raw, table, bounds, wtags, cstats, trie, wstats, gaz, gtypes, spec, bits, domain, by_id=False):
     """int32 (n, T) feature ids: :func:`ner_attributes` hashed by the templates of ``spec``; with
     ``domain`` > 0, (n, 2T): each id followed (in columns T..2T-1) by its copy for that domain
-    (feature augmentation: weights shared by all training corpora plus one set per corpus)."""
+    (feature augmentation: weights shared by all training corpora plus one set per corpus;
+    ``by_id``: the copy hashed from the id alone, see :func:`copy_id`)."""
     A = ner_attributes(raw, table, bounds, wtags, cstats, trie, wstats, gaz, gtypes)
     n, T = raw.shape[0], spec[0].shape[0]
     out = np.empty((n, 2 * T if domain > 0 else T), np.int32)
@@ -132,7 +153,7 @@ def ner_features(raw, table, bounds, wtags, cstats, trie, wstats, gaz, gtypes, s
         mask = (1 << bits) - 1
         for t in range(n):
             for k in range(T):
-                out[t, T + k] = feature_id(1000003 + domain, out[t, k], k, mask)
+                out[t, T + k] = copy_id(out[t, k], domain, -1 if by_id else k, mask)
     return out
 
 
@@ -156,12 +177,12 @@ def markup_mask(raw, table, allowed, L):
 
 @njit(cache=True, nogil=True)
 def tag_entities(raw, table, bounds, wtags, cstats, trie, wstats, gaz, gtypes, spec, bits, domain, model, allowed,
-                 bias, mask_markup=False):
+                 bias, mask_markup=False, by_id=False):
     """int32 entity labels of the characters ``raw`` in one call: :func:`ner_features` and Viterbi
     under ``model`` = (index, weights, trans, start, end) with the label mask ``allowed`` (n, L) or
     (0, L) and additive scores ``bias`` (n, L) or (0, L); with ``mask_markup``, URL, ``@``, ``#``
-    and emoji characters are O (:func:`markup_mask`)."""
-    X = ner_features(raw, table, bounds, wtags, cstats, trie, wstats, gaz, gtypes, spec, bits, domain)
+    and emoji characters are O (:func:`markup_mask`); ``by_id``: see :func:`ner_features`."""
+    X = ner_features(raw, table, bounds, wtags, cstats, trie, wstats, gaz, gtypes, spec, bits, domain, by_id)
     index, weights, trans, start, end = model
     if mask_markup:
         allowed = markup_mask(raw, table, allowed, trans.shape[0])

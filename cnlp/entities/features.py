@@ -249,7 +249,8 @@ def _unpack(ptr, codes, name):
 class NERFeatures:
     """Hashed character-level entity features (:data:`NER_TEMPLATES`) over a lexicon."""
 
-    def __init__(self, *, bits: int = 22, lexicon: EntityLexicon | None = None, templates=None, domain: int = 0):
+    def __init__(self, *, bits: int = 22, lexicon: EntityLexicon | None = None, templates=None, domain: int = 0,
+                 copy_hash: str = "id"):
         if isinstance(domain, bool) or not isinstance(domain, int) or not 0 <= domain < 1000:
             raise ValueError(f"domain must be an int in [0, 1000), got {domain!r}")
         if not 10 <= bits <= 30:
@@ -259,7 +260,12 @@ class NERFeatures:
         if isinstance(templates, str) or any(t not in TEMPLATE_LIBRARY for t in templates):
             raise ValueError(f"unknown NER templates {[t for t in templates if t not in TEMPLATE_LIBRARY]}; "
                              f"choose from {sorted(TEMPLATE_LIBRARY)}")
+        if copy_hash not in ("id", "template"):
+            raise ValueError(f"copy_hash must be 'id' or 'template', got {copy_hash!r}")
         self.bits = int(bits)
+        #: how a feature's per-corpus copy is hashed: from the feature id alone ("id", so decoding
+        #: can fold each copy into its shared row) or with the template's column ("template")
+        self.copy_hash = copy_hash
         #: 0: plain features; d > 0: every feature also in a copy for training corpus d (the
         #: recognizer decodes with the copy of the corpus it was tuned for)
         self.domain = domain
@@ -285,8 +291,11 @@ class NERFeatures:
         table, cstats, trie, wstats, gaz, gtypes, spec, bits, d = self.kernel_args()
         return ner_features(np.ascontiguousarray(codes, np.int32), table, np.ascontiguousarray(bounds, np.int32),
                             np.ascontiguousarray(wtags, np.int64), cstats, trie, wstats, gaz, gtypes, spec, bits,
-                            d if domain is None else domain)
+                            d if domain is None else domain, self.copy_hash == "id")
 
     def get_params(self) -> dict:
-        return {"preset": "ner", "bits": self.bits, "templates": [t.name for t in self.templates],
-                "domain": self.domain}
+        params = {"preset": "ner", "bits": self.bits, "templates": [t.name for t in self.templates],
+                  "domain": self.domain}
+        if self.copy_hash != "template":
+            params["copy_hash"] = self.copy_hash
+        return params

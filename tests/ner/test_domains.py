@@ -180,7 +180,8 @@ SOCIAL = ["@北京大学 转发微博 http://t.cn/zYimvPe 北京欢迎你😀", 
 @needs_shipped
 def test_shipped_model_keeps_markup_out_of_entities():
     import cnlp
-    rec = cnlp.models.entity_recognizer()
+    from cnlp import models
+    rec = models.entity_recognizer()
     assert rec.mask_markup and set(rec.types) == {"PER", "LOC", "ORG"}
     for text in SOCIAL:
         ents = cnlp.ner(text)
@@ -208,3 +209,22 @@ def test_fine_model_types_through_every_output(tmp_path):
         out = tmp_path / f"out.{fmt}"
         assert main(["ner", "--model", str(model_path("ner_fine")), "--format", fmt, str(src), "-o", str(out)]) == 0
         assert out.read_text("utf-8") == format_entities(text, ents, fmt)
+
+
+def test_folded_copies_decode_as_the_copies(multi):
+    """Decoding with each corpus copy folded into its shared row gives the labels of decoding with
+    the shared and copy columns both looked up."""
+    from cnlp.entities._kernels import tag_entities
+    from cnlp.text import _BMP_TABLE
+    assert multi.features.copy_hash == "id"
+    L = len(multi.tagset)
+    for name, d in multi.domains.items():
+        rec = multi.with_domain(name)
+        for text, _ in _weibo_like(40, seed=13) + _corpus(40, seed=14):
+            codes = to_codes(text)
+            bounds, wtags = rec.cascade(text, codes)
+            _, cstats, trie, wstats, gaz, gtypes, spec, bits, _ = rec.features.kernel_args()
+            labels = tag_entities(codes, _BMP_TABLE, bounds, wtags, cstats, trie, wstats, gaz, gtypes, spec, bits, d,
+                                  rec.model.decode_params(), np.zeros((0, L), np.bool_), np.zeros((0, L)),
+                                  True, True)
+            assert rec.tagset.decode_spans(labels) == rec.predict_spans(text)
