@@ -209,6 +209,9 @@ def test_fine_model_types_through_every_output(tmp_path):
         out = tmp_path / f"out.{fmt}"
         assert main(["ner", "--model", str(model_path("ner_fine")), "--format", fmt, str(src), "-o", str(out)]) == 0
         assert out.read_text("utf-8") == format_entities(text, ents, fmt)
+    out = tmp_path / "by_name.txt"
+    assert main(["ner", "--model", "ner_fine", "--format", "inline", str(src), "-o", str(out)]) == 0
+    assert out.read_text("utf-8") == format_entities(text, ents, "inline")
 
 
 def test_folded_copies_decode_as_the_copies(multi):
