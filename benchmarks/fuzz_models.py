@@ -45,8 +45,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
 #: shipped bundle -> how it is loaded and used
-BUNDLES = ("dict", "idf", "bigram", "cws", "crf", "hmm/order1", "hmm/order2", "pos", "ner", "dep", "ud_cws",
-           "ud_pos", "ud_xpos", "t2s", "classifier")
+BUNDLES = ("dict", "idf", "bigram", "cws", "crf", "hmm/order1", "hmm/order2", "pos", "ner", "ner_fine", "dep",
+           "ud_cws", "ud_pos", "ud_xpos", "t2s", "classifier")
 TEXTS = ["商品和服务", "我爱北京天安门，天安门上太阳升。", "2024年GDP增长5.2%，iPhone 15发布 ok",
          "　全角ＡＢＣ１２３ \t\n", "e\u0301 café 😀 \x00\u200b", "" , "他说：“研究生命的起源”"]
 WORDS = ["我", "爱", "北京", "天安门", "，", "研究", "生命", "😀", "2024年"]
@@ -313,7 +313,7 @@ def outputs(bundle: str, d: Path, texts: list[str]):
         else:
             tagger = POSTagger.load(d)
         return [tagger.predict(WORDS)] + [tagger.predict(cnlp.segment(t)) for t in texts if t.strip()]
-    elif bundle == "ner":
+    elif bundle in ("ner", "ner_fine"):
         from cnlp.models import load_entity_recognizer     # over the shipped cascade (CRF, POS)
         rec = load_entity_recognizer(d)
         return [[list(e) for e in rec.predict(t)] for t in texts]

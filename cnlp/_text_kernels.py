@@ -200,3 +200,122 @@ def _atom_ends(classes, out):
             out[i] = i + 1
         i -= 1
     return out
+
+
+#: Social-media markup marks (int8, :func:`markup_marks`): none, a URL, the ``@`` of a mention, the
+#: user name after it, a ``#`` of a hashtag, the text between two ``#``, an emoji or emoticon.
+#: Entity recognition reads them as features and keeps URL, ``@``, ``#`` and emoji out of entities.
+MK_NONE, MK_URL, MK_AT, MK_MENTION, MK_HASH, MK_HASHTAG, MK_EMOJI = range(7)
+MARK_NAMES = ("none", "url", "at", "mention", "hash", "hashtag", "emoji")
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _url_char(c):
+    """ASCII characters a URL may continue with (RFC 3986 unreserved, reserved and ``%``)."""
+    if c >= 128 or c <= 32:
+        return False
+    return c not in (34, 60, 62, 92, 94, 96, 123, 124, 125)    # " < > \ ^ ` { | }
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _is_emoji(c, table):
+    """Emoji and pictographs (astral symbols), BMP misc symbols / dingbats (U+2600-U+27BF), the
+    emoji joiners and variation selectors, and U+FFFD (an emoji lost by a bad conversion)."""
+    if c >= 0x1F000 and c <= 0x1FAFF:
+        return True
+    return (0x2600 <= c <= 0x27BF) or c == 0x200D or c == 0xFE0F or c == 0xFE0E or c == 0xFFFD or \
+        (0x1F3FB <= c <= 0x1F3FF)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _name_char(c, table):
+    """A character of a user name after ``@``: Han, Latin, digits, ``_`` and ``-``."""
+    k = char_class(c, table)
+    return k == HAN or k == LATIN or k == DIGIT or k == CN_NUM or c == 95 or c == 45
+
+
+@njit(cache=True, nogil=True)
+def markup_marks(codes, table, out):
+    """int8 mark (``MK_*``) of each code point of ``codes`` (int32[n]; ``table``: :data:`_BMP_TABLE`;
+    ``out`` int8[n], written): ``http://`` / ``https://`` / ``www.`` and the URL characters after
+    them, also glued to the text before (URL); ``@`` or ``＠`` followed by a user name of 1-30 Han / Latin / digit / ``_`` / ``-``
+    characters (AT, then MENTION); two ``#`` (or ``＃``) at most 60 characters apart with no line
+    break between (HASH, HASHTAG between them, HASH); emoji (:func:`_is_emoji`) and Weibo emoticon
+    codes ``[...]`` of 1-6 Han characters (EMOJI). O(n)."""
+    n = codes.shape[0]
+    for i in range(n):
+        out[i] = MK_NONE
+    i = 0
+    while i < n:
+        c = codes[i]
+        if out[i] != MK_NONE:
+            i += 1
+            continue
+        lc = c | 32 if 65 <= c <= 90 else c
+        # URL: http:// https:// www.
+        if lc == 104 or lc == 119:
+            j = -1
+            if lc == 104 and i + 7 <= n:
+                k = i
+                ok = True
+                for ch in (104, 116, 116, 112):
+                    x = codes[k] | 32 if 65 <= codes[k] <= 90 else codes[k]
+                    if x != ch:
+                        ok = False
+                        break
+                    k += 1
+                if ok:
+                    if k < n and (codes[k] | 32) == 115:
+                        k += 1
+                    while k < n and 48 <= codes[k] <= 57:     # http1:// (seen in crawled posts)
+                        k += 1
+                    if k + 3 <= n and codes[k] == 58 and codes[k + 1] == 47 and codes[k + 2] == 47:
+                        j = k + 3
+            elif lc == 119 and i + 4 <= n:
+                if (codes[i + 1] | 32) == 119 and (codes[i + 2] | 32) == 119 and codes[i + 3] == 46:
+                    j = i + 4
+            if j > 0:
+                while j < n and _url_char(codes[j]):
+                    j += 1
+                for k in range(i, j):
+                    out[k] = MK_URL
+                i = j
+                continue
+        if c == 64 or c == 0xFF20:                       # @ mention
+            j = i + 1
+            while j < n and j - i <= 30 and _name_char(codes[j], table):
+                j += 1
+            if j > i + 1:
+                out[i] = MK_AT
+                for k in range(i + 1, j):
+                    out[k] = MK_MENTION
+                i = j
+                continue
+        if c == 35 or c == 0xFF03:                       # #hashtag#
+            j = i + 1
+            while j < n and j - i <= 60 and codes[j] != 35 and codes[j] != 0xFF03 and codes[j] != 10 \
+                    and codes[j] != 13:
+                j += 1
+            if j < n and j > i + 1 and (codes[j] == 35 or codes[j] == 0xFF03):
+                out[i] = MK_HASH
+                for k in range(i + 1, j):
+                    out[k] = MK_HASHTAG
+                out[j] = MK_HASH
+                i = j + 1
+                continue
+            out[i] = MK_HASH
+            i += 1
+            continue
+        if c == 91 or c == 0x3010:                       # [emoticon]
+            j = i + 1
+            while j < n and j - i <= 7 and char_class(codes[j], table) == HAN:
+                j += 1
+            if j < n and j > i + 1 and (codes[j] == 93 or codes[j] == 0x3011) and c == 91 and codes[j] == 93:
+                for k in range(i, j + 1):
+                    out[k] = MK_EMOJI
+                i = j + 1
+                continue
+        if _is_emoji(c, table):
+            out[i] = MK_EMOJI
+        i += 1
+    return out

@@ -182,6 +182,15 @@ def entity_recognizer(*, entities=None, user_dict=None):
     return base.with_dictionaries(entities=entities, user_dict=user_dict)
 
 
+def fine_entity_recognizer():
+    """The shipped fine-grained entity recognizer (``data/ner_fine``: the ten CLUENER types, address
+    ... scene) over the same cascade as :func:`entity_recognizer`."""
+    def load():
+        from .entities.recognizer import EntityRecognizer
+        return EntityRecognizer.load(model_path("ner_fine"), segmenter=crf(), pos=pos_tagger())
+    return shared("ner_fine", load)
+
+
 def load_entity_recognizer(directory, **kw):
     """An entity recognizer saved in ``directory`` over the shipped cascade (what ``cnlp.load``
     gives for an NER bundle)."""

@@ -19,7 +19,8 @@ from . import _locks  # noqa: F401  (fresh locks in forked children)
 # re-exported here with the Python API
 from ._text_kernels import (CLASS_NAMES, CN_NUM, CN_NUMERALS, DIGIT, HAN, LATIN, OTHER, PUNCT,  # noqa: F401
                             SPACE, SYMBOL, _CLASS_TABLE, _atom_ends, _build_fold_table, _classify, _fold,
-                            _t2s_path, char_class, fold_code, pack_tables)
+                            _t2s_path, char_class, fold_code, pack_tables, MARK_NAMES, MK_AT, MK_EMOJI, MK_HASH,
+                            MK_HASHTAG, MK_MENTION, MK_NONE, MK_URL, markup_marks as _markup_marks)
 from .errors import ModelFormatError
 
 
@@ -74,6 +75,18 @@ def char_classes(codes: np.ndarray) -> np.ndarray:
     """int8 class (``HAN``, ``DIGIT``, ...) of each code point."""
     codes = np.ascontiguousarray(codes, dtype=np.int32)
     return _classify(codes, _BMP_TABLE, np.empty(codes.shape[0], np.int8))
+
+
+def markup(codes: np.ndarray) -> np.ndarray:
+    """int8 social-media mark of each code point (``MK_NONE``, ``MK_URL``, ``MK_AT`` / ``MK_MENTION``
+    for ``@user``, ``MK_HASH`` / ``MK_HASHTAG`` for ``#topic#``, ``MK_EMOJI``; names in
+    ``MARK_NAMES``): classes over character runs, next to the per-character :func:`char_classes`.
+
+    >>> [MARK_NAMES[m] for m in markup(to_codes("@ab #x# 😀"))]
+    ['at', 'mention', 'mention', 'none', 'hash', 'hashtag', 'hash', 'none', 'emoji']
+    """
+    codes = np.ascontiguousarray(codes, dtype=np.int32)
+    return _markup_marks(codes, _BMP_TABLE, np.empty(codes.shape[0], np.int8))
 
 
 #: :data:`_FOLD_TABLE` as a ``str.translate`` mapping (only the code points it changes)

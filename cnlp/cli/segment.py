@@ -55,14 +55,15 @@ def add_parsers(sub) -> None:
     _add_batch_arguments(g)
     g.set_defaults(func=cmd_tag, dictionary=None, pure=False)
 
-    n = sub.add_parser("ner", help="find person (PER), place (LOC) and organization (ORG) names, one output "
-                                   "record per input line")
+    n = sub.add_parser("ner", help="find named entities, one output record per input line (the default model: "
+                                   "person PER, place LOC and organization ORG names; --model: that model's types)")
     add_input_argument(n)
     n.add_argument("--format", choices=["bio", "json", "inline"], default="inline",
                    help="inline: the text with [entity]/TYPE marks (default); bio: one char<TAB>tag line per "
                         "character (BIO tags) and a blank line after each input line; json: one JSON list of "
                         "entities per line")
-    n.add_argument("--model", metavar="DIR", help="an entity recognizer model directory (from cnlp train ner)")
+    n.add_argument("--model", metavar="DIR", help="an entity recognizer model directory (from cnlp train ner), or "
+                                                  "ner_fine: the shipped fine-grained model (ten CLUENER types)")
     n.add_argument("--entity-dict", action="append", metavar="PATH",
                    help="entity dictionary, lines 'text TYPE [force|suggest]' (repeatable)")
     n.add_argument("--user-dict", action="append", metavar="PATH",
@@ -293,10 +294,17 @@ def cmd_tag(args) -> int:
     return 0
 
 
+#: shipped entity recognizers ``cnlp ner --model`` also takes by name
+SHIPPED_NER = ("ner", "ner_fine")
+
+
 def cmd_ner(args) -> int:
     """``cnlp ner``: one output record per input line, always."""
     from .. import get_ner
     check_output(args)
+    if args.model in SHIPPED_NER and not os.path.exists(args.model):
+        from ..io import model_path
+        args.model = str(model_path(args.model))
     if args.model:
         from ..entities.recognizer import EntityRecognizer
         rec = registry.load(args.model)

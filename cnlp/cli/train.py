@@ -29,7 +29,8 @@ from ..sequence.features import DEFAULT_EXTRA, DEFAULT_EXTRA_CRF, EXTRA_TEMPLATE
 from ..train import ALGORITHMS, command_line, dev_summary, fit_linear
 from ..train.cws import CRF_C2, CRF_MAX_ITER, CRF_PRUNE, dev_scorer, training_data
 from ..train.dep import jackknife_tags
-from ..train.ner import load_training_data, train_ner
+from ..entities.data import CLUENER_TYPES, ENTITY_TYPES
+from ..train.ner import CLUENER_COARSE, cluener_split, dictionary_gazetteer, load_corpus, load_training_data, train_ner
 from ..train.pos import PRUNE, train_pos
 from ..train.ud import (lexicon_dictionary, train_guide, train_lexicon_tagger, train_ud_segmenter, train_ud_tagger,
                         train_xpos_tagger)
@@ -418,9 +419,38 @@ def add_ner_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--folds", type=positive_int, default=5, help="jackknife folds for the entity lexicon")
     parser.add_argument("--prune", type=non_negative_float, default=1e-3,
                         help="drop feature rows whose largest |weight| is at most this")
+    parser.add_argument("--weibo", metavar="PATH", nargs="+", help="also train on these Weibo NER files "
+                                                                   "(char+digit<TAB>tag; GPE as LOC)")
+    parser.add_argument("--weibo-dev", metavar="PATH", help="Weibo NER dev file (scored with the MSRA dev set)")
+    parser.add_argument("--weibo-nominal", choices=["drop", "type"], default="drop",
+                        help="Weibo nominal mentions (.NOM): not entities (drop), or trained as a hidden type NOM")
+    parser.add_argument("--weibo-repeat", type=positive_int, default=1, metavar="N",
+                        help="train on the Weibo sentences N times")
+    parser.add_argument("--resume", metavar="PATH", nargs="+", help="also train on these Resume NER files (char "
+                                                                    "tag, BMES; NAME as PER, ORG, LOC; other types O)")
+    parser.add_argument("--resume-dev", metavar="PATH", help="Resume NER dev file (scored with the MSRA dev set)")
+    parser.add_argument("--adapt", action="store_true",
+                        help="every feature has a shared weight and one per training corpus")
+    parser.add_argument("--domain", default=None, metavar="NAME",
+                        help="with --adapt: decode with the shared weights plus those of this corpus (msra, "
+                             "weibo, resume), 'shared' for the shared weights only, or 'auto' for those of the "
+                             "corpus a router trained on the corpora's texts picks per text (default: msra)")
+    parser.add_argument("--gazetteer-dict", metavar="PATH",
+                        help="a 'word freq tag' dictionary (jieba format) whose name words (--gazetteer-tags) "
+                             "enter the gazetteer as their own types")
+    parser.add_argument("--gazetteer-tags", nargs="+", default=["nr", "ns", "nt"], metavar="TAG")
+    parser.add_argument("--gazetteer-min-freq", type=non_negative_int, default=1, metavar="N")
+    parser.add_argument("--cluener", metavar="PATH",
+                        help="train a fine-grained model (10 CLUENER types) on this CLUENER JSON file instead: "
+                             "its last --test-ratio held out, the last --dev-ratio of the rest the dev set")
+    parser.add_argument("--test-ratio", type=ratio, default=0.1, help="with --cluener: share held out as test")
+    parser.add_argument("--markup", choices=["mask", "free"], default="mask",
+                        help="URL, @, # and emoji characters: never in an entity (mask), or left to the model")
 
 
 def ner_main(args) -> int:
+    if args.cluener:
+        return _cluener_main(args)
     if not args.msra and not args.pd98:
         args.msra = default_corpus("msra_ner", "train_extra.bio", option="--msra")
         args.pd98 = default_corpus(*PD98_CORPUS, option="--pd98")
@@ -431,19 +461,65 @@ def ner_main(args) -> int:
         lexicon_extra, extra = extra, []
     elif extra and args.pd98_use == "gazetteer":
         gazetteer, extra = [(t[s:e], ty) for t, spans in extra for s, e, ty in spans], []
-    require_data(sum(1 for t, _ in train + extra if t), [p for p in (args.msra, args.pd98) if p], "NER sentences")
-    rec = train_ner(train, dev, extra=extra, adapt=args.pd98_use == "adapt", lexicon_extra=lexicon_extra,
+    corpora, devs = [], {}
+    nominal = {"nominal": args.weibo_nominal}
+    for name, path, dev_path, kw in (("weibo", args.weibo, args.weibo_dev, nominal),
+                                     ("resume", args.resume, args.resume_dev, {})):
+        if path:
+            corpora.append((name, [x for p in path for x in load_corpus(name, p, **kw)]))
+        if dev_path:
+            devs[name] = load_corpus(name, dev_path, **kw)
+    types = ENTITY_TYPES + (("NOM",) if args.weibo and args.weibo_nominal == "type" else ())
+    if args.gazetteer_dict:
+        gazetteer += dictionary_gazetteer(args.gazetteer_dict, args.gazetteer_tags, min_freq=args.gazetteer_min_freq)
+    n_train = sum(1 for t, _ in train + extra if t) + sum(len(s) for _, s in corpora)
+    require_data(n_train, [p for p in (args.msra, args.pd98, *(args.weibo or ()), *(args.resume or ())) if p],
+                 "NER sentences")
+    if devs and dev:
+        devs = {"msra" if args.msra else "pd98": dev, **devs}
+    if args.domain is not None and not (args.adapt or args.pd98_use == "adapt"):
+        raise UsageError("--domain needs --adapt")
+    main_name = "msra" if args.msra else "pd98"
+    rec = train_ner(train, devs or dev, extra=extra, adapt=args.adapt or args.pd98_use == "adapt",
+                    lexicon_extra=lexicon_extra, corpora=corpora, main_name=main_name, decode_domain=args.domain,
+                    repeat={"weibo": args.weibo_repeat} if args.weibo and args.weibo_repeat > 1 else None,
+                    hidden_types=("NOM",) if "NOM" in types else (), types=types, mask_markup=args.markup == "mask",
                     gazetteer=gazetteer, segmenter=models.crf(), pos=models.pos_tagger(),
                     algorithm=args.algorithm, scheme=args.scheme, bits=args.bits, folds=args.folds,
                     templates=args.templates, seeds=args.seeds, n_iter=args.n_iter, c2=args.c2,
                     max_iter=args.max_iter, min_count=args.min_count, verbose=progress_enabled(args))
-    meta = {"command": command_line(getattr(args, "argv", None)), "train_sentences": len(train) + len(extra),
-            "dev_sentences": len(dev), "train_seconds": round(time.perf_counter() - t0, 1),
+    meta = {"command": command_line(getattr(args, "argv", None)), "train_sentences": n_train,
+            "dev_sentences": len(dev) + sum(len(v) for k, v in devs.items() if k not in ("msra", "pd98")),
+            "train_seconds": round(time.perf_counter() - t0, 1),
             "cascade": {"segmenter": "crf", "pos": "default"}}
     rec.save(args.out, meta=meta, prune=args.prune)        # atomic: a killed run leaves the old model
     best = dev_summary(rec.model.training_log_)
-    print(f"NER {args.algorithm}/{args.scheme}: {len(train) + len(extra)} train / {len(dev)} dev sentences{best}, "
+    print(f"NER {args.algorithm}/{args.scheme}: {n_train} train / {meta['dev_sentences']} dev sentences{best}, "
           f"{time.perf_counter() - t0:.0f}s -> {args.out} (per-iteration log in its meta.json)")
+    return 0
+
+
+def _cluener_main(args) -> int:
+    if args.msra or args.pd98 or args.weibo or args.resume:
+        raise UsageError("--cluener trains a model of its own: leave out --msra, --pd98, --weibo and --resume")
+    t0 = time.perf_counter()
+    train, dev, test = cluener_split(args.cluener, test_ratio=args.test_ratio, dev_ratio=args.dev_ratio)
+    gazetteer = []
+    if args.gazetteer_dict:
+        gazetteer = dictionary_gazetteer(args.gazetteer_dict, args.gazetteer_tags, min_freq=args.gazetteer_min_freq)
+    rec = train_ner(train, dev, types=CLUENER_TYPES, coarse=CLUENER_COARSE, main_name="cluener",
+                    mask_markup=args.markup == "mask", gazetteer=gazetteer,
+                    segmenter=models.crf(), pos=models.pos_tagger(), algorithm=args.algorithm, scheme=args.scheme,
+                    bits=args.bits, folds=args.folds, templates=args.templates, seeds=args.seeds,
+                    n_iter=args.n_iter, c2=args.c2, max_iter=args.max_iter, min_count=args.min_count,
+                    verbose=progress_enabled(args))
+    meta = {"command": command_line(getattr(args, "argv", None)), "train_sentences": len(train),
+            "dev_sentences": len(dev), "test_sentences": len(test), "train_seconds": round(time.perf_counter() - t0, 1),
+            "cascade": {"segmenter": "crf", "pos": "default"}}
+    rec.save(args.out, meta=meta, prune=args.prune)
+    best = dev_summary(rec.model.training_log_)
+    print(f"NER (CLUENER types) {args.algorithm}/{args.scheme}: {len(train)} train / {len(dev)} dev / {len(test)} "
+          f"held-out sentences{best}, {time.perf_counter() - t0:.0f}s -> {args.out}")
     return 0
 
 

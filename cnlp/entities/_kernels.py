@@ -8,7 +8,7 @@ from numba import njit
 
 from .._hash_kernels import TAGGER_WORD_BASIS, feature_id, fnv1a_codes
 from .._tagset_kernels import BIO_PARTS, BIOES_PARTS, ROLE_B, ROLE_E, ROLE_I, ROLE_S, bmes_role, span_label, span_role
-from .._text_kernels import char_class, fold_code
+from .._text_kernels import MK_AT, MK_EMOJI, MK_HASH, MK_URL, char_class, fold_code, markup_marks
 from ..dictionary._kernels import _step
 from ..pos._kernels import lookup
 from ..sequence._feature_kernels import hash_templates, padded_attributes
@@ -16,8 +16,8 @@ from ..sequence._kernels import viterbi
 
 #: attribute rows (see :mod:`cnlp.entities.features`)
 (CODE, CLASS, ROLE, WTAG, WORD, PTAG, NTAG, WLEN, PB, PI, LB, LE, OB, OE, WPROF, WIN, PWORD, NWORD,
- PPROF, NPROF, GB, GC, GE) = range(23)
-N_ATTRIBUTES = 23
+ PPROF, NPROF, GB, GC, GE, MARK) = range(24)
+N_ATTRIBUTES = 24
 NER_PAD = 2
 #: columns of the character statistics (PER start, PER inside, LOC start/end, ORG start/end)
 N_CHAR_STATS = 6
@@ -66,7 +66,7 @@ def ner_attributes(raw, table, bounds, wtags, cstats, trie, wstats, gaz, gtypes)
     buckets (``cstats`` uint8 (C, 6) by folded code, 0 beyond C) and the word's (``trie`` =
     forward trie arrays of the lexicon words, ``wstats`` int64 (V, 2)) for it and its neighbours;
     the gazetteer matches (``gaz`` trie arrays of known entities, ``gtypes`` int64 type id + 1 per
-    entry; :func:`_gazetteer`).
+    entry; :func:`_gazetteer`); the social-media mark (:func:`cnlp._text_kernels.markup_marks`).
     Pads: -1 before, -2 after the sentence. O(n)."""
     n = raw.shape[0]
     m = bounds.shape[0] - 1
@@ -84,6 +84,9 @@ def ner_attributes(raw, table, bounds, wtags, cstats, trie, wstats, gaz, gtypes)
             for k in range(N_CHAR_STATS):
                 A[p, PB + k] = cstats[c, k]
     _gazetteer(A, codes, gaz, gtypes, P)
+    marks = markup_marks(raw, table, np.empty(n, np.int8))
+    for i in range(n):
+        A[i + P, MARK] = marks[i]
     root, htab, word = trie
     wh = np.empty(m, np.int64)
     wp = np.zeros(m, np.int64)
@@ -116,11 +119,32 @@ def ner_attributes(raw, table, bounds, wtags, cstats, trie, wstats, gaz, gtypes)
     return A
 
 
+@njit(cache=True, nogil=True, inline="always")
+def copy_id(f, domain, k, mask):
+    """The id of feature ``f``'s copy for training corpus ``domain``; ``k`` is the template's
+    column, or -1 for the copy hashed from the id alone (which :func:`copy_ids` can recompute
+    from a weight row, so decoding can add each copy to its shared row once)."""
+    if k < 0:
+        return feature_id(2000003 + domain, f, 0, mask)
+    return feature_id(1000003 + domain, f, k, mask)
+
+
 @njit(cache=True, nogil=True)
-def ner_features(raw, table, bounds, wtags, cstats, trie, wstats, gaz, gtypes, spec, bits, domain):
+def copy_ids(ids, domain, bits):
+    """int64 copy ids (:func:`copy_id`, hashed from the id alone) of the feature ids ``ids``."""
+    mask = (1 << bits) - 1
+    out = np.empty(ids.shape[0], np.int64)
+    for i in range(ids.shape[0]):
+        out[i] = copy_id(ids[i], domain, -1, mask)
+    return out
+
+
+@njit(cache=True, nogil=True)
+def ner_features(raw, table, bounds, wtags, cstats, trie, wstats, gaz, gtypes, spec, bits, domain, by_id=False):
     """int32 (n, T) feature ids: :func:`ner_attributes` hashed by the templates of ``spec``; with
     ``domain`` > 0, (n, 2T): each id followed (in columns T..2T-1) by its copy for that domain
-    (feature augmentation: weights shared by all training corpora plus one set per corpus)."""
+    (feature augmentation: weights shared by all training corpora plus one set per corpus;
+    ``by_id``: the copy hashed from the id alone, see :func:`copy_id`)."""
     A = ner_attributes(raw, table, bounds, wtags, cstats, trie, wstats, gaz, gtypes)
     n, T = raw.shape[0], spec[0].shape[0]
     out = np.empty((n, 2 * T if domain > 0 else T), np.int32)
@@ -129,18 +153,39 @@ def ner_features(raw, table, bounds, wtags, cstats, trie, wstats, gaz, gtypes, s
         mask = (1 << bits) - 1
         for t in range(n):
             for k in range(T):
-                out[t, T + k] = feature_id(1000003 + domain, out[t, k], k, mask)
+                out[t, T + k] = copy_id(out[t, k], domain, -1 if by_id else k, mask)
+    return out
+
+
+@njit(cache=True, nogil=True)
+def markup_mask(raw, table, allowed, L):
+    """``allowed`` (n, L) or (0, L) with the characters of URLs, the ``@`` / ``#`` signs and emoji
+    allowed only the label O (0); a new (n, L) array when one is needed, else ``allowed`` itself."""
+    n = raw.shape[0]
+    marks = markup_marks(raw, table, np.empty(n, np.int8))
+    out = allowed
+    for i in range(n):
+        m = marks[i]
+        if m == MK_URL or m == MK_AT or m == MK_HASH or m == MK_EMOJI:
+            if out.shape[0] == 0:
+                out = np.ones((n, L), np.bool_)
+            for y in range(1, L):
+                out[i, y] = False
+            out[i, 0] = True
     return out
 
 
 @njit(cache=True, nogil=True)
 def tag_entities(raw, table, bounds, wtags, cstats, trie, wstats, gaz, gtypes, spec, bits, domain, model, allowed,
-                 bias):
+                 bias, mask_markup=False, by_id=False):
     """int32 entity labels of the characters ``raw`` in one call: :func:`ner_features` and Viterbi
     under ``model`` = (index, weights, trans, start, end) with the label mask ``allowed`` (n, L) or
-    (0, L) and additive scores ``bias`` (n, L) or (0, L)."""
-    X = ner_features(raw, table, bounds, wtags, cstats, trie, wstats, gaz, gtypes, spec, bits, domain)
+    (0, L) and additive scores ``bias`` (n, L) or (0, L); with ``mask_markup``, URL, ``@``, ``#``
+    and emoji characters are O (:func:`markup_mask`); ``by_id``: see :func:`ner_features`."""
+    X = ner_features(raw, table, bounds, wtags, cstats, trie, wstats, gaz, gtypes, spec, bits, domain, by_id)
     index, weights, trans, start, end = model
+    if mask_markup:
+        allowed = markup_mask(raw, table, allowed, trans.shape[0])
     return viterbi(X, index, weights, trans, start, end, allowed, bias)
 
 
@@ -183,3 +228,38 @@ def entity_constraints(n, L, starts, ends, type_base, force, strength, scheme_pa
                     allowed[i, y] = False
             forced += 1
     return forced
+
+
+@njit(cache=True, nogil=True)
+def route_features(raw, table, bits):
+    """int32 hashed ids of the folded character unigrams and bigrams of ``raw`` and of its
+    social-media marks (:func:`cnlp._text_kernels.markup_marks`): the bag the domain router reads."""
+    n = raw.shape[0]
+    mask = (1 << bits) - 1
+    marks = markup_marks(raw, table, np.empty(n, np.int8))
+    out = np.empty(2 * n + 1, np.int32)
+    prev = -1
+    k = 0
+    for i in range(n):
+        c = fold_code(raw[i], table)
+        out[k] = feature_id(7001, c, 0, mask)
+        out[k + 1] = feature_id(7002, prev, c, mask) if marks[i] == 0 else feature_id(7003, marks[i], 0, mask)
+        k += 2
+        prev = c
+    out[k] = feature_id(7004, prev, -2, mask)
+    return out
+
+
+@njit(cache=True, nogil=True)
+def route_scores(raw, table, bits, weights, bias):
+    """float64 (K,) score of each domain for the text ``raw``: ``bias`` plus the mean of the
+    ``weights`` (2**bits, K) rows of :func:`route_features`."""
+    ids = route_features(raw, table, bits)
+    K = weights.shape[1]
+    s = np.zeros(K, np.float64)
+    for j in range(ids.shape[0]):
+        for k in range(K):
+            s[k] += weights[ids[j], k]
+    for k in range(K):
+        s[k] = s[k] / max(ids.shape[0], 1) + bias[k]
+    return s

@@ -10,16 +10,28 @@ from __future__ import annotations
 
 from typing import Iterable, Iterator
 
-from ..corpus.readers import read_tagged_chars
+import os
+
+from ..corpus.readers import iter_lines, read_tagged_chars
+from ..errors import CorpusFormatError
 from ..tagset import TagSet
 
-__all__ = ["ENTITY_TYPES", "PD98_TYPES", "read_bio", "write_bio", "bio_tags", "spans_of_tags",
-           "pd98_entities", "format_bio", "format_entities"]
+__all__ = ["ENTITY_TYPES", "PD98_TYPES", "WEIBO_TYPES", "RESUME_TYPES", "CLUENER_TYPES", "read_bio", "write_bio",
+           "bio_tags", "spans_of_tags", "pd98_entities", "format_bio", "format_entities", "read_weibo",
+           "read_resume", "read_cluener", "map_types"]
 
 #: the entity types of the shipped model (person, place, organization)
 ENTITY_TYPES = ("PER", "LOC", "ORG")
 #: PD98 tag -> entity type
 PD98_TYPES = {"nr": "PER", "ns": "LOC", "nt": "ORG"}
+#: Weibo NER type -> entity type (geo-political entities are places); nominal mentions (``.NOM``)
+#: are read as the type ``NOM`` or dropped (:func:`read_weibo`)
+WEIBO_TYPES = {"PER": "PER", "LOC": "LOC", "GPE": "LOC", "ORG": "ORG"}
+#: Resume NER type -> entity type; its other types (CONT, RACE, TITLE, EDU, PRO) are not names
+RESUME_TYPES = {"NAME": "PER", "ORG": "ORG", "LOC": "LOC"}
+#: the ten fine types of CLUENER2020
+CLUENER_TYPES = ("address", "book", "company", "game", "government", "movie", "name", "organization",
+                 "position", "scene")
 
 
 def spans_of_tags(tags: list[str]) -> list[tuple[int, int, str]]:
@@ -124,3 +136,152 @@ def pd98_entities(pairs: list[tuple[str, str]], *, types: dict[str, str] | None 
             prev_surname = False
         pos = end
     return "".join(w for w, _ in pairs), spans
+
+
+def map_types(sentences, mapping: dict):
+    """``(text, spans)`` with each span's type replaced by ``mapping[type]``; spans of types not in
+    ``mapping`` (or mapped to None) are dropped."""
+    out = []
+    for text, spans in sentences:
+        out.append((text, [(s, e, mapping[t]) for s, e, t in spans if mapping.get(t)]))
+    return out
+
+
+def _weibo_tag_ok(tag: str) -> bool:
+    if tag == "O":
+        return True
+    p, dash, rest = tag.partition("-")
+    t, dot, kind = rest.partition(".")
+    return p in ("B", "I") and bool(t) and dot == "." and kind in ("NAM", "NOM")
+
+
+def read_weibo(path, *, nominal: str = "drop", types: dict | None = None):
+    """Yield ``(text, spans)`` per sentence of a Weibo NER file (Peng and Dredze 2015):
+    ``char<TAB>tag`` lines whose character carries a trailing segmentation digit (``科0``, or more
+    digits: ``p10``), tags
+    ``B-/I-`` + ``PER/LOC/GPE/ORG`` + ``.NAM`` (a name) or ``.NOM`` (a nominal mention).
+
+    Names get their type through ``types`` (default :data:`WEIBO_TYPES`: ``GPE`` → ``LOC``);
+    nominal mentions are dropped (``nominal="drop"``: not names) or read as the type ``NOM``
+    (``"type"``). ``CorpusFormatError`` names file and line of a malformed one."""
+    if nominal not in ("drop", "type"):
+        raise ValueError(f"nominal must be 'drop' or 'type', got {nominal!r}")
+    types = WEIBO_TYPES if types is None else types
+    name = os.fspath(path)
+    expected = "a character with its segmentation digit, a tab and a tag (O, B-TYPE.NAM, I-TYPE.NOM, ...)"
+    chars: list[str] = []
+    tags: list[str] = []
+    for lineno, line in iter_lines(name):
+        if not line.strip():
+            if chars:
+                yield _weibo_sentence(chars, tags, nominal, types)
+                chars, tags = [], []
+            continue
+        ch, tab, tag = line.rpartition("\t")
+        tag = tag.strip()
+        token = ch[:1] + ch[1:].rstrip("0123456789")
+        if not tab or len(ch) < 2 or len(token) == len(ch) or not _weibo_tag_ok(tag):
+            raise CorpusFormatError(name, lineno, f"expected {expected}", line)
+        # a token of several characters (a character the release split in two U+FFFD) keeps its tag
+        # on the first and continues it on the others
+        for k, c in enumerate(token):
+            chars.append(c)
+            tags.append(tag if k == 0 or tag == "O" else "I" + tag[1:])
+    if chars:
+        yield _weibo_sentence(chars, tags, nominal, types)
+
+
+def _weibo_sentence(chars, tags, nominal, types):
+    plain = []
+    for t in tags:
+        if t == "O":
+            plain.append(t)
+            continue
+        base, _, kind = t.partition(".")
+        p, _, ty = base.partition("-")
+        if kind == "NOM":
+            plain.append(f"{p}-NOM" if nominal == "type" else "O")
+        else:
+            mapped = types.get(ty)
+            plain.append(f"{p}-{mapped}" if mapped else "O")
+    return "".join(chars), spans_of_tags(plain)
+
+
+def _bmes_tag_ok(tag: str) -> bool:
+    if tag == "O":
+        return True
+    p, dash, t = tag.partition("-")
+    return bool(dash) and p in ("B", "M", "E", "S") and bool(t)
+
+
+def read_resume(path, *, types: dict | None = None):
+    """Yield ``(text, spans)`` per sentence of a Resume NER file (Zhang and Yang 2018): one
+    ``char<SPACE>tag`` per line, BMES tags, a blank line between sentences. Types go through
+    ``types`` (default :data:`RESUME_TYPES`: ``NAME`` → ``PER``, ``ORG``, ``LOC``; the other
+    types are dropped). ``CorpusFormatError`` names file and line of a malformed one."""
+    types = RESUME_TYPES if types is None else types
+    name = os.fspath(path)
+    chars: list[str] = []
+    tags: list[str] = []
+    for lineno, line in iter_lines(name):
+        if not line.strip():
+            if chars:
+                yield _bmes_sentence(chars, tags, types)
+                chars, tags = [], []
+            continue
+        ch, sep, tag = line.rpartition(" ")
+        tag = tag.strip()
+        if not sep or len(ch) != 1 or not _bmes_tag_ok(tag):
+            raise CorpusFormatError(name, lineno, "expected one character, a space and a BMES tag "
+                                                  "(O, B-TYPE, M-TYPE, E-TYPE or S-TYPE)", line)
+        chars.append(ch)
+        tags.append(tag)
+    if chars:
+        yield _bmes_sentence(chars, tags, types)
+
+
+def _bmes_sentence(chars, tags, types):
+    plain = []
+    for t in tags:
+        p, _, ty = t.partition("-")
+        mapped = types.get(ty) if t != "O" else None
+        plain.append("O" if not mapped else ("I" if p == "M" else p) + "-" + mapped)
+    return "".join(chars), spans_of_tags(plain)
+
+
+def read_cluener(path, *, types=CLUENER_TYPES):
+    """Yield ``(text, spans)`` per record of a CLUENER2020 JSON-lines file: ``{"text": ...,
+    "label": {type: {entity: [[start, end], ...]}}}`` with ``end`` inclusive. Every span must lie
+    in the text and spell its entity; types outside ``types`` are refused; overlapping spans keep
+    the first (longest) one. ``CorpusFormatError`` names file and line."""
+    import json
+    name = os.fspath(path)
+    allowed = set(types)
+    for lineno, line in iter_lines(name):
+        if not line.strip():
+            continue
+        try:
+            rec = json.loads(line)
+            text, label = rec["text"], rec.get("label") or {}
+            if not isinstance(text, str) or not isinstance(label, dict):
+                raise ValueError("'text' must be a string and 'label' an object")
+            spans = []
+            for ty, ents in label.items():
+                if ty not in allowed:
+                    raise ValueError(f"unknown type {ty!r} (expected one of {sorted(allowed)})")
+                for ent, places in ents.items():
+                    for s, e in places:
+                        if not (isinstance(s, int) and isinstance(e, int) and 0 <= s <= e < len(text)):
+                            raise ValueError(f"span [{s}, {e}] outside the text")
+                        if text[s:e + 1] != ent:
+                            raise ValueError(f"span [{s}, {e}] is {text[s:e + 1]!r}, not {ent!r}")
+                        spans.append((s, e + 1, ty))
+        except (ValueError, KeyError, TypeError) as err:
+            raise CorpusFormatError(name, lineno, f"expected a CLUENER record ({err})", line) from None
+        spans.sort(key=lambda x: (x[0], -(x[1] - x[0])))
+        kept, end = [], 0
+        for s, e, t in spans:
+            if s >= end:
+                kept.append((s, e, t))
+                end = e
+        yield text, kept

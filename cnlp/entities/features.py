@@ -22,7 +22,7 @@ from .._hash_kernels import name_hash
 from ..sequence.features import Template, compile_templates
 from ..text import _BMP_TABLE, fold_str
 from ._kernels import CLASS, CODE, GB, GC, GE, LB, LE, N_ATTRIBUTES, N_CHAR_STATS, N_WORD_STATS, NER_PAD, NPROF, \
-    NTAG, NWORD, OB, OE, PB, PI, PPROF, PTAG, PWORD, ROLE, WIN, WLEN, WORD, WPROF, WTAG, ner_features
+    NTAG, NWORD, OB, OE, PB, PI, PPROF, PTAG, PWORD, ROLE, WIN, WLEN, WORD, WPROF, WTAG, MARK, ner_features
 
 __all__ = ["NERFeatures", "EntityLexicon", "NER_TEMPLATES", "TEMPLATE_LIBRARY", "DEFAULT_TEMPLATES", "tag_hash"]
 
@@ -60,7 +60,9 @@ NER_TEMPLATES = (
     _t("PP0,R0", 262, [(PPROF, 0)], [(R, 0)]), _t("NP0,R0", 263, [(NPROF, 0)], [(R, 0)]),
     _t("WP0,WT0", 264, [(WPROF, 0)], [(WTAG, 0)]),
     _t("GB0", 270, [(GB, 0)]), _t("GC0", 271, [(GC, 0)]), _t("GE0", 272, [(GE, 0)]),
-    _t("GC-1GC0,GC1", 273, [(GC, -1, 64), (GC, 0, 1)], [(GC, 1)]), _t("GC0,C0", 274, [(GC, 0)], [(C, 0)]))
+    _t("GC-1GC0,GC1", 273, [(GC, -1, 64), (GC, 0, 1)], [(GC, 1)]), _t("GC0,C0", 274, [(GC, 0)], [(C, 0)]),
+    _t("M0", 280, [(MARK, 0)]), _t("M-1M0M1", 281, [(MARK, -1, 16), (MARK, 0, 1)], [(MARK, 1)]),
+    _t("M0,C0", 282, [(MARK, 0)], [(C, 0)]))
 del C, K, R
 TEMPLATE_LIBRARY = {t.name: t for t in NER_TEMPLATES}
 DEFAULT_TEMPLATES = tuple(TEMPLATE_LIBRARY)
@@ -110,14 +112,21 @@ class EntityLexicon:
         return cls(np.zeros((0, N_CHAR_STATS), np.uint8), [], np.zeros((0, N_WORD_STATS), np.int64))
 
     @classmethod
-    def build(cls, sentences, types=("PER", "LOC", "ORG"), gazetteer=()) -> "EntityLexicon":
+    def build(cls, sentences, types=("PER", "LOC", "ORG"), gazetteer=(), coarse=None) -> "EntityLexicon":
         """From ``(text, spans, bounds)`` triples: gold entity ``spans`` and the cascade's word
         cut offsets ``bounds`` of each text (``bounds`` None: the sentence counts for the
         character statistics and the gazetteer only, e.g. one of another corpus). The gazetteer
         holds the entities of two or more characters of these sentences and ``gazetteer``
-        (``(text, type)`` pairs), each with its most frequent type."""
+        (``(text, type)`` pairs), each with its most frequent type (ties: the type listed first);
+        a gazetteer type outside ``types`` (a word list's own, e.g. ``jieba:nr``) gets its own id
+        after them. ``coarse`` maps other types onto PER / LOC / ORG for the character
+        statistics (fine-grained types: ``{"name": "PER", "company": "ORG", ...}``)."""
         types = list(types)
-        gaz: Counter = Counter((fold_str(x), t) for x, t in gazetteer if len(x) >= 2 and t in types)
+        gaz_names = types + sorted({t for _, t in gazetteer if t not in types})
+        if len(gaz_names) > 64:
+            raise ValueError(f"at most 64 entity and gazetteer types, got {len(gaz_names)}")
+        coarse = dict(coarse or {})
+        gaz: Counter = Counter((fold_str(x), t) for x, t in gazetteer if len(x) >= 2)
         C = 65536
         total = np.zeros(C, np.int64)
         hits = np.zeros((C, N_CHAR_STATS), np.int64)
@@ -136,7 +145,7 @@ class EntityLexicon:
                 for i in range(s, e):
                     label[i] = (t, s, e)
                 for role, i in (("B", s), ("I", range(s + 1, e)), ("E", e - 1)):
-                    j = col.get((t, role))
+                    j = col.get((coarse.get(t, t), role))
                     if j is None:
                         continue
                     idx = codes[i] if role != "I" else codes[s + 1:e]
@@ -175,8 +184,9 @@ class EntityLexicon:
             wstats[i, 0] = (role_id[r] + 1) * 8 + int(_bucket(np.array([c]), np.array([n]), WORD_MIN)[0])
             wstats[i, 1] = int(_bucket(np.array([inside[w]]), np.array([n]), WORD_MIN)[0])
         gbest: dict[str, tuple[int, int]] = {}
+        gaz_id = {t: k + 1 for k, t in enumerate(gaz_names)}
         for (x, t), c in gaz.items():
-            k = types.index(t) + 1
+            k = gaz_id[t]
             if c > gbest.get(x, (0, 0))[0] or (c == gbest[x][0] and k < gbest[x][1]):
                 gbest[x] = (c, k)
         gwords = sorted(gbest)
@@ -239,7 +249,8 @@ def _unpack(ptr, codes, name):
 class NERFeatures:
     """Hashed character-level entity features (:data:`NER_TEMPLATES`) over a lexicon."""
 
-    def __init__(self, *, bits: int = 22, lexicon: EntityLexicon | None = None, templates=None, domain: int = 0):
+    def __init__(self, *, bits: int = 22, lexicon: EntityLexicon | None = None, templates=None, domain: int = 0,
+                 copy_hash: str = "id"):
         if isinstance(domain, bool) or not isinstance(domain, int) or not 0 <= domain < 1000:
             raise ValueError(f"domain must be an int in [0, 1000), got {domain!r}")
         if not 10 <= bits <= 30:
@@ -249,7 +260,12 @@ class NERFeatures:
         if isinstance(templates, str) or any(t not in TEMPLATE_LIBRARY for t in templates):
             raise ValueError(f"unknown NER templates {[t for t in templates if t not in TEMPLATE_LIBRARY]}; "
                              f"choose from {sorted(TEMPLATE_LIBRARY)}")
+        if copy_hash not in ("id", "template"):
+            raise ValueError(f"copy_hash must be 'id' or 'template', got {copy_hash!r}")
         self.bits = int(bits)
+        #: how a feature's per-corpus copy is hashed: from the feature id alone ("id", so decoding
+        #: can fold each copy into its shared row) or with the template's column ("template")
+        self.copy_hash = copy_hash
         #: 0: plain features; d > 0: every feature also in a copy for training corpus d (the
         #: recognizer decodes with the copy of the corpus it was tuned for)
         self.domain = domain
@@ -275,8 +291,11 @@ class NERFeatures:
         table, cstats, trie, wstats, gaz, gtypes, spec, bits, d = self.kernel_args()
         return ner_features(np.ascontiguousarray(codes, np.int32), table, np.ascontiguousarray(bounds, np.int32),
                             np.ascontiguousarray(wtags, np.int64), cstats, trie, wstats, gaz, gtypes, spec, bits,
-                            d if domain is None else domain)
+                            d if domain is None else domain, self.copy_hash == "id")
 
     def get_params(self) -> dict:
-        return {"preset": "ner", "bits": self.bits, "templates": [t.name for t in self.templates],
-                "domain": self.domain}
+        params = {"preset": "ner", "bits": self.bits, "templates": [t.name for t in self.templates],
+                  "domain": self.domain}
+        if self.copy_hash != "template":
+            params["copy_hash"] = self.copy_hash
+        return params

@@ -25,8 +25,10 @@ from ..io import Arr, guard_load, load_arrays, load_meta
 from ..sequence.tagger import LinearTagger
 from ..tagset import TagSet
 from ..text import fold_str, fold_width, to_codes
-from ._kernels import entity_constraints, tag_entities
+from ..sequence.linear import weight_tuple
+from ._kernels import copy_ids, entity_constraints, tag_entities
 from .features import EntityLexicon, NERFeatures, tag_hash
+from .router import DomainRouter
 
 __all__ = ["EntityRecognizer", "EntityDictionary", "run_cascade", "tag_hashes"]
 
@@ -108,7 +110,8 @@ class EntityRecognizer(LinearTagger):
     task = "ner"
 
     def __init__(self, model, features: NERFeatures, tagset: TagSet, *, segmenter=None, pos=None,
-                 entities: EntityDictionary | None = None, user_dict=None, suggest_bias: float = SUGGEST_BIAS):
+                 entities: EntityDictionary | None = None, user_dict=None, suggest_bias: float = SUGGEST_BIAS,
+                 mask_markup: bool = False, hidden_types=(), domains=None, router=None):
         if tagset.scheme not in ("bio", "bioes"):
             raise ValueError(f"an entity tag set has the bio or bioes scheme, got {tagset.scheme!r}")
         if model.n_labels != len(tagset):
@@ -122,6 +125,46 @@ class EntityRecognizer(LinearTagger):
         self._segmenter = segmenter
         self._pos = pos
         self._type_base = {t: 1 + k * tagset.parts for k, t in enumerate(tagset.types)}
+        #: URL, ``@``, ``#`` and emoji characters are never part of an entity (:func:`cnlp.text.markup`)
+        self.mask_markup = bool(mask_markup)
+        #: tag set types trained as a signal but never output (e.g. nominal mentions)
+        self.hidden_types = tuple(hidden_types)
+        if any(t not in tagset.types for t in self.hidden_types):
+            raise ValueError(f"hidden types {list(self.hidden_types)} are not all types of the tag set "
+                             f"{list(tagset.types)}")
+        #: training corpus name -> feature copy (``features.domain`` is the one decoded with; 0: the
+        #: weights shared by all corpora)
+        self.domains = dict(domains or {})
+        #: a :class:`cnlp.entities.router.DomainRouter` choosing the corpus copy per text (None:
+        #: ``features.domain`` always); :meth:`with_domain` fixes one
+        self.router = router
+        if router is not None and any(nm not in self.domains for nm in router.names):
+            raise ValueError(f"router domains {router.names} are not all domains of the model {list(self.domains)}")
+
+    @property
+    def types(self) -> tuple:
+        """The entity types this recognizer outputs."""
+        return tuple(t for t in self.tagset.types if t not in self.hidden_types)
+
+    def with_domain(self, name: str) -> "EntityRecognizer":
+        """A shallow copy decoding with the feature copy of training corpus ``name`` (one of
+        :attr:`domains`) added to the shared weights, with the shared weights only (``"shared"``),
+        or (``"auto"``, a model with a router) with the copy of the corpus each text resembles."""
+        if name == "auto":
+            if getattr(self, "_router", None) is None and self.router is None:
+                raise ValueError("this model has no domain router")
+            clone = copy.copy(self)
+            clone.router = self.router if self.router is not None else self._router
+            return clone
+        if name != "shared" and name not in self.domains:
+            raise ValueError(f"unknown domain {name!r}; this model has {['shared', *self.domains]}")
+        clone = copy.copy(self)
+        clone._router = self.router if self.router is not None else getattr(self, "_router", None)
+        clone.router = None
+        feats = copy.copy(self.features)
+        feats.domain = 0 if name == "shared" else int(self.domains[name])
+        clone.features = feats
+        return clone
 
     # ------------------------------------------------------------------ the cascade
     @property
@@ -216,10 +259,38 @@ class EntityRecognizer(LinearTagger):
             bounds, wtags = self.cascade(text, codes)
         allowed, bias = self._constraints(text, codes)
         table, cstats, trie, wstats, gaz, gtypes, spec, bits, domain = self.features.kernel_args()
+        if self.router is not None:
+            domain = self.domains[self.router.route(text, codes)]
+        by_id = self.features.copy_hash == "id"
+        if domain > 0 and by_id:        # the copies folded into the shared rows: half the lookups
+            params, domain = self._folded(domain), 0
+        else:
+            params = self.model.decode_params()
         labels = tag_entities(codes, table, np.ascontiguousarray(bounds, np.int32),
                               np.ascontiguousarray(wtags, np.int64), cstats, trie, wstats, gaz, gtypes, spec, bits,
-                              domain, self.model.decode_params(), allowed, bias)
-        return self.tagset.decode_spans(labels)
+                              domain, params, allowed, bias, self.mask_markup, by_id)
+        spans = self.tagset.decode_spans(labels)
+        if self.hidden_types:
+            spans = [sp for sp in spans if sp[2] not in self.hidden_types]
+        return spans
+
+    def _folded(self, domain: int) -> tuple:
+        """Decode parameters with the copy rows of ``domain`` added to their shared rows (built on
+        first use, one float32 weight matrix per domain decoded with, cached on the model)."""
+        base = self.model.decode_params()
+        cache = self.model.__dict__.setdefault("_ner_folded", {})
+        hit = cache.get(domain)
+        if hit is not None and hit[0] is base:
+            return hit[1]
+        ids = self.model.rows()
+        rows = self.model.rows_of(copy_ids(ids.astype(np.int64), domain, self.features.bits))
+        W = np.asarray(self.model.weights_, np.float32)
+        Wd = W.copy()
+        has = rows >= 0
+        Wd[has] += W[rows[has]]
+        params = (base[0], weight_tuple(Wd), *base[2:])
+        cache[domain] = (base, params)
+        return params
 
     def predict(self, text: str) -> list[Entity]:
         """The entities of ``text``, each with ``text[start:end] == entity.text``."""
@@ -248,11 +319,22 @@ class EntityRecognizer(LinearTagger):
 
     # ------------------------------------------------------------------ persistence
     def _bundle_meta(self) -> dict:
-        return {"tagset": self.tagset.to_json(), "features": self.features.get_params()}
+        meta = {"tagset": self.tagset.to_json(), "features": self.features.get_params()}
+        if self.mask_markup:
+            meta["mask_markup"] = True
+        if self.hidden_types:
+            meta["hidden_types"] = list(self.hidden_types)
+        if self.domains:
+            meta["domains"] = self.domains
+        if self.router is not None:
+            meta["router"] = {"names": self.router.names, "bits": self.router.bits}
+        return meta
 
     def _save_parts(self, directory: Path, prune: float) -> None:
         """The entity lexicon in ``directory/lexicon.npz``."""
         np.savez_compressed(directory / "lexicon.npz", **self.features.lexicon.arrays())
+        if self.router is not None:
+            np.savez_compressed(directory / "router.npz", **self.router.arrays())
 
     @classmethod
     @guard_load
@@ -278,8 +360,29 @@ class EntityRecognizer(LinearTagger):
             if not isinstance(fp, dict):
                 raise ValueError("'features' must be a JSON object")
             feats = NERFeatures(bits=fp.get("bits", 22), lexicon=lexicon, templates=fp.get("templates"),
-                                domain=fp.get("domain", 0))
+                                domain=fp.get("domain", 0), copy_hash=fp.get("copy_hash", "template"))
             model = cls.load_model(model_cls, directory, len(tagset), feats.n_features)
+            mask = meta.get("mask_markup", False)
+            hidden = meta.get("hidden_types", [])
+            domains = meta.get("domains", {})
+            if not isinstance(mask, bool):
+                raise ValueError("'mask_markup' must be true or false")
+            if not isinstance(hidden, list) or not all(isinstance(t, str) for t in hidden):
+                raise ValueError("'hidden_types' must be a list of type names")
+            if not isinstance(domains, dict) or not all(isinstance(k, str) and isinstance(v, int) and
+                                                        not isinstance(v, bool) and 0 < v < 1000
+                                                        for k, v in domains.items()):
+                raise ValueError("'domains' must map corpus names to ints in [1, 1000)")
+            router = None
+            if "router" in meta:
+                rm = meta["router"]
+                if not isinstance(rm, dict) or not isinstance(rm.get("names"), list) or \
+                        not isinstance(rm.get("bits"), int) or isinstance(rm.get("bits"), bool):
+                    raise ValueError("'router' must be an object with 'names' (a list) and 'bits' (an int)")
+                ra = load_arrays(directory, {"router_weights": Arr("f", 2), "router_bias": Arr("f", 1)},
+                                 meta=meta if "checksums" in meta else None, filename="router.npz")
+                router = DomainRouter(rm["names"], ra["router_weights"], ra["router_bias"], bits=rm["bits"])
+            kw = {"mask_markup": mask, "hidden_types": hidden, "domains": domains, "router": router, **kw}
             return cls(model, feats, tagset, **kw)
         except (ValueError, TypeError, AttributeError) as e:
             raise ModelFormatError(path, str(e)) from None
