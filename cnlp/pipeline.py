@@ -61,6 +61,27 @@ def _spread(ids: np.ndarray, keep, n: int, names: tuple[str, ...]):
     return out, names
 
 
+_EXTENDED: dict = {}
+
+
+def _user_layers(layers: dict, user: dict) -> dict:
+    """``layers`` with the POS of the tokens of ``user`` ({token: tag}) set to the user's own tags,
+    their names appended to the tag names (one names tuple per set of extra tags, shared)."""
+    names = layers["pos_names"]
+    extra = tuple(sorted(set(user.values()) - set(names)))
+    key = (names, extra)
+    ext = _EXTENDED.get(key)
+    if ext is None:
+        if len(_EXTENDED) > 256:
+            _EXTENDED.clear()
+        ext = _EXTENDED[key] = names + extra
+    index = {t: i for i, t in enumerate(ext)}
+    ids = np.array(layers["pos_ids"], np.int32)
+    for tok, t in user.items():
+        ids[tok] = index[t]
+    return dict(layers, pos_ids=ids, pos_names=ext)
+
+
 _METHODS = {"segmenter": ("bounds", "bounds(text) -> int32 cut offsets"),
             "pos": ("predict", "predict(words) -> list of tags"),
             "ner": ("predict_doc", "predict_doc(doc) -> list of (start, end, type)"),
@@ -179,6 +200,7 @@ class Pipeline:
             return Doc._trusted(text, bounds, codes=codes)
         has_space = _SPACE.search(text) is not None
         layers, aux = self._tag_layers(text, codes, bounds, has_space) if self.pos is not None else ({}, None)
+        user = layers.pop("user_tags", None)
         ents = None
         if self.ner is not None and len(bounds) > 1:
             ents = self._entities(Doc._trusted(text, bounds, codes=codes, **layers))
@@ -188,8 +210,11 @@ class Pipeline:
                 bounds = np.array(sorted(cuts | extra), np.int32)
                 if self.pos is not None:
                     layers, aux = self._tag_layers(text, codes, bounds, has_space)
+                    user = layers.pop("user_tags", None)
         if self.parser is not None:
             layers["heads"], layers["deprels"] = self._parse_ids(bounds, layers, aux)
+        if user:               # the user's own tags: shown in the Doc (the NER read the model's tags)
+            layers = _user_layers(layers, user)
         doc = Doc._trusted(text, bounds, codes=codes, **layers)
         if ents:
             doc.set_ents(ents)
@@ -229,12 +254,17 @@ class Pipeline:
         ids = _NO_IDS
         if len(kb) > 1:
             ud = getattr(self.pos, "user_dict", None)
+            user = None
             if ud is not None and len(ud):
                 b = bounds.tolist()
                 words = [text[b[i]:b[i + 1]] for i in (range(n) if keep is None else keep)]
                 ids = self.pos.predict_ids(kc, kb, words=words)
+                user = getattr(self.pos, "user_tags", None)
+                user = user(words) if user is not None else None
             else:
                 ids = self.pos.predict_ids(kc, kb)
+            if user:
+                out["user_tags"] = {(j if keep is None else keep[j]): t for j, t in user.items()}
         out["pos_ids"], out["pos_names"] = _spread(ids, keep, n, _names(self.pos.tagset))
         return out, (None, None, kc, kb, keep)
 
