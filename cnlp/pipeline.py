@@ -7,7 +7,8 @@ Components are duck-typed:
 * parser: ``parse(words, tags) -> (heads, deprels)``, heads 0 = root else 1-based over ``words``;
 * ner: ``predict_doc(doc) -> [(start, end, type), ...]`` in character offsets.
 
-Order: segment, POS, entities, parse. Whitespace-only tokens are never shown to the tagger or the
+Order: segment, POS, entities, parse. Line ends are hard boundaries: a text with several lines is
+analysed line by line (a Doc with :attr:`Doc.sents`), so no tagger's context crosses a line end. Whitespace-only tokens are never shown to the tagger or the
 parser: they receive the POS tag ``"w"`` (PKU's punctuation/symbol tag), head 0 and relation
 ``"_"``, and the parser's heads are renumbered from its word list to the Doc's tokens. The NER
 component sees the Doc with tokens and POS tags; an entity boundary that falls inside a token
@@ -25,7 +26,7 @@ import numpy as np
 
 from .doc import Doc
 from .errors import check_str
-from .text import sentence_spans, to_codes
+from .text import LINE_END, sentence_spans, to_codes
 
 __all__ = ["Pipeline", "SPACE_TAG"]
 
@@ -35,7 +36,24 @@ _SPACE = re.compile(r"\s")
 #: deprel given to whitespace-only tokens (their head is 0)
 SPACE_DEPREL = "_"
 
+#: line ends are hard boundaries for the taggers too: each line is analysed on its own
+_LINE_END = re.compile("[" + re.escape(LINE_END) + "]+")
 _NO_IDS = np.zeros(0, np.int32)
+
+
+def _line_spans(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of the lines of ``text`` and of the runs of line ends between them, in order."""
+    spans, a = [], 0
+    for m in _LINE_END.finditer(text):
+        if m.start() > a:
+            spans.append((a, m.start()))
+        spans.append((m.start(), m.end()))
+        a = m.end()
+    if a < len(text):
+        spans.append((a, len(text)))
+    return spans
+
+
 _NO_XPOS = ("_", SPACE_TAG)
 _NAMES: dict = {}
 
@@ -181,9 +199,21 @@ class Pipeline:
         text = check_str(text, "Pipeline")
         if self.split if split is None else split:
             spans = sentence_spans(text, merge_blank=True, semicolons=False)
-            if len(spans) > 1:
-                docs = [self._call_one(text[a:b]) for a, b in spans]
-                return Doc._join(text, docs, [a for a, _ in spans])
+        elif _LINE_END.search(text) is not None:
+            spans = _line_spans(text)
+            docs = [self._call_one(text[a:b]) for a, b in spans]
+            doc = Doc._join(text, docs, [a for a, _ in spans])
+            # one sentence per line: a run of line ends belongs to the line before it
+            blank = [not any(c not in LINE_END for c in text[a:b]) for a, b in spans]
+            cuts = np.cumsum([0] + [len(d) for d in docs]).tolist()
+            keep = [0] + [cuts[k] for k in range(1, len(docs)) if not blank[k] and not all(blank[:k])] + [cuts[-1]]
+            doc._sents = tuple(keep) if len(keep) > 2 else None
+            return doc
+        else:
+            spans = ()
+        if len(spans) > 1:
+            docs = [self._call_one(text[a:b]) for a, b in spans]
+            return Doc._join(text, docs, [a for a, _ in spans])
         return self._call_one(text)
 
     def _call_one(self, text: str) -> Doc:

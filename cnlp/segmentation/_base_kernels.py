@@ -6,6 +6,7 @@ import numpy as np
 from numba import njit
 
 from .. import _jit  # noqa: F401  (Numba cache directory, before any kernel)
+from .._text_kernels import SPACE, char_class
 
 
 @njit(cache=True, nogil=True)
@@ -110,3 +111,65 @@ def _valid_bounds(b, n):
         if b[i] <= b[i - 1]:
             return False
     return True
+
+
+@njit(cache=True, nogil=True)
+def space_pieces(codes, offsets, table, joined):
+    """Lines cut at whitespace runs (the hard boundaries of :meth:`cnlp.segmentation.base.Segmenter`).
+
+    Line ``l`` is ``codes[offsets[l]:offsets[l + 1]]`` (int64 ``offsets``); ``table``: the class table
+    of :func:`cnlp._text_kernels.char_class`; ``joined``: bool[n] (or empty), True at a position inside a
+    user word, where whitespace is not a boundary. Returns (int64 piece offsets (P + 1,) over the same
+    buffer, int8 kind (P,): 1 for a whitespace run, int64 first piece of each line (L + 1,)). Pieces
+    are non-empty and consecutive; an empty line has none."""
+    L = offsets.shape[0] - 1
+    n = codes.shape[0]
+    po = np.empty(n + 1, np.int64)
+    kind = np.empty(max(n, 1), np.int8)
+    first = np.empty(L + 1, np.int64)
+    has_j = joined.shape[0] > 0
+    p = 0
+    for ln in range(L):
+        first[ln] = p
+        i = offsets[ln]
+        z = offsets[ln + 1]
+        while i < z:
+            sp = char_class(codes[i], table) == SPACE and not (has_j and joined[i])
+            j = i + 1
+            while j < z and (char_class(codes[j], table) == SPACE and not (has_j and joined[j])) == sp:
+                j += 1
+            po[p] = i
+            kind[p] = 1 if sp else 0
+            p += 1
+            i = j
+    first[L] = p
+    po[p] = offsets[L]
+    return po[:p + 1], kind[:p], first
+
+
+@njit(cache=True, nogil=True)
+def merge_pieces(b, starts, po, kind, first, offsets, whole):
+    """Cut offsets of lines from those of their pieces (:func:`space_pieces`): piece ``k``'s offsets
+    (0 .. its length) are ``b[starts[k]:starts[k + 1]]``; with ``whole`` a whitespace piece is one
+    word whatever they are. Returns (int32 bounds, int64 starts (L + 1,)) as ``_bounds_many`` does
+    (``[0]`` for an empty line)."""
+    L = offsets.shape[0] - 1
+    out = np.empty(b.shape[0] + L + 1, np.int32)
+    ls = np.empty(L + 1, np.int64)
+    q = 0
+    for ln in range(L):
+        ls[ln] = q
+        base = offsets[ln]
+        out[q] = 0
+        q += 1
+        for k in range(first[ln], first[ln + 1]):
+            off = po[k] - base
+            if whole and kind[k] == 1:
+                out[q] = po[k + 1] - base
+                q += 1
+            else:
+                for t in range(starts[k] + 1, starts[k + 1]):
+                    out[q] = b[t] + off
+                    q += 1
+    ls[L] = q
+    return out[:q], ls

@@ -3,6 +3,13 @@
 ``_bounds`` maps an int32 code-point array to int32 cut offsets ``[0, ..., n]``
 (strictly increasing). Words are always slices of the caller's original ``str``, so a
 segmenter cannot lose, add or reorder characters.
+
+Line ends and whitespace runs are hard boundaries, for every decoder, here and only here: a text
+with whitespace is cut into runs at its whitespace runs before any decoder sees it, each run is
+decoded on its own (one ``_bounds_many`` call for all of them), and a whitespace run is one word
+(unless the segmenter says otherwise: ``_whole_spaces``). So ``segment("A\nB") == segment("A") +
+["\n"] + segment("B")``: no decoder's features look across a line end or a space. Whitespace inside
+a user word (``OpenGL ES``) is no boundary.
 """
 from __future__ import annotations
 
@@ -13,12 +20,17 @@ from typing import Iterable, Iterator
 
 import numpy as np
 
+import re
+
 from .._marks import MARKS, ZWJ
 from ..errors import CnlpError, check_str
-from ..text import to_codes
-from ._base_kernels import _has_mark, _interleave, _join_many, _valid_bounds
+from ..text import _BMP_TABLE, fold_width, to_codes
+from ._base_kernels import _has_mark, _interleave, _join_many, _valid_bounds, merge_pieces, space_pieces
 
 
+#: whitespace: exactly the SPACE class of :func:`cnlp.text.char_classes` (``str.isspace``)
+_WS = re.compile(r"\s")
+_NO_JOIN = np.zeros(0, np.bool_)
 _SEP = "\uffff"          # a Unicode noncharacter; texts containing it take the slicing path
 #: lines per kernel call of :meth:`Segmenter.segment_many` (the first chunks are smaller, so that
 #: the first results of a stream come back quickly), and characters per call at most
@@ -73,7 +85,7 @@ class Segmenter(ABC):
             return np.zeros(1, np.int32)
         if codes is None:
             codes = to_codes(text)
-        b = self._bounds(codes)
+        b = self._bounds(codes) if _WS.search(text) is None else self._bounds_spaced(codes)
         if b.dtype != np.int32 or not b.flags.c_contiguous:
             b = np.ascontiguousarray(b, dtype=np.int32)
         if not _valid_bounds(b, n):
@@ -94,7 +106,7 @@ class Segmenter(ABC):
         if n == 0:
             return []
         codes = to_codes(text)
-        b = self._bounds(codes)
+        b = self._bounds(codes) if _WS.search(text) is None else self._bounds_spaced(codes)
         if b.dtype != np.int32 or not b.flags.c_contiguous:
             b = np.ascontiguousarray(b, dtype=np.int32)
         if not (self._exact_bounds or _valid_bounds(b, n)):
@@ -193,7 +205,8 @@ class Segmenter(ABC):
         codes = to_codes(text)
         offsets = np.zeros(len(lines) + 1, np.int64)
         np.cumsum(np.fromiter(map(len, lines), np.int64, len(lines)), out=offsets[1:])
-        b, starts = self._bounds_many(codes, offsets)
+        b, starts = self._bounds_many(codes, offsets) if _WS.search(text) is None \
+            else self._bounds_many_spaced(codes, offsets)
         bad, fb, fstarts, nw, buf = _join_many(codes, offsets, np.ascontiguousarray(b, np.int32),
                                                np.ascontiguousarray(starts, np.int64), MARKS, ZWJ,
                                                not self._exact_bounds, 0xFFFF)
@@ -212,6 +225,54 @@ class Segmenter(ABC):
         dictionary is handled line by line) and :meth:`segment` not overridden."""
         ud = self.user_dict
         return (ud is None or not len(ud)) and type(self).segment is Segmenter.segment
+
+    # ---- the hard boundaries: whitespace runs (module docstring) -----------------------------
+    #: a whitespace run is one word (MaxMatchSegmenter without atoms: its own cuts)
+    _whole_spaces = True
+
+    def _joined(self, codes: np.ndarray) -> np.ndarray:
+        """bool[n]: True inside the user words that contain whitespace (no boundary there), or empty."""
+        ud = self.user_dict
+        if ud is None or not len(ud):
+            return _NO_JOIN
+        hit = getattr(ud, "_space_words", None)
+        if hit is None or hit[0] != ud.version:
+            hit = ud._space_words = (ud.version, any(_WS.search(w) for w in ud))
+        if not hit[1]:
+            return _NO_JOIN
+        s, e, _ = ud.constraints(fold_width(codes))
+        joined = np.zeros(codes.shape[0] + 1, np.int32)
+        np.add.at(joined, s, 1)
+        np.add.at(joined, e, -1)
+        return np.cumsum(joined[:-1]) > 0
+
+    def _bounds_spaced(self, codes: np.ndarray) -> np.ndarray:
+        """:meth:`_bounds` of a text with whitespace: each run between whitespace runs decoded on its own."""
+        n = codes.shape[0]
+        offsets = np.array([0, n], np.int64)
+        po, kind, first = space_pieces(codes, offsets, _BMP_TABLE, self._joined(codes))
+        if kind.shape[0] == 1 and (kind[0] == 0 or not self._whole_spaces):
+            return self._bounds(codes)
+        ud = self.user_dict
+        if ud is None or not len(ud) or self._batchable():     # (the CRF/perceptron decode user words in batch too)
+            b, starts = self._bounds_many(codes, po)
+        else:                                        # user words: the decoders take them line by line
+            parts = [np.array([0, z - a], np.int32) if k and self._whole_spaces else self._bounds(codes[a:z])
+                     for a, z, k in zip(po[:-1].tolist(), po[1:].tolist(), kind.tolist())]
+            starts = np.zeros(len(parts) + 1, np.int64)
+            np.cumsum([x.shape[0] for x in parts], out=starts[1:])
+            b = np.concatenate(parts).astype(np.int32, copy=False)
+        out, _ = merge_pieces(np.ascontiguousarray(b, np.int32), np.ascontiguousarray(starts, np.int64), po, kind,
+                              first, offsets, self._whole_spaces)
+        return out
+
+    def _bounds_many_spaced(self, codes: np.ndarray, offsets: np.ndarray):
+        """:meth:`_bounds_many` of lines with whitespace: the runs between whitespace runs decoded as lines."""
+        po, kind, first = space_pieces(codes, offsets, _BMP_TABLE, _NO_JOIN if self.user_dict is None
+                                       else self._joined(codes))
+        b, starts = self._bounds_many(codes, po)
+        return merge_pieces(np.ascontiguousarray(b, np.int32), np.ascontiguousarray(starts, np.int64), po, kind,
+                            first, offsets, self._whole_spaces)
 
     def _bounds_many(self, codes: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Cut offsets of many lines at once.
