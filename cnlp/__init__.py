@@ -122,7 +122,7 @@ def _with_user_dict(seg, user_dict):
     return _derived("segmenter", seg, ud, lambda: seg.with_user_dict(ud))
 
 
-def segment(text: str, *, algorithm: str | None = None, user_dict=None) -> list[str]:
+def segment(text: str, *, algorithm: str | None = None, user_dict=None, mode: str = "default") -> list[str]:
     """Segment ``text`` into a list of words (``"".join(words) == text`` always).
 
     Parameters
@@ -135,22 +135,27 @@ def segment(text: str, *, algorithm: str | None = None, user_dict=None) -> list[
     user_dict : UserDictionary, path or iterable of words, optional
         Extra user words for this call, layered over the process-wide ones of :func:`add_word`
         (for a word in both, this one's entry wins). Words without a mode are ``"prefer"`` words.
+    mode : str
+        ``"default"``; ``"search"`` / ``"full"``: the words of :func:`tokenize` in that mode
+        (``"full"``: every dictionary word at every position, overlapping, as jieba's ``cut_all``).
 
     Raises
     ------
     TypeError
         ``text`` is not a ``str``.
     ValueError
-        Unknown ``algorithm`` (the message lists the valid ones).
+        Unknown ``algorithm`` (the message lists the valid ones) or ``mode``.
     """
     check_str(text, "segment")
+    if mode != "default":
+        return [w for w, _, _ in tokenize(text, mode=mode, algorithm=algorithm, user_dict=user_dict)]
     return _with_user_dict(get_segmenter(algorithm), user_dict).segment(text)
 
 
 def cut(text: str, *, algorithm: str | None = None, user_dict=None) -> Iterator[str]:
     """The words of ``text`` as an iterator, to be used as jieba's ``cut`` generator is (``for w
     in cnlp.cut(text)``, ``" ".join(cnlp.cut(text))``); :func:`lcut` and :func:`segment` give the
-    list. ``text`` is checked and segmented at the call, not when the iterator is read. jieba's ``cut_all`` and ``HMM`` have no counterpart: see
+    list. ``text`` is checked and segmented at the call, not when the iterator is read. jieba's ``cut_all`` is ``segment(text, mode="full")``; ``HMM`` has no counterpart: see
     ``docs/migrating-from-jieba.md``."""
     return iter(segment(text, algorithm=algorithm, user_dict=user_dict))
 
@@ -167,7 +172,9 @@ def tokenize(text: str, *, mode: str = "default", algorithm: str | None = None,
     ``mode="search"`` also gives, before each word of three or more characters, the dictionary
     words (two or more characters, user words included) inside it, ordered by start then length:
     ``("中华", 0, 2), ("人民", 2, 4), ..., ("中华人民共和国", 0, 7)``. The words of the default mode are
-    all there and still cover ``text`` exactly; the sub-words are extra.
+    all there and still cover ``text`` exactly; the sub-words are extra. ``mode="full"``: every
+    dictionary word (two or more characters, user words included) at every position, overlapping,
+    and the characters no such word covers, by start then end (jieba's ``cut_all``).
     """
     check_str(text, "tokenize")
     return _with_user_dict(get_segmenter(algorithm), user_dict).tokenize(text, mode=mode)

@@ -27,9 +27,10 @@ def add_parsers(sub) -> None:
                         "max-match segmenter: bimm unless -a fmm|bmm|bimm is given; not with --model")
     s.add_argument("--model", metavar="DIR", dest="seg_model",
                    help="a segmenter model directory (from cnlp train cws|hmm|bigram); not with -a or --dictionary")
-    s.add_argument("--mode", choices=["default", "search"], default="default",
+    s.add_argument("--mode", choices=["default", "search", "full"], default="default",
                    help="search: each word of 3+ characters is preceded by the dictionary words inside it "
-                        "(2+ characters), as jieba's cut_for_search; the default words are all there")
+                        "(2+ characters), as jieba's cut_for_search; the default words are all there. "
+                        "full: every dictionary word at every position, overlapping, as jieba's cut_all")
     s.add_argument("--user-dict", action="append", metavar="PATH", help="user dictionary (repeatable)")
     s.add_argument("--pure", action="store_true", help="with --dictionary: no atoms and no width folding (the SIGHAN max-match baseline)")
     s.add_argument("-d", "--delimiter", default=" ", help="word delimiter in the output (default: one space)")
@@ -201,7 +202,7 @@ def _batched(args, spec) -> bool:
 def cmd_segment(args) -> int:
     check_output(args)
     check_segmenter_options(args)
-    if not args.dictionary and args.mode != "search" and _jobs(args) > 1:
+    if not args.dictionary and args.mode == "default" and _jobs(args) > 1:
         # the workers load the model: this process only reads, orders and writes
         from ..batch import AnnotatorSpec
         ud = _cli_user_dict(args)
@@ -211,7 +212,7 @@ def cmd_segment(args) -> int:
         if _batched(args, spec):
             return 0
     seg = _build_segmenter(args)
-    if args.mode == "search":
+    if args.mode != "default":
         return _segment_search(args, seg)
     if not args.dictionary:
         from ..batch import AnnotatorSpec
@@ -234,13 +235,14 @@ def cmd_segment(args) -> int:
 
 
 def _segment_search(args, seg) -> int:
-    """``cnlp segment --mode search``: one output line per input line, each word of three or more
-    characters preceded by the dictionary words inside it (``Segmenter.tokenize(mode="search")``)."""
+    """``cnlp segment --mode search|full``: one output line per input line, the tokens of
+    ``Segmenter.tokenize(mode=...)`` (search: each word of three or more characters preceded by the
+    dictionary words inside it; full: every dictionary word at every position)."""
     if (args.jobs or 0) > 1 or args.jobs == 0 or args.resume:
-        raise UsageError("--mode search runs in one process (no --jobs, no --resume)")
+        raise UsageError(f"--mode {args.mode} runs in one process (no --jobs, no --resume)")
     with output_stream(args) as out, contextlib.closing(with_progress(command_input(args), args)) as lines:
         for line in lines:
-            words = [w for w, _, _ in seg.tokenize(line, mode="search")]
+            words = [w for w, _, _ in seg.tokenize(line, mode=args.mode)]
             if not args.keep_spaces:
                 words = [w for w in words if not w.isspace()]
             out.write(args.delimiter.join(words))

@@ -31,6 +31,8 @@ from ._base_kernels import _has_mark, _interleave, _join_many, _valid_bounds, me
 #: whitespace: exactly the SPACE class of :func:`cnlp.text.char_classes` (``str.isspace``)
 _WS = re.compile(r"\s")
 _NO_JOIN = np.zeros(0, np.bool_)
+#: the modes of :meth:`Segmenter.tokenize`
+TOKENIZE_MODES = ("default", "search", "full")
 _SEP = "\uffff"          # a Unicode noncharacter; texts containing it take the slicing path
 #: lines per kernel call of :meth:`Segmenter.segment_many` (the first chunks are smaller, so that
 #: the first results of a stream come back quickly), and characters per call at most
@@ -122,10 +124,15 @@ class Segmenter(ABC):
         preceded by the dictionary words (two characters or more, user words included) inside
         it when it is three characters or longer, ordered by start then length
         (:mod:`cnlp.segmentation.search`); the sub-words are extra, the default words still cover
-        ``text`` exactly once.
+        ``text`` exactly once. ``mode="full"``: every dictionary word (two characters or more, user
+        words included) at every position, overlapping, and the characters no such word covers
+        (jieba's ``cut_all``; :func:`cnlp.segmentation.search.full_tokens`).
         """
-        if mode not in ("default", "search"):
-            raise ValueError(f"unknown tokenize mode {mode!r}; choose one of ['default', 'search']")
+        if mode not in TOKENIZE_MODES:
+            raise ValueError(f"unknown tokenize mode {mode!r}; choose one of {list(TOKENIZE_MODES)}")
+        if mode == "full":
+            from .search import full_tokens
+            return iter(full_tokens(self, check_str(text, "tokenize")))
         b = self.bounds(text)
         if mode == "search":
             from .search import search_tokens
