@@ -387,7 +387,7 @@ def get_ner():
     (:func:`add_entity`) and user dictionary (:func:`add_word`: no entity crosses a forced word)."""
     from . import models
     return models.shared(("default ner", None), lambda: models.entity_recognizer(
-        entities=_default_entity_dict(), user_dict=_default_user_dict()))
+        entities=_default_entity_dict(), user_dict=_default_user_dict()).with_expressions())
 
 
 def ner(text: str, *, user_dict=None) -> list:

@@ -96,7 +96,7 @@ def build_annotator(spec: AnnotatorSpec) -> Callable[[str], object]:
         for text, typ, mode in spec.entities:
             ed.add_entity(text, typ, mode=mode)
     rec = models.load_entity_recognizer(spec.model) if spec.model else models.entity_recognizer()
-    rec = rec.with_dictionaries(entities=ed, user_dict=ud)
+    rec = rec.with_dictionaries(entities=ed, user_dict=ud).with_expressions()
     if spec.task == "analyze":
         return _formatted(build_pipeline("analyze", segmenter=seg, ner=rec, user_dict=ud), spec.format)
     from .errors import check_str

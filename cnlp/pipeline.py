@@ -502,7 +502,7 @@ def build_pipeline(task: str, *, segmenter=None, pos=None, ner=None, parser=None
                         parser=parser if parser is not None else models.parser(), split=split,
                         beam=beam, treebank=treebank)
     if task in ("ner", "analyze") and ner is None:
-        ner = models.entity_recognizer(entities=entities, user_dict=user_dict)
+        ner = models.entity_recognizer(entities=entities, user_dict=user_dict).with_expressions()
     if segmenter is None:
         segmenter = ner.segmenter if task == "ner" else \
             models.segmenter(algorithm or DEFAULT_SEGMENTER, user_dict=user_dict)

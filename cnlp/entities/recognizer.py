@@ -22,6 +22,7 @@ from ..dictionary.trie import dictionary_lines
 from ..dictionary.user import UserDictionary, as_user_dictionary
 from ..doc import Entity
 from ..errors import CorpusFormatError, ModelFormatError, check_str
+from ..expressions import find as find_expressions
 from ..io import Arr, guard_load, load_arrays, load_meta
 from ..sequence.tagger import LinearTagger
 from ..tagset import TagSet
@@ -128,6 +129,8 @@ class EntityRecognizer(LinearTagger):
     """
 
     task = "ner"
+    #: find time and number expressions too (:meth:`with_expressions`; the front's recognizer does)
+    expressions = False
 
     def __init__(self, model, features: NERFeatures, tagset: TagSet, *, segmenter=None, pos=None,
                  entities: EntityDictionary | None = None, user_dict=None, suggest_bias: float = SUGGEST_BIAS):
@@ -270,7 +273,18 @@ class EntityRecognizer(LinearTagger):
         labels = tag_entities(codes, table, np.ascontiguousarray(bounds, np.int32),
                               np.ascontiguousarray(wtags, np.int64), cstats, trie, wstats, gaz, gtypes, spec, bits,
                               domain, self.model.decode_params(), allowed, bias)
+        if self.expressions:          # time and number expressions on word boundaries, where no entity is
+            cuts = set(np.asarray(bounds).tolist())
+            own = own + [(s, e, t, False) for s, e, t, _ in find_expressions(text) if s in cuts and e in cuts]
         return self._own_types(self.tagset.decode_spans(labels), own)
+
+    def with_expressions(self, on: bool = True) -> "EntityRecognizer":
+        """A shallow copy that also finds time and number expressions (``DATE``, ``TIME``, ``MONEY``,
+        ``PERCENT``, ``NUMBER``: :mod:`cnlp.expressions`) where they lie on word boundaries and
+        overlap no other entity (``on=False``: the model's types and the dictionaries' only)."""
+        clone = copy.copy(self)
+        clone.expressions = bool(on)
+        return clone
 
     def predict(self, text: str) -> list[Entity]:
         """The entities of ``text``, each with ``text[start:end] == entity.text``."""

@@ -173,3 +173,53 @@ def merge_pieces(b, starts, po, kind, first, offsets, whole):
                     q += 1
     ls[L] = q
     return out[:q], ls
+
+
+@njit(cache=True, nogil=True)
+def apply_word_spans(b, starts, offsets, ss, se, force):
+    """Cut offsets of lines (as ``_bounds_many`` gives them) with expression words kept whole.
+
+    ``ss`` / ``se``: starts and ends of the words in the coordinates of the lines' buffer (sorted,
+    not overlapping, each inside one line). A forced word loses the cuts inside it and gets cuts at
+    both ends; another one loses the cuts inside it where the offsets cut at both of its ends.
+    Returns (int32 bounds, int64 starts (L + 1,))."""
+    L = offsets.shape[0] - 1
+    out = np.empty(b.shape[0] + 2 * ss.shape[0], np.int32)
+    ls = np.empty(L + 1, np.int64)
+    longest = 0
+    for ln in range(L):
+        longest = max(longest, offsets[ln + 1] - offsets[ln])
+    cut = np.zeros(longest + 1, np.bool_)
+    q = 0
+    k = 0
+    K = ss.shape[0]
+    for ln in range(L):
+        ls[ln] = q
+        a = offsets[ln]
+        n = offsets[ln + 1] - a
+        while k < K and ss[k] < a:
+            k += 1
+        if k >= K or se[k] > a + n:
+            for t in range(starts[ln], starts[ln + 1]):
+                out[q] = b[t]
+                q += 1
+            continue
+        for t in range(n + 1):
+            cut[t] = False
+        for t in range(starts[ln], starts[ln + 1]):
+            cut[b[t]] = True
+        while k < K and se[k] <= a + n:
+            s = ss[k] - a
+            e = se[k] - a
+            if force[k] or (cut[s] and cut[e]):
+                cut[s] = True
+                cut[e] = True
+                for t in range(s + 1, e):
+                    cut[t] = False
+            k += 1
+        for t in range(n + 1):
+            if cut[t]:
+                out[q] = t
+                q += 1
+    ls[L] = q
+    return out[:q], ls

@@ -10,6 +10,10 @@ decoded on its own (one ``_bounds_many`` call for all of them), and a whitespace
 (unless the segmenter says otherwise: ``_whole_spaces``). So ``segment("A\nB") == segment("A") +
 ["\n"] + segment("B")``: no decoder's features look across a line end or a space. Whitespace inside
 a user word (``OpenGL ES``) is no boundary.
+
+Time and number expressions that are one word (:data:`cnlp.expressions.WORDS`: ``2017-10-12``,
+``10:30``, ``5.2%``, ``三千五百万``) are kept whole in the same layer, after decoding
+(:meth:`Segmenter._expression_bounds`).
 """
 from __future__ import annotations
 
@@ -25,7 +29,9 @@ import re
 from .._marks import MARKS, ZWJ
 from ..errors import CnlpError, check_str
 from ..text import _BMP_TABLE, fold_width, to_codes
-from ._base_kernels import _has_mark, _interleave, _join_many, _valid_bounds, merge_pieces, space_pieces
+from ..expressions import word_spans
+from ._base_kernels import (_has_mark, _interleave, _join_many, _valid_bounds, apply_word_spans, merge_pieces,
+                            space_pieces)
 
 
 #: whitespace: exactly the SPACE class of :func:`cnlp.text.char_classes` (``str.isspace``)
@@ -92,6 +98,8 @@ class Segmenter(ABC):
             b = np.ascontiguousarray(b, dtype=np.int32)
         if not _valid_bounds(b, n):
             self._invalid(b, n)
+        if self._expression_words:
+            b = self._expression_bounds(text, b)
         if _has_mark(codes, MARKS):
             b = keep_marks(codes, b)
         return b
@@ -113,6 +121,8 @@ class Segmenter(ABC):
             b = np.ascontiguousarray(b, dtype=np.int32)
         if not (self._exact_bounds or _valid_bounds(b, n)):
             self._invalid(b, n)
+        if self._expression_words:
+            b = self._expression_bounds(text, b)
         if _has_mark(codes, MARKS):
             b = keep_marks(codes, b)
         return cut(text, codes, b)
@@ -214,6 +224,8 @@ class Segmenter(ABC):
         np.cumsum(np.fromiter(map(len, lines), np.int64, len(lines)), out=offsets[1:])
         b, starts = self._bounds_many(codes, offsets) if _WS.search(text) is None \
             else self._bounds_many_spaced(codes, offsets)
+        if self._expression_words:
+            b, starts = self._expression_bounds_many(text, b, starts, offsets)
         bad, fb, fstarts, nw, buf = _join_many(codes, offsets, np.ascontiguousarray(b, np.int32),
                                                np.ascontiguousarray(starts, np.int64), MARKS, ZWJ,
                                                not self._exact_bounds, 0xFFFF)
@@ -232,6 +244,33 @@ class Segmenter(ABC):
         dictionary is handled line by line) and :meth:`segment` not overridden."""
         ud = self.user_dict
         return (ud is None or not len(ud)) and type(self).segment is Segmenter.segment
+
+    # ---- expressions kept whole (module docstring) -----------------------------------------
+    #: keep the expression words of :data:`cnlp.expressions.WORDS` whole (MaxMatchSegmenter
+    #: without atoms: no, the pure baseline)
+    _expression_words = True
+
+    def _expression_bounds(self, text: str, b: np.ndarray) -> np.ndarray:
+        """Valid cut offsets ``b`` of ``text`` with its expression words kept whole."""
+        spans = word_spans(text)
+        if not spans:
+            return b
+        a = np.array(spans, np.int64)
+        out, _ = apply_word_spans(b, np.array([0, b.shape[0]], np.int64), np.array([0, len(text)], np.int64),
+                                  a[:, 0].copy(), a[:, 1].copy(), a[:, 2].astype(np.bool_))
+        return out
+
+    def _expression_bounds_many(self, text: str, b, starts, offsets):
+        """:meth:`_expression_bounds` of the lines of a chunk (``text``: the lines joined)."""
+        spans = word_spans(text)
+        if not spans:
+            return b, starts
+        a = np.array(spans, np.int64)
+        line_s = np.searchsorted(offsets, a[:, 0], "right")
+        line_e = np.searchsorted(offsets, a[:, 1] - 1, "right")
+        a = a[line_s == line_e]                      # a match across two lines is none
+        return apply_word_spans(np.ascontiguousarray(b, np.int32), np.ascontiguousarray(starts, np.int64), offsets,
+                                a[:, 0].copy(), a[:, 1].copy(), a[:, 2].astype(np.bool_))
 
     # ---- the hard boundaries: whitespace runs (module docstring) -----------------------------
     #: a whitespace run is one word (MaxMatchSegmenter without atoms: its own cuts)

@@ -80,6 +80,8 @@ class MaxMatchSegmenter(Segmenter):
 
     #: whitespace runs are one word only with atoms (the base's hard boundaries)
     _whole_spaces = property(lambda self: self.atoms)
+    #: expressions are kept whole only with atoms (without them: the pure SIGHAN baseline)
+    _expression_words = property(lambda self: self.atoms)
 
     def _bounds(self, codes: np.ndarray) -> np.ndarray:
         d = self.dictionary

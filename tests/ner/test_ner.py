@@ -321,12 +321,13 @@ def test_cli_json_and_inline(capsys, monkeypatch):
     assert code == 0 and len(rows) == len(LINES)
     for line, row in zip(LINES, rows):
         for e in json.loads(row):
-            assert line[e["start"]:e["end"]] == e["text"] and e["type"] in ("PER", "LOC", "ORG")
+            assert line[e["start"]:e["end"]] == e["text"] and \
+                e["type"] in ("PER", "LOC", "ORG", "DATE", "TIME", "MONEY", "PERCENT", "NUMBER")
     code, out = _cli(["ner"], "\n".join(LINES), capsys, monkeypatch)
     rows = out.splitlines()
     assert len(rows) == len(LINES)
     import re
-    assert [re.sub(r"\[([^\]]*)\]/(PER|LOC|ORG)", r"\1", r) for r in rows] == LINES
+    assert [re.sub(r"\[([^\]]*)\]/(PER|LOC|ORG|DATE|TIME|MONEY|PERCENT|NUMBER)", r"\1", r) for r in rows] == LINES
 
 
 def test_cli_eval_ner(tmp_path, capsys, monkeypatch):
