@@ -122,9 +122,15 @@ def _compile():
             for name, pat in PARTS:
                 parts[name] = "(?:" + _expand(pat, parts) + ")"
             grammar = [(name, typ, re.compile(_expand(pat, parts))) for name, typ, pat in GRAMMAR]
-            words = re.compile("|".join(f"(?P<{name}>{_expand(pat, parts)})" for name, _, pat in WORDS))
             gate = re.compile("[0-9０-９" + CLASSES["CN"][1:-1] + "点时月年日号天周世%％第半几数今明昨前后去本上下这当次翌近目现如将未过同最元春除国中端清凌早午傍晚夜深白星礼]")
-            wgate = re.compile("[0-9０-９" + CLASSES["CN"][1:-1] + "]")
+            # the word rows run only inside runs of digits and their separators, and the Chinese
+            # numeral rows only on runs of numerals (two scans of a character class: fast)
+            digit_words = [(n, p) for n, st, p in WORDS if st == "force"]
+            cn_words = [(n, p) for n, st, p in WORDS if st != "force"]
+            words = (re.compile("|".join(f"(?P<{n}>{_expand(p, parts)})" for n, p in digit_words)),
+                     re.compile("|".join(f"(?P<{n}>{_expand(p, parts)})" for n, p in cn_words)))
+            wgate = (re.compile(r"[0-9０-９][\-/.．／－:：,，%％][0-9０-９\-/.．／－:：,，%％十百千万亿]*"),
+                     re.compile(CLASSES["CN"] + "[" + CLASSES["CN"][1:-1] + "分之点年]+"))
             _compiled = (grammar, words, gate, wgate)
     return _compiled
 
@@ -153,16 +159,33 @@ def find(text: str) -> list[tuple[int, int, str, str]]:
     return _longest(cands)
 
 
-_FORCE = {name: strength == "force" for name, strength, _ in WORDS}
+_DIGITS = frozenset("0123456789０１２３４５６７８９")
 
 
 def word_spans(text: str) -> list[tuple[int, int, bool]]:
-    """``(start, end, force)`` of the :data:`WORDS` in ``text``: one scan, at each position the first
-    row of :data:`WORDS` that matches (their order is their priority)."""
-    _, words, _, wgate = _compiled or _compile()
-    if wgate.search(text) is None:
-        return []
-    return [(m.start(), m.end(), _FORCE[m.lastgroup]) for m in words.finditer(text) if m.end() - m.start() > 1]
+    """``(start, end, force)`` of the :data:`WORDS` in ``text``, not overlapping: the ``force`` rows
+    inside runs of digits (at each position the first row that matches), then the others where they
+    overlap none of those."""
+    _, (digit_words, cn_words), _, (digit_runs, cn_runs) = _compiled or _compile()
+    out = []
+    done = 0
+    for r in digit_runs.finditer(text):          # a digit, a separator, ...: back to the run's first digit
+        a = r.start()
+        while a > done and text[a - 1] in _DIGITS:
+            a -= 1
+        out.extend((m.start(), m.end(), True) for m in digit_words.finditer(text, a, r.end()))
+        done = r.end()
+    cn = [(m.start(), m.end(), False) for r in cn_runs.finditer(text)
+          for m in cn_words.finditer(text, r.start(), r.end())]
+    if out and cn:                   # both sorted, each without overlaps: one merge pass
+        keep, k = [], 0
+        for x in cn:
+            while k < len(out) and out[k][1] <= x[0]:
+                k += 1
+            if k == len(out) or out[k][0] >= x[1]:
+                keep.append(x)
+        out = sorted(out + keep)
+    return out or cn
 
 
 # ---------------------------------------------------------------------------------- values
