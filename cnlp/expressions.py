@@ -167,6 +167,8 @@ def word_spans(text: str) -> list[tuple[int, int, bool]]:
     inside runs of digits (at each position the first row that matches), then the others where they
     overlap none of those."""
     _, (digit_words, cn_words), _, (digit_runs, cn_runs) = _compiled or _compile()
+    if cn_runs.search(text) is None and digit_runs.search(text) is None:
+        return []
     out = []
     done = 0
     for r in digit_runs.finditer(text):          # a digit, a separator, ...: back to the run's first digit

@@ -6,7 +6,7 @@ import numpy as np
 from numba import njit
 
 from .. import _jit  # noqa: F401  (Numba cache directory, before any kernel)
-from .._text_kernels import SPACE, char_class
+from .._text_kernels import CN_NUM, DIGIT, SPACE, char_class
 
 
 @njit(cache=True, nogil=True)
@@ -223,3 +223,25 @@ def apply_word_spans(b, starts, offsets, ss, se, force):
                 q += 1
     ls[L] = q
     return out[:q], ls
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _is_separator(c):
+    return c == 45 or c == 47 or c == 46 or c == 58 or c == 44 or c == 37 or c == 0xFF0E or c == 0xFF0F \
+        or c == 0xFF0D or c == 0xFF1A or c == 0xFF0C or c == 0xFF05
+
+
+@njit(cache=True, nogil=True)
+def maybe_expression_word(codes, table):
+    """False when ``codes`` cannot hold an expression word of :data:`cnlp.expressions.WORDS` (each
+    has a digit followed by a separator, two Chinese numerals in a row, or 之 then a numeral): the
+    segmenter then skips the grammar (most lines)."""
+    prev = -1
+    for i in range(codes.shape[0]):
+        c = char_class(codes[i], table)
+        if c == CN_NUM and (prev == CN_NUM or (i > 0 and codes[i - 1] == 0x4E4B)):
+            return True
+        if prev == DIGIT and _is_separator(codes[i]):
+            return True
+        prev = c
+    return False

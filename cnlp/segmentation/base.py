@@ -18,6 +18,7 @@ Time and number expressions that are one word (:data:`cnlp.expressions.WORDS`: `
 from __future__ import annotations
 
 import copy
+from bisect import bisect_left, bisect_right
 from itertools import islice, pairwise
 from abc import ABC, abstractmethod
 from typing import Iterable, Iterator
@@ -30,8 +31,8 @@ from .._marks import MARKS, ZWJ
 from ..errors import CnlpError, check_str
 from ..text import _BMP_TABLE, fold_width, to_codes
 from ..expressions import word_spans
-from ._base_kernels import (_has_mark, _interleave, _join_many, _valid_bounds, apply_word_spans, merge_pieces,
-                            space_pieces)
+from ._base_kernels import (_has_mark, _interleave, _join_many, _valid_bounds, apply_word_spans,
+                            maybe_expression_word, merge_pieces, space_pieces)
 
 
 #: whitespace: exactly the SPACE class of :func:`cnlp.text.char_classes` (``str.isspace``)
@@ -98,7 +99,7 @@ class Segmenter(ABC):
             b = np.ascontiguousarray(b, dtype=np.int32)
         if not _valid_bounds(b, n):
             self._invalid(b, n)
-        if self._expression_words:
+        if self._expression_words and maybe_expression_word(codes, _BMP_TABLE):
             b = self._expression_bounds(text, b)
         if _has_mark(codes, MARKS):
             b = keep_marks(codes, b)
@@ -121,7 +122,7 @@ class Segmenter(ABC):
             b = np.ascontiguousarray(b, dtype=np.int32)
         if not (self._exact_bounds or _valid_bounds(b, n)):
             self._invalid(b, n)
-        if self._expression_words:
+        if self._expression_words and maybe_expression_word(codes, _BMP_TABLE):
             b = self._expression_bounds(text, b)
         if _has_mark(codes, MARKS):
             b = keep_marks(codes, b)
@@ -254,6 +255,15 @@ class Segmenter(ABC):
         """Valid cut offsets ``b`` of ``text`` with its expression words kept whole."""
         spans = word_spans(text)
         if not spans:
+            return b
+        cuts = b.tolist()
+        for s, e, force in spans:                    # most spans ask for no change: checked here first
+            i = bisect_right(cuts, s)                # cuts[i - 1] <= s < cuts[i] (s < n = cuts[-1])
+            inner = cuts[i] < e
+            at_both = cuts[i - 1] == s and cuts[bisect_left(cuts, e, i)] == e
+            if (inner or not at_both) if force else (inner and at_both):
+                break
+        else:
             return b
         a = np.array(spans, np.int64)
         out, _ = apply_word_spans(b, np.array([0, b.shape[0]], np.int64), np.array([0, len(text)], np.int64),
