@@ -244,8 +244,9 @@ def add_word(word: str, freq: int | None = None, pos: str | None = None, *, mode
     model cut inside it are merged); ``"force"`` — it always appears (unless it crosses another
     forced word); ``"suggest"`` — a bias towards the word that grows with ``freq``.
     ``mode=None`` on a word already added keeps its mode. ``pos`` is the tag :func:`pos_tag` gives it:
-    a PKU tag (``cnlp.pos.tags.PKU_TAGS``); any other value raises ValueError and leaves the word
-    as it was. ``freq=None`` / ``pos=None`` keep what the word had.
+    a PKU tag (``cnlp.pos.tags.PKU_TAGS``) or a label of your own (``"动作"``, shown as it is); a
+    malformed one (empty, whitespace, ``/``) raises ValueError and leaves the word as it was.
+    ``freq=None`` / ``pos=None`` keep what the word had.
     """
     check_str(word, "add_word")
     _default_user_dict().add_word(word, freq=freq, pos=pos, mode=mode)
@@ -258,8 +259,9 @@ def del_word(word: str) -> None:
 
 
 def load_user_dict(path) -> None:
-    """Load a user dictionary file (``word [freq] [pos] [force|prefer|suggest]`` per line: jieba's
-    and HanLP's formats read as they are) into the process-wide user dictionary. Entries without a
+    """Load a user dictionary file (jieba's ``word [freq] [pos]``, HanLP's ``word pos freq [pos freq
+    ...]``, detected per file, each with an optional ``force|prefer|suggest`` column; a tab after a
+    word with spaces) into the process-wide user dictionary. Entries without a
     mode column are ``prefer`` words (a word already added keeps its mode). ``path`` is a path or
     an open file object (binary, UTF-8, or text), as jieba's ``load_userdict`` accepts; the file
     is not closed."""
@@ -391,9 +393,12 @@ def get_ner():
 
 
 def ner(text: str, *, user_dict=None) -> list:
-    """Person, place and organization names in ``text``: a list of :class:`Entity` objects
-    (``cnlp.Entity``, a named tuple ``(text, type, start, end)``) in text order, with
-    ``text[start:end] == entity.text`` and ``type`` one of ``"PER"``, ``"LOC"``, ``"ORG"``.
+    """Person, place and organization names and time and number expressions in ``text``: a list of
+    :class:`Entity` objects (``cnlp.Entity``, a named tuple ``(text, type, start, end)``) in text
+    order, with ``text[start:end] == entity.text`` and ``type`` one of ``"PER"``, ``"LOC"``,
+    ``"ORG"``, the expression types ``"DATE"``, ``"TIME"``, ``"MONEY"``, ``"PERCENT"``, ``"NUMBER"``
+    (``entity.value``: the normalised value, :mod:`cnlp.expressions`) or a type of your own from
+    :func:`add_entity`.
 
     Entities added with :func:`add_entity` are applied inside decoding (``force``: always one
     entity; ``suggest``: favoured); no entity crosses a word forced with :func:`add_word`.
@@ -406,7 +411,8 @@ def add_entity(text: str, type: str, *, mode: str = "suggest") -> None:
     """Add an entity to the process-wide entity dictionary used by :func:`ner` and :func:`analyze`.
 
     ``mode="force"`` makes every occurrence of ``text`` one entity of ``type``;
-    ``mode="suggest"`` only favours it.
+    ``mode="suggest"`` only favours it. ``type`` may be one the model does not have (``"SCHOOL"``:
+    1 to 32 letters, digits or ``_``, not starting with a digit; ValueError otherwise).
     """
     _default_entity_dict().add_entity(text, type, mode=mode)
 
