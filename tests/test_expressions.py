@@ -115,3 +115,12 @@ def test_expression_entities_in_ner_analyze_and_formats(capsys, monkeypatch):
 def test_no_expression_inside_a_word():
     assert [e.type for e in cnlp.ner("我们统一了意见")] == []
     assert cnlp.get_ner().with_expressions(False).predict("会议于2017-10-12召开") == []
+
+
+@pytest.mark.parametrize("algorithm", ["fmm", "bigram", "hmm", "crf"])
+def test_segment_many_is_segment_line_by_line_with_expressions_at_line_edges(algorithm):
+    lines = ["他说一", "九九八年2017-", "10-12是", "3.5%", "", "二〇一七年十月", "5.2%", "电话010-", "62751234"]
+    seg = cnlp.get_segmenter(algorithm)
+    assert list(seg.segment_many(lines)) == [seg.segment(x) for x in lines]
+    assert list(seg.segment_many([x + "\n" for x in lines])) == [seg.segment(x) + ["\n"] if x else ["\n"]
+                                                                  for x in lines]

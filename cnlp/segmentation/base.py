@@ -226,7 +226,7 @@ class Segmenter(ABC):
         b, starts = self._bounds_many(codes, offsets) if _WS.search(text) is None \
             else self._bounds_many_spaced(codes, offsets)
         if self._expression_words:
-            b, starts = self._expression_bounds_many(text, b, starts, offsets)
+            b, starts = self._expression_bounds_many(lines, b, starts, offsets)
         bad, fb, fstarts, nw, buf = _join_many(codes, offsets, np.ascontiguousarray(b, np.int32),
                                                np.ascontiguousarray(starts, np.int64), MARKS, ZWJ,
                                                not self._exact_bounds, 0xFFFF)
@@ -270,15 +270,17 @@ class Segmenter(ABC):
                                   a[:, 0].copy(), a[:, 1].copy(), a[:, 2].astype(np.bool_))
         return out
 
-    def _expression_bounds_many(self, text: str, b, starts, offsets):
-        """:meth:`_expression_bounds` of the lines of a chunk (``text``: the lines joined)."""
-        spans = word_spans(text)
+    def _expression_bounds_many(self, lines: list[str], b, starts, offsets):
+        """:meth:`_expression_bounds` of a chunk of lines: one scan of the lines joined with a line
+        end (no expression crosses it, so a line's words never depend on its neighbours)."""
+        spans = word_spans("\n".join(lines))
         if not spans:
             return b, starts
         a = np.array(spans, np.int64)
-        line_s = np.searchsorted(offsets, a[:, 0], "right")
-        line_e = np.searchsorted(offsets, a[:, 1] - 1, "right")
-        a = a[line_s == line_e]                      # a match across two lines is none
+        # back to the coordinates of the lines joined without separators
+        line = np.searchsorted(offsets + np.arange(offsets.shape[0]), a[:, 0], "right") - 1
+        a[:, 0] -= line
+        a[:, 1] -= line
         return apply_word_spans(np.ascontiguousarray(b, np.int32), np.ascontiguousarray(starts, np.int64), offsets,
                                 a[:, 0].copy(), a[:, 1].copy(), a[:, 2].astype(np.bool_))
 
