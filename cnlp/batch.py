@@ -39,7 +39,8 @@ class AnnotatorSpec(NamedTuple):
     segmenter for ``segment``, a recognizer for ``ner``). ``user_words``: ``(word, freq, pos,
     mode)`` entries; ``entities``: ``(text, type, mode)`` entries. ``format``: for the CLI, the
     output record format (``segment``: the word delimiter; ``tag``: pd98/conllu/json; ``ner``:
-    inline/bio/json); ``keep_spaces``: keep whitespace tokens in ``segment`` output.
+    inline/bio/json); ``keep_spaces``: keep whitespace tokens in ``segment`` output;
+    ``expressions``: ``ner`` / ``analyze`` find time and number expressions too.
     """
     task: str
     algorithm: str | None = None
@@ -48,6 +49,7 @@ class AnnotatorSpec(NamedTuple):
     entities: tuple = ()
     format: str | None = None
     keep_spaces: bool = False
+    expressions: bool = True
 
 
 def _user_dict(spec: AnnotatorSpec):
@@ -96,7 +98,7 @@ def build_annotator(spec: AnnotatorSpec) -> Callable[[str], object]:
         for text, typ, mode in spec.entities:
             ed.add_entity(text, typ, mode=mode)
     rec = models.load_entity_recognizer(spec.model) if spec.model else models.entity_recognizer()
-    rec = rec.with_dictionaries(entities=ed, user_dict=ud).with_expressions()
+    rec = rec.with_dictionaries(entities=ed, user_dict=ud).with_expressions(spec.expressions)
     if spec.task == "analyze":
         return _formatted(build_pipeline("analyze", segmenter=seg, ner=rec, user_dict=ud), spec.format)
     from .errors import check_str

@@ -124,3 +124,19 @@ def test_segment_many_is_segment_line_by_line_with_expressions_at_line_edges(alg
     assert list(seg.segment_many(lines)) == [seg.segment(x) for x in lines]
     assert list(seg.segment_many([x + "\n" for x in lines])) == [seg.segment(x) + ["\n"] if x else ["\n"]
                                                                   for x in lines]
+
+
+def test_cli_no_expressions(tmp_path, capsys, monkeypatch):
+    import io
+    import sys
+    from cnlp.cli import main
+    text = "会议于2017-10-12召开，江泽民在北京"
+    for argv, want in ((["ner"], "[2017-10-12]/DATE"), (["ner", "--no-expressions"], "会议于2017-10-12召开")):
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(text.encode()), encoding="utf-8"))
+        assert main(argv) == 0
+        assert want in capsys.readouterr().out
+    src = tmp_path / "in.txt"
+    src.write_text((text + "\n") * 4, encoding="utf-8")
+    out = tmp_path / "out.txt"
+    assert main(["ner", "-j", "2", "--no-expressions", "-o", str(out), str(src)]) == 0
+    assert out.read_text(encoding="utf-8").count("DATE") == 0

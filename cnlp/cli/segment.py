@@ -53,8 +53,8 @@ def add_parsers(sub) -> None:
     _add_batch_arguments(g)
     g.set_defaults(func=cmd_tag, dictionary=None, pure=False)
 
-    n = sub.add_parser("ner", help="find person (PER), place (LOC) and organization (ORG) names, one output "
-                                   "record per input line")
+    n = sub.add_parser("ner", help="find person (PER), place (LOC) and organization (ORG) names and time and "
+                                   "number expressions, one output record per input line")
     add_input_argument(n)
     n.add_argument("--format", choices=["bio", "json", "inline"], default="inline",
                    help="inline: the text with [entity]/TYPE marks (default); bio: one char<TAB>tag line per "
@@ -65,6 +65,9 @@ def add_parsers(sub) -> None:
                    help="entity dictionary, lines 'text TYPE [force|suggest]' (repeatable)")
     n.add_argument("--user-dict", action="append", metavar="PATH",
                    help="user dictionary (repeatable); no entity crosses a forced word")
+    n.add_argument("--no-expressions", action="store_true",
+                   help="no DATE/TIME/MONEY/PERCENT/NUMBER entities: the model's types and the entity "
+                        "dictionaries' only (e.g. to score against MSRA files)")
     _add_batch_arguments(n)
     n.set_defaults(func=cmd_ner)
 
@@ -297,6 +300,7 @@ def cmd_ner(args) -> int:
             raise CnlpError(f"--model {args.model} holds a {type(rec).__name__}, not an entity recognizer")
     else:
         rec = get_ner()
+    rec = rec.with_expressions(not args.no_expressions)
     if args.user_dict or args.entity_dict:
         from ..dictionary import UserDictionary
         from ..entities.recognizer import EntityDictionary
@@ -312,7 +316,7 @@ def cmd_ner(args) -> int:
     from ..batch import AnnotatorSpec
     ents = tuple(rec.entities.items()) if rec.entities is not None else ()
     if _batched(args, AnnotatorSpec("ner", model=args.model, user_words=_user_entries(rec), entities=ents,
-                                    format=args.format)):
+                                    format=args.format, expressions=not args.no_expressions)):
         return 0
     out = sys.stdout
     for line in command_input(args):
