@@ -62,35 +62,41 @@ PARTS = [
                 r"星期[一二三四五六日天]|礼拜[一二三四五六日天]|周[一二三四五六日])"),
 ]
 
-#: the expressions: (name, type, pattern), tried all; the leftmost, then longest, match wins
+#: the expressions: (name, type, pattern, needs), tried all; the leftmost, then longest, match wins.
+#: ``needs``: characters one of which every match contains (a rule runs only near a number, see
+#: :func:`find`, and only where one of them is there); "" for the rules that need no number
 GRAMMAR = [
     # dates
-    ("date_sep", "DATE", r"{D}{4}{SEP}{D}{1,2}{SEP}{D}{1,2}(?:[日号])?"),
-    ("date_ym_sep", "DATE", r"{D}{4}{SEP}{D}{1,2}(?=[^0-9０-９.．]|$)"),
-    ("date_ymd", "DATE", r"{YEAR}年(?:{MONTH}月(?:{DAY}[日号])?)?(?:[初底末中])?"),
-    ("date_md", "DATE", r"{MONTH}月(?:{DAY}[日号])?(?:[初底末中]|上旬|中旬|下旬)?"),
-    ("date_d", "DATE", r"{DAY}[日号]"),
-    ("date_decade", "DATE", r"(?:上世纪|本世纪)?{D}{2}年代(?:初|末|中期)?"),
-    ("date_century", "DATE", r"{CN}+世纪(?:{D}{2}年代)?"),
-    ("date_rel", "DATE", r"{RELDATE}"),
+    ("date_sep", "DATE", r"{D}{4}{SEP}{D}{1,2}{SEP}{D}{1,2}(?:[日号])?", "-/.．／－"),
+    ("date_ym_sep", "DATE", r"{D}{4}{SEP}{D}{1,2}(?=[^0-9０-９.．]|$)", "-/.．／－"),
+    ("date_ymd", "DATE", r"{YEAR}年(?:{MONTH}月(?:{DAY}[日号])?)?(?:[初底末中])?", "年"),
+    ("date_md", "DATE", r"{MONTH}月(?:{DAY}[日号])?(?:[初底末中]|上旬|中旬|下旬)?", "月"),
+    ("date_d", "DATE", r"{DAY}[日号]", "日号"),
+    ("date_decade", "DATE", r"(?:上世纪|本世纪)?{D}{2}年代(?:初|末|中期)?", "代"),
+    ("date_century", "DATE", r"{CN}+世纪(?:{D}{2}年代)?", "纪"),
+    ("date_rel", "DATE", r"{RELDATE}", ""),
     # times
-    ("time_clock", "TIME", r"(?:{PERIOD})?{D}{1,2}{COLON}{D}{2}(?:{COLON}{D}{2})?"),
-    ("time_cn", "TIME", r"(?:{PERIOD})?{HOUR}[点时](?:半|一刻|三刻|{MIN}分|{D}{2}(?![0-9０-９]))?(?:{MIN}秒)?(?:左右|许)?"),
-    ("time_period", "TIME", r"{PERIOD}"),
-    ("duration", "TIME", r"(?:{AMOUNT}|半|几|数)(?:多|余|个半)?{DUNIT}(?:多|左右)?"),
+    ("time_clock", "TIME", r"(?:{PERIOD})?{D}{1,2}{COLON}{D}{2}(?:{COLON}{D}{2})?", ":："),
+    ("time_cn", "TIME", r"(?:{PERIOD})?{HOUR}[点时](?:半|一刻|三刻|{MIN}分|{D}{2}(?![0-9０-９]))?(?:{MIN}秒)?(?:左右|许)?",
+     "点时"),
+    ("time_period", "TIME", r"{PERIOD}", ""),
+    ("duration", "TIME", r"(?:{AMOUNT}|半|几|数)(?:多|余|个半)?{DUNIT}(?:多|左右)?", "时钟分秒天日周期月年纪"),
     # money
-    ("money_sign", "MONEY", r"{CUR}\s?{AMOUNT}(?:{CURWORD})?"),
-    ("money_word", "MONEY", r"(?:人民币|美金)?{AMOUNT}(?:多|余)?{CURWORD}"),
+    ("money_sign", "MONEY", r"{CUR}\s?{AMOUNT}(?:{CURWORD})?", "¥￥$＄€£"),
+    ("money_word", "MONEY", r"(?:人民币|美金)?{AMOUNT}(?:多|余)?{CURWORD}", "元块币金布郎克"),
     # percentages
-    ("percent_sign", "PERCENT", r"(?:{ANUM}|{CNUM}){PCT}"),
-    ("percent_cn", "PERCENT", r"百分之(?:{ANUM}|{CNUM})"),
-    ("percent_point", "PERCENT", r"(?:{ANUM}|{CNUM})个百分点"),
+    ("percent_sign", "PERCENT", r"(?:{ANUM}|{CNUM}){PCT}", "%％"),
+    ("percent_cn", "PERCENT", r"百分之(?:{ANUM}|{CNUM})", "之"),
+    ("percent_point", "PERCENT", r"(?:{ANUM}|{CNUM})个百分点", "点"),
     # numbers
-    ("ordinal", "NUMBER", r"第(?:{ANUM}|{CNUM})"),
+    ("ordinal", "NUMBER", r"第(?:{ANUM}|{CNUM})", "第"),
     ("phone", "NUMBER", r"(?:\+?86[- ]?)?1[3-9][0-9]{9}(?![0-9])|0[0-9]{2,3}-[0-9]{7,8}(?![0-9])|"
-                        r"[0-9]{3,4}-[0-9]{3,4}-[0-9]{4}(?![0-9])"),
-    ("number", "NUMBER", r"{AMOUNT}"),
+                        r"[0-9]{3,4}-[0-9]{3,4}-[0-9]{4}(?![0-9])", "0123456789"),
+    ("number", "NUMBER", r"{AMOUNT}", ""),
 ]
+#: how far around a run of digits and numerals (:func:`find`) an expression may reach (prefixes such
+#: as 人民币, 上世纪, suffixes such as 个百分点, 年代中期)
+REACH = 6
 
 #: what segmenters keep whole: (name, strength, pattern); "force": always one word (cuts inside
 #: removed, cuts at both ends added), "prefer": one word where the decoder cut at both of its ends
@@ -121,8 +127,9 @@ def _compile():
             parts = dict(CLASSES)
             for name, pat in PARTS:
                 parts[name] = "(?:" + _expand(pat, parts) + ")"
-            grammar = [(name, typ, re.compile(_expand(pat, parts))) for name, typ, pat in GRAMMAR]
-            gate = re.compile("[0-9０-９" + CLASSES["CN"][1:-1] + "点时月年日号天周世%％第半几数今明昨前后去本上下这当次翌近目现如将未过同最元春除国中端清凌早午傍晚夜深白星礼]")
+            grammar = [(name, typ, re.compile(_expand(pat, parts)), frozenset(needs))
+                       for name, typ, pat, needs in GRAMMAR]
+            gate = re.compile("[0-9０-９" + CLASSES["CN"][1:-1] + "半几数]+")        # runs of digits and numerals
             # the word rows run only inside runs of digits and their separators, and the Chinese
             # numeral rows only on runs of numerals (two scans of a character class: fast)
             digit_words = [(n, p) for n, st, p in WORDS if st == "force"]
@@ -147,15 +154,30 @@ def _longest(cands: list) -> list:
 
 
 def find(text: str) -> list[tuple[int, int, str, str]]:
-    """``(start, end, type, rule name)`` of the expressions of ``text`` (see the module docstring)."""
-    grammar, _, gate, _ = _compiled or _compile()
-    if not text or gate.search(text) is None:
+    """``(start, end, type, rule name)`` of the expressions of ``text`` (see the module docstring).
+
+    The rules without ``needs`` (relative dates, parts of the day) scan the text; the others run
+    only in windows of :data:`REACH` characters around the runs of digits and numerals, and only
+    where the window holds one of the characters the rule needs."""
+    grammar, _, runs, _ = _compiled or _compile()
+    if not text:
         return []
     cands = []
-    for name, typ, rx in grammar:
-        for m in rx.finditer(text):
-            if m.end() > m.start():
-                cands.append((m.start(), m.end(), typ, name))
+    windows = []
+    for r in runs.finditer(text):
+        a, z = max(r.start() - REACH, 0), min(r.end() + REACH, len(text))
+        if windows and a <= windows[-1][1]:
+            windows[-1][1] = z
+        else:
+            windows.append([a, z])
+    for name, typ, rx, needs in grammar:
+        if not needs and name != "number":
+            cands.extend((m.start(), m.end(), typ, name) for m in rx.finditer(text) if m.end() > m.start())
+    for a, z in windows:
+        chars = frozenset(text[a:z])
+        for name, typ, rx, needs in grammar:
+            if (needs and not needs.isdisjoint(chars)) or name == "number":
+                cands.extend((m.start(), m.end(), typ, name) for m in rx.finditer(text, a, z) if m.end() > m.start())
     return _longest(cands)
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import builtins
 import copy
 import re
+from bisect import bisect_left
 from pathlib import Path
 
 import numpy as np
@@ -239,13 +240,12 @@ class EntityRecognizer(LinearTagger):
         (leftmost, then longest, first)."""
         if not own:
             return spans
-        taken = np.zeros(max([e for _, e, _ in spans] + [e for _, e, _, _ in own]) + 1, np.bool_)
         out = list(spans)
-        for s, e, _ in spans:
-            taken[s:e] = True
+        taken = sorted((s, e) for s, e, _ in spans)          # never overlapping: sorted by start and end
         for s, e, t, force in sorted(own, key=lambda x: (not x[3], x[0], x[0] - x[1])):
-            if force or not taken[s:e].any():
-                taken[s:e] = True
+            i = bisect_left(taken, (s, s))
+            if force or not ((i and taken[i - 1][1] > s) or (i < len(taken) and taken[i][0] < e)):
+                taken.insert(i, (s, e))
                 out.append((s, e, t))
         return sorted(out)
 
