@@ -7,8 +7,9 @@ Components are duck-typed:
 * parser: ``parse(words, tags) -> (heads, deprels)``, heads 0 = root else 1-based over ``words``;
 * ner: ``predict_doc(doc) -> [(start, end, type), ...]`` in character offsets.
 
-Order: segment, POS, entities, parse. Line ends are hard boundaries: a text with several lines is
-analysed line by line (a Doc with :attr:`Doc.sents`), so no tagger's context crosses a line end. Whitespace-only tokens are never shown to the tagger or the
+Order: segment, POS, entities, parse. Line ends are hard boundaries: without a parser, a text with
+several lines is analysed line by line (a Doc with :attr:`Doc.sents`), so no tagger's context
+crosses a line end (a parser splits into sentences with ``split``, or parses one tree without it). Whitespace-only tokens are never shown to the tagger or the
 parser: they receive the POS tag ``"w"`` (PKU's punctuation/symbol tag), head 0 and relation
 ``"_"``, and the parser's heads are renumbered from its word list to the Doc's tokens. The NER
 component sees the Doc with tokens and POS tags; an entity boundary that falls inside a token
@@ -199,7 +200,7 @@ class Pipeline:
         text = check_str(text, "Pipeline")
         if self.split if split is None else split:
             spans = sentence_spans(text, merge_blank=True, semicolons=False)
-        elif _LINE_END.search(text) is not None:
+        elif self.parser is None and _LINE_END.search(text) is not None:    # (a parse of split=False: one tree)
             spans = _line_spans(text)
             docs = [self._call_one(text[a:b]) for a, b in spans]
             doc = Doc._join(text, docs, [a for a, _ in spans])
