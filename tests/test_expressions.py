@@ -117,9 +117,10 @@ def test_no_expression_inside_a_word():
     assert cnlp.get_ner().with_expressions(False).predict("会议于2017-10-12召开") == []
 
 
-@pytest.mark.parametrize("algorithm", ["fmm", "bigram", "hmm", "crf"])
+@pytest.mark.parametrize("algorithm", ["fmm", "bmm", "bigram", "hmm", "hmm2", "crf"])
 def test_segment_many_is_segment_line_by_line_with_expressions_at_line_edges(algorithm):
-    lines = ["他说一", "九九八年2017-", "10-12是", "3.5%", "", "二〇一七年十月", "5.2%", "电话010-", "62751234"]
+    lines = ["他说一", "九九八年2017-", "10-12是", "3.5%", "", "二〇一七年十月", "5.2%", "电话010-", "62751234",
+             "同比增长百分之八点五，继续", "场次率达百分之九十九点九。", "要增加百分之十几？", "二○○一年的四千三百一十三"]
     seg = cnlp.get_segmenter(algorithm)
     assert list(seg.segment_many(lines)) == [seg.segment(x) for x in lines]
     assert list(seg.segment_many([x + "\n" for x in lines])) == [seg.segment(x) + ["\n"] if x else ["\n"]

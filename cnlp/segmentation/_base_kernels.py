@@ -232,16 +232,25 @@ def _is_separator(c):
 
 
 @njit(cache=True, nogil=True)
-def maybe_expression_word(codes, table):
-    """False when ``codes`` cannot hold an expression word of :data:`cnlp.expressions.WORDS` (each
-    has a digit followed by a separator, two Chinese numerals in a row, or 之 then a numeral): the
-    segmenter then skips the grammar (most lines)."""
-    prev = -1
-    for i in range(codes.shape[0]):
-        c = char_class(codes[i], table)
-        if c == CN_NUM and (prev == CN_NUM or (i > 0 and codes[i - 1] == 0x4E4B)):
+def maybe_expression_word(codes, b, table):
+    """False when the cut offsets ``b`` of ``codes`` cannot change under the expression words of
+    :data:`cnlp.expressions.WORDS`: no digit is followed by a separator (the forced words all have
+    one) and no cut lies between two Chinese numerals, between a numeral and 年 or 点, after 之 or 点
+    before a numeral, or inside 百分之 (the other words only lose the cuts inside them). The segmenter then skips the grammar
+    (most lines)."""
+    n = codes.shape[0]
+    for i in range(n - 1):
+        if char_class(codes[i], table) == DIGIT and _is_separator(codes[i + 1]):
             return True
-        if prev == DIGIT and _is_separator(codes[i]):
+    for k in range(1, b.shape[0] - 1):
+        i = b[k]
+        a = codes[i - 1]
+        c = codes[i]
+        if char_class(c, table) == CN_NUM:
+            if char_class(a, table) == CN_NUM or a == 0x4E4B or a == 0x70B9:        # 之 点
+                return True
+        elif (c == 0x5E74 or c == 0x70B9) and char_class(a, table) == CN_NUM:    # 年 点
             return True
-        prev = c
+        elif (c == 0x5206 and a == 0x767E) or (c == 0x4E4B and a == 0x5206):      # 百|分 分|之
+            return True
     return False

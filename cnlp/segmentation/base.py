@@ -99,7 +99,7 @@ class Segmenter(ABC):
             b = np.ascontiguousarray(b, dtype=np.int32)
         if not _valid_bounds(b, n):
             self._invalid(b, n)
-        if self._expression_words and maybe_expression_word(codes, _BMP_TABLE):
+        if self._expression_words and maybe_expression_word(codes, b, _BMP_TABLE):
             b = self._expression_bounds(text, b)
         if _has_mark(codes, MARKS):
             b = keep_marks(codes, b)
@@ -122,7 +122,7 @@ class Segmenter(ABC):
             b = np.ascontiguousarray(b, dtype=np.int32)
         if not (self._exact_bounds or _valid_bounds(b, n)):
             self._invalid(b, n)
-        if self._expression_words and maybe_expression_word(codes, _BMP_TABLE):
+        if self._expression_words and maybe_expression_word(codes, b, _BMP_TABLE):
             b = self._expression_bounds(text, b)
         if _has_mark(codes, MARKS):
             b = keep_marks(codes, b)
