@@ -231,26 +231,43 @@ def _is_separator(c):
         or c == 0xFF0D or c == 0xFF1A or c == 0xFF0C or c == 0xFF05
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _maybe_line(codes, a, n, b, s0, s1, table):
+    """:func:`maybe_expression_word` of the line ``codes[a:a + n]`` with cut offsets ``b[s0:s1]``."""
+    for i in range(a, a + n - 1):
+        if char_class(codes[i], table) == DIGIT and _is_separator(codes[i + 1]):
+            return True
+    for k in range(s0 + 1, s1 - 1):
+        i = a + b[k]
+        p = codes[i - 1]
+        c = codes[i]
+        if char_class(c, table) == CN_NUM:
+            if char_class(p, table) == CN_NUM or p == 0x4E4B or p == 0x70B9:        # 之 点
+                return True
+        elif (c == 0x5E74 or c == 0x70B9) and char_class(p, table) == CN_NUM:    # 年 点
+            return True
+        elif (c == 0x5206 and p == 0x767E) or (c == 0x4E4B and p == 0x5206):      # 百|分 分|之
+            return True
+    return False
+
+
 @njit(cache=True, nogil=True)
 def maybe_expression_word(codes, b, table):
     """False when the cut offsets ``b`` of ``codes`` cannot change under the expression words of
     :data:`cnlp.expressions.WORDS`: no digit is followed by a separator (the forced words all have
     one) and no cut lies between two Chinese numerals, between a numeral and 年 or 点, after 之 or 点
-    before a numeral, or inside 百分之 (the other words only lose the cuts inside them). The segmenter then skips the grammar
-    (most lines)."""
-    n = codes.shape[0]
-    for i in range(n - 1):
-        if char_class(codes[i], table) == DIGIT and _is_separator(codes[i + 1]):
-            return True
-    for k in range(1, b.shape[0] - 1):
-        i = b[k]
-        a = codes[i - 1]
-        c = codes[i]
-        if char_class(c, table) == CN_NUM:
-            if char_class(a, table) == CN_NUM or a == 0x4E4B or a == 0x70B9:        # 之 点
-                return True
-        elif (c == 0x5E74 or c == 0x70B9) and char_class(a, table) == CN_NUM:    # 年 点
-            return True
-        elif (c == 0x5206 and a == 0x767E) or (c == 0x4E4B and a == 0x5206):      # 百|分 分|之
-            return True
-    return False
+    before a numeral, or inside 百分之 (the other words only lose the cuts inside them). The
+    segmenter then skips the grammar (most lines)."""
+    return _maybe_line(codes, 0, codes.shape[0], b, 0, b.shape[0], table)
+
+
+@njit(cache=True, nogil=True)
+def expression_lines(codes, offsets, b, starts, table):
+    """:func:`maybe_expression_word` of every line of a chunk (bool (L,)): lines as ``_bounds_many``
+    gives them."""
+    L = offsets.shape[0] - 1
+    out = np.zeros(L, np.bool_)
+    for ln in range(L):
+        out[ln] = _maybe_line(codes, offsets[ln], offsets[ln + 1] - offsets[ln], b, starts[ln], starts[ln + 1],
+                              table)
+    return out

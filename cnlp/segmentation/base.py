@@ -32,7 +32,7 @@ from ..errors import CnlpError, check_str
 from ..text import _BMP_TABLE, fold_width, to_codes
 from ..expressions import word_spans
 from ._base_kernels import (_has_mark, _interleave, _join_many, _valid_bounds, apply_word_spans,
-                            maybe_expression_word, merge_pieces, space_pieces)
+                            expression_lines, maybe_expression_word, merge_pieces, space_pieces)
 
 
 #: whitespace: exactly the SPACE class of :func:`cnlp.text.char_classes` (``str.isspace``)
@@ -226,7 +226,7 @@ class Segmenter(ABC):
         b, starts = self._bounds_many(codes, offsets) if _WS.search(text) is None \
             else self._bounds_many_spaced(codes, offsets)
         if self._expression_words:
-            b, starts = self._expression_bounds_many(lines, b, starts, offsets)
+            b, starts = self._expression_bounds_many(lines, codes, b, starts, offsets)
         bad, fb, fstarts, nw, buf = _join_many(codes, offsets, np.ascontiguousarray(b, np.int32),
                                                np.ascontiguousarray(starts, np.int64), MARKS, ZWJ,
                                                not self._exact_bounds, 0xFFFF)
@@ -270,19 +270,25 @@ class Segmenter(ABC):
                                   a[:, 0].copy(), a[:, 1].copy(), a[:, 2].astype(np.bool_))
         return out
 
-    def _expression_bounds_many(self, lines: list[str], b, starts, offsets):
-        """:meth:`_expression_bounds` of a chunk of lines: one scan of the lines joined with a line
-        end (no expression crosses it, so a line's words never depend on its neighbours)."""
-        spans = word_spans("\n".join(lines))
+    def _expression_bounds_many(self, lines: list[str], codes, b, starts, offsets):
+        """:meth:`_expression_bounds` of a chunk of lines: the lines that may change
+        (:func:`expression_lines`) scanned once, joined with a line end (no expression crosses it)."""
+        b = np.ascontiguousarray(b, np.int32)
+        starts = np.ascontiguousarray(starts, np.int64)
+        which = np.flatnonzero(expression_lines(codes, offsets, b, starts, _BMP_TABLE))
+        if which.shape[0] == 0:
+            return b, starts
+        picked = which.tolist()
+        spans = word_spans("\n".join([lines[i] for i in picked]))
         if not spans:
             return b, starts
         a = np.array(spans, np.int64)
-        # back to the coordinates of the lines joined without separators
-        line = np.searchsorted(offsets + np.arange(offsets.shape[0]), a[:, 0], "right") - 1
-        a[:, 0] -= line
-        a[:, 1] -= line
-        return apply_word_spans(np.ascontiguousarray(b, np.int32), np.ascontiguousarray(starts, np.int64), offsets,
-                                a[:, 0].copy(), a[:, 1].copy(), a[:, 2].astype(np.bool_))
+        lens = offsets[which + 1] - offsets[which]
+        sep_starts = np.zeros(which.shape[0], np.int64)           # each picked line in the joined text
+        np.cumsum(lens[:-1] + 1, out=sep_starts[1:])
+        k = np.searchsorted(sep_starts, a[:, 0], "right") - 1
+        shift = offsets[which][k] - sep_starts[k]                  # back to the chunk's coordinates
+        return apply_word_spans(b, starts, offsets, a[:, 0] + shift, a[:, 1] + shift, a[:, 2].astype(np.bool_))
 
     # ---- the hard boundaries: whitespace runs (module docstring) -----------------------------
     #: a whitespace run is one word (MaxMatchSegmenter without atoms: its own cuts)
