@@ -122,7 +122,8 @@ def _with_user_dict(seg, user_dict):
     return _derived("segmenter", seg, ud, lambda: seg.with_user_dict(ud))
 
 
-def segment(text: str, *, algorithm: str | None = None, user_dict=None, standard: str | None = None) -> list[str]:
+def segment(text: str, *, algorithm: str | None = None, user_dict=None, standard: str | None = None,
+            mode: str = "default") -> list[str]:
     """Segment ``text`` into a list of words (``"".join(words) == text`` always).
 
     Parameters
@@ -139,22 +140,28 @@ def segment(text: str, *, algorithm: str | None = None, user_dict=None, standard
         The segmentation standard to write (``"pku"``, ``"ctb"``, ``"weibo"``, ``"shared"`` for the
         default model; see docs/usage.md); default: the model's default standard. A segmenter
         trained on one standard writes only its own (``"pku"`` for the shipped PD98 models).
+    mode : str
+        ``"default"``; ``"search"`` / ``"full"``: the words of :func:`tokenize` in that mode
+        (``"full"``: every dictionary word at every position, overlapping, as jieba's ``cut_all``).
 
     Raises
     ------
     TypeError
         ``text`` is not a ``str``.
     ValueError
-        Unknown ``algorithm`` or ``standard`` (the message lists the valid ones).
+        Unknown ``algorithm``, ``standard`` (the message lists the valid ones) or ``mode``.
     """
     check_str(text, "segment")
+    if mode != "default":
+        return [w for w, _, _ in tokenize(text, mode=mode, algorithm=algorithm, user_dict=user_dict,
+                                          standard=standard)]
     return _with_user_dict(get_segmenter(algorithm), user_dict).with_standard(standard).segment(text)
 
 
 def cut(text: str, *, algorithm: str | None = None, user_dict=None, standard: str | None = None) -> Iterator[str]:
     """The words of ``text`` as an iterator, to be used as jieba's ``cut`` generator is (``for w
     in cnlp.cut(text)``, ``" ".join(cnlp.cut(text))``); :func:`lcut` and :func:`segment` give the
-    list. ``text`` is checked and segmented at the call, not when the iterator is read. jieba's ``cut_all`` and ``HMM`` have no counterpart: see
+    list. ``text`` is checked and segmented at the call, not when the iterator is read. jieba's ``cut_all`` is ``segment(text, mode="full")``; ``HMM`` has no counterpart: see
     ``docs/migrating-from-jieba.md``."""
     return iter(segment(text, algorithm=algorithm, user_dict=user_dict, standard=standard))
 
@@ -171,7 +178,9 @@ def tokenize(text: str, *, mode: str = "default", algorithm: str | None = None,
     ``mode="search"`` also gives, before each word of three or more characters, the dictionary
     words (two or more characters, user words included) inside it, ordered by start then length:
     ``("中华", 0, 2), ("人民", 2, 4), ..., ("中华人民共和国", 0, 7)``. The words of the default mode are
-    all there and still cover ``text`` exactly; the sub-words are extra.
+    all there and still cover ``text`` exactly; the sub-words are extra. ``mode="full"``: every
+    dictionary word (two or more characters, user words included) at every position, overlapping,
+    and the characters no such word covers, by start then end (jieba's ``cut_all``).
     """
     check_str(text, "tokenize")
     return _with_user_dict(get_segmenter(algorithm), user_dict).with_standard(standard).tokenize(text, mode=mode)
@@ -245,8 +254,9 @@ def add_word(word: str, freq: int | None = None, pos: str | None = None, *, mode
     model cut inside it are merged); ``"force"`` — it always appears (unless it crosses another
     forced word); ``"suggest"`` — a bias towards the word that grows with ``freq``.
     ``mode=None`` on a word already added keeps its mode. ``pos`` is the tag :func:`pos_tag` gives it:
-    a PKU tag (``cnlp.pos.tags.PKU_TAGS``); any other value raises ValueError and leaves the word
-    as it was. ``freq=None`` / ``pos=None`` keep what the word had.
+    a PKU tag (``cnlp.pos.tags.PKU_TAGS``) or a label of your own (``"动作"``, shown as it is); a
+    malformed one (empty, whitespace, ``/``) raises ValueError and leaves the word as it was.
+    ``freq=None`` / ``pos=None`` keep what the word had.
     """
     check_str(word, "add_word")
     _default_user_dict().add_word(word, freq=freq, pos=pos, mode=mode)
@@ -259,8 +269,9 @@ def del_word(word: str) -> None:
 
 
 def load_user_dict(path) -> None:
-    """Load a user dictionary file (``word [freq] [pos] [force|prefer|suggest]`` per line: jieba's
-    and HanLP's formats read as they are) into the process-wide user dictionary. Entries without a
+    """Load a user dictionary file (jieba's ``word [freq] [pos]``, HanLP's ``word pos freq [pos freq
+    ...]``, detected per file, each with an optional ``force|prefer|suggest`` column; a tab after a
+    word with spaces) into the process-wide user dictionary. Entries without a
     mode column are ``prefer`` words (a word already added keeps its mode). ``path`` is a path or
     an open file object (binary, UTF-8, or text), as jieba's ``load_userdict`` accepts; the file
     is not closed."""
@@ -389,13 +400,16 @@ def get_ner():
     (:func:`add_entity`) and user dictionary (:func:`add_word`: no entity crosses a forced word)."""
     from . import models
     return models.shared(("default ner", None), lambda: models.entity_recognizer(
-        entities=_default_entity_dict(), user_dict=_default_user_dict()))
+        entities=_default_entity_dict(), user_dict=_default_user_dict()).with_expressions())
 
 
 def ner(text: str, *, user_dict=None) -> list:
-    """Person, place and organization names in ``text``: a list of :class:`Entity` objects
-    (``cnlp.Entity``, a named tuple ``(text, type, start, end)``) in text order, with
-    ``text[start:end] == entity.text`` and ``type`` one of ``"PER"``, ``"LOC"``, ``"ORG"``.
+    """Person, place and organization names and time and number expressions in ``text``: a list of
+    :class:`Entity` objects (``cnlp.Entity``, a named tuple ``(text, type, start, end)``) in text
+    order, with ``text[start:end] == entity.text`` and ``type`` one of ``"PER"``, ``"LOC"``,
+    ``"ORG"``, the expression types ``"DATE"``, ``"TIME"``, ``"MONEY"``, ``"PERCENT"``, ``"NUMBER"``
+    (``entity.value``: the normalised value, :mod:`cnlp.expressions`) or a type of your own from
+    :func:`add_entity`.
 
     Entities added with :func:`add_entity` are applied inside decoding (``force``: always one
     entity; ``suggest``: favoured); no entity crosses a word forced with :func:`add_word`.
@@ -408,7 +422,8 @@ def add_entity(text: str, type: str, *, mode: str = "suggest") -> None:
     """Add an entity to the process-wide entity dictionary used by :func:`ner` and :func:`analyze`.
 
     ``mode="force"`` makes every occurrence of ``text`` one entity of ``type``;
-    ``mode="suggest"`` only favours it.
+    ``mode="suggest"`` only favours it. ``type`` may be one the model does not have (``"SCHOOL"``:
+    1 to 32 letters, digits or ``_``, not starting with a digit; ValueError otherwise).
     """
     _default_entity_dict().add_entity(text, type, mode=mode)
 

@@ -40,7 +40,8 @@ class AnnotatorSpec(NamedTuple):
     mode)`` entries; ``entities``: ``(text, type, mode)`` entries. ``format``: for the CLI, the
     output record format (``segment``: the word delimiter; ``tag``: pd98/conllu/json; ``ner``:
     inline/bio/json); ``keep_spaces``: keep whitespace tokens in ``segment`` output; ``standard``:
-    the segmentation standard of ``segment`` output (``Segmenter.with_standard``).
+    the segmentation standard of ``segment`` output (``Segmenter.with_standard``); ``expressions``:
+    ``ner`` / ``analyze`` find time and number expressions too.
     """
     task: str
     algorithm: str | None = None
@@ -50,6 +51,7 @@ class AnnotatorSpec(NamedTuple):
     format: str | None = None
     keep_spaces: bool = False
     standard: str | None = None
+    expressions: bool = True
 
 
 def _user_dict(spec: AnnotatorSpec):
@@ -100,7 +102,7 @@ def build_annotator(spec: AnnotatorSpec) -> Callable[[str], object]:
         for text, typ, mode in spec.entities:
             ed.add_entity(text, typ, mode=mode)
     rec = models.load_entity_recognizer(spec.model) if spec.model else models.entity_recognizer()
-    rec = rec.with_dictionaries(entities=ed, user_dict=ud)
+    rec = rec.with_dictionaries(entities=ed, user_dict=ud).with_expressions(spec.expressions)
     if spec.task == "analyze":
         return _formatted(build_pipeline("analyze", segmenter=seg, ner=rec, user_dict=ud), spec.format)
     from .errors import check_str

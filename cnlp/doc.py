@@ -52,6 +52,30 @@ class Entity(NamedTuple):
     start: int
     end: int
 
+    @property
+    def value(self) -> str | None:
+        """The normalised value of a time or number expression (``DATE``, ``TIME``, ``MONEY``,
+        ``PERCENT``, ``NUMBER``; :func:`cnlp.expressions.value`: ``2017-10-12``, ``15:30``, ``PT3H``,
+        ``35000000 CNY``, ``5.2%``), None for other entities and relative expressions."""
+        from .expressions import TYPES, value
+        return value(self.text, self.type) if self.type in TYPES else None
+
+    def to_dict(self) -> dict:
+        """``{"text", "type", "start", "end"}`` and ``"value"`` when there is one (the JSON outputs)."""
+        d = {"text": self.text, "type": self.type, "start": self.start, "end": self.end}
+        v = self.value
+        if v is not None:
+            d["value"] = v
+        return d
+
+
+def _ent_json(e: Entity) -> dict:
+    d = {"start": e.start, "end": e.end, "type": e.type, "text": e.text}
+    v = e.value
+    if v is not None:
+        d["value"] = v
+    return d
+
 
 class Token(NamedTuple):
     """One token of a :class:`Doc`; ``i`` is its 0-based index, ``head`` is 1-based (0 = root)."""
@@ -462,7 +486,7 @@ class Doc:
             for tok, x in zip(tokens, xpos):
                 tok["xpos"] = x
         out = {"text": self._text, "layers": layers, "tokens": tokens,
-               "ents": [{"start": e.start, "end": e.end, "type": e.type, "text": e.text} for e in self._ents]}
+               "ents": [_ent_json(e) for e in self._ents]}
         if self._sents is not None:        # more than one sentence
             out["sents"] = [list(s) for s in self.sent_spans]
         pairs = [m.start() for m in _SPLIT_PAIR.finditer(self._text)]

@@ -7,7 +7,9 @@ Components are duck-typed:
 * parser: ``parse(words, tags) -> (heads, deprels)``, heads 0 = root else 1-based over ``words``;
 * ner: ``predict_doc(doc) -> [(start, end, type), ...]`` in character offsets.
 
-Order: segment, POS, entities, parse. Whitespace-only tokens are never shown to the tagger or the
+Order: segment, POS, entities, parse. Line ends are hard boundaries: without a parser, a text with
+several lines is analysed line by line (a Doc with :attr:`Doc.sents`), so no tagger's context
+crosses a line end (a parser splits into sentences with ``split``, or parses one tree without it). Whitespace-only tokens are never shown to the tagger or the
 parser: they receive the POS tag ``"w"`` (PKU's punctuation/symbol tag), head 0 and relation
 ``"_"``, and the parser's heads are renumbered from its word list to the Doc's tokens. The NER
 component sees the Doc with tokens and POS tags; an entity boundary that falls inside a token
@@ -25,7 +27,7 @@ import numpy as np
 
 from .doc import Doc
 from .errors import check_str
-from .text import sentence_spans, to_codes
+from .text import LINE_END, sentence_spans, to_codes
 
 __all__ = ["Pipeline", "SPACE_TAG"]
 
@@ -35,7 +37,24 @@ _SPACE = re.compile(r"\s")
 #: deprel given to whitespace-only tokens (their head is 0)
 SPACE_DEPREL = "_"
 
+#: line ends are hard boundaries for the taggers too: each line is analysed on its own
+_LINE_END = re.compile("[" + re.escape(LINE_END) + "]+")
 _NO_IDS = np.zeros(0, np.int32)
+
+
+def _line_spans(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of the lines of ``text`` and of the runs of line ends between them, in order."""
+    spans, a = [], 0
+    for m in _LINE_END.finditer(text):
+        if m.start() > a:
+            spans.append((a, m.start()))
+        spans.append((m.start(), m.end()))
+        a = m.end()
+    if a < len(text):
+        spans.append((a, len(text)))
+    return spans
+
+
 _NO_XPOS = ("_", SPACE_TAG)
 _NAMES: dict = {}
 
@@ -59,6 +78,27 @@ def _spread(ids: np.ndarray, keep, n: int, names: tuple[str, ...]):
     out = np.full(n, names.index(SPACE_TAG), np.int32)
     out[keep] = ids
     return out, names
+
+
+_EXTENDED: dict = {}
+
+
+def _user_layers(layers: dict, user: dict) -> dict:
+    """``layers`` with the POS of the tokens of ``user`` ({token: tag}) set to the user's own tags,
+    their names appended to the tag names (one names tuple per set of extra tags, shared)."""
+    names = layers["pos_names"]
+    extra = tuple(sorted(set(user.values()) - set(names)))
+    key = (names, extra)
+    ext = _EXTENDED.get(key)
+    if ext is None:
+        if len(_EXTENDED) > 256:
+            _EXTENDED.clear()
+        ext = _EXTENDED[key] = names + extra
+    index = {t: i for i, t in enumerate(ext)}
+    ids = np.array(layers["pos_ids"], np.int32)
+    for tok, t in user.items():
+        ids[tok] = index[t]
+    return dict(layers, pos_ids=ids, pos_names=ext)
 
 
 _METHODS = {"segmenter": ("bounds", "bounds(text) -> int32 cut offsets"),
@@ -160,9 +200,21 @@ class Pipeline:
         text = check_str(text, "Pipeline")
         if self.split if split is None else split:
             spans = sentence_spans(text, merge_blank=True, semicolons=False)
-            if len(spans) > 1:
-                docs = [self._call_one(text[a:b]) for a, b in spans]
-                return Doc._join(text, docs, [a for a, _ in spans])
+        elif self.parser is None and _LINE_END.search(text) is not None:    # (a parse of split=False: one tree)
+            spans = _line_spans(text)
+            docs = [self._call_one(text[a:b]) for a, b in spans]
+            doc = Doc._join(text, docs, [a for a, _ in spans])
+            # one sentence per line: a run of line ends belongs to the line before it
+            blank = [not any(c not in LINE_END for c in text[a:b]) for a, b in spans]
+            cuts = np.cumsum([0] + [len(d) for d in docs]).tolist()
+            keep = [0] + [cuts[k] for k in range(1, len(docs)) if not blank[k] and not all(blank[:k])] + [cuts[-1]]
+            doc._sents = tuple(keep) if len(keep) > 2 else None
+            return doc
+        else:
+            spans = ()
+        if len(spans) > 1:
+            docs = [self._call_one(text[a:b]) for a, b in spans]
+            return Doc._join(text, docs, [a for a, _ in spans])
         return self._call_one(text)
 
     def _call_one(self, text: str) -> Doc:
@@ -179,6 +231,7 @@ class Pipeline:
             return Doc._trusted(text, bounds, codes=codes)
         has_space = _SPACE.search(text) is not None
         layers, aux = self._tag_layers(text, codes, bounds, has_space) if self.pos is not None else ({}, None)
+        user = layers.pop("user_tags", None)
         ents = None
         if self.ner is not None and len(bounds) > 1:
             ents = self._entities(Doc._trusted(text, bounds, codes=codes, **layers))
@@ -188,8 +241,11 @@ class Pipeline:
                 bounds = np.array(sorted(cuts | extra), np.int32)
                 if self.pos is not None:
                     layers, aux = self._tag_layers(text, codes, bounds, has_space)
+                    user = layers.pop("user_tags", None)
         if self.parser is not None:
             layers["heads"], layers["deprels"] = self._parse_ids(bounds, layers, aux)
+        if user:               # the user's own tags: shown in the Doc (the NER read the model's tags)
+            layers = _user_layers(layers, user)
         doc = Doc._trusted(text, bounds, codes=codes, **layers)
         if ents:
             doc.set_ents(ents)
@@ -229,12 +285,17 @@ class Pipeline:
         ids = _NO_IDS
         if len(kb) > 1:
             ud = getattr(self.pos, "user_dict", None)
+            user = None
             if ud is not None and len(ud):
                 b = bounds.tolist()
                 words = [text[b[i]:b[i + 1]] for i in (range(n) if keep is None else keep)]
                 ids = self.pos.predict_ids(kc, kb, words=words)
+                user = getattr(self.pos, "user_tags", None)
+                user = user(words) if user is not None else None
             else:
                 ids = self.pos.predict_ids(kc, kb)
+            if user:
+                out["user_tags"] = {(j if keep is None else keep[j]): t for j, t in user.items()}
         out["pos_ids"], out["pos_names"] = _spread(ids, keep, n, _names(self.pos.tagset))
         return out, (None, None, kc, kb, keep)
 
@@ -442,7 +503,7 @@ def build_pipeline(task: str, *, segmenter=None, pos=None, ner=None, parser=None
                         parser=parser if parser is not None else models.parser(), split=split,
                         beam=beam, treebank=treebank)
     if task in ("ner", "analyze") and ner is None:
-        ner = models.entity_recognizer(entities=entities, user_dict=user_dict)
+        ner = models.entity_recognizer(entities=entities, user_dict=user_dict).with_expressions()
     if segmenter is None:
         segmenter = ner.segmenter if task == "ner" else \
             models.segmenter(algorithm or (DEFAULT_SEGMENTER if task == "segment" else PKU_SEGMENTER),

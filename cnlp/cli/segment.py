@@ -27,9 +27,10 @@ def add_parsers(sub) -> None:
                         "max-match segmenter: bimm unless -a fmm|bmm|bimm is given; not with --model")
     s.add_argument("--model", metavar="DIR", dest="seg_model",
                    help="a segmenter model directory (from cnlp train cws|hmm|bigram); not with -a or --dictionary")
-    s.add_argument("--mode", choices=["default", "search"], default="default",
+    s.add_argument("--mode", choices=["default", "search", "full"], default="default",
                    help="search: each word of 3+ characters is preceded by the dictionary words inside it "
-                        "(2+ characters), as jieba's cut_for_search; the default words are all there")
+                        "(2+ characters), as jieba's cut_for_search; the default words are all there. "
+                        "full: every dictionary word at every position, overlapping, as jieba's cut_all")
     s.add_argument("--user-dict", action="append", metavar="PATH", help="user dictionary (repeatable)")
     s.add_argument("--standard", metavar="NAME", default=None,
                    help="segmentation standard of the output: pku, ctb, weibo or shared for the default model "
@@ -55,8 +56,9 @@ def add_parsers(sub) -> None:
     _add_batch_arguments(g)
     g.set_defaults(func=cmd_tag, dictionary=None, pure=False)
 
-    n = sub.add_parser("ner", help="find named entities, one output record per input line (the default model: "
-                                   "person PER, place LOC and organization ORG names; --model: that model's types)")
+    n = sub.add_parser("ner", help="find named entities and time and number expressions, one output record per "
+                                   "input line (the default model: person PER, place LOC and organization ORG "
+                                   "names; --model: that model's types)")
     add_input_argument(n)
     n.add_argument("--format", choices=["bio", "json", "inline"], default="inline",
                    help="inline: the text with [entity]/TYPE marks (default); bio: one char<TAB>tag line per "
@@ -68,6 +70,9 @@ def add_parsers(sub) -> None:
                    help="entity dictionary, lines 'text TYPE [force|suggest]' (repeatable)")
     n.add_argument("--user-dict", action="append", metavar="PATH",
                    help="user dictionary (repeatable); no entity crosses a forced word")
+    n.add_argument("--no-expressions", action="store_true",
+                   help="no DATE/TIME/MONEY/PERCENT/NUMBER entities: the model's types and the entity "
+                        "dictionaries' only (e.g. to score against MSRA files)")
     _add_batch_arguments(n)
     n.set_defaults(func=cmd_ner)
 
@@ -205,7 +210,7 @@ def _batched(args, spec) -> bool:
 def cmd_segment(args) -> int:
     check_output(args)
     check_segmenter_options(args)
-    if not args.dictionary and args.mode != "search" and _jobs(args) > 1:
+    if not args.dictionary and args.mode == "default" and _jobs(args) > 1:
         # the workers load the model: this process only reads, orders and writes
         from ..batch import AnnotatorSpec
         ud = _cli_user_dict(args)
@@ -217,7 +222,7 @@ def cmd_segment(args) -> int:
         if _batched(args, spec):
             return 0
     seg = _build_segmenter(args).with_standard(args.standard)
-    if args.mode == "search":
+    if args.mode != "default":
         return _segment_search(args, seg)
     if not args.dictionary:
         from ..batch import AnnotatorSpec
@@ -241,13 +246,14 @@ def cmd_segment(args) -> int:
 
 
 def _segment_search(args, seg) -> int:
-    """``cnlp segment --mode search``: one output line per input line, each word of three or more
-    characters preceded by the dictionary words inside it (``Segmenter.tokenize(mode="search")``)."""
+    """``cnlp segment --mode search|full``: one output line per input line, the tokens of
+    ``Segmenter.tokenize(mode=...)`` (search: each word of three or more characters preceded by the
+    dictionary words inside it; full: every dictionary word at every position)."""
     if (args.jobs or 0) > 1 or args.jobs == 0 or args.resume:
-        raise UsageError("--mode search runs in one process (no --jobs, no --resume)")
+        raise UsageError(f"--mode {args.mode} runs in one process (no --jobs, no --resume)")
     with output_stream(args) as out, contextlib.closing(with_progress(command_input(args), args)) as lines:
         for line in lines:
-            words = [w for w, _, _ in seg.tokenize(line, mode="search")]
+            words = [w for w, _, _ in seg.tokenize(line, mode=args.mode)]
             if not args.keep_spaces:
                 words = [w for w in words if not w.isspace()]
             out.write(args.delimiter.join(words))
@@ -312,6 +318,7 @@ def cmd_ner(args) -> int:
             raise CnlpError(f"--model {args.model} holds a {type(rec).__name__}, not an entity recognizer")
     else:
         rec = get_ner()
+    rec = rec.with_expressions(not args.no_expressions)
     if args.user_dict or args.entity_dict:
         from ..dictionary import UserDictionary
         from ..entities.recognizer import EntityDictionary
@@ -327,7 +334,7 @@ def cmd_ner(args) -> int:
     from ..batch import AnnotatorSpec
     ents = tuple(rec.entities.items()) if rec.entities is not None else ()
     if _batched(args, AnnotatorSpec("ner", model=args.model, user_words=_user_entries(rec), entities=ents,
-                                    format=args.format)):
+                                    format=args.format, expressions=not args.no_expressions)):
         return 0
     out = sys.stdout
     for line in command_input(args):

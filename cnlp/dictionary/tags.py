@@ -9,7 +9,7 @@ whole file (19,484 lines, 1,121,447 tokens).
 """
 from __future__ import annotations
 
-__all__ = ["PKU_TAGS", "check_pos", "is_pku_tag"]
+__all__ = ["PKU_TAGS", "check_pos", "check_tag", "is_pku_tag", "MAX_TAG_LEN"]
 
 PKU_TAGS: tuple[str, ...] = (
     "Ag",   # adjective morpheme (bound adjectival character, e.g. 奇)            321
@@ -71,4 +71,21 @@ def check_pos(pos: str, word: str) -> str:
     if pos not in _TAGS:
         raise ValueError(f"unknown POS tag {pos!r} for {word!r}: user words take a PKU tag "
                          f"(cnlp.pos.tags.PKU_TAGS, described in docs/usage.md), e.g. 'n', 'nz', 'v'")
+    return pos
+
+
+#: longest user tag accepted
+MAX_TAG_LEN = 32
+
+
+def check_tag(pos: str, word: str) -> str:
+    """``pos`` if it can be a user word's tag: a PKU tag or a label of the user's own (``"动作"``,
+    ``"nrt"``): a non-empty str of at most :data:`MAX_TAG_LEN` printable characters without
+    whitespace or ``/`` (the separator of ``word/TAG`` output). ValueError naming the word otherwise."""
+    if pos in _TAGS:
+        return pos
+    if not isinstance(pos, str) or not pos or len(pos) > MAX_TAG_LEN or "/" in pos \
+            or any(c.isspace() for c in pos) or not pos.isprintable():
+        raise ValueError(f"malformed POS tag {pos!r} for {word!r}: a tag is a PKU tag (cnlp.pos.tags.PKU_TAGS) or "
+                         f"a label of your own of 1 to {MAX_TAG_LEN} printable characters without whitespace or '/'")
     return pos

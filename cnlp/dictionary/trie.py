@@ -21,11 +21,12 @@ import numpy as np
 from ..errors import CorpusFormatError, ModelFormatError
 from ..io import INT, LIST, STR, Arr, Field, guard_load, load_bundle, save_bundle
 from ..text import FOLD_TRANSLATE, fold_key, fold_width, to_codes, trie_get  # noqa: F401 (fold_key re-exported)
+from .tags import check_tag
 from ._kernels import (MAX_NODES, TrieArrays, build_edges, build_hash, count_matches, empty_trie, fill_matches,
                        nb_prefix_matches, walk_backward, walk_forward)
 
 __all__ = ["Dictionary", "build_trie_arrays", "nb_prefix_matches", "walk_forward", "walk_backward",
-           "TrieArrays"]
+           "TrieArrays", "read_dictionary_text", "read_user_dictionary", "dictionary_lines"]
 _CSR = ("first", "code", "child", "word")
 #: meta.json fields of a dictionary bundle
 DICT_SCHEMA = {"pos_names": LIST(STR(lo=1, hi=64), hi=4096, required=False),
@@ -332,18 +333,21 @@ class Dictionary:
         return f"Dictionary({len(self)} words, total freq {self.total})"
 
 
-def read_dictionary_text(path, *, format: str = "auto", lenient: bool = False,
-                         extra_columns: bool = False) -> Iterator[tuple]:
-    """Yield ``(word, freq, {pos: count} | None)`` from a text dictionary file (see load_text):
-    a path, or an open file object (binary: UTF-8; or text), which is read and left open.
+def _columns(line: str) -> list[str]:
+    """The columns of a dictionary line: split at whitespace, except that a line with a tab is
+    ``word<TAB>rest``, its word kept whole (words with spaces: ``OpenGL ES<TAB>5<TAB>nz``)."""
+    if "\t" in line:
+        head, tail = line.split("\t", 1)
+        head = head.strip()
+        return ([head] if head else []) + tail.split()
+    return line.split()
 
-    With ``extra_columns=True`` a trailing ``force``/``suggest`` column is accepted and yielded
-    as a 4th element (user dictionaries).
-    """
-    if format not in ("auto", "words", "jieba", "hanlp"):
-        raise ValueError(f"unknown dictionary format {format!r}; choose one of "
-                         f"['auto', 'hanlp', 'jieba', 'words']")
-    fmt = format
+
+def dictionary_lines(path, lenient: bool = False) -> Iterator[tuple[int, str, list[str]]]:
+    """``(line number, line, columns)`` of the entries of a text dictionary file (a path, or an open
+    file object, binary UTF-8 or text, read and left open): BOM stripped, blank and ``#`` lines
+    skipped, columns by :func:`_columns`. A line that is not UTF-8 raises CorpusFormatError (with
+    ``lenient``: a warning, the line skipped)."""
     if callable(getattr(path, "read", None)):        # an open file (binary or text): read, not closed
         f = contextlib.nullcontext(path)
         path = getattr(path, "name", "<file object>")
@@ -360,34 +364,115 @@ def read_dictionary_text(path, *, format: str = "auto", lenient: bool = False,
             except UnicodeDecodeError as e:
                 err = CorpusFormatError(path, lineno, f"not valid UTF-8 ({e.reason})")
                 if lenient:
-                    warnings.warn(str(err), stacklevel=3)
+                    warnings.warn(str(err), stacklevel=4)
                     continue
                 raise err from None
             if lineno == 1:
                 line = line.lstrip("\ufeff")
-            line = line.strip()
+            body = line.rstrip("\r\n").lstrip()          # a last tab kept: "a word with spaces<TAB>"
+            line = body.strip()
             if not line or line.startswith("#"):
                 continue
-            cols = line.split()
-            mode = None
-            if extra_columns and cols[-1] in ("force", "suggest") and len(cols) > 1:
-                mode = cols.pop()
-            if fmt == "auto":
-                if len(cols) == 1:
-                    fmt = "words"
-                elif _INT.match(cols[1]):
-                    fmt = "jieba"
-                else:
-                    fmt = "hanlp"
-            try:
-                entry = _parse(cols, fmt, extra_columns)
-            except ValueError as e:
-                err = CorpusFormatError(path, lineno, f"{e} (format {fmt!r})", line)
-                if lenient:
-                    warnings.warn(str(err), stacklevel=3)
-                    continue
-                raise err from None
-            yield (*entry, mode) if extra_columns else entry
+            yield lineno, line, _columns(body if "\t" in body else line)
+
+
+def _source_name(path):
+    return getattr(path, "name", "<file object>") if callable(getattr(path, "read", None)) else Path(path)
+
+
+def read_dictionary_text(path, *, format: str = "auto", lenient: bool = False,
+                         extra_columns: bool = False) -> Iterator[tuple]:
+    """Yield ``(word, freq, {pos: count} | None)`` from a text dictionary file (see load_text):
+    a path, or an open file object (binary: UTF-8; or text), which is read and left open. A line
+    with a tab keeps its first column whole (a word with spaces).
+
+    With ``extra_columns=True`` a trailing ``force``/``suggest`` column is accepted and yielded
+    as a 4th element (user dictionaries).
+    """
+    if format not in ("auto", "words", "jieba", "hanlp"):
+        raise ValueError(f"unknown dictionary format {format!r}; choose one of "
+                         f"['auto', 'hanlp', 'jieba', 'words']")
+    fmt = format
+    name = _source_name(path)
+    for lineno, line, cols in dictionary_lines(path, lenient):
+        mode = None
+        if extra_columns and cols[-1] in ("force", "suggest") and len(cols) > 1:
+            mode = cols.pop()
+        if fmt == "auto":
+            if len(cols) == 1:
+                fmt = "words"
+            elif _INT.match(cols[1]):
+                fmt = "jieba"
+            else:
+                fmt = "hanlp"
+        try:
+            entry = _parse(cols, fmt, extra_columns)
+        except ValueError as e:
+            err = CorpusFormatError(name, lineno, f"{e} (format {fmt!r})", line)
+            if lenient:
+                warnings.warn(str(err), stacklevel=3)
+                continue
+            raise err from None
+        yield (*entry, mode) if extra_columns else entry
+
+
+#: the line forms of user dictionary files (:func:`read_user_dictionary`), for messages
+USER_FORMATS = {"jieba": "word [freq] [pos]", "hanlp": "word pos freq [pos freq ...]"}
+USER_MODES = ("force", "prefer", "suggest")
+
+
+def _user_fits(rest: list[str]) -> tuple[bool, bool]:
+    """Whether the columns after the word fit jieba's ``[freq] [pos]`` and HanLP's
+    ``pos freq [pos freq ...]``."""
+    n = len(rest)
+    num = [bool(_INT.match(c)) for c in rest]
+    jieba = n <= 1 or (n == 2 and num[0] and not num[1])
+    hanlp = n >= 2 and n % 2 == 0 and all(num[1::2]) and not any(num[0::2])
+    return jieba, hanlp
+
+
+def read_user_dictionary(path, *, lenient: bool = False) -> Iterator[tuple]:
+    """Yield ``(word, freq | None, pos | None, mode | None)`` from a user dictionary file in the
+    formats users have, detected per file: jieba (``word [freq] [pos]``), HanLP (``word pos freq
+    [pos freq ...]``: the frequencies summed, the first tag is the word's), either with a last
+    ``force|prefer|suggest`` column, and a tab after the word for words with spaces
+    (``OpenGL ES<TAB>nz<TAB>5``). A line that fits neither raises :class:`CorpusFormatError` naming
+    the file, the line and the format the file was read as (``lenient``: a warning, line skipped)."""
+    fmt = None                       # decided by the first line only one format fits
+    name = _source_name(path)
+    for lineno, line, cols in dictionary_lines(path, lenient):
+        mode = None
+        if len(cols) > 1 and cols[-1] in USER_MODES:
+            mode = cols.pop()
+        word, rest = cols[0], cols[1:]
+        jieba, hanlp = _user_fits(rest)
+        if fmt is None and jieba != hanlp:
+            fmt = "jieba" if jieba else "hanlp"
+        try:
+            if hanlp:                  # never both: HanLP needs a tag before its first number
+                dist: dict[str, int] = {}
+                for p, c in zip(rest[::2], rest[1::2]):
+                    dist[p] = min(dist.get(p, 0) + parse_freq(c), MAX_FREQ)
+                entry = (word, min(sum(dist.values()), MAX_FREQ), rest[0], mode)
+            elif jieba:
+                freq = parse_freq(rest[0]) if rest and _INT.match(rest[0]) else None
+                pos = rest[-1] if rest and not _INT.match(rest[-1]) else None
+                entry = (word, freq, pos, mode)
+            else:
+                read_as = f"read as {fmt} ({USER_FORMATS[fmt]!r})" if fmt else "format not yet decided"
+                raise ValueError(f"the line fits no user dictionary format ({read_as}; formats: "
+                                 + ", ".join(f"{k} {v!r}" for k, v in USER_FORMATS.items())
+                                 + ", each with an optional last force|prefer|suggest column, a tab after "
+                                   "a word that contains spaces)")
+            if entry[2] is not None:
+                check_tag(entry[2], word)
+        except ValueError as e:
+            err = CorpusFormatError(name, lineno, str(e), line)
+            if lenient:
+                warnings.warn(str(err), stacklevel=3)
+                continue
+            raise err from None
+        yield entry
 
 
 def _parse(cols: list[str], fmt: str, loose: bool):

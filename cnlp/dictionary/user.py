@@ -27,8 +27,8 @@ from ..errors import check_str
 from ..text import fold_str
 from ._user_kernels import (FORCE, PREFER, SUGGEST, bmes_user_constraints, edge_bias, match_spans,
                             merge_preferred)
-from .tags import check_pos, is_pku_tag
-from .trie import Dictionary, build_trie_arrays, check_freq, read_dictionary_text
+from .tags import check_tag
+from .trie import Dictionary, build_trie_arrays, check_freq, read_user_dictionary
 
 __all__ = ["UserDictionary", "LayeredDictionary", "as_user_dictionary", "layered", "bmes_mask", "bmes_bias",
            "edge_bias", "merge_preferred", "suggest_strength", "suggest_freq", "MODES", "DEFAULT_MODE",
@@ -86,8 +86,10 @@ class UserDictionary:
     def add_word(self, word: str, freq: int | None = None, pos: str | None = None, *,
                  mode: str | None = None) -> None:
         """Add ``word`` (or update it). ``mode=None``: ``prefer`` for a new word, the word's
-        current mode otherwise; ``freq``/``pos`` None keep the current ones. ``pos`` must be a PKU
-        tag (:data:`cnlp.pos.tags.PKU_TAGS`; ValueError otherwise, the entry left unchanged)."""
+        current mode otherwise; ``freq``/``pos`` None keep the current ones. ``pos`` is a PKU tag
+        (:data:`cnlp.pos.tags.PKU_TAGS`) or a label of your own (``"动作"``: shown as the word's tag,
+        see :mod:`cnlp.pos.tagger`); a malformed one (empty, with whitespace or ``/``) raises
+        ValueError and leaves the entry unchanged."""
         check_str(word, "add_word")
         if mode is not None and mode not in MODES:
             raise ValueError(f"unknown mode {mode!r}; choose one of {list(MODES)}")
@@ -96,7 +98,7 @@ class UserDictionary:
         if pos is not None and not isinstance(pos, str):
             raise TypeError(f"add_word() expects pos as str or None, got {type(pos).__name__}")
         if pos is not None and self.pku_pos:
-            check_pos(pos, word)           # before any change: a bad tag never replaces a good one
+            check_tag(pos, word)           # before any change: a bad tag never replaces a good one
         w = fold_str(word)
         if not w:
             raise ValueError("cannot add an empty word")
@@ -133,19 +135,17 @@ class UserDictionary:
         return ud
 
     def update_from_file(self, path, *, mode: str | None = None, lenient: bool = False) -> None:
-        """Add the entries of a ``word [freq] [pos] [force|prefer|suggest]`` file; ``mode`` is the
-        mode of entries without a mode column (None: see the class docstring). A ``pos`` that is not
-        a PKU tag (jieba's ``nrt``, ``eng``, ..., a label of your own) does not stop the file from
-        loading: the word is added without it, and a tag it had before is kept. ``path`` may be an
-        open file object (binary or text), as jieba's ``load_userdict`` accepts."""
+        """Add the entries of a user dictionary file: jieba's ``word [freq] [pos]`` or HanLP's ``word
+        pos freq [pos freq ...]`` (the first tag is the word's), detected per file, each with an
+        optional last ``force|prefer|suggest`` column; a tab after the word keeps a word with spaces
+        whole (:func:`cnlp.dictionary.trie.read_user_dictionary`). ``mode`` is the mode of entries
+        without a mode column (None: see the class docstring). Tags are open: any label is the
+        word's tag (:func:`check_tag`). ``path`` may be an open file object (binary or text), as
+        jieba's ``load_userdict`` accepts."""
         if not callable(getattr(path, "read", None)):
             path = os.fspath(path)
-        for word, freq, dist, m in read_dictionary_text(path, format="words", lenient=lenient,
-                                                        extra_columns=True):
-            pos = next(iter(dist)) if dist else None
-            if pos is not None and self.pku_pos and not is_pku_tag(pos):
-                pos = None
-            self.add_word(word, freq, pos, mode=m or mode)
+        for word, freq, pos, m in read_user_dictionary(path, lenient=lenient):
+            self.add_word(word, freq, pos, mode=m or mode)     # the reader checked the tag (line number)
 
     def merged_with_file(self, path) -> "UserDictionary":
         """A new UserDictionary with this one's entries plus those of ``path``."""

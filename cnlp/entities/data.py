@@ -99,7 +99,7 @@ def format_entities(text: str, ents, fmt: str) -> str:
         return format_bio(text, [(e.start, e.end, e.type) for e in ents])
     if fmt == "json":
         from ..outputs import json_record
-        return json_record([{"text": e.text, "type": e.type, "start": e.start, "end": e.end} for e in ents]) + "\n"
+        return json_record([e.to_dict() for e in ents]) + "\n"
     parts, pos = [], 0
     for e in ents:
         parts.append(text[pos:e.start])

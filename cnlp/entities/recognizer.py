@@ -11,16 +11,19 @@ no entity crosses a forced user word.
 """
 from __future__ import annotations
 
+import builtins
 import copy
 import re
+from bisect import bisect_left
 from pathlib import Path
 
 import numpy as np
 
-from ..dictionary.trie import read_dictionary_text
+from ..dictionary.trie import dictionary_lines
 from ..dictionary.user import UserDictionary, as_user_dictionary
 from ..doc import Entity
 from ..errors import CorpusFormatError, ModelFormatError, check_str
+from ..expressions import find as find_expressions
 from ..io import Arr, guard_load, load_arrays, load_meta
 from ..sequence.tagger import LinearTagger
 from ..tagset import TagSet
@@ -30,7 +33,7 @@ from ._kernels import copy_ids, entity_constraints, tag_entities
 from .features import EntityLexicon, NERFeatures, tag_hash
 from .router import DomainRouter
 
-__all__ = ["EntityRecognizer", "EntityDictionary", "run_cascade", "tag_hashes"]
+__all__ = ["EntityRecognizer", "EntityDictionary", "run_cascade", "tag_hashes", "check_entity_type"]
 
 #: score added per character to the labels of a suggested entity, as a multiple of a typical label
 #: score at one position (mean absolute weight times the number of templates)
@@ -39,9 +42,27 @@ _SPACE = re.compile(r"\s")
 _SPACE_HASH = tag_hash("w")
 
 
+#: longest entity type name accepted
+MAX_TYPE_LEN = 32
+
+
+def check_entity_type(type) -> str:
+    """``type`` if it can name an entity type: a str of 1 to :data:`MAX_TYPE_LEN` letters, digits
+    and ``_`` (any script) that does not start with a digit (``"SCHOOL"``, ``"学校"``); such names
+    write safely in every output format (``B-TYPE``, ``[text]/TYPE``, JSON). ValueError otherwise."""
+    if not isinstance(type, str):
+        raise TypeError(f"entity type must be a str, got {builtins.type(type).__name__}")
+    if not type.isidentifier() or len(type) > MAX_TYPE_LEN:
+        raise ValueError(f"malformed entity type {type!r}: a type is 1 to {MAX_TYPE_LEN} letters, digits or '_' "
+                         f"(any script), not starting with a digit, e.g. 'SCHOOL' or '学校'")
+    return type
+
+
 class EntityDictionary:
     """User entities: ``text → (type, mode)``; ``force`` makes every occurrence exactly one entity
-    of that type, ``suggest`` only favours it. File format, one entry per line:
+    of that type, ``suggest`` only favours it. A type the model does not have (``"SCHOOL"``) is a
+    type of its own: a forced entry is an entity of it wherever it occurs (the model's entities kept
+    out of it), a suggested one where no other entity overlaps it. File format, one entry per line:
     ``text TYPE [force|suggest]`` (``#`` comments, BOM stripped).
 
     >>> ed = EntityDictionary(); ed.add_entity("华为", "ORG", mode="force"); len(ed)
@@ -53,8 +74,7 @@ class EntityDictionary:
 
     def add_entity(self, text: str, type: str, *, mode: str = "suggest") -> None:
         check_str(text, "add_entity")
-        if not isinstance(type, str) or not type or "-" in type or type.strip() != type or " " in type:
-            raise ValueError(f"entity type must be a non-empty str without '-' or spaces, got {type!r}")
+        check_entity_type(type)
         if not text.strip():
             raise ValueError("cannot add an empty or whitespace-only entity")
         self._ud.add_word(text, None, type, mode=mode)
@@ -69,13 +89,17 @@ class EntityDictionary:
         return ed
 
     def update_from_file(self, path, *, mode: str = "suggest") -> None:
-        """Add the ``text TYPE [force|suggest]`` entries of ``path`` (``CorpusFormatError`` with
-        file and line on a malformed one)."""
-        for lineno, (word, freq, dist, m) in enumerate(
-                read_dictionary_text(path, format="words", lenient=False, extra_columns=True), 1):
-            if not dist or freq is not None:
-                raise CorpusFormatError(path, lineno, "expected 'text TYPE [force|suggest]'", word)
-            self.add_entity(word, next(iter(dist)), mode=m or mode)
+        """Add the ``text TYPE [force|suggest]`` entries of ``path`` (a tab after the text keeps a
+        text with spaces whole); ``CorpusFormatError`` with file and line on a malformed one."""
+        name = getattr(path, "name", "<file object>") if callable(getattr(path, "read", None)) else path
+        for lineno, line, cols in dictionary_lines(path):
+            m = cols.pop() if len(cols) > 2 and cols[-1] in ("force", "suggest") else None
+            if len(cols) != 2:
+                raise CorpusFormatError(name, lineno, "expected 'text TYPE [force|suggest]'", line)
+            try:
+                self.add_entity(cols[0], cols[1], mode=m or mode)
+            except ValueError as e:
+                raise CorpusFormatError(name, lineno, str(e), line) from None
 
     def __len__(self) -> int:
         return len(self._ud)
@@ -108,6 +132,8 @@ class EntityRecognizer(LinearTagger):
     """
 
     task = "ner"
+    #: find time and number expressions too (:meth:`with_expressions`; the front's recognizer does)
+    expressions = False
 
     def __init__(self, model, features: NERFeatures, tagset: TagSet, *, segmenter=None, pos=None,
                  entities: EntityDictionary | None = None, user_dict=None, suggest_bias: float = SUGGEST_BIAS,
@@ -205,22 +231,27 @@ class EntityRecognizer(LinearTagger):
 
     # ------------------------------------------------------------------ decoding
     def _constraints(self, text: str, codes: np.ndarray):
+        """``(allowed bool (n, L) or (0, L), bias float64 (n, L) or (0, L), own)``: the dictionaries'
+        constraints for Viterbi, and ``own``, the entries of types the model does not have
+        ``(start, end, type, force)`` (:meth:`_own_types`)."""
         n, L = codes.shape[0], len(self.tagset)
         ed, ud = self.entities, self.user_dict
         has_ed = ed is not None and len(ed)
         has_ud = ud is not None and len(ud)
         if not (has_ed or has_ud) or n == 0:
-            return np.zeros((0, L), np.bool_), np.zeros((0, L), np.float64)
+            return np.zeros((0, L), np.bool_), np.zeros((0, L), np.float64), []
         folded = fold_width(codes)
         z = np.zeros(0, np.int64)
         es, ee, eb, ef = z, z, z, np.zeros(0, np.bool_)
+        own = []
         if has_ed:
             s, e, types, f = ed.matches(folded, text)
             keep = [k for k, t in enumerate(types) if t in self._type_base]
-            if len(keep) < len(types):
-                unknown = sorted({t for t in types if t not in self._type_base})
-                raise ValueError(f"entity dictionary types {unknown} are not types of this model "
-                                 f"({list(self.tagset.types)})")
+            if len(keep) < len(types):          # types of the user's own: decided after decoding
+                own = [(int(s[k]), int(e[k]), t, bool(f[k])) for k, t in enumerate(types)
+                       if t not in self._type_base]
+                s, e, f = s[keep], e[keep], f[keep]
+                types = [types[k] for k in keep]
             es, ee, ef = s.astype(np.int64), e.astype(np.int64), f
             eb = np.array([self._type_base[t] for t in types], np.int64)
         ws = we = z
@@ -232,11 +263,34 @@ class EntityRecognizer(LinearTagger):
         strength = self.suggest_bias * self._score_scale()
         parts = self.tagset.parts
         forced = entity_constraints(n, L, es, ee, eb, ef, strength, parts, ws, we, allowed, bias)
+        outside = self.tagset.index("O")
+        for a, b, _, force in own:              # a forced entry of an own type: no model entity there
+            if force:
+                allowed[a:b] = False
+                allowed[a:b, outside] = True
+                forced += b - a
         if not forced:
             allowed = np.zeros((0, L), np.bool_)
-        if not (has_ed and (~ef).any()):
+        if not (ef.shape[0] and (~ef).any()):
             bias = np.zeros((0, L), np.float64)
-        return allowed, bias
+        return allowed, bias, own
+
+    @staticmethod
+    def _own_types(spans: list, own: list) -> list:
+        """``spans`` (the model's ``(start, end, type)``) plus the dictionary entries of types the
+        model does not have (``own``: ``(start, end, type, force)``). A forced one is always there
+        (the model was kept out of it); a suggested one is added where it overlaps no other entity
+        (leftmost, then longest, first)."""
+        if not own:
+            return spans
+        out = list(spans)
+        taken = sorted((s, e) for s, e, _ in spans)          # never overlapping: sorted by start and end
+        for s, e, t, force in sorted(own, key=lambda x: (not x[3], x[0], x[0] - x[1])):
+            i = bisect_left(taken, (s, s))
+            if force or not ((i and taken[i - 1][1] > s) or (i < len(taken) and taken[i][0] < e)):
+                taken.insert(i, (s, e))
+                out.append((s, e, t))
+        return sorted(out)
 
     def _score_scale(self) -> float:
         """A typical label score at one position: mean absolute weight times the number of templates."""
@@ -257,7 +311,7 @@ class EntityRecognizer(LinearTagger):
             codes = to_codes(text)
         if bounds is None:
             bounds, wtags = self.cascade(text, codes)
-        allowed, bias = self._constraints(text, codes)
+        allowed, bias, own = self._constraints(text, codes)
         table, cstats, trie, wstats, gaz, gtypes, spec, bits, domain = self.features.kernel_args()
         if self.router is not None:
             domain = self.domains[self.router.route(text, codes)]
@@ -272,7 +326,10 @@ class EntityRecognizer(LinearTagger):
         spans = self.tagset.decode_spans(labels)
         if self.hidden_types:
             spans = [sp for sp in spans if sp[2] not in self.hidden_types]
-        return spans
+        if self.expressions:          # time and number expressions on word boundaries, where no entity is
+            cuts = set(np.asarray(bounds).tolist())
+            own = own + [(s, e, t, False) for s, e, t, _ in find_expressions(text) if s in cuts and e in cuts]
+        return self._own_types(spans, own)
 
     def _folded(self, domain: int) -> tuple:
         """Decode parameters with the copy rows of ``domain`` added to their shared rows (built on
@@ -291,6 +348,14 @@ class EntityRecognizer(LinearTagger):
         params = (base[0], weight_tuple(Wd), *base[2:])
         cache[domain] = (base, params)
         return params
+
+    def with_expressions(self, on: bool = True) -> "EntityRecognizer":
+        """A shallow copy that also finds time and number expressions (``DATE``, ``TIME``, ``MONEY``,
+        ``PERCENT``, ``NUMBER``: :mod:`cnlp.expressions`) where they lie on word boundaries and
+        overlap no other entity (``on=False``: the model's types and the dictionaries' only)."""
+        clone = copy.copy(self)
+        clone.expressions = bool(on)
+        return clone
 
     def predict(self, text: str) -> list[Entity]:
         """The entities of ``text``, each with ``text[start:end] == entity.text``."""

@@ -4,7 +4,10 @@
 (:class:`cnlp.pos.features.WordFeatures`, with a tag dictionary built from ``CorpusStats``) + a
 plain :class:`cnlp.tagset.TagSet`. Each sentence is tagged in one Numba call
 (:func:`cnlp.pos._kernels.tag_words`). Words of a user dictionary that carry a POS get that tag
-(a label mask in Viterbi).
+(a label mask in Viterbi). A user tag that is not one of the model's (a label of the user's own)
+does not constrain decoding: the model tags the word as it would without it, so its neighbours see
+the word's most likely PKU tag in context, and the user's label replaces that tag in the output
+(:meth:`POSTagger.user_tags`).
 """
 from __future__ import annotations
 
@@ -96,6 +99,27 @@ class POSTagger(LinearTagger):
                 mask[i, self.tagset.index(pos)] = True
         return np.zeros((0, L), np.bool_) if mask is None else mask
 
+    def user_tags(self, words: list[str] | None) -> dict[int, str]:
+        """``{word index: tag}`` for the user-dictionary words whose tag is not one of the model's
+        (a label of the user's own, ``"动作"``). The model decodes such a word freely (its best PKU tag
+        in context is the word's hidden tag, the context its neighbours see), and the user's label
+        replaces that tag in the output."""
+        ud = self.user_dict
+        if words is None or ud is None or not len(ud):
+            return {}
+        out = {}
+        for i, w in enumerate(words):
+            entry = ud.get(w)
+            if entry is not None and entry[1] and entry[1] not in self.tagset:
+                out[i] = entry[1]
+        return out
+
+    def _names(self, ids: np.ndarray, words: list[str] | None) -> list[str]:
+        tags = self.tagset.decode(ids)
+        for i, t in self.user_tags(words).items():
+            tags[i] = t
+        return tags
+
     def predict_ids(self, codes: np.ndarray, bounds: np.ndarray, words: list[str] | None = None) -> np.ndarray:
         """int32 tag ids of the words between ``bounds`` of the code points ``codes``."""
         allowed = self._allowed(words) if words is not None and self.user_dict is not None \
@@ -115,7 +139,7 @@ class POSTagger(LinearTagger):
         if any(not w for w in words):
             raise ValueError(f"pos_tag() got an empty word at position {[i for i, w in enumerate(words) if not w][0]}")
         ids = self.predict_ids(to_codes("".join(words)), _bounds(words), words)
-        return self.tagset.decode(ids)
+        return self._names(ids, words)
 
     def predict_bounds(self, text: str, bounds: np.ndarray) -> list[str]:
         """One tag per token of ``text`` between the cut offsets ``bounds`` (a segmenter's)."""
@@ -126,7 +150,7 @@ class POSTagger(LinearTagger):
         if self.user_dict is not None and len(self.user_dict):
             b = bounds.tolist()
             words = [text[i:j] for i, j in zip(b, b[1:])]
-        return self.tagset.decode(self.predict_ids(codes, np.ascontiguousarray(bounds, np.int32), words))
+        return self._names(self.predict_ids(codes, np.ascontiguousarray(bounds, np.int32), words), words)
 
     def __call__(self, words) -> list[str]:
         return self.predict(words)

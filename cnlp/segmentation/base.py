@@ -3,22 +3,43 @@
 ``_bounds`` maps an int32 code-point array to int32 cut offsets ``[0, ..., n]``
 (strictly increasing). Words are always slices of the caller's original ``str``, so a
 segmenter cannot lose, add or reorder characters.
+
+Line ends and whitespace runs are hard boundaries, for every decoder, here and only here: a text
+with whitespace is cut into runs at its whitespace runs before any decoder sees it, each run is
+decoded on its own (one ``_bounds_many`` call for all of them), and a whitespace run is one word
+(unless the segmenter says otherwise: ``_whole_spaces``). So ``segment("A\nB") == segment("A") +
+["\n"] + segment("B")``: no decoder's features look across a line end or a space. Whitespace inside
+a user word (``OpenGL ES``) is no boundary.
+
+Time and number expressions that are one word (:data:`cnlp.expressions.WORDS`: ``2017-10-12``,
+``10:30``, ``5.2%``, ``三千五百万``) are kept whole in the same layer, after decoding
+(:meth:`Segmenter._expression_bounds`).
 """
 from __future__ import annotations
 
 import copy
+from bisect import bisect_left, bisect_right
 from itertools import islice, pairwise
 from abc import ABC, abstractmethod
 from typing import Iterable, Iterator
 
 import numpy as np
 
+import re
+
 from .._marks import MARKS, ZWJ
 from ..errors import CnlpError, ParameterError, check_str
-from ..text import to_codes
-from ._base_kernels import _has_mark, _interleave, _join_many, _valid_bounds
+from ..text import _BMP_TABLE, fold_width, to_codes
+from ..expressions import word_spans
+from ._base_kernels import (_has_mark, _interleave, _join_many, _valid_bounds, apply_word_spans,
+                            expression_lines, maybe_expression_word, merge_pieces, space_pieces)
 
 
+#: whitespace: exactly the SPACE class of :func:`cnlp.text.char_classes` (``str.isspace``)
+_WS = re.compile(r"\s")
+_NO_JOIN = np.zeros(0, np.bool_)
+#: the modes of :meth:`Segmenter.tokenize`
+TOKENIZE_MODES = ("default", "search", "full")
 _SEP = "\uffff"          # a Unicode noncharacter; texts containing it take the slicing path
 #: lines per kernel call of :meth:`Segmenter.segment_many` (the first chunks are smaller, so that
 #: the first results of a stream come back quickly), and characters per call at most
@@ -76,11 +97,13 @@ class Segmenter(ABC):
             return np.zeros(1, np.int32)
         if codes is None:
             codes = to_codes(text)
-        b = self._bounds(codes)
+        b = self._bounds(codes) if _WS.search(text) is None else self._bounds_spaced(codes)
         if b.dtype != np.int32 or not b.flags.c_contiguous:
             b = np.ascontiguousarray(b, dtype=np.int32)
         if not _valid_bounds(b, n):
             self._invalid(b, n)
+        if self._expression_words and maybe_expression_word(codes, b, _BMP_TABLE):
+            b = self._expression_bounds(text, b)
         if _has_mark(codes, MARKS):
             b = keep_marks(codes, b)
         return b
@@ -97,11 +120,13 @@ class Segmenter(ABC):
         if n == 0:
             return []
         codes = to_codes(text)
-        b = self._bounds(codes)
+        b = self._bounds(codes) if _WS.search(text) is None else self._bounds_spaced(codes)
         if b.dtype != np.int32 or not b.flags.c_contiguous:
             b = np.ascontiguousarray(b, dtype=np.int32)
         if not (self._exact_bounds or _valid_bounds(b, n)):
             self._invalid(b, n)
+        if self._expression_words and maybe_expression_word(codes, b, _BMP_TABLE):
+            b = self._expression_bounds(text, b)
         if _has_mark(codes, MARKS):
             b = keep_marks(codes, b)
         return cut(text, codes, b)
@@ -113,10 +138,15 @@ class Segmenter(ABC):
         preceded by the dictionary words (two characters or more, user words included) inside
         it when it is three characters or longer, ordered by start then length
         (:mod:`cnlp.segmentation.search`); the sub-words are extra, the default words still cover
-        ``text`` exactly once.
+        ``text`` exactly once. ``mode="full"``: every dictionary word (two characters or more, user
+        words included) at every position, overlapping, and the characters no such word covers
+        (jieba's ``cut_all``; :func:`cnlp.segmentation.search.full_tokens`).
         """
-        if mode not in ("default", "search"):
-            raise ValueError(f"unknown tokenize mode {mode!r}; choose one of ['default', 'search']")
+        if mode not in TOKENIZE_MODES:
+            raise ValueError(f"unknown tokenize mode {mode!r}; choose one of {list(TOKENIZE_MODES)}")
+        if mode == "full":
+            from .search import full_tokens
+            return iter(full_tokens(self, check_str(text, "tokenize")))
         b = self.bounds(text)
         if mode == "search":
             from .search import search_tokens
@@ -196,7 +226,10 @@ class Segmenter(ABC):
         codes = to_codes(text)
         offsets = np.zeros(len(lines) + 1, np.int64)
         np.cumsum(np.fromiter(map(len, lines), np.int64, len(lines)), out=offsets[1:])
-        b, starts = self._bounds_many(codes, offsets)
+        b, starts = self._bounds_many(codes, offsets) if _WS.search(text) is None \
+            else self._bounds_many_spaced(codes, offsets)
+        if self._expression_words:
+            b, starts = self._expression_bounds_many(lines, codes, b, starts, offsets)
         bad, fb, fstarts, nw, buf = _join_many(codes, offsets, np.ascontiguousarray(b, np.int32),
                                                np.ascontiguousarray(starts, np.int64), MARKS, ZWJ,
                                                not self._exact_bounds, 0xFFFF)
@@ -215,6 +248,98 @@ class Segmenter(ABC):
         dictionary is handled line by line) and :meth:`segment` not overridden."""
         ud = self.user_dict
         return (ud is None or not len(ud)) and type(self).segment is Segmenter.segment
+
+    # ---- expressions kept whole (module docstring) -----------------------------------------
+    #: keep the expression words of :data:`cnlp.expressions.WORDS` whole (MaxMatchSegmenter
+    #: without atoms: no, the pure baseline)
+    _expression_words = True
+
+    def _expression_bounds(self, text: str, b: np.ndarray) -> np.ndarray:
+        """Valid cut offsets ``b`` of ``text`` with its expression words kept whole."""
+        spans = word_spans(text)
+        if not spans:
+            return b
+        cuts = b.tolist()
+        for s, e, force in spans:                    # most spans ask for no change: checked here first
+            i = bisect_right(cuts, s)                # cuts[i - 1] <= s < cuts[i] (s < n = cuts[-1])
+            inner = cuts[i] < e
+            at_both = cuts[i - 1] == s and cuts[bisect_left(cuts, e, i)] == e
+            if (inner or not at_both) if force else (inner and at_both):
+                break
+        else:
+            return b
+        a = np.array(spans, np.int64)
+        out, _ = apply_word_spans(b, np.array([0, b.shape[0]], np.int64), np.array([0, len(text)], np.int64),
+                                  a[:, 0].copy(), a[:, 1].copy(), a[:, 2].astype(np.bool_))
+        return out
+
+    def _expression_bounds_many(self, lines: list[str], codes, b, starts, offsets):
+        """:meth:`_expression_bounds` of a chunk of lines: the lines that may change
+        (:func:`expression_lines`) scanned once, joined with a line end (no expression crosses it)."""
+        b = np.ascontiguousarray(b, np.int32)
+        starts = np.ascontiguousarray(starts, np.int64)
+        which = np.flatnonzero(expression_lines(codes, offsets, b, starts, _BMP_TABLE))
+        if which.shape[0] == 0:
+            return b, starts
+        picked = which.tolist()
+        spans = word_spans("\n".join([lines[i] for i in picked]))
+        if not spans:
+            return b, starts
+        a = np.array(spans, np.int64)
+        lens = offsets[which + 1] - offsets[which]
+        sep_starts = np.zeros(which.shape[0], np.int64)           # each picked line in the joined text
+        np.cumsum(lens[:-1] + 1, out=sep_starts[1:])
+        k = np.searchsorted(sep_starts, a[:, 0], "right") - 1
+        shift = offsets[which][k] - sep_starts[k]                  # back to the chunk's coordinates
+        return apply_word_spans(b, starts, offsets, a[:, 0] + shift, a[:, 1] + shift, a[:, 2].astype(np.bool_))
+
+    # ---- the hard boundaries: whitespace runs (module docstring) -----------------------------
+    #: a whitespace run is one word (MaxMatchSegmenter without atoms: its own cuts)
+    _whole_spaces = True
+
+    def _joined(self, codes: np.ndarray) -> np.ndarray:
+        """bool[n]: True inside the user words that contain whitespace (no boundary there), or empty."""
+        ud = self.user_dict
+        if ud is None or not len(ud):
+            return _NO_JOIN
+        hit = getattr(ud, "_space_words", None)
+        if hit is None or hit[0] != ud.version:
+            hit = ud._space_words = (ud.version, any(_WS.search(w) for w in ud))
+        if not hit[1]:
+            return _NO_JOIN
+        s, e, _ = ud.constraints(fold_width(codes))
+        joined = np.zeros(codes.shape[0] + 1, np.int32)
+        np.add.at(joined, s, 1)
+        np.add.at(joined, e, -1)
+        return np.cumsum(joined[:-1]) > 0
+
+    def _bounds_spaced(self, codes: np.ndarray) -> np.ndarray:
+        """:meth:`_bounds` of a text with whitespace: each run between whitespace runs decoded on its own."""
+        n = codes.shape[0]
+        offsets = np.array([0, n], np.int64)
+        po, kind, first = space_pieces(codes, offsets, _BMP_TABLE, self._joined(codes))
+        if kind.shape[0] == 1 and (kind[0] == 0 or not self._whole_spaces):
+            return self._bounds(codes)
+        ud = self.user_dict
+        if ud is None or not len(ud) or self._batchable():     # (the CRF/perceptron decode user words in batch too)
+            b, starts = self._bounds_many(codes, po)
+        else:                                        # user words: the decoders take them line by line
+            parts = [np.array([0, z - a], np.int32) if k and self._whole_spaces else self._bounds(codes[a:z])
+                     for a, z, k in zip(po[:-1].tolist(), po[1:].tolist(), kind.tolist())]
+            starts = np.zeros(len(parts) + 1, np.int64)
+            np.cumsum([x.shape[0] for x in parts], out=starts[1:])
+            b = np.concatenate(parts).astype(np.int32, copy=False)
+        out, _ = merge_pieces(np.ascontiguousarray(b, np.int32), np.ascontiguousarray(starts, np.int64), po, kind,
+                              first, offsets, self._whole_spaces)
+        return out
+
+    def _bounds_many_spaced(self, codes: np.ndarray, offsets: np.ndarray):
+        """:meth:`_bounds_many` of lines with whitespace: the runs between whitespace runs decoded as lines."""
+        po, kind, first = space_pieces(codes, offsets, _BMP_TABLE, _NO_JOIN if self.user_dict is None
+                                       else self._joined(codes))
+        b, starts = self._bounds_many(codes, po)
+        return merge_pieces(np.ascontiguousarray(b, np.int32), np.ascontiguousarray(starts, np.int64), po, kind,
+                            first, offsets, self._whole_spaces)
 
     def _bounds_many(self, codes: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Cut offsets of many lines at once.

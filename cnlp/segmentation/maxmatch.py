@@ -78,6 +78,11 @@ class MaxMatchSegmenter(Segmenter):
         pf = m == PREFER
         return span_end, extra_end, span_start, extra_start, ((s[pf], e[pf]) if pf.any() else None)
 
+    #: whitespace runs are one word only with atoms (the base's hard boundaries)
+    _whole_spaces = property(lambda self: self.atoms)
+    #: expressions are kept whole only with atoms (without them: the pure SIGHAN baseline)
+    _expression_words = property(lambda self: self.atoms)
+
     def _bounds(self, codes: np.ndarray) -> np.ndarray:
         d = self.dictionary
         if type(d) is not Dictionary:

@@ -1,4 +1,5 @@
-"""Search mode: the words of a segmentation plus the dictionary words inside its long words.
+"""Search mode: the words of a segmentation plus the dictionary words inside its long words; and
+full mode (:func:`full_tokens`): every dictionary word at every position.
 
 ``Segmenter.tokenize(text, mode="search")`` (and :func:`cnlp.tokenize`, :func:`cnlp.cut_for_search`)
 gives every word of the default segmentation and, before each word of at least
@@ -17,9 +18,9 @@ from __future__ import annotations
 import numpy as np
 
 from .._marks import MARKS, ZWJ
-from ..text import DIGIT, LATIN, char_classes, fold_width, to_codes
+from ..text import DIGIT, LATIN, SPACE, char_classes, fold_width, to_codes
 
-__all__ = ["MIN_WORD", "MIN_SUB", "search_tokens", "search_dictionary"]
+__all__ = ["MIN_WORD", "MIN_SUB", "search_tokens", "search_dictionary", "full_tokens"]
 
 #: only words at least this long are searched for sub-words
 MIN_WORD = 3
@@ -87,3 +88,52 @@ def search_tokens(seg, text: str, b: np.ndarray) -> list[tuple[str, int, int]]:
     last = np.concatenate([np.zeros(s.shape[0], np.int8), np.ones(nw, np.int8)])
     order = np.lexsort((all_e, all_s, last, all_k))
     return [(text[i:j], i, j) for i, j in zip(all_s[order].tolist(), all_e[order].tolist())]
+
+
+def full_tokens(seg, text: str) -> list[tuple[str, int, int]]:
+    """Full mode (jieba's ``cut_all``): every dictionary word of two characters or more (the
+    segmenter's dictionary as in search mode, plus its user words) at every position, overlapping,
+    and every *unit* (a character with its combining marks, a run of Latin letters or digits, a
+    whitespace run) that no such word covers or that is longer than one character; ordered by start,
+    then end. No word splits a unit. Needs no decoding: the tokens do not depend on the model's
+    segmentation, only on its dictionary."""
+    n = len(text)
+    if n == 0:
+        return []
+    codes = to_codes(text)
+    folded = fold_width(codes)
+    d = search_dictionary(seg)
+    off, ends, _ = d.find_matches(folded if d.folded else codes)
+    s = np.repeat(np.arange(n, dtype=np.int32), np.diff(off))
+    e = ends.astype(np.int32)
+    ud = getattr(seg, "user_dict", None)
+    if ud is not None and len(ud):
+        us, ue, _ = ud.constraints(folded)
+        s = np.concatenate([s, np.asarray(us, np.int32)])
+        e = np.concatenate([e, np.asarray(ue, np.int32)])
+    # offsets where no token may start or end: inside a letter/digit run or a whitespace run,
+    # before a mark, after a joiner
+    cls = char_classes(codes)
+    alnum = (cls == DIGIT) | (cls == LATIN)
+    space = cls == SPACE
+    bad = np.zeros(n + 1, np.bool_)
+    bad[1:n] = (alnum[:-1] & alnum[1:]) | (space[:-1] & space[1:])
+    bad[:n] |= MARKS[codes]
+    bad[1:] |= codes == ZWJ
+    bad[0] = bad[n] = False
+    keep = (e - s >= MIN_SUB) & ~bad[s] & ~bad[e]
+    s, e = s[keep], e[keep]
+    cuts = np.flatnonzero(~bad).astype(np.int32)              # unit boundaries (0 and n included)
+    us, ue = cuts[:-1], cuts[1:]
+    if s.shape[0]:
+        cover = np.zeros(n + 1, np.int32)                     # characters covered by a dictionary word
+        np.add.at(cover, s, 1)
+        np.add.at(cover, e, -1)
+        covered = np.cumsum(cover[:-1]) > 0
+        unit_keep = (ue - us > 1) | ~covered[us]
+        us, ue = us[unit_keep], ue[unit_keep]
+    s = np.concatenate([s, us]).astype(np.int64)
+    e = np.concatenate([e, ue]).astype(np.int64)
+    key = np.unique(s * (n + 1) + e)                          # by start, then end; duplicates once
+    s, e = (key // (n + 1)).tolist(), (key % (n + 1)).tolist()
+    return [(text[i:j], i, j) for i, j in zip(s, e)]

@@ -7,6 +7,8 @@ import sys
 import numpy as np
 import pytest
 
+from cnlp.errors import CorpusFormatError
+
 import cnlp
 from cnlp.dictionary import UserDictionary, merge_preferred
 from cnlp.registry import SEGMENTERS
@@ -166,18 +168,22 @@ def test_random_user_words_never_lose_text_and_batch_equals_line_by_line():
                         assert s in offs and e in offs, (a, t, t[s:e], words)
 
 
-def test_unknown_pos_is_refused_and_keeps_the_earlier_tag(tmp_path):
+def test_malformed_pos_is_refused_and_keeps_the_earlier_tag(tmp_path):
     from cnlp.dictionary import UserDictionary
     ud = UserDictionary()
     ud.add_word("测试词", pos="nz")
-    with pytest.raises(ValueError, match=r"unknown POS tag 'BOGUS'.*PKU_TAGS"):
-        ud.add_word("测试词", 5, pos="BOGUS")
+    for bad in ("BO GUS", "a/b", "", "x" * 33):
+        with pytest.raises(ValueError, match=r"malformed POS tag"):
+            ud.add_word("测试词", 5, pos=bad)
     ud.add_word("测试词")                          # no pos: keeps the tag
     assert ud.get("测试词") == (None, "nz", "prefer")
-    # a file with tags of another tag set (jieba's nrt, eng, ...) loads: the word without the tag,
-    # and a tag the word already had is kept
+    # tags are open: a file with tags of another tag set (jieba's nrt, eng, ...) or a label of the
+    # user's own keeps them
     f = tmp_path / "user.txt"
-    f.write_text("好词 3 nz\n坏词 3 nrt\n测试词 2 eng\n", encoding="utf-8")
+    f.write_text("好词 3 nz\n坏词 3 nrt\n测试词 2 eng\n动作词 动作\n", encoding="utf-8")
     ud.update_from_file(f)
-    assert ud.get("坏词") == (3, None, "prefer") and ud.get("好词")[1] == "nz"
-    assert ud.get("测试词") == (2, "nz", "prefer")
+    assert ud.get("坏词") == (3, "nrt", "prefer") and ud.get("好词")[1] == "nz"
+    assert ud.get("测试词") == (2, "eng", "prefer") and ud.get("动作词") == (None, "动作", "prefer")
+    f.write_text("好词 3 a/b\n", encoding="utf-8")
+    with pytest.raises(CorpusFormatError, match=r"user.txt:1: malformed POS tag 'a/b'"):
+        ud.update_from_file(f)

@@ -226,11 +226,11 @@ def test_entity_dictionary_file_and_errors(tmp_path):
         EntityDictionary().add_entity("华为", "B-ORG")
 
 
-def test_unknown_entity_type_is_an_error(tiny):
+def test_a_type_the_model_lacks_is_a_type_of_its_own(tiny):
     ed = EntityDictionary()
     ed.add_entity("北京", "GPE", mode="force")
-    with pytest.raises(ValueError, match="GPE"):
-        tiny.with_dictionaries(entities=ed).predict("在北京")
+    got = tiny.with_dictionaries(entities=ed).predict("在北京")
+    assert [(e.text, e.type, e.start) for e in got] == [("北京", "GPE", 1)]
 
 
 def test_wrong_input_type(tiny):
@@ -321,12 +321,13 @@ def test_cli_json_and_inline(capsys, monkeypatch):
     assert code == 0 and len(rows) == len(LINES)
     for line, row in zip(LINES, rows):
         for e in json.loads(row):
-            assert line[e["start"]:e["end"]] == e["text"] and e["type"] in ("PER", "LOC", "ORG")
+            assert line[e["start"]:e["end"]] == e["text"] and \
+                e["type"] in ("PER", "LOC", "ORG", "DATE", "TIME", "MONEY", "PERCENT", "NUMBER")
     code, out = _cli(["ner"], "\n".join(LINES), capsys, monkeypatch)
     rows = out.splitlines()
     assert len(rows) == len(LINES)
     import re
-    assert [re.sub(r"\[([^\]]*)\]/(PER|LOC|ORG)", r"\1", r) for r in rows] == LINES
+    assert [re.sub(r"\[([^\]]*)\]/(PER|LOC|ORG|DATE|TIME|MONEY|PERCENT|NUMBER)", r"\1", r) for r in rows] == LINES
 
 
 def test_cli_eval_ner(tmp_path, capsys, monkeypatch):
