@@ -87,7 +87,7 @@ def test_word_rule_kept_whole_by_every_segmenter(rule):
 
 def test_pku_standard_words_stay_split_and_the_entity_spans_them():
     text = "１９９８年１２月３１日，江泽民在北京"
-    assert cnlp.segment(text)[:3] == ["１９９８年", "１２月", "３１日"]
+    assert cnlp.segment(text, standard="pku")[:3] == ["１９９８年", "１２月", "３１日"]
     ents = cnlp.ner(text)
     assert (ents[0].text, ents[0].type, ents[0].value) == ("１９９８年１２月３１日", "DATE", "1998-12-31")
     assert cnlp.segment("会议于2017-10-12召开") == ["会议", "于", "2017-10-12", "召开"]
