@@ -52,6 +52,8 @@ def main(argv=None) -> int:
         print(f"== {f}: {len(train)} sentences")
         print(f"UAS {uas:.4f} LAS {las:.4f} (gold words and UPOS, beam {args.beam}, {args.n_iter} epochs)")
         print("relations (head right):", confusions([(t[4], t[5]) for t in toks if t[0] == t[2]], args.top))
+        wrong = Counter(t[4] for t in toks if t[0] != t[2])
+        print("wrong heads by gold relation:", ", ".join(f"{r} {k}" for r, k in wrong.most_common(12)))
         up = train_lexicon_tagger(train, (), n_iter=5)
         pairs = [(g, t) for s in dev for g, t in zip(s.upos, up.predict(s.forms))]
         print(f"UPOS {sum(g == t for g, t in pairs) / len(pairs):.4f}:", confusions(pairs, args.top))

@@ -375,6 +375,9 @@ def add_dep_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--corpus", action="append", metavar="PATH",
                         help="CoNLL-U training file (repeatable; default: the four UD Chinese training "
                              "treebanks of $CNLP_CORPORA/ud_chinese)")
+    parser.add_argument("--add-corpus", action="append", default=[], metavar="PATH",
+                        help="CoNLL-U training file added to the --corpus files (repeatable; e.g. the converted "
+                             "UD 1.4 GSD training set of scripts/convert_ud14.py)")
     parser.add_argument("--dev", metavar="PATH", default=None,
                         help=f"dev CoNLL-U (default: $CNLP_CORPORA/ud_chinese/{UD_DEV})")
     parser.add_argument("--include-dev", action="store_true", help="train on the dev file too (no early stopping)")
@@ -434,7 +437,7 @@ def atomic_save(out, save) -> Path:
 
 
 def load_data(args):
-    paths = args.corpus or [default_corpus("ud_chinese", f) for f in UD_FILES]
+    paths = (args.corpus or [default_corpus("ud_chinese", f) for f in UD_FILES]) + list(args.add_corpus)
     train = [s for p in paths for s in read_ud(p)]
     dev = read_ud(args.dev or default_corpus("ud_chinese", UD_DEV, option="--dev"))
     return train, dev

@@ -5,16 +5,19 @@
 * ``"v2"``: the documented UD v1 -> v2 changes: relation renames (``dobj`` -> ``obj``,
   ``nsubjpass`` -> ``nsubj:pass``, ``csubjpass`` -> ``csubj:pass``, ``auxpass`` -> ``aux:pass``,
   ``mwe`` -> ``fixed``, ``name`` -> ``flat:name``, ``foreign`` -> ``flat:foreign``), ``neg`` ->
-  ``advmod`` with ``Polarity=Neg``, ``CONJ`` -> ``CCONJ``, ``nmod`` of a predicate -> ``obl``;
+  ``advmod`` with ``Polarity=Neg``, ``CONJ`` -> ``CCONJ``, ``nmod`` of a predicate -> ``obl``,
+  ``cc`` and the punctuation between conjuncts attached to the following conjunct;
   characters to simplified (the t2s table of :mod:`cnlp.text`, one character at a time, plus a
   few word-level exceptions that a character table cannot decide: 著 as an aspect marker,
   瞭解, 乾 in 乾燥 ...) and ASCII sentence punctuation to the full-width forms of GSDSimp.
 * ``"gsd"``: the GSD conventions that changed between 1.4 and GSD 2.x, found by training a parser
   on the converted file alone and reading its confusions on GSDSimp dev (docs/parser.md):
   the GSD-specific ``case:*`` relations, 的 of relative clauses (``mark:rel``, SCONJ), aspect
-  markers and copulas as AUX, classifiers attached to the numeral (``clf``), 把 / 将 as the
+  markers and copulas as AUX, two-part names as ``flat:name``, classifiers attached to the numeral (``clf``), 把 / 将 as the
   case marker of their object (``obl:patient``), postpositions as ``case``, clausal ``acl`` of a
-  predicate as ``advcl``, adverbs that are ``mark`` as SCONJ.
+  predicate as ``advcl``, ``dep`` between clauses as ``advcl`` (before its head) or ``parataxis``
+  (after it), nouns as ``advmod`` of a predicate as ``obl``, adverbs that are ``mark`` as SCONJ, and
+  clause punctuation (，；：) attached to the phrase before it rather than to the clause after it.
 
 The command line is ``scripts/convert_ud14.py``; ``rules`` selects the groups, so that each group's
 effect can be measured.
@@ -40,6 +43,9 @@ WORD_EXCEPTIONS = {"著": "着", "隨著": "随着", "接著": "接着", "沿著
                    "看著": "看着", "對著": "对着", "向著": "向着", "有著": "有着", "緊接著": "紧接着",
                    "瞭解": "了解", "乾燥": "干燥", "乾淨": "干净", "乾旱": "干旱", "餅乾": "饼干", "乾": "干"}
 PREDICATES = {"VERB", "ADJ", "AUX"}
+COORD_PUNCT = {"、", "，", "；", "/"}
+CLAUSE_PUNCT = {"，", "；", "："}
+NAME_DOTS = {"·", "‧", "・"}
 _T2S: dict[str, str] | None = None
 
 
@@ -65,6 +71,17 @@ def _add_feat(feats: str, feat: str) -> str:
     fs = set() if feats == "_" else set(feats.split("|"))
     fs.add(feat)
     return "|".join(sorted(fs, key=str.lower))
+
+
+def _crosses(head: list[int], d: int, h: int) -> bool:
+    """Whether the arc h -> d (0-based, h < d) would cross an arc of ``head`` (1-based, 0 = root)."""
+    for k, hk in enumerate(head):
+        if k == d or not hk:
+            continue
+        a, b = sorted((k, hk - 1))
+        if (a < h < b < d) or (h < a < d < b):
+            return True
+    return False
 
 
 def convert_rows(rows: list[list[str]], rules: Iterable[str] = RULE_GROUPS) -> list[list[str]]:
@@ -100,6 +117,14 @@ def convert_rows(rows: list[list[str]], rules: Iterable[str] = RULE_GROUPS) -> l
             if up[i] == "PUNCT" and form[i] in PUNCT_WIDTH:
                 form[i] = PUNCT_WIDTH[form[i]]
             form[i] = to_simplified(form[i])
+        # coordination: cc and the punctuation between two conjuncts attach to the following conjunct
+        for i in range(n):
+            if not head[i] or head[i] - 1 >= i or not (rel[i] == "cc" or (rel[i] == "punct" and form[i] in COORD_PUNCT)):
+                continue
+            h = head[i] - 1
+            nxt = [k for k in kids(h) if rel[k] == "conj" and k > i]
+            if nxt:
+                head[i] = min(nxt) + 1
     if "gsd" in rules:
         for i in range(n):
             r, w = rel[i], form[i]
@@ -128,6 +153,31 @@ def convert_rows(rows: list[list[str]], rules: Iterable[str] = RULE_GROUPS) -> l
                 rel[i] = "nmod"
             if rel[i] == "acl" and hupos(i) in PREDICATES:
                 rel[i] = "advcl"
+        for i in range(n):
+            if rel[i] == "dep" and up[i] in PREDICATES and hupos(i) in PREDICATES:
+                rel[i] = "advcl" if head[i] - 1 > i else "parataxis"
+            elif rel[i] == "advmod" and up[i] in ("NOUN", "PROPN") and hupos(i) in PREDICATES:
+                rel[i] = "obl"
+        # clause punctuation attaches to the phrase before it (1.4: to the clause after it), unless
+        # that phrase is the root
+        for i in range(n):
+            if rel[i] != "punct" or form[i] not in CLAUSE_PUNCT or i == 0 or not head[i] or head[i] - 1 < i:
+                continue
+            a = i - 1
+            while head[a] and head[a] - 1 < i:
+                a = head[a] - 1
+            if head[a] and a != i and not _crosses(head, i, a):
+                head[i] = a + 1
+        # names: PROPN (·) PROPN with the first an nmod of the second -> the second is flat:name of the first
+        for i in range(n - 1):
+            j = i + 2 if form[i + 1] in NAME_DOTS and i + 2 < n else i + 1
+            if up[i] != "PROPN" or up[j] != "PROPN" or head[i] != j + 1 or rel[i] != "nmod":
+                continue
+            for c in kids(j):
+                if c != i and not i < c < j:
+                    head[c] = i + 1
+            head[i], rel[i] = head[j], rel[j]
+            head[j], rel[j] = i + 1, "flat:name"
         # classifiers: NUM NNB NOUN (NNB -> NOUN, NUM -> NNB) becomes NUM -> NOUN, NNB -> NUM (clf)
         for i in range(n):
             if xp[i] != "NNB" or not head[i] or head[i] - 1 <= i or rel[i] not in ("nmod", "det"):

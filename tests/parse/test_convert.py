@@ -101,3 +101,31 @@ def test_script_is_reproducible(tmp_path):
     assert [s.treebank for s in sents] == ["zh_gsd14"] * 3
     assert sents[0].text == "他们喜欢三个国家的电影。" and sents[0].forms[-1] == "。"
     assert not list(tmp_path.glob("*.tmp-*"))
+
+
+V1D = """\
+1	王	_	PROPN	NNP	_	2	nmod	_	_
+2	世綱	_	PROPN	NNP	_	3	nsubj	_	_
+3	說	_	VERB	VV	_	0	root	_	_
+4	蘋果	_	NOUN	NN	_	3	dobj	_	_
+5	和	_	CONJ	CC	_	4	cc	_	_
+6	梨	_	NOUN	NN	_	4	conj	_	_
+7	,	_	PUNCT	,	_	9	punct	_	_
+8	他	_	PRON	PRP	_	9	nsubj	_	_
+9	笑	_	VERB	VV	_	3	dep	_	_
+10	,	_	PUNCT	,	_	12	punct	_	_
+11	很	_	ADV	RB	_	12	advmod	_	_
+12	好	_	ADJ	JJ	_	9	dep	_	_
+"""
+
+
+def test_names_coordination_and_clause_punctuation():
+    out = convert_rows(rows(V1D))
+    assert col(out, 1)[:3] == ["王", "世纲", "说"]
+    assert col(out, 6)[:2] == ["3", "1"] and col(out, 7)[:2] == ["nsubj", "flat:name"]
+    assert col(out, 6)[4] == "6"                              # cc -> the conjunct after it
+    assert col(out, 7)[8] == "parataxis" and col(out, 7)[11] == "parataxis"
+    assert col(out, 6)[6] == "9" and col(out, 6)[9] == "12"   # ， after the root's phrase: unchanged
+    out = convert_rows(rows(V1D.replace("3\tdobj", "9\tdobj")))  # 蘋果和梨 now before a comma, not the root's
+    assert col(out, 6)[6] == "4"                              # ， -> the phrase before it (蘋果)
+    assert convert_rows(rows(V1D), ["v2"])[4][6] == "6"       # the coordination change is v2
