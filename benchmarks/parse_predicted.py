@@ -37,6 +37,8 @@ def main(argv=None):
     ap.add_argument("--dev-repeat", type=int, default=2)
     ap.add_argument("--guide", action="store_true", help="the tagger reads a PD98 PKU tagger's tags")
     ap.add_argument("--guide-iter", type=int, default=5)
+    ap.add_argument("--guide-model", metavar="DIR", default=None,
+                    help="load this saved guide tagger (e.g. data/dep/guide) instead of training one on PD98")
     ap.add_argument("--tagger-seeds", type=int, default=1)
     ap.add_argument("--parser-guide", action="store_true", help="the parser reads the guide's tags too")
     ap.add_argument("--epoch-log", action="store_true",
@@ -88,7 +90,11 @@ def main(argv=None):
     lexicon = lexicon_dictionary(pd98)
     tkw = dict(lexicon=lexicon, treebank_features=True, n_iter=args.tagger_iter, seeds=args.tagger_seeds)
     if args.guide:
-        tkw["guide"] = train_guide(pd98, n_iter=args.guide_iter)
+        if args.guide_model:
+            from cnlp.pos.tagger import POSTagger
+            tkw["guide"] = POSTagger.load(args.guide_model)
+        else:
+            tkw["guide"] = train_guide(pd98, n_iter=args.guide_iter)
     tagger = train_lexicon_tagger(train, (), treebank=style, **tkw)
     tags = [tagger.predict(s.forms) for s in dev]
     upos = np.mean([a == b for s, t in zip(dev, tags) for a, b in zip(s.upos, t)])
