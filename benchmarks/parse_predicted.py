@@ -63,6 +63,11 @@ def main(argv=None):
     ap.add_argument("--pud-repeat", type=int, default=2)
     ap.add_argument("--train-beam", type=int, default=8, help="the parser's training beam (1: greedy)")
     ap.add_argument("--min-count", type=int, default=1, help="the parser's min_count")
+    ap.add_argument("--prune", type=float, default=None,
+                    help="save the parser with this prune (rows with all |w| <= it dropped), reload it and "
+                         "score the reloaded one; prints the size of its arrays.npz")
+    ap.add_argument("--seg-treebanks", nargs="+", default=None, metavar="TREEBANK",
+                    help="with --raw: train the segmenter on these treebanks' sentences only (default: all)")
     args = ap.parse_args(argv)
     from cnlp.corpus.readers import read_pd98
     from cnlp.train.dep import jackknife_tags
@@ -102,7 +107,8 @@ def main(argv=None):
     seg = None
     if args.raw:
         from cnlp.train.ud import train_ud_segmenter
-        seg = train_ud_segmenter([s.forms for s in train], n_iter=10)
+        seg = train_ud_segmenter([s.forms for s in train
+                                  if args.seg_treebanks is None or s.treebank in args.seg_treebanks], n_iter=10)
     for mode in args.modes:
         data = jackknife_tags(train, args.folds, **tkw) if mode != "gold" else train
         if mode != "gold":
@@ -123,6 +129,13 @@ def main(argv=None):
               dev=pdev, dev_treebank=style)
         if args.epoch_log:
             print([(e["epoch"], e["dev_uas"], e["dev_las"]) for e in p.training_log_], flush=True)
+        if args.prune is not None:
+            import tempfile
+            with tempfile.TemporaryDirectory() as d:
+                p.save(Path(d) / "dep", prune=args.prune)
+                size = (Path(d) / "dep" / "arrays.npz").stat().st_size
+                p = ArcHybridParser.load(Path(d) / "dep")
+            print(f"saved with prune {args.prune}: arrays.npz {size / 1e6:.1f} MB (guide not counted)", flush=True)
         for beam in args.beams:
             g = attachment_scores(dev, p.parse_many([(s.forms, s.upos) for s in dev], beam=beam))
             pr = attachment_scores(dev, p.parse_many([(s.forms, t) for s, t in zip(dev, tags)], beam=beam))
