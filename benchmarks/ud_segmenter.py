@@ -5,7 +5,8 @@
         others+odd gsd14+odd gsd14+others+odd gsd14+odd+odd
 
 Each recipe is a ``+``-separated list of parts: ``others`` (the four training treebanks of
-``cnlp.parsing.conllu.UD_FILES``), ``gsd14`` (the converted UD 1.4 GSD training set) and ``odd``
+``cnlp.parsing.conllu.UD_FILES``) or one of them by name (``zh_beginner``, ``zh_cfl``, ``zh_pud``,
+``zh_hk``), ``gsd14`` (the converted UD 1.4 GSD training set) and ``odd``
 (the odd sentences of GSDSimp dev; twice = repeated). The segmenter is the ``cnlp train dep
 --component segmenter`` recipe (:func:`cnlp.train.ud.train_ud_segmenter`, 10 epochs); F1 is over
 word spans of the even sentences of GSDSimp dev (6,134 words), as in the other half-dev estimates.
@@ -39,8 +40,10 @@ def main(argv=None) -> int:
     from cnlp.train.ud import train_ud_segmenter
     base = corpora_dir() / "ud_chinese"
     dev = read_ud(base / UD_DEV)
-    parts = {"others": [s for f in UD_FILES for s in read_ud(base / f)], "gsd14": read_ud(args.gsd14),
-             "odd": [s for i, s in enumerate(dev) if i % 2 == 1]}
+    others = [s for f in UD_FILES for s in read_ud(base / f)]
+    parts = {"others": others, "gsd14": read_ud(args.gsd14), "odd": [s for i, s in enumerate(dev) if i % 2 == 1]}
+    for s in others:                                  # each training treebank by its name, e.g. zh_pud
+        parts.setdefault(s.treebank, []).append(s)
     even = [s for i, s in enumerate(dev) if i % 2 == 0]
     for recipe in args.recipes:
         t = time.perf_counter()
