@@ -354,6 +354,9 @@ def worker(seed: int, workdir: Path, sources: dict) -> None:
             original[bundle] = json.loads(json.dumps(outputs(bundle, src, texts), ensure_ascii=False))
         d = workdir / f"m{index}"
         shutil.rmtree(d, ignore_errors=True)
+        guide = workdir / "dep" / "guide"        # data/ud_pos refers to ../dep/guide (the parser's guide)
+        if bundle == "ud_pos" and not guide.exists() and (src.parent / "dep" / "guide").is_dir():
+            _clone(src.parent / "dep" / "guide", guide)
         what = make_mutant(bundle, int(index), seed, d, src)
         print(json.dumps({"start": index, "what": what}), flush=True)
         crafted = what.endswith(" synced")

@@ -37,6 +37,8 @@ def main(argv=None):
     ap.add_argument("--dev-repeat", type=int, default=2)
     ap.add_argument("--guide", action="store_true", help="the tagger reads a PD98 PKU tagger's tags")
     ap.add_argument("--guide-iter", type=int, default=5)
+    ap.add_argument("--guide-model", metavar="DIR", default=None,
+                    help="load this saved guide tagger (e.g. data/dep/guide) instead of training one on PD98")
     ap.add_argument("--tagger-seeds", type=int, default=1)
     ap.add_argument("--parser-guide", action="store_true", help="the parser reads the guide's tags too")
     ap.add_argument("--epoch-log", action="store_true",
@@ -52,6 +54,20 @@ def main(argv=None):
     ap.add_argument("--raw", action="store_true",
                     help="also train a UD segmenter on the same sentences and score end to end from raw text "
                          "(word / UPOS / UAS / LAS F1, CoNLL 2018 alignment)")
+    ap.add_argument("--extra", action="append", default=[], metavar="PATH",
+                    help="another training CoNLL-U file (e.g. the converted UD 1.4 GSD training set of "
+                         "scripts/convert_ud14.py; its treebank is the file name up to the first '-')")
+    ap.add_argument("--extra-repeat", type=int, default=1, help="times the --extra sentences count (parser)")
+    ap.add_argument("--drop", action="append", default=[], metavar="TREEBANK",
+                    help="leave this training treebank out (e.g. zh_beginner)")
+    ap.add_argument("--pud-repeat", type=int, default=2)
+    ap.add_argument("--train-beam", type=int, default=8, help="the parser's training beam (1: greedy)")
+    ap.add_argument("--min-count", type=int, default=1, help="the parser's min_count")
+    ap.add_argument("--prune", type=float, default=None,
+                    help="save the parser with this prune (rows with all |w| <= it dropped), reload it and "
+                         "score the reloaded one; prints the size of its arrays.npz")
+    ap.add_argument("--seg-treebanks", nargs="+", default=None, metavar="TREEBANK",
+                    help="with --raw: train the segmenter on these treebanks' sentences only (default: all)")
     args = ap.parse_args(argv)
     from cnlp.corpus.readers import read_pd98
     from cnlp.train.dep import jackknife_tags
@@ -59,24 +75,31 @@ def main(argv=None):
     t0 = time.perf_counter()
     base = corpora_dir() / "ud_chinese"
     train = [s for f in UD_FILES for s in read_ud(base / f)]
+    extra = [s for f in args.extra for s in read_ud(f)]
+    train = [s for s in train + extra if s.treebank not in args.drop]
     dev = read_ud(base / UD_DEV)
     gsd = dev[0].treebank
+    xrep = {s.treebank: args.extra_repeat for s in extra}
     if args.cv:
         n, k = args.cv
         train = train + [s for i, s in enumerate(dev) if i % n != k]
         dev = [s for i, s in enumerate(dev) if i % n == k]
-        style, reps = gsd, {"zh_pud": 2, gsd: args.dev_repeat}
+        style, reps = gsd, {**xrep, "zh_pud": args.pud_repeat, gsd: args.dev_repeat}
     elif args.half:
         train = train + [s for i, s in enumerate(dev) if i % 2 == 1 and (i // 2) % args.dev_share == 0]
         dev = [s for i, s in enumerate(dev) if i % 2 == 0]
-        style, reps = gsd, {"zh_pud": 2, gsd: args.dev_repeat}
+        style, reps = gsd, {**xrep, "zh_pud": args.pud_repeat, gsd: args.dev_repeat}
     else:
-        style, reps = "zh_pud", {"zh_pud": 2}
+        style, reps = "zh_pud", {**xrep, "zh_pud": args.pud_repeat}
     pd98 = list(read_pd98(corpora_dir() / "pd1998" / "199801.txt"))
     lexicon = lexicon_dictionary(pd98)
     tkw = dict(lexicon=lexicon, treebank_features=True, n_iter=args.tagger_iter, seeds=args.tagger_seeds)
     if args.guide:
-        tkw["guide"] = train_guide(pd98, n_iter=args.guide_iter)
+        if args.guide_model:
+            from cnlp.pos.tagger import POSTagger
+            tkw["guide"] = POSTagger.load(args.guide_model)
+        else:
+            tkw["guide"] = train_guide(pd98, n_iter=args.guide_iter)
     tagger = train_lexicon_tagger(train, (), treebank=style, **tkw)
     tags = [tagger.predict(s.forms) for s in dev]
     upos = np.mean([a == b for s, t in zip(dev, tags) for a, b in zip(s.upos, t)])
@@ -84,7 +107,8 @@ def main(argv=None):
     seg = None
     if args.raw:
         from cnlp.train.ud import train_ud_segmenter
-        seg = train_ud_segmenter([s.forms for s in train], n_iter=10)
+        seg = train_ud_segmenter([s.forms for s in train
+                                  if args.seg_treebanks is None or s.treebank in args.seg_treebanks], n_iter=10)
     for mode in args.modes:
         data = jackknife_tags(train, args.folds, **tkw) if mode != "gold" else train
         if mode != "gold":
@@ -93,8 +117,8 @@ def main(argv=None):
         if mode == "mixed":
             data = [x for pair in zip(train, data) for x in pair]
         data = [s for s in data for _ in range(reps.get(s.treebank, 1))]
-        p = ArcHybridParser(beam=8, n_iter=args.n_iter, treebank_features=True, verbose=False,
-                            patience=args.n_iter)
+        p = ArcHybridParser(beam=args.train_beam, n_iter=args.n_iter, treebank_features=True, verbose=False,
+                            patience=args.n_iter, min_count=args.min_count)
         pdev = None
         if args.epoch_log:
             import copy
@@ -105,11 +129,18 @@ def main(argv=None):
               dev=pdev, dev_treebank=style)
         if args.epoch_log:
             print([(e["epoch"], e["dev_uas"], e["dev_las"]) for e in p.training_log_], flush=True)
+        if args.prune is not None:
+            import tempfile
+            with tempfile.TemporaryDirectory() as d:
+                p.save(Path(d) / "dep", prune=args.prune)
+                size = (Path(d) / "dep" / "arrays.npz").stat().st_size
+                p = ArcHybridParser.load(Path(d) / "dep")
+            print(f"saved with prune {args.prune}: arrays.npz {size / 1e6:.1f} MB (guide not counted)", flush=True)
         for beam in args.beams:
             g = attachment_scores(dev, p.parse_many([(s.forms, s.upos) for s in dev], beam=beam))
             pr = attachment_scores(dev, p.parse_many([(s.forms, t) for s, t in zip(dev, tags)], beam=beam))
-            print(f"{mode} beam {beam}: gold UPOS {g}, predicted UPOS {pr} ({time.perf_counter() - t0:.0f}s)",
-                  flush=True)
+            print(f"{mode} beam {beam}: gold UPOS {g}, predicted UPOS {pr} ({time.perf_counter() - t0:.0f}s, "
+                  f"{int((p.index_ >= 0).sum())} weight rows)", flush=True)
             if seg is not None:
                 print(f"{mode} beam {beam}: raw text {end_to_end(dev, seg, tagger, p, beam)}", flush=True)
         if args.write:

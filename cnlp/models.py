@@ -219,17 +219,22 @@ def ud_segmenter():
 
 def ud_tagger():
     """The shipped UD tagger: UPOS (``data/ud_pos``) and XPOS (``data/ud_xpos`` when present).
-    Its PKU guide tagger is the parser's (the two ``guide/`` bundles are the same model, loaded once)."""
+    Its PKU guide tagger is the parser's: ``data/ud_pos`` refers to ``data/dep/guide`` (checked by
+    the sha256 of its meta.json), which is loaded once, by the parser."""
     def load():
+        from pathlib import Path
         from .errors import ModelFormatError
-        from .parsing.frontend import UDTagger
+        from .parsing.frontend import UDTagger, guide_reference
         try:
             xdir = model_path("ud_xpos")
         except ModelFormatError:
             xdir = None
         udir = model_path("ud_pos")
         guide = getattr(parser(), "guide_", None)
-        if guide is not None and not same_bundle(model_path("dep") / "guide", udir / "guide"):
+        pdir = model_path("dep") / "guide"
+        ref = guide_reference(udir)
+        if guide is not None and not (ref == Path(pdir).resolve() if ref is not None
+                                      else same_bundle(pdir, udir / "guide")):
             guide = None
         return UDTagger.load(udir, xdir, guide=guide)
     return shared("ud_pos", load)

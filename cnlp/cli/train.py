@@ -557,6 +557,9 @@ def add_dep_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--corpus", action="append", metavar="PATH",
                         help="CoNLL-U training file (repeatable; default: the four UD Chinese training "
                              "treebanks of $CNLP_CORPORA/ud_chinese)")
+    parser.add_argument("--add-corpus", action="append", default=[], metavar="PATH",
+                        help="CoNLL-U training file added to the --corpus files (repeatable; e.g. the converted "
+                             "UD 1.4 GSD training set of scripts/convert_ud14.py)")
     parser.add_argument("--dev", metavar="PATH", default=None,
                         help=f"dev CoNLL-U (default: $CNLP_CORPORA/ud_chinese/{UD_DEV})")
     parser.add_argument("--include-dev", action="store_true", help="train on the dev file too (no early stopping)")
@@ -586,6 +589,9 @@ def add_dep_arguments(parser: argparse.ArgumentParser) -> None:
                         help="UPOS tagger: PD98 corpus on which a PKU POS tagger is trained whose tags of the "
                              "words are features (stored in the model's guide/ directory)")
     parser.add_argument("--guide-n-iter", type=positive_int, default=5, help="epochs of the --guide tagger")
+    parser.add_argument("--guide-model", metavar="DIR", default=None,
+                        help="a saved guide tagger (e.g. data/dep/guide, the parser's) used instead of training "
+                             "one with --guide; a tagger saved with it refers to DIR instead of copying it")
     parser.add_argument("--parser-guide", action="store_true",
                         help="parser: the --guide tagger's tags of the words are parser features too "
                              "(the tagger is saved with the parser)")
@@ -613,7 +619,7 @@ def atomic_save(out, save) -> Path:
 
 
 def load_data(args):
-    paths = args.corpus or [default_corpus("ud_chinese", f) for f in UD_FILES]
+    paths = (args.corpus or [default_corpus("ud_chinese", f) for f in UD_FILES]) + list(args.add_corpus)
     train = [s for p in paths for s in read_ud(p)]
     dev = read_ud(args.dev or default_corpus("ud_chinese", UD_DEV, option="--dev"))
     return train, dev
@@ -638,7 +644,10 @@ def _lexicon(args):
 
 
 def _guide(args):
-    """The guide tagger trained on ``--guide`` (or None)."""
+    """The guide tagger of ``--guide-model``, or trained on ``--guide`` (or None)."""
+    if getattr(args, "guide_model", None):
+        from ..pos.tagger import POSTagger
+        return POSTagger.load(args.guide_model)
     if not args.guide:
         return None
     return train_guide(read_pd98(args.guide), n_iter=args.guide_n_iter, bits=args.bits)
@@ -662,8 +671,8 @@ def dep_main(args) -> int:
             train = train + dev
             sel_dev = None
             tb = tb or dev[0].treebank if dev else tb
-        if args.parser_guide and not args.guide:
-            raise SystemExit("cnlp train dep: --parser-guide needs --guide PD98_FILE")
+        if args.parser_guide and not (args.guide or args.guide_model):
+            raise SystemExit("cnlp train dep: --parser-guide needs --guide PD98_FILE or --guide-model DIR")
         guide = _guide(args)
         if args.tags != "gold":
             pred = jackknife_tags(train, args.folds, lexicon=_lexicon(args), guide=guide,
@@ -672,7 +681,7 @@ def dep_main(args) -> int:
             train = pred if args.tags == "predicted" else [x for pair in zip(train, pred) for x in pair]
             meta["jackknife_tagger"] = {"tags": args.tags, "folds": args.folds, "lexicon": bool(args.lexicon),
                                         "treebank_features": args.tagger_treebank_features,
-                                        "guide": bool(args.guide), "seeds": args.tagger_seeds,
+                                        "guide": bool(args.guide or args.guide_model), "seeds": args.tagger_seeds,
                                         "n_iter": args.tagger_n_iter}
         train = repeat_treebanks(train, args.repeat)
         p = ArcHybridParser(beam=args.beam, n_iter=n_iter or 15, bits=args.bits, min_count=args.min_count,
@@ -704,6 +713,8 @@ def dep_main(args) -> int:
             if args.xpos_out else None
         meta["train_seconds"] = round(time.perf_counter() - t0, 1)
         prune = 1.0 if args.prune is None else args.prune
+        if args.guide_model:
+            upos.guide_dir = args.guide_model           # refer to it, no copy
         atomic_save(args.out, lambda d: upos.save(d, meta=meta, prune=prune))
         if xpos is not None:
             atomic_save(args.xpos_out, lambda d: xpos.save(d, meta=meta, prune=prune))

@@ -12,6 +12,7 @@ for the words (guide features), and treebank features. They are trained by :mod:
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import numpy as np
@@ -151,6 +152,8 @@ class LexiconTagger(LinearTagger):
         self.lexicon = lexicon
         self.guide = guide
         self.guide_features = guide_features
+        #: the saved bundle ``guide`` was loaded from, when a save should refer to it, not copy it
+        self.guide_dir = None
         self.treebanks = list(treebanks)
         if self.treebanks and treebank not in self.treebanks:
             raise ValueError(f"treebank {treebank!r} is not one of {self.treebanks}")
@@ -211,21 +214,31 @@ class LexiconTagger(LinearTagger):
 
     def save(self, directory, *, meta: dict | None = None, prune: float = 1.0):
         """The base tagger's files, the lexicon in ``lexicon/``, the guide tagger in ``guide/`` and
-        the extension in meta.json (``ud_tagger``)."""
-        return super().save(directory, meta=meta, prune=prune)
+        the extension in meta.json (``ud_tagger``). With :attr:`guide_dir` set (the guide was loaded
+        from that saved bundle, e.g. the parser's ``guide/``), the guide is not copied: meta.json
+        records its path relative to ``directory`` and the sha256 of its meta.json (``guide_ref``)."""
+        self._target = Path(directory)
+        try:
+            return super().save(directory, meta=meta, prune=prune)
+        finally:
+            del self._target
 
     def _bundle_meta(self) -> dict:
         ext = {"lexicon_templates": [t.name for t in self.lexicon.templates] if self.lexicon is not None else [],
                "treebanks": self.treebanks, "treebank": self.treebank}
         if self.guide is not None:
             ext["guide_templates"] = [t.name for t in self.guide_features.templates]
+            if self.guide_dir is not None:
+                ext["guide_ref"] = {"path": Path(os.path.relpath(os.path.abspath(self.guide_dir),
+                                                                 os.path.abspath(self._target))).as_posix(),
+                                    "meta_sha256": _file_sha256(Path(self.guide_dir) / "meta.json")}
         return {**self.base._bundle_meta(), "ud_tagger": ext}
 
     def _save_parts(self, directory: Path, prune: float) -> None:
         self.base._save_parts(directory, prune)
         if self.lexicon is not None:
             self.lexicon.dictionary.save(directory / "lexicon")
-        if self.guide is not None:
+        if self.guide is not None and self.guide_dir is None:
             self.guide.save(directory / "guide", meta={"stage": "guide"}, prune=0.0)     # as trained on
 
     @classmethod
@@ -256,12 +269,45 @@ class LexiconTagger(LinearTagger):
                 d = Dictionary.load(Path(directory) / "lexicon")
                 lexicon = WordFeatures(bits=base.features.bits, dictionary=d, templates=names)
             gfeats = None
+            gdir = guide_reference(directory, ext)
             if not gnames:
                 guide = None
             else:
                 if guide is None:
-                    guide = POSTagger.load(Path(directory) / "guide")
+                    guide = POSTagger.load(gdir if gdir is not None else Path(directory) / "guide")
                 gfeats = WordFeatures(bits=base.features.bits, templates=gnames)
-            return cls(base, lexicon, tbs, ext.get("treebank"), guide=guide, guide_features=gfeats)
+            t = cls(base, lexicon, tbs, ext.get("treebank"), guide=guide, guide_features=gfeats)
+            t.guide_dir = gdir
+            return t
         except (ValueError, TypeError, AttributeError, KeyError) as e:
             raise ModelFormatError(path, str(e)) from None
+
+
+def _file_sha256(path) -> str:
+    import hashlib
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def guide_reference(directory, ext: dict | None = None) -> "Path | None":
+    """The guide bundle that the UPOS tagger in ``directory`` refers to instead of holding a copy
+    (``ud_tagger.guide_ref`` of its meta.json: a path relative to ``directory`` and the sha256 of
+    that bundle's meta.json), resolved and checked; None when the tagger has no reference.
+    A reference to a missing or different bundle is a :class:`ModelFormatError` naming the meta.json."""
+    path = Path(directory) / "meta.json"
+    if ext is None:
+        ext = json.loads(path.read_text("utf-8")).get("ud_tagger") or {}
+    ref = ext.get("guide_ref") if isinstance(ext, dict) else None
+    if ref is None:
+        return None
+    if not isinstance(ref, dict) or not isinstance(ref.get("path"), str) or not ref["path"] \
+            or not isinstance(ref.get("meta_sha256"), str) or len(ref["meta_sha256"]) != 64:
+        raise ModelFormatError(path, "ud_tagger.guide_ref must be {path: str, meta_sha256: 64 hex digits}")
+    gdir = (Path(directory) / ref["path"]).resolve()
+    try:
+        digest = _file_sha256(gdir / "meta.json")
+    except OSError as e:
+        raise ModelFormatError(path, f"the guide tagger it refers to ({gdir}) cannot be read: {e.strerror}") from None
+    if digest != ref["meta_sha256"]:
+        raise ModelFormatError(path, f"the guide tagger it refers to ({gdir}) is not the one it was trained "
+                                     f"with (meta.json sha256 differs): retrain the tagger with that guide")
+    return gdir

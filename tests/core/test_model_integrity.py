@@ -291,7 +291,6 @@ def test_swapped_class_names_are_refused(tmp_path):
     ("pos", "dict", lambda d: __import__("cnlp.pos.tagger", fromlist=["x"]).POSTagger.load(d)),
     ("crf", "dict", lambda d: __import__("cnlp.segmentation.tagging", fromlist=["x"]).TaggingSegmenter.load(d)),
     ("ud_pos", "lexicon", lambda d: __import__("cnlp.parsing.frontend", fromlist=["x"]).LexiconTagger.load(d)),
-    ("ud_pos", "guide", lambda d: __import__("cnlp.parsing.frontend", fromlist=["x"]).LexiconTagger.load(d)),
     ("bigram", "hmm", lambda d: __import__("cnlp.segmentation.lattice", fromlist=["x"]).BigramModel.load(d)),
 ])
 def test_composite_bundle_missing_a_part_is_refused(tmp_path, name, part, load):
@@ -314,5 +313,24 @@ def test_lexicon_tagger_save_covers_its_parts(tmp_path):
     t = LexiconTagger.load(DATA / "ud_pos")
     d = t.save(tmp_path / "ud")
     sums = json.loads((d / "meta.json").read_text("utf-8"))["checksums"]
-    assert {"lexicon/meta.json", "guide/meta.json", "dict/meta.json", "meta.json"} <= set(sums)
+    assert {"lexicon/meta.json", "dict/meta.json", "meta.json"} <= set(sums)
+    assert not (d / "guide").exists()                 # a reference to data/dep/guide, not a copy
+    assert json.loads((d / "meta.json").read_text("utf-8"))["ud_tagger"]["guide_ref"]["path"].endswith("dep/guide")
     assert LexiconTagger.load(d).predict(["他", "喜欢", "北京"]) == t.predict(["他", "喜欢", "北京"])
+
+
+def test_ud_tagger_guide_is_the_parsers(tmp_path):
+    """data/ud_pos refers to data/dep/guide (shipped once): a copy of both side by side loads; without
+    the parser's guide, or with another one, the tagger is refused, naming its meta.json."""
+    from cnlp.parsing.frontend import LexiconTagger
+    assert not (DATA / "ud_pos" / "guide").exists()
+    _clone("ud_pos", tmp_path / "ud_pos")
+    _clone("dep", tmp_path / "dep")
+    words = ["他", "喜欢", "北京"]
+    assert LexiconTagger.load(tmp_path / "ud_pos").predict(words) == LexiconTagger.load(DATA / "ud_pos").predict(words)
+    _edit_meta(tmp_path / "dep" / "guide", lambda m: m.update(stage="other"))
+    with pytest.raises(ModelFormatError, match=r"ud_pos/meta\.json.*not the one it was trained with"):
+        LexiconTagger.load(tmp_path / "ud_pos")
+    shutil.rmtree(tmp_path / "dep" / "guide")
+    with pytest.raises(ModelFormatError, match=r"ud_pos/meta\.json.*cannot be read"):
+        LexiconTagger.load(tmp_path / "ud_pos")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 
 import numpy as np
 import pytest
@@ -275,3 +276,35 @@ def test_parser_with_guide_tags(sents, guide, tmp_path):
     (tmp_path / "dep" / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
     with pytest.raises(ModelFormatError, match="guide_templates"):
         ArcHybridParser.load(tmp_path / "dep")
+
+
+def test_tagger_refers_to_the_parsers_guide(files, tmp_path):
+    """--guide-model DIR: the UPOS tagger is saved with a reference to DIR (path + sha256 of its
+    meta.json) instead of a copy of the guide; a changed or missing guide is refused."""
+    from cnlp.errors import ModelFormatError
+    from cnlp.parsing.frontend import LexiconTagger, guide_reference
+    from cnlp.parsing.parser import ArcHybridParser
+    base = ["--corpus", str(files / "tiny-ud-train.conllu"), "--corpus", str(files / "other-ud-train.conllu"),
+            "--dev", str(files / "tiny-ud-train.conllu"), "--bits", "16", "--folds", "2", "--n-iter", "2"]
+    assert _train(["--component", "parser", *base, "--guide", str(files / "pd.txt"), "--guide-n-iter", "2",
+                   "--parser-guide", "--beam", "2", "--out", str(tmp_path / "dep")]) == 0
+    assert _train(["--component", "tagger", *base, "--include-dev", "--treebank-features",
+                   "--guide-model", str(tmp_path / "dep" / "guide"), "--out", str(tmp_path / "upos")]) == 0
+    assert not (tmp_path / "upos" / "guide").exists()
+    meta = json.loads((tmp_path / "upos" / "meta.json").read_text("utf-8"))
+    assert meta["ud_tagger"]["guide_ref"]["path"] == "../dep/guide"
+    assert guide_reference(tmp_path / "upos") == (tmp_path / "dep" / "guide").resolve()
+    t = LexiconTagger.load(tmp_path / "upos")
+    p = ArcHybridParser.load(tmp_path / "dep")
+    words = ["他", "喜欢", "北京"]
+    assert t.guide.predict(words) == p.guide_.predict(words)
+    assert LexiconTagger.load(tmp_path / "upos", guide=p.guide_).predict(words) == t.predict(words)
+    t.save(tmp_path / "again")                                 # re-saved: still a reference, no copy
+    assert not (tmp_path / "again" / "guide").exists() and LexiconTagger.load(tmp_path / "again").guide is not None
+    gmeta = tmp_path / "dep" / "guide" / "meta.json"
+    gmeta.write_text(gmeta.read_text("utf-8").replace("{", "{ ", 1), "utf-8")
+    with pytest.raises(ModelFormatError, match="not the one it was trained with"):
+        LexiconTagger.load(tmp_path / "upos")
+    shutil.rmtree(tmp_path / "dep")
+    with pytest.raises(ModelFormatError, match="cannot be read"):
+        LexiconTagger.load(tmp_path / "upos")

@@ -1,0 +1,251 @@
+"""UD Chinese GSD as released in UD 1.4 (traditional characters, UD v1) -> today's GSDSimp style.
+
+:func:`convert_rows` rewrites one sentence (CoNLL-U rows of 10 columns) in two groups of rules:
+
+* ``"v2"``: the documented UD v1 -> v2 changes: relation renames (``dobj`` -> ``obj``,
+  ``nsubjpass`` -> ``nsubj:pass``, ``csubjpass`` -> ``csubj:pass``, ``auxpass`` -> ``aux:pass``,
+  ``mwe`` -> ``fixed``, ``name`` -> ``flat:name``, ``foreign`` -> ``flat:foreign``), ``neg`` ->
+  ``advmod`` with ``Polarity=Neg``, ``CONJ`` -> ``CCONJ``, ``nmod`` of a predicate -> ``obl``,
+  ``cc`` and the punctuation between conjuncts attached to the following conjunct;
+  characters to simplified (the t2s table of :mod:`cnlp.text`, one character at a time, plus a
+  few word-level exceptions that a character table cannot decide: 著 as an aspect marker,
+  瞭解, 乾 in 乾燥 ...) and ASCII sentence punctuation to the full-width forms of GSDSimp.
+* ``"gsd"``: the GSD conventions that changed between 1.4 and GSD 2.x, found by training a parser
+  on the converted file alone and reading its confusions on GSDSimp dev (docs/parser.md):
+  the GSD-specific ``case:*`` relations, 的 of relative clauses (``mark:rel``, SCONJ), aspect
+  markers and copulas as AUX, two-part names as ``flat:name``, classifiers attached to the numeral (``clf``), 把 / 将 as the
+  case marker of their object (``obl:patient``), postpositions as ``case``, clausal ``acl`` of a
+  predicate as ``advcl``, ``dep`` between clauses as ``advcl`` (before its head) or ``parataxis``
+  (after it), nouns as ``advmod`` of a predicate as ``obl``, adverbs that are ``mark`` as SCONJ, and
+  clause punctuation (，；：) attached to the phrase before it rather than to the clause after it.
+
+The command line is ``scripts/convert_ud14.py``; ``rules`` selects the groups, so that each group's
+effect can be measured.
+"""
+from __future__ import annotations
+
+import json
+from typing import Iterable, Iterator
+
+from ..corpus.readers import conllu_blocks, iter_lines
+
+__all__ = ["RULE_GROUPS", "convert_rows", "convert_file", "to_simplified"]
+
+RULE_GROUPS = ("v2", "gsd")
+
+V1_RENAMES = {"dobj": "obj", "nsubjpass": "nsubj:pass", "csubjpass": "csubj:pass", "auxpass": "aux:pass",
+              "mwe": "fixed", "name": "flat:name", "foreign": "flat:foreign"}
+PUNCT_WIDTH = {",": "，", ".": "。", "(": "（", ")": "）", ":": "：", ";": "；", "?": "？", "!": "！",
+               "「": "“", "」": "”", "『": "『", "』": "』", "``": "“", "''": "”"}
+#: words whose simplified form a character table cannot give (著 stays 著 in 著名, 顯著 ...)
+WORD_EXCEPTIONS = {"著": "着", "隨著": "随着", "接著": "接着", "沿著": "沿着", "本著": "本着", "意味著": "意味着",
+                   "朝著": "朝着", "藉著": "借着", "為著": "为着", "靠著": "靠着", "跟著": "跟着", "帶著": "带着",
+                   "看著": "看着", "對著": "对着", "向著": "向着", "有著": "有着", "緊接著": "紧接着",
+                   "瞭解": "了解", "乾燥": "干燥", "乾淨": "干净", "乾旱": "干旱", "餅乾": "饼干", "乾": "干"}
+PREDICATES = {"VERB", "ADJ", "AUX"}
+COORD_PUNCT = {"、", "，", "；", "/"}
+CLAUSE_PUNCT = {"，", "；", "："}
+NAME_DOTS = {"·", "‧", "・"}
+_T2S: dict[str, str] | None = None
+
+
+def _table() -> dict[str, str]:
+    global _T2S
+    if _T2S is None:
+        from ..text import _load_fold_table, _t2s_path   # validates the file (sha256 of the pairs)
+        _load_fold_table()
+        pairs = json.loads(_t2s_path().read_text("utf-8"))["pairs"]
+        _T2S = dict(zip(pairs[0::2], pairs[1::2]))
+    return _T2S
+
+
+def to_simplified(word: str) -> str:
+    """``word`` in simplified characters: :data:`WORD_EXCEPTIONS`, else character by character."""
+    if word in WORD_EXCEPTIONS:
+        return WORD_EXCEPTIONS[word]
+    t = _table()
+    return "".join(t.get(c, c) for c in word)
+
+
+def _add_feat(feats: str, feat: str) -> str:
+    fs = set() if feats == "_" else set(feats.split("|"))
+    fs.add(feat)
+    return "|".join(sorted(fs, key=str.lower))
+
+
+def _crosses(head: list[int], d: int, h: int) -> bool:
+    """Whether the arc h -> d (0-based, h < d) would cross an arc of ``head`` (1-based, 0 = root)."""
+    for k, hk in enumerate(head):
+        if k == d or not hk:
+            continue
+        a, b = sorted((k, hk - 1))
+        if (a < h < b < d) or (h < a < d < b):
+            return True
+    return False
+
+
+def convert_rows(rows: list[list[str]], rules: Iterable[str] = RULE_GROUPS) -> list[list[str]]:
+    """One sentence: ``rows`` of 10 CoNLL-U columns (strings) -> new rows (the input is not changed)."""
+    rules = set(rules)
+    unknown = rules - set(RULE_GROUPS)
+    if unknown:
+        raise ValueError(f"unknown rule groups {sorted(unknown)}; expected some of {RULE_GROUPS}")
+    rows = [list(r) for r in rows]
+    n = len(rows)
+    form = [r[1] for r in rows]
+    up = [r[3] for r in rows]
+    xp = [r[4] for r in rows]
+    head = [int(r[6]) for r in rows]
+    rel = [r[7] for r in rows]
+    feats = [r[5] for r in rows]
+
+    def kids(i):
+        return [k for k in range(n) if head[k] == i + 1]
+
+    def hupos(i):
+        return up[head[i] - 1] if head[i] else "ROOT"
+
+    if "v2" in rules:
+        for i in range(n):
+            if rel[i] in V1_RENAMES:
+                rel[i] = V1_RENAMES[rel[i]]
+            elif rel[i] == "neg":
+                rel[i] = "advmod"
+                feats[i] = _add_feat(feats[i], "Polarity=Neg")
+            if up[i] == "CONJ":
+                up[i] = "CCONJ"
+            if up[i] == "PUNCT" and form[i] in PUNCT_WIDTH:
+                form[i] = PUNCT_WIDTH[form[i]]
+            form[i] = to_simplified(form[i])
+        # coordination: cc and the punctuation between two conjuncts attach to the following conjunct
+        for i in range(n):
+            if not head[i] or head[i] - 1 >= i or not (rel[i] == "cc" or (rel[i] == "punct" and form[i] in COORD_PUNCT)):
+                continue
+            h = head[i] - 1
+            nxt = [k for k in kids(h) if rel[k] == "conj" and k > i]
+            if nxt:
+                head[i] = min(nxt) + 1
+    if "gsd" in rules:
+        for i in range(n):
+            r, w = rel[i], form[i]
+            if r == "case:suff":
+                rel[i] = "compound"
+            elif r == "case:pref":
+                rel[i] = "case"
+            elif r == "case:dec":
+                rel[i] = "case"
+            elif r == "case:aspect":
+                rel[i], up[i] = "aux", "AUX"
+            elif xp[i] == "DEC" and r in ("acl:relcl", "amod", "csubj", "acl"):
+                rel[i], up[i] = "mark:rel", "SCONJ"
+            if rel[i] == "cop" and xp[i] == "VC":
+                up[i] = "AUX"
+            if rel[i] == "aux:pass" and xp[i] == "BB":
+                up[i] = "AUX"
+            if rel[i] == "mark" and up[i] == "ADV":
+                up[i] = "SCONJ"
+            if up[i] == "ADP" and head[i] and head[i] - 1 < i and rel[i] in ("acl", "det", "advmod", "nmod"):
+                rel[i] = "case"
+        for i in range(n):
+            # 的-phrases: a noun with a 的 case marker modifies as nmod (GSD 1.4: det)
+            if rel[i] == "det" and up[i] in ("NOUN", "PROPN") and any(
+                    rel[k] == "case" and xp[k] == "DEC" for k in kids(i)):
+                rel[i] = "nmod"
+            if rel[i] == "acl" and hupos(i) in PREDICATES:
+                rel[i] = "advcl"
+        for i in range(n):
+            if rel[i] == "dep" and up[i] in PREDICATES and hupos(i) in PREDICATES:
+                rel[i] = "advcl" if head[i] - 1 > i else "parataxis"
+            elif rel[i] == "advmod" and up[i] in ("NOUN", "PROPN") and hupos(i) in PREDICATES:
+                rel[i] = "obl"
+        # clause punctuation attaches to the phrase before it (1.4: to the clause after it), unless
+        # that phrase is the root
+        for i in range(n):
+            if rel[i] != "punct" or form[i] not in CLAUSE_PUNCT or i == 0 or not head[i] or head[i] - 1 < i:
+                continue
+            a = i - 1
+            while head[a] and head[a] - 1 < i:
+                a = head[a] - 1
+            if head[a] and a != i and not _crosses(head, i, a):
+                head[i] = a + 1
+        # names: PROPN (·) PROPN with the first an nmod of the second -> the second is flat:name of the first
+        for i in range(n - 1):
+            j = i + 2 if form[i + 1] in NAME_DOTS and i + 2 < n else i + 1
+            if up[i] != "PROPN" or up[j] != "PROPN" or head[i] != j + 1 or rel[i] != "nmod":
+                continue
+            for c in kids(j):
+                if c != i and not i < c < j:
+                    head[c] = i + 1
+            head[i], rel[i] = head[j], rel[j]
+            head[j], rel[j] = i + 1, "flat:name"
+        # classifiers: NUM NNB NOUN (NNB -> NOUN, NUM -> NNB) becomes NUM -> NOUN, NNB -> NUM (clf)
+        for i in range(n):
+            if xp[i] != "NNB" or not head[i] or head[i] - 1 <= i or rel[i] not in ("nmod", "det"):
+                continue
+            h = head[i] - 1
+            if up[h] not in ("NOUN", "PROPN", "PART") or any(rel[k] == "case" for k in kids(i)):
+                continue
+            nums = [k for k in kids(i) if rel[k] == "nummod" and k < i]
+            if nums:
+                k = nums[-1]
+                for c in kids(i):          # the classifier's other dependents move with the number
+                    if c != k:
+                        head[c] = k + 1
+                head[k], rel[k] = h + 1, "nummod"
+                head[i], rel[i] = k + 1, "clf"
+            elif up[i] == "NOUN":
+                rel[i] = "clf"
+        # 把 / 将 (aux:caus of the verb) -> case of the object, which becomes obl:patient
+        for i in range(n):
+            if rel[i] != "aux:caus" or not head[i]:
+                continue
+            v = head[i] - 1
+            objs = [k for k in kids(v) if rel[k] in ("obj", "dobj") and i < k < v]
+            if objs:
+                o = objs[0]
+                head[i], rel[i], up[i] = o + 1, "case", "ADP"
+                rel[o] = "obl:patient"
+        for i in range(n):
+            if rel[i] == "nmod" and hupos(i) in PREDICATES:
+                rel[i] = "obl"
+    elif "v2" in rules:
+        for i in range(n):
+            if rel[i] == "nmod" and hupos(i) in PREDICATES:
+                rel[i] = "obl"
+    for i, r in enumerate(rows):
+        r[1], r[3], r[5], r[6], r[7] = form[i], up[i], feats[i], str(head[i]), rel[i]
+        r[2] = to_simplified(r[2]) if r[2] != "_" and "v2" in rules else r[2]
+    return rows
+
+
+def _text_and_misc(rows: list[list[str]]) -> str:
+    """The sentence text (no space between words except between two Latin/digit words) and MISC
+    ``SpaceAfter=No`` where no space follows (set in ``rows``)."""
+    parts = []
+    for i, r in enumerate(rows):
+        nxt = rows[i + 1][1] if i + 1 < len(rows) else None
+        space = nxt is not None and r[1][-1].isascii() and r[1][-1].isalnum() and nxt[0].isascii() and nxt[0].isalnum()
+        parts.append(r[1] + (" " if space else ""))
+        if not space and nxt is not None:
+            r[9] = "SpaceAfter=No" if r[9] == "_" else r[9] + "|SpaceAfter=No"
+    return "".join(parts)
+
+
+def convert_lines(lines: Iterable[tuple[int, str]], name: str, rules: Iterable[str] = RULE_GROUPS) -> Iterator[str]:
+    """CoNLL-U text blocks (``# sent_id``, ``# text`` and the rows, then a blank line), one per sentence."""
+    rules = tuple(rules)
+    for no, (comments, rows) in enumerate(conllu_blocks(lines, name), 1):
+        new = convert_rows([cols for _, _, cols in rows], rules)
+        text = _text_and_misc(new)
+        keep = [c for c in comments if not c.startswith(("# text", "# sent_id"))]
+        yield "\n".join([f"# sent_id = train-s{no}", f"# text = {text}", *keep,
+                         *("\t".join(r) for r in new)]) + "\n\n"
+
+
+def convert_file(src, out, rules: Iterable[str] = RULE_GROUPS) -> int:
+    """Convert the CoNLL-U file ``src`` into ``out`` (a writable text stream); returns the sentence count."""
+    n = 0
+    for block in convert_lines(iter_lines(src), str(src), rules):
+        out.write(block)
+        n += 1
+    return n
