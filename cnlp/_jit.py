@@ -49,3 +49,19 @@ def configure() -> None:
 
 
 configure()
+
+
+def writable(a):
+    """``a`` when writable, else a writable view of it when its memory allows (no copy), else ``a``.
+
+    Numba compiles a read-only array argument as a type of its own: a kernel called with the
+    read-only code points of a Doc and with the writable ones of ``segment()`` is compiled twice.
+    Kernels never write to their inputs; this only gives them one array type."""
+    if a.flags.writeable:
+        return a
+    v = a.view()
+    try:
+        v.setflags(write=True)
+    except ValueError:
+        return a
+    return v
