@@ -417,9 +417,12 @@ def beam_search(tok, n, index, W, ent, dense, n_labels, root_label, tb, mask, n_
         lost = True
         for j in range(cnt):
             k, a = top_k[j], top_a[j]
-            if B > 1:
-                sts[nxt, j] = sts[cur, k]
-                stacks[nxt, j] = stacks[cur, k]
+            if B > 1:                       # element loops: a slice assignment compiles Numba's shape-error message (~2 s)
+                for r in range(n + 2):
+                    for q in range(N_ST):
+                        sts[nxt, j, r, q] = sts[cur, k, r, q]
+                for r in range(n + 1):
+                    stacks[nxt, j, r] = stacks[cur, k, r]
             else:
                 nxt = cur
             sps[nxt, j], bs[nxt, j] = apply(sts[nxt, j], stacks[nxt, j], sps[cur, k], bs[cur, k], a, n_labels)
