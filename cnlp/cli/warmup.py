@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 
 from .. import _jit
+from ..errors import UsageError
 from ..kernel_cache import EXTRA_STEPS, STEPS, build
 from .common import add_quiet_argument, progress_bar
 
@@ -17,7 +18,7 @@ __all__ = ["add_warmup_arguments", "warmup_main"]
 
 
 def add_warmup_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("steps", nargs="*", metavar="STEP", choices=sorted({**STEPS, **EXTRA_STEPS}) + [[]],
+    parser.add_argument("steps", nargs="*", metavar="STEP",
                         help=f"steps to run (default: {' '.join(STEPS)}; others: {' '.join(EXTRA_STEPS)})")
     parser.add_argument("--all", dest="every", action="store_true",
                         help="also the other segmentation algorithms and new-word discovery")
@@ -26,6 +27,9 @@ def add_warmup_arguments(parser: argparse.ArgumentParser) -> None:
 
 def warmup_main(args) -> int:
     names = list(args.steps) or list(STEPS) + (list(EXTRA_STEPS) if args.every else [])
+    unknown = [n for n in names if n not in STEPS and n not in EXTRA_STEPS]
+    if unknown:
+        raise UsageError(f"unknown step {unknown[0]!r}; choose from {', '.join(list(STEPS) + list(EXTRA_STEPS))}")
     with progress_bar(args, total=len(names), unit=" steps", desc="compiling") as bar:
         done = build(names, progress=bar)
     for name, seconds in done:
