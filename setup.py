@@ -24,7 +24,8 @@ class build_py_with_kernel_cache(build_py):
             return
         lib = os.path.abspath(self.build_lib)
         env = {k: v for k, v in os.environ.items() if k not in ("NUMBA_CACHE_DIR", "CNLP_DATA")}
-        env["PYTHONPATH"] = lib
+        # pip's isolated build environment reaches numba & co. through PYTHONPATH: keep it, put the build first
+        env["PYTHONPATH"] = os.pathsep.join([lib] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
         env["CNLP_NO_NOTICE"] = "1"
         p = subprocess.run([sys.executable, "-m", "cnlp", "warmup", "-q"], cwd=lib, env=env,
                            capture_output=True, text=True)
