@@ -84,7 +84,8 @@ EXTRA_STEPS = {**{f"segment:{a}": _algorithm(a) for a in ("fmm", "bmm", "bimm", 
 def build(steps=None, *, every: bool = False, progress=None) -> list[tuple[str, float]]:
     """Run the first call of each step (default: :data:`STEPS`; ``every=True`` adds
     :data:`EXTRA_STEPS`) so that every kernel they use is compiled into the cache; returns
-    ``[(step, seconds)]``. ``progress``: a bar with ``update()`` / ``set_postfix_str()``
+    ``[(step, seconds)]``; a step that fails does not stop the others (RuntimeError naming it at the
+    end). ``progress``: a bar with ``update()`` / ``set_postfix_str()``
     (:func:`cnlp.progress.progress_bar`), or None."""
     table = {**STEPS, **EXTRA_STEPS}
     names = list(steps) if steps is not None else list(STEPS) + (list(EXTRA_STEPS) if every else [])
@@ -92,13 +93,21 @@ def build(steps=None, *, every: bool = False, progress=None) -> list[tuple[str, 
         if name not in table:
             raise ValueError(f"unknown warm-up step {name!r}; choose from {sorted(table)}")
     _jit.quiet()                           # compiling on purpose: no "first use" notice
-    out = []
+    out, failed = [], []
     for name in names:
         if progress is not None:
             progress.set_postfix_str(name)
         t = time.perf_counter()
-        table[name]()
-        out.append((name, time.perf_counter() - t))
+        try:
+            table[name]()
+        except Exception as e:              # the other steps still compile; the first failure is raised after
+            failed.append((name, e))
+        else:
+            out.append((name, time.perf_counter() - t))
         if progress is not None:
             progress.update(1)
+    if failed:
+        name, e = failed[0]
+        raise RuntimeError(f"warm-up step {name!r} failed ({type(e).__name__}: {e}); "
+                           f"the steps {[n for n, _ in out]} compiled") from e
     return out
