@@ -20,7 +20,8 @@ from setuptools.command.build_py import build_py
 class build_py_with_kernel_cache(build_py):
     def run(self):
         super().run()
-        if os.environ.get("CNLP_BUILD_CACHE", "1").lower() in ("0", "no", "false", "off"):
+        if os.environ.get("CNLP_BUILD_CACHE", "1").lower() in ("0", "no", "false", "off") \
+                or getattr(self, "editable_mode", False):        # `pip install -e .`: the checkout caches itself
             return
         lib = os.path.abspath(self.build_lib)
         env = {k: v for k, v in os.environ.items() if k not in ("NUMBA_CACHE_DIR", "CNLP_DATA")}
