@@ -92,8 +92,9 @@ def get_segmenter(algorithm: str | None = None):
     name = registry.DEFAULT_SEGMENTER if algorithm is None else algorithm
     if not isinstance(name, str):
         registry.resolve(registry.SEGMENTERS, name, "algorithm")         # the ValueError listing the names
-    seg = models.shared(("default segmenter", name), lambda: _announce("segment" if name in ("crf", "perceptron") else None,
-        lambda: registry.resolve(registry.SEGMENTERS, name, "algorithm")(user_dict=_default_user_dict())))
+    entry = "segment" if name in ("crf", "perceptron") else None            # the tagging kernels' notice
+    seg = models.shared(("default segmenter", name), lambda: _announce(entry, lambda: registry.resolve(
+        registry.SEGMENTERS, name, "algorithm")(user_dict=_default_user_dict())))
     _segmenters[algorithm] = seg
     return seg
 
@@ -323,8 +324,8 @@ def _pipeline(task: str, algorithm=None, user_dict=None):
     from . import models
     from .pipeline import build_pipeline
     if task == "parse":
-        return models.shared(("default pipeline", "parse", None), lambda: _announce("parse",
-                                                                                  lambda: build_pipeline("parse")))
+        return models.shared(("default pipeline", "parse", None),
+                             lambda: _announce("parse", lambda: build_pipeline("parse")))
     name = "crf" if task == "ner" else registry.DEFAULT_SEGMENTER if algorithm is None else algorithm
 
     def build(seg):
