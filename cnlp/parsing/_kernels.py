@@ -417,7 +417,7 @@ def beam_search(tok, n, index, W, ent, dense, n_labels, root_label, tb, mask, n_
         lost = True
         for j in range(cnt):
             k, a = top_k[j], top_a[j]
-            if B > 1:                       # element loops: a slice assignment compiles Numba's shape-error message (~2 s)
+            if B > 1:                       # element loops: a slice copy compiles a shape-error message (~2 s)
                 for r in range(n + 2):
                     for q in range(N_ST):
                         sts[nxt, j, r, q] = sts[cur, k, r, q]
