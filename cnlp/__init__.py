@@ -92,10 +92,19 @@ def get_segmenter(algorithm: str | None = None):
     name = registry.DEFAULT_SEGMENTER if algorithm is None else algorithm
     if not isinstance(name, str):
         registry.resolve(registry.SEGMENTERS, name, "algorithm")         # the ValueError listing the names
-    seg = models.shared(("default segmenter", name), lambda: registry.resolve(
-        registry.SEGMENTERS, name, "algorithm")(user_dict=_default_user_dict()))
+    entry = "segment" if name in ("crf", "perceptron") else None            # the tagging kernels' notice
+    seg = models.shared(("default segmenter", name), lambda: _announce(entry, lambda: registry.resolve(
+        registry.SEGMENTERS, name, "algorithm")(user_dict=_default_user_dict())))
     _segmenters[algorithm] = seg
     return seg
+
+
+def _announce(entry, load):
+    """``load()``, after the one-line stderr notice of :func:`cnlp._jit.notice` when the
+    first call of ``entry`` will compile its kernels (a cold Numba cache)."""
+    if entry is not None:
+        _jit.notice(entry)
+    return load()
 
 
 def _with_user_dict(seg, user_dict):
@@ -334,7 +343,8 @@ def _pipeline(task: str, algorithm=None, user_dict=None):
     from . import models
     from .pipeline import build_pipeline
     if task == "parse":
-        return models.shared(("default pipeline", "parse", None), lambda: build_pipeline("parse"))
+        return models.shared(("default pipeline", "parse", None),
+                             lambda: _announce("parse", lambda: build_pipeline("parse")))
     name = registry.PKU_SEGMENTER if task == "ner" or algorithm is None else algorithm
 
     def build(seg):
@@ -348,7 +358,8 @@ def _pipeline(task: str, algorithm=None, user_dict=None):
             rec = get_ner()
             if seg.user_dict is not _default_user_dict():
                 rec = rec.with_dictionaries(entities=rec.entities, user_dict=seg.user_dict)
-        return build_pipeline(task, segmenter=seg, pos=pos, ner=rec)
+        return _announce("ner" if task in ("ner", "analyze") else "tag",
+                         lambda: build_pipeline(task, segmenter=seg, pos=pos, ner=rec))
     if user_dict is None:
         return models.shared(("default pipeline", task, name), lambda: build(get_segmenter(name)))
     seg = _with_user_dict(get_segmenter(name), user_dict)

@@ -23,6 +23,7 @@ import zlib
 
 import numpy as np
 from numba import njit
+from numba.extending import register_jitable
 
 #: 2**64 / golden ratio: the Fibonacci multiplier
 GOLDEN64 = 0x9E3779B97F4A7C15
@@ -61,7 +62,7 @@ def _pmix(h, v):
     return h ^ (h >> np.uint64(29))
 
 
-@njit(cache=True, nogil=True, inline="always")
+@register_jitable
 def parser_hash(seed, a, b, c):
     """64-bit hash of parser template ``seed`` with values ``a``, ``b``, ``c``."""
     h = np.uint64(seed + 1) * _M1

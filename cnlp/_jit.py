@@ -8,11 +8,18 @@ and no writable home ``import cnlp`` failed ("no locator available"). The rule:
 2. beside the sources when the package directory is writable (a development checkout);
 3. else the per-user cache directory ``$XDG_CACHE_HOME/cnlp/numba`` (``~/.cache/cnlp/numba``);
 4. else ``<tempdir>/cnlp-numba-<uid>``.
+
+Also here, for the first calls: :func:`writable` (one array type per kernel argument),
+:func:`cached` / :func:`notice` (the one-line stderr notice when a first call will compile; the
+kernels are compiled ahead by :mod:`cnlp.kernel_cache`, ``cnlp warmup``).
 """
 from __future__ import annotations
 
+import importlib
 import os
+import sys
 import tempfile
+import threading
 from pathlib import Path
 
 import numba
@@ -49,3 +56,82 @@ def configure() -> None:
 
 
 configure()
+
+
+def writable(a):
+    """``a`` when writable, else a writable view of it when its memory allows (no copy), else ``a``.
+
+    Numba compiles a read-only array argument as a type of its own: a kernel called with the
+    read-only code points of a Doc and with the writable ones of ``segment()`` is compiled twice.
+    Kernels never write to their inputs; this only gives them one array type."""
+    if a.flags.writeable:
+        return a
+    v = a.view()
+    try:
+        v.setflags(write=True)
+    except ValueError:
+        return a
+    return v
+
+
+def cached(dispatcher) -> bool:
+    """True when Numba's on-disk cache holds machine code of ``dispatcher`` (a ``cache=True``
+    kernel) for this CPU, or it is compiled in this process already: its next first call loads
+    rather than compiles. (Numba keys each entry by the CPU name and features, see docs/benchmarks.md.)"""
+    if dispatcher.overloads:
+        return True
+    cache_file = getattr(getattr(dispatcher, "_cache", None), "_cache_file", None)
+    if cache_file is None:
+        return True
+    magic = dispatcher.targetctx.codegen().magic_tuple()
+    return any(key[1] == magic for key in cache_file._load_index())
+
+
+#: entry point -> its top-level kernels (module, function) whose cache tells whether a first call
+#: compiles, and roughly how long that takes on an idle 2-core machine (s)
+_FIRST_KERNELS = {
+    "segment": ((("cnlp.segmentation._tagging_kernels", "tag_bounds"),), 5),
+    "tag": ((("cnlp.pos._kernels", "tag_words"),), 8),
+    "ner": ((("cnlp.entities._kernels", "tag_entities"),), 10),
+    "parse": ((("cnlp.parsing._kernels", "parse_sentence"),), 15),
+}
+
+
+def is_cold(kernels) -> bool:
+    """True when one of ``kernels`` ((module, function) pairs) has no machine code for this CPU in
+    Numba's cache: its first call compiles."""
+    for module, name in kernels:
+        try:
+            d = getattr(importlib.import_module(module), name)
+            if not cached(d):
+                return True
+        except Exception:            # a check only: never let it break the call it announces
+            return False
+    return False
+
+
+_building = threading.Event()
+
+
+def quiet() -> None:
+    """No more notices in this process (cnlp.kernel_cache.build compiles on purpose)."""
+    _building.set()
+
+
+_notified: set = set()
+
+
+def notice(entry: str) -> None:
+    """Print one line on stderr (once per entry point and process) when the first call of ``entry``
+    (a key of ``_FIRST_KERNELS``) will compile its kernels; silent with ``CNLP_NO_NOTICE=1``."""
+    if _building.is_set() or entry in _notified or entry not in _FIRST_KERNELS or os.environ.get("CNLP_NO_NOTICE"):
+        return
+    _notified.add(entry)
+    kernels, seconds = _FIRST_KERNELS[entry]
+    if not is_cold(kernels):
+        return
+    try:
+        print(f"cnlp: compiling the {entry} kernels for their first use on this install (~{seconds} s or more, "
+              f"once); `cnlp warmup` compiles every kernel ahead", file=sys.stderr, flush=True)
+    except (OSError, ValueError, AttributeError):
+        pass

@@ -224,17 +224,18 @@ class Pipeline:
 
     # ---- the data path of cnlp's own components: one Doc, code points once, tag ids ------------
     def _call_ids(self, text: str) -> Doc:
-        codes = to_codes(text)
-        codes.setflags(write=False)
+        codes = to_codes(text)          # writable for the components: a kernel compiled for segment() serves here too
+        ro = codes.view()
+        ro.setflags(write=False)        # what the Docs hold
         bounds = self.segmenter.bounds(text, codes)
         if self.pos is None and self.ner is None:
-            return Doc._trusted(text, bounds, codes=codes)
+            return Doc._trusted(text, bounds, codes=ro)
         has_space = _SPACE.search(text) is not None
         layers, aux = self._tag_layers(text, codes, bounds, has_space) if self.pos is not None else ({}, None)
         user = layers.pop("user_tags", None)
         ents = None
         if self.ner is not None and len(bounds) > 1:
-            ents = self._entities(Doc._trusted(text, bounds, codes=codes, **layers))
+            ents = self._entities(Doc._trusted(text, bounds, codes=ro, **layers))
             cuts = set(bounds.tolist())
             extra = {x for s, e, _ in ents for x in (s, e)} - cuts
             if extra:          # an entity boundary inside a token: split the token there, re-tag
@@ -246,7 +247,7 @@ class Pipeline:
             layers["heads"], layers["deprels"] = self._parse_ids(bounds, layers, aux)
         if user:               # the user's own tags: shown in the Doc (the NER read the model's tags)
             layers = _user_layers(layers, user)
-        doc = Doc._trusted(text, bounds, codes=codes, **layers)
+        doc = Doc._trusted(text, bounds, codes=ro, **layers)
         if ents:
             doc.set_ents(ents)
         return doc

@@ -37,7 +37,7 @@ def floor_of(mod: str) -> int:
     leaf = parts[-1]
     if leaf.startswith("_") and leaf.endswith("kernels") or leaf in ("_intrinsics", "_jit"):
         return 0
-    if mod in ("cnlp", "cnlp.__main__", "cnlp.batch", "cnlp.dask") or (len(parts) > 1 and parts[1] == "cli"):
+    if mod in ("cnlp", "cnlp.__main__", "cnlp.batch", "cnlp.dask", "cnlp.kernel_cache") or (len(parts) > 1 and parts[1] == "cli"):
         return 8
     if len(parts) == 1:
         return 8

@@ -1,6 +1,7 @@
 """Shared fixtures: tiny data written to tmp_path, and the shared corpora (skipped when absent)."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,10 @@ from cnlp.io import corpora_dir
 # checkout has no kernel cache) and CI machines are shared; a deadline there fails at random.
 settings.register_profile("cnlp", deadline=None)
 settings.load_profile("cnlp")
+
+# The one-line "compiling on first use" notice (cnlp._jit.notice) goes to stderr on a cold Numba
+# cache; tests that compare stderr exactly must not see it (tests/test_kernel_cache.py turns it on).
+os.environ.setdefault("CNLP_NO_NOTICE", "1")
 
 CORPORA = corpora_dir()
 HAVE_CORPORA = (CORPORA / "pd1998" / "199801.txt").is_file()

@@ -1,4 +1,4 @@
-"""Command line: ``cnlp segment | tag | ner | eval | train TASK | discover | keywords | summarize | classify | parse``.
+"""Command line: ``cnlp segment | tag | ner | eval | train TASK | discover | keywords | summarize | classify | parse | warmup``.
 
 One module per command family: :mod:`cnlp.cli.segment` (``segment``, ``tag``, ``ner``),
 :mod:`cnlp.cli.eval`, :mod:`cnlp.cli.train` (every ``cnlp train TASK``), :mod:`cnlp.cli.extract`
@@ -45,6 +45,7 @@ COMMANDS: dict[str, str] = {
     "summarize": "extract",
     "classify": "classify",
     "parse": "parse",
+    "warmup": "warmup",
 }
 
 

@@ -83,7 +83,7 @@ def ner_attributes(raw, table, bounds, wtags, cstats, trie, wstats, gaz, gtypes)
         if c < C:
             for k in range(N_CHAR_STATS):
                 A[p, PB + k] = cstats[c, k]
-    _gazetteer(A, codes, gaz, gtypes, P)
+    _gazetteer(A, codes, gaz, gtypes, np.int64(P))
     marks = markup_marks(raw, table, np.empty(n, np.int8))
     for i in range(n):
         A[i + P, MARK] = marks[i]
@@ -148,7 +148,7 @@ def ner_features(raw, table, bounds, wtags, cstats, trie, wstats, gaz, gtypes, s
     A = ner_attributes(raw, table, bounds, wtags, cstats, trie, wstats, gaz, gtypes)
     n, T = raw.shape[0], spec[0].shape[0]
     out = np.empty((n, 2 * T if domain > 0 else T), np.int32)
-    hash_templates(A, NER_PAD, spec, bits, out, 0)
+    hash_templates(A, np.int64(NER_PAD), spec, bits, out, np.int64(0))
     if domain > 0:
         mask = (1 << bits) - 1
         for t in range(n):

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .._jit import writable
 from ..dictionary.trie import dictionary_lines
 from ..dictionary.user import UserDictionary, as_user_dictionary
 from ..doc import Entity
@@ -367,8 +368,8 @@ class EntityRecognizer(LinearTagger):
         """Entity spans of a :class:`cnlp.doc.Doc`, reading its code points, tokens and POS tags:
         the tag ids a tagger wrote, else the tag names, else (no POS layer) the cascade's tagger
         runs on the Doc's tokens (the cascade's segmentation is the Doc's)."""
-        bounds = np.asarray(doc.bounds, np.int32)
-        codes = doc.codes
+        bounds = np.array(doc.bounds, np.int32)          # writable (one compiled kernel type, see _jit.writable)
+        codes = writable(doc.codes)
         ids = doc.tag_ids()
         if ids is not None:
             wtags = _names_hashes(ids[1])[ids[0]]

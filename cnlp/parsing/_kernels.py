@@ -241,7 +241,7 @@ def score(feats, index, W, ent, dense, out):
     action in feature order. Dense training rows (``W`` float32 (rows, A), ``index`` -> row; ``out``
     (A,)) when ``W`` has rows, else the packed parse layout of the module docstring (``out``
     (``dense.shape[1]``,); a dense row adds exact zeros for the actions it lacks)."""
-    score_many(feats.reshape((1, feats.shape[0])), 1, index, W, ent, dense, out.reshape((1, out.shape[0])))
+    score_many(feats.reshape((1, feats.shape[0])), np.int64(1), index, W, ent, dense, out.reshape((1, out.shape[0])))
 
 
 @njit(cache=True, nogil=True)
@@ -394,10 +394,10 @@ def beam_search(tok, n, index, W, ent, dense, n_labels, root_label, tb, mask, n_
     top_s = np.empty(B, np.float64)
     top_k = np.empty(B, np.int64)
     top_a = np.empty(B, np.int64)
-    cur, nh = 0, 1
+    cur, nh = 0, np.int64(1)          # np.int64: not a Literal[int] (one compiled score_many, not two)
     training = gold.shape[0] > 0
     for t in range(2 * n):
-        cnt = 0
+        cnt = np.int64(0)
         for k in range(nh):
             features(tok, sts[cur, k], stacks[cur, k], sps[cur, k], bs[cur, k], n, tb, mask, raw, feats[k])
         score_many(feats, nh, index, W, ent, dense, sc)
@@ -417,9 +417,12 @@ def beam_search(tok, n, index, W, ent, dense, n_labels, root_label, tb, mask, n_
         lost = True
         for j in range(cnt):
             k, a = top_k[j], top_a[j]
-            if B > 1:
-                sts[nxt, j] = sts[cur, k]
-                stacks[nxt, j] = stacks[cur, k]
+            if B > 1:                       # element loops: a slice copy compiles a shape-error message (~2 s)
+                for r in range(n + 2):
+                    for q in range(N_ST):
+                        sts[nxt, j, r, q] = sts[cur, k, r, q]
+                for r in range(n + 1):
+                    stacks[nxt, j, r] = stacks[cur, k, r]
             else:
                 nxt = cur
             sps[nxt, j], bs[nxt, j] = apply(sts[nxt, j], stacks[nxt, j], sps[cur, k], bs[cur, k], a, n_labels)

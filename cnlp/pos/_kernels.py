@@ -146,7 +146,7 @@ def tag_words(raw, bounds, table, trie, ambig, top, freq, affix, spec, bits, can
     trans, start, end); ``user`` bool (m, L) or (0, L); ``pred`` first-pass tag ids (m,) or (0,)."""
     m = bounds.shape[0] - 1
     A = word_attributes(raw, bounds, table, trie, ambig, top, freq, affix, pred)
-    X = hash_templates(A, WORD_PAD, spec, bits, np.empty((m, spec[0].shape[0]), np.int32), 0)
+    X = hash_templates(A, np.int64(WORD_PAD), spec, bits, np.empty((m, spec[0].shape[0]), np.int32), np.int64(0))
     index, weights, trans, start, end = model
     L = weights[0].shape[1]
     allowed = candidate_mask(raw, bounds, table, trie, cands, L, user)

@@ -44,7 +44,7 @@ def tag_bounds(raw, table, use_dict, tries, spec, bits, space, model, allowed, b
     """
     n = raw.shape[0]
     A = char_attributes(raw, table, use_dict, tries)
-    X = hash_templates(A, CHAR_PAD, spec, bits, np.empty((n, spec[0].shape[0]), np.int32), 0)
+    X = hash_templates(A, np.int64(CHAR_PAD), spec, bits, np.empty((n, spec[0].shape[0]), np.int32), np.int64(0))
     if allowed.shape[0] != n:
         allowed = space_mask(raw, table, space)
     index, W, trans, start, end = model
