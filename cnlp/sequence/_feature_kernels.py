@@ -16,6 +16,7 @@ from .._hash_kernels import feature_id
 from .._tagset_kernels import bmes_role
 from .._text_kernels import char_class, fold_code
 from ..dictionary._kernels import nb_prefix_matches
+from ._kernels import _value, row_of
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -91,6 +92,36 @@ def augmented_ids(ids, domain, mask):
     out = np.empty(ids.shape[0], np.int64)
     for i in range(ids.shape[0]):
         out[i] = feature_id(AUGMENT_SEED + domain, ids[i], 0, mask)
+    return out
+
+
+@njit(cache=True, nogil=True)
+def fold_rows(index, weights, domains, alphas, mask, out):
+    """``out`` float32 (R, L) = each weight row plus ``alphas[j]`` times the row of its copy for
+    standard ``domains[j]`` (:func:`augmented_id`), the terms added in order in float32. ``index``:
+    the rank dictionary of the rows' feature ids (:func:`cnlp.sequence._kernels.row_of`, rows in id
+    order); ``weights`` = (W, table) as :func:`cnlp.sequence._kernels.emissions` reads them. No
+    temporary arrays (the default segmenter folds its standards at load: peak memory)."""
+    W, table = weights
+    L = W.shape[1]
+    r = 0
+    for w in range(index.shape[0]):
+        word = index[w, 0]
+        if word == 0:
+            continue
+        for b in range(64):
+            if not (word >> np.uint64(b)) & np.uint64(1):
+                continue
+            f = np.int64(w) * 64 + b
+            for y in range(L):
+                out[r, y] = np.float32(_value(W, table, r, y))
+            for j in range(domains.shape[0]):
+                q = row_of(feature_id(AUGMENT_SEED + domains[j], f, 0, mask), index)
+                if q >= 0:
+                    a = alphas[j]
+                    for y in range(L):
+                        out[r, y] += a * np.float32(_value(W, table, q, y))
+            r += 1
     return out
 
 
