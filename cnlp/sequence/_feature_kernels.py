@@ -15,7 +15,7 @@ from numba import njit
 from .._hash_kernels import feature_id
 from .._tagset_kernels import bmes_role
 from .._text_kernels import char_class, fold_code
-from ..dictionary._kernels import nb_prefix_matches
+from ..dictionary._kernels import edge_child, edge_key, probe
 from ._kernels import _value, row_of
 
 
@@ -155,19 +155,38 @@ def char_attributes(raw, table, use_dict, tries):
         return A
     # every word occurrence is found by the forward walk from its start: the longest word ending
     # at a position is the first one found there (starts ascend), so the backward trie of ``tries``
-    # is not walked (the same lengths as walking it, at half the trie lookups)
-    root_f, htab_f, word_f = tries[0], tries[1], tries[2]
-    codes = np.empty(n, np.int32)
-    for i in range(n):
-        codes[i] = A[i + P, CODE]
+    # is not walked (the same lengths as walking it, at half the trie lookups). The walk is inlined
+    # (no call per position) and reads word ends from the signs of the root table and edge hash
+    # (no lookup of the node's word id): the same lengths as nb_prefix_matches gives
+    root_f, htab_f = tries[0], tries[1]
+    hmask = htab_f.shape[0] - 1
     cov = np.zeros(n, np.int64)
-    ends = np.empty(n, np.int32)
-    ids = np.empty(n, np.int32)
     for i in range(n):
-        k = nb_prefix_matches(root_f, htab_f, word_f, codes, i, n, ends, ids)
-        if k == 0:
+        node = 0
+        j = i
+        e = -1
+        while j < n:
+            c = A[j + P, CODE]
+            if node == 0 and 0 <= c < 65536:
+                r = root_f[c]
+                if r == 0:
+                    break
+                isw = r < 0
+                node = -r if isw else r
+            else:
+                h = probe(htab_f, hmask, edge_key(node, c))
+                if h == 0:
+                    break
+                isw = h < 0
+                node = edge_child(h)
+            j += 1
+            if isw:
+                e = j
+                q = j - 1 + P
+                if A[q, DEND] == 0:
+                    A[q, DEND] = min(j - i, 6)
+        if e < 0:
             continue
-        e = ends[k - 1]
         A[i + P, DSTART] = min(e - i, 6)
         L = e - i
         if L >= 2:
@@ -175,10 +194,6 @@ def char_attributes(raw, table, use_dict, tries):
                 if L > cov[p]:
                     cov[p] = L
                     A[p + P, DROLE] = bmes_role(p, i, e)        # L >= 2: B 0, M 1, E 2
-        for q in range(k):
-            r = ends[q] - 1 + P
-            if A[r, DEND] == 0:
-                A[r, DEND] = min(ends[q] - i, 6)
     for i in range(n):
         A[i + P, DCOVER] = min(cov[i], 6)
     return A
