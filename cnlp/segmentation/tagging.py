@@ -10,6 +10,7 @@ them words (:func:`cnlp.dictionary.bmes_bias`); whitespace runs are always words
 from __future__ import annotations
 
 import copy
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -284,6 +285,7 @@ class TaggingSegmenter(Segmenter, LinearTagger):
         # table stays float16 (half the memory; the folded values are the same)
         tagger = tagger_cls.load(directory, float32=not feats.standards, n_labels=len(BMES.names),
                                  n_features=feats.n_features)
+        _trim_heap()
         return cls(tagger, feats, user_dict=user_dict, mixtures=mixtures,
                    mixture=default if default in mixtures else None, **kw)
 
@@ -328,6 +330,19 @@ def fold_standard(model, terms, bits: int):
         out.weights_ = F
         cache[terms] = out
     return out
+
+
+def _trim_heap() -> None:
+    """Give the C heap's free pages back to the system (glibc ``malloc_trim``): what loading the
+    feature dictionary freed stays in the heap, where the model's large arrays (allocated apart)
+    never reuse it (peak memory of the default segmenter 201 -> 190 MB)."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError, TypeError):         # not glibc
+        pass
 
 
 def _codes(text: str) -> np.ndarray:
