@@ -10,6 +10,7 @@ them words (:func:`cnlp.dictionary.bmes_bias`); whitespace runs are always words
 from __future__ import annotations
 
 import copy
+import functools
 import sys
 from pathlib import Path
 
@@ -278,8 +279,7 @@ class TaggingSegmenter(Segmenter, LinearTagger):
         if dictionary is not None:
             # decoding reads the forward trie only: the rest of the dictionary is read again
             # when asked for (saving, search mode), not kept in memory
-            d = Path(directory) / "dict"
-            feats.release_dictionary(lambda: Dictionary.load(d))
+            feats.release_dictionary(functools.partial(Dictionary.load, Path(directory) / "dict"))
             del dictionary
         # a multi-standard model decodes through folded float32 copies (fold_standard): its own
         # table stays float16 (half the memory; the folded values are the same)
