@@ -77,7 +77,7 @@ def profile(seg, lines, repeat) -> None:
         return
     feats = seg.features
     table, use_dict, tries, spec, bits = feats.kernel_args()
-    index, weights, trans, start, end = seg.tagger.decode_params()
+    index, weights, trans, start, end = seg._decoder.decode_params()      # the folded model it decodes with
     codes_l = [to_codes(x) for x in lines if x]
     attrs = [char_attributes(c, table, use_dict, tries) for c in codes_l]
     X = [hash_templates(a, CHAR_PAD, spec, bits, np.empty((c.shape[0], feats.n_templates), np.int32), 0)

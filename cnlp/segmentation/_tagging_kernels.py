@@ -6,6 +6,9 @@ and as many temporary arrays per line, ``benchmarks/profile_tagging.py``). :func
 does the same work in one dispatch; it calls the very same kernels, so its output is identical to
 the step-by-step path (tested).
 """
+# Numba's on-disk cache keys a kernel by its own source file only: the code of the kernels it
+# calls (char_attributes, hash_templates, viterbi ...) is cached inside it, so after changing one
+# of them in its own file, clear the cache of this file (``__pycache__/_tagging_kernels.*.nb?``)
 from __future__ import annotations
 
 import numpy as np

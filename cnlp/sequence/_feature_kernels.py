@@ -15,7 +15,8 @@ from numba import njit
 from .._hash_kernels import feature_id
 from .._tagset_kernels import bmes_role
 from .._text_kernels import char_class, fold_code
-from ..dictionary._kernels import nb_prefix_matches
+from ..dictionary._kernels import edge_child, edge_key, probe
+from ._kernels import _value, row_of
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -94,6 +95,36 @@ def augmented_ids(ids, domain, mask):
     return out
 
 
+@njit(cache=True, nogil=True)
+def fold_rows(index, weights, domains, alphas, mask, out):
+    """``out`` float32 (R, L) = each weight row plus ``alphas[j]`` times the row of its copy for
+    standard ``domains[j]`` (:func:`augmented_id`), the terms added in order in float32. ``index``:
+    the rank dictionary of the rows' feature ids (:func:`cnlp.sequence._kernels.row_of`, rows in id
+    order); ``weights`` = (W, table) as :func:`cnlp.sequence._kernels.emissions` reads them. No
+    temporary arrays (the default segmenter folds its standards at load: peak memory)."""
+    W, table = weights
+    L = W.shape[1]
+    r = 0
+    for w in range(index.shape[0]):
+        word = index[w, 0]
+        if word == 0:
+            continue
+        for b in range(64):
+            if not (word >> np.uint64(b)) & np.uint64(1):
+                continue
+            f = np.int64(w) * 64 + b
+            for y in range(L):
+                out[r, y] = np.float32(_value(W, table, r, y))
+            for j in range(domains.shape[0]):
+                q = row_of(feature_id(AUGMENT_SEED + domains[j], f, 0, mask), index)
+                if q >= 0:
+                    a = alphas[j]
+                    for y in range(L):
+                        out[r, y] += a * np.float32(_value(W, table, q, y))
+            r += 1
+    return out
+
+
 #: rows of the character attributes (:func:`char_attributes`) and the padding of their arrays
 CODE, CLASS, SAME1, SAME2, DSTART, DEND, DCOVER, DROLE = range(8)
 CHAR_PAD = 2
@@ -124,19 +155,38 @@ def char_attributes(raw, table, use_dict, tries):
         return A
     # every word occurrence is found by the forward walk from its start: the longest word ending
     # at a position is the first one found there (starts ascend), so the backward trie of ``tries``
-    # is not walked (the same lengths as walking it, at half the trie lookups)
-    root_f, htab_f, word_f = tries[0], tries[1], tries[2]
-    codes = np.empty(n, np.int32)
-    for i in range(n):
-        codes[i] = A[i + P, CODE]
+    # is not walked (the same lengths as walking it, at half the trie lookups). The walk is inlined
+    # (no call per position) and reads word ends from the signs of the root table and edge hash
+    # (no lookup of the node's word id): the same lengths as nb_prefix_matches gives
+    root_f, htab_f = tries[0], tries[1]
+    hmask = htab_f.shape[0] - 1
     cov = np.zeros(n, np.int64)
-    ends = np.empty(n, np.int32)
-    ids = np.empty(n, np.int32)
     for i in range(n):
-        k = nb_prefix_matches(root_f, htab_f, word_f, codes, i, n, ends, ids)
-        if k == 0:
+        node = 0
+        j = i
+        e = -1
+        while j < n:
+            c = A[j + P, CODE]
+            if node == 0 and 0 <= c < 65536:
+                r = root_f[c]
+                if r == 0:
+                    break
+                isw = r < 0
+                node = -r if isw else r
+            else:
+                h = probe(htab_f, hmask, edge_key(node, c))
+                if h == 0:
+                    break
+                isw = h < 0
+                node = edge_child(h)
+            j += 1
+            if isw:
+                e = j
+                q = j - 1 + P
+                if A[q, DEND] == 0:
+                    A[q, DEND] = min(j - i, 6)
+        if e < 0:
             continue
-        e = ends[k - 1]
         A[i + P, DSTART] = min(e - i, 6)
         L = e - i
         if L >= 2:
@@ -144,10 +194,6 @@ def char_attributes(raw, table, use_dict, tries):
                 if L > cov[p]:
                     cov[p] = L
                     A[p + P, DROLE] = bmes_role(p, i, e)        # L >= 2: B 0, M 1, E 2
-        for q in range(k):
-            r = ends[q] - 1 + P
-            if A[r, DEND] == 0:
-                A[r, DEND] = min(ends[q] - i, 6)
     for i in range(n):
         A[i + P, DCOVER] = min(cov[i], 6)
     return A

@@ -131,7 +131,10 @@ class CharFeatures:
         #: 0: shared features only; k: augmented with the copies of ``standards[k - 1]``
         self.domain = 0 if standard is None else self.standards.index(standard) + 1
         self.bits = int(bits)
-        self.dictionary = dictionary
+        #: [the dictionary or None, a function reading it again or None] (shared by for_standard copies)
+        self._lexicon = [dictionary, None]
+        #: whether the dictionary templates are computed (the dictionary may be released)
+        self.use_dict = dictionary is not None
         self.extra = tuple(t for t in EXTRA_TEMPLATES if t in set(extra))      # canonical order
         self.templates = (CHAR_TEMPLATES + (DICT_CHAR_TEMPLATES if dictionary is not None else ())
                           + tuple(t for t in EXTRA_CHAR_TEMPLATES if t.name in self.extra))
@@ -141,7 +144,22 @@ class CharFeatures:
             e32, e64 = np.zeros(1, np.int32), np.zeros(1, np.int64)
             self.tries = (e32, e64, e32, e32, e64, e32)
         else:
-            self.tries = (d.fwd.root, d.fwd.htab, d.fwd.word, d.bwd.root, d.bwd.htab, d.bwd.word)
+            # char_attributes walks the forward trie only (the backward slots are not read)
+            self.tries = (d.fwd.root, d.fwd.htab, d.fwd.word, d.fwd.root, d.fwd.htab, d.fwd.word)
+
+    @property
+    def dictionary(self):
+        """The dictionary of the dictionary templates (None: none), read again if it was released."""
+        box = self._lexicon
+        if box[0] is None and box[1] is not None:
+            box[0] = box[1]()
+        return box[0]
+
+    def release_dictionary(self, reload) -> None:
+        """Keep only the forward trie arrays the kernels read; ``reload()`` gives the dictionary
+        back when :attr:`dictionary` is asked for (saving a model, search mode)."""
+        if self.use_dict:
+            self._lexicon[:] = [None, reload]
 
     def for_standard(self, standard: str | None) -> "CharFeatures":
         """The same features computing ``standard``'s copies (``None``: the shared ones only)."""
@@ -172,18 +190,18 @@ class CharFeatures:
 
     def kernel_args(self) -> tuple:
         """(table, use_dict, tries, spec, bits): what the fused decoding kernel needs."""
-        return _BMP_TABLE, self.dictionary is not None, self.tries, self.spec, self.bits
+        return _BMP_TABLE, self.use_dict, self.tries, self.spec, self.bits
 
     def transform_codes(self, codes: np.ndarray) -> np.ndarray:
         codes = np.ascontiguousarray(codes, dtype=np.int32)
-        A = char_attributes(codes, _BMP_TABLE, self.dictionary is not None, self.tries)
+        A = char_attributes(codes, _BMP_TABLE, self.use_dict, self.tries)
         out = np.empty((codes.shape[0], len(self.templates)), np.int32)
         X = hash_templates(A, CHAR_PAD, self.spec, self.bits, out, 0)
         return augment(X, self.domain, (1 << self.bits) - 1) if self.domain else X
 
     def get_params(self) -> dict:
         p = {"bits": self.bits, "templates": list(TEMPLATES),
-             "dict_templates": list(DICT_TEMPLATES) if self.dictionary is not None else [],
+             "dict_templates": list(DICT_TEMPLATES) if self.use_dict else [],
              "extra_templates": list(self.extra)}
         if self.standards:
             p["standards"] = list(self.standards)

@@ -172,3 +172,37 @@ def test_cli_segment_standard(tmp_path, capsys, monkeypatch):
     assert main(["segment", "--model", str(tmp_path / "m"), "--standard", "zz", str(src)]) == 1
     err = capsys.readouterr().err
     assert "'zz'" in err and "['a', 'b', 'shared']" in err
+
+
+def test_fold_standard_is_the_row_formula():
+    """W'[f] = W[f] + sum a * W[augmented id of f] in float32, term by term, float16 or float32 rows."""
+    from cnlp.segmentation.tagging import fold_standard
+    from cnlp.sequence._feature_kernels import augmented_ids
+    model = _two_standards().tagger
+    terms = ((2, 0.4), (1, 0.3))
+    for dtype in (np.float32, np.float16):
+        m = __import__("copy").copy(model)
+        m.__dict__.pop("_folded", None)
+        m.weights_ = model.weights_.astype(dtype)
+        rows, W = m.rows(), m.weights_
+        want = W.astype(np.float32)
+        for d, a in terms:
+            aug = augmented_ids(rows, d, (1 << 16) - 1)
+            pos = np.minimum(np.searchsorted(rows, aug), rows.size - 1)
+            hit = rows[pos] == aug
+            want[hit] += np.float32(a) * W[pos[hit]].astype(np.float32)
+        got = fold_standard(m, terms, 16).weights_
+        assert got.dtype == np.float32 and np.array_equal(got.view(np.uint32), want.view(np.uint32))
+
+
+def test_loaded_segmenter_reads_its_dictionary_again_when_asked(tmp_path):
+    seg = _two_standards()
+    seg.save(tmp_path / "m")
+    back = TaggingSegmenter.load(tmp_path / "m")
+    assert back.features._lexicon[0] is None and back.features.use_dict       # released after load
+    text = "他去北京大学了"
+    assert back.segment(text) == seg.segment(text)
+    assert back.features.dictionary is not None and "北京大学" in back.features.dictionary
+    assert back.with_standard("a").features.dictionary is back.features.dictionary   # shared by copies
+    back.save(tmp_path / "again")
+    assert TaggingSegmenter.load(tmp_path / "again").segment(text) == seg.segment(text)
