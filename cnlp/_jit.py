@@ -6,8 +6,13 @@ and no writable home ``import cnlp`` failed ("no locator available"). The rule:
 
 1. ``NUMBA_CACHE_DIR`` if set (Numba reads it itself);
 2. beside the sources when the package directory is writable (a development checkout);
-3. else the per-user cache directory ``$XDG_CACHE_HOME/cnlp/numba`` (``~/.cache/cnlp/numba``);
-4. else ``<tempdir>/cnlp-numba-<uid>``.
+3. else the per-user cache directory ``$XDG_CACHE_HOME/cnlp/numba/<sources>`` (``~/.cache/cnlp/numba/...``);
+4. else ``<tempdir>/cnlp-numba-<uid>/<sources>``.
+
+``<sources>`` is a fingerprint of the kernel files' contents (:func:`sources_fingerprint`): Numba
+checks only a kernel's own file before reusing its cached machine code, while the kernels of one file
+call (and inline) kernels of others; a per-user cache outlives an upgrade of the package, so each set
+of kernel sources gets its own directory.
 
 Also here, for the first calls: :func:`writable` (one array type per kernel argument),
 :func:`cached` / :func:`notice` (the one-line stderr notice when a first call will compile; the
@@ -35,6 +40,18 @@ def _writable(d: Path) -> bool:
         return False
 
 
+def sources_fingerprint() -> str:
+    """16 hex digits of the SHA-256 of every kernel source file of the package (``_*kernels.py`` and
+    ``_intrinsics.py``, by relative path and contents)."""
+    import hashlib
+    root = Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    for f in sorted(list(root.rglob("_*kernels.py")) + [root / "_intrinsics.py"]):
+        if f.is_file():
+            h.update(f.relative_to(root).as_posix().encode() + b"\0" + f.read_bytes() + b"\0")
+    return h.hexdigest()[:16]
+
+
 def cache_dir() -> str | None:
     """The directory chosen by the rule above (None: Numba's default, beside the sources)."""
     if os.environ.get("NUMBA_CACHE_DIR"):
@@ -43,7 +60,8 @@ def cache_dir() -> str | None:
         return None
     xdg = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     uid = os.getuid() if hasattr(os, "getuid") else "user"
-    for d in (Path(xdg) / "cnlp" / "numba", Path(tempfile.gettempdir()) / f"cnlp-numba-{uid}"):
+    fp = sources_fingerprint()
+    for d in (Path(xdg) / "cnlp" / "numba" / fp, Path(tempfile.gettempdir()) / f"cnlp-numba-{uid}" / fp):
         if _writable(d):
             return str(d)
     return None

@@ -74,3 +74,26 @@ def test_warmup_compiles_the_segment_kernels(tmp_path):
     assert res.stdout.startswith("segment\t") and "cnlp: compiling" not in res.stderr
     after = _py("from cnlp import _jit; print(_jit.is_cold(_jit._FIRST_KERNELS['segment'][0]))", tmp_path)
     assert after.stdout.strip() == "False"
+
+
+def test_per_user_cache_dir_is_keyed_by_the_kernel_sources(tmp_path, monkeypatch):
+    """A per-user cache outlives an upgrade: each version of the kernel sources has its own directory
+    (Numba checks only a kernel's own file, not the files of the kernels it calls)."""
+    from pathlib import Path
+    from cnlp import _jit
+    monkeypatch.delenv("NUMBA_CACHE_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    pkg_cache = Path(_jit.__file__).resolve().parent / "__pycache__"
+    real = _jit._writable
+    monkeypatch.setattr(_jit, "_writable", lambda d: False if Path(d) == pkg_cache else real(d))
+    fp = _jit.sources_fingerprint()
+    assert len(fp) == 16 and int(fp, 16) >= 0 and fp == _jit.sources_fingerprint()
+    assert _jit.cache_dir() == str(tmp_path / "cnlp" / "numba" / fp)
+    pkg = tmp_path / "pkg"                   # a package of two kernel files: editing either changes it
+    (pkg / "sub").mkdir(parents=True)
+    (pkg / "_text_kernels.py").write_text("def f(): return 1\n")
+    (pkg / "sub" / "_kernels.py").write_text("def g(): return f()\n")
+    monkeypatch.setattr(_jit, "__file__", str(pkg / "_jit.py"))
+    before = _jit.sources_fingerprint()
+    (pkg / "_text_kernels.py").write_text("def f(): return 2\n")
+    assert _jit.sources_fingerprint() != before
