@@ -202,13 +202,14 @@ def write_sighan(sentences: Iterable[Iterable[str]], path, sep: str = "  ") -> i
 
 
 # ---------------------------------------------------------------------------------- char/tag
-def read_tagged_chars(path, *, one_char: bool = False, tag_ok=None,
+def read_tagged_chars(path, *, one_char: bool = False, tag_ok=None, token_ok=None, sep: str = "\t",
                       expected: str = "'char<TAB>tag'") -> Iterator[tuple[list[str], list[str]]]:
     """Yield ``(chars, tags)`` per sentence of a ``char<TAB>tag`` file (blank line between sentences).
 
-    The tag is everything after the last tab (stripped), so a space character can be a token.
-    ``one_char``: each token must be one character; ``tag_ok(tag) -> bool`` checks the tags; a line
-    that fails raises :class:`CorpusFormatError` naming file and line, saying ``expected``.
+    The tag is everything after the last ``sep`` (a tab; a space for files such as Resume NER),
+    stripped, so with a tab a space character can be a token. ``one_char``: each token must be one
+    character; ``token_ok(token) -> bool`` and ``tag_ok(tag) -> bool`` check the tokens and the tags;
+    a line that fails raises :class:`CorpusFormatError` naming file and line, saying ``expected``.
     """
     name = os.fspath(path)
     chars: list[str] = []
@@ -219,9 +220,10 @@ def read_tagged_chars(path, *, one_char: bool = False, tag_ok=None,
                 yield chars, tags
                 chars, tags = [], []
             continue
-        ch, tab, tag = line.rpartition("\t")
+        ch, tab, tag = line.rpartition(sep)
         tag = tag.strip()
-        if not tab or not ch or not tag or (one_char and len(ch) != 1) or (tag_ok is not None and not tag_ok(tag)):
+        if not tab or not ch or not tag or (one_char and len(ch) != 1) or (tag_ok is not None and not tag_ok(tag)) \
+                or (token_ok is not None and not token_ok(ch)):
             raise CorpusFormatError(name, lineno, f"expected {expected}", line)
         chars.append(ch)
         tags.append(tag)

@@ -169,26 +169,24 @@ def read_weibo(path, *, nominal: str = "drop", types: dict | None = None):
     types = WEIBO_TYPES if types is None else types
     name = os.fspath(path)
     expected = "a character with its segmentation digit, a tab and a tag (O, B-TYPE.NAM, I-TYPE.NOM, ...)"
-    chars: list[str] = []
-    tags: list[str] = []
-    for lineno, line in iter_lines(name):
-        if not line.strip():
-            if chars:
-                yield _weibo_sentence(chars, tags, nominal, types)
-                chars, tags = [], []
-            continue
-        ch, tab, tag = line.rpartition("\t")
-        tag = tag.strip()
-        token = ch[:1] + ch[1:].rstrip("0123456789")
-        if not tab or len(ch) < 2 or len(token) == len(ch) or not _weibo_tag_ok(tag):
-            raise CorpusFormatError(name, lineno, f"expected {expected}", line)
-        # a token of several characters (a character the release split in two U+FFFD) keeps its tag
-        # on the first and continues it on the others
-        for k, c in enumerate(token):
-            chars.append(c)
-            tags.append(tag if k == 0 or tag == "O" else "I" + tag[1:])
-    if chars:
-        yield _weibo_sentence(chars, tags, nominal, types)
+    for toks, tags in read_tagged_chars(name, tag_ok=_weibo_tag_ok, token_ok=_weibo_token_ok, expected=expected):
+        chars, plain = [], []
+        for ch, tag in zip(toks, tags):
+            # a token of several characters (a character the release split in two U+FFFD) keeps its
+            # tag on the first and continues it on the others
+            for k, c in enumerate(_weibo_token(ch)):
+                chars.append(c)
+                plain.append(tag if k == 0 or tag == "O" else "I" + tag[1:])
+        yield _weibo_sentence(chars, plain, nominal, types)
+
+
+def _weibo_token(ch: str) -> str:
+    """The character(s) of a Weibo NER token without its trailing segmentation digits."""
+    return ch[:1] + ch[1:].rstrip("0123456789")
+
+
+def _weibo_token_ok(ch: str) -> bool:
+    return len(ch) >= 2 and len(_weibo_token(ch)) < len(ch)
 
 
 def _weibo_sentence(chars, tags, nominal, types):
@@ -220,23 +218,9 @@ def read_resume(path, *, types: dict | None = None):
     ``types`` (default :data:`RESUME_TYPES`: ``NAME`` → ``PER``, ``ORG``, ``LOC``; the other
     types are dropped). ``CorpusFormatError`` names file and line of a malformed one."""
     types = RESUME_TYPES if types is None else types
-    name = os.fspath(path)
-    chars: list[str] = []
-    tags: list[str] = []
-    for lineno, line in iter_lines(name):
-        if not line.strip():
-            if chars:
-                yield _bmes_sentence(chars, tags, types)
-                chars, tags = [], []
-            continue
-        ch, sep, tag = line.rpartition(" ")
-        tag = tag.strip()
-        if not sep or len(ch) != 1 or not _bmes_tag_ok(tag):
-            raise CorpusFormatError(name, lineno, "expected one character, a space and a BMES tag "
-                                                  "(O, B-TYPE, M-TYPE, E-TYPE or S-TYPE)", line)
-        chars.append(ch)
-        tags.append(tag)
-    if chars:
+    for chars, tags in read_tagged_chars(path, one_char=True, tag_ok=_bmes_tag_ok, sep=" ",
+                                         expected="one character, a space and a BMES tag "
+                                                  "(O, B-TYPE, M-TYPE, E-TYPE or S-TYPE)"):
         yield _bmes_sentence(chars, tags, types)
 
 
