@@ -45,6 +45,39 @@ def search_dictionary(seg):
                      "attribute to a cnlp.dictionary.Dictionary (e.g. cnlp.models.dictionary())")
 
 
+def _dictionary_words(seg, codes):
+    """``(starts, ends)`` (int32) of every word of the segmenter's search dictionary and of its user
+    words in the text of ``codes``, overlapping."""
+    n = codes.shape[0]
+    folded = fold_width(codes)
+    d = search_dictionary(seg)
+    off, ends, _ = d.find_matches(folded if d.folded else codes)
+    s = np.repeat(np.arange(n, dtype=np.int32), np.diff(off))
+    e = ends.astype(np.int32)
+    ud = getattr(seg, "user_dict", None)
+    if ud is not None and len(ud):
+        us, ue, _ = ud.constraints(folded)
+        s = np.concatenate([s, np.asarray(us, np.int32)])
+        e = np.concatenate([e, np.asarray(ue, np.int32)])
+    return s, e
+
+
+def _inside_units(codes, *, spaces: bool):
+    """Offsets ``0..n`` that lie inside a unit: inside a run of letters or digits (``spaces``: or of
+    whitespace), before a combining mark, after a zero-width joiner."""
+    n = codes.shape[0]
+    cls = char_classes(codes)
+    alnum = (cls == DIGIT) | (cls == LATIN)
+    bad = np.zeros(n + 1, np.bool_)
+    bad[1:n] = alnum[:-1] & alnum[1:]
+    if spaces:
+        space = cls == SPACE
+        bad[1:n] |= space[:-1] & space[1:]
+    bad[:n] |= MARKS[codes]
+    bad[1:] |= codes == ZWJ
+    return bad
+
+
 def search_tokens(seg, text: str, b: np.ndarray) -> list[tuple[str, int, int]]:
     """``(word, start, end)`` of the cut offsets ``b`` of ``text`` with the sub-words of the long
     words, in search-mode order (see the module docstring)."""
@@ -56,26 +89,11 @@ def search_tokens(seg, text: str, b: np.ndarray) -> list[tuple[str, int, int]]:
     if not (lens >= MIN_WORD).any():
         return [(text[i:j], i, j) for i, j in zip(bl, bl[1:])]
     codes = to_codes(text)
-    folded = fold_width(codes)
-    d = search_dictionary(seg)
-    off, ends, _ = d.find_matches(folded if d.folded else codes)
-    s = np.repeat(np.arange(n, dtype=np.int32), np.diff(off))
-    e = ends.astype(np.int32)
-    ud = getattr(seg, "user_dict", None)
-    if ud is not None and len(ud):
-        us, ue, _ = ud.constraints(folded)
-        s = np.concatenate([s, np.asarray(us, np.int32)])
-        e = np.concatenate([e, np.asarray(ue, np.int32)])
+    s, e = _dictionary_words(seg, codes)
     k = np.searchsorted(b, s, side="right") - 1            # the word each candidate starts in
     ws, we = b[k], b[k + 1]
     keep = (e <= we) & (e - s >= MIN_SUB) & (e - s < we - ws) & (we - ws >= MIN_WORD)
-    # offsets where no sub-word may start or end: inside a letter/digit run, before a mark, after a joiner
-    cls = char_classes(codes)
-    alnum = (cls == DIGIT) | (cls == LATIN)
-    bad = np.zeros(n + 1, np.bool_)
-    bad[1:n] = alnum[:-1] & alnum[1:]
-    bad[:n] |= MARKS[codes]
-    bad[1:] |= codes == ZWJ
+    bad = _inside_units(codes, spaces=False)          # no sub-word starts or ends there
     keep &= ~bad[s] & ~bad[e]
     s, e, k = s[keep], e[keep], k[keep]
     if s.shape[0]:
@@ -101,25 +119,8 @@ def full_tokens(seg, text: str) -> list[tuple[str, int, int]]:
     if n == 0:
         return []
     codes = to_codes(text)
-    folded = fold_width(codes)
-    d = search_dictionary(seg)
-    off, ends, _ = d.find_matches(folded if d.folded else codes)
-    s = np.repeat(np.arange(n, dtype=np.int32), np.diff(off))
-    e = ends.astype(np.int32)
-    ud = getattr(seg, "user_dict", None)
-    if ud is not None and len(ud):
-        us, ue, _ = ud.constraints(folded)
-        s = np.concatenate([s, np.asarray(us, np.int32)])
-        e = np.concatenate([e, np.asarray(ue, np.int32)])
-    # offsets where no token may start or end: inside a letter/digit run or a whitespace run,
-    # before a mark, after a joiner
-    cls = char_classes(codes)
-    alnum = (cls == DIGIT) | (cls == LATIN)
-    space = cls == SPACE
-    bad = np.zeros(n + 1, np.bool_)
-    bad[1:n] = (alnum[:-1] & alnum[1:]) | (space[:-1] & space[1:])
-    bad[:n] |= MARKS[codes]
-    bad[1:] |= codes == ZWJ
+    s, e = _dictionary_words(seg, codes)
+    bad = _inside_units(codes, spaces=True)           # no token starts or ends there
     bad[0] = bad[n] = False
     keep = (e - s >= MIN_SUB) & ~bad[s] & ~bad[e]
     s, e = s[keep], e[keep]
