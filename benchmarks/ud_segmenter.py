@@ -20,16 +20,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from cnlp.evaluate import SegEvaluator  # noqa: E402
 from cnlp.io import corpora_dir  # noqa: E402
 from cnlp.parsing.conllu import UD_DEV, UD_FILES, read_ud  # noqa: E402
-
-
-def spans(words):
-    out, p = set(), 0
-    for w in words:
-        out.add((p, p + len(w)))
-        p += len(w)
-    return out
 
 
 def main(argv=None) -> int:
@@ -49,13 +42,12 @@ def main(argv=None) -> int:
         t = time.perf_counter()
         data = [s for p in recipe.split("+") for s in parts[p]]
         seg = train_ud_segmenter([s.forms for s in data], n_iter=10)
-        tp = ng = npred = 0
+        ev = SegEvaluator()
         for s in even:
-            g, q = spans(s.forms), spans(seg.segment("".join(s.forms)))
-            tp, ng, npred = tp + len(g & q), ng + len(g), npred + len(q)
-        p, r = tp / npred, tp / ng
-        print(f"{recipe}: {len(data)} sentences, word F1 {2 * p * r / (p + r):.4f} "
-              f"(P {p:.4f}, R {r:.4f}; {time.perf_counter() - t:.0f}s)", flush=True)
+            ev.add(s.forms, seg.segment("".join(s.forms)))
+        res = ev.result()
+        print(f"{recipe}: {len(data)} sentences, word F1 {res['f1']:.4f} "
+              f"(P {res['precision']:.4f}, R {res['recall']:.4f}; {time.perf_counter() - t:.0f}s)", flush=True)
     return 0
 
 
