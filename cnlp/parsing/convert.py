@@ -31,7 +31,7 @@ from ..corpus.readers import conllu_blocks, iter_lines
 
 __all__ = ["RULE_GROUPS", "convert_rows", "convert_file", "to_simplified"]
 
-RULE_GROUPS = ("v2", "gsd")
+RULE_GROUPS = ("v2", "gsd", "clauses")
 
 V1_RENAMES = {"dobj": "obj", "nsubjpass": "nsubj:pass", "csubjpass": "csubj:pass", "auxpass": "aux:pass",
               "mwe": "fixed", "name": "flat:name", "foreign": "flat:foreign"}
@@ -82,6 +82,74 @@ def _crosses(head: list[int], d: int, h: int) -> bool:
         if (a < h < b < d) or (h < a < d < b):
             return True
     return False
+
+
+def _spans_cross(head: list[int], a: int, b: int) -> bool:
+    """Whether an arc between ``a`` < ``b`` (0-based) would cross an arc of ``head`` (1-based) other
+    than ``a``'s own."""
+    for k, hk in enumerate(head):
+        if k == a or not hk:
+            continue
+        lo, hi = sorted((k, hk - 1))
+        if (lo < a < hi < b) or (a < lo < b < hi):
+            return True
+    return False
+
+
+SUBJECTS = ("nsubj", "nsubj:pass", "csubj", "csubj:pass")
+
+
+def _head_first_clause(form: list[str], head: list[int], rel: list[str]) -> None:
+    """Clauses side by side: GSD 1.4 heads ``X1 ， X2 ， Y`` by the last clause ``Y`` (the others
+    its ``advcl`` or ``dep``); GSD 2.x heads it by the first clause with its own subject, and the
+    later clauses with a subject are its ``parataxis`` (flat, not chained), while a clause without
+    a subject stays an ``advcl``. Changes ``head`` and ``rel`` in place.
+
+    The first clause ``X`` with a subject takes ``Y``'s head and relation; ``Y`` and the later
+    clauses with a subject become ``parataxis`` of ``X``; the clauses before ``X`` and ``Y``'s
+    dependents before ``X`` move to ``X``; the clause punctuation just before each ``parataxis``
+    clause attaches to it (punctuation attaches to the dependent clause).
+    """
+    n = len(head)
+
+    def span(x: int, stop: int) -> tuple[int, int]:
+        """x's subtree span, without x's own clause punctuation between x and ``stop``"""
+        own = {k for k in range(x + 1, stop) if head[k] == x + 1 and form[k] in CLAUSE_PUNCT}
+        lo = hi = x
+        for k in range(n):
+            a = k
+            while head[a] and a != x and a not in own:
+                a = head[a] - 1
+            if a == x and k not in own:
+                lo, hi = min(lo, k), max(hi, k)
+        return lo, hi
+
+    def has_subject(x: int) -> bool:
+        return any(head[k] == x + 1 and rel[k] in SUBJECTS for k in range(n))
+
+    for y in range(n):
+        clauses = [x for x in range(y) if head[x] == y + 1 and rel[x] in ("advcl", "dep")]
+        first = next((x for x in clauses if has_subject(x)), None)
+        if first is None:
+            continue
+        lo, hi = span(first, y)
+        if not any(form[k] in CLAUSE_PUNCT for k in range(hi + 1, y)):
+            continue
+        later = [x for x in clauses if x > first and has_subject(x)] + [y]
+        spans = {x: span(x, y) for x in later[:-1]}
+        head[first], rel[first] = head[y], rel[y]
+        for k in range(lo):
+            if head[k] == y + 1:
+                head[k] = first + 1
+        prev_end = hi
+        for x in later:
+            start = spans[x][0] if x in spans else min([x] + [k for k in range(prev_end + 1, x)
+                                                               if head[k] == y + 1 and form[k] not in CLAUSE_PUNCT])
+            head[x], rel[x] = first + 1, "parataxis"
+            commas = [k for k in range(prev_end + 1, start) if form[k] in CLAUSE_PUNCT]
+            if commas and not _spans_cross(head, commas[-1], x):
+                head[commas[-1]] = x + 1
+            prev_end = spans[x][1] if x in spans else x
 
 
 def convert_rows(rows: list[list[str]], rules: Iterable[str] = RULE_GROUPS) -> list[list[str]]:
@@ -212,6 +280,8 @@ def convert_rows(rows: list[list[str]], rules: Iterable[str] = RULE_GROUPS) -> l
         for i in range(n):
             if rel[i] == "nmod" and hupos(i) in PREDICATES:
                 rel[i] = "obl"
+    if "clauses" in rules:
+        _head_first_clause(form, head, rel)
     for i, r in enumerate(rows):
         r[1], r[3], r[5], r[6], r[7] = form[i], up[i], feats[i], str(head[i]), rel[i]
         r[2] = to_simplified(r[2]) if r[2] != "_" and "v2" in rules else r[2]
