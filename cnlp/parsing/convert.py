@@ -84,11 +84,11 @@ def _crosses(head: list[int], d: int, h: int) -> bool:
     return False
 
 
-def _spans_cross(head: list[int], a: int, b: int) -> bool:
-    """Whether an arc between ``a`` < ``b`` (0-based) would cross an arc of ``head`` (1-based) other
-    than ``a``'s own."""
+def _spans_cross(head: list[int], a: int, b: int, moving: int) -> bool:
+    """Whether a new arc between ``a`` < ``b`` (0-based) would cross an arc of ``head`` (1-based)
+    other than the current arc of ``moving`` (the word that gets the new head)."""
     for k, hk in enumerate(head):
-        if k == a or not hk:
+        if k == moving or not hk:
             continue
         lo, hi = sorted((k, hk - 1))
         if (lo < a < hi < b) or (a < lo < b < hi):
@@ -106,8 +106,8 @@ def _head_first_clause(form: list[str], head: list[int], rel: list[str]) -> None
     a subject stays an ``advcl``. Changes ``head`` and ``rel`` in place.
 
     The first clause ``X`` with a subject takes ``Y``'s head and relation; ``Y`` and the later
-    clauses with a subject become ``parataxis`` of ``X``; the clauses before ``X`` and ``Y``'s
-    dependents before ``X`` move to ``X``; the clause punctuation just before each ``parataxis``
+    clauses with a subject become ``parataxis`` of ``X``; ``Y``'s dependents before ``X`` and its
+    sentence-final punctuation move to ``X``; the clause punctuation just before each ``parataxis``
     clause attaches to it (punctuation attaches to the dependent clause).
     """
     n = len(head)
@@ -147,9 +147,16 @@ def _head_first_clause(form: list[str], head: list[int], rel: list[str]) -> None
                                                                if head[k] == y + 1 and form[k] not in CLAUSE_PUNCT])
             head[x], rel[x] = first + 1, "parataxis"
             commas = [k for k in range(prev_end + 1, start) if form[k] in CLAUSE_PUNCT]
-            if commas and not _spans_cross(head, commas[-1], x):
+            if commas and not _spans_cross(head, commas[-1], x, commas[-1]):
                 head[commas[-1]] = x + 1
             prev_end = spans[x][1] if x in spans else x
+        # the sentence-final punctuation stays with the head of the sentence
+        end = n
+        while end and rel[end - 1] == "punct":
+            end -= 1
+        for k in range(end, n):
+            if head[k] == y + 1 and not _spans_cross(head, first, k, k):
+                head[k] = first + 1
 
 
 def convert_rows(rows: list[list[str]], rules: Iterable[str] = RULE_GROUPS) -> list[list[str]]:
@@ -282,6 +289,20 @@ def convert_rows(rows: list[list[str]], rules: Iterable[str] = RULE_GROUPS) -> l
                 rel[i] = "obl"
     if "clauses" in rules:
         _head_first_clause(form, head, rel)
+        # apposition is head-first (GSD 1.4: a title before a name is the name's appos)
+        for d in range(n):
+            if rel[d] != "appos" or not head[d] or head[d] - 1 <= d:
+                continue
+            h = head[d] - 1
+            for k in range(d):
+                if head[k] == h + 1:
+                    head[k] = d + 1
+            head[d], rel[d] = head[h], rel[h]
+            head[h], rel[h] = d + 1, "appos"
+        # a split-off suffix (SFN) modifying a noun is nmod (GSD 1.4: det)
+        for i in range(n):
+            if rel[i] == "det" and up[i] == "PART" and xp[i] == "SFN":
+                rel[i] = "nmod"
     for i, r in enumerate(rows):
         r[1], r[3], r[5], r[6], r[7] = form[i], up[i], feats[i], str(head[i]), rel[i]
         r[2] = to_simplified(r[2]) if r[2] != "_" and "v2" in rules else r[2]

@@ -129,3 +129,50 @@ def test_names_coordination_and_clause_punctuation():
     out = convert_rows(rows(V1D.replace("3\tdobj", "9\tdobj")))  # 蘋果和梨 now before a comma, not the root's
     assert col(out, 6)[6] == "4"                              # ， -> the phrase before it (蘋果)
     assert convert_rows(rows(V1D), ["v2"])[4][6] == "6"       # the coordination change is v2
+
+
+# 去年 他 來 了 , 她 走 了 , 又 回來 了 , 我 很 高興 .  (GSD 1.4: the last clause heads the others)
+V1E = """\
+1	去年	_	NOUN	NN	_	15	nmod:tmod	_	_
+2	他	_	PRON	PRP	_	3	nsubj	_	_
+3	來	_	VERB	VV	_	15	advcl	_	_
+4	了	_	PART	AS	_	3	case:aspect	_	_
+5	,	_	PUNCT	,	_	15	punct	_	_
+6	她	_	PRON	PRP	_	7	nsubj	_	_
+7	走	_	VERB	VV	_	15	advcl	_	_
+8	了	_	PART	AS	_	7	case:aspect	_	_
+9	,	_	PUNCT	,	_	15	punct	_	_
+10	又	_	ADV	RB	_	11	advmod	_	_
+11	回來	_	VERB	VV	_	15	advcl	_	_
+12	,	_	PUNCT	,	_	15	punct	_	_
+13	我	_	PRON	PRP	_	15	nsubj	_	_
+14	很	_	ADV	RB	_	15	advmod	_	_
+15	高興	_	VERB	VV	_	0	root	_	_
+16	.	_	PUNCT	.	_	15	punct	_	_
+"""
+
+
+def test_clauses_headed_by_the_first_with_a_subject():
+    out = convert_rows(rows(V1E))
+    head, rel = col(out, 6), col(out, 7)
+    assert (head[2], rel[2]) == ("0", "root")                   # 來: its own subject -> heads the sentence
+    assert head[0] == "3"                                       # 去年 (before it) moves with the head
+    assert (head[6], rel[6]) == ("3", "parataxis")              # 走: a subject -> parataxis, flat
+    assert (head[14], rel[14]) == ("3", "parataxis")            # 高興: the old head -> parataxis
+    assert (head[10], rel[10]) == ("15", "advcl")               # 回來: no subject -> stays advcl
+    assert head[4] == "7" and head[8] == "15"                   # ， before a parataxis clause -> that clause
+    assert head[11] == "11"                                     # ， after an advcl -> the advcl
+    assert head[15] == "3"                                      # 。 -> the head of the sentence
+    assert sum(h == "0" for h in head) == 1
+    # without the clauses group the old structure stays; a first clause without a subject stays advcl
+    assert col(convert_rows(rows(V1E), ["v2", "gsd"]), 6)[14] == "0"
+    no_subj = V1E.replace("2\t他\t_\tPRON\tPRP\t_\t3\tnsubj", "2\t他\t_\tPRON\tPRP\t_\t15\tnsubj")
+    no_subj = no_subj.replace("6\t她\t_\tPRON\tPRP\t_\t7\tnsubj", "6\t她\t_\tPRON\tPRP\t_\t15\tnsubj")
+    out = convert_rows(rows(no_subj))
+    assert col(out, 6)[14] == "0" and col(out, 7)[2] == "advcl"
+
+
+def test_apposition_is_head_first():
+    out = convert_rows(rows(V1D.replace("1\t王\t_\tPROPN\tNNP\t_\t2\tnmod", "1\t經理\t_\tNOUN\tNN\t_\t2\tappos")))
+    assert (col(out, 6)[0], col(out, 7)[0]) == ("3", "nsubj")   # 经理 takes 世纲's place
+    assert (col(out, 6)[1], col(out, 7)[1]) == ("1", "appos")
