@@ -1,13 +1,14 @@
 """Convert UD Chinese GSD as released in UD 1.4 (traditional characters, UD v1) to GSDSimp style.
 
-    python scripts/convert_ud14.py [--rules v2,gsd] [SRC] OUT
+    python scripts/convert_ud14.py [--rules v2,gsd,clauses] [SRC] OUT
 
 SRC defaults to ``$CNLP_CORPORA/ud_chinese/zh_gsd-r1.4-ud-train.trad.conllu``. The output is
 deterministic (the same SRC, rules and ``data/t2s/table.json`` give the same bytes); it is written
 to a temporary file beside OUT and renamed over it when complete. Name OUT ``zh_gsd14-...conllu``:
 the training commands take the treebank name from the file name up to the first ``-``.
 The rules are :mod:`cnlp.parsing.convert` (``--rules v2``: the UD v1 -> v2 renames and characters
-only; ``--rules v2,gsd``, the default: also the GSD 1.4 -> 2.x conventions).
+only; ``--rules v2,gsd``: also the GSD 1.4 -> 2.x conventions of words and relations;
+``--rules v2,gsd,clauses``, the default: also which of several side-by-side clauses heads them).
 """
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """UD Chinese GSD as released in UD 1.4 (traditional characters, UD v1) -> today's GSDSimp style.
 
-:func:`convert_rows` rewrites one sentence (CoNLL-U rows of 10 columns) in two groups of rules:
+:func:`convert_rows` rewrites one sentence (CoNLL-U rows of 10 columns) in three groups of rules:
 
 * ``"v2"``: the documented UD v1 -> v2 changes: relation renames (``dobj`` -> ``obj``,
   ``nsubjpass`` -> ``nsubj:pass``, ``csubjpass`` -> ``csubj:pass``, ``auxpass`` -> ``aux:pass``,
@@ -18,6 +18,10 @@
   predicate as ``advcl``, ``dep`` between clauses as ``advcl`` (before its head) or ``parataxis``
   (after it), nouns as ``advmod`` of a predicate as ``obl``, adverbs that are ``mark`` as SCONJ, and
   clause punctuation (，；：) attached to the phrase before it rather than to the clause after it.
+* ``"clauses"``: structure: clauses side by side (``X ， Y``) are headed by the first clause that
+  has its own subject, the later clauses with a subject being its ``parataxis`` (GSD 1.4 heads
+  them by the last clause), see :func:`_head_first_clause`; apposition is head-first; a split-off
+  suffix modifying a noun is ``nmod``.
 
 The command line is ``scripts/convert_ud14.py``; ``rules`` selects the groups, so that each group's
 effect can be measured.
