@@ -13,7 +13,7 @@
 * ``"gsd"``: the GSD conventions that changed between 1.4 and GSD 2.x, found by training a parser
   on the converted file alone and reading its confusions on GSDSimp dev (docs/parser.md):
   the GSD-specific ``case:*`` relations, 的 of relative clauses (``mark:rel``, SCONJ), aspect
-  markers and copulas as AUX, two-part names as ``flat:name``, classifiers attached to the numeral (``clf``), 把 / 将 as the
+  markers and copulas as AUX, sentence-final particles (``UH``) as PART, two-part names as ``flat:name``, classifiers attached to the numeral (``clf``), 把 / 将 as the
   case marker of their object (``obl:patient``), postpositions as ``case``, clausal ``acl`` of a
   predicate as ``advcl``, ``dep`` between clauses as ``advcl`` (before its head) or ``parataxis``
   (after it), nouns as ``advmod`` of a predicate as ``obl``, adverbs that are ``mark`` as SCONJ, and
@@ -223,6 +223,8 @@ def convert_rows(rows: list[list[str]], rules: Iterable[str] = RULE_GROUPS) -> l
                 up[i] = "AUX"
             if rel[i] == "mark" and up[i] == "ADV":
                 up[i] = "SCONJ"
+            if xp[i] == "UH" and up[i] == "X":       # sentence-final particles (的, 了, 呢 ...)
+                up[i] = "PART"
             if up[i] == "ADP" and head[i] and head[i] - 1 < i and rel[i] in ("acl", "det", "advmod", "nmod"):
                 rel[i] = "case"
         for i in range(n):

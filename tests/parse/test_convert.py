@@ -176,3 +176,9 @@ def test_apposition_is_head_first():
     out = convert_rows(rows(V1D.replace("1\t王\t_\tPROPN\tNNP\t_\t2\tnmod", "1\t經理\t_\tNOUN\tNN\t_\t2\tappos")))
     assert (col(out, 6)[0], col(out, 7)[0]) == ("3", "nsubj")   # 经理 takes 世纲's place
     assert (col(out, 6)[1], col(out, 7)[1]) == ("1", "appos")
+
+
+def test_sentence_final_particle_is_part():
+    out = convert_rows(rows(V1C.replace("5\t的\t_\tPART\tDEC\tCase=Rel\t4\tacl:relcl", "5\t的\t_\tX\tUH\t_\t4\tdiscourse")))
+    assert col(out, 3)[4] == "PART" and col(out, 7)[4] == "discourse"
+    assert col(convert_rows(rows(V1C.replace("PART\tDEC\tCase=Rel", "X\tUH\t_")), ["v2"]), 3)[4] == "X"
