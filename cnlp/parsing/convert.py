@@ -13,7 +13,7 @@
 * ``"gsd"``: the GSD conventions that changed between 1.4 and GSD 2.x, found by training a parser
   on the converted file alone and reading its confusions on GSDSimp dev (docs/parser.md):
   the GSD-specific ``case:*`` relations, 的 of relative clauses (``mark:rel``, SCONJ), aspect
-  markers and copulas as AUX, sentence-final particles (``UH``) as PART, two-part names as ``flat:name``, classifiers attached to the numeral (``clf``), 把 / 将 as the
+  markers and copulas as AUX, sentence-final particles (``UH``) as PART, 地 / 的 after an adverbial as its ``mark:adv``, 得 as ``compound:ext`` of the verb, two-part names as ``flat:name``, classifiers attached to the numeral (``clf``), 把 / 将 as the
   case marker of their object (``obl:patient``), postpositions as ``case``, clausal ``acl`` of a
   predicate as ``advcl``, ``dep`` between clauses as ``advcl`` (before its head) or ``parataxis``
   (after it), nouns as ``advmod`` of a predicate as ``obl``, adverbs that are ``mark`` as SCONJ, and
@@ -150,6 +150,10 @@ def _head_first_clause(form: list[str], head: list[int], rel: list[str]) -> None
             start = spans[x][0] if x in spans else min([x] + [k for k in range(prev_end + 1, x)
                                                                if head[k] == y + 1 and form[k] not in CLAUSE_PUNCT])
             head[x], rel[x] = first + 1, "parataxis"
+            if x != y:                 # y's words just before a later clause (但, a time phrase) go with it
+                for k in range(prev_end + 1, start):
+                    if head[k] == y + 1 and form[k] not in CLAUSE_PUNCT:
+                        head[k] = x + 1
             commas = [k for k in range(prev_end + 1, start) if form[k] in CLAUSE_PUNCT]
             if commas and not _spans_cross(head, commas[-1], x, commas[-1]):
                 head[commas[-1]] = x + 1
@@ -225,6 +229,30 @@ def convert_rows(rows: list[list[str]], rules: Iterable[str] = RULE_GROUPS) -> l
                 up[i] = "SCONJ"
             if xp[i] == "UH" and up[i] == "X":       # sentence-final particles (的, 了, 呢 ...)
                 up[i] = "PART"
+            if form[i] in ("/", "／") and up[i] == "SYM" and rel[i] == "punct":
+                up[i] = "PUNCT"
+        # 地 / 的 after an adverbial (DEV): mark:adv of the adverbial, SCONJ (1.4: mark of the verb);
+        # 得 before a complement: compound:ext of the verb before it (1.4: mark of the complement)
+        for i in range(1, n):
+            if xp[i] != "DEV" or rel[i] != "mark" or not head[i] or head[i] - 1 <= i:
+                continue
+            h = head[i] - 1
+            if form[i] == "得":                     # V 得 C: 1.4 heads it by C (V its cop), 2.x by V (C xcomp)
+                vs = [k for k in range(i) if head[k] == h + 1 and rel[k] == "cop"]
+                if vs:
+                    v = vs[-1]
+                    for k in range(n):                 # the clause's words before V and markers after C
+                        if head[k] == h + 1 and (k < v or (k > h and (rel[k].startswith("mark") or rel[k] == "punct"))):
+                            head[k] = v + 1
+                    head[v], rel[v] = head[h], rel[h]
+                    head[h], rel[h] = v + 1, "xcomp"
+                    head[i], rel[i] = v + 1, "compound:ext"
+                continue
+            a = i - 1
+            while head[a] and head[a] - 1 < i and head[a] - 1 != h:
+                a = head[a] - 1
+            if head[a] - 1 == h:
+                head[i], rel[i], up[i] = a + 1, "mark:adv", "SCONJ"
             if up[i] == "ADP" and head[i] and head[i] - 1 < i and rel[i] in ("acl", "det", "advmod", "nmod"):
                 rel[i] = "case"
         for i in range(n):

@@ -182,3 +182,37 @@ def test_sentence_final_particle_is_part():
     out = convert_rows(rows(V1C.replace("5\t的\t_\tPART\tDEC\tCase=Rel\t4\tacl:relcl", "5\t的\t_\tX\tUH\t_\t4\tdiscourse")))
     assert col(out, 3)[4] == "PART" and col(out, 7)[4] == "discourse"
     assert col(convert_rows(rows(V1C.replace("PART\tDEC\tCase=Rel", "X\tUH\t_")), ["v2"]), 3)[4] == "X"
+
+
+V1F = """\
+1	他	_	PRON	PRP	_	2	nsubj	_	_
+2	來	_	VERB	VV	_	9	advcl	_	_
+3	,	_	PUNCT	,	_	9	punct	_	_
+4	但	_	ADV	RB	_	9	mark	_	_
+5	她	_	PRON	PRP	_	6	nsubj	_	_
+6	走	_	VERB	VV	_	9	advcl	_	_
+7	,	_	PUNCT	,	_	9	punct	_	_
+8	我	_	PRON	PRP	_	9	nsubj	_	_
+9	高興	_	VERB	VV	_	0	root	_	_
+"""
+
+
+def test_clause_words_go_with_their_clause():
+    out = convert_rows(rows(V1F))
+    assert col(out, 6) == ["2", "0", "6", "6", "6", "2", "9", "9", "2"]
+    assert col(out, 7)[3] == "mark" and col(out, 3)[3] == "SCONJ"      # 但 with the clause after it
+    assert col(out, 7)[5] == col(out, 7)[8] == "parataxis"
+
+
+def test_de_particles():
+    # 他 跑 得 很 快 (1.4: 快 heads, 跑 its cop) -> 跑 heads, 得 compound:ext, 快 xcomp
+    de = "1\t他\t_\tPRON\tPRP\t_\t5\tnsubj\t_\t_\n2\t跑\t_\tVERB\tVV\t_\t5\tcop\t_\t_\n" \
+         "3\t得\t_\tPART\tDEV\t_\t5\tmark\t_\t_\n4\t很\t_\tADV\tRB\t_\t5\tadvmod\t_\t_\n5\t快\t_\tADJ\tJJ\t_\t0\troot\t_\t_\n"
+    out = convert_rows(rows(de))
+    assert col(out, 6) == ["2", "0", "2", "5", "2"]
+    assert col(out, 7) == ["nsubj", "root", "compound:ext", "advmod", "xcomp"]
+    # 認真 地 學習 -> 地 is mark:adv of the adverbial, SCONJ
+    di = "1\t認真\t_\tADJ\tJJ\t_\t3\tadvmod\t_\t_\n2\t地\t_\tPART\tDEV\t_\t3\tmark\t_\t_\n3\t學習\t_\tVERB\tVV\t_\t0\troot\t_\t_\n"
+    out = convert_rows(rows(di))
+    assert (col(out, 6)[1], col(out, 7)[1], col(out, 3)[1]) == ("1", "mark:adv", "SCONJ")
+    assert convert_rows(rows(di), ["v2"])[1][6] == "3"
