@@ -57,8 +57,6 @@ def main(argv=None):
     ap.add_argument("--extra", action="append", default=[], metavar="PATH",
                     help="another training CoNLL-U file (e.g. the converted UD 1.4 GSD training set of "
                          "scripts/convert_ud14.py; its treebank is the file name up to the first '-')")
-    ap.add_argument("--parser-seeds", type=int, default=1,
-                    help="train the parser this many times (shuffle seeds 0, 1, ...) and average the weights")
     ap.add_argument("--extra-repeat", type=int, default=1, help="times the --extra sentences count (parser)")
     ap.add_argument("--drop", action="append", default=[], metavar="TREEBANK",
                     help="leave this training treebank out (e.g. zh_beginner)")
@@ -120,7 +118,7 @@ def main(argv=None):
             data = [x for pair in zip(train, data) for x in pair]
         data = [s for s in data for _ in range(reps.get(s.treebank, 1))]
         p = ArcHybridParser(beam=args.train_beam, n_iter=args.n_iter, treebank_features=True, verbose=False,
-                            patience=args.n_iter, min_count=args.min_count, seeds=args.parser_seeds)
+                            patience=args.n_iter, min_count=args.min_count)
         pdev = None
         if args.epoch_log:
             import copy

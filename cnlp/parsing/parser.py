@@ -64,10 +64,6 @@ class ArcHybridParser:
         each treebank's conventions (parse in a treebank's style with ``treebank=``).
     random_state : int
         Seed of the epoch shuffles.
-    seeds : int
-        Train this many times from zero weights, each with its own shuffle seed
-        (``random_state``, ``random_state + 1``, ...), and keep the mean of the averaged weights
-        (the parse-time cost is unchanged: the same feature rows).
 
     Examples
     --------
@@ -78,7 +74,7 @@ class ArcHybridParser:
 
     def __init__(self, *, beam: int = 8, n_iter: int = 15, bits: int = 22, min_count: int = 1,
                  treebank_features: bool = False, patience: int = 3, random_state: int = 0,
-                 seeds: int = 1, verbose: bool = True):
+                 verbose: bool = True):
         self.beam = beam
         self.n_iter = n_iter
         self.bits = bits
@@ -86,12 +82,11 @@ class ArcHybridParser:
         self.treebank_features = treebank_features
         self.patience = patience
         self.random_state = random_state
-        self.seeds = seeds
         self.verbose = verbose
 
     def get_params(self) -> dict:
         return {k: getattr(self, k) for k in ("beam", "n_iter", "bits", "min_count", "treebank_features",
-                                              "patience", "random_state", "seeds", "verbose")}
+                                              "patience", "random_state", "verbose")}
 
     # ------------------------------------------------------------------ encoding
     def _set_vocab(self, labels, tags, treebanks, feature_ids, weights, default_treebank, sparse=None):
@@ -257,8 +252,6 @@ class ArcHybridParser:
         whose tags of the words are features too (the parser runs it on every sentence it parses,
         and saves it in ``guide/``)."""
         t0 = time.perf_counter()
-        if not isinstance(self.seeds, int) or self.seeds < 1:
-            raise ValueError(f"seeds must be an int of at least 1, got {self.seeds!r}")
         require_data(sum(1 for s in sents if s.forms), "the training sentences", "dependency trees")
         self.guide_ = guide
         labels = sorted({r for s in sents for r in s.deprels} | {ROOT})
@@ -302,52 +295,39 @@ class ArcHybridParser:
         self._set_vocab(labels, tags, treebanks, ids, np.zeros((len(ids), A), np.float32), default_treebank)
         index = np.full(1 << self.bits, -1, np.int32)
         index[ids] = np.arange(len(ids), dtype=np.int32)
+        W = np.zeros((len(ids), A), np.float32)
+        U = np.zeros(W.shape, np.float64)
+        rng = np.random.default_rng(self.random_state)
+        order = np.arange(len(sents), dtype=np.int64)
+        c, best, best_w, bad = 0, -1.0, None, 0
         self.training_log_ = []
         dev_pairs = [(s.forms, s.upos) for s in dev] if dev else None
         from tqdm import trange
-        mean_w = None
-        for run in range(self.seeds):
-            W = np.zeros((len(ids), A), np.float32)
-            U = np.zeros(W.shape, np.float64)
-            rng = np.random.default_rng(self.random_state + run)
-            order = np.arange(len(sents), dtype=np.int64)
-            c, best, best_w, bad = 0, -1.0, None, 0
-            bar = trange(self.n_iter, disable=not self.verbose, desc="dep" if self.seeds == 1 else f"dep {run + 1}/{self.seeds}",
-                         leave=False)
-            for epoch in bar:
-                rng.shuffle(order)
-                c, n_upd = K.train_epoch(toks, offsets, tbs, golds, order, index, W, U, c, L,
-                                         self.root_label_, self.mask_, self.n_feats_, self.beam)
-                avg = _averaged(W, U, max(c, 1))
-                entry = {"epoch": epoch + 1, "updates": int(n_upd)}
-                if self.seeds > 1:
-                    entry = {"seed": self.random_state + run, **entry}
-                if dev_pairs:
-                    self._set_weights(ids, avg)
-                    pred = self.parse_many(dev_pairs, treebank=dev_treebank)
-                    uas, las = attachment_scores(dev, pred)
-                    entry.update(dev_uas=round(uas, 4), dev_las=round(las, 4))
-                    if las > best:
-                        best, best_w, bad = las, avg, 0
-                    else:
-                        bad += 1
+        bar = trange(self.n_iter, disable=not self.verbose, desc="dep", leave=False)
+        for epoch in bar:
+            rng.shuffle(order)
+            c, n_upd = K.train_epoch(toks, offsets, tbs, golds, order, index, W, U, c, L,
+                                     self.root_label_, self.mask_, self.n_feats_, self.beam)
+            avg = _averaged(W, U, max(c, 1))
+            entry = {"epoch": epoch + 1, "updates": int(n_upd)}
+            if dev_pairs:
+                self._set_weights(ids, avg)
+                pred = self.parse_many(dev_pairs, treebank=dev_treebank)
+                uas, las = attachment_scores(dev, pred)
+                entry.update(dev_uas=round(uas, 4), dev_las=round(las, 4))
+                if las > best:
+                    best, best_w, bad = las, avg, 0
                 else:
-                    best_w = avg
-                entry["seconds"] = round(time.perf_counter() - t0, 1)
-                self.training_log_.append(entry)
-                if self.verbose:                  # the latest entry on the bar; the log is kept in training_log_
-                    bar.set_postfix(entry, refresh=False)
-                if dev_pairs and bad >= self.patience:
-                    break
-            del W, U, avg
-            if mean_w is None:
-                mean_w = best_w
+                    bad += 1
             else:
-                mean_w += best_w
-            del best_w
-        best_w = mean_w
-        if self.seeds > 1:
-            best_w /= np.float32(self.seeds)
+                best_w = avg
+            entry["seconds"] = round(time.perf_counter() - t0, 1)
+            self.training_log_.append(entry)
+            if self.verbose:                  # the latest entry on the bar; the log is kept in training_log_
+                bar.set_postfix(entry, refresh=False)
+            if dev_pairs and bad >= self.patience:
+                break
+        del W, U
         self._set_weights(ids, best_w)
         self.train_seconds_ = round(time.perf_counter() - t0, 1)
         return self
@@ -435,7 +415,7 @@ class ArcHybridParser:
         val = val.astype(np.float32)
         need(bool(np.isfinite(val).all()), apath, "values must be finite")
         p = cls(**{k: params[k] for k in ("beam", "n_iter", "bits", "min_count", "treebank_features",
-                                          "patience", "random_state", "seeds", "verbose") if k in params})
+                                          "patience", "random_state", "verbose") if k in params})
         need(isinstance(p.treebank_features, bool), mpath, "treebank_features must be a bool")
         if gt is not None:
             from ..pos.tagger import POSTagger

@@ -580,32 +580,3 @@ def test_cli_prints_what_the_python_api_returns(monkeypatch, capsys):
 
 def _strip_ids(conllu):
     return "".join(line for line in conllu.splitlines(keepends=True) if not line.startswith("# sent_id = "))
-
-
-def _dense_weights(p):
-    from cnlp.parsing.parser import unpack_rows
-    A = 1 + 2 * len(p.labels_)
-    ids, ptr, act, val = unpack_rows(p.index_, p.row_ent_, p.row_dense_, A)
-    W = {}
-    for r, i in enumerate(ids.tolist()):
-        row = np.zeros(A, np.float32)
-        row[act[ptr[r]:ptr[r + 1]]] = val[ptr[r]:ptr[r + 1]]
-        W[i] = row
-    return W
-
-
-def test_seeds_average_the_runs(tiny_sents):
-    runs = [_dense_weights(ArcHybridParser(beam=1, n_iter=3, bits=16, random_state=r, verbose=False)
-                           .fit(tiny_sents * 3)) for r in (5, 6)]
-    p = ArcHybridParser(beam=1, n_iter=3, bits=16, random_state=5, seeds=2, verbose=False).fit(tiny_sents * 3)
-    both = _dense_weights(p)
-    assert set(both) == set(runs[0]) | set(runs[1])
-    assert any(not np.array_equal(runs[0].get(k, 0), runs[1].get(k, 0)) for k in both)   # the seeds differ
-    for k, row in both.items():
-        want = (runs[0].get(k, np.zeros_like(row)) + runs[1].get(k, np.zeros_like(row))) / 2
-        np.testing.assert_allclose(row, want, rtol=1e-6, atol=1e-6)
-    assert [e["seed"] for e in p.training_log_] == [5, 5, 5, 6, 6, 6]
-    heads, _ = p.parse(tiny_sents[0].forms, tiny_sents[0].upos)
-    assert heads.count(0) == 1
-    with pytest.raises(ValueError, match="seeds"):
-        ArcHybridParser(seeds=0, verbose=False).fit(tiny_sents)
