@@ -29,7 +29,7 @@ from cnlp.parsing.parser import ArcHybridParser, attachment_scores
 
 def main(argv=None):
     ap = argparse.ArgumentParser()
-    ap.add_argument("modes", nargs="+", choices=["gold", "predicted", "mixed"])
+    ap.add_argument("modes", nargs="*", help="gold, predicted and/or mixed (none with --tagger-only)")
     ap.add_argument("--half", action="store_true")
     ap.add_argument("--n-iter", type=int, default=10)
     ap.add_argument("--tagger-iter", type=int, default=5)
@@ -68,7 +68,14 @@ def main(argv=None):
                          "score the reloaded one; prints the size of its arrays.npz")
     ap.add_argument("--seg-treebanks", nargs="+", default=None, metavar="TREEBANK",
                     help="with --raw: train the segmenter on these treebanks' sentences only (default: all)")
+    ap.add_argument("--tagger-only", action="store_true",
+                    help="train no parser: print UPOS with gold words and (with --raw) words / UPOS F1 from raw "
+                         "text, then stop (a fraction of the time and memory of a parser run)")
+    ap.add_argument("--tagger-prune", type=float, default=None,
+                    help="save the UPOS tagger with this prune (as cnlp train dep does: 1.0), reload and score it")
     args = ap.parse_args(argv)
+    if any(m not in ("gold", "predicted", "mixed") for m in args.modes) or not (args.modes or args.tagger_only):
+        ap.error("give parser modes (gold, predicted, mixed) or --tagger-only")
     from cnlp.corpus.readers import read_pd98
     from cnlp.train.dep import jackknife_tags
     from cnlp.train.ud import lexicon_dictionary, train_guide, train_lexicon_tagger
@@ -101,14 +108,32 @@ def main(argv=None):
         else:
             tkw["guide"] = train_guide(pd98, n_iter=args.guide_iter)
     tagger = train_lexicon_tagger(train, (), treebank=style, **tkw)
+    if args.tagger_prune is not None:
+        import tempfile
+        from cnlp.parsing.frontend import LexiconTagger
+        with tempfile.TemporaryDirectory() as d:
+            tagger.save(Path(d) / "upos", prune=args.tagger_prune)
+            tagger = LexiconTagger.load(Path(d) / "upos", guide=tkw.get("guide"))
     tags = [tagger.predict(s.forms) for s in dev]
     upos = np.mean([a == b for s, t in zip(dev, tags) for a, b in zip(s.upos, t)])
     print(f"UPOS {upos:.4f} ({time.perf_counter() - t0:.0f}s)", flush=True)
+    if args.tagger_only:
+        import collections
+        seen = {w for s in train for w in s.forms}
+        ok = np.array([a == b for s, t in zip(dev, tags) for a, b in zip(s.upos, t)])
+        new = np.array([w not in seen for s in dev for w in s.forms])
+        conf = collections.Counter((a, b) for s, t in zip(dev, tags) for a, b in zip(s.upos, t) if a != b)
+        print(f"  seen {ok[~new].mean():.4f} unseen {ok[new].mean():.4f} ({new.mean():.3f} unseen); "
+              f"gold -> predicted: " + ", ".join(f"{a}->{b} {n}" for (a, b), n in conf.most_common(8)), flush=True)
     seg = None
     if args.raw:
         from cnlp.train.ud import train_ud_segmenter
         seg = train_ud_segmenter([s.forms for s in train
                                   if args.seg_treebanks is None or s.treebank in args.seg_treebanks], n_iter=10)
+    if args.tagger_only:
+        if seg is not None:
+            print(f"raw text {end_to_end(dev, seg, tagger, None, 1)} ({time.perf_counter() - t0:.0f}s)", flush=True)
+        return 0
     for mode in args.modes:
         data = jackknife_tags(train, args.folds, **tkw) if mode != "gold" else train
         if mode != "gold":
@@ -155,7 +180,10 @@ def raw_predictions(dev, seg, tagger, parser, beam) -> list:
     for s in dev:
         words = [w for w in seg.segment(s.text) if not w.isspace()]
         up = tagger.predict(words) if words else []
-        h, r = parser.parse(words, up, beam=beam) if words else ([], [])
+        if parser is None:              # --tagger-only: a chain, scored for words and UPOS only
+            h, r = list(range(len(words))), ["dep"] * len(words)
+        else:
+            h, r = parser.parse(words, up, beam=beam) if words else ([], [])
         out.append(UDSentence(words, up, ["_"] * len(words), h, r, comments=[f"# text = {s.text}"]))
     return out
 
@@ -164,7 +192,8 @@ def end_to_end(dev, seg, tagger, parser, beam) -> str:
     """:func:`raw_predictions` scored against ``dev`` (CoNLL 2018 F1)."""
     from cnlp.parsing.evaluate import evaluate_dep
     sc = evaluate_dep(dev, raw_predictions(dev, seg, tagger, parser, beam))
-    return " ".join(f"{k} F1 {sc.f1(k):.4f}" for k in ("Words", "UPOS", "UAS", "LAS"))
+    keys = ("Words", "UPOS") if parser is None else ("Words", "UPOS", "UAS", "LAS")
+    return " ".join(f"{k} F1 {sc.f1(k):.4f}" for k in keys)
 
 
 def write_predictions(prefix, dev, tags, seg, tagger, parser, beam) -> None:
