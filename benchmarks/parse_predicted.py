@@ -73,6 +73,16 @@ def main(argv=None):
                          "text, then stop (a fraction of the time and memory of a parser run)")
     ap.add_argument("--tagger-prune", type=float, default=None,
                     help="save the UPOS tagger with this prune (as cnlp train dep does: 1.0), reload and score it")
+    ap.add_argument("--tagger-repeat", action="append", default=[], metavar="TREEBANK=K",
+                    help="the UPOS tagger counts this treebank's sentences K times (0: not trained on; their words stay in its tag dictionary)")
+    ap.add_argument("--tagger-dev-repeat", type=int, default=1,
+                    help="the UPOS tagger counts the dev sentences it trains on this many times "
+                         "(after --tagger-repeat)")
+    ap.add_argument("--seg-lexicon", action="append", default=[], metavar="PATH",
+                    help="with --raw: word list for the segmenter's dictionary features (cnlp train dep "
+                         "--seg-lexicon)")
+    ap.add_argument("--seg-lexicon-min-freq", type=int, default=0)
+    ap.add_argument("--seg-iter", type=int, default=10, help="with --raw: the segmenter's epochs")
     args = ap.parse_args(argv)
     if any(m not in ("gold", "predicted", "mixed") for m in args.modes) or not (args.modes or args.tagger_only):
         ap.error("give parser modes (gold, predicted, mixed) or --tagger-only")
@@ -87,6 +97,7 @@ def main(argv=None):
     dev = read_ud(base / UD_DEV)
     gsd = dev[0].treebank
     xrep = {s.treebank: args.extra_repeat for s in extra}
+    n_other = len(train)                # the sentences before the dev ones
     if args.cv:
         n, k = args.cv
         train = train + [s for i, s in enumerate(dev) if i % n != k]
@@ -107,7 +118,14 @@ def main(argv=None):
             tkw["guide"] = POSTagger.load(args.guide_model)
         else:
             tkw["guide"] = train_guide(pd98, n_iter=args.guide_iter)
+    trep = {k: int(v) for k, _, v in (x.partition("=") for x in args.tagger_repeat)}
+    ndev = len(train) - n_other
+    times = [trep.get(s.treebank, 1) * (args.tagger_dev_repeat if i >= n_other else 1) for i, s in enumerate(train)]
+    if any(k != 1 for k in times):
+        print(f"tagger repeats: {sum(times)} sentences ({ndev} dev sentences x {args.tagger_dev_repeat})", flush=True)
+        tkw["repeat"] = times
     tagger = train_lexicon_tagger(train, (), treebank=style, **tkw)
+    tkw.pop("repeat", None)
     if args.tagger_prune is not None:
         import tempfile
         from cnlp.parsing.frontend import LexiconTagger
@@ -128,8 +146,11 @@ def main(argv=None):
     seg = None
     if args.raw:
         from cnlp.train.ud import train_ud_segmenter
+        from cnlp.train.cws import read_lexicon
+        words = sorted({w for p in args.seg_lexicon for w in read_lexicon(p, args.seg_lexicon_min_freq)})
         seg = train_ud_segmenter([s.forms for s in train
-                                  if args.seg_treebanks is None or s.treebank in args.seg_treebanks], n_iter=10)
+                                  if args.seg_treebanks is None or s.treebank in args.seg_treebanks],
+                                 n_iter=args.seg_iter, lexicon=words)
     if args.tagger_only:
         if seg is not None:
             print(f"raw text {end_to_end(dev, seg, tagger, None, 1)} ({time.perf_counter() - t0:.0f}s)", flush=True)

@@ -52,8 +52,9 @@ def train_lexicon_tagger(train: list[UDSentence], dev: list[UDSentence] = (), *,
     """A :class:`LexiconTagger` on the UD sentences ``train`` (early-stopped on ``dev``, tagged in
     the style of ``treebank``; ``lexicon``: a tag :class:`cnlp.dictionary.Dictionary` or None;
     ``guide``: a tagger of another tag set (:func:`train_guide`) whose tags are features, or None).
-    ``repeat``: treebank -> times its sentences count (repeated after the jackknifed dictionary
-    features are computed, so copies never see each other's words)."""
+    ``repeat``: treebank -> times its sentences count, or one count per sentence of ``train``
+    (repeated after the jackknifed dictionary features are computed, so copies never see each
+    other's words)."""
     names = tuple(DEFAULT_TEMPLATES) + tuple(t.name for t in AFFIX_TEMPLATES) if templates is None else tuple(templates)
     tagset = TagSet.plain(list(UPOS))
     sents = [list(zip(s.forms, s.upos)) for s in train]
@@ -79,7 +80,13 @@ def train_lexicon_tagger(train: list[UDSentence], dev: list[UDSentence] = (), *,
         if tbs:
             Xi = np.hstack([Xi, _treebank_copy(Xi, s.treebank, bits)])
         X[i] = np.ascontiguousarray(Xi, np.int32)
-    if repeat:
+    if repeat is not None and not isinstance(repeat, dict):
+        repeat = [int(k) for k in repeat]
+        if len(repeat) != len(train) or any(k < 0 for k in repeat):
+            raise ValueError("repeat: one count >= 0 per training sentence, or a dict treebank -> count")
+        order = [i for i, k in enumerate(repeat) for _ in range(k)]
+        X, y = [X[i] for i in order], [y[i] for i in order]
+    elif repeat:
         order = [i for i, s in enumerate(train) for _ in range(repeat.get(s.treebank, 1))]
         X, y = [X[i] for i in order], [y[i] for i in order]
     score = None
@@ -142,9 +149,10 @@ def train_xpos_tagger(train: list[UDSentence], dev: list[UDSentence] = (), *, n_
 
 
 def train_ud_segmenter(train: list[list[str]], dev: list[list[str]] = (), *, n_iter: int = 10, seeds: int = 1,
-                       bits: int = 22, folds: int = 5, verbose: bool = False):
+                       bits: int = 22, folds: int = 5, lexicon=(), verbose: bool = False):
     """A :class:`cnlp.segmentation.tagging.TaggingSegmenter` (averaged perceptron over BMES labels with
     jackknifed dictionary features, as ``cnlp train cws``: :func:`cnlp.train.cws.train_cws`)
-    trained on word lists."""
+    trained on word lists; ``lexicon``: more words for the dictionary features
+    (:func:`cnlp.train.cws.read_lexicon`)."""
     return train_cws(train, dev, n_iter=n_iter, seeds=seeds, bits=bits, folds=folds, extra=DEFAULT_EXTRA,
-                     verbose=verbose)
+                     lexicon=lexicon, verbose=verbose)
