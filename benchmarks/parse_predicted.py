@@ -83,6 +83,10 @@ def main(argv=None):
                          "--seg-lexicon)")
     ap.add_argument("--seg-lexicon-min-freq", type=int, default=0)
     ap.add_argument("--seg-iter", type=int, default=10, help="with --raw: the segmenter's epochs")
+    ap.add_argument("--lexicon-words", metavar="PATH", default=None,
+                    help="the tagger's lexicon also holds the words of this tagged word list (jieba's "
+                         "'word freq tag') that PD98 does not have (cnlp train dep --lexicon-words)")
+    ap.add_argument("--lexicon-words-min-freq", type=int, default=0)
     args = ap.parse_args(argv)
     if any(m not in ("gold", "predicted", "mixed") for m in args.modes) or not (args.modes or args.tagger_only):
         ap.error("give parser modes (gold, predicted, mixed) or --tagger-only")
@@ -110,7 +114,9 @@ def main(argv=None):
     else:
         style, reps = "zh_pud", {**xrep, "zh_pud": args.pud_repeat}
     pd98 = list(read_pd98(corpora_dir() / "pd1998" / "199801.txt"))
-    lexicon = lexicon_dictionary(pd98)
+    from cnlp.train.ud import read_tagged_words
+    lexicon = lexicon_dictionary(pd98, read_tagged_words(args.lexicon_words, args.lexicon_words_min_freq)
+                                 if args.lexicon_words else ())
     tkw = dict(lexicon=lexicon, treebank_features=True, n_iter=args.tagger_iter, seeds=args.tagger_seeds)
     if args.guide:
         if args.guide_model:

@@ -14,7 +14,7 @@ import numpy as np
 
 from ..evaluate import TagEvaluator
 from ..parsing.conllu import UDSentence
-from ..parsing.frontend import UPOS, LexiconTagger, UDTagger, _treebank_copy, pku_to_upos
+from ..parsing.frontend import PKU_TO_UPOS, UPOS, LexiconTagger, UDTagger, _treebank_copy, pku_to_upos
 from ..pos.features import AFFIX_TEMPLATES, DEFAULT_TEMPLATES, GUIDE_TEMPLATES, LEXICON_TEMPLATES, WordFeatures
 from ..pos.tagger import DICT_MIN_COUNT, POSTagger
 from ..sequence.features import DEFAULT_EXTRA
@@ -24,13 +24,42 @@ from . import dev_scorer, fit_linear
 from .cws import train_cws
 from .pos import accuracy, jackknife_arrays, tag_dictionary, train_pos
 
-__all__ = ["lexicon_dictionary", "train_guide", "train_lexicon_tagger", "train_ud_tagger", "train_xpos_tagger",
+__all__ = ["lexicon_dictionary", "read_tagged_words", "JIEBA_TO_UPOS", "train_guide", "train_lexicon_tagger", "train_ud_tagger", "train_xpos_tagger",
            "train_ud_segmenter"]
 
 
-def lexicon_dictionary(pd98_sents):
-    """The UPOS tag dictionary of PD98 sentences (PKU tags mapped with :func:`pku_to_upos`)."""
-    return tag_dictionary([pku_to_upos(s) for s in pd98_sents])
+#: tags of jieba's dictionary that PKU does not have (or that :data:`PKU_TO_UPOS` maps otherwise),
+#: as UPOS; None: the word is left out (``zg``: single characters of no clear class)
+JIEBA_TO_UPOS = {"nrt": "PROPN", "nrfg": "PROPN", "mq": "NUM", "vi": "VERB", "vq": "VERB", "rr": "PRON",
+                 "rz": "PRON", "df": "ADV", "uz": "AUX", "ul": "AUX", "uv": "PART", "uj": "PART", "ug": "AUX",
+                 "ud": "PART", "zg": None, "eng": "X"}
+
+
+def read_tagged_words(path, min_freq: int = 0) -> list[tuple[str, str]]:
+    """``[(word, UPOS)]`` of a word list with PKU-style tags, one ``word freq tag`` a line (jieba's
+    dictionary format), the tags mapped with :data:`JIEBA_TO_UPOS` and :data:`PKU_TO_UPOS`; lines
+    without a tag, with an unknown tag, or whose frequency is below ``min_freq`` are left out."""
+    from ..corpus.readers import iter_lines
+    out = []
+    for _, line in iter_lines(path):
+        f = line.split()
+        if len(f) < 3 or f[0].startswith("#") or (min_freq and (not f[1].isdigit() or int(f[1]) < min_freq)):
+            continue
+        tag = JIEBA_TO_UPOS[f[2]] if f[2] in JIEBA_TO_UPOS else PKU_TO_UPOS.get(f[2])
+        if tag is not None:
+            out.append((f[0], tag))
+    return out
+
+
+def lexicon_dictionary(pd98_sents, words=()):
+    """The UPOS tag dictionary of PD98 sentences (PKU tags mapped with :func:`pku_to_upos`);
+    ``words``: more ``(word, UPOS)`` entries (:func:`read_tagged_words`), each added once
+    (frequency 1) when PD98 does not have the word."""
+    sents = [pku_to_upos(s) for s in pd98_sents]
+    if words:
+        have = {w for s in sents for w, _ in s}
+        sents.extend([(w, t)] for w, t in dict(words).items() if w not in have)
+    return tag_dictionary(sents)
 
 
 def train_guide(pd98_sents, *, n_iter: int = 5, bits: int = 22, prune: float = 1.0,
