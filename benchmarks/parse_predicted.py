@@ -83,6 +83,7 @@ def main(argv=None):
                          "--seg-lexicon)")
     ap.add_argument("--seg-lexicon-min-freq", type=int, default=0)
     ap.add_argument("--seg-iter", type=int, default=10, help="with --raw: the segmenter's epochs")
+    ap.add_argument("--seg-seeds", type=int, default=1, help="with --raw: the segmenter's shuffle seeds")
     ap.add_argument("--lexicon-words", metavar="PATH", default=None,
                     help="the tagger's lexicon also holds the words of this tagged word list (jieba's "
                          "'word freq tag') that PD98 does not have (cnlp train dep --lexicon-words)")
@@ -156,7 +157,7 @@ def main(argv=None):
         words = sorted({w for p in args.seg_lexicon for w in read_lexicon(p, args.seg_lexicon_min_freq)})
         seg = train_ud_segmenter([s.forms for s in train
                                   if args.seg_treebanks is None or s.treebank in args.seg_treebanks],
-                                 n_iter=args.seg_iter, lexicon=words)
+                                 n_iter=args.seg_iter, seeds=args.seg_seeds, lexicon=words)
     if args.tagger_only:
         if seg is not None:
             print(f"raw text {end_to_end(dev, seg, tagger, None, 1)} ({time.perf_counter() - t0:.0f}s)", flush=True)
