@@ -138,6 +138,9 @@ def main(argv=None):
         from cnlp.parsing.frontend import LexiconTagger
         with tempfile.TemporaryDirectory() as d:
             tagger.save(Path(d) / "upos", prune=args.tagger_prune)
+            size = sum(f.stat().st_size for f in (Path(d) / "upos").rglob("*")
+                       if f.is_file() and "guide" not in f.relative_to(Path(d) / "upos").parts)
+            print(f"tagger saved with prune {args.tagger_prune}: {size / 1e6:.1f} MB (guide not counted)", flush=True)
             tagger = LexiconTagger.load(Path(d) / "upos", guide=tkw.get("guide"))
     tags = [tagger.predict(s.forms) for s in dev]
     upos = np.mean([a == b for s, t in zip(dev, tags) for a, b in zip(s.upos, t)])
