@@ -88,6 +88,7 @@ def main(argv=None):
                     help="the tagger's lexicon also holds the words of this tagged word list (jieba's "
                          "'word freq tag') that PD98 does not have (cnlp train dep --lexicon-words)")
     ap.add_argument("--lexicon-words-min-freq", type=int, default=0)
+    ap.add_argument("--tagger-bits", type=int, default=22, help="the UPOS tagger's hashed feature bits")
     args = ap.parse_args(argv)
     if any(m not in ("gold", "predicted", "mixed") for m in args.modes) or not (args.modes or args.tagger_only):
         ap.error("give parser modes (gold, predicted, mixed) or --tagger-only")
@@ -118,7 +119,8 @@ def main(argv=None):
     from cnlp.train.ud import read_tagged_words
     lexicon = lexicon_dictionary(pd98, read_tagged_words(args.lexicon_words, args.lexicon_words_min_freq)
                                  if args.lexicon_words else ())
-    tkw = dict(lexicon=lexicon, treebank_features=True, n_iter=args.tagger_iter, seeds=args.tagger_seeds)
+    tkw = dict(lexicon=lexicon, treebank_features=True, n_iter=args.tagger_iter, seeds=args.tagger_seeds,
+               bits=args.tagger_bits)
     if args.guide:
         if args.guide_model:
             from cnlp.pos.tagger import POSTagger
