@@ -86,8 +86,10 @@ def main(argv=None):
     ap.add_argument("--seg-seeds", type=int, default=1, help="with --raw: the segmenter's shuffle seeds")
     ap.add_argument("--lexicon-words", metavar="PATH", default=None,
                     help="the tagger's lexicon also holds the words of this tagged word list (jieba's "
-                         "'word freq tag') that PD98 does not have (cnlp train dep --lexicon-words)")
+                         "'word freq tag') that PD98 does not have (cnlp.train.ud.lexicon_dictionary words=)")
     ap.add_argument("--lexicon-words-min-freq", type=int, default=0)
+    ap.add_argument("--lexicon-words-apart", action="store_true",
+                    help="the --lexicon-words entries get tags of their own (wl:UPOS) in the lexicon")
     ap.add_argument("--tagger-bits", type=int, default=22, help="the UPOS tagger's hashed feature bits")
     args = ap.parse_args(argv)
     if any(m not in ("gold", "predicted", "mixed") for m in args.modes) or not (args.modes or args.tagger_only):
@@ -118,7 +120,7 @@ def main(argv=None):
     pd98 = list(read_pd98(corpora_dir() / "pd1998" / "199801.txt"))
     from cnlp.train.ud import read_tagged_words
     lexicon = lexicon_dictionary(pd98, read_tagged_words(args.lexicon_words, args.lexicon_words_min_freq)
-                                 if args.lexicon_words else ())
+                                 if args.lexicon_words else (), apart=args.lexicon_words_apart)
     tkw = dict(lexicon=lexicon, treebank_features=True, n_iter=args.tagger_iter, seeds=args.tagger_seeds,
                bits=args.tagger_bits)
     if args.guide:

@@ -32,8 +32,8 @@ from ..train.dep import jackknife_tags
 from ..entities.data import CLUENER_TYPES, ENTITY_TYPES
 from ..train.ner import CLUENER_COARSE, cluener_split, dictionary_gazetteer, load_corpus, load_training_data, train_ner
 from ..train.pos import PRUNE, train_pos
-from ..train.ud import (lexicon_dictionary, read_tagged_words, train_guide, train_lexicon_tagger, train_ud_segmenter,
-                        train_ud_tagger, train_xpos_tagger)
+from ..train.ud import (lexicon_dictionary, train_guide, train_lexicon_tagger, train_ud_segmenter, train_ud_tagger,
+                        train_xpos_tagger)
 from .common import (add_quiet_argument, integer, non_negative_float, non_negative_int, number, positive_float,
                      positive_int, progress_enabled, ratio, with_progress)
 
@@ -585,11 +585,6 @@ def add_dep_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--lexicon", metavar="PATH", default=None,
                         help="UPOS tagger: PD98 corpus whose words, with PKU tags mapped to UPOS, form a second "
                              "tag dictionary (lexicon features)")
-    parser.add_argument("--lexicon-words", metavar="PATH", default=None,
-                        help="UPOS tagger, with --lexicon: a tagged word list (jieba's 'word freq tag' lines, PKU-style "
-                             "tags) whose words that PD98 lacks join the lexicon")
-    parser.add_argument("--lexicon-words-min-freq", type=non_negative_int, default=0,
-                        help="leave out --lexicon-words words whose frequency is below this")
     parser.add_argument("--guide", metavar="PATH", default=None,
                         help="UPOS tagger: PD98 corpus on which a PKU POS tagger is trained whose tags of the "
                              "words are features (stored in the model's guide/ directory)")
@@ -615,7 +610,6 @@ def add_dep_arguments(parser: argparse.ArgumentParser) -> None:
                              "join the training words in the dictionary features (repeatable)")
     parser.add_argument("--seg-lexicon-min-freq", type=non_negative_int, default=0,
                         help="segmenter: leave out --seg-lexicon words whose frequency (second field) is below this")
-    parser.add_argument("--seeds", type=positive_int, default=1, help="segmenter: average this many shuffle seeds")
     parser.add_argument("--prune", type=non_negative_float, default=None, help="drop weight rows with max |w| <= this")
     parser.add_argument("--seed", type=integer, default=0)
     add_quiet_argument(parser)
@@ -650,11 +644,8 @@ def repeat_treebanks(sents, specs):
 def _lexicon(args):
     """The lexicon tag dictionary of ``--lexicon`` (or None)."""
     if not args.lexicon:
-        if getattr(args, "lexicon_words", None):
-            raise SystemExit("cnlp train dep: --lexicon-words needs --lexicon PD98_FILE")
         return None
-    words = read_tagged_words(args.lexicon_words, args.lexicon_words_min_freq) if args.lexicon_words else ()
-    return lexicon_dictionary(read_pd98(args.lexicon), words)
+    return lexicon_dictionary(read_pd98(args.lexicon))
 
 
 def _guide(args):
@@ -753,7 +744,7 @@ def dep_main(args) -> int:
         from ..train.cws import read_lexicon
         lexicon = sorted({w for p in args.seg_lexicon for w in read_lexicon(p, args.seg_lexicon_min_freq)})
         seg = train_ud_segmenter([s.forms for s in data], [] if args.include_dev else [s.forms for s in dev],
-                                 n_iter=n_iter or 10, bits=args.bits, seeds=args.seeds, lexicon=lexicon,
+                                 n_iter=n_iter or 10, bits=args.bits, lexicon=lexicon,
                                  verbose=verbose)
         if lexicon:
             meta["seg_lexicon_words"] = len(lexicon)

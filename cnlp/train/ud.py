@@ -51,14 +51,20 @@ def read_tagged_words(path, min_freq: int = 0) -> list[tuple[str, str]]:
     return out
 
 
-def lexicon_dictionary(pd98_sents, words=()):
+#: prefix of the tags of :func:`lexicon_dictionary` entries that come from a word list, not PD98
+WORD_LIST_TAG = "wl:"
+
+
+def lexicon_dictionary(pd98_sents, words=(), *, apart: bool = False):
     """The UPOS tag dictionary of PD98 sentences (PKU tags mapped with :func:`pku_to_upos`);
     ``words``: more ``(word, UPOS)`` entries (:func:`read_tagged_words`), each added once
-    (frequency 1) when PD98 does not have the word."""
+    (frequency 1) when PD98 does not have the word; with ``apart``, their tags are written
+    ``wl:UPOS`` (:data:`WORD_LIST_TAG`), so that the lexicon features of those words are their own."""
     sents = [pku_to_upos(s) for s in pd98_sents]
     if words:
         have = {w for s in sents for w, _ in s}
-        sents.extend([(w, t)] for w, t in dict(words).items() if w not in have)
+        pre = WORD_LIST_TAG if apart else ""
+        sents.extend([(w, pre + t)] for w, t in dict(words).items() if w not in have)
     return tag_dictionary(sents)
 
 

@@ -340,7 +340,7 @@ def test_segmenter_lexicon(files, tmp_path):
     base = ["--corpus", str(files / "tiny-ud-train.conllu"), "--dev", str(files / "tiny-ud-train.conllu"),
             "--bits", "16", "--n-iter", "2", "--component", "segmenter"]
     assert _train([*base, "--seg-lexicon", str(tmp_path / "words.txt"), "--seg-lexicon-min-freq", "10",
-                   "--seeds", "2", "--out", str(tmp_path / "cws")]) == 0
+                   "--out", str(tmp_path / "cws")]) == 0
     back = TaggingSegmenter.load(tmp_path / "cws")
     d = back.features.dictionary
     assert "语言学家" in d.trie and "稀有词" not in d.trie
@@ -350,26 +350,19 @@ def test_segmenter_lexicon(files, tmp_path):
 
 def test_lexicon_words(files, tmp_path):
     from cnlp.corpus.readers import read_pd98
-    from cnlp.parsing.frontend import LexiconTagger
-    from cnlp.train.ud import lexicon_dictionary, read_tagged_words
+    from cnlp.train.ud import WORD_LIST_TAG, lexicon_dictionary, read_tagged_words
     (tmp_path / "jieba.txt").write_text("维基百科 30 nz\n上海 50 n\n霍金 12 nrt\n一些 3 m\n的 9 zg\n无标记 5\n",
                                         encoding="utf-8")
     words = read_tagged_words(tmp_path / "jieba.txt")
     assert words == [("维基百科", "PROPN"), ("上海", "NOUN"), ("霍金", "PROPN"), ("一些", "NUM")]
     assert read_tagged_words(tmp_path / "jieba.txt", min_freq=10) == words[:3]
-    lex = lexicon_dictionary(read_pd98(files / "pd.txt"), words)
-    names = lex.pos_names
+    for apart in (False, True):
+        lex = lexicon_dictionary(read_pd98(files / "pd.txt"), words, apart=apart)
+        names = lex.pos_names
 
-    def tags(w):
-        i = lex.trie[w]
-        return [names[k] for k in lex.pos_ids[lex.pos_offsets[i]:lex.pos_offsets[i + 1]]]
-    assert tags("维基百科") == ["PROPN"] and tags("霍金") == ["PROPN"]
-    assert tags("上海") == ["PROPN"] and lex.freq("上海") == 1             # PD98's entry (ns) is kept
-    common = ["--corpus", str(files / "tiny-ud-train.conllu"), "--dev", str(files / "tiny-ud-train.conllu"),
-              "--bits", "16", "--folds", "2", "--n-iter", "2", "--component", "tagger"]
-    assert _train([*common, "--lexicon", str(files / "pd.txt"), "--lexicon-words", str(tmp_path / "jieba.txt"),
-                   "--lexicon-words-min-freq", "10", "--out", str(tmp_path / "upos")]) == 0
-    t = LexiconTagger.load(tmp_path / "upos")
-    assert "维基百科" in t.lexicon.dictionary.trie and "一些" not in t.lexicon.dictionary.trie
-    with pytest.raises(SystemExit, match="needs --lexicon"):
-        _train([*common, "--lexicon-words", str(tmp_path / "jieba.txt"), "--out", str(tmp_path / "x")])
+        def tags(w):
+            i = lex.trie[w]
+            return [names[k] for k in lex.pos_ids[lex.pos_offsets[i]:lex.pos_offsets[i + 1]]]
+        pre = WORD_LIST_TAG if apart else ""
+        assert tags("维基百科") == [pre + "PROPN"] and tags("霍金") == [pre + "PROPN"]
+        assert tags("上海") == ["PROPN"] and lex.freq("上海") == 1             # PD98's entry (ns) is kept
