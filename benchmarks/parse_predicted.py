@@ -74,7 +74,8 @@ def main(argv=None):
     ap.add_argument("--tagger-prune", type=float, default=None,
                     help="save the UPOS tagger with this prune (as cnlp train dep does: 1.0), reload and score it")
     ap.add_argument("--tagger-repeat", action="append", default=[], metavar="TREEBANK=K",
-                    help="the UPOS tagger counts this treebank's sentences K times (0: not trained on; their words stay in its tag dictionary)")
+                    help="the UPOS tagger counts this treebank's sentences K times (0: not trained on; "
+                         "their words stay in its tag dictionary)")
     ap.add_argument("--tagger-dev-repeat", type=int, default=1,
                     help="the UPOS tagger counts the dev sentences it trains on this many times "
                          "(after --tagger-repeat)")

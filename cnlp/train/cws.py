@@ -79,7 +79,8 @@ def dev_scorer(dev, dev_X):
 
 
 def train_cws(train: list[list[str]], dev: list[list[str]] = (), *, n_iter: int = 10, seeds: int = 1,
-              bits: int = 22, folds: int = 5, extra=DEFAULT_EXTRA, lexicon=(), verbose: bool = False) -> TaggingSegmenter:
+              bits: int = 22, folds: int = 5, extra=DEFAULT_EXTRA, lexicon=(),
+              verbose: bool = False) -> TaggingSegmenter:
     """A :class:`TaggingSegmenter` (averaged perceptron over BMES labels with jackknifed dictionary
     features of the words of ``train``, as ``cnlp train cws``) trained on word lists; ``lexicon``:
     more words (e.g. :func:`read_lexicon` of a word list) in the dictionary of every fold and of
