@@ -24,8 +24,8 @@ from . import dev_scorer, fit_linear
 from .cws import train_cws
 from .pos import accuracy, jackknife_arrays, tag_dictionary, train_pos
 
-__all__ = ["lexicon_dictionary", "read_tagged_words", "JIEBA_TO_UPOS", "WORD_LIST_TAG", "train_guide", "train_lexicon_tagger",
-           "train_ud_tagger", "train_xpos_tagger", "train_ud_segmenter"]
+__all__ = ["lexicon_dictionary", "read_tagged_words", "JIEBA_TO_UPOS", "WORD_LIST_TAG", "train_guide",
+           "train_lexicon_tagger", "train_ud_tagger", "train_xpos_tagger", "train_ud_segmenter"]
 
 
 #: tags of jieba's dictionary that PKU does not have (or that :data:`PKU_TO_UPOS` maps otherwise),
