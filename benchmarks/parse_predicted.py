@@ -29,7 +29,7 @@ from cnlp.parsing.parser import ArcHybridParser, attachment_scores
 
 def main(argv=None):
     ap = argparse.ArgumentParser()
-    ap.add_argument("modes", nargs="+", choices=["gold", "predicted", "mixed"])
+    ap.add_argument("modes", nargs="*", help="gold, predicted and/or mixed (none with --tagger-only)")
     ap.add_argument("--half", action="store_true")
     ap.add_argument("--n-iter", type=int, default=10)
     ap.add_argument("--tagger-iter", type=int, default=5)
@@ -68,7 +68,33 @@ def main(argv=None):
                          "score the reloaded one; prints the size of its arrays.npz")
     ap.add_argument("--seg-treebanks", nargs="+", default=None, metavar="TREEBANK",
                     help="with --raw: train the segmenter on these treebanks' sentences only (default: all)")
+    ap.add_argument("--tagger-only", action="store_true",
+                    help="train no parser: print UPOS with gold words and (with --raw) words / UPOS F1 from raw "
+                         "text, then stop (a fraction of the time and memory of a parser run)")
+    ap.add_argument("--tagger-prune", type=float, default=None,
+                    help="save the UPOS tagger with this prune (as cnlp train dep does: 1.0), reload and score it")
+    ap.add_argument("--tagger-repeat", action="append", default=[], metavar="TREEBANK=K",
+                    help="the UPOS tagger counts this treebank's sentences K times (0: not trained on; "
+                         "their words stay in its tag dictionary)")
+    ap.add_argument("--tagger-dev-repeat", type=int, default=1,
+                    help="the UPOS tagger counts the dev sentences it trains on this many times "
+                         "(after --tagger-repeat)")
+    ap.add_argument("--seg-lexicon", action="append", default=[], metavar="PATH",
+                    help="with --raw: word list for the segmenter's dictionary features (cnlp train dep "
+                         "--seg-lexicon)")
+    ap.add_argument("--seg-lexicon-min-freq", type=int, default=0)
+    ap.add_argument("--seg-iter", type=int, default=10, help="with --raw: the segmenter's epochs")
+    ap.add_argument("--seg-seeds", type=int, default=1, help="with --raw: the segmenter's shuffle seeds")
+    ap.add_argument("--lexicon-words", metavar="PATH", default=None,
+                    help="the tagger's lexicon also holds the words of this tagged word list (jieba's "
+                         "'word freq tag') that PD98 does not have (cnlp.train.ud.lexicon_dictionary words=)")
+    ap.add_argument("--lexicon-words-min-freq", type=int, default=0)
+    ap.add_argument("--lexicon-words-apart", action="store_true",
+                    help="the --lexicon-words entries get tags of their own (wl:UPOS) in the lexicon")
+    ap.add_argument("--tagger-bits", type=int, default=22, help="the UPOS tagger's hashed feature bits")
     args = ap.parse_args(argv)
+    if any(m not in ("gold", "predicted", "mixed") for m in args.modes) or not (args.modes or args.tagger_only):
+        ap.error("give parser modes (gold, predicted, mixed) or --tagger-only")
     from cnlp.corpus.readers import read_pd98
     from cnlp.train.dep import jackknife_tags
     from cnlp.train.ud import lexicon_dictionary, train_guide, train_lexicon_tagger
@@ -80,6 +106,7 @@ def main(argv=None):
     dev = read_ud(base / UD_DEV)
     gsd = dev[0].treebank
     xrep = {s.treebank: args.extra_repeat for s in extra}
+    n_other = len(train)                # the sentences before the dev ones
     if args.cv:
         n, k = args.cv
         train = train + [s for i, s in enumerate(dev) if i % n != k]
@@ -92,23 +119,57 @@ def main(argv=None):
     else:
         style, reps = "zh_pud", {**xrep, "zh_pud": args.pud_repeat}
     pd98 = list(read_pd98(corpora_dir() / "pd1998" / "199801.txt"))
-    lexicon = lexicon_dictionary(pd98)
-    tkw = dict(lexicon=lexicon, treebank_features=True, n_iter=args.tagger_iter, seeds=args.tagger_seeds)
+    from cnlp.train.ud import read_tagged_words
+    lexicon = lexicon_dictionary(pd98, read_tagged_words(args.lexicon_words, args.lexicon_words_min_freq)
+                                 if args.lexicon_words else (), apart=args.lexicon_words_apart)
+    tkw = dict(lexicon=lexicon, treebank_features=True, n_iter=args.tagger_iter, seeds=args.tagger_seeds,
+               bits=args.tagger_bits)
     if args.guide:
         if args.guide_model:
             from cnlp.pos.tagger import POSTagger
             tkw["guide"] = POSTagger.load(args.guide_model)
         else:
             tkw["guide"] = train_guide(pd98, n_iter=args.guide_iter)
+    trep = {k: int(v) for k, _, v in (x.partition("=") for x in args.tagger_repeat)}
+    ndev = len(train) - n_other
+    times = [trep.get(s.treebank, 1) * (args.tagger_dev_repeat if i >= n_other else 1) for i, s in enumerate(train)]
+    if any(k != 1 for k in times):
+        print(f"tagger repeats: {sum(times)} sentences ({ndev} dev sentences x {args.tagger_dev_repeat})", flush=True)
+        tkw["repeat"] = times
     tagger = train_lexicon_tagger(train, (), treebank=style, **tkw)
+    tkw.pop("repeat", None)
+    if args.tagger_prune is not None:
+        import tempfile
+        from cnlp.parsing.frontend import LexiconTagger
+        with tempfile.TemporaryDirectory() as d:
+            tagger.save(Path(d) / "upos", prune=args.tagger_prune)
+            size = sum(f.stat().st_size for f in (Path(d) / "upos").rglob("*")
+                       if f.is_file() and "guide" not in f.relative_to(Path(d) / "upos").parts)
+            print(f"tagger saved with prune {args.tagger_prune}: {size / 1e6:.1f} MB (guide not counted)", flush=True)
+            tagger = LexiconTagger.load(Path(d) / "upos", guide=tkw.get("guide"))
     tags = [tagger.predict(s.forms) for s in dev]
     upos = np.mean([a == b for s, t in zip(dev, tags) for a, b in zip(s.upos, t)])
     print(f"UPOS {upos:.4f} ({time.perf_counter() - t0:.0f}s)", flush=True)
+    if args.tagger_only:
+        import collections
+        seen = {w for s in train for w in s.forms}
+        ok = np.array([a == b for s, t in zip(dev, tags) for a, b in zip(s.upos, t)])
+        new = np.array([w not in seen for s in dev for w in s.forms])
+        conf = collections.Counter((a, b) for s, t in zip(dev, tags) for a, b in zip(s.upos, t) if a != b)
+        print(f"  seen {ok[~new].mean():.4f} unseen {ok[new].mean():.4f} ({new.mean():.3f} unseen); "
+              f"gold -> predicted: " + ", ".join(f"{a}->{b} {n}" for (a, b), n in conf.most_common(8)), flush=True)
     seg = None
     if args.raw:
         from cnlp.train.ud import train_ud_segmenter
+        from cnlp.train.cws import read_lexicon
+        words = sorted({w for p in args.seg_lexicon for w in read_lexicon(p, args.seg_lexicon_min_freq)})
         seg = train_ud_segmenter([s.forms for s in train
-                                  if args.seg_treebanks is None or s.treebank in args.seg_treebanks], n_iter=10)
+                                  if args.seg_treebanks is None or s.treebank in args.seg_treebanks],
+                                 n_iter=args.seg_iter, seeds=args.seg_seeds, lexicon=words)
+    if args.tagger_only:
+        if seg is not None:
+            print(f"raw text {end_to_end(dev, seg, tagger, None, 1)} ({time.perf_counter() - t0:.0f}s)", flush=True)
+        return 0
     for mode in args.modes:
         data = jackknife_tags(train, args.folds, **tkw) if mode != "gold" else train
         if mode != "gold":
@@ -155,7 +216,10 @@ def raw_predictions(dev, seg, tagger, parser, beam) -> list:
     for s in dev:
         words = [w for w in seg.segment(s.text) if not w.isspace()]
         up = tagger.predict(words) if words else []
-        h, r = parser.parse(words, up, beam=beam) if words else ([], [])
+        if parser is None:              # --tagger-only: a chain, scored for words and UPOS only
+            h, r = list(range(len(words))), ["dep"] * len(words)
+        else:
+            h, r = parser.parse(words, up, beam=beam) if words else ([], [])
         out.append(UDSentence(words, up, ["_"] * len(words), h, r, comments=[f"# text = {s.text}"]))
     return out
 
@@ -164,7 +228,8 @@ def end_to_end(dev, seg, tagger, parser, beam) -> str:
     """:func:`raw_predictions` scored against ``dev`` (CoNLL 2018 F1)."""
     from cnlp.parsing.evaluate import evaluate_dep
     sc = evaluate_dep(dev, raw_predictions(dev, seg, tagger, parser, beam))
-    return " ".join(f"{k} F1 {sc.f1(k):.4f}" for k in ("Words", "UPOS", "UAS", "LAS"))
+    keys = ("Words", "UPOS") if parser is None else ("Words", "UPOS", "UAS", "LAS")
+    return " ".join(f"{k} F1 {sc.f1(k):.4f}" for k in keys)
 
 
 def write_predictions(prefix, dev, tags, seg, tagger, parser, beam) -> None:

@@ -29,8 +29,26 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("recipes", nargs="+")
     ap.add_argument("--gsd14", required=True, metavar="PATH")
+    ap.add_argument("--n-iter", type=int, default=10)
+    ap.add_argument("--seeds", type=int, default=1)
+    ap.add_argument("--lexicon", metavar="PATH", default=None,
+                    help="word list (one word a line, or jieba's 'word freq tag') for the dictionary features")
+    ap.add_argument("--lexicon-min-freq", type=int, default=0, help="leave out --lexicon words rarer than this")
+    ap.add_argument("--pd98-words", metavar="PATH", default=None,
+                    help="the words of this PD98 file for the dictionary features (with --lexicon: both)")
+    ap.add_argument("--pd98-min-count", type=int, default=1, help="PD98 words seen fewer times are left out")
     args = ap.parse_args(argv)
+    from cnlp.train.cws import read_lexicon
     from cnlp.train.ud import train_ud_segmenter
+    lexicon = set(read_lexicon(args.lexicon, args.lexicon_min_freq)) if args.lexicon else set()
+    if args.pd98_words:
+        from collections import Counter
+        from cnlp.corpus.readers import read_pd98
+        from cnlp.text import fold_str
+        c = Counter(fold_str(w) for s in read_pd98(args.pd98_words) for w, _ in s)
+        lexicon |= {w for w, n in c.items() if n >= args.pd98_min_count}
+    if lexicon:
+        print(f"lexicon: {len(lexicon)} words", flush=True)
     base = corpora_dir() / "ud_chinese"
     dev = read_ud(base / UD_DEV)
     others = [s for f in UD_FILES for s in read_ud(base / f)]
@@ -41,7 +59,8 @@ def main(argv=None) -> int:
     for recipe in args.recipes:
         t = time.perf_counter()
         data = [s for p in recipe.split("+") for s in parts[p]]
-        seg = train_ud_segmenter([s.forms for s in data], n_iter=10)
+        seg = train_ud_segmenter([s.forms for s in data], n_iter=args.n_iter, seeds=args.seeds,
+                                 lexicon=sorted(lexicon))
         ev = SegEvaluator()
         for s in even:
             ev.add(s.forms, seg.segment("".join(s.forms)))

@@ -605,6 +605,11 @@ def add_dep_arguments(parser: argparse.ArgumentParser) -> None:
                              "(the old tagger; not with --lexicon)")
     parser.add_argument("--pd98-weight", type=positive_float, default=1.0,
                         help="tagger: PD98 words to add, as a multiple of the treebank words")
+    parser.add_argument("--seg-lexicon", action="append", default=[], metavar="PATH",
+                        help="segmenter: word list (one word a line, or jieba's 'word freq tag' lines) whose words "
+                             "join the training words in the dictionary features (repeatable)")
+    parser.add_argument("--seg-lexicon-min-freq", type=non_negative_int, default=0,
+                        help="segmenter: leave out --seg-lexicon words whose frequency (second field) is below this")
     parser.add_argument("--prune", type=non_negative_float, default=None, help="drop weight rows with max |w| <= this")
     parser.add_argument("--seed", type=integer, default=0)
     add_quiet_argument(parser)
@@ -736,8 +741,13 @@ def dep_main(args) -> int:
               f"{time.perf_counter() - t0:.0f}s -> {args.out} (per-epoch log in its meta.json)")
     else:
         data = train + dev if args.include_dev else train
+        from ..train.cws import read_lexicon
+        lexicon = sorted({w for p in args.seg_lexicon for w in read_lexicon(p, args.seg_lexicon_min_freq)})
         seg = train_ud_segmenter([s.forms for s in data], [] if args.include_dev else [s.forms for s in dev],
-                                 n_iter=n_iter or 10, bits=args.bits, verbose=verbose)
+                                 n_iter=n_iter or 10, bits=args.bits, lexicon=lexicon,
+                                 verbose=verbose)
+        if lexicon:
+            meta["seg_lexicon_words"] = len(lexicon)
         meta["train_seconds"] = round(time.perf_counter() - t0, 1)
         prune = 1e-3 if args.prune is None else args.prune
         atomic_save(args.out, lambda d: seg.save(d, meta=meta, prune=prune))

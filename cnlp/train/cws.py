@@ -27,18 +27,23 @@ __all__ = ["CRF_C2", "CRF_MAX_ITER", "CRF_PRUNE", "word_dictionary", "jackknife_
 CRF_C2, CRF_MAX_ITER, CRF_PRUNE = 0.5, 300, 1e-3
 
 
-def word_dictionary(sents, min_count: int) -> Dictionary:
+def word_dictionary(sents, min_count: int, lexicon=()) -> Dictionary:
     """Dictionary of the words of ``sents`` (lists of words) seen at least ``min_count`` times;
-    the counts are :class:`~cnlp.corpus.stats.CorpusStats` word counts."""
+    the counts are :class:`~cnlp.corpus.stats.CorpusStats` word counts. The words of ``lexicon``
+    (folded, :func:`read_lexicon`) are added with count 1 when ``sents`` does not have them."""
     stats = CorpusStats.build(sents)
-    return Dictionary.from_counts({w: c for w, c in stats.word_items() if c >= min_count})
+    words = {w: c for w, c in stats.word_items() if c >= min_count}
+    for w in lexicon:
+        words.setdefault(w, 1)
+    return Dictionary.from_counts(words)
 
 
-def jackknife_features(sents, bits: int, min_count: int, folds: int, extra=()) -> list[np.ndarray]:
-    """Features of each fold computed with a dictionary of the *other* folds' words
-    (:func:`cnlp.train.jackknife`)."""
+def jackknife_features(sents, bits: int, min_count: int, folds: int, extra=(), lexicon=()) -> list[np.ndarray]:
+    """Features of each fold computed with a dictionary of the *other* folds' words (and the
+    ``lexicon`` words, whole in every fold) (:func:`cnlp.train.jackknife`)."""
     def fit(rest):
-        return CharFeatures(bits=bits, dictionary=word_dictionary([sents[i] for i in rest], min_count), extra=extra)
+        return CharFeatures(bits=bits, dictionary=word_dictionary([sents[i] for i in rest], min_count, lexicon),
+                            extra=extra)
     return jackknife(len(sents), folds, fit, lambda feats, i: feats.transform_codes(_codes("".join(sents[i]))))
 
 
@@ -74,12 +79,16 @@ def dev_scorer(dev, dev_X):
 
 
 def train_cws(train: list[list[str]], dev: list[list[str]] = (), *, n_iter: int = 10, seeds: int = 1,
-              bits: int = 22, folds: int = 5, extra=DEFAULT_EXTRA, verbose: bool = False) -> TaggingSegmenter:
+              bits: int = 22, folds: int = 5, extra=DEFAULT_EXTRA, lexicon=(),
+              verbose: bool = False) -> TaggingSegmenter:
     """A :class:`TaggingSegmenter` (averaged perceptron over BMES labels with jackknifed dictionary
-    features of the words of ``train``, as ``cnlp train cws``) trained on word lists."""
+    features of the words of ``train``, as ``cnlp train cws``) trained on word lists; ``lexicon``:
+    more words (e.g. :func:`read_lexicon` of a word list) in the dictionary of every fold and of
+    the model."""
     extra = list(extra)
-    feats = CharFeatures(bits=bits, dictionary=word_dictionary(train, 1), extra=extra)
-    X = jackknife_features(train, bits, 1, folds, extra)
+    lexicon = list(lexicon)
+    feats = CharFeatures(bits=bits, dictionary=word_dictionary(train, 1, lexicon), extra=extra)
+    X = jackknife_features(train, bits, 1, folds, extra, lexicon)
     y = [_labels(s) for s in train]
     dev = list(dev)
     dev_X = [feats.transform_codes(_codes("".join(s))) for s in dev]

@@ -14,7 +14,7 @@ import numpy as np
 
 from ..evaluate import TagEvaluator
 from ..parsing.conllu import UDSentence
-from ..parsing.frontend import UPOS, LexiconTagger, UDTagger, _treebank_copy, pku_to_upos
+from ..parsing.frontend import PKU_TO_UPOS, UPOS, LexiconTagger, UDTagger, _treebank_copy, pku_to_upos
 from ..pos.features import AFFIX_TEMPLATES, DEFAULT_TEMPLATES, GUIDE_TEMPLATES, LEXICON_TEMPLATES, WordFeatures
 from ..pos.tagger import DICT_MIN_COUNT, POSTagger
 from ..sequence.features import DEFAULT_EXTRA
@@ -24,13 +24,48 @@ from . import dev_scorer, fit_linear
 from .cws import train_cws
 from .pos import accuracy, jackknife_arrays, tag_dictionary, train_pos
 
-__all__ = ["lexicon_dictionary", "train_guide", "train_lexicon_tagger", "train_ud_tagger", "train_xpos_tagger",
-           "train_ud_segmenter"]
+__all__ = ["lexicon_dictionary", "read_tagged_words", "JIEBA_TO_UPOS", "WORD_LIST_TAG", "train_guide",
+           "train_lexicon_tagger", "train_ud_tagger", "train_xpos_tagger", "train_ud_segmenter"]
 
 
-def lexicon_dictionary(pd98_sents):
-    """The UPOS tag dictionary of PD98 sentences (PKU tags mapped with :func:`pku_to_upos`)."""
-    return tag_dictionary([pku_to_upos(s) for s in pd98_sents])
+#: tags of jieba's dictionary that PKU does not have (or that :data:`PKU_TO_UPOS` maps otherwise),
+#: as UPOS; None: the word is left out (``zg``: single characters of no clear class)
+JIEBA_TO_UPOS = {"nrt": "PROPN", "nrfg": "PROPN", "mq": "NUM", "vi": "VERB", "vq": "VERB", "rr": "PRON",
+                 "rz": "PRON", "df": "ADV", "uz": "AUX", "ul": "AUX", "uv": "PART", "uj": "PART", "ug": "AUX",
+                 "ud": "PART", "zg": None, "eng": "X"}
+
+
+def read_tagged_words(path, min_freq: int = 0) -> list[tuple[str, str]]:
+    """``[(word, UPOS)]`` of a word list with PKU-style tags, one ``word freq tag`` a line (jieba's
+    dictionary format), the tags mapped with :data:`JIEBA_TO_UPOS` and :data:`PKU_TO_UPOS`; lines
+    without a tag, with an unknown tag, or whose frequency is below ``min_freq`` are left out."""
+    from ..corpus.readers import iter_lines
+    out = []
+    for _, line in iter_lines(path):
+        f = line.split()
+        if len(f) < 3 or f[0].startswith("#") or (min_freq and (not f[1].isdigit() or int(f[1]) < min_freq)):
+            continue
+        tag = JIEBA_TO_UPOS[f[2]] if f[2] in JIEBA_TO_UPOS else PKU_TO_UPOS.get(f[2])
+        if tag is not None:
+            out.append((f[0], tag))
+    return out
+
+
+#: prefix of the tags of :func:`lexicon_dictionary` entries that come from a word list, not PD98
+WORD_LIST_TAG = "wl:"
+
+
+def lexicon_dictionary(pd98_sents, words=(), *, apart: bool = False):
+    """The UPOS tag dictionary of PD98 sentences (PKU tags mapped with :func:`pku_to_upos`);
+    ``words``: more ``(word, UPOS)`` entries (:func:`read_tagged_words`), each added once
+    (frequency 1) when PD98 does not have the word; with ``apart``, their tags are written
+    ``wl:UPOS`` (:data:`WORD_LIST_TAG`), so that the lexicon features of those words are their own."""
+    sents = [pku_to_upos(s) for s in pd98_sents]
+    if words:
+        have = {w for s in sents for w, _ in s}
+        pre = WORD_LIST_TAG if apart else ""
+        sents.extend([(w, pre + t)] for w, t in dict(words).items() if w not in have)
+    return tag_dictionary(sents)
 
 
 def train_guide(pd98_sents, *, n_iter: int = 5, bits: int = 22, prune: float = 1.0,
@@ -52,8 +87,9 @@ def train_lexicon_tagger(train: list[UDSentence], dev: list[UDSentence] = (), *,
     """A :class:`LexiconTagger` on the UD sentences ``train`` (early-stopped on ``dev``, tagged in
     the style of ``treebank``; ``lexicon``: a tag :class:`cnlp.dictionary.Dictionary` or None;
     ``guide``: a tagger of another tag set (:func:`train_guide`) whose tags are features, or None).
-    ``repeat``: treebank -> times its sentences count (repeated after the jackknifed dictionary
-    features are computed, so copies never see each other's words)."""
+    ``repeat``: treebank -> times its sentences count, or one count per sentence of ``train``
+    (repeated after the jackknifed dictionary features are computed, so copies never see each
+    other's words)."""
     names = tuple(DEFAULT_TEMPLATES) + tuple(t.name for t in AFFIX_TEMPLATES) if templates is None else tuple(templates)
     tagset = TagSet.plain(list(UPOS))
     sents = [list(zip(s.forms, s.upos)) for s in train]
@@ -79,7 +115,13 @@ def train_lexicon_tagger(train: list[UDSentence], dev: list[UDSentence] = (), *,
         if tbs:
             Xi = np.hstack([Xi, _treebank_copy(Xi, s.treebank, bits)])
         X[i] = np.ascontiguousarray(Xi, np.int32)
-    if repeat:
+    if repeat is not None and not isinstance(repeat, dict):
+        repeat = [int(k) for k in repeat]
+        if len(repeat) != len(train) or any(k < 0 for k in repeat):
+            raise ValueError("repeat: one count >= 0 per training sentence, or a dict treebank -> count")
+        order = [i for i, k in enumerate(repeat) for _ in range(k)]
+        X, y = [X[i] for i in order], [y[i] for i in order]
+    elif repeat:
         order = [i for i, s in enumerate(train) for _ in range(repeat.get(s.treebank, 1))]
         X, y = [X[i] for i in order], [y[i] for i in order]
     score = None
@@ -142,9 +184,10 @@ def train_xpos_tagger(train: list[UDSentence], dev: list[UDSentence] = (), *, n_
 
 
 def train_ud_segmenter(train: list[list[str]], dev: list[list[str]] = (), *, n_iter: int = 10, seeds: int = 1,
-                       bits: int = 22, folds: int = 5, verbose: bool = False):
+                       bits: int = 22, folds: int = 5, lexicon=(), verbose: bool = False):
     """A :class:`cnlp.segmentation.tagging.TaggingSegmenter` (averaged perceptron over BMES labels with
     jackknifed dictionary features, as ``cnlp train cws``: :func:`cnlp.train.cws.train_cws`)
-    trained on word lists."""
+    trained on word lists; ``lexicon``: more words for the dictionary features
+    (:func:`cnlp.train.cws.read_lexicon`)."""
     return train_cws(train, dev, n_iter=n_iter, seeds=seeds, bits=bits, folds=folds, extra=DEFAULT_EXTRA,
-                     verbose=verbose)
+                     lexicon=lexicon, verbose=verbose)

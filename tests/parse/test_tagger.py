@@ -308,3 +308,61 @@ def test_tagger_refers_to_the_parsers_guide(files, tmp_path):
     shutil.rmtree(tmp_path / "dep")
     with pytest.raises(ModelFormatError, match="cannot be read"):
         LexiconTagger.load(tmp_path / "upos")
+
+
+def test_repeat_per_sentence(sents, lexicon):
+    from cnlp.train.ud import train_lexicon_tagger
+    kw = dict(lexicon=lexicon, treebank_features=True, treebank="tiny", bits=16, folds=2, n_iter=3)
+
+    def weights(t):
+        flat = []
+        for x in t.model.decode_params():
+            flat.extend(x if isinstance(x, tuple) else [x])
+        return np.concatenate([np.ravel(np.asarray(x, np.float64)) for x in flat])
+    by_treebank = train_lexicon_tagger(sents, repeat={"tiny": 3}, **kw)
+    by_sentence = train_lexicon_tagger(sents, repeat=[3 if s.treebank == "tiny" else 1 for s in sents], **kw)
+    assert np.array_equal(weights(by_treebank), weights(by_sentence))
+    once = train_lexicon_tagger(sents, repeat=[1] * len(sents), **kw)
+    assert np.array_equal(weights(once), weights(train_lexicon_tagger(sents, **kw)))
+    assert not np.array_equal(weights(once), weights(by_sentence))
+    with pytest.raises(ValueError, match="one count"):
+        train_lexicon_tagger(sents, repeat=[1] * (len(sents) - 1), **kw)
+
+
+def test_segmenter_lexicon(files, tmp_path):
+    from cnlp.segmentation.tagging import TaggingSegmenter
+    from cnlp.train.ud import train_ud_segmenter
+    forms = [s.forms for s in read_ud(files / "tiny-ud-train.conllu")] * 2
+    plain = train_ud_segmenter(forms, bits=16, folds=2, n_iter=2)
+    seg = train_ud_segmenter(forms, bits=16, folds=2, n_iter=2, lexicon=["语言学家", "喜欢"])
+    assert "语言学家" in seg.features.dictionary.trie and "语言学家" not in plain.features.dictionary.trie
+    (tmp_path / "words.txt").write_text("语言学家 12 n\n稀有词 2 n\n", encoding="utf-8")
+    base = ["--corpus", str(files / "tiny-ud-train.conllu"), "--dev", str(files / "tiny-ud-train.conllu"),
+            "--bits", "16", "--n-iter", "2", "--component", "segmenter"]
+    assert _train([*base, "--seg-lexicon", str(tmp_path / "words.txt"), "--seg-lexicon-min-freq", "10",
+                   "--out", str(tmp_path / "cws")]) == 0
+    back = TaggingSegmenter.load(tmp_path / "cws")
+    d = back.features.dictionary
+    assert "语言学家" in d.trie and "稀有词" not in d.trie
+    meta = json.loads((tmp_path / "cws" / "meta.json").read_text("utf-8"))
+    assert meta["seg_lexicon_words"] == 1 and "--seg-lexicon" in meta["command"]
+
+
+def test_lexicon_words(files, tmp_path):
+    from cnlp.corpus.readers import read_pd98
+    from cnlp.train.ud import WORD_LIST_TAG, lexicon_dictionary, read_tagged_words
+    (tmp_path / "jieba.txt").write_text("维基百科 30 nz\n上海 50 n\n霍金 12 nrt\n一些 3 m\n的 9 zg\n无标记 5\n",
+                                        encoding="utf-8")
+    words = read_tagged_words(tmp_path / "jieba.txt")
+    assert words == [("维基百科", "PROPN"), ("上海", "NOUN"), ("霍金", "PROPN"), ("一些", "NUM")]
+    assert read_tagged_words(tmp_path / "jieba.txt", min_freq=10) == words[:3]
+    for apart in (False, True):
+        lex = lexicon_dictionary(read_pd98(files / "pd.txt"), words, apart=apart)
+        names = lex.pos_names
+
+        def tags(w):
+            i = lex.trie[w]
+            return [names[k] for k in lex.pos_ids[lex.pos_offsets[i]:lex.pos_offsets[i + 1]]]
+        pre = WORD_LIST_TAG if apart else ""
+        assert tags("维基百科") == [pre + "PROPN"] and tags("霍金") == [pre + "PROPN"]
+        assert tags("上海") == ["PROPN"] and lex.freq("上海") == 1             # PD98's entry (ns) is kept
