@@ -231,6 +231,8 @@ def convert_rows(rows: list[list[str]], rules: Iterable[str] = RULE_GROUPS) -> l
                 up[i] = "PART"
             if form[i] in ("/", "／") and up[i] == "SYM" and rel[i] == "punct":
                 up[i] = "PUNCT"
+            if up[i] == "ADP" and head[i] and head[i] - 1 < i and rel[i] in ("acl", "det", "advmod", "nmod"):
+                rel[i] = "case"
         # 地 / 的 after an adverbial (DEV): mark:adv of the adverbial, SCONJ (1.4: mark of the verb);
         # 得 before a complement: compound:ext of the verb before it (1.4: mark of the complement)
         for i in range(1, n):
@@ -253,8 +255,6 @@ def convert_rows(rows: list[list[str]], rules: Iterable[str] = RULE_GROUPS) -> l
                 a = head[a] - 1
             if head[a] - 1 == h:
                 head[i], rel[i], up[i] = a + 1, "mark:adv", "SCONJ"
-            if up[i] == "ADP" and head[i] and head[i] - 1 < i and rel[i] in ("acl", "det", "advmod", "nmod"):
-                rel[i] = "case"
         for i in range(n):
             # 的-phrases: a noun with a 的 case marker modifies as nmod (GSD 1.4: det)
             if rel[i] == "det" and up[i] in ("NOUN", "PROPN") and any(

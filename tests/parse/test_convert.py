@@ -216,3 +216,9 @@ def test_de_particles():
     out = convert_rows(rows(di))
     assert (col(out, 6)[1], col(out, 7)[1], col(out, 3)[1]) == ("1", "mark:adv", "SCONJ")
     assert convert_rows(rows(di), ["v2"])[1][6] == "3"
+
+
+def test_postposition_is_case():
+    pp = "1\t桌子\t_\tNOUN\tNN\t_\t3\tnmod\t_\t_\n2\t上\t_\tADP\tIN\t_\t1\tacl\t_\t_\n3\t有\t_\tVERB\tVV\t_\t0\troot\t_\t_\n"
+    out = convert_rows(rows(pp))
+    assert col(out, 7)[:2] == ["obl", "case"]
