@@ -63,6 +63,10 @@ def main(argv=None):
     ap.add_argument("--pud-repeat", type=int, default=2)
     ap.add_argument("--train-beam", type=int, default=8, help="the parser's training beam (1: greedy)")
     ap.add_argument("--min-count", type=int, default=1, help="the parser's min_count")
+    ap.add_argument("--oracle", choices=["static", "dynamic"], default="static",
+                    help="the parser's training oracle (dynamic: greedy, --train-beam 1)")
+    ap.add_argument("--explore", type=float, default=0.9, help="dynamic oracle: probability of following a wrong prediction")
+    ap.add_argument("--explore-after", type=int, default=1, help="dynamic oracle: epochs without exploration first")
     ap.add_argument("--prune", type=float, default=None,
                     help="save the parser with this prune (rows with all |w| <= it dropped), reload it and "
                          "score the reloaded one; prints the size of its arrays.npz")
@@ -118,7 +122,8 @@ def main(argv=None):
             data = [x for pair in zip(train, data) for x in pair]
         data = [s for s in data for _ in range(reps.get(s.treebank, 1))]
         p = ArcHybridParser(beam=args.train_beam, n_iter=args.n_iter, treebank_features=True, verbose=False,
-                            patience=args.n_iter, min_count=args.min_count)
+                            patience=args.n_iter, min_count=args.min_count, oracle=args.oracle,
+                            explore=args.explore, explore_after=args.explore_after)
         pdev = None
         if args.epoch_log:
             import copy

@@ -63,7 +63,18 @@ class ArcHybridParser:
         Add a copy of every template conjoined with the sentence's treebank, so one model learns
         each treebank's conventions (parse in a treebank's style with ``treebank=``).
     random_state : int
-        Seed of the epoch shuffles.
+        Seed of the epoch shuffles (and of the exploration draws of the dynamic oracle).
+    oracle : {"static", "dynamic"}
+        Greedy training only (``beam=1``). ``"static"``: the parser follows the gold transition
+        sequence and is updated at every step where it predicts another action. ``"dynamic"``
+        (Goldberg & Nivre 2013): at every step, every action gets a cost (the gold arcs it makes
+        unreachable); the update is towards the best-scoring zero-cost action when the predicted
+        one has a cost, and after ``explore_after`` epochs the parser follows its own prediction
+        with probability ``explore``, so it also learns what to do after its own mistakes.
+    explore : float
+        Dynamic oracle: probability of following a wrong prediction (0: never explore).
+    explore_after : int
+        Dynamic oracle: epochs trained without exploration first.
 
     Examples
     --------
@@ -74,7 +85,7 @@ class ArcHybridParser:
 
     def __init__(self, *, beam: int = 8, n_iter: int = 15, bits: int = 22, min_count: int = 1,
                  treebank_features: bool = False, patience: int = 3, random_state: int = 0,
-                 verbose: bool = True):
+                 verbose: bool = True, oracle: str = "static", explore: float = 0.9, explore_after: int = 1):
         self.beam = beam
         self.n_iter = n_iter
         self.bits = bits
@@ -83,10 +94,14 @@ class ArcHybridParser:
         self.patience = patience
         self.random_state = random_state
         self.verbose = verbose
+        self.oracle = oracle
+        self.explore = explore
+        self.explore_after = explore_after
 
     def get_params(self) -> dict:
         return {k: getattr(self, k) for k in ("beam", "n_iter", "bits", "min_count", "treebank_features",
-                                              "patience", "random_state", "verbose")}
+                                              "patience", "random_state", "verbose", "oracle", "explore",
+                                              "explore_after")}
 
     # ------------------------------------------------------------------ encoding
     def _set_vocab(self, labels, tags, treebanks, feature_ids, weights, default_treebank, sparse=None):
@@ -252,6 +267,12 @@ class ArcHybridParser:
         whose tags of the words are features too (the parser runs it on every sentence it parses,
         and saves it in ``guide/``)."""
         t0 = time.perf_counter()
+        if self.oracle not in ("static", "dynamic"):
+            raise ValueError(f"oracle must be 'static' or 'dynamic', got {self.oracle!r}")
+        if self.oracle == "dynamic" and self.beam != 1:
+            raise ValueError(f"the dynamic oracle trains greedily: it needs beam=1, got beam={self.beam}")
+        if not 0.0 <= self.explore <= 1.0:
+            raise ValueError(f"explore must be in [0, 1], got {self.explore!r}")
         require_data(sum(1 for s in sents if s.forms), "the training sentences", "dependency trees")
         self.guide_ = guide
         labels = sorted({r for s in sents for r in s.deprels} | {ROOT})
@@ -276,10 +297,14 @@ class ArcHybridParser:
         toks, offsets = self._tables(pairs)
         tbs = np.array(tbs, np.int64)
         golds = np.full(2 * (len(toks) - 2 * len(sents)), -1, np.int32)
+        gheads = np.zeros(len(toks), np.int64)       # the gold tree on the token rows (dynamic oracle)
+        glabels = np.zeros(len(toks), np.int64)
         self.n_unreachable_ = 0
         k = 0
-        for h, l in zip(golds_h, golds_l):
+        for i, (h, l) in enumerate(zip(golds_h, golds_l)):
             n = len(h)
+            gheads[offsets[i] + 1:offsets[i] + 1 + n] = h
+            glabels[offsets[i] + 1:offsets[i] + 1 + n] = l
             ok = K.gold_actions(np.array([0, *h], np.int64), np.array([0, *l], np.int64), n, L,
                                 golds[k:k + 2 * n])
             if not ok:
@@ -306,8 +331,14 @@ class ArcHybridParser:
         bar = trange(self.n_iter, disable=not self.verbose, desc="dep", leave=False)
         for epoch in bar:
             rng.shuffle(order)
-            c, n_upd = K.train_epoch(toks, offsets, tbs, golds, order, index, W, U, c, L,
-                                     self.root_label_, self.mask_, self.n_feats_, self.beam)
+            if self.oracle == "dynamic":
+                explore = float(self.explore) if epoch >= self.explore_after else 0.0
+                c, n_upd = K.train_epoch_dynamic(toks, offsets, tbs, golds, gheads, glabels, order, index, W, U,
+                                                 c, L, self.root_label_, self.mask_, self.n_feats_, explore,
+                                                 int(rng.integers(1 << 31)))
+            else:
+                c, n_upd = K.train_epoch(toks, offsets, tbs, golds, order, index, W, U, c, L,
+                                         self.root_label_, self.mask_, self.n_feats_, self.beam)
             avg = _averaged(W, U, max(c, 1))
             entry = {"epoch": epoch + 1, "updates": int(n_upd)}
             if dev_pairs:
@@ -415,7 +446,8 @@ class ArcHybridParser:
         val = val.astype(np.float32)
         need(bool(np.isfinite(val).all()), apath, "values must be finite")
         p = cls(**{k: params[k] for k in ("beam", "n_iter", "bits", "min_count", "treebank_features",
-                                          "patience", "random_state", "verbose") if k in params})
+                                          "patience", "random_state", "verbose", "oracle", "explore",
+                                          "explore_after") if k in params})
         need(isinstance(p.treebank_features, bool), mpath, "treebank_features must be a bool")
         if gt is not None:
             from ..pos.tagger import POSTagger
