@@ -49,6 +49,8 @@ def main(argv=None):
     ap.add_argument("--write", metavar="PREFIX", default=None,
                     help="write the scored gold sentences and the predictions (predicted tags; raw text with --raw) "
                          "of the widest beam as PREFIX.gold.conllu / .tags.conllu / .raw.conllu")
+    ap.add_argument("--save", metavar="DIR", default=None,
+                    help="also save the parser (with --prune, the pruned one that is scored) in DIR (one mode)")
     ap.add_argument("--dev-share", type=int, default=1,
                     help="with --half: train on only every K-th sentence of the odd half (a learning curve)")
     ap.add_argument("--raw", action="store_true",
@@ -63,6 +65,12 @@ def main(argv=None):
     ap.add_argument("--pud-repeat", type=int, default=2)
     ap.add_argument("--train-beam", type=int, default=8, help="the parser's training beam (1: greedy)")
     ap.add_argument("--min-count", type=int, default=1, help="the parser's min_count")
+    ap.add_argument("--oracle", choices=["static", "dynamic"], default="static",
+                    help="the parser's training oracle (dynamic: greedy, --train-beam 1)")
+    ap.add_argument("--explore", type=float, default=0.9, help="dynamic oracle: probability of following a wrong prediction")
+    ap.add_argument("--parser-seed", type=int, default=0, help="the parser's random_state (epoch shuffles)")
+    ap.add_argument("--parser-seeds", type=int, default=1, help="the parser's seeds (weights averaged over shuffles)")
+    ap.add_argument("--explore-after", type=int, default=1, help="dynamic oracle: epochs without exploration first")
     ap.add_argument("--prune", type=float, default=None,
                     help="save the parser with this prune (rows with all |w| <= it dropped), reload it and "
                          "score the reloaded one; prints the size of its arrays.npz")
@@ -179,7 +187,9 @@ def main(argv=None):
             data = [x for pair in zip(train, data) for x in pair]
         data = [s for s in data for _ in range(reps.get(s.treebank, 1))]
         p = ArcHybridParser(beam=args.train_beam, n_iter=args.n_iter, treebank_features=True, verbose=False,
-                            patience=args.n_iter, min_count=args.min_count)
+                            patience=args.n_iter, min_count=args.min_count, oracle=args.oracle,
+                            explore=args.explore, explore_after=args.explore_after, random_state=args.parser_seed,
+                            seeds=args.parser_seeds)
         pdev = None
         if args.epoch_log:
             import copy
@@ -197,6 +207,8 @@ def main(argv=None):
                 size = (Path(d) / "dep" / "arrays.npz").stat().st_size
                 p = ArcHybridParser.load(Path(d) / "dep")
             print(f"saved with prune {args.prune}: arrays.npz {size / 1e6:.1f} MB (guide not counted)", flush=True)
+        if args.save:
+            p.save(args.save, prune=args.prune or 0.0)
         for beam in args.beams:
             g = attachment_scores(dev, p.parse_many([(s.forms, s.upos) for s in dev], beam=beam))
             pr = attachment_scores(dev, p.parse_many([(s.forms, t) for s, t in zip(dev, tags)], beam=beam))

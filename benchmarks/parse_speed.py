@@ -51,6 +51,7 @@ def main(argv=None) -> int:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--beam", type=int, default=None)
     ap.add_argument("--no-compile", action="store_true")
+    ap.add_argument("--parser", metavar="DIR", default=None, help="this parser instead of the shipped one (data/dep)")
     args = ap.parse_args(argv)
     from cnlp.io import corpora_dir
     from cnlp.models import parser as default_parser, ud_segmenter as default_ud_segmenter, ud_tagger as default_ud_tagger
@@ -60,6 +61,9 @@ def main(argv=None) -> int:
     dev = read_ud(corpora_dir() / "ud_chinese" / UD_DEV)
     n_words = sum(len(s) for s in dev)
     parser, tagger, seg = default_parser().warmup(), default_ud_tagger().warmup(), default_ud_segmenter()
+    if args.parser:
+        from cnlp.parsing.parser import ArcHybridParser
+        parser = ArcHybridParser.load(args.parser).warmup()
     seg.segment("预热")
     pairs = [(s.forms, s.upos) for s in dev]
     texts = [s.text for s in dev]

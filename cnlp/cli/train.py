@@ -567,6 +567,16 @@ def add_dep_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--xpos-out", metavar="DIR", default=None, help="tagger: where the XPOS tagger goes")
     parser.add_argument("--n-iter", type=positive_int, default=None, help="epochs (default: parser 15, tagger/segmenter 10)")
     parser.add_argument("--beam", type=positive_int, default=8, help="parser: beam width (1 = greedy training)")
+    parser.add_argument("--oracle", choices=["static", "dynamic"], default="static",
+                        help="parser: training oracle; dynamic: greedy training (--beam 1) that explores the "
+                             "parser's own mistakes (see docs/parser.md)")
+    parser.add_argument("--explore", type=non_negative_float, default=0.9,
+                        help="parser, --oracle dynamic: probability of following a wrong prediction (0..1)")
+    parser.add_argument("--explore-after", type=non_negative_int, default=1,
+                        help="parser, --oracle dynamic: epochs trained without exploration first")
+    parser.add_argument("--parser-seeds", type=positive_int, default=1,
+                        help="parser: train this many models (shuffle seeds --seed, --seed + 1, ...) and average "
+                             "their weights")
     parser.add_argument("--bits", type=positive_int, default=22)
     parser.add_argument("--min-count", type=non_negative_int, default=1, help="parser: features seen fewer times get no weight")
     parser.add_argument("--treebank-features", action="store_true",
@@ -676,6 +686,10 @@ def dep_main(args) -> int:
             train = train + dev
             sel_dev = None
             tb = tb or dev[0].treebank if dev else tb
+        if args.oracle == "dynamic" and args.beam != 1:
+            raise SystemExit(f"cnlp train dep: --oracle dynamic trains greedily and needs --beam 1, got --beam {args.beam}")
+        if args.explore > 1:
+            raise SystemExit(f"cnlp train dep: --explore must be in 0..1, got {args.explore}")
         if args.parser_guide and not (args.guide or args.guide_model):
             raise SystemExit("cnlp train dep: --parser-guide needs --guide PD98_FILE or --guide-model DIR")
         guide = _guide(args)
@@ -690,7 +704,9 @@ def dep_main(args) -> int:
                                         "n_iter": args.tagger_n_iter}
         train = repeat_treebanks(train, args.repeat)
         p = ArcHybridParser(beam=args.beam, n_iter=n_iter or 15, bits=args.bits, min_count=args.min_count,
-                            treebank_features=args.treebank_features, random_state=args.seed, verbose=verbose)
+                            treebank_features=args.treebank_features, random_state=args.seed, verbose=verbose,
+                            oracle=args.oracle, explore=args.explore, explore_after=args.explore_after,
+                            seeds=args.parser_seeds)
         p.fit(train, dev=sel_dev, dev_treebank=tb, default_treebank=tb if args.treebank_features else None,
               guide=guide if args.parser_guide else None)
         meta["train_seconds"] = round(time.perf_counter() - t0, 1)

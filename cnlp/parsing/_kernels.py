@@ -573,3 +573,117 @@ def gold_features(toks, offsets, tbs, golds, mask, n_feats, n_labels, out):
                 features(tok, st, stack, sp, b, n, tbs[i], mask, raw, out[row])
                 sp, b = apply(st, stack, sp, b, a, n_labels)
             row += 1
+
+
+# ------------------------------------------------------------------------------ dynamic oracle
+#: the cost :func:`action_costs` gives an action that is not valid in the state
+INVALID = 1 << 30
+
+
+@njit(cache=True, nogil=True)
+def action_costs(stack, sp, b, n, gold_head, gold_label, n_labels, root_label, out):
+    """Arc-hybrid dynamic oracle (Goldberg & Nivre 2013): ``out`` int64 (1 + 2 * n_labels,)
+    receives, for every action, the number of gold arcs (head and label) that were still reachable
+    in the state and are not after the action; ``INVALID`` for actions not valid there.
+    ``gold_head`` / ``gold_label`` int64 (n + 1,) are the projective gold tree (entry 0 unused,
+    head 0 = ROOT). Words on the stack and in the buffer have no head yet, so only they count:
+    SHIFT loses b0's arcs to the stack below s0 (head) and to all of the stack (dependents);
+    LEFT loses s0's head when it is s1 or in the buffer after b0, its dependents in the buffer and,
+    when b0 is its gold head, the label if it is another; RIGHT loses s0's head when it is in the
+    buffer, its dependents in the buffer and, when s1 is its gold head, the label if it is another.
+    Zero-cost actions from any state lead to a tree with the fewest errors reachable from it."""
+    A = 1 + 2 * n_labels
+    for a in range(A):
+        out[a] = INVALID
+    if b <= n:
+        c = 0
+        hb = gold_head[b]
+        for k in range(sp):
+            s = stack[k]
+            if s > 0 and gold_head[s] == b:
+                c += 1
+            if k < sp - 1 and s == hb:
+                c += 1
+        out[0] = c
+    if sp < 2:
+        return
+    s0 = stack[sp - 1]
+    s1 = stack[sp - 2]
+    h = gold_head[s0]
+    deps = 0
+    for d in range(b, n + 1):
+        if gold_head[d] == s0:
+            deps += 1
+    if b <= n:                                      # LEFT: s0 <- b0
+        base = deps + (1 if h == s1 else 0) + (1 if h > b else 0)
+        for l in range(n_labels):
+            if l != root_label:
+                out[1 + l] = base + (1 if h == b and l != gold_label[s0] else 0)
+    base = deps + (1 if b <= n and h >= b else 0)   # RIGHT: s0 <- s1
+    for l in range(n_labels):
+        if valid(1 + n_labels + l, sp, b, n, n_labels, root_label):
+            out[1 + n_labels + l] = base + (1 if h == s1 and l != gold_label[s0] else 0)
+
+
+@njit(cache=True, nogil=True)
+def train_epoch_dynamic(toks, offsets, tbs, golds, gheads, glabels, order, index, W, U, c, n_labels, root_label,
+                        mask, n_feats, explore, seed):
+    """One greedy perceptron epoch with the dynamic oracle (:func:`action_costs`): at every step the
+    update is towards the best-scoring zero-cost action when the predicted action has a cost, and
+    the parser then follows its own prediction with probability ``explore`` (else that zero-cost
+    action), so it learns from states that its mistakes lead to. Gold tree of sentence i (token rows
+    ``toks[o:e]``): ``gheads[o:o + n + 1]`` / ``glabels[...]`` (entry 0 unused); sentences whose
+    ``golds`` are -1 (no projective tree) are skipped. ``seed`` seeds the exploration draws.
+    Returns (c, number of updates) as :func:`train_epoch`."""
+    np.random.seed(seed)
+    A = W.shape[1]
+    ent = np.zeros(0, np.uint64)
+    dense = np.zeros((0, A), np.float32)
+    n_upd = 0
+    raw = np.empty(n_raw(toks), np.uint64)
+    feats = np.empty(n_feats, np.int64)
+    sc = np.empty(A, np.float32)
+    cost = np.empty(A, np.int64)
+    for i in order:
+        o, e = offsets[i], offsets[i + 1]
+        n = e - o - 2
+        tok = toks[o:e]
+        g0 = 2 * (o - 2 * i)
+        c += 1
+        if n == 0 or golds[g0] < 0:
+            continue
+        gh = gheads[o:o + n + 1]
+        gl = glabels[o:o + n + 1]
+        tb = tbs[i]
+        st = np.empty((n + 2, N_ST), np.int64)
+        stack = np.empty(n + 1, np.int32)
+        sp, b = init_state(n, st, stack)
+        for t in range(2 * n):
+            features(tok, st, stack, sp, b, n, tb, mask, raw, feats)
+            score(feats, index, W, ent, dense, sc)
+            action_costs(stack, sp, b, n, gh, gl, n_labels, root_label, cost)
+            best, bs_ = -1, -np.inf
+            g, gs, gc = -1, -np.inf, INVALID
+            for a in range(A):
+                if cost[a] < INVALID:
+                    if sc[a] > bs_:
+                        best, bs_ = a, sc[a]
+                    if cost[a] < gc or (cost[a] == gc and sc[a] > gs):
+                        g, gs, gc = a, sc[a], cost[a]
+            nxt = g
+            if cost[best] > gc:
+                n_upd += 1
+                for f in feats:
+                    if f >= 0:
+                        r = index[f]
+                        if r >= 0:
+                            W[r, g] += 1.0
+                            U[r, g] += c
+                            W[r, best] -= 1.0
+                            U[r, best] -= c
+                if explore > 0.0 and np.random.random() < explore:
+                    nxt = best
+            else:
+                nxt = best
+            sp, b = apply(st, stack, sp, b, nxt, n_labels)
+    return c, n_upd
