@@ -5,7 +5,8 @@ Conventions (every kernel):
 
 * A sentence of ``n`` words is a token table ``tok`` int64 (n + 2, N_TOK): row 0 is ROOT, rows 1..n
   the words, row n + 1 the NONE token that stands for every missing position. Columns: ``TW`` word
-  hash, ``TP`` tag id, ``TF`` first and ``TL`` last character (width-folded code point), and in a
+  hash, ``TP`` tag id, ``TF`` first and ``TL`` last character (width-folded code point), ``TC``
+  the number of clause punctuation words (，；：) after the word, at most 3, and in a
   table of N_TOK + 1 columns ``TG``, the tag id a guide tagger (another tag set) gave the word; such
   a table adds the N_GUIDE guide templates to the features.
 * A parser state is ``st`` int64 (n + 2, N_ST) (head, label, two leftmost / rightmost children,
@@ -34,13 +35,13 @@ from .._hash_kernels import parser_hash as _h
 from .._intrinsics import float32_from_bits, prefetch, prefetch_row
 
 # token table columns
-TW, TP, TF, TL, TG = 0, 1, 2, 3, 4
-N_TOK = 4
+TW, TP, TF, TL, TC, TG = 0, 1, 2, 3, 4, 5
+N_TOK = 5
 # state columns
 HEAD, LABEL, LC1, LC2, RC1, RC2, NL, NR, LSET, RSET = range(10)
 N_ST = 10
 #: number of feature templates (without the treebank copies)
-N_TEMPLATES = 74
+N_TEMPLATES = 77
 #: number of guide-tag templates (token tables with a ``TG`` column)
 N_GUIDE = 12
 #: low bits of a packed weight code that hold a sparse row's length (0: a dense row); actions < 2**LEN_BITS
@@ -58,13 +59,23 @@ def word_table(folded, bounds, tags, guide, out):
     for c in range(out.shape[1]):
         out[0, c] = -2
         out[m + 1, c] = -3
-    for i in range(m):
+    after = 0                    # clause punctuation words after word i (at most 3)
+    for i in range(m - 1, -1, -1):
         out[i + 1, TW] = fnv1a_codes(folded, bounds[i], bounds[i + 1], FNV_OFFSET)
         out[i + 1, TP] = tags[i]
         out[i + 1, TF] = folded[bounds[i]]
         out[i + 1, TL] = folded[bounds[i + 1] - 1]
+        out[i + 1, TC] = after
         if out.shape[1] > N_TOK:
             out[i + 1, TG] = guide[i]
+        if bounds[i + 1] - bounds[i] == 1 and _clause_punct(folded[bounds[i]]) and after < 3:
+            after += 1
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _clause_punct(c):
+    """，；： and their ASCII forms (what width folding gives)."""
+    return c == 44 or c == 59 or c == 58 or c == 0xFF0C or c == 0xFF1B or c == 0xFF1A
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -219,14 +230,18 @@ def features(tok, st, stack, sp, b, n, tb, mask, raw, out):
     # word-edge characters (unknown words)
     o[70] = _h(70, tok[s0, TL], s0p, b0p); o[71] = _h(71, tok[b0, TL], b0p, s0p)
     o[72] = _h(72, tok[b0, TF], b0p, 0); o[73] = _h(73, tok[s0, TF], s0p, 0)
+    # clauses ahead: clause punctuation after b0, and between s0 and b0
+    cb = tok[b0, TC] if b0 <= n else 0
+    cs = tok[s0, TC] - cb if s0 > 0 else 0
+    o[74] = _h(74, s0p, b0p, cb); o[75] = _h(75, s0p, b0p, 4 + cs); o[76] = _h(76, b0p, cb, st[s0, NL])
     T = raw.shape[0]
     if T > N_TEMPLATES:
         s0g, s1g, b0g, b1g = tok[s0, TG], tok[s1, TG], tok[b0, TG], tok[b1, TG]
-        o[74] = _h(74, s0g, 0, 0); o[75] = _h(75, b0g, 0, 0); o[76] = _h(76, b1g, 0, 0)
-        o[77] = _h(77, s1g, 0, 0); o[78] = _h(78, s0g, b0g, 0); o[79] = _h(79, s0w, b0g, 0)
-        o[80] = _h(80, s0g, b0w, 0); o[81] = _h(81, s1g, s0g, 0); o[82] = _h(82, s0g, b0g, b1g)
-        o[83] = _h(83, s1g, s0g, b0g); o[84] = _h(84, s0g, b0g, d)
-        o[85] = _h(85, s0p * 64 + s0g, b0p * 64 + b0g, 0)
+        o[77] = _h(77, s0g, 0, 0); o[78] = _h(78, b0g, 0, 0); o[79] = _h(79, b1g, 0, 0)
+        o[80] = _h(80, s1g, 0, 0); o[81] = _h(81, s0g, b0g, 0); o[82] = _h(82, s0w, b0g, 0)
+        o[83] = _h(83, s0g, b0w, 0); o[84] = _h(84, s1g, s0g, 0); o[85] = _h(85, s0g, b0g, b1g)
+        o[86] = _h(86, s1g, s0g, b0g); o[87] = _h(87, s0g, b0g, d)
+        o[88] = _h(88, s0p * 64 + s0g, b0p * 64 + b0g, 0)
     m = np.uint64(mask)
     for j in range(T):
         out[j] = np.int64(raw[j] & m)

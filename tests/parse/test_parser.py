@@ -580,3 +580,16 @@ def test_cli_prints_what_the_python_api_returns(monkeypatch, capsys):
 
 def _strip_ids(conllu):
     return "".join(line for line in conllu.splitlines(keepends=True) if not line.startswith("# sent_id = "))
+
+
+def test_token_table_counts_clause_punctuation_ahead(parser):
+    from cnlp.parsing import _kernels as K
+    words = ["他", "来", "，", "她", "走", ",", "我", "说", "：", "好", "；", "，", "，", "。"]
+    tok = parser._table(words, ["X"] * len(words))
+    # full- and half-width ，；：, at most 3; the ROOT / NONE rows keep their fixed values
+    assert tok[1:-1, K.TC].tolist() == [3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 1, 0, 0]
+    short = parser._table(["他", "住", "在", "上海", "。"], ["X"] * 5)
+    assert short[1:-1, K.TC].tolist() == [0] * 5
+    two = parser._table(["甲", "，", "乙", "，", "丙"], ["X"] * 5)
+    assert two[1:-1, K.TC].tolist() == [2, 1, 1, 0, 0]
+    assert tok[0, K.TC] == -2 and tok[-1, K.TC] == -3
