@@ -423,6 +423,14 @@ class ArcHybridParser:
         beam = params.get("beam")
         need(isinstance(beam, int) and not isinstance(beam, bool) and 1 <= beam <= 256, mpath,
              f"beam must be an int in 1..256, got {beam!r}")
+        need(params.get("oracle", "static") in ("static", "dynamic"), mpath,
+             f"oracle must be 'static' or 'dynamic', got {params.get('oracle')!r}")
+        ex = params.get("explore", 0.9)
+        need(isinstance(ex, (int, float)) and not isinstance(ex, bool) and 0 <= ex <= 1, mpath,
+             f"explore must be a number in 0..1, got {ex!r}")
+        ea = params.get("explore_after", 1)
+        need(isinstance(ea, int) and not isinstance(ea, bool) and ea >= 0, mpath,
+             f"explore_after must be an int >= 0, got {ea!r}")
         gt = meta.get("guide_templates")
         need(gt is None or gt == K.N_GUIDE, mpath, f"guide_templates {gt!r}; this cnlp extracts {K.N_GUIDE}")
         dtb = meta.get("default_treebank")

@@ -196,3 +196,19 @@ def test_cli_train_dep_dynamic_oracle(tmp_path):
     assert meta["params"]["explore_after"] == 2
     p = ArcHybridParser.load(tmp_path / "dep")
     _check_tree(*p.parse(["他", "喜欢", "北京", "。"], ["PRON", "VERB", "PROPN", "PUNCT"]), 4)
+
+
+@pytest.mark.parametrize("key,value", [("oracle", "beam"), ("explore", 2.0), ("explore", "x"), ("explore_after", -1)])
+def test_load_checks_oracle_params(tiny_sents, tmp_path, key, value):
+    import json
+
+    from cnlp.errors import ModelFormatError
+    from cnlp.io import meta_digest
+    ArcHybridParser(beam=1, n_iter=2, bits=16, verbose=False, oracle="dynamic").fit(tiny_sents).save(tmp_path / "m")
+    mpath = tmp_path / "m" / "meta.json"
+    meta = json.loads(mpath.read_text("utf-8"))
+    meta["params"][key] = value
+    meta["checksums"]["meta.json"] = meta_digest(meta)      # a consistent file: the parser's own check
+    mpath.write_text(json.dumps(meta), "utf-8")
+    with pytest.raises(ModelFormatError, match=key):
+        ArcHybridParser.load(tmp_path / "m")
