@@ -69,7 +69,6 @@ def main(argv=None):
                     help="the parser's training oracle (dynamic: greedy, --train-beam 1)")
     ap.add_argument("--explore", type=float, default=0.9, help="dynamic oracle: probability of following a wrong prediction")
     ap.add_argument("--parser-seed", type=int, default=0, help="the parser's random_state (epoch shuffles)")
-    ap.add_argument("--parser-seeds", type=int, default=1, help="the parser's seeds (weights averaged over shuffles)")
     ap.add_argument("--explore-after", type=int, default=1, help="dynamic oracle: epochs without exploration first")
     ap.add_argument("--prune", type=float, default=None,
                     help="save the parser with this prune (rows with all |w| <= it dropped), reload it and "
@@ -188,8 +187,7 @@ def main(argv=None):
         data = [s for s in data for _ in range(reps.get(s.treebank, 1))]
         p = ArcHybridParser(beam=args.train_beam, n_iter=args.n_iter, treebank_features=True, verbose=False,
                             patience=args.n_iter, min_count=args.min_count, oracle=args.oracle,
-                            explore=args.explore, explore_after=args.explore_after, random_state=args.parser_seed,
-                            seeds=args.parser_seeds)
+                            explore=args.explore, explore_after=args.explore_after, random_state=args.parser_seed)
         pdev = None
         if args.epoch_log:
             import copy

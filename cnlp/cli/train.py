@@ -574,9 +574,6 @@ def add_dep_arguments(parser: argparse.ArgumentParser) -> None:
                         help="parser, --oracle dynamic: probability of following a wrong prediction (0..1)")
     parser.add_argument("--explore-after", type=non_negative_int, default=1,
                         help="parser, --oracle dynamic: epochs trained without exploration first")
-    parser.add_argument("--parser-seeds", type=positive_int, default=1,
-                        help="parser: train this many models (shuffle seeds --seed, --seed + 1, ...) and average "
-                             "their weights")
     parser.add_argument("--bits", type=positive_int, default=22)
     parser.add_argument("--min-count", type=non_negative_int, default=1, help="parser: features seen fewer times get no weight")
     parser.add_argument("--treebank-features", action="store_true",
@@ -705,8 +702,7 @@ def dep_main(args) -> int:
         train = repeat_treebanks(train, args.repeat)
         p = ArcHybridParser(beam=args.beam, n_iter=n_iter or 15, bits=args.bits, min_count=args.min_count,
                             treebank_features=args.treebank_features, random_state=args.seed, verbose=verbose,
-                            oracle=args.oracle, explore=args.explore, explore_after=args.explore_after,
-                            seeds=args.parser_seeds)
+                            oracle=args.oracle, explore=args.explore, explore_after=args.explore_after)
         p.fit(train, dev=sel_dev, dev_treebank=tb, default_treebank=tb if args.treebank_features else None,
               guide=guide if args.parser_guide else None)
         meta["train_seconds"] = round(time.perf_counter() - t0, 1)

@@ -75,10 +75,6 @@ class ArcHybridParser:
         Dynamic oracle: probability of following a wrong prediction (0: never explore).
     explore_after : int
         Dynamic oracle: epochs trained without exploration first.
-    seeds : int
-        Train this many models, with the shuffle seeds ``random_state``, ``random_state + 1``, ...,
-        on the same feature rows, and keep the mean of their (averaged) weights; training takes
-        ``seeds`` times as long.
 
     Examples
     --------
@@ -89,8 +85,7 @@ class ArcHybridParser:
 
     def __init__(self, *, beam: int = 8, n_iter: int = 15, bits: int = 22, min_count: int = 1,
                  treebank_features: bool = False, patience: int = 3, random_state: int = 0,
-                 verbose: bool = True, oracle: str = "static", explore: float = 0.9, explore_after: int = 1,
-                 seeds: int = 1):
+                 verbose: bool = True, oracle: str = "static", explore: float = 0.9, explore_after: int = 1):
         self.beam = beam
         self.n_iter = n_iter
         self.bits = bits
@@ -102,12 +97,11 @@ class ArcHybridParser:
         self.oracle = oracle
         self.explore = explore
         self.explore_after = explore_after
-        self.seeds = seeds
 
     def get_params(self) -> dict:
         return {k: getattr(self, k) for k in ("beam", "n_iter", "bits", "min_count", "treebank_features",
                                               "patience", "random_state", "verbose", "oracle", "explore",
-                                              "explore_after", "seeds")}
+                                              "explore_after")}
 
     # ------------------------------------------------------------------ encoding
     def _set_vocab(self, labels, tags, treebanks, feature_ids, weights, default_treebank, sparse=None):
@@ -279,8 +273,6 @@ class ArcHybridParser:
             raise ValueError(f"the dynamic oracle trains greedily: it needs beam=1, got beam={self.beam}")
         if not 0.0 <= self.explore <= 1.0:
             raise ValueError(f"explore must be in [0, 1], got {self.explore!r}")
-        if isinstance(self.seeds, bool) or not isinstance(self.seeds, (int, np.integer)) or self.seeds < 1:
-            raise ValueError(f"seeds must be an int >= 1, got {self.seeds!r}")
         require_data(sum(1 for s in sents if s.forms), "the training sentences", "dependency trees")
         self.guide_ = guide
         labels = sorted({r for s in sents for r in s.deprels} | {ROOT})
@@ -328,50 +320,45 @@ class ArcHybridParser:
         self._set_vocab(labels, tags, treebanks, ids, np.zeros((len(ids), A), np.float32), default_treebank)
         index = np.full(1 << self.bits, -1, np.int32)
         index[ids] = np.arange(len(ids), dtype=np.int32)
+        W = np.zeros((len(ids), A), np.float32)
+        U = np.zeros(W.shape, np.float64)
+        rng = np.random.default_rng(self.random_state)
+        order = np.arange(len(sents), dtype=np.int64)
+        c, best, best_w, bad = 0, -1.0, None, 0
         self.training_log_ = []
         dev_pairs = [(s.forms, s.upos) for s in dev] if dev else None
         from tqdm import trange
-        total = None
-        for run in range(self.seeds):
-            W = np.zeros((len(ids), A), np.float32)
-            U = np.zeros(W.shape, np.float64)
-            rng = np.random.default_rng(self.random_state + run)
-            order = np.arange(len(sents), dtype=np.int64)
-            c, best, best_w, bad = 0, -1.0, None, 0
-            bar = trange(self.n_iter, disable=not self.verbose, desc="dep", leave=False)
-            for epoch in bar:
-                rng.shuffle(order)
-                if self.oracle == "dynamic":
-                    explore = float(self.explore) if epoch >= self.explore_after else 0.0
-                    c, n_upd = K.train_epoch_dynamic(toks, offsets, tbs, golds, gheads, glabels, order, index, W, U,
-                                                     c, L, self.root_label_, self.mask_, self.n_feats_, explore,
-                                                     int(rng.integers(1 << 31)))
+        bar = trange(self.n_iter, disable=not self.verbose, desc="dep", leave=False)
+        for epoch in bar:
+            rng.shuffle(order)
+            if self.oracle == "dynamic":
+                explore = float(self.explore) if epoch >= self.explore_after else 0.0
+                c, n_upd = K.train_epoch_dynamic(toks, offsets, tbs, golds, gheads, glabels, order, index, W, U,
+                                                 c, L, self.root_label_, self.mask_, self.n_feats_, explore,
+                                                 int(rng.integers(1 << 31)))
+            else:
+                c, n_upd = K.train_epoch(toks, offsets, tbs, golds, order, index, W, U, c, L,
+                                         self.root_label_, self.mask_, self.n_feats_, self.beam)
+            avg = _averaged(W, U, max(c, 1))
+            entry = {"epoch": epoch + 1, "updates": int(n_upd)}
+            if dev_pairs:
+                self._set_weights(ids, avg)
+                pred = self.parse_many(dev_pairs, treebank=dev_treebank)
+                uas, las = attachment_scores(dev, pred)
+                entry.update(dev_uas=round(uas, 4), dev_las=round(las, 4))
+                if las > best:
+                    best, best_w, bad = las, avg, 0
                 else:
-                    c, n_upd = K.train_epoch(toks, offsets, tbs, golds, order, index, W, U, c, L,
-                                             self.root_label_, self.mask_, self.n_feats_, self.beam)
-                avg = _averaged(W, U, max(c, 1))
-                entry = {"epoch": epoch + 1, "updates": int(n_upd), **({"seed": run} if self.seeds > 1 else {})}
-                if dev_pairs:
-                    self._set_weights(ids, avg)
-                    pred = self.parse_many(dev_pairs, treebank=dev_treebank)
-                    uas, las = attachment_scores(dev, pred)
-                    entry.update(dev_uas=round(uas, 4), dev_las=round(las, 4))
-                    if las > best:
-                        best, best_w, bad = las, avg, 0
-                    else:
-                        bad += 1
-                else:
-                    best_w = avg
-                entry["seconds"] = round(time.perf_counter() - t0, 1)
-                self.training_log_.append(entry)
-                if self.verbose:                  # the latest entry on the bar; the log is kept in training_log_
-                    bar.set_postfix(entry, refresh=False)
-                if dev_pairs and bad >= self.patience:
-                    break
-            del W, U
-            total = best_w if total is None else total + best_w
-            del best_w
-        best_w = total / np.float32(self.seeds) if self.seeds > 1 else total
+                    bad += 1
+            else:
+                best_w = avg
+            entry["seconds"] = round(time.perf_counter() - t0, 1)
+            self.training_log_.append(entry)
+            if self.verbose:                  # the latest entry on the bar; the log is kept in training_log_
+                bar.set_postfix(entry, refresh=False)
+            if dev_pairs and bad >= self.patience:
+                break
+        del W, U
         self._set_weights(ids, best_w)
         self.train_seconds_ = round(time.perf_counter() - t0, 1)
         return self
@@ -436,6 +423,14 @@ class ArcHybridParser:
         beam = params.get("beam")
         need(isinstance(beam, int) and not isinstance(beam, bool) and 1 <= beam <= 256, mpath,
              f"beam must be an int in 1..256, got {beam!r}")
+        need(params.get("oracle", "static") in ("static", "dynamic"), mpath,
+             f"oracle must be 'static' or 'dynamic', got {params.get('oracle')!r}")
+        ex = params.get("explore", 0.9)
+        need(isinstance(ex, (int, float)) and not isinstance(ex, bool) and 0 <= ex <= 1, mpath,
+             f"explore must be a number in 0..1, got {ex!r}")
+        ea = params.get("explore_after", 1)
+        need(isinstance(ea, int) and not isinstance(ea, bool) and ea >= 0, mpath,
+             f"explore_after must be an int >= 0, got {ea!r}")
         gt = meta.get("guide_templates")
         need(gt is None or gt == K.N_GUIDE, mpath, f"guide_templates {gt!r}; this cnlp extracts {K.N_GUIDE}")
         dtb = meta.get("default_treebank")
@@ -460,7 +455,7 @@ class ArcHybridParser:
         need(bool(np.isfinite(val).all()), apath, "values must be finite")
         p = cls(**{k: params[k] for k in ("beam", "n_iter", "bits", "min_count", "treebank_features",
                                           "patience", "random_state", "verbose", "oracle", "explore",
-                                          "explore_after", "seeds") if k in params})
+                                          "explore_after") if k in params})
         need(isinstance(p.treebank_features, bool), mpath, "treebank_features must be a bool")
         if gt is not None:
             from ..pos.tagger import POSTagger

@@ -189,32 +189,26 @@ def test_cli_train_dep_dynamic_oracle(tmp_path):
     with pytest.raises(SystemExit, match="--explore"):
         _train([*common, "--beam", "1", "--explore", "2", "--out", str(tmp_path / "x")])
     assert not (tmp_path / "x").exists()
-    assert _train([*common, "--beam", "1", "--explore", "0.5", "--explore-after", "2", "--parser-seeds", "2",
+    assert _train([*common, "--beam", "1", "--explore", "0.5", "--explore-after", "2",
                    "--out", str(tmp_path / "dep")]) == 0
     meta = json.loads((tmp_path / "dep" / "meta.json").read_text("utf-8"))
     assert meta["params"]["oracle"] == "dynamic" and meta["params"]["explore"] == 0.5
-    assert meta["params"]["explore_after"] == 2 and meta["params"]["seeds"] == 2
+    assert meta["params"]["explore_after"] == 2
     p = ArcHybridParser.load(tmp_path / "dep")
     _check_tree(*p.parse(["他", "喜欢", "北京", "。"], ["PRON", "VERB", "PROPN", "PUNCT"]), 4)
 
 
-def test_seeds_average_the_weights(tiny_sents, tmp_path):
-    kw = dict(beam=1, n_iter=3, bits=16, verbose=False, oracle="dynamic")
-    a = ArcHybridParser(random_state=0, **kw).fit(tiny_sents * 2)
-    b = ArcHybridParser(random_state=1, **kw).fit(tiny_sents * 2)
-    ab = ArcHybridParser(random_state=0, seeds=2, **kw).fit(tiny_sents * 2)
-    assert [e["seed"] for e in ab.training_log_] == [0, 0, 0, 1, 1, 1]
-    from cnlp.parsing.parser import unpack_rows
-    A = 1 + 2 * len(a.labels_)
-    dense = {}
-    for name, p in (("a", a), ("b", b), ("ab", ab)):
-        ids, ptr, act, val = unpack_rows(p.index_, p.row_ent_, p.row_dense_, A)
-        d = np.zeros((1 << 16, A), np.float32)
-        d[np.repeat(ids, np.diff(ptr)), act] = val
-        dense[name] = d
-    assert np.abs(dense["a"] - dense["b"]).max() > 0                    # the two shuffles differ
-    np.testing.assert_allclose(dense["ab"], (dense["a"] + dense["b"]) / 2, atol=1e-5)
-    ab.save(tmp_path / "m")
-    assert ArcHybridParser.load(tmp_path / "m").seeds == 2
-    with pytest.raises(ValueError, match="seeds"):
-        ArcHybridParser(seeds=0, **kw).fit(tiny_sents)
+@pytest.mark.parametrize("key,value", [("oracle", "beam"), ("explore", 2.0), ("explore", "x"), ("explore_after", -1)])
+def test_load_checks_oracle_params(tiny_sents, tmp_path, key, value):
+    import json
+
+    from cnlp.errors import ModelFormatError
+    from cnlp.io import meta_digest
+    ArcHybridParser(beam=1, n_iter=2, bits=16, verbose=False, oracle="dynamic").fit(tiny_sents).save(tmp_path / "m")
+    mpath = tmp_path / "m" / "meta.json"
+    meta = json.loads(mpath.read_text("utf-8"))
+    meta["params"][key] = value
+    meta["checksums"]["meta.json"] = meta_digest(meta)      # a consistent file: the parser's own check
+    mpath.write_text(json.dumps(meta), "utf-8")
+    with pytest.raises(ModelFormatError, match=key):
+        ArcHybridParser.load(tmp_path / "m")
