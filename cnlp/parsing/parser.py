@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import ModelFormatError, NotFittedError, require_data
-from ..io import load_bundle, save_bundle
+from ..io import atomic_directory, load_bundle, save_bundle
 from ..text import fold_width, to_codes
 from . import _kernels as K
 from .conllu import UDSentence, projectivize
@@ -389,11 +389,12 @@ class ArcHybridParser:
         for k in ("training_log_", "n_lifted_", "n_nonprojective_", "n_unreachable_", "train_seconds_"):
             if hasattr(self, k) and k[:-1] not in m:
                 m[k[:-1]] = getattr(self, k)
-        out = save_bundle(directory, KIND, json.loads(json.dumps(m)),
-                          {"feature_ids": ids, "row_ptr": ptr, "actions": act, "values": val})
-        if self.guide_ is not None:
-            self.guide_.save(Path(directory) / "guide", meta={"stage": "guide"}, prune=0.0)
-        return out
+        with atomic_directory(directory) as d:     # the guide first, so that the checksums cover it
+            if self.guide_ is not None:
+                self.guide_.save(d / "guide", meta={"stage": "guide"}, prune=0.0)
+            save_bundle(d, KIND, json.loads(json.dumps(m)),
+                        {"feature_ids": ids, "row_ptr": ptr, "actions": act, "values": val})
+        return Path(directory)
 
     @classmethod
     def load(cls, directory) -> "ArcHybridParser":

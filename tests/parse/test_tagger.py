@@ -264,6 +264,9 @@ def test_parser_with_guide_tags(sents, guide, tmp_path):
     _check_tree(*p.parse(words, tags), len(words))
     assert p.parse([], []) == ([], [])
     assert p.parse_many([(words, tags), ([], [])]) == [p.parse(words, tags), ([], [])]
+    p.save(tmp_path / "saved")                      # the guide is saved first: the checksums cover it
+    import json
+    assert "guide/meta.json" in json.loads((tmp_path / "saved" / "meta.json").read_text("utf-8"))["checksums"]
     p.save(tmp_path / "dep")
     back = ArcHybridParser.load(tmp_path / "dep")
     assert back.guide_ is not None and back.n_feats_ == p.n_feats_
