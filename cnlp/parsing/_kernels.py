@@ -503,6 +503,20 @@ def _update(tok, n, actions, length, sign, index, W, U, c, n_labels, tb, mask, n
         sp, b = apply(st, stack, sp, b, a, n_labels)
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _step_update(feats, index, W, U, c, good, bad):
+    """Perceptron update of one greedy step: +1 for action ``good``, -1 for ``bad`` on every
+    feature with a weight row (``U`` accumulates ``c`` times the change, for averaging)."""
+    for f in feats:
+        if f >= 0:
+            r = index[f]
+            if r >= 0:
+                W[r, good] += 1.0
+                U[r, good] += c
+                W[r, bad] -= 1.0
+                U[r, bad] -= c
+
+
 @njit(cache=True, nogil=True)
 def train_epoch(toks, offsets, tbs, golds, order, index, W, U, c, n_labels, root_label, mask, n_feats, beam):
     """One perceptron epoch over the sentences in ``order`` (gold actions of sentence i:
@@ -540,14 +554,7 @@ def train_epoch(toks, offsets, tbs, golds, order, index, W, U, c, n_labels, root
                 g = gold[t]
                 if best != g and sc[g] <= bs_:
                     n_upd += 1
-                    for f in feats:
-                        if f >= 0:
-                            r = index[f]
-                            if r >= 0:
-                                W[r, g] += 1.0
-                                U[r, g] += c
-                                W[r, best] -= 1.0
-                                U[r, best] -= c
+                    _step_update(feats, index, W, U, c, g, best)
                 sp, b = apply(st, stack, sp, b, g, n_labels)
             continue
         hist_k = np.empty((2 * n, beam), np.int32)
@@ -688,14 +695,7 @@ def train_epoch_dynamic(toks, offsets, tbs, golds, gheads, glabels, order, index
             nxt = g
             if cost[best] > gc:
                 n_upd += 1
-                for f in feats:
-                    if f >= 0:
-                        r = index[f]
-                        if r >= 0:
-                            W[r, g] += 1.0
-                            U[r, g] += c
-                            W[r, best] -= 1.0
-                            U[r, best] -= c
+                _step_update(feats, index, W, U, c, g, best)
                 if explore > 0.0 and np.random.random() < explore:
                     nxt = best
             else:
