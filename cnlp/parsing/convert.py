@@ -77,17 +77,6 @@ def _add_feat(feats: str, feat: str) -> str:
     return "|".join(sorted(fs, key=str.lower))
 
 
-def _crosses(head: list[int], d: int, h: int) -> bool:
-    """Whether the arc h -> d (0-based, h < d) would cross an arc of ``head`` (1-based, 0 = root)."""
-    for k, hk in enumerate(head):
-        if k == d or not hk:
-            continue
-        a, b = sorted((k, hk - 1))
-        if (a < h < b < d) or (h < a < d < b):
-            return True
-    return False
-
-
 def _spans_cross(head: list[int], a: int, b: int, moving: int) -> bool:
     """Whether a new arc between ``a`` < ``b`` (0-based) would cross an arc of ``head`` (1-based)
     other than the current arc of ``moving`` (the word that gets the new head)."""
@@ -275,7 +264,7 @@ def convert_rows(rows: list[list[str]], rules: Iterable[str] = RULE_GROUPS) -> l
             a = i - 1
             while head[a] and head[a] - 1 < i:
                 a = head[a] - 1
-            if head[a] and a != i and not _crosses(head, i, a):
+            if head[a] and a != i and not _spans_cross(head, a, i, i):
                 head[i] = a + 1
         # names: PROPN (·) PROPN with the first an nmod of the second -> the second is flat:name of the first
         for i in range(n - 1):
